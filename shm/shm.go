@@ -1,0 +1,407 @@
+// Package shm maps named shared memory: Windows named file mappings and, on Linux, POSIX shared memory objects
+// in /dev/shm (the names shm_open and Python's multiprocessing.shared_memory use).
+//
+// A Mapping is safe for concurrent use, including Close while copies are in flight: every copy holds the read
+// side of a per-mapping lock and Close takes the write side, so no copy ever touches an unmapped view. A memory
+// fault during a copy (another process truncated the object under the view) becomes ErrFault instead of killing
+// the process.
+//
+// This package knows nothing of HTTP.
+package shm
+
+// The Windows calls x/sys lacks are //sys lines in shm_windows.go; this writes their bindings.
+//go:generate go tool mkwinsyscall -output zsyscall_windows.go shm_windows.go
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Sentinel errors. Every error this package returns wraps one of them; test with errors.Is.
+var (
+	ErrExists       = errors.New("shm: name already exists")
+	ErrNotFound     = errors.New("shm: no such object")
+	ErrAccessDenied = errors.New("shm: access denied")
+	ErrOutOfRange   = errors.New("shm: out of range")
+	ErrClosed       = errors.New("shm: mapping closed")
+	ErrInvalidName  = errors.New("shm: invalid name")
+	ErrInvalid      = errors.New("shm: invalid argument")
+	ErrReadOnly     = errors.New("shm: mapping is read-only")
+	ErrTooSmall     = errors.New("shm: existing object is smaller than the requested size")
+	ErrFault        = errors.New("shm: memory fault during copy")
+)
+
+// Error describes a failed operation. It unwraps to one of the sentinel errors (and to the OS error, if any).
+type Error struct {
+	Op   string // "create", "open", "read", "write", "flush", "close", "unlink"
+	Name string // the name as the caller gave it
+	// Right names the missing right when Err is ErrAccessDenied, e.g. "SeCreateGlobalPrivilege".
+	Right  string
+	Detail string // human-readable explanation, may be empty
+	Err    error  // a sentinel
+	OSErr  error  // the underlying OS error, may be nil
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Err.Error())
+	if e.Name != "" {
+		fmt.Fprintf(&b, ": %s %q", e.Op, e.Name)
+	} else if e.Op != "" {
+		fmt.Fprintf(&b, ": %s", e.Op)
+	}
+	if e.Detail != "" {
+		b.WriteString(": " + e.Detail)
+	}
+	if e.Right != "" {
+		b.WriteString(" (missing right: " + e.Right + ")")
+	}
+	if e.OSErr != nil {
+		b.WriteString(": " + e.OSErr.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the sentinel and the OS error.
+func (e *Error) Unwrap() []error {
+	if e.OSErr != nil {
+		return []error{e.Err, e.OSErr}
+	}
+	return []error{e.Err}
+}
+
+func newErr(op, name string, sentinel error, detail string) *Error {
+	return &Error{Op: op, Name: name, Err: sentinel, Detail: detail}
+}
+
+// Mode says whether Open creates the object, opens an existing one, or either.
+type Mode int
+
+const (
+	Create       Mode = iota // create; ErrExists if the name is taken
+	OpenExisting             // open an object another program made; ErrNotFound if there is none
+	OpenOrCreate             // open if it exists, else create
+)
+
+func (m Mode) String() string {
+	switch m {
+	case Create:
+		return "create"
+	case OpenExisting:
+		return "open"
+	case OpenOrCreate:
+		return "open_or_create"
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// Access is the access the view is mapped with.
+type Access int
+
+const (
+	ReadWrite Access = iota
+	ReadOnly
+)
+
+func (a Access) String() string {
+	if a == ReadOnly {
+		return "read"
+	}
+	return "read_write"
+}
+
+// Options configures Open.
+type Options struct {
+	// Name is "Local\X", "Global\X" or "X". On Linux all three name /dev/shm/X.
+	Name string
+	// Size in bytes. Required to create; when opening, 0 means "whatever the OS reports" and a non-zero size
+	// must not exceed the existing object (ErrTooSmall).
+	Size   int64
+	Mode   Mode
+	Access Access
+	// File, if set, backs the mapping with that file (a path relative to Root) instead of the pagefile or
+	// /dev/shm. Mode then applies to the file: Create makes a new file, OpenExisting needs one to exist.
+	File string
+	// Root confines File. File-backed mappings are refused when Root is nil.
+	Root *os.Root
+}
+
+// MaxNameLen is the longest name accepted, not counting a Local\ or Global\ prefix (Linux's NAME_MAX).
+const MaxNameLen = 255
+
+// Key validates name and returns the identity of the OS object it denotes: two names with the same key are the
+// same object ("Telemetry" and "Local\Telemetry" on Windows; any prefix on Linux).
+func Key(name string) (string, error) {
+	base, err := splitName(name)
+	if err != nil {
+		return "", err
+	}
+	return key(name, base), nil
+}
+
+// splitName validates name and returns it without its namespace prefix.
+func splitName(name string) (string, error) {
+	base := name
+	for _, p := range []string{`Local\`, `Global\`} {
+		if strings.HasPrefix(name, p) {
+			base = name[len(p):]
+			break
+		}
+	}
+	bad := func(why string) (string, error) {
+		return "", newErr("", name, ErrInvalidName, why)
+	}
+	switch {
+	case base == "":
+		return bad("empty name")
+	case len(base) > MaxNameLen:
+		return bad(fmt.Sprintf("longer than %d bytes", MaxNameLen))
+	case base == "." || base == "..":
+		return bad(`"." and ".." are not names`)
+	case strings.ContainsAny(base, `/\`):
+		return bad(`a name may not contain "/" or "\" (other than the Local\ or Global\ prefix)`)
+	case !utf8.ValidString(base):
+		return bad("not valid UTF-8")
+	case strings.ContainsFunc(base, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return bad("control characters are not allowed")
+	}
+	return base, nil
+}
+
+// Mapping is an open, mapped view of a named shared memory object.
+type Mapping struct {
+	name      string
+	requested int64 // size the caller asked for, 0 when unknown
+	created   bool
+	access    Access
+	file      string
+
+	mapped int64 // size of the view the OS mapped
+
+	mu     sync.RWMutex // read side: copies; write side: Close
+	view   []byte       // nil once closed
+	closed bool
+	os     osMapping // per-OS handles
+}
+
+// Open creates or opens the named object according to o.Mode and maps a view of it.
+func Open(o Options) (*Mapping, error) {
+	op := "create"
+	if o.Mode == OpenExisting {
+		op = "open"
+	}
+	base, err := splitName(o.Name)
+	if err != nil {
+		err.(*Error).Op = op
+		return nil, err
+	}
+	switch {
+	case o.Mode < Create || o.Mode > OpenOrCreate:
+		return nil, newErr(op, o.Name, ErrInvalid, "unknown mode")
+	case o.Access != ReadWrite && o.Access != ReadOnly:
+		return nil, newErr(op, o.Name, ErrInvalid, "unknown access")
+	case o.Size < 0:
+		return nil, newErr(op, o.Name, ErrInvalid, "negative size")
+	case o.Size == 0 && o.Mode != OpenExisting && o.File == "":
+		return nil, newErr(op, o.Name, ErrInvalid, "size is required to create a mapping")
+	case o.Size > maxSize:
+		return nil, newErr(op, o.Name, ErrInvalid, fmt.Sprintf("size exceeds %d bytes", int64(maxSize)))
+	case o.File != "" && o.Root == nil:
+		return nil, newErr(op, o.Name, ErrAccessDenied, "file-backed mappings are disabled (no files root configured)")
+	}
+	m := &Mapping{name: o.Name, requested: o.Size, access: o.Access, file: o.File}
+	if err := m.open(o, base); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Name returns the name the mapping was opened with.
+func (m *Mapping) Name() string { return m.name }
+
+// RequestedSize is the size the caller asked for, or 0 when it opened an existing object without one.
+func (m *Mapping) RequestedSize() int64 { return m.requested }
+
+// MappedSize is the size of the view the OS mapped: on Windows the region size VirtualQuery reports (a page
+// multiple), on Linux the object's size.
+func (m *Mapping) MappedSize() int64 { return m.mapped }
+
+// Size is the usable size: the requested size when known, else the mapped size.
+func (m *Mapping) Size() int64 {
+	if m.requested > 0 {
+		return m.requested
+	}
+	return m.MappedSize()
+}
+
+// Created reports whether Open created the object (false: it opened one another program made).
+func (m *Mapping) Created() bool { return m.created }
+
+// Access is the access the view was mapped with.
+func (m *Mapping) Access() Access { return m.access }
+
+// File is the backing file relative to the files root, or "" for pagefile / /dev/shm backing.
+func (m *Mapping) File() string { return m.file }
+
+// ReadAt copies len(p) bytes at off into p. It reads all of p or returns an error; it never reads past Size
+// (ErrOutOfRange, with nothing copied).
+func (m *Mapping) ReadAt(p []byte, off int64) (int, error) {
+	return m.copyAt("read", p, off, func(view []byte) { copy(p, view) })
+}
+
+// WriteAt copies p into the view at off. It writes all of p or nothing (ErrOutOfRange, ErrReadOnly).
+func (m *Mapping) WriteAt(p []byte, off int64) (int, error) {
+	if m.access == ReadOnly {
+		return 0, newErr("write", m.name, ErrReadOnly, "")
+	}
+	return m.copyAt("write", p, off, func(view []byte) { copy(view, p) })
+}
+
+// CheckRange reports ErrOutOfRange unless [off, off+n) lies within the mapping's current size.
+func (m *Mapping) CheckRange(op string, off, n int64) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return newErr(op, m.name, ErrClosed, "")
+	}
+	_, err := m.boundsLocked(op, off, n)
+	return err
+}
+
+// boundsLocked checks [off, off+n) against the current size without integer overflow.
+func (m *Mapping) boundsLocked(op string, off, n int64) (int64, error) {
+	size := m.Size()
+	if cur, ok := m.os.currentSize(); ok && cur < size {
+		size = cur // another process shrank the object
+	}
+	if off < 0 || n < 0 || off > size || n > size-off {
+		return size, newErr(op, m.name, ErrOutOfRange,
+			fmt.Sprintf("offset %d + length %d exceeds size %d", off, n, size))
+	}
+	return size, nil
+}
+
+func (m *Mapping) copyAt(op string, p []byte, off int64, f func(view []byte)) (int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return 0, newErr(op, m.name, ErrClosed, "")
+	}
+	n := int64(len(p))
+	if _, err := m.boundsLocked(op, off, n); err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	if err := guard(func() { f(m.view[off : off+n]) }); err != nil {
+		return 0, &Error{Op: op, Name: m.name, Err: ErrFault, Detail: err.Error()}
+	}
+	return int(n), nil
+}
+
+// guard runs f with faults turned into errors. SetPanicOnFault is per goroutine, so it is set here, in the
+// goroutine doing the copy, and restored afterwards.
+func guard(f func()) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if fe, ok := r.(interface{ Addr() uintptr }); ok {
+				err = fmt.Errorf("fault at address %#x", fe.Addr())
+				return
+			}
+			panic(r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// Flush writes a file-backed view's dirty pages to its file (FlushViewOfFile / msync).
+func (m *Mapping) Flush() error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return newErr("flush", m.name, ErrClosed, "")
+	}
+	return m.os.flush(m.name, m.view)
+}
+
+// Close unmaps the view and closes the handle, after in-flight copies finish. Further calls return ErrClosed.
+func (m *Mapping) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return newErr("close", m.name, ErrClosed, "")
+	}
+	m.closed = true
+	view := m.view
+	m.view = nil
+	return m.os.close(m.name, view)
+}
+
+// copyChunk is the bounce buffer size for streaming copies: small enough to stay in cache, large enough that
+// the per-chunk lock and bounds check cost nothing measurable.
+const copyChunk = 256 << 10
+
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, copyChunk); return &b }}
+
+// CopyTo writes n bytes of the view starting at off to w, a chunk at a time: memory use is one chunk, whatever
+// n is, and the mapping lock is never held while w blocks.
+func (m *Mapping) CopyTo(w io.Writer, off, n int64) (int64, error) {
+	if err := m.CheckRange("read", off, n); err != nil {
+		return 0, err
+	}
+	bp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bp)
+	var done int64
+	for done < n {
+		buf := (*bp)[:min(int64(len(*bp)), n-done)]
+		if _, err := m.ReadAt(buf, off+done); err != nil {
+			return done, err
+		}
+		k, err := w.Write(buf)
+		done += int64(k)
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+// CopyFrom copies exactly n bytes from r into the view at off, a chunk at a time. The range is checked before
+// anything is read; if r ends early, the bytes before that point have been written (io.ErrUnexpectedEOF).
+func (m *Mapping) CopyFrom(r io.Reader, off, n int64) (int64, error) {
+	if m.access == ReadOnly {
+		return 0, newErr("write", m.name, ErrReadOnly, "")
+	}
+	if err := m.CheckRange("write", off, n); err != nil {
+		return 0, err
+	}
+	bp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bp)
+	var done int64
+	for done < n {
+		buf := (*bp)[:min(int64(len(*bp)), n-done)]
+		k, rerr := io.ReadFull(r, buf)
+		if k > 0 {
+			if _, err := m.WriteAt(buf[:k], off+done); err != nil {
+				return done, err
+			}
+			done += int64(k)
+		}
+		if rerr != nil {
+			if rerr == io.EOF {
+				rerr = io.ErrUnexpectedEOF
+			}
+			return done, rerr
+		}
+	}
+	return done, nil
+}

@@ -1,0 +1,191 @@
+//go:build linux
+
+package shm
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// ShmDir is where POSIX shared memory objects live: shm_open("/X") is /dev/shm/X.
+const ShmDir = "/dev/shm"
+
+const maxSize = 1 << 46
+
+type osMapping struct {
+	f  *os.File
+	fd int
+}
+
+// key: every namespace prefix names the same /dev/shm object.
+func key(_, base string) string { return base }
+
+func (m *Mapping) open(o Options, base string) error {
+	op := "create"
+	if o.Mode == OpenExisting {
+		op = "open"
+	}
+	fail := func(err error, what string) error {
+		e := &Error{Op: op, Name: o.Name, OSErr: err, Err: ErrInvalid}
+		switch {
+		case errors.Is(err, fs.ErrExist):
+			e.Err, e.Detail = ErrExists, what+" already exists"
+		case errors.Is(err, fs.ErrNotExist):
+			e.Err, e.Detail = ErrNotFound, "no "+what
+		case errors.Is(err, fs.ErrPermission):
+			e.Err, e.Right = ErrAccessDenied, "read"
+			if o.Access == ReadWrite {
+				e.Right = "read and write"
+			}
+			e.Right += " permission on " + what
+		case errors.Is(err, unix.ELOOP):
+			e.Detail = what + " is a symbolic link"
+		default:
+			e.Detail = what
+		}
+		return e
+	}
+
+	var (
+		what   string
+		openFn func(flag int) (*os.File, error)
+	)
+	if o.File != "" {
+		if !filepath.IsLocal(o.File) {
+			return newErr(op, o.Name, ErrInvalid, "file must be a relative path that stays under the files root")
+		}
+		what = "file " + o.File
+		openFn = func(flag int) (*os.File, error) { return o.Root.OpenFile(o.File, flag, 0o600) }
+	} else {
+		path := filepath.Join(ShmDir, base)
+		what = path
+		openFn = func(flag int) (*os.File, error) {
+			return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600)
+		}
+	}
+
+	rw := os.O_RDWR
+	if o.Access == ReadOnly {
+		rw = os.O_RDONLY
+	}
+	var f *os.File
+	var err error
+	if o.Mode != OpenExisting {
+		// A new object must be sized, which needs a writable descriptor, whatever the view's access.
+		f, err = openFn(os.O_RDWR | os.O_CREATE | os.O_EXCL)
+		m.created = err == nil
+		if err != nil && o.Mode == OpenOrCreate && errors.Is(err, fs.ErrExist) {
+			f, err = openFn(rw)
+		}
+	} else {
+		f, err = openFn(rw)
+	}
+	if err != nil {
+		return fail(err, what)
+	}
+	fd := int(f.Fd())
+	cleanup := func() {
+		f.Close()
+		if m.created {
+			if o.File != "" {
+				o.Root.Remove(o.File)
+			} else {
+				os.Remove(filepath.Join(ShmDir, base))
+			}
+		}
+	}
+
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		cleanup()
+		return fail(err, what)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		cleanup()
+		return newErr(op, o.Name, ErrInvalid, what+" is not a regular file")
+	}
+	size := st.Size
+	if o.Size > size {
+		// Grow what we created, or a file the caller asked to map at a larger size; never someone else's shm.
+		if !m.created && (o.File == "" || o.Access == ReadOnly) {
+			cleanup()
+			return newErr(op, o.Name, ErrTooSmall,
+				fmt.Sprintf("%s is %d bytes, smaller than the requested %d", what, size, o.Size))
+		}
+		if err := unix.Ftruncate(fd, o.Size); err != nil {
+			cleanup()
+			return fail(err, what)
+		}
+		size = o.Size
+	}
+	if size == 0 {
+		cleanup()
+		return newErr(op, o.Name, ErrInvalid, what+" is empty: give a size")
+	}
+	prot := unix.PROT_READ
+	if o.Access == ReadWrite {
+		prot |= unix.PROT_WRITE
+	}
+	view, err := unix.Mmap(fd, 0, int(size), prot, unix.MAP_SHARED)
+	if err != nil {
+		cleanup()
+		return fail(err, what)
+	}
+	m.view, m.mapped = view, size
+	m.os = osMapping{f: f, fd: fd}
+	return nil
+}
+
+// currentSize is the object's size now: another process may have truncated it under the view.
+func (o *osMapping) currentSize() (int64, bool) {
+	var st unix.Stat_t
+	if unix.Fstat(o.fd, &st) != nil {
+		return 0, true // the descriptor is unusable: allow nothing
+	}
+	return st.Size, true
+}
+
+func (o *osMapping) flush(name string, view []byte) error {
+	if err := unix.Msync(view, unix.MS_SYNC); err != nil {
+		return &Error{Op: "flush", Name: name, Err: ErrInvalid, OSErr: err}
+	}
+	return nil
+}
+
+func (o *osMapping) close(name string, view []byte) error {
+	err := unix.Munmap(view)
+	if cerr := o.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return &Error{Op: "close", Name: name, Err: ErrInvalid, OSErr: err}
+	}
+	return nil
+}
+
+// Unlink removes the name of a POSIX shared memory object (shm_unlink): existing mappings stay valid, the
+// memory is freed when the last one goes. Windows has nothing to unlink: an object dies with its last handle,
+// so there Unlink only validates the name.
+func Unlink(name string) error {
+	base, err := splitName(name)
+	if err != nil {
+		err.(*Error).Op = "unlink"
+		return err
+	}
+	if err := os.Remove(filepath.Join(ShmDir, base)); err != nil {
+		e := &Error{Op: "unlink", Name: name, Err: ErrInvalid, OSErr: err}
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			e.Err = ErrNotFound
+		case errors.Is(err, fs.ErrPermission):
+			e.Err, e.Right = ErrAccessDenied, "write permission on "+ShmDir
+		}
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+//go:build windows
+
+package shm
+
+//sys openFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (handle windows.Handle, err error) = kernel32.OpenFileMappingW
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+const maxSize = 1 << 46
+
+type osMapping struct {
+	h    windows.Handle
+	addr uintptr
+	f    *os.File // the backing file of a file-backed mapping, else nil
+}
+
+// key: a bare name is created in the session namespace, so "X" and "Local\X" are one object.
+func key(name, _ string) string {
+	if strings.HasPrefix(name, `Local\`) || strings.HasPrefix(name, `Global\`) {
+		return name
+	}
+	return `Local\` + name
+}
+
+func (m *Mapping) open(o Options, base string) error {
+	op := "create"
+	if o.Mode == OpenExisting {
+		op = "open"
+	}
+	name16, err := windows.UTF16PtrFromString(o.Name)
+	if err != nil {
+		return newErr(op, o.Name, ErrInvalidName, "contains NUL")
+	}
+	viewAccess := uint32(windows.FILE_MAP_READ | windows.FILE_MAP_WRITE)
+	protect := uint32(windows.PAGE_READWRITE)
+	if o.Access == ReadOnly {
+		viewAccess, protect = windows.FILE_MAP_READ, windows.PAGE_READONLY
+	}
+	winErr := func(op string, err error) error {
+		e := &Error{Op: op, Name: o.Name, Err: ErrInvalid, OSErr: err}
+		switch {
+		case errors.Is(err, windows.ERROR_ALREADY_EXISTS):
+			e.Err = ErrExists
+		case errors.Is(err, windows.ERROR_FILE_NOT_FOUND):
+			e.Err, e.Detail = ErrNotFound, "no file mapping by that name"
+		case errors.Is(err, windows.ERROR_INVALID_HANDLE):
+			// Mappings, events, mutexes and semaphores share one namespace.
+			e.Err, e.Detail = ErrExists, "the name is held by another kind of object (an event, mutex or semaphore)"
+		case errors.Is(err, windows.ERROR_ACCESS_DENIED):
+			e.Err = ErrAccessDenied
+			switch {
+			case op != "open" && strings.HasPrefix(o.Name, `Global\`):
+				e.Right = "SeCreateGlobalPrivilege"
+				e.Detail = `creating objects in the Global\ namespace needs the "Create global objects" right`
+			case o.Access == ReadOnly:
+				e.Right = "FILE_MAP_READ"
+			default:
+				e.Right = "FILE_MAP_WRITE"
+				e.Detail = `try "access": "read"`
+			}
+		}
+		return e
+	}
+
+	var h windows.Handle
+	switch {
+	case o.File != "":
+		f, created, err := openBackingFile(o, op)
+		if err != nil {
+			return err
+		}
+		h, err = windows.CreateFileMapping(windows.Handle(f.Fd()), nil, protect,
+			uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
+		if h != 0 && err != nil {
+			// ERROR_ALREADY_EXISTS: the name belongs to another mapping, maybe of another file. Never alias it.
+			windows.CloseHandle(h)
+		}
+		if err != nil {
+			f.Close()
+			if created {
+				o.Root.Remove(o.File)
+			}
+			if errors.Is(err, windows.ERROR_FILE_INVALID) {
+				return newErr(op, o.Name, ErrInvalid, "file "+o.File+" is empty: give a size")
+			}
+			return winErr(op, err)
+		}
+		m.os.f, m.created = f, created
+	case o.Mode == Create:
+		h, err = windows.CreateFileMapping(windows.InvalidHandle, nil, windows.PAGE_READWRITE,
+			uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
+		if h != 0 && err != nil {
+			windows.CloseHandle(h) // ERROR_ALREADY_EXISTS: a valid handle to someone else's object
+		}
+		if err != nil {
+			return winErr(op, err)
+		}
+		m.created = true
+	default:
+		h, err = openFileMapping(viewAccess, false, name16)
+		if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) && o.Mode == OpenOrCreate {
+			h, err = windows.CreateFileMapping(windows.InvalidHandle, nil, windows.PAGE_READWRITE,
+				uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
+			// ERROR_ALREADY_EXISTS: another program created it between the two calls; h is that object.
+			m.created = err == nil
+			if errors.Is(err, windows.ERROR_ALREADY_EXISTS) {
+				err = nil
+			}
+			if err != nil {
+				return winErr("create", err)
+			}
+		} else if err != nil {
+			return winErr(op, err)
+		}
+	}
+
+	addr, err := windows.MapViewOfFile(h, viewAccess, 0, 0, 0)
+	if err != nil {
+		m.os.closeHandles(h)
+		return winErr(op, err)
+	}
+	var mbi windows.MemoryBasicInformation
+	if err := windows.VirtualQuery(addr, &mbi, unsafe.Sizeof(mbi)); err != nil {
+		windows.UnmapViewOfFile(addr)
+		m.os.closeHandles(h)
+		return winErr(op, err)
+	}
+	mapped := int64(mbi.RegionSize)
+	if o.Size > mapped {
+		windows.UnmapViewOfFile(addr)
+		m.os.closeHandles(h)
+		return newErr(op, o.Name, ErrTooSmall,
+			fmt.Sprintf("the existing mapping is %d bytes, smaller than the requested %d", mapped, o.Size))
+	}
+	m.os.h, m.os.addr = h, addr
+	m.view = unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&addr))), mapped)
+	m.mapped = mapped
+	return nil
+}
+
+// openBackingFile opens o.File under o.Root as o.Mode asks.
+func openBackingFile(o Options, op string) (f *os.File, created bool, err error) {
+	if !filepath.IsLocal(o.File) {
+		return nil, false, newErr(op, o.Name, ErrInvalid, "file must be a relative path that stays under the files root")
+	}
+	rw := os.O_RDWR
+	if o.Access == ReadOnly {
+		rw = os.O_RDONLY
+	}
+	if o.Mode != OpenExisting {
+		f, err = o.Root.OpenFile(o.File, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		created = err == nil
+		if err != nil && o.Mode == OpenOrCreate && errors.Is(err, fs.ErrExist) {
+			f, err = o.Root.OpenFile(o.File, rw, 0)
+		}
+	} else {
+		f, err = o.Root.OpenFile(o.File, rw, 0)
+	}
+	if err != nil {
+		e := &Error{Op: op, Name: o.Name, Err: ErrInvalid, OSErr: err, Detail: "file " + o.File}
+		switch {
+		case errors.Is(err, fs.ErrExist):
+			e.Err = ErrExists
+		case errors.Is(err, fs.ErrNotExist):
+			e.Err = ErrNotFound
+		case errors.Is(err, fs.ErrPermission):
+			e.Err, e.Right = ErrAccessDenied, "file access"
+		}
+		return nil, false, e
+	}
+	return f, created, nil
+}
+
+func (o *osMapping) closeHandles(h windows.Handle) error {
+	err := windows.CloseHandle(h)
+	if o.f != nil {
+		if ferr := o.f.Close(); err == nil {
+			err = ferr
+		}
+	}
+	return err
+}
+
+// currentSize: a section never shrinks under a view on Windows.
+func (o *osMapping) currentSize() (int64, bool) { return 0, false }
+
+func (o *osMapping) flush(name string, view []byte) error {
+	err := windows.FlushViewOfFile(o.addr, 0)
+	if err == nil && o.f != nil {
+		err = windows.FlushFileBuffers(windows.Handle(o.f.Fd()))
+	}
+	if err != nil {
+		return &Error{Op: "flush", Name: name, Err: ErrInvalid, OSErr: err}
+	}
+	return nil
+}
+
+func (o *osMapping) close(name string, _ []byte) error {
+	err := windows.UnmapViewOfFile(o.addr)
+	if cerr := o.closeHandles(o.h); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return &Error{Op: "close", Name: name, Err: ErrInvalid, OSErr: err}
+	}
+	return nil
+}
+
+// Unlink only validates name on Windows: a named object dies with its last handle, there is no name to remove.
+func Unlink(name string) error {
+	if _, err := splitName(name); err != nil {
+		err.(*Error).Op = "unlink"
+		return err
+	}
+	return nil
+}
