@@ -46,31 +46,7 @@ func (m *Mapping) open(o Options, base string) error {
 	if o.Access == ReadOnly {
 		viewAccess, protect = windows.FILE_MAP_READ, windows.PAGE_READONLY
 	}
-	winErr := func(op string, err error) error {
-		e := &Error{Op: op, Name: o.Name, Err: ErrInvalid, OSErr: err}
-		switch {
-		case errors.Is(err, windows.ERROR_ALREADY_EXISTS):
-			e.Err = ErrExists
-		case errors.Is(err, windows.ERROR_FILE_NOT_FOUND):
-			e.Err, e.Detail = ErrNotFound, "no file mapping by that name"
-		case errors.Is(err, windows.ERROR_INVALID_HANDLE):
-			// Mappings, events, mutexes and semaphores share one namespace.
-			e.Err, e.Detail = ErrExists, "the name is held by another kind of object (an event, mutex or semaphore)"
-		case errors.Is(err, windows.ERROR_ACCESS_DENIED):
-			e.Err = ErrAccessDenied
-			switch {
-			case op != "open" && strings.HasPrefix(o.Name, `Global\`):
-				e.Right = "SeCreateGlobalPrivilege"
-				e.Detail = `creating objects in the Global\ namespace needs the "Create global objects" right`
-			case o.Access == ReadOnly:
-				e.Right = "FILE_MAP_READ"
-			default:
-				e.Right = "FILE_MAP_WRITE"
-				e.Detail = `try "access": "read"`
-			}
-		}
-		return e
-	}
+	winErr := func(op string, err error) error { return winError(o, op, err) }
 
 	var h windows.Handle
 	switch {
@@ -146,6 +122,33 @@ func (m *Mapping) open(o Options, base string) error {
 	m.view = unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&addr))), mapped)
 	m.mapped = mapped
 	return nil
+}
+
+// winError turns a Windows error from creating or opening o into an *Error.
+func winError(o Options, op string, err error) error {
+	e := &Error{Op: op, Name: o.Name, Err: ErrInvalid, OSErr: err}
+	switch {
+	case errors.Is(err, windows.ERROR_ALREADY_EXISTS):
+		e.Err = ErrExists
+	case errors.Is(err, windows.ERROR_FILE_NOT_FOUND):
+		e.Err, e.Detail = ErrNotFound, "no file mapping by that name"
+	case errors.Is(err, windows.ERROR_INVALID_HANDLE):
+		// Mappings, events, mutexes and semaphores share one namespace.
+		e.Err, e.Detail = ErrExists, "the name is held by another kind of object (an event, mutex or semaphore)"
+	case errors.Is(err, windows.ERROR_ACCESS_DENIED):
+		e.Err = ErrAccessDenied
+		switch {
+		case op != "open" && strings.HasPrefix(o.Name, `Global\`):
+			e.Right = "SeCreateGlobalPrivilege"
+			e.Detail = `creating objects in the Global\ namespace needs the "Create global objects" right`
+		case o.Access == ReadOnly:
+			e.Right = "FILE_MAP_READ"
+		default:
+			e.Right = "FILE_MAP_WRITE"
+			e.Detail = `try "access": "read"`
+		}
+	}
+	return e
 }
 
 // openBackingFile opens o.File under o.Root as o.Mode asks.

@@ -1,0 +1,109 @@
+package shm
+
+// Linux-only: POSIX objects outlive their handles, carry file modes, and can be truncated under a live view by
+// another process. None of that exists for Windows sections.
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestLinuxObjectIsPrivateAndOutlivesHandles(t *testing.T) {
+	name := `Global\shmbridge-linux-` + t.Name()
+	m, err := Open(Options{Name: name, Size: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(ShmDir, "shmbridge-linux-"+t.Name())
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 || st.Size() != 4096 {
+		t.Fatalf("stat %s: %v %v", path, st, err)
+	}
+	m.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("object gone after Close (it should outlive handles until unlinked): %v", err)
+	}
+	if err := Unlink(`Local\shmbridge-linux-` + t.Name()); err != nil { // any prefix names the same object
+		t.Fatal(err)
+	}
+	if err := Unlink(name); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second unlink: %v", err)
+	}
+}
+
+func TestLinuxRefusesSymlink(t *testing.T) {
+	link := filepath.Join(ShmDir, "shmbridge-linux-"+t.Name())
+	if err := os.Symlink("/etc/hostname", link); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(link)
+	if _, err := Open(Options{Name: filepath.Base(link), Mode: OpenExisting, Access: ReadOnly}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("opening a symlink in /dev/shm: %v", err)
+	}
+}
+
+func TestLinuxFileSymlinkCannotEscapeRoot(t *testing.T) {
+	dir := t.TempDir()
+	os.Symlink("/etc/hostname", filepath.Join(dir, "out"))
+	root, _ := os.OpenRoot(dir)
+	defer root.Close()
+	_, err := Open(Options{Name: "shmbridge-linux-esc", Mode: OpenExisting, Access: ReadOnly, File: "out", Root: root})
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("symlink out of the files root: %v", err)
+	}
+}
+
+// TestLinuxTruncatedUnderView: another process shrinks the object; copies past the new end are refused with
+// ErrOutOfRange (fstat before each access) instead of raising SIGBUS.
+func TestLinuxTruncatedUnderView(t *testing.T) {
+	name := "shmbridge-linux-" + t.Name()
+	m, err := Open(Options{Name: name, Size: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Unlink(name)
+	defer m.Close()
+	if err := os.Truncate(filepath.Join(ShmDir, name), 4096); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 8192)
+	if _, err := m.ReadAt(buf, 0); !errors.Is(err, ErrOutOfRange) {
+		t.Fatalf("read past the truncated end: %v", err)
+	}
+	if _, err := m.ReadAt(buf[:4096], 0); err != nil {
+		t.Fatalf("read within the remaining object: %v", err)
+	}
+}
+
+// TestGuardTurnsFaultIntoError touches a view whose file was truncated behind it, bypassing the size check:
+// the SIGBUS becomes an error.
+func TestGuardTurnsFaultIntoError(t *testing.T) {
+	f, err := os.CreateTemp(ShmDir, "shmbridge-fault-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	f.Truncate(2 * 4096)
+	view, err := unix.Mmap(int(f.Fd()), 0, 2*4096, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(view)
+	f.Truncate(0)
+	buf := make([]byte, 4096)
+	if err := guard(func() { copy(buf, view[4096:]) }); err == nil {
+		t.Fatal("no error from a copy out of a truncated mapping")
+	}
+	// Other panics are not swallowed.
+	defer func() {
+		if recover() == nil {
+			t.Fatal("guard swallowed a non-fault panic")
+		}
+	}()
+	guard(func() { panic("not a fault") })
+}
