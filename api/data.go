@@ -1,0 +1,286 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shmbridge/shmbridge/shm"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// textEncodings are the encodings ?encoding= accepts, with their code unit size (the NUL terminator's width).
+var textEncodings = map[string]struct {
+	enc  encoding.Encoding
+	unit int
+}{
+	"utf-8":    {unicode.UTF8, 1},
+	"utf-16le": {unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 2},
+}
+
+func textEncoding(r *http.Request, def string) (string, error) {
+	name := strings.ToLower(r.URL.Query().Get("encoding"))
+	if name == "" {
+		name = def
+	}
+	if _, ok := textEncodings[name]; !ok && name != "" {
+		return "", fail(kindInvalidRequest, `encoding must be "utf-8" or "utf-16le"`)
+	}
+	return name, nil
+}
+
+// transferDeadline gives a data transfer time in proportion to its size, past the server's default timeouts.
+func transferDeadline(w http.ResponseWriter, n int64) {
+	d := 30*time.Second + time.Duration(n/(32<<20))*time.Second
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(d))
+	rc.SetWriteDeadline(time.Now().Add(d))
+}
+
+// readData serves GET /v1/mappings/{name}/data: raw bytes (offset/length or a Range header) or, with
+// ?as=text, the text up to the first NUL.
+func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.entry(r)
+	if err != nil {
+		return err
+	}
+	off, hasOff, err := intParam(r, "offset", 0)
+	if err != nil {
+		return err
+	}
+	size := e.Size()
+	n, hasLen, err := intParam(r, "length", -1)
+	if err != nil {
+		return err
+	}
+	if !hasLen {
+		n = max(size-off, 0)
+	}
+	switch as := r.URL.Query().Get("as"); as {
+	case "", "bytes":
+	case "text":
+		if r.Header.Get("Range") != "" {
+			return fail(kindInvalidRequest, "Range applies to bytes, not to ?as=text; use offset and length")
+		}
+		return s.readText(w, r, e, off, n)
+	default:
+		return fail(kindInvalidRequest, `as must be "bytes" or "text"`)
+	}
+
+	status := http.StatusOK
+	if rh := r.Header.Get("Range"); rh != "" {
+		if hasOff || hasLen {
+			return fail(kindInvalidRequest, "use either a Range header or offset/length, not both")
+		}
+		var ok bool
+		off, n, ok, err = parseRange(rh, size)
+		if err != nil {
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", size))
+			return err
+		}
+		if ok {
+			status = http.StatusPartialContent
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+n-1, size))
+		}
+	}
+	if err := e.CheckRange("read", off, n); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Length", strconv.FormatInt(n, 10))
+	h.Set("Accept-Ranges", "bytes")
+	transferDeadline(w, n)
+	w.WriteHeader(status)
+	_, err = e.CopyTo(w, off, n)
+	return err
+}
+
+// parseRange parses a single-range "bytes=" header against size (RFC 9110 §14.1.2). ok is false when the
+// header is to be ignored (another unit, or several ranges: serving the whole is allowed).
+func parseRange(h string, size int64) (off, n int64, ok bool, err error) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, size, false, nil
+	}
+	bad := fail(kindOutOfRange, fmt.Sprintf("range %q not satisfiable for %d bytes", h, size))
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return 0, 0, false, bad
+	}
+	if first == "" { // suffix: the last N bytes
+		k, perr := strconv.ParseInt(last, 10, 64)
+		if perr != nil || k <= 0 || size == 0 {
+			return 0, 0, false, bad
+		}
+		k = min(k, size)
+		return size - k, k, true, nil
+	}
+	a, perr := strconv.ParseInt(first, 10, 64)
+	if perr != nil || a < 0 || a >= size {
+		return 0, 0, false, bad
+	}
+	b := size - 1
+	if last != "" {
+		if b, perr = strconv.ParseInt(last, 10, 64); perr != nil || b < a {
+			return 0, 0, false, bad
+		}
+		b = min(b, size-1)
+	}
+	return a, b - a + 1, true, nil
+}
+
+// readText answers ?as=text: the bytes from off up to the first NUL code unit (or n bytes), decoded from the
+// given encoding to UTF-8.
+func (s *server) readText(w http.ResponseWriter, r *http.Request, e *shm.Entry, off, n int64) error {
+	encName, err := textEncoding(r, "utf-8")
+	if err != nil {
+		return err
+	}
+	if err := e.CheckRange("read", off, n); err != nil {
+		return err
+	}
+	enc := textEncodings[encName]
+	transferDeadline(w, n)
+	src := &untilNUL{e: e, off: off, end: off + n, unit: enc.unit}
+	// Read the first chunk before committing to a status, so a failure is still a problem response.
+	var first [4096]byte
+	k, err := io.ReadFull(src, first[:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, err = io.Copy(w, enc.enc.NewDecoder().Reader(io.MultiReader(bytes.NewReader(first[:k]), src)))
+	return err
+}
+
+// untilNUL reads [off, end) of a mapping and stops at the first NUL code unit.
+type untilNUL struct {
+	e        *shm.Entry
+	off, end int64
+	unit     int
+	done     bool
+}
+
+func (u *untilNUL) Read(p []byte) (int, error) {
+	if u.done || u.off >= u.end {
+		return 0, io.EOF
+	}
+	want := min(int64(len(p)), u.end-u.off)
+	if want >= int64(u.unit) {
+		want -= want % int64(u.unit)
+	}
+	p = p[:want]
+	if _, err := u.e.ReadAt(p, u.off); err != nil {
+		return 0, err
+	}
+	for i := 0; i+u.unit <= len(p); i += u.unit {
+		if p[i] == 0 && (u.unit == 1 || p[i+1] == 0) {
+			u.done = true
+			return i, nil
+		}
+	}
+	u.off += want
+	return len(p), nil
+}
+
+// writeData serves PUT /v1/mappings/{name}/data?offset=N: raw bytes by default, or text (a UTF-8 body)
+// converted with ?encoding= and NUL-terminated with ?nul=true. Nothing is written unless all of it fits.
+func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.entry(r)
+	if err != nil {
+		return err
+	}
+	off, _, err := intParam(r, "offset", 0)
+	if err != nil {
+		return err
+	}
+	encName, err := textEncoding(r, "")
+	if err != nil {
+		return err
+	}
+	nul, err := boolParam(r, "nul")
+	if err != nil {
+		return err
+	}
+	if nul && encName == "" {
+		return fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
+	}
+	if e.Access() == shm.ReadOnly {
+		return &shm.Error{Op: "write", Name: e.Name(), Err: shm.ErrReadOnly, Detail: "opened with access read"}
+	}
+	room := e.Size() - off
+	if room < 0 {
+		return tooLarge(e.CheckRange("write", off, 0))
+	}
+
+	var written int64
+	if encName == "" {
+		n := r.ContentLength
+		if n < 0 {
+			return fail(kindLengthRequired, "send the body with a Content-Length, so that a body that does not fit is refused before anything is written")
+		}
+		if err := e.CheckRange("write", off, n); err != nil {
+			return tooLarge(err)
+		}
+		transferDeadline(w, n)
+		written, err = e.CopyFrom(r.Body, off, n)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		enc := textEncodings[encName]
+		// A UTF-8 body never shrinks by more than half converting to UTF-16, so read at most twice the room.
+		body, err := io.ReadAll(io.LimitReader(r.Body, 2*room+4))
+		if err != nil {
+			return fail(kindInvalidRequest, "reading the body: "+err.Error())
+		}
+		if !utf8.Valid(body) {
+			return fail(kindInvalidRequest, "the body is not valid UTF-8 text")
+		}
+		if int64(len(body)) > 2*room+3 {
+			return tooLarge(e.CheckRange("write", off, int64(len(body))))
+		}
+		data, err := enc.enc.NewEncoder().Bytes(body)
+		if err != nil {
+			return fail(kindInvalidRequest, "converting the text: "+err.Error())
+		}
+		if nul {
+			data = append(data, make([]byte, enc.unit)...)
+		}
+		if err := e.CheckRange("write", off, int64(len(data))); err != nil {
+			return tooLarge(err)
+		}
+		k, err := e.WriteAt(data, off)
+		if err != nil {
+			return err
+		}
+		written = int64(k)
+	}
+	return writeJSON(w, http.StatusOK, WriteResult{Offset: off, BytesWritten: written})
+}
+
+// WriteResult answers a successful PUT of data.
+type WriteResult struct {
+	Offset       int64 `json:"offset"`
+	BytesWritten int64 `json:"bytes_written"`
+}
+
+// tooLarge turns a range failure on a write into 413: it is the body that does not fit.
+func tooLarge(err error) error {
+	if errors.Is(err, shm.ErrOutOfRange) {
+		return fail(kindTooLarge, strings.TrimPrefix(err.Error(), shm.ErrOutOfRange.Error()+": "))
+	}
+	return err
+}

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/shmbridge/shmbridge/shm"
+)
+
+// ProblemTypePrefix starts every problem "type": scripts branch on the part after it.
+const ProblemTypePrefix = "urn:shmbridge:problem:"
+
+// Problem is an RFC 9457 problem detail, served as application/problem+json.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+	// MissingRight names the right or privilege an access-denied failure lacks, e.g. SeCreateGlobalPrivilege.
+	MissingRight string `json:"missing_right,omitempty"`
+}
+
+// kind is one stable problem type.
+type kind struct {
+	name   string
+	status int
+	title  string
+}
+
+var (
+	kindInvalidRequest  = kind{"invalid-request", http.StatusBadRequest, "Invalid request"}
+	kindInvalidName     = kind{"invalid-name", http.StatusBadRequest, "Invalid name"}
+	kindNotFound        = kind{"not-found", http.StatusNotFound, "Not found"}
+	kindExists          = kind{"exists", http.StatusConflict, "Name already exists"}
+	kindTooSmall        = kind{"too-small", http.StatusConflict, "Existing object is smaller than requested"}
+	kindReadOnly        = kind{"read-only", http.StatusConflict, "Mapping is read-only"}
+	kindAccessDenied    = kind{"access-denied", http.StatusForbidden, "Access denied"}
+	kindHostNotAllowed  = kind{"host-not-allowed", http.StatusForbidden, "Host not allowed"}
+	kindOutOfRange      = kind{"out-of-range", http.StatusRequestedRangeNotSatisfiable, "Range not satisfiable"}
+	kindTooLarge        = kind{"too-large", http.StatusRequestEntityTooLarge, "Body does not fit"}
+	kindLengthRequired  = kind{"length-required", http.StatusLengthRequired, "Content-Length required"}
+	kindUnsupportedType = kind{"unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type"}
+	kindMethod          = kind{"method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed"}
+	kindFault           = kind{"fault", http.StatusInternalServerError, "Memory fault during copy"}
+	kindInternal        = kind{"internal", http.StatusInternalServerError, "Internal error"}
+)
+
+// apiError is a failure the HTTP layer itself detects.
+type apiError struct {
+	kind   kind
+	detail string
+}
+
+func (e *apiError) Error() string { return e.kind.name + ": " + e.detail }
+
+func fail(k kind, detail string) error { return &apiError{k, detail} }
+
+// problemFor maps an error to its problem. shm sentinels map one to one; ErrOutOfRange is 416 on reads and
+// 413 (the body does not fit) on writes, which handlers express by wrapping it in an apiError.
+func problemFor(err error, r *http.Request) Problem {
+	k, detail := kindInternal, err.Error()
+	var ae *apiError
+	var se *shm.Error
+	switch {
+	case errors.As(err, &ae):
+		k, detail = ae.kind, ae.detail
+	case errors.Is(err, shm.ErrInvalidName):
+		k = kindInvalidName
+	case errors.Is(err, shm.ErrInvalid):
+		k = kindInvalidRequest
+	case errors.Is(err, shm.ErrNotFound), errors.Is(err, shm.ErrClosed):
+		k = kindNotFound
+	case errors.Is(err, shm.ErrExists):
+		k = kindExists
+	case errors.Is(err, shm.ErrTooSmall):
+		k = kindTooSmall
+	case errors.Is(err, shm.ErrReadOnly):
+		k = kindReadOnly
+	case errors.Is(err, shm.ErrAccessDenied):
+		k = kindAccessDenied
+	case errors.Is(err, shm.ErrOutOfRange):
+		k = kindOutOfRange
+	case errors.Is(err, shm.ErrFault):
+		k = kindFault
+	}
+	p := Problem{Type: ProblemTypePrefix + k.name, Title: k.title, Status: k.status, Detail: detail,
+		Instance: r.URL.RequestURI()}
+	if errors.As(err, &se) {
+		p.MissingRight = se.Right
+	}
+	return p
+}
+
+func writeProblem(w http.ResponseWriter, p Problem) {
+	h := w.Header()
+	h.Del("Content-Length")
+	if p.Status != http.StatusRequestedRangeNotSatisfiable {
+		h.Del("Content-Range") // a 416 keeps its "bytes */size"
+	}
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}
