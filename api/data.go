@@ -36,6 +36,16 @@ func textEncoding(r *http.Request, def string) (string, error) {
 	return name, nil
 }
 
+// hold looks up {name} and holds it for a transfer: a DELETE arriving meanwhile lets the transfer finish.
+func (s *server) hold(r *http.Request) (*shm.Entry, func(), error) {
+	e, err := s.entry(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	release, err := e.Hold()
+	return e, release, err
+}
+
 // transferDeadline gives a data transfer time in proportion to its size, past the server's default timeouts.
 func transferDeadline(w http.ResponseWriter, n int64) {
 	d := 30*time.Second + time.Duration(n/(32<<20))*time.Second
@@ -47,10 +57,11 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 // readData serves GET /v1/mappings/{name}/data: raw bytes (offset/length or a Range header) or, with
 // ?as=text, the text up to the first NUL.
 func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.entry(r)
+	e, release, err := s.hold(r)
 	if err != nil {
 		return err
 	}
+	defer release()
 	off, hasOff, err := intParam(r, "offset", 0)
 	if err != nil {
 		return err
@@ -195,10 +206,11 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 // writeData serves PUT /v1/mappings/{name}/data?offset=N: raw bytes by default, or text (a UTF-8 body)
 // converted with ?encoding= and NUL-terminated with ?nul=true. Nothing is written unless all of it fits.
 func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.entry(r)
+	e, release, err := s.hold(r)
 	if err != nil {
 		return err
 	}
+	defer release()
 	off, _, err := intParam(r, "offset", 0)
 	if err != nil {
 		return err

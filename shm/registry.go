@@ -13,6 +13,9 @@ import (
 // Registry holds the mappings a daemon opened, by name, until they are closed. It is safe for concurrent use.
 type Registry struct {
 	root *os.Root // files root for file-backed mappings; nil disables them
+	// CloseGrace is how long Close lets transfers under way (Entry.Hold) finish before it unmaps anyway,
+	// cutting them short with ErrClosed.
+	CloseGrace time.Duration
 
 	mu      sync.Mutex
 	entries map[string]*Entry // by Key
@@ -20,7 +23,7 @@ type Registry struct {
 
 // NewRegistry returns an empty registry. root confines file-backed mappings; nil disables them.
 func NewRegistry(root *os.Root) *Registry {
-	return &Registry{root: root, entries: make(map[string]*Entry)}
+	return &Registry{root: root, CloseGrace: 5 * time.Second, entries: make(map[string]*Entry)}
 }
 
 // Entry is a mapping held by the registry, with transfer statistics.
@@ -31,6 +34,53 @@ type Entry struct {
 	bytesRead    atomic.Int64
 	bytesWritten atomic.Int64
 	lastWrite    atomic.Int64 // Unix nanoseconds; 0 = never
+
+	holdMu  sync.Mutex
+	holds   int           // transfers under way (Hold)
+	closing bool          // Close has begun: no new holds
+	idle    chan struct{} // closed when holds drops to 0 while closing
+}
+
+// Hold marks a transfer under way: Registry.Close lets it finish (up to CloseGrace) before unmapping. It
+// fails with ErrClosed once Close has begun. Call release when the transfer ends.
+func (e *Entry) Hold() (release func(), err error) {
+	e.holdMu.Lock()
+	defer e.holdMu.Unlock()
+	if e.closing {
+		return nil, newErr("hold", e.Name(), ErrClosed, "")
+	}
+	e.holds++
+	var once sync.Once
+	return func() { once.Do(e.release) }, nil
+}
+
+func (e *Entry) release() {
+	e.holdMu.Lock()
+	defer e.holdMu.Unlock()
+	e.holds--
+	if e.holds == 0 && e.idle != nil {
+		close(e.idle)
+		e.idle = nil
+	}
+}
+
+// drain refuses new holds and waits up to grace for the current ones to end.
+func (e *Entry) drain(grace time.Duration) {
+	e.holdMu.Lock()
+	e.closing = true
+	if e.holds == 0 {
+		e.holdMu.Unlock()
+		return
+	}
+	idle := make(chan struct{})
+	e.idle = idle
+	e.holdMu.Unlock()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-idle:
+	case <-t.C:
+	}
 }
 
 // BytesRead and BytesWritten count the bytes copied through the registry.
@@ -129,8 +179,8 @@ func (r *Registry) List() []*Entry {
 	return list
 }
 
-// Close forgets name, then unmaps and closes it once in-flight copies end; with unlink, it also removes the
-// name (Linux; see Unlink). Copies that start after this get ErrClosed.
+// Close forgets name at once (later lookups get ErrNotFound), lets transfers under way finish (up to
+// CloseGrace), then unmaps and closes it; with unlink, it also removes the name (Linux; see Unlink).
 func (r *Registry) Close(name string, unlink bool) error {
 	k, err := Key(name)
 	if err != nil {
@@ -143,6 +193,7 @@ func (r *Registry) Close(name string, unlink bool) error {
 	if !ok {
 		return newErr("close", name, ErrNotFound, "not open in this daemon")
 	}
+	e.drain(r.CloseGrace)
 	err = e.Close()
 	if unlink && err == nil && e.File() == "" {
 		if uerr := Unlink(e.Name()); uerr != nil && !isNotFound(uerr) {
