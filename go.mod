@@ -8,4 +8,12 @@ require (
 	golang.org/x/text v0.43.0
 )
 
-tool golang.org/x/sys/windows/mkwinsyscall
+require (
+	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
+	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da // indirect
+)
+
+tool (
+	golang.org/x/perf/cmd/benchstat
+	golang.org/x/sys/windows/mkwinsyscall
+)

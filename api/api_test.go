@@ -22,12 +22,12 @@ import (
 
 // bridge is a daemon under test: the real handler on a real loopback listener.
 type bridge struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	reg  *shm.Registry
 }
 
-func newBridge(t *testing.T, root *os.Root) *bridge {
+func newBridge(t testing.TB, root *os.Root) *bridge {
 	t.Helper()
 	reg := shm.NewRegistry(root)
 	srv := httptest.NewUnstartedServer(nil)
@@ -44,7 +44,7 @@ func newBridge(t *testing.T, root *os.Root) *bridge {
 }
 
 // name returns a mapping name unique to this process and test.
-func name(t *testing.T, suffix string) string {
+func name(t testing.TB, suffix string) string {
 	return fmt.Sprintf(`Local\shmbridge-api-%d-%s%s`, os.Getpid(), strings.ReplaceAll(t.Name(), "/", "-"), suffix)
 }
 

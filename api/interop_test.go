@@ -129,4 +129,3 @@ func waitReady(t *testing.T, r io.Reader) {
 func peerArgs(role, name, enc string, rest ...string) []string {
 	return append([]string{role, name, map[string]string{"utf-8": "utf8", "utf-16le": "utf16"}[enc]}, rest...)
 }
-
