@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -327,7 +328,7 @@ func TestNamesInURLs(t *testing.T) {
 }
 
 func TestFileBackedOverHTTP(t *testing.T) {
-	dir := tempDir(t)
+	dir := testutil.TempDir(t)
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)

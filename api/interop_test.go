@@ -38,75 +38,72 @@ func needTool(t *testing.T, format string, args ...any) {
 	t.Skipf(format+" (set up with .ci/run; fails in CI)", args...)
 }
 
-func TestInteropNativeWritesBridgeReads(t *testing.T) {
+// eachPeer runs f for every native peer and text encoding, with a fresh bridge and mapping name.
+func eachPeer(t *testing.T, f func(t *testing.T, p peer, b *bridge, n, enc, text string)) {
 	for _, p := range peers(t) {
 		for _, enc := range []string{"utf-8", "utf-16le"} {
 			t.Run(p.name+"/"+enc, func(t *testing.T) {
-				b := newBridge(t, nil)
-				n := name(t, "")
-				text := interopTexts[enc]
-				cmd := p.write(t, n, enc, text)
-				stdin, _ := cmd.StdinPipe()
-				stdout, _ := cmd.StdoutPipe()
-				cmd.Stderr = os.Stderr
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				done := false
-				defer func() {
-					if !done {
-						cmd.Process.Kill()
-						cmd.Wait()
-					}
-				}()
-				waitReady(t, stdout)
-
-				m := b.create(createBody(n, 0, `,"mode":"open","access":"read"`))
-				if m.Created || m.MappedSize < 4096 {
-					t.Fatalf("opened the native mapping as %+v", m)
-				}
-				resp, data := b.do("GET", path(n, "/data?as=text&encoding="+enc), nil)
-				expect(t, resp, data, 200)
-				if string(data) != text {
-					t.Fatalf("bridge read %q, native wrote %q", data, text)
-				}
-				resp, data = b.do("DELETE", path(n), nil)
-				expect(t, resp, data, 204)
-
-				stdin.Close()
-				done = true
-				if err := cmd.Wait(); err != nil {
-					t.Fatalf("native writer: %v", err)
-				}
+				f(t, p, newBridge(t, nil), name(t, ""), enc, interopTexts[enc])
 			})
 		}
 	}
 }
 
-func TestInteropBridgeWritesNativeReads(t *testing.T) {
-	for _, p := range peers(t) {
-		for _, enc := range []string{"utf-8", "utf-16le"} {
-			t.Run(p.name+"/"+enc, func(t *testing.T) {
-				b := newBridge(t, nil)
-				n := name(t, "")
-				text := interopTexts[enc]
-				b.create(createBody(n, 4096, ""))
-				resp, data := b.do("PUT", path(n, "/data?nul=true&encoding="+enc), strings.NewReader(text))
-				expect(t, resp, data, 200)
-
-				cmd := p.read(t, n, enc)
-				cmd.Stderr = os.Stderr
-				out, err := cmd.Output()
-				if err != nil {
-					t.Fatalf("native reader: %v", err)
-				}
-				got, err := hex.DecodeString(strings.TrimSpace(string(out)))
-				if err != nil || string(got) != text {
-					t.Fatalf("native reader saw %q (%v), bridge wrote %q", got, err, text)
-				}
-			})
+func TestInteropNativeWritesBridgeReads(t *testing.T) {
+	eachPeer(t, func(t *testing.T, p peer, b *bridge, n, enc, text string) {
+		cmd := p.write(t, n, enc, text)
+		stdin, _ := cmd.StdinPipe()
+		stdout, _ := cmd.StdoutPipe()
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
 		}
-	}
+		done := false
+		defer func() {
+			if !done {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+		}()
+		waitReady(t, stdout)
+
+		m := b.create(createBody(n, 0, `,"mode":"open","access":"read"`))
+		if m.Created || m.MappedSize < 4096 {
+			t.Fatalf("opened the native mapping as %+v", m)
+		}
+		resp, data := b.do("GET", path(n, "/data?as=text&encoding="+enc), nil)
+		expect(t, resp, data, 200)
+		if string(data) != text {
+			t.Fatalf("bridge read %q, native wrote %q", data, text)
+		}
+		resp, data = b.do("DELETE", path(n), nil)
+		expect(t, resp, data, 204)
+
+		stdin.Close()
+		done = true
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("native writer: %v", err)
+		}
+	})
+}
+
+func TestInteropBridgeWritesNativeReads(t *testing.T) {
+	eachPeer(t, func(t *testing.T, p peer, b *bridge, n, enc, text string) {
+		b.create(createBody(n, 4096, ""))
+		resp, data := b.do("PUT", path(n, "/data?nul=true&encoding="+enc), strings.NewReader(text))
+		expect(t, resp, data, 200)
+
+		cmd := p.read(t, n, enc)
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("native reader: %v", err)
+		}
+		got, err := hex.DecodeString(strings.TrimSpace(string(out)))
+		if err != nil || string(got) != text {
+			t.Fatalf("native reader saw %q (%v), bridge wrote %q", got, err, text)
+		}
+	})
 }
 
 func waitReady(t *testing.T, r io.Reader) {

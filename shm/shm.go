@@ -352,27 +352,33 @@ const copyChunk = 256 << 10
 
 var chunkPool = sync.Pool{New: func() any { b := make([]byte, copyChunk); return &b }}
 
-// CopyTo writes n bytes of the view starting at off to w, a chunk at a time: memory use is one chunk, whatever
-// n is, and the mapping lock is never held while w blocks.
-func (m *Mapping) CopyTo(w io.Writer, off, n int64) (int64, error) {
-	if err := m.CheckRange("read", off, n); err != nil {
-		return 0, err
-	}
+// eachChunk calls f on consecutive bounce-buffer chunks covering [off, off+n) and sums what f reports done.
+func eachChunk(off, n int64, f func(buf []byte, at int64) (int, error)) (int64, error) {
 	bp := chunkPool.Get().(*[]byte)
 	defer chunkPool.Put(bp)
 	var done int64
 	for done < n {
-		buf := (*bp)[:min(int64(len(*bp)), n-done)]
-		if _, err := m.ReadAt(buf, off+done); err != nil {
-			return done, err
-		}
-		k, err := w.Write(buf)
+		k, err := f((*bp)[:min(int64(len(*bp)), n-done)], off+done)
 		done += int64(k)
 		if err != nil {
 			return done, err
 		}
 	}
 	return done, nil
+}
+
+// CopyTo writes n bytes of the view starting at off to w, a chunk at a time: memory use is one chunk, whatever
+// n is, and the mapping lock is never held while w blocks.
+func (m *Mapping) CopyTo(w io.Writer, off, n int64) (int64, error) {
+	if err := m.CheckRange("read", off, n); err != nil {
+		return 0, err
+	}
+	return eachChunk(off, n, func(buf []byte, at int64) (int, error) {
+		if _, err := m.ReadAt(buf, at); err != nil {
+			return 0, err
+		}
+		return w.Write(buf)
+	})
 }
 
 // CopyFrom copies exactly n bytes from r into the view at off, a chunk at a time. The range is checked before
@@ -384,24 +390,16 @@ func (m *Mapping) CopyFrom(r io.Reader, off, n int64) (int64, error) {
 	if err := m.CheckRange("write", off, n); err != nil {
 		return 0, err
 	}
-	bp := chunkPool.Get().(*[]byte)
-	defer chunkPool.Put(bp)
-	var done int64
-	for done < n {
-		buf := (*bp)[:min(int64(len(*bp)), n-done)]
+	return eachChunk(off, n, func(buf []byte, at int64) (int, error) {
 		k, rerr := io.ReadFull(r, buf)
 		if k > 0 {
-			if _, err := m.WriteAt(buf[:k], off+done); err != nil {
-				return done, err
+			if _, err := m.WriteAt(buf[:k], at); err != nil {
+				return 0, err
 			}
-			done += int64(k)
 		}
-		if rerr != nil {
-			if rerr == io.EOF {
-				rerr = io.ErrUnexpectedEOF
-			}
-			return done, rerr
+		if rerr == io.EOF {
+			rerr = io.ErrUnexpectedEOF
 		}
-	}
-	return done, nil
+		return k, rerr
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -290,27 +291,8 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
-// tempDir is t.TempDir without os.RemoveAll, which fails under Wine 8 ("Invalid function": Go 1.26 deletes
-// through an NT call Wine lacks). Plain os.Remove works, so remove the tree bottom-up with it.
-func tempDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "shmbridge-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		var paths []string
-		filepath.WalkDir(dir, func(p string, _ os.DirEntry, _ error) error { paths = append(paths, p); return nil })
-		for i := len(paths) - 1; i >= 0; i-- {
-			if err := os.Remove(paths[i]); err != nil {
-				t.Errorf("cleanup: %v", err)
-			}
-		}
-	})
-	return dir
-}
-
 func TestFileBacked(t *testing.T) {
-	dir := tempDir(t)
+	dir := testutil.TempDir(t)
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		t.Fatal(err)

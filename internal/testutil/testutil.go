@@ -1,4 +1,5 @@
-package api_test
+// Package testutil holds helpers shared by shmbridge's tests.
+package testutil
 
 import (
 	"os"
@@ -6,9 +7,9 @@ import (
 	"testing"
 )
 
-// tempDir is t.TempDir without os.RemoveAll, which fails under Wine 8 ("Invalid function": Go 1.26 deletes
-// through an NT call Wine lacks). Plain os.Remove works, so remove the tree bottom-up with it.
-func tempDir(t *testing.T) string {
+// TempDir is t.TempDir without os.RemoveAll, which fails under Wine 8 ("Invalid function": Go 1.26 deletes
+// through an NT call Wine lacks). Plain os.Remove works, so the tree is removed bottom-up with it.
+func TempDir(t testing.TB) string {
 	dir, err := os.MkdirTemp("", "shmbridge-test-")
 	if err != nil {
 		t.Fatal(err)
