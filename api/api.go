@@ -1,8 +1,9 @@
-// Package api is shmbridge's REST API: thin HTTP handlers over a shm.Registry.
+
 package api
 
 import (
 	"encoding/json"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	swguistatic "github.com/swaggest/swgui/v5/static"
+	"github.com/swaggest/swgui/v5emb"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -20,6 +23,9 @@ type Config struct {
 	Hosts []string
 	// Logger receives one line per request at debug level, lifecycle events at info, failures at warn/error.
 	Logger *slog.Logger
+	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
+	// openapi.yaml); nil serves 404 there.
+	Spec []byte
 }
 
 // LoopbackHosts returns the Host values a client on this machine uses to reach a listener at addr:
@@ -33,13 +39,14 @@ func LoopbackHosts(addr string) []string {
 }
 
 type server struct {
-	reg *shm.Registry
-	log *slog.Logger
+	reg  *shm.Registry
+	log  *slog.Logger
+	spec []byte
 }
 
 // New returns the API handler over reg.
 func New(reg *shm.Registry, cfg Config) http.Handler {
-	s := &server{reg: reg, log: cfg.Logger}
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -52,6 +59,10 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 		return fail(kindMethod, "method not allowed on this route")
 	}))
 	r.Get("/healthz", s.handle(s.health))
+	r.Get("/openapi.yaml", s.handle(s.openapi))
+	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
+	r.Get("/docs", s.handle(s.docsPage(ui)))
+	r.Get("/docs/{asset}", s.handle(s.docsAsset(ui)))
 	r.Route("/v1/mappings", func(r chi.Router) {
 		r.Post("/", s.handle(s.createMapping))
 		r.Get("/", s.handle(s.listMappings))
@@ -151,6 +162,92 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return json.NewEncoder(w).Encode(v)
 }
 
+// Health answers GET /healthz.
+type Health struct {
+	Status string `json:"status" validate:"required" example:"ok"`
+}
+
+// openapi godoc
+//
+//	@Summary	This API's OpenAPI 3.1 description
+//	@Tags		daemon
+//	@Produce	application/problem+json
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	404	{object}	Problem	"not-found: no spec configured"
+//	@Produce	application/yaml
+//	@Success	200	{string}	string	"openapi.yaml"
+//	@Router		/openapi.yaml [get]
+func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
+	if s.spec == nil {
+		return fail(kindNotFound, "this daemon serves no OpenAPI document")
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	_, err := w.Write(s.spec)
+	return err
+}
+
+// docsPage godoc
+//
+//	@Summary	A readable API page (Swagger UI, embedded in the binary: works offline)
+//	@Tags		daemon
+//	@Produce	application/problem+json
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	404	{object}	Problem	"not-found: no spec configured"
+//	@Produce	html
+//	@Success	200	{string}	string	"the page"
+//	@Router		/docs [get]
+func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.spec == nil {
+			return fail(kindNotFound, "this daemon serves no OpenAPI document")
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/docs/" // the UI's index
+		ui.ServeHTTP(w, r2)
+		return nil
+	}
+}
+
+// docsAsset godoc
+//
+//	@Summary	A script, style sheet or icon of the API page
+//	@Tags		daemon
+//	@Param		asset	path	string	true	"File name, e.g. swagger-ui-bundle.js"
+//	@Produce	application/problem+json
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	404	{object}	Problem	"not-found"
+//	@Produce	application/javascript,text/css,image/png,text/html
+//	@Success	200	{string}	string	"the file"
+//	@Router		/docs/{asset} [get]
+func (s *server) docsAsset(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if !hasAsset(chi.URLParam(r, "asset")) || s.spec == nil {
+			return fail(kindNotFound, "no such asset")
+		}
+		ui.ServeHTTP(w, r)
+		return nil
+	}
+}
+
+// hasAsset reports whether the embedded UI has the file (stored plain or gzipped).
+func hasAsset(name string) bool {
+	for _, n := range []string{name, name + ".gz"} {
+		if _, err := fs.Stat(swguistatic.FS, n); err == nil && fs.ValidPath(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// health godoc
+//
+//	@Summary	Liveness
+//	@Tags		daemon
+//	@Produce	application/problem+json
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Produce	json
+//	@Success	200	{object}	Health
+//	@Router		/healthz [get]
 func (s *server) health(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return writeJSON(w, http.StatusOK, Health{Status: "ok"})
 }

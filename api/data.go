@@ -56,6 +56,30 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 
 // readData serves GET /v1/mappings/{name}/data: raw bytes (offset/length or a Range header) or, with
 // ?as=text, the text up to the first NUL.
+// readData godoc
+//
+//	@Summary		Read bytes or text
+//	@Description	Raw bytes (application/octet-stream) from `offset` for `length` bytes (default: to the end), or the range of
+//	@Description	a single `Range: bytes=` header (206). With `as=text`, the text from `offset` up to the first NUL code
+//	@Description	unit, decoded from `encoding` and returned as UTF-8 (text/plain).
+//	@Tags			data
+//	@Param			name		path	string	true	"Mapping name, percent-encoded"
+//	@Param			offset		query	integer	false	"Start offset in bytes"	minimum(0)
+//	@Param			length		query	integer	false	"Number of bytes"		minimum(0)
+//	@Param			as			query	string	false	"bytes (default) or text"	Enums(bytes, text)
+//	@Param			encoding	query	string	false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
+//	@Param			Range		header	string	false	"A single byte range, e.g. bytes=0-99"
+//	@Produce		application/problem+json
+//	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		404	{object}	Problem	"not-found"
+//	@Failure		416	{object}	Problem	"out-of-range"
+//	@Failure		500	{object}	Problem	"fault: the memory faulted (another process truncated it)"
+//	@Produce		octet-stream,plain
+//	@Success		200	{string}	string	"The bytes, or the text as UTF-8"
+//	@Success		206	{string}	string	"The requested range"
+//	@Header			206	{string}	Content-Range	"bytes first-last/size"
+//	@Router			/v1/mappings/{name}/data [get]
 func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	e, release, err := s.hold(r)
 	if err != nil {
@@ -205,6 +229,30 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 
 // writeData serves PUT /v1/mappings/{name}/data?offset=N: raw bytes by default, or text (a UTF-8 body)
 // converted with ?encoding= and NUL-terminated with ?nul=true. Nothing is written unless all of it fits.
+// writeData godoc
+//
+//	@Summary		Write bytes or text
+//	@Description	Copies the body into the view at `offset`. Raw bytes by default (a Content-Length is required, so that a
+//	@Description	body that does not fit is refused with 413 before anything is written). With `encoding`, the body is
+//	@Description	UTF-8 text converted to that encoding, NUL-terminated with `nul=true`.
+//	@Tags			data
+//	@Param			name		path	string	true	"Mapping name, percent-encoded"
+//	@Param			offset		query	integer	false	"Start offset in bytes"	minimum(0)
+//	@Param			encoding	query	string	false	"Convert a UTF-8 text body to this encoding"	Enums(utf-8, utf-16le)
+//	@Param			nul			query	boolean	false	"Append a NUL terminator (needs encoding)"
+//	@Param			data		body	string	true	"The bytes, or UTF-8 text with encoding"	example(hello)
+//	@Accept			octet-stream,plain
+//	@Produce		application/problem+json
+//	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		404	{object}	Problem	"not-found"
+//	@Failure		409	{object}	Problem	"read-only"
+//	@Failure		411	{object}	Problem	"length-required"
+//	@Failure		413	{object}	Problem	"too-large: nothing was written"
+//	@Failure		500	{object}	Problem	"fault"
+//	@Produce		json
+//	@Success		200	{object}	WriteResult
+//	@Router			/v1/mappings/{name}/data [put]
 func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	e, release, err := s.hold(r)
 	if err != nil {
@@ -285,8 +333,8 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 
 // WriteResult answers a successful PUT of data.
 type WriteResult struct {
-	Offset       int64 `json:"offset"`
-	BytesWritten int64 `json:"bytes_written"`
+	Offset       int64 `json:"offset" validate:"required"`
+	BytesWritten int64 `json:"bytes_written" validate:"required"`
 }
 
 // tooLarge turns a range failure on a write into 413: it is the body that does not fit.

@@ -16,20 +16,23 @@ import (
 
 // Mapping is a mapping the daemon holds, as the API shows it.
 type Mapping struct {
-	Name string `json:"name"`
-	// Size is the size the mapping was created or opened with; null when an existing mapping was opened
-	// without a size.
-	Size *int64 `json:"size"`
+	Name string `json:"name" validate:"required" example:"Local\\Telemetry"`
+	// Size the mapping was created or opened with; absent when an existing mapping was opened without a size.
+	Size *int64 `json:"size,omitempty" example:"4096"`
 	// MappedSize is what the OS mapped: on Windows a page multiple (VirtualQuery), on Linux the object's size.
-	MappedSize   int64      `json:"mapped_size"`
-	Access       string     `json:"access"`  // "read_write" or "read"
-	Backing      string     `json:"backing"` // "pagefile" (Linux: /dev/shm) or "file"
-	File         string     `json:"file,omitempty"`
-	Created      bool       `json:"created"` // true if the daemon created it, false if it opened an existing one
-	OpenedAt     time.Time  `json:"opened_at"`
-	LastWriteAt  *time.Time `json:"last_write_at"` // when bytes were last written through the API; null if never
-	BytesRead    int64      `json:"bytes_read"`
-	BytesWritten int64      `json:"bytes_written"`
+	MappedSize int64  `json:"mapped_size" validate:"required" example:"4096"`
+	Access     string `json:"access" validate:"required" enums:"read_write,read"`
+	// Backing is "pagefile" (on Linux: /dev/shm) or "file".
+	Backing string `json:"backing" validate:"required" enums:"pagefile,file"`
+	// File is the backing file under the files root, for file-backed mappings.
+	File string `json:"file,omitempty"`
+	// Created is true if the daemon created the object, false if it opened an existing one.
+	Created  bool      `json:"created" validate:"required"`
+	OpenedAt time.Time `json:"opened_at" validate:"required" format:"date-time"`
+	// LastWriteAt is when bytes were last written through the API; absent if never.
+	LastWriteAt  *time.Time `json:"last_write_at,omitempty" format:"date-time"`
+	BytesRead    int64      `json:"bytes_read" validate:"required"`
+	BytesWritten int64      `json:"bytes_written" validate:"required"`
 }
 
 func mappingOf(e *shm.Entry) Mapping {
@@ -51,11 +54,16 @@ func mappingOf(e *shm.Entry) Mapping {
 
 // CreateRequest is the body of POST /v1/mappings.
 type CreateRequest struct {
-	Name   string `json:"name"`
-	Size   int64  `json:"size,omitempty"`
-	Mode   string `json:"mode,omitempty"`   // "create" (default), "open", "open_or_create"
-	Access string `json:"access,omitempty"` // "read_write" (default), "read"
-	File   string `json:"file,omitempty"`   // a path under the daemon's files root
+	// Name is "Local\\X", "Global\\X" or "X" (on Linux all three are /dev/shm/X).
+	Name string `json:"name" validate:"required" example:"Local\\Telemetry"`
+	// Size in bytes: required to create; when opening, the least size the object must have.
+	Size int64 `json:"size,omitempty" minimum:"0" example:"4096"`
+	// Mode: "create" (the default) fails if the name exists, "open" if it does not.
+	Mode string `json:"mode,omitempty" enums:"create,open,open_or_create" example:"create"`
+	// Access: "read_write" (the default) or "read".
+	Access string `json:"access,omitempty" enums:"read_write,read" example:"read_write"`
+	// File backs the mapping with this file, a relative path under the daemon's -files-root.
+	File string `json:"file,omitempty" example:"captures/frame.bin"`
 }
 
 var (
@@ -65,6 +73,27 @@ var (
 
 const maxJSONBody = 64 << 10
 
+// createMapping godoc
+//
+//	@Summary		Create or open a named mapping
+//	@Description	`mode` "create" (default) fails with 409 `exists` if the name is taken; "open" fails with 404 `not-found`
+//	@Description	if there is no such object (it never creates an empty one); "open_or_create" does either. `size` is
+//	@Description	required to create; when opening, an existing object smaller than `size` is 409 `too-small`.
+//	@Description	A name the daemon already holds is 409 `exists` whatever the mode.
+//	@Tags			mappings
+//	@Param			request	body	CreateRequest	true	"What to create or open"
+//	@Accept			json
+//	@Produce		application/problem+json
+//	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed"
+//	@Failure		404	{object}	Problem	"not-found: mode open and no such object"
+//	@Failure		409	{object}	Problem	"exists, too-small"
+//	@Failure		413	{object}	Problem	"too-large: JSON body over 64 KiB"
+//	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/json"
+//	@Produce		json
+//	@Success		201	{object}	Mapping
+//	@Header			201	{string}	Location	"URL of the mapping"
+//	@Router			/v1/mappings [post]
 func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	var req CreateRequest
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -106,6 +135,15 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// listMappings godoc
+//
+//	@Summary	List the mappings the daemon holds
+//	@Tags		mappings
+//	@Produce	application/problem+json
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Produce	json
+//	@Success	200	{array}	Mapping
+//	@Router		/v1/mappings [get]
 func (s *server) listMappings(w http.ResponseWriter, r *http.Request) error {
 	list := []Mapping{}
 	for _, e := range s.reg.List() {
@@ -123,6 +161,18 @@ func (s *server) entry(r *http.Request) (*shm.Entry, error) {
 	return s.reg.Get(name)
 }
 
+// getMapping godoc
+//
+//	@Summary	Show one mapping
+//	@Tags		mappings
+//	@Param		name	path	string	true	"Mapping name, percent-encoded (Local%5CTelemetry)"
+//	@Produce	application/problem+json
+//	@Failure	400	{object}	Problem	"invalid-name"
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	404	{object}	Problem	"not-found"
+//	@Produce	json
+//	@Success	200	{object}	Mapping
+//	@Router		/v1/mappings/{name} [get]
 func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.entry(r)
 	if err != nil {
@@ -131,6 +181,20 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, mappingOf(e))
 }
 
+// closeMapping godoc
+//
+//	@Summary		Unmap and close a mapping
+//	@Description	The name disappears at once; transfers under way finish first (up to 5 s). On Linux `unlink=true` also
+//	@Description	removes the /dev/shm name (shm_unlink); on Windows it is accepted and does nothing more.
+//	@Tags			mappings
+//	@Param			name	path	string	true	"Mapping name, percent-encoded"
+//	@Param			unlink	query	boolean	false	"Also remove the name (Linux)"
+//	@Produce		application/problem+json
+//	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
+//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		404	{object}	Problem	"not-found"
+//	@Success		204
+//	@Router			/v1/mappings/{name} [delete]
 func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 	unlink, err := boolParam(r, "unlink")
 	if err != nil {
@@ -148,6 +212,17 @@ func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// flush godoc
+//
+//	@Summary	Flush a view to its backing file (FlushViewOfFile / msync)
+//	@Tags		mappings
+//	@Param		name	path	string	true	"Mapping name, percent-encoded"
+//	@Produce	application/problem+json
+//	@Failure	400	{object}	Problem	"invalid-name"
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	404	{object}	Problem	"not-found"
+//	@Success	204
+//	@Router		/v1/mappings/{name}/flush [post]
 func (s *server) flush(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.entry(r)
 	if err != nil {

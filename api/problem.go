@@ -13,13 +13,14 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
+	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal"`
+	Title    string `json:"title" validate:"required" example:"Not found"`
+	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
-	Instance string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty" example:"/v1/mappings/Local%5CTelemetry"`
 	// MissingRight names the right or privilege an access-denied failure lacks, e.g. SeCreateGlobalPrivilege.
-	MissingRight string `json:"missing_right,omitempty"`
+	MissingRight string `json:"missing_right,omitempty" example:"SeCreateGlobalPrivilege"`
 }
 
 // kind is one stable problem type.

@@ -1,0 +1,21 @@
+// Package api is shmbridge's REST API: thin HTTP handlers over a shm.Registry.
+//
+// The OpenAPI 3.1 description (openapi.yaml at the repository root) is generated from the annotations in this
+// package by `go generate ./...` (swag v2); see internal/cmd/genspec.
+//
+// swag v2.0.0-rc5 quirk: an `@Accept` line before the `@Param … body` line makes the request body a
+// `oneOf: [{type: object}, <the real schema>]`, which no valid body satisfies (it matches both). So every
+// operation here declares its body parameter first, then `@Accept`.
+//
+//	@title						shmbridge API
+//	@version					1
+//	@description				Named shared memory (Windows file mappings, Linux /dev/shm) over HTTP.
+//	@description				Errors are RFC 9457 problems (application/problem+json) whose `type` is one of the Problem.type values.
+//	@license.name				MIT
+//	@servers.url				http://127.0.0.1:8765
+//	@servers.description		the daemon at its default address
+//	@externalDocs.description	README
+//	@externalDocs.url			https://github.com/shmbridge/shmbridge#readme
+package api
+
+//go:generate go run ../internal/cmd/genspec
