@@ -1,4 +1,3 @@
-
 package api
 
 import (
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/shmbridge/shmbridge/shm"
 	swguistatic "github.com/swaggest/swgui/v5/static"
 	"github.com/swaggest/swgui/v5emb"
-	"github.com/shmbridge/shmbridge/shm"
 )
 
 // Config configures the API handler.

@@ -23,18 +23,23 @@ import (
 
 // bridge is a daemon under test: the real handler on a real loopback listener.
 type bridge struct {
-	t    testing.TB
-	base string
-	reg  *shm.Registry
+	t      testing.TB
+	base   string
+	reg    *shm.Registry
+	client *http.Client // validates every request and response against openapi.yaml
 }
 
 func newBridge(t testing.TB, root *os.Root) *bridge {
 	t.Helper()
 	reg := shm.NewRegistry(root)
 	srv := httptest.NewUnstartedServer(nil)
-	srv.Config.Handler = api.New(reg, api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String())})
+	spec, err := os.ReadFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = api.New(reg, api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Spec: spec})
 	srv.Start()
-	b := &bridge{t: t, base: srv.URL, reg: reg}
+	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t)}}
 	t.Cleanup(func() {
 		srv.Close()
 		for _, e := range reg.List() {
@@ -53,21 +58,28 @@ func path(name string, rest ...string) string {
 	return "/v1/mappings/" + url.PathEscape(name) + strings.Join(rest, "")
 }
 
-// do sends a request; hdr holds header name/value pairs. It returns the response with its body read.
+// do sends a request; hdr holds header name/value pairs ("Invalid", "on purpose" marks a request that does not
+// match the spec). A PUT body is application/octet-stream unless hdr says otherwise. It returns the response
+// with its body read.
 func (b *bridge) do(method, p string, body io.Reader, hdr ...string) (*http.Response, []byte) {
 	b.t.Helper()
 	req, err := http.NewRequest(method, b.base+p, body)
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	if method == "PUT" {
+		req.Header.Set("Content-Type", "application/octet-stream")
+	}
 	for i := 0; i+1 < len(hdr); i += 2 {
-		if hdr[i] == "Host" {
+		if hdr[i] == "Invalid" {
+			req = invalidOnPurpose(req)
+		} else if hdr[i] == "Host" {
 			req.Host = hdr[i+1]
 		} else {
 			req.Header.Set(hdr[i], hdr[i+1])
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := b.client.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -226,6 +238,8 @@ func TestErrorResponses(t *testing.T) {
 	b2 := newBridge(t, nil) // a second daemon, to open ro read-only
 	b2.create(createBody(ro, 0, `,"mode":"open","access":"read"`))
 	js := []string{"Content-Type", "application/json"}
+	jsInvalid := []string{"Content-Type", "application/json", "Invalid", "on purpose"}
+	invalid := []string{"Invalid", "on purpose"}
 
 	cases := []struct {
 		label        string
@@ -236,22 +250,22 @@ func TestErrorResponses(t *testing.T) {
 		status       int
 		kind         string
 	}{
-		{"bad JSON", b, "POST", "/v1/mappings", `{"name":`, js, 400, "invalid-request"},
-		{"unknown field", b, "POST", "/v1/mappings", `{"name":"x","size":1,"colour":1}`, js, 400, "invalid-request"},
-		{"bad mode", b, "POST", "/v1/mappings", `{"name":"x","size":1,"mode":"maybe"}`, js, 400, "invalid-request"},
-		{"bad access", b, "POST", "/v1/mappings", `{"name":"x","size":1,"access":"all"}`, js, 400, "invalid-request"},
-		{"no size", b, "POST", "/v1/mappings", `{"name":"x"}`, js, 400, "invalid-request"},
+		{"bad JSON", b, "POST", "/v1/mappings", `{"name":`, jsInvalid, 400, "invalid-request"},
+		{"unknown field", b, "POST", "/v1/mappings", `{"name":"x","size":1,"colour":1}`, jsInvalid, 400, "invalid-request"},
+		{"bad mode", b, "POST", "/v1/mappings", `{"name":"x","size":1,"mode":"maybe"}`, jsInvalid, 400, "invalid-request"},
+		{"bad access", b, "POST", "/v1/mappings", `{"name":"x","size":1,"access":"all"}`, jsInvalid, 400, "invalid-request"},
+		{"no size", b, "POST", "/v1/mappings", `{"name":"x"}`, jsInvalid, 400, "invalid-request"},
 		{"slash in name", b, "POST", "/v1/mappings", `{"name":"a/b","size":1}`, js, 400, "invalid-name"},
 		{"dot-dot name", b, "POST", "/v1/mappings", `{"name":"Local\\..","size":1}`, js, 400, "invalid-name"},
-		{"slash in URL name", b, "GET", "/v1/mappings/a%2Fb", "", nil, 400, "invalid-name"},
-		{"bad offset", b, "GET", path(n, "/data?offset=-1"), "", nil, 400, "invalid-request"},
-		{"bad length", b, "GET", path(n, "/data?length=x"), "", nil, 400, "invalid-request"},
+		{"slash in URL name", b, "GET", "/v1/mappings/a%2Fb", "", invalid, 400, "invalid-name"},
+		{"bad offset", b, "GET", path(n, "/data?offset=-1"), "", invalid, 400, "invalid-request"},
+		{"bad length", b, "GET", path(n, "/data?length=x"), "", invalid, 400, "invalid-request"},
 		{"range and offset", b, "GET", path(n, "/data?offset=1"), "", []string{"Range", "bytes=0-1"}, 400, "invalid-request"},
-		{"bad as", b, "GET", path(n, "/data?as=json"), "", nil, 400, "invalid-request"},
-		{"bad encoding", b, "GET", path(n, "/data?as=text&encoding=ebcdic"), "", nil, 400, "invalid-request"},
+		{"bad as", b, "GET", path(n, "/data?as=json"), "", invalid, 400, "invalid-request"},
+		{"bad encoding", b, "GET", path(n, "/data?as=text&encoding=ebcdic"), "", invalid, 400, "invalid-request"},
 		{"nul without encoding", b, "PUT", path(n, "/data?nul=true"), "x", nil, 400, "invalid-request"},
 		{"invalid UTF-8 text", b, "PUT", path(n, "/data?encoding=utf-16le"), "\xff\xfe", nil, 400, "invalid-request"},
-		{"bad unlink", b, "DELETE", path(n, "?unlink=perhaps"), "", nil, 400, "invalid-request"},
+		{"bad unlink", b, "DELETE", path(n, "?unlink=perhaps"), "", invalid, 400, "invalid-request"},
 		{"foreign Host", b, "GET", "/healthz", "", []string{"Host", "evil.example:80"}, 403, "host-not-allowed"},
 		{"files disabled", b, "POST", "/v1/mappings", `{"name":"f","size":1,"file":"a.bin"}`, js, 403, "access-denied"},
 		{"open missing", b, "POST", "/v1/mappings", `{"name":"shmbridge-api-missing-x","mode":"open"}`, js, 404, "not-found"},
@@ -266,8 +280,10 @@ func TestErrorResponses(t *testing.T) {
 		{"too large", b, "PUT", path(n, "/data?offset=10"), "0123456789", nil, 413, "too-large"},
 		{"offset past end", b, "PUT", path(n, "/data?offset=17"), "", nil, 413, "too-large"},
 		{"text too large", b, "PUT", path(n, "/data?encoding=utf-16le&nul=true"), "12345678", nil, 413, "too-large"},
-		{"text", b, "POST", "/v1/mappings", createBody("t", 1, ""), []string{"Content-Type", "text/plain"}, 415, "unsupported-media-type"},
-		{"form", b, "POST", "/v1/mappings", createBody("t", 1, ""), []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported-media-type"},
+		{"PUT text/plain", b, "PUT", path(n, "/data"), "x", []string{"Content-Type", "text/plain", "Invalid", "on purpose"}, 415, "unsupported-media-type"},
+		{"PUT form", b, "PUT", path(n, "/data"), "x", []string{"Content-Type", "application/x-www-form-urlencoded", "Invalid", "on purpose"}, 415, "unsupported-media-type"},
+		{"text", b, "POST", "/v1/mappings", createBody("t", 1, ""), []string{"Content-Type", "text/plain", "Invalid", "on purpose"}, 415, "unsupported-media-type"},
+		{"form", b, "POST", "/v1/mappings", createBody("t", 1, ""), []string{"Content-Type", "application/x-www-form-urlencoded", "Invalid", "on purpose"}, 415, "unsupported-media-type"},
 		{"read past end", b, "GET", path(n, "/data?offset=10&length=7"), "", nil, 416, "out-of-range"},
 		{"offset past end read", b, "GET", path(n, "/data?offset=17"), "", nil, 416, "out-of-range"},
 	}
@@ -369,7 +385,7 @@ func TestStorm(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), 1))
-			client := &http.Client{}
+			client := b.client
 			for range ops {
 				n := names[rng.IntN(len(names))]
 				var req *http.Request
@@ -381,6 +397,7 @@ func TestStorm(t *testing.T) {
 					req, _ = http.NewRequest("DELETE", b.base+path(n, "?unlink=true"), nil)
 				case 2:
 					req, _ = http.NewRequest("PUT", b.base+path(n, "/data"), bytes.NewReader(make([]byte, 1<<20)))
+					req.Header.Set("Content-Type", "application/octet-stream")
 				default:
 					req, _ = http.NewRequest("GET", b.base+path(n, "/data"), nil)
 				}
@@ -438,12 +455,13 @@ func TestLargeTransferFlatMemory(t *testing.T) {
 
 	req, _ := http.NewRequest("PUT", b.base+path(n, "/data"), io.LimitReader(&pattern{}, size))
 	req.ContentLength = size
-	resp, err := http.DefaultClient.Do(req)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := b.client.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("PUT 1 GiB: %v %v", resp.Status, err)
 	}
 	resp.Body.Close()
-	resp, err = http.Get(b.base + path(n, "/data"))
+	resp, err = b.client.Get(b.base + path(n, "/data"))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("GET 1 GiB: %v", err)
 	}

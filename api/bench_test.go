@@ -23,6 +23,7 @@ func BenchmarkTransfer64MiB(b *testing.B) {
 	n := name(b, "")
 	br.create(createBody(n, benchSize, ""))
 	br.do("PUT", path(n, "/data"), bytes.NewReader(payload))
+	br.client = http.DefaultClient // measure the bridge, not the spec validator
 
 	sink := make([]byte, benchSize)
 	base := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,6 +54,7 @@ func BenchmarkTransfer64MiB(b *testing.B) {
 		b.SetBytes(benchSize)
 		for b.Loop() {
 			req, _ := http.NewRequest("PUT", url, bytes.NewReader(payload))
+			req.Header.Set("Content-Type", "application/octet-stream")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil || resp.StatusCode != 200 {
 				b.Fatal(err, resp.Status)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -232,16 +233,16 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 // writeData godoc
 //
 //	@Summary		Write bytes or text
-//	@Description	Copies the body into the view at `offset`. Raw bytes by default (a Content-Length is required, so that a
-//	@Description	body that does not fit is refused with 413 before anything is written). With `encoding`, the body is
-//	@Description	UTF-8 text converted to that encoding, NUL-terminated with `nul=true`.
+//	@Description	Copies the body (application/octet-stream) into the view at `offset`. Raw bytes by default: a
+//	@Description	Content-Length is required, so that a body that does not fit is refused with 413 before anything is
+//	@Description	written. With `encoding`, the body is UTF-8 text, converted to that encoding and NUL-terminated with
+//	@Description	`nul=true`.
 //	@Tags			data
 //	@Param			name		path	string	true	"Mapping name, percent-encoded"
 //	@Param			offset		query	integer	false	"Start offset in bytes"	minimum(0)
 //	@Param			encoding	query	string	false	"Convert a UTF-8 text body to this encoding"	Enums(utf-8, utf-16le)
 //	@Param			nul			query	boolean	false	"Append a NUL terminator (needs encoding)"
-//	@Param			data		body	string	true	"The bytes, or UTF-8 text with encoding"	example(hello)
-//	@Accept			octet-stream,plain
+//	@Accept			octet-stream
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
 //	@Failure		403	{object}	Problem	"host-not-allowed"
@@ -249,6 +250,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		411	{object}	Problem	"length-required"
 //	@Failure		413	{object}	Problem	"too-large: nothing was written"
+//	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/octet-stream"
 //	@Failure		500	{object}	Problem	"fault"
 //	@Produce		json
 //	@Success		200	{object}	WriteResult
@@ -273,6 +275,9 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	}
 	if nul && encName == "" {
 		return fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/octet-stream" {
+		return fail(kindUnsupportedType, "send the body as application/octet-stream (curl: -H 'Content-Type: application/octet-stream'); ?encoding= says how to read it as text")
 	}
 	if e.Access() == shm.ReadOnly {
 		return &shm.Error{Op: "write", Name: e.Name(), Err: shm.ErrReadOnly, Detail: "opened with access read"}

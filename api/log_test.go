@@ -38,7 +38,7 @@ func TestPollingIsQuietAtInfo(t *testing.T) {
 	})
 	srv.Start()
 	defer srv.Close()
-	b := &bridge{t: t, base: srv.URL, reg: reg}
+	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t)}}
 	n := name(t, "")
 	b.create(createBody(n, 64, ""))
 	for range 200 {

@@ -48,6 +48,11 @@ var (
 	kindInternal        = kind{"internal", http.StatusInternalServerError, "Internal error"}
 )
 
+// kinds lists every problem kind: the spec's Problem.type enum must name exactly these.
+var kinds = []kind{kindInvalidRequest, kindInvalidName, kindNotFound, kindExists, kindTooSmall, kindReadOnly,
+	kindAccessDenied, kindHostNotAllowed, kindOutOfRange, kindTooLarge, kindLengthRequired, kindUnsupportedType,
+	kindMethod, kindFault, kindInternal}
+
 // apiError is a failure the HTTP layer itself detects.
 type apiError struct {
 	kind   kind

@@ -1,0 +1,151 @@
+package api_test
+
+// Every request the API tests send and every response they receive goes through specCheck, which validates it
+// against the generated openapi.yaml (operation, parameters, status, content type, body schema): a handler
+// that drifts from the spec fails the suite. Requests a test sends invalid on purpose are marked with
+// invalidOnPurpose and only their responses are checked.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	verrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/pb33f/libopenapi-validator/helpers"
+)
+
+var loadSpec = sync.OnceValues(func() (validator.Validator, error) {
+	spec, err := os.ReadFile("../openapi.yaml")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		return nil, err
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("openapi.yaml: %v", errs)
+	}
+	if ok, verrs := v.ValidateDocument(); !ok {
+		return nil, fmt.Errorf("openapi.yaml is not a valid OpenAPI 3.1 document: %v", verrs)
+	}
+	return v, nil
+})
+
+type invalidKey struct{}
+
+// invalidOnPurpose marks a request the test knows does not match the spec.
+func invalidOnPurpose(req *http.Request) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), invalidKey{}, true))
+}
+
+// maxChecked is the largest body specCheck buffers to validate; larger ones (the 1 GiB transfer) are
+// octet-stream, whose schema is "binary string", and stream through with status and headers checked.
+const maxChecked = 1 << 20
+
+type specCheck struct {
+	t    testing.TB
+	base http.RoundTripper
+	mu   *sync.Mutex // the validator is not documented as safe for concurrent use
+}
+
+func newSpecCheck(t testing.TB) http.RoundTripper {
+	if _, err := loadSpec(); err != nil {
+		t.Fatal(err)
+	}
+	return specCheck{t: t, base: http.DefaultTransport, mu: &sync.Mutex{}}
+}
+
+func (c specCheck) RoundTrip(req *http.Request) (*http.Response, error) {
+	v, _ := loadSpec()
+	where := req.Method + " " + req.URL.RequestURI()
+	inSpec := c.hasOperation(req)
+	if inSpec && req.Context().Value(invalidKey{}) == nil {
+		check := req.Clone(req.Context())
+		if req.Body != nil && req.ContentLength >= 0 && req.ContentLength <= maxChecked {
+			body, err := io.ReadAll(req.Body)
+			if err != nil {
+				return nil, err
+			}
+			req.Body = io.NopCloser(bytes.NewReader(body))
+			check.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		c.mu.Lock()
+		ok, errs := v.ValidateHttpRequest(check)
+		c.mu.Unlock()
+		if !ok {
+			c.t.Errorf("request %s does not match openapi.yaml:%s", where, describe(errs))
+		}
+	}
+	resp, err := c.base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	check := *resp
+	if resp.ContentLength >= 0 && resp.ContentLength <= maxChecked || resp.ContentLength < 0 && !strings.Contains(resp.Header.Get("Content-Type"), "octet-stream") {
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		check.Body = io.NopCloser(bytes.NewReader(body))
+	} else {
+		check.Body = http.NoBody // a big octet-stream body: the validator does not read it anyway
+	}
+	if !inSpec {
+		// Unknown routes and methods are outside the spec: they must still answer a problem.
+		var p map[string]any
+		b, _ := io.ReadAll(check.Body)
+		if check.Header.Get("Content-Type") != "application/problem+json" || json.Unmarshal(b, &p) != nil ||
+			p["type"] == nil || p["title"] == nil || p["status"] == nil {
+			c.t.Errorf("%s (outside the spec) answered %d %s %s, not a problem", where, resp.StatusCode, check.Header.Get("Content-Type"), b)
+		}
+		return resp, nil
+	}
+	c.mu.Lock()
+	ok, errs := v.ValidateHttpResponse(req, &check)
+	c.mu.Unlock()
+	if !ok {
+		c.t.Errorf("response %d to %s does not match openapi.yaml:%s", resp.StatusCode, where, describe(errs))
+	}
+	return resp, nil
+}
+
+// hasOperation reports whether the spec has an operation for the request's method and path.
+func (c specCheck) hasOperation(req *http.Request) bool {
+	v, _ := loadSpec()
+	probe := req.Clone(context.Background())
+	probe.Body = http.NoBody
+	c.mu.Lock()
+	_, errs := v.ValidateHttpRequest(probe)
+	c.mu.Unlock()
+	for _, e := range errs {
+		if e.ValidationType == helpers.PathValidation &&
+			(e.ValidationSubType == helpers.ValidationMissing || e.ValidationSubType == helpers.ValidationMissingOperation) {
+			return false
+		}
+	}
+	return true
+}
+
+func describe(errs []*verrors.ValidationError) string {
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "\n    %s: %s", e.Message, e.Reason)
+		for _, se := range e.SchemaValidationErrors {
+			fmt.Fprintf(&b, "\n      at %s: %s", se.FieldPath, se.Reason)
+		}
+	}
+	return b.String()
+}
