@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Runs the README's curl session against a daemon, exactly as written, and checks every output line.
 
-    python3 .ci/readme-session.py -- DAEMON-COMMAND...
+    python3 .ci/readme-session.py [--also COMMAND]... -- DAEMON-COMMAND...
 
 Starts the daemon, waits for /healthz, runs each `$ command` of the first ```console block under
 "## A curl session" with bash, compares its output with the lines that follow it ("..." matches anything),
 then leaves one mapping open, stops the daemon with SIGINT and requires a clean exit within 30 s: status 0 and
-"stopped closed_mappings=1" logged.
+"stopped closed_mappings=1" logged. Each --also command runs against the same daemon after the session and
+must exit 0.
 """
 import os, re, signal, subprocess, sys, time, urllib.request
 
@@ -26,7 +27,9 @@ def matches(want, got):
     return re.fullmatch(pattern, got) is not None
 
 def main():
-    cmd = sys.argv[sys.argv.index("--") + 1:]
+    sep = sys.argv.index("--")
+    cmd = sys.argv[sep + 1:]
+    also = [a for flag, a in zip(sys.argv[1:sep], sys.argv[2:sep]) if flag == "--also"]
     steps = session(os.path.join(os.path.dirname(__file__), "..", "README.md"))
     log = open("testdata/bin/daemon.log", "w+")
     daemon = subprocess.Popen(cmd, stderr=log, stdout=log)
@@ -49,6 +52,10 @@ def main():
             if not ok:
                 failed = True
                 print("  exit %d\n  want: %s\n  got:  %s\n  stderr: %s" % (r.returncode, want, got, r.stderr))
+        for command in also:
+            r = subprocess.run(["bash", "-c", command], timeout=120)
+            print(("ok   " if r.returncode == 0 else "FAIL ") + command)
+            failed = failed or r.returncode != 0
         # Leave one mapping open: shutdown must close it.
         req = urllib.request.Request("http://127.0.0.1:8765/v1/mappings", method="POST",
                                      data=b'{"name": "shmbridge-shutdown-check", "size": 64}',
