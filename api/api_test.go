@@ -163,7 +163,7 @@ func TestMappingLifecycle(t *testing.T) {
 	}
 
 	// Text: UTF-8 and UTF-16LE, up to the first NUL.
-	resp, data = b.do("PUT", path(n, "/data?offset=16&encoding=utf-16le&nul=true"), strings.NewReader("Grüße, 世界"))
+	resp, data = b.do("PUT", path(n, "/data?offset=16&encoding=utf-16le&nul=true"), strings.NewReader("Grüße, 世界"), "Content-Type", "text/plain; charset=utf-8")
 	expect(t, resp, data, 200)
 	if !strings.Contains(string(data), `"bytes_written":20`) { // 9 UTF-16 code units + NUL
 		t.Errorf("utf-16le PUT: %s", data)
@@ -280,7 +280,7 @@ func TestErrorResponses(t *testing.T) {
 		{"too large", b, "PUT", path(n, "/data?offset=10"), "0123456789", nil, 413, "too-large"},
 		{"offset past end", b, "PUT", path(n, "/data?offset=17"), "", nil, 413, "too-large"},
 		{"text too large", b, "PUT", path(n, "/data?encoding=utf-16le&nul=true"), "12345678", nil, 413, "too-large"},
-		{"PUT text/plain", b, "PUT", path(n, "/data"), "x", []string{"Content-Type", "text/plain", "Invalid", "on purpose"}, 415, "unsupported-media-type"},
+		{"PUT latin-1 text", b, "PUT", path(n, "/data"), "x", []string{"Content-Type", "text/plain; charset=iso-8859-1"}, 415, "unsupported-media-type"},
 		{"PUT form", b, "PUT", path(n, "/data"), "x", []string{"Content-Type", "application/x-www-form-urlencoded", "Invalid", "on purpose"}, 415, "unsupported-media-type"},
 		{"text", b, "POST", "/v1/mappings", createBody("t", 1, ""), []string{"Content-Type", "text/plain", "Invalid", "on purpose"}, 415, "unsupported-media-type"},
 		{"form", b, "POST", "/v1/mappings", createBody("t", 1, ""), []string{"Content-Type", "application/x-www-form-urlencoded", "Invalid", "on purpose"}, 415, "unsupported-media-type"},

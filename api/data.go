@@ -65,8 +65,8 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Description	unit, decoded from `encoding` and returned as UTF-8 (text/plain).
 //	@Tags			data
 //	@Param			name		path	string	true	"Mapping name, percent-encoded"
-//	@Param			offset		query	integer	false	"Start offset in bytes"	minimum(0)
-//	@Param			length		query	integer	false	"Number of bytes"		minimum(0)
+//	@Param			offset		query	integer	false	"Start offset in bytes"		minimum(0)
+//	@Param			length		query	integer	false	"Number of bytes"			minimum(0)
 //	@Param			as			query	string	false	"bytes (default) or text"	Enums(bytes, text)
 //	@Param			encoding	query	string	false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
 //	@Param			Range		header	string	false	"A single byte range, e.g. bytes=0-99"
@@ -77,8 +77,8 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Failure		416	{object}	Problem	"out-of-range"
 //	@Failure		500	{object}	Problem	"fault: the memory faulted (another process truncated it)"
 //	@Produce		octet-stream,plain
-//	@Success		200	{string}	string	"The bytes, or the text as UTF-8"
-//	@Success		206	{string}	string	"The requested range"
+//	@Success		200	{string}	string			"The bytes, or the text as UTF-8"
+//	@Success		206	{string}	string			"The requested range"
 //	@Header			206	{string}	Content-Range	"bytes first-last/size"
 //	@Router			/v1/mappings/{name}/data [get]
 func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
@@ -233,15 +233,16 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 // writeData godoc
 //
 //	@Summary		Write bytes or text
-//	@Description	Copies the body (application/octet-stream) into the view at `offset`. Raw bytes by default: a
-//	@Description	Content-Length is required, so that a body that does not fit is refused with 413 before anything is
-//	@Description	written. With `encoding`, the body is UTF-8 text, converted to that encoding and NUL-terminated with
-//	@Description	`nul=true`.
+//	@Description	Copies the body (application/octet-stream, or text/plain in UTF-8) into the view at `offset`, as raw
+//	@Description	bytes by default: a Content-Length is required, so that a body that does not fit is refused with 413
+//	@Description	before anything is written. With `encoding`, the body is read as UTF-8 text, converted to that encoding
+//	@Description	and NUL-terminated with `nul=true`.
 //	@Tags			data
 //	@Param			name		path	string	true	"Mapping name, percent-encoded"
-//	@Param			offset		query	integer	false	"Start offset in bytes"	minimum(0)
+//	@Param			offset		query	integer	false	"Start offset in bytes"							minimum(0)
 //	@Param			encoding	query	string	false	"Convert a UTF-8 text body to this encoding"	Enums(utf-8, utf-16le)
 //	@Param			nul			query	boolean	false	"Append a NUL terminator (needs encoding)"
+//	@Param			data		body	string	true	"The bytes, or UTF-8 text (with encoding: converted)"	example(Hello from curl)
 //	@Accept			octet-stream
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
@@ -250,7 +251,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		411	{object}	Problem	"length-required"
 //	@Failure		413	{object}	Problem	"too-large: nothing was written"
-//	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/octet-stream"
+//	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/octet-stream or UTF-8 text/plain"
 //	@Failure		500	{object}	Problem	"fault"
 //	@Produce		json
 //	@Success		200	{object}	WriteResult
@@ -276,8 +277,11 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	if nul && encName == "" {
 		return fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/octet-stream" {
-		return fail(kindUnsupportedType, "send the body as application/octet-stream (curl: -H 'Content-Type: application/octet-stream'); ?encoding= says how to read it as text")
+	// A browser cannot send a cross-origin PUT without a CORS preflight, whatever its type; the type check is
+	// about meaning: bytes, or UTF-8 text. Forms are refused.
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if cs := strings.ToLower(params["charset"]); mt != "application/octet-stream" && !(mt == "text/plain" && (cs == "" || cs == "utf-8")) {
+		return fail(kindUnsupportedType, "send the body as application/octet-stream or text/plain; charset=utf-8 (curl: -H 'Content-Type: application/octet-stream')")
 	}
 	if e.Access() == shm.ReadOnly {
 		return &shm.Error{Op: "write", Name: e.Name(), Err: shm.ErrReadOnly, Detail: "opened with access read"}

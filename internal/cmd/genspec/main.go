@@ -1,7 +1,7 @@
 // Command genspec writes the top-level openapi.yaml (OpenAPI 3.1) from the swag annotations in api/, with the
 // swag version pinned in go.mod (`go tool swag`). Run it through `go generate ./...`.
 //
-// swag writes swagger.yaml into a directory of its own; this moves it to openapi.yaml, unchanged but for a
+// It runs `swag fmt` on api/ first, then `swag init`. swag writes swagger.yaml into a directory of its own; this moves it to openapi.yaml, unchanged but for a
 // "generated" header, so the output is swag's. (The one swag v2.0.0-rc5 quirk met so far is handled in the
 // annotations: see api/doc.go.)
 package main
@@ -33,6 +33,12 @@ func run() error {
 	}
 	defer os.RemoveAll(tmp)
 
+	// swag fmt first: annotations stay in its layout, and CI's regenerate-and-diff catches any that are not.
+	fmtCmd := exec.Command("go", "tool", "swag", "fmt", "--dir", "api")
+	fmtCmd.Dir, fmtCmd.Stdout, fmtCmd.Stderr = root, os.Stderr, os.Stderr
+	if err := fmtCmd.Run(); err != nil {
+		return fmt.Errorf("swag fmt: %w", err)
+	}
 	swag := exec.Command("go", "tool", "swag", "init", "--quiet", "--v3.1", "--generalInfo", "doc.go",
 		"--dir", "api", "--output", tmp, "--outputTypes", "yaml")
 	swag.Dir, swag.Stdout, swag.Stderr = root, os.Stderr, os.Stderr
