@@ -169,6 +169,7 @@ type Health struct {
 // openapi godoc
 //
 //	@Summary	This API's OpenAPI 3.1 description
+//	@ID			getOpenAPI
 //	@Tags		daemon
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
@@ -188,6 +189,7 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 // docsPage godoc
 //
 //	@Summary	A readable API page (Swagger UI, embedded in the binary: works offline)
+//	@ID			getDocsPage
 //	@Tags		daemon
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
@@ -210,6 +212,7 @@ func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Reque
 // docsAsset godoc
 //
 //	@Summary	A script, style sheet or icon of the API page
+//	@ID			getDocsAsset
 //	@Tags		daemon
 //	@Param		asset	path	string	true	"File name, e.g. swagger-ui-bundle.js"
 //	@Produce	application/problem+json
@@ -241,6 +244,7 @@ func hasAsset(name string) bool {
 // health godoc
 //
 //	@Summary	Liveness
+//	@ID			health
 //	@Tags		daemon
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"

@@ -60,6 +60,7 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 // readData godoc
 //
 //	@Summary		Read bytes or text
+//	@ID				readData
 //	@Description	Raw bytes (application/octet-stream) from `offset` for `length` bytes (default: to the end), or the range of
 //	@Description	a single `Range: bytes=` header (206). With `as=text`, the text from `offset` up to the first NUL code
 //	@Description	unit, decoded from `encoding` and returned as UTF-8 (text/plain).
@@ -233,6 +234,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 // writeData godoc
 //
 //	@Summary		Write bytes or text
+//	@ID				writeData
 //	@Description	Copies the body (application/octet-stream, or text/plain in UTF-8) into the view at `offset`, as raw
 //	@Description	bytes by default: a Content-Length is required, so that a body that does not fit is refused with 413
 //	@Description	before anything is written. With `encoding`, the body is read as UTF-8 text, converted to that encoding

@@ -76,6 +76,7 @@ const maxJSONBody = 64 << 10
 // createMapping godoc
 //
 //	@Summary		Create or open a named mapping
+//	@ID				createMapping
 //	@Description	`mode` "create" (default) fails with 409 `exists` if the name is taken; "open" fails with 404 `not-found`
 //	@Description	if there is no such object (it never creates an empty one); "open_or_create" does either. `size` is
 //	@Description	required to create; when opening, an existing object smaller than `size` is 409 `too-small`.
@@ -138,6 +139,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 // listMappings godoc
 //
 //	@Summary	List the mappings the daemon holds
+//	@ID			listMappings
 //	@Tags		mappings
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
@@ -164,6 +166,7 @@ func (s *server) entry(r *http.Request) (*shm.Entry, error) {
 // getMapping godoc
 //
 //	@Summary	Show one mapping
+//	@ID			getMapping
 //	@Tags		mappings
 //	@Param		name	path	string	true	"Mapping name, percent-encoded (Local%5CTelemetry)"
 //	@Produce	application/problem+json
@@ -184,6 +187,7 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 // closeMapping godoc
 //
 //	@Summary		Unmap and close a mapping
+//	@ID				closeMapping
 //	@Description	The name disappears at once; transfers under way finish first (up to 5 s). On Linux `unlink=true` also
 //	@Description	removes the /dev/shm name (shm_unlink); on Windows it is accepted and does nothing more.
 //	@Tags			mappings
@@ -215,6 +219,7 @@ func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 // flush godoc
 //
 //	@Summary	Flush a view to its backing file (FlushViewOfFile / msync)
+//	@ID			flushMapping
 //	@Tags		mappings
 //	@Param		name	path	string	true	"Mapping name, percent-encoded"
 //	@Produce	application/problem+json
