@@ -12,8 +12,8 @@
 //	@description				Named shared memory (Windows file mappings, Linux /dev/shm) over HTTP.
 //	@description				Errors are RFC 9457 problems (application/problem+json) whose `type` is one of the Problem.type values.
 //	@license.name				MIT
-//	@servers.url				http://127.0.0.1:8765
-//	@servers.description		the daemon at its default address
+//	@servers.url				/
+//	@servers.description		the daemon that serves this document (default http://127.0.0.1:8765)
 //	@externalDocs.description	README
 //	@externalDocs.url			https://github.com/shmbridge/shmbridge#readme
 package api
