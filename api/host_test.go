@@ -1,0 +1,74 @@
+package api_test
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/shm"
+)
+
+// TestHostAllowlist: only the exact loopback Host values of the daemon's own port (and names the operator
+// adds) get through, checked before routing, so a DNS-rebinding page (Host: its own name) is refused on
+// every route.
+func TestHostAllowlist(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	hosts := append(api.LoopbackHosts(srv.Listener.Addr().String()), "workstation.lan:"+port)
+	srv.Config.Handler = api.New(shm.NewRegistry(nil), api.Config{Hosts: hosts})
+	srv.Start()
+	defer srv.Close()
+
+	cases := []struct {
+		host string
+		ok   bool
+	}{
+		{"127.0.0.1:" + port, true},
+		{"localhost:" + port, true},
+		{"[::1]:" + port, true},
+		{"workstation.lan:" + port, true}, // added by the operator (-allow-host)
+		{"localhost.:" + port, false},     // trailing dot: another name to the browser
+		{"LOCALHOST:" + port, false},      // exact match only
+		{"Localhost:" + port, false},
+		{"localhost:1", false},          // another port: another origin
+		{"127.0.0.1:80", false},         //
+		{"127.0.0.1", false},            // no port
+		{"localhost", false},            //
+		{"192.168.1.20:" + port, false}, // a LAN address
+		{"10.0.0.1:" + port, false},
+		{"127.0.0.2:" + port, false},
+		{"0.0.0.0:" + port, false},
+		{"evil.example:" + port, false}, // DNS rebinding
+		{"localhost.evil.example:" + port, false},
+		{"workstation.lan:1", false},
+		{"", false},     // empty
+		{"none", false}, // no Host header at all (HTTP/1.0)
+	}
+	for _, c := range cases {
+		for _, route := range []string{"/healthz", "/v1/mappings", "/openapi.yaml", "/no/such/route"} {
+			// Raw requests: Go's client would replace an empty Host with the URL's.
+			req := "GET " + route + " HTTP/1.1\r\nHost: " + c.host + "\r\nConnection: close\r\n\r\n"
+			if c.host == "none" {
+				req = "GET " + route + " HTTP/1.0\r\n\r\n"
+			}
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn.Write([]byte(req))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("Host %q: %v", c.host, err)
+			}
+			resp.Body.Close()
+			conn.Close()
+			refused := resp.StatusCode == http.StatusForbidden && resp.Header.Get("Content-Type") == "application/problem+json"
+			if refused == c.ok {
+				t.Errorf("Host %q on %s: status %d, want allowed=%v", c.host, route, resp.StatusCode, c.ok)
+			}
+		}
+	}
+}
