@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"slices"
@@ -50,7 +51,7 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	r := chi.NewRouter()
-	r.Use(s.logRequests, checkHost(cfg.Hosts), escapedRoutePath)
+	r.Use(s.logRequests, securityHeaders, checkHost(cfg.Hosts), s.crossOrigin, refuseSimplePOST, escapedRoutePath)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindNotFound, "no such route")
 	}))
@@ -122,6 +123,51 @@ func checkHost(hosts []string) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// apiCSP is the Content-Security-Policy of every response but the docs page: nothing runs, nothing frames it.
+const apiCSP = "default-src 'none'; frame-ancestors 'none'"
+
+// docsCSP lets the embedded Swagger UI run its own (inline) scripts and styles, from this origin only.
+const docsCSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+
+// securityHeaders sets headers that keep browsers from framing, sniffing or caching what the daemon serves
+// (the bytes of other programs' memory).
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", apiCSP)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOrigin refuses state-changing requests a browser marks as cross-site (Sec-Fetch-Site, or an Origin that
+// is not this host): http.CrossOriginProtection, answering a problem.
+func (s *server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.handle(func(http.ResponseWriter, *http.Request) error {
+		return fail(kindCrossOrigin, "a browser sent this request from another site")
+	}))
+	return cop.Handler(next)
+}
+
+// refuseSimplePOST refuses a POST whose body is text/plain or a form: the only bodies a page on another site
+// can POST without a CORS preflight. The API's POST bodies are JSON.
+func refuseSimplePOST(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+			case "text/plain", "application/x-www-form-urlencoded", "multipart/form-data":
+				writeProblem(w, problemFor(fail(kindCrossOrigin, "a POST with a "+mt+" body could come from any web page: send application/json"), r))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
@@ -202,6 +248,7 @@ func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Reque
 		if s.spec == nil {
 			return fail(kindNotFound, "this daemon serves no OpenAPI document")
 		}
+		w.Header().Set("Content-Security-Policy", docsCSP)
 		r2 := r.Clone(r.Context())
 		r2.URL.Path = "/docs/" // the UI's index
 		ui.ServeHTTP(w, r2)
@@ -226,6 +273,7 @@ func (s *server) docsAsset(ui http.Handler) func(http.ResponseWriter, *http.Requ
 		if !hasAsset(chi.URLParam(r, "asset")) || s.spec == nil {
 			return fail(kindNotFound, "no such asset")
 		}
+		w.Header().Set("Content-Security-Policy", docsCSP)
 		ui.ServeHTTP(w, r)
 		return nil
 	}

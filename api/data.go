@@ -248,7 +248,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Accept			octet-stream
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
-//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		411	{object}	Problem	"length-required"

@@ -5,11 +5,43 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/shm"
 )
+
+// TestSecurityHeaders: every response, refusals included, forbids framing, sniffing and caching; no CORS
+// header is ever sent; only the docs page may run (its own) scripts.
+func TestSecurityHeaders(t *testing.T) {
+	b := newBridge(t, nil)
+	for _, c := range []struct {
+		path, host, csp string
+	}{
+		{"/healthz", "", "default-src 'none'; frame-ancestors 'none'"},
+		{"/v1/mappings", "", "default-src 'none'; frame-ancestors 'none'"},
+		{"/v1/mappings/missing", "", "default-src 'none'; frame-ancestors 'none'"},
+		{"/healthz", "evil.example:1", "default-src 'none'; frame-ancestors 'none'"},
+		{"/docs", "", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"},
+	} {
+		hdr := []string{"Origin", "http://localhost:1"}
+		if c.host != "" {
+			hdr = append(hdr, "Host", c.host)
+		}
+		resp, _ := b.do("GET", c.path, nil, hdr...)
+		h := resp.Header
+		if h.Get("Content-Security-Policy") != c.csp || h.Get("X-Frame-Options") != "DENY" ||
+			h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s (Host %q): %d, headers %v", c.path, c.host, resp.StatusCode, h)
+		}
+		for k := range h {
+			if strings.HasPrefix(k, "Access-Control-") {
+				t.Errorf("%s sends CORS header %s", c.path, k)
+			}
+		}
+	}
+}
 
 // TestHostAllowlist: only the exact loopback Host values of the daemon's own port (and names the operator
 // adds) get through, checked before routing, so a DNS-rebinding page (Host: its own name) is refused on

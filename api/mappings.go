@@ -86,7 +86,7 @@ const maxJSONBody = 64 << 10
 //	@Accept			json
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
-//	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed"
+//	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed, cross-origin (a browser request from another site, or a form or text/plain body)"
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such object"
 //	@Failure		409	{object}	Problem	"exists, too-small"
 //	@Failure		413	{object}	Problem	"too-large: JSON body over 64 KiB"
@@ -195,7 +195,7 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param			unlink	query	boolean	false	"Also remove the name (Linux)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
-//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Success		204
 //	@Router			/v1/mappings/{name} [delete]
@@ -224,7 +224,7 @@ func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param		name	path	string	true	"Mapping name, percent-encoded"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
-//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Success	204
 //	@Router		/v1/mappings/{name}/flush [post]
