@@ -42,6 +42,28 @@ func main() {
 	}
 }
 
+// Server timeouts: a client must send its headers within ReadHeaderTimeout; data transfers extend their own
+// read and write deadlines past ReadTimeout and WriteTimeout in proportion to their size.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+func newServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
 func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("shmbridge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -81,15 +103,7 @@ func run(args []string, stderr io.Writer) error {
 	}
 	addr := ln.Addr().String()
 	reg := shm.NewRegistry(root)
-	srv := &http.Server{
-		Handler:           api.New(reg, api.Config{Hosts: append(api.LoopbackHosts(addr), extraHosts...), Logger: log, Spec: openapiSpec}),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second, // data transfers extend their own deadlines
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newServer(api.New(reg, api.Config{Hosts: append(api.LoopbackHosts(addr), extraHosts...), Logger: log, Spec: openapiSpec}), log)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

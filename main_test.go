@@ -2,8 +2,13 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHelpStatesListenAddressAndFlags(t *testing.T) {
@@ -29,4 +34,48 @@ func TestBadFlagsAreErrors(t *testing.T) {
 			t.Errorf("run(%q) succeeded", args)
 		}
 	}
+}
+
+// TestSlowHeadersAreCut: a client that sends its request headers one byte per second (slowloris) is
+// disconnected at ReadHeaderTimeout, and the server answers others meanwhile.
+func TestSlowHeadersAreCut(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
+	srv := newServer(ok, slog.New(slog.DiscardHandler))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	cut := make(chan time.Duration, 1)
+	go func() { // the server closing the connection ends this read
+		io.Copy(io.Discard, conn)
+		cut <- time.Since(start)
+	}()
+	header := "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + strings.Repeat("a", 60) + "\r\n\r\n"
+	for i := 0; i < len(header); i++ {
+		select {
+		case d := <-cut:
+			if d < readHeaderTimeout || d > readHeaderTimeout+3*time.Second {
+				t.Fatalf("cut after %v, want about %v", d, readHeaderTimeout)
+			}
+			resp, err := http.Get("http://" + ln.Addr().String() + "/")
+			if err != nil || resp.StatusCode != 204 {
+				t.Fatalf("server not answering after the cut: %v", err)
+			}
+			return
+		case <-time.After(time.Second):
+		}
+		if _, err := conn.Write([]byte{header[i]}); err != nil {
+			break
+		}
+	}
+	t.Fatalf("a client sending headers one byte per second was not cut in %v", time.Since(start))
 }
