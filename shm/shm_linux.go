@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
@@ -108,6 +109,18 @@ func (m *Mapping) open(o Options, base string) error {
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		cleanup()
 		return newErr(op, o.Name, ErrInvalid, what+" is not a regular file")
+	}
+	if !m.created && o.File == "" && o.Access == ReadWrite && int(st.Uid) != os.Geteuid() {
+		// Another user made this name (perhaps ahead of us, to read what we write): writing into it would hand
+		// them the data. Reading someone's published object stays allowed.
+		cleanup()
+		owner := fmt.Sprintf("uid %d", st.Uid)
+		if u, err := user.LookupId(fmt.Sprint(st.Uid)); err == nil {
+			owner += " (" + u.Username + ")"
+		}
+		e := newErr(op, o.Name, ErrAccessDenied, what+" is owned by "+owner+", not by this user: open it with access read")
+		e.Right = "ownership of " + what
+		return e
 	}
 	size := st.Size
 	if o.Size > size {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -106,4 +107,36 @@ func TestGuardTurnsFaultIntoError(t *testing.T) {
 		}
 	}()
 	guard(func() { panic("not a fault") })
+}
+
+// TestLinuxForeignOwnerIsReadOnly: an object another user made (perhaps ahead of us) cannot be opened for
+// writing, and the error names the owner; reading it is allowed.
+func TestLinuxForeignOwnerIsReadOnly(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI runs as root, which this test needs to give an object to another user")
+		}
+		t.Skip("needs root to chown an object to another user")
+	}
+	name := "shmbridge-linux-" + t.Name()
+	path := filepath.Join(ShmDir, name)
+	if err := os.WriteFile(path, make([]byte, 4096), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(path)
+	if err := os.Chown(path, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []Mode{OpenExisting, OpenOrCreate} {
+		_, err := Open(Options{Name: name, Size: 4096, Mode: mode})
+		var e *Error
+		if !errors.As(err, &e) || !errors.Is(err, ErrAccessDenied) || !strings.Contains(e.Detail, "uid 65534") {
+			t.Fatalf("read_write open (%v) of another user's object: %v", mode, err)
+		}
+	}
+	m, err := Open(Options{Name: name, Mode: OpenExisting, Access: ReadOnly})
+	if err != nil {
+		t.Fatalf("read-only open of another user's object: %v", err)
+	}
+	m.Close()
 }
