@@ -70,6 +70,10 @@ func run(args []string, stderr io.Writer) error {
 	listen := fs.String("listen", DefaultListen, "address to listen on (host:port)")
 	filesRoot := fs.String("files-root", "", "directory file-backed mappings may use; empty disables them")
 	logLevel := fs.String("log-level", "info", "log level: debug (one line per request), info, warn or error")
+	maxMappings := fs.Int("max-mappings", 1024, "most mappings the daemon holds at once (0: no limit)")
+	maxBody := fs.Int64("max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
+	rateLimit := fs.Float64("rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
+	burst := fs.Int("burst", 4000, "requests answered at once above -rate-limit")
 	var extraHosts hostList
 	fs.Var(&extraHosts, "allow-host", "also accept this Host header value, e.g. myhost:8765 (repeatable)")
 	fs.Usage = func() {
@@ -103,7 +107,15 @@ func run(args []string, stderr io.Writer) error {
 	}
 	addr := ln.Addr().String()
 	reg := shm.NewRegistry(root)
-	srv := newServer(api.New(reg, api.Config{Hosts: append(api.LoopbackHosts(addr), extraHosts...), Logger: log, Spec: openapiSpec}), log)
+	reg.MaxMappings = *maxMappings
+	srv := newServer(api.New(reg, api.Config{
+		Hosts:     append(api.LoopbackHosts(addr), extraHosts...),
+		Logger:    log,
+		Spec:      openapiSpec,
+		MaxBody:   *maxBody,
+		RateLimit: *rateLimit,
+		Burst:     *burst,
+	}), log)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -2,18 +2,22 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"mime"
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/shm"
 	swguistatic "github.com/swaggest/swgui/v5/static"
 	"github.com/swaggest/swgui/v5emb"
+	"golang.org/x/time/rate"
 )
 
 // Config configures the API handler.
@@ -23,6 +27,13 @@ type Config struct {
 	Hosts []string
 	// Logger receives one line per request at debug level, lifecycle events at info, failures at warn/error.
 	Logger *slog.Logger
+	// MaxBody caps the body of a PUT of data, in bytes (0: only what the mapping can hold).
+	MaxBody int64
+	// RateLimit is how many requests per second the daemon answers, all clients together (everyone on
+	// loopback is 127.0.0.1, so there is nothing better to key on before authentication); 0 disables it.
+	// Burst is how many it answers at once above that rate.
+	RateLimit float64
+	Burst     int
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -39,19 +50,20 @@ func LoopbackHosts(addr string) []string {
 }
 
 type server struct {
-	reg  *shm.Registry
-	log  *slog.Logger
-	spec []byte
+	reg     *shm.Registry
+	log     *slog.Logger
+	spec    []byte
+	maxBody int64
 }
 
 // New returns the API handler over reg.
 func New(reg *shm.Registry, cfg Config) http.Handler {
-	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec}
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	r := chi.NewRouter()
-	r.Use(s.logRequests, securityHeaders, checkHost(cfg.Hosts), s.crossOrigin, refuseSimplePOST, escapedRoutePath)
+	r.Use(s.logRequests, securityHeaders, rateLimit(cfg.RateLimit, cfg.Burst), checkHost(cfg.Hosts), s.crossOrigin, refuseSimplePOST, escapedRoutePath)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindNotFound, "no such route")
 	}))
@@ -145,6 +157,25 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// rateLimit answers 429 with Retry-After once requests come faster than perSecond (with burst above it).
+func rateLimit(perSecond float64, burst int) func(http.Handler) http.Handler {
+	if perSecond <= 0 {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	lim := rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if res := lim.Reserve(); res.Delay() > 0 {
+				res.Cancel()
+				w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(res.Delay().Seconds())))))
+				writeProblem(w, problemFor(fail(kindRateLimited, fmt.Sprintf("over %g requests per second (-rate-limit)", perSecond)), r))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
 // crossOrigin refuses state-changing requests a browser marks as cross-site (Sec-Fetch-Site, or an Origin that
 // is not this host): http.CrossOriginProtection, answering a problem.
 func (s *server) crossOrigin(next http.Handler) http.Handler {
@@ -219,6 +250,7 @@ type Health struct {
 //	@Tags		daemon
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: no spec configured"
 //	@Produce	application/yaml
 //	@Success	200	{string}	string	"openapi.yaml"
@@ -239,6 +271,7 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 //	@Tags		daemon
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: no spec configured"
 //	@Produce	html
 //	@Success	200	{string}	string	"the page"
@@ -264,6 +297,7 @@ func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Reque
 //	@Param		asset	path	string	true	"File name, e.g. swagger-ui-bundle.js"
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	application/javascript,text/css,image/png,text/html
 //	@Success	200	{string}	string	"the file"
@@ -296,6 +330,7 @@ func hasAsset(name string) bool {
 //	@Tags		daemon
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce	json
 //	@Success	200	{object}	Health
 //	@Router		/healthz [get]

@@ -31,13 +31,21 @@ type bridge struct {
 
 func newBridge(t testing.TB, root *os.Root) *bridge {
 	t.Helper()
+	return newBridgeWith(t, root, func(*api.Config, *shm.Registry) {})
+}
+
+// newBridgeWith lets the test change the daemon's configuration.
+func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *shm.Registry)) *bridge {
+	t.Helper()
 	reg := shm.NewRegistry(root)
 	srv := httptest.NewUnstartedServer(nil)
 	spec, err := os.ReadFile("../openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = api.New(reg, api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Spec: spec})
+	cfg := api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Spec: spec}
+	configure(&cfg, reg)
+	srv.Config.Handler = api.New(reg, cfg)
 	srv.Start()
 	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t)}}
 	t.Cleanup(func() {

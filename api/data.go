@@ -74,6 +74,7 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
 //	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		416	{object}	Problem	"out-of-range"
 //	@Failure		500	{object}	Problem	"fault: the memory faulted (another process truncated it)"
@@ -249,6 +250,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
+//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		411	{object}	Problem	"length-required"
@@ -299,6 +301,9 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		if n < 0 {
 			return fail(kindLengthRequired, "send the body with a Content-Length, so that a body that does not fit is refused before anything is written")
 		}
+		if s.maxBody > 0 && n > s.maxBody {
+			return fail(kindTooLarge, fmt.Sprintf("a body of %d bytes is over the daemon's limit of %d (-max-body)", n, s.maxBody))
+		}
 		if err := e.CheckRange("write", off, n); err != nil {
 			return tooLarge(err)
 		}
@@ -313,12 +318,19 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		enc := textEncodings[encName]
 		// A UTF-8 body never shrinks by more than half converting to UTF-16, so read at most twice the room.
-		body, err := io.ReadAll(io.LimitReader(r.Body, 2*room+4))
+		limit := 2*room + 4
+		if s.maxBody > 0 {
+			limit = min(limit, s.maxBody+1)
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, limit))
 		if err != nil {
 			return fail(kindInvalidRequest, "reading the body: "+err.Error())
 		}
 		if !utf8.Valid(body) {
 			return fail(kindInvalidRequest, "the body is not valid UTF-8 text")
+		}
+		if s.maxBody > 0 && int64(len(body)) > s.maxBody {
+			return fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
 		}
 		if int64(len(body)) > 2*room+3 {
 			return tooLarge(e.CheckRange("write", off, int64(len(body))))

@@ -87,8 +87,9 @@ const maxJSONBody = 64 << 10
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
 //	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed, cross-origin (a browser request from another site, or a form or text/plain body)"
+//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such object"
-//	@Failure		409	{object}	Problem	"exists, too-small"
+//	@Failure		409	{object}	Problem	"exists, too-small, limit-reached (-max-mappings)"
 //	@Failure		413	{object}	Problem	"too-large: JSON body over 64 KiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/json"
 //	@Produce		json
@@ -143,6 +144,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 //	@Tags		mappings
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce	json
 //	@Success	200	{array}	Mapping
 //	@Router		/v1/mappings [get]
@@ -172,6 +174,7 @@ func (s *server) entry(r *http.Request) (*shm.Entry, error) {
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
 //	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	json
 //	@Success	200	{object}	Mapping
@@ -196,6 +199,7 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
+//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Success		204
 //	@Router			/v1/mappings/{name} [delete]
@@ -225,6 +229,7 @@ func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
 //	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Success	204
 //	@Router		/v1/mappings/{name}/flush [post]

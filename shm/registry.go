@@ -1,6 +1,7 @@
 package shm
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -16,6 +17,8 @@ type Registry struct {
 	// CloseGrace is how long Close lets transfers under way (Entry.Hold) finish before it unmaps anyway,
 	// cutting them short with ErrClosed.
 	CloseGrace time.Duration
+	// MaxMappings caps how many mappings it holds at once (0: no cap); one more is ErrLimit.
+	MaxMappings int
 
 	mu      sync.Mutex
 	entries map[string]*Entry // by Key
@@ -142,6 +145,10 @@ func (r *Registry) Open(o Options) (*Entry, error) {
 	defer r.mu.Unlock()
 	if _, ok := r.entries[k]; ok {
 		return nil, newErr(o.Mode.String(), o.Name, ErrExists, "already open in this daemon")
+	}
+	if r.MaxMappings > 0 && len(r.entries) >= r.MaxMappings {
+		return nil, newErr(o.Mode.String(), o.Name, ErrLimit,
+			fmt.Sprintf("the daemon holds %d mappings, its limit (-max-mappings): close some first", len(r.entries)))
 	}
 	m, err := Open(o)
 	if err != nil {

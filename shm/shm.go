@@ -35,6 +35,7 @@ var (
 	ErrReadOnly     = errors.New("shm: mapping is read-only")
 	ErrTooSmall     = errors.New("shm: existing object is smaller than the requested size")
 	ErrFault        = errors.New("shm: memory fault during copy")
+	ErrLimit        = errors.New("shm: limit reached")
 )
 
 // Error describes a failed operation. It unwraps to one of the sentinel errors (and to the OS error, if any).
