@@ -42,6 +42,38 @@ func main() {
 	}
 }
 
+// resolveToken returns the token requests must carry ("" with -no-auth) and where it came from: "env",
+// "file" or "created".
+func resolveToken(noAuth bool, listen, tokenFile string) (string, string, error) {
+	if noAuth {
+		host, _, err := net.SplitHostPort(listen)
+		if err != nil {
+			return "", "", fmt.Errorf("-listen: %w", err)
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return "", "", fmt.Errorf("-no-auth is refused with -listen %s: without a token, only a loopback address is allowed", listen)
+		}
+		return "", "", nil
+	}
+	if t := os.Getenv("SHMBRIDGE_TOKEN"); t != "" {
+		if len(t) < minTokenLen {
+			return "", "", fmt.Errorf("SHMBRIDGE_TOKEN is shorter than %d characters", minTokenLen)
+		}
+		return t, "env", nil
+	}
+	if tokenFile == "" {
+		return "", "", errors.New("no -token-file (no user config directory) and no SHMBRIDGE_TOKEN")
+	}
+	t, created, err := loadToken(tokenFile)
+	if err != nil {
+		return "", "", err
+	}
+	if created {
+		return t, "created", nil
+	}
+	return t, "file", nil
+}
+
 // Server timeouts: a client must send its headers within ReadHeaderTimeout; data transfers extend their own
 // read and write deadlines past ReadTimeout and WriteTimeout in proportion to their size.
 const (
@@ -74,6 +106,8 @@ func run(args []string, stderr io.Writer) error {
 	maxBody := fs.Int64("max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
 	rateLimit := fs.Float64("rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
 	burst := fs.Int("burst", 4000, "requests answered at once above -rate-limit")
+	tokenFile := fs.String("token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
+	noAuth := fs.Bool("no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
 	var extraHosts hostList
 	fs.Var(&extraHosts, "allow-host", "also accept this Host header value, e.g. myhost:8765 (repeatable)")
 	fs.Usage = func() {
@@ -101,6 +135,10 @@ func run(args []string, stderr io.Writer) error {
 		defer root.Close()
 	}
 
+	token, tokenSource, err := resolveToken(*noAuth, *listen, *tokenFile)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
@@ -112,6 +150,7 @@ func run(args []string, stderr io.Writer) error {
 		Hosts:     append(api.LoopbackHosts(addr), extraHosts...),
 		Logger:    log,
 		Spec:      openapiSpec,
+		Token:     token,
 		MaxBody:   *maxBody,
 		RateLimit: *rateLimit,
 		Burst:     *burst,
@@ -122,6 +161,16 @@ func run(args []string, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("shmbridge listening", "addr", "http://"+addr, "files_root", *filesRoot)
+	switch {
+	case token == "":
+		log.Warn("authentication is off (-no-auth): every program and user on this machine can read and write the mappings")
+	case tokenSource == "env":
+		log.Info("requests need the token in SHMBRIDGE_TOKEN", "curl", `curl --oauth2-bearer "$SHMBRIDGE_TOKEN" http://`+addr+"/v1/mappings")
+	default:
+		log.Info("requests need the bearer token", "token_file", *tokenFile, "created", tokenSource == "created",
+			"curl", fmt.Sprintf(`curl --oauth2-bearer "$(cat '%s')" http://%s/v1/mappings`, *tokenFile, addr),
+			"browser", "http://"+addr+"/docs?token=<the token>")
+	}
 
 	select {
 	case err := <-errc:

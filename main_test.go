@@ -16,7 +16,7 @@ func TestHelpStatesListenAddressAndFlags(t *testing.T) {
 	if err := run([]string{"-h"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{DefaultListen, "-listen", "-files-root", "-allow-host", "-log-level", "-max-mappings", "-max-body", "-rate-limit", "-burst"} {
+	for _, want := range []string{DefaultListen, "-listen", "-files-root", "-allow-host", "-log-level", "-max-mappings", "-max-body", "-rate-limit", "-burst", "-token-file", "-no-auth"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h does not mention %q:\n%s", want, out.String())
 		}

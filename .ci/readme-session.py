@@ -9,7 +9,7 @@ then leaves one mapping open, stops the daemon with SIGINT and requires a clean 
 "stopped closed_mappings=1" logged. Each --also command runs against the same daemon after the session and
 must exit 0.
 """
-import os, re, signal, subprocess, sys, time, urllib.request
+import os, re, secrets, signal, subprocess, sys, time, urllib.request
 
 def session(readme):
     text = open(readme, encoding="utf-8").read()
@@ -32,7 +32,11 @@ def main():
     also = [a for flag, a in zip(sys.argv[1:sep], sys.argv[2:sep]) if flag == "--also"]
     steps = session(os.path.join(os.path.dirname(__file__), "..", "README.md"))
     log = open("testdata/bin/daemon.log", "w+")
-    daemon = subprocess.Popen(cmd, stderr=log, stdout=log)
+    # The session reads the token from $TOKEN; the daemon takes it from SHMBRIDGE_TOKEN (its token file is
+    # tested elsewhere, and under Wine it lives inside the prefix).
+    token = secrets.token_urlsafe(24)
+    env = dict(os.environ, SHMBRIDGE_TOKEN=token, TOKEN=token)
+    daemon = subprocess.Popen(cmd, stderr=log, stdout=log, env=env)
     failed = False
     try:
         deadline = time.time() + 120
@@ -45,7 +49,7 @@ def main():
                     raise SystemExit("daemon did not come up: " + open(log.name).read())
                 time.sleep(0.2)
         for command, want in steps:
-            r = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+            r = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60, env=env)
             got = r.stdout.splitlines()
             ok = r.returncode == 0 and len(got) == len(want) and all(map(matches, want, got))
             print(("ok   " if ok else "FAIL ") + command)
@@ -53,13 +57,13 @@ def main():
                 failed = True
                 print("  exit %d\n  want: %s\n  got:  %s\n  stderr: %s" % (r.returncode, want, got, r.stderr))
         for command in also:
-            r = subprocess.run(["bash", "-c", command], timeout=120)
+            r = subprocess.run(["bash", "-c", command], timeout=120, env=env)
             print(("ok   " if r.returncode == 0 else "FAIL ") + command)
             failed = failed or r.returncode != 0
         # Leave one mapping open: shutdown must close it.
         req = urllib.request.Request("http://127.0.0.1:8765/v1/mappings", method="POST",
                                      data=b'{"name": "shmbridge-shutdown-check", "size": 64}',
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
         urllib.request.urlopen(req, timeout=10)
     finally:
         daemon.send_signal(signal.SIGINT)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -27,6 +29,10 @@ type Config struct {
 	Hosts []string
 	// Logger receives one line per request at debug level, lifecycle events at info, failures at warn/error.
 	Logger *slog.Logger
+	// Token is the bearer token every request but GET /healthz must carry (Authorization: Bearer); the docs
+	// page also takes it once as ?token= and keeps it in an HttpOnly, SameSite=Strict cookie. "" disables
+	// authentication.
+	Token string
 	// MaxBody caps the body of a PUT of data, in bytes (0: only what the mapping can hold).
 	MaxBody int64
 	// RateLimit is how many requests per second the daemon answers, all clients together (everyone on
@@ -54,16 +60,17 @@ type server struct {
 	log     *slog.Logger
 	spec    []byte
 	maxBody int64
+	token   []byte
 }
 
 // New returns the API handler over reg.
 func New(reg *shm.Registry, cfg Config) http.Handler {
-	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody}
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody, token: []byte(cfg.Token)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	r := chi.NewRouter()
-	r.Use(s.logRequests, securityHeaders, rateLimit(cfg.RateLimit, cfg.Burst), checkHost(cfg.Hosts), s.crossOrigin, refuseSimplePOST, escapedRoutePath)
+	r.Use(s.logRequests, securityHeaders, rateLimit(cfg.RateLimit, cfg.Burst), checkHost(cfg.Hosts), s.crossOrigin, refuseSimplePOST, s.authenticate, escapedRoutePath)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindNotFound, "no such route")
 	}))
@@ -154,6 +161,41 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
+	})
+}
+
+// TokenCookie holds the token for the docs page once it has logged in with /docs?token=.
+const TokenCookie = "shmbridge_token"
+
+// authenticate lets a request through if it carries the token (constant-time compare): as a bearer token, or
+// as the docs page's cookie. GET /healthz needs none. /docs?token=T with the right T sets the cookie and
+// redirects to /docs, so the token leaves the address bar.
+func (s *server) authenticate(next http.Handler) http.Handler {
+	if len(s.token) == 0 {
+		return next
+	}
+	valid := func(t string) bool { return subtle.ConstantTimeCompare([]byte(t), s.token) == 1 }
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" && r.Method == http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && valid(t) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if c, err := r.Cookie(TokenCookie); err == nil && valid(c.Value) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/docs" && valid(r.URL.Query().Get("token")) {
+			http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: string(s.token), Path: "/", HttpOnly: true,
+				SameSite: http.SameSiteStrictMode})
+			http.Redirect(w, r, "/docs", http.StatusSeeOther)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="shmbridge"`)
+		writeProblem(w, problemFor(fail(kindUnauthorized, "send Authorization: Bearer <token> (curl: --oauth2-bearer \"$TOKEN\"); the daemon says at start where its token is"), r))
 	})
 }
 
@@ -249,11 +291,13 @@ type Health struct {
 //	@ID			getOpenAPI
 //	@Tags		daemon
 //	@Produce	application/problem+json
+//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: no spec configured"
 //	@Produce	application/yaml
 //	@Success	200	{string}	string	"openapi.yaml"
+//	@Security	BearerAuth
 //	@Router		/openapi.yaml [get]
 func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 	if s.spec == nil {
@@ -270,11 +314,17 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 //	@ID			getDocsPage
 //	@Tags		daemon
 //	@Produce	application/problem+json
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
-//	@Failure	404	{object}	Problem	"not-found: no spec configured"
+//	@Failure	401		{object}	Problem	"unauthorized: no or wrong token"
+//	@Failure	403		{object}	Problem	"host-not-allowed"
+//	@Failure	429		{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure	404		{object}	Problem	"not-found: no spec configured"
+//	@Param		token	query		string	false	"The token: logs the browser in (an HttpOnly cookie) and redirects to /docs"
 //	@Produce	html
-//	@Success	200	{string}	string	"the page"
+//	@Success	200	{string}	string		"the page"
+//	@Success	303	{string}	string		"logged in: the cookie is set, go to /docs"
+//	@Header		303	{string}	Location	"/docs"
+//	@Header		303	{string}	Set-Cookie	"shmbridge_token (HttpOnly; SameSite=Strict)"
+//	@Security	BearerAuth
 //	@Router		/docs [get]
 func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -296,11 +346,13 @@ func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Reque
 //	@Tags		daemon
 //	@Param		asset	path	string	true	"File name, e.g. swagger-ui-bundle.js"
 //	@Produce	application/problem+json
+//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	application/javascript,text/css,image/png,text/html
 //	@Success	200	{string}	string	"the file"
+//	@Security	BearerAuth
 //	@Router		/docs/{asset} [get]
 func (s *server) docsAsset(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,6 +35,9 @@ func newBridge(t testing.TB, root *os.Root) *bridge {
 	return newBridgeWith(t, root, func(*api.Config, *shm.Registry) {})
 }
 
+// testToken is the bearer token of every test daemon; the test client sends it unless told otherwise.
+const testToken = "test-token-0123456789abcdef"
+
 // newBridgeWith lets the test change the daemon's configuration.
 func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *shm.Registry)) *bridge {
 	t.Helper()
@@ -43,7 +47,7 @@ func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *shm
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Spec: spec}
+	cfg := api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Spec: spec, Token: testToken}
 	configure(&cfg, reg)
 	srv.Config.Handler = api.New(reg, cfg)
 	srv.Start()
@@ -67,7 +71,7 @@ func path(name string, rest ...string) string {
 }
 
 // do sends a request; hdr holds header name/value pairs ("Invalid", "on purpose" marks a request that does not
-// match the spec). A PUT body is application/octet-stream unless hdr says otherwise. It returns the response
+// match the spec; "Authorization", "" sends no token, "Authorization", X sends X). A PUT body is application/octet-stream unless hdr says otherwise. It returns the response
 // with its body read.
 func (b *bridge) do(method, p string, body io.Reader, hdr ...string) (*http.Response, []byte) {
 	b.t.Helper()
@@ -78,8 +82,15 @@ func (b *bridge) do(method, p string, body io.Reader, hdr ...string) (*http.Resp
 	if method == "PUT" {
 		req.Header.Set("Content-Type", "application/octet-stream")
 	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
 	for i := 0; i+1 < len(hdr); i += 2 {
-		if hdr[i] == "Invalid" {
+		if hdr[i] == "Authorization" {
+			req.Header.Del("Authorization")
+			if hdr[i+1] != "" {
+				req.Header.Set("Authorization", hdr[i+1])
+			}
+			req = req.WithContext(context.WithValue(req.Context(), noTokenKey{}, true))
+		} else if hdr[i] == "Invalid" {
 			req = invalidOnPurpose(req)
 		} else if hdr[i] == "Host" {
 			req.Host = hdr[i+1]

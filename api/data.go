@@ -73,6 +73,7 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Param			Range		header	string	false	"A single byte range, e.g. bytes=0-99"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
@@ -82,6 +83,7 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Success		200	{string}	string			"The bytes, or the text as UTF-8"
 //	@Success		206	{string}	string			"The requested range"
 //	@Header			206	{string}	Content-Range	"bytes first-last/size"
+//	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/data [get]
 func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	e, release, err := s.hold(r)
@@ -249,6 +251,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Accept			octet-stream
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
@@ -259,6 +262,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Failure		500	{object}	Problem	"fault"
 //	@Produce		json
 //	@Success		200	{object}	WriteResult
+//	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/data [put]
 func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	e, release, err := s.hold(r)

@@ -5,17 +5,22 @@
 //
 // swag v2.0.0-rc5 quirk: an `@Accept` line before the `@Param … body` line makes the request body a
 // `oneOf: [{type: object}, <the real schema>]`, which no valid body satisfies (it matches both). So every
-// operation here declares its body parameter first, then `@Accept`.
+// operation here declares its body parameter first, then `@Accept`. And with more than one
+// `@securitydefinitions`, each overwrites the one before (all end up under the first name with the last one's
+// attributes), so only the bearer scheme is declared; the docs page's cookie and ?token= login are described
+// in it and in GET /docs.
 //
-//	@title						shmbridge API
-//	@version					1
-//	@description				Named shared memory (Windows file mappings, Linux /dev/shm) over HTTP.
-//	@description				Errors are RFC 9457 problems (application/problem+json) whose `type` is one of the Problem.type values.
-//	@license.name				MIT
-//	@servers.url				/
-//	@servers.description		the daemon that serves this document (default http://127.0.0.1:8765)
-//	@externalDocs.description	README
-//	@externalDocs.url			https://github.com/shmbridge/shmbridge#readme
+//	@title							shmbridge API
+//	@version						1
+//	@description					Named shared memory (Windows file mappings, Linux /dev/shm) over HTTP.
+//	@description					Errors are RFC 9457 problems (application/problem+json) whose `type` is one of the Problem.type values.
+//	@license.name					MIT
+//	@servers.url					/
+//	@servers.description			the daemon that serves this document (default http://127.0.0.1:8765)
+//	@externalDocs.description		README
+//	@externalDocs.url				https://github.com/shmbridge/shmbridge#readme
+//	@securitydefinitions.bearerauth	BearerAuth
+//	@description					The token the daemon writes at first start (see its log), or SHMBRIDGE_TOKEN. A browser logs in once with GET /docs?token=…, which sets the same token as an HttpOnly, SameSite=Strict cookie (shmbridge_token) that every route also accepts.
 package api
 
 //go:generate go run ../internal/cmd/genspec

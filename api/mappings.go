@@ -86,6 +86,7 @@ const maxJSONBody = 64 << 10
 //	@Accept			json
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed, cross-origin (a browser request from another site, or a form or text/plain body)"
 //	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such object"
@@ -95,6 +96,7 @@ const maxJSONBody = 64 << 10
 //	@Produce		json
 //	@Success		201	{object}	Mapping
 //	@Header			201	{string}	Location	"URL of the mapping"
+//	@Security		BearerAuth
 //	@Router			/v1/mappings [post]
 func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	var req CreateRequest
@@ -143,10 +145,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 //	@ID			listMappings
 //	@Tags		mappings
 //	@Produce	application/problem+json
+//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce	json
 //	@Success	200	{array}	Mapping
+//	@Security	BearerAuth
 //	@Router		/v1/mappings [get]
 func (s *server) listMappings(w http.ResponseWriter, r *http.Request) error {
 	list := []Mapping{}
@@ -173,11 +177,13 @@ func (s *server) entry(r *http.Request) (*shm.Entry, error) {
 //	@Param		name	path	string	true	"Mapping name, percent-encoded (Local%5CTelemetry)"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
+//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	json
 //	@Success	200	{object}	Mapping
+//	@Security	BearerAuth
 //	@Router		/v1/mappings/{name} [get]
 func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.entry(r)
@@ -198,10 +204,12 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param			unlink	query	boolean	false	"Also remove the name (Linux)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
+//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Success		204
+//	@Security		BearerAuth
 //	@Router			/v1/mappings/{name} [delete]
 func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 	unlink, err := boolParam(r, "unlink")
@@ -228,10 +236,12 @@ func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param		name	path	string	true	"Mapping name, percent-encoded"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
+//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Success	204
+//	@Security	BearerAuth
 //	@Router		/v1/mappings/{name}/flush [post]
 func (s *server) flush(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.entry(r)

@@ -14,7 +14,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -41,6 +41,7 @@ var (
 	kindReadOnly        = kind{"read-only", http.StatusConflict, "Mapping is read-only"}
 	kindAccessDenied    = kind{"access-denied", http.StatusForbidden, "Access denied"}
 	kindHostNotAllowed  = kind{"host-not-allowed", http.StatusForbidden, "Host not allowed"}
+	kindUnauthorized    = kind{"unauthorized", http.StatusUnauthorized, "Authentication required"}
 	kindCrossOrigin     = kind{"cross-origin", http.StatusForbidden, "Cross-origin request refused"}
 	kindOutOfRange      = kind{"out-of-range", http.StatusRequestedRangeNotSatisfiable, "Range not satisfiable"}
 	kindTooLarge        = kind{"too-large", http.StatusRequestEntityTooLarge, "Body does not fit"}
@@ -54,7 +55,7 @@ var (
 // kinds lists every problem kind: the spec's Problem.type enum must name exactly these.
 var kinds = []kind{kindInvalidRequest, kindInvalidName, kindNotFound, kindExists, kindTooSmall, kindReadOnly,
 	kindAccessDenied, kindHostNotAllowed, kindCrossOrigin, kindOutOfRange, kindTooLarge, kindLengthRequired, kindUnsupportedType,
-	kindMethod, kindFault, kindInternal, kindLimitReached, kindRateLimited}
+	kindMethod, kindFault, kindInternal, kindLimitReached, kindRateLimited, kindUnauthorized}
 
 // apiError is a failure the HTTP layer itself detects.
 type apiError struct {

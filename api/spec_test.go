@@ -44,6 +44,9 @@ var loadSpec = sync.OnceValues(func() (validator.Validator, error) {
 
 type invalidKey struct{}
 
+// noTokenKey marks a request that goes without the test token.
+type noTokenKey struct{}
+
 // invalidOnPurpose marks a request the test knows does not match the spec.
 func invalidOnPurpose(req *http.Request) *http.Request {
 	return req.WithContext(context.WithValue(req.Context(), invalidKey{}, true))
@@ -67,6 +70,10 @@ func newSpecCheck(t testing.TB) http.RoundTripper {
 }
 
 func (c specCheck) RoundTrip(req *http.Request) (*http.Response, error) {
+	if _, ok := req.Header["Authorization"]; !ok && req.Context().Value(noTokenKey{}) == nil {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+testToken)
+	}
 	v, _ := loadSpec()
 	where := req.Method + " " + req.URL.RequestURI()
 	inSpec := c.hasOperation(req)

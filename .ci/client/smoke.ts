@@ -1,5 +1,5 @@
 // A foreign client: types generated from openapi.yaml by openapi-typescript, requests made by openapi-fetch.
-// tsc type-checks this against the generated types; CI then runs it against a live daemon:
+// tsc type-checks this against the generated types; CI then runs it against a live daemon (token in $TOKEN):
 //   create, write bytes, read bytes, write and read UTF-16LE text, an error, close.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.js";
@@ -8,7 +8,8 @@ type Mapping = components["schemas"]["api.Mapping"];
 type Problem = components["schemas"]["api.Problem"];
 
 const baseUrl = process.argv[2] ?? "http://127.0.0.1:8765";
-const client = createClient<paths>({ baseUrl });
+const token = process.env.TOKEN ?? process.env.SHMBRIDGE_TOKEN ?? "";
+const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
 const name = `Local\\shmbridge-ts-${process.pid}`;
 let passed = 0;
 

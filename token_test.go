@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
+)
+
+func TestTokenFileMadeOnceAndPrivate(t *testing.T) {
+	path := filepath.Join(testutil.TempDir(t), "cfg", "shmbridge", "token")
+	tok, created, err := loadToken(path)
+	if err != nil || !created || len(tok) < 26 { // rand.Text: 26 base32 characters, 130 bits
+		t.Fatalf("first start: %q created=%v err=%v", tok, created, err)
+	}
+	again, created, err := loadToken(path)
+	if err != nil || created || again != tok {
+		t.Fatalf("second start: %q created=%v err=%v, want the same token", again, created, err)
+	}
+	if runtime.GOOS != "windows" {
+		st, _ := os.Stat(path)
+		if st.Mode().Perm() != 0o600 {
+			t.Fatalf("token file mode %04o, want 0600", st.Mode().Perm())
+		}
+		os.Chmod(path, 0o644)
+		if _, _, err := loadToken(path); err == nil {
+			t.Fatal("a token file others can read was accepted")
+		}
+	}
+}
+
+func TestTokenSources(t *testing.T) {
+	dir := testutil.TempDir(t)
+	t.Setenv("SHMBRIDGE_TOKEN", "short")
+	if _, _, err := resolveToken(false, DefaultListen, filepath.Join(dir, "t")); err == nil {
+		t.Error("a short SHMBRIDGE_TOKEN was accepted")
+	}
+	t.Setenv("SHMBRIDGE_TOKEN", "a-long-enough-token-from-env")
+	if tok, src, err := resolveToken(false, DefaultListen, filepath.Join(dir, "t")); err != nil || src != "env" || tok != "a-long-enough-token-from-env" {
+		t.Errorf("env token: %q %q %v", tok, src, err)
+	}
+	t.Setenv("SHMBRIDGE_TOKEN", "")
+	if tok, src, err := resolveToken(false, DefaultListen, filepath.Join(dir, "t")); err != nil || src != "created" || tok == "" {
+		t.Errorf("file token: %q %q %v", tok, src, err)
+	}
+}
+
+func TestNoAuthOnlyOnLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:8765": true, "[::1]:8765": true, "localhost:8765": true, "127.0.0.2:1": true,
+		"0.0.0.0:8765": false, ":8765": false, "192.168.1.20:8765": false, "[::]:8765": false, "myhost:8765": false,
+	} {
+		tok, _, err := resolveToken(true, addr, "")
+		if (err == nil) != ok || tok != "" {
+			t.Errorf("-no-auth -listen %s: token %q, err %v; want allowed=%v", addr, tok, err, ok)
+		}
+	}
+}
