@@ -64,6 +64,9 @@ type CreateRequest struct {
 	Access string `json:"access,omitempty" enums:"read_write,read" example:"read_write"`
 	// File backs the mapping with this file, a relative path under the daemon's -files-root.
 	File string `json:"file,omitempty" example:"captures/frame.bin"`
+	// SDDL is the security descriptor of a mapping the daemon creates (Windows only; refused on Linux, where
+	// objects are 0600). Default: this user and SYSTEM, nobody else.
+	SDDL string `json:"sddl,omitempty" example:"D:P(A;;GA;;;OW)(A;;GA;;;SY)(A;;GR;;;BU)"`
 }
 
 var (
@@ -80,7 +83,9 @@ const maxJSONBody = 64 << 10
 //	@Description	`mode` "create" (default) fails with 409 `exists` if the name is taken; "open" fails with 404 `not-found`
 //	@Description	if there is no such object (it never creates an empty one); "open_or_create" does either. `size` is
 //	@Description	required to create; when opening, an existing object smaller than `size` is 409 `too-small`.
-//	@Description	A name the daemon already holds is 409 `exists` whatever the mode.
+//	@Description	A name the daemon already holds is 409 `exists` whatever the mode; a name another program holds is 409
+//	@Description	`exists` with its owner in `detail` where the OS says. On Windows the object is created with `sddl`, by
+//	@Description	default a DACL for this user and SYSTEM only.
 //	@Tags			mappings
 //	@Param			request	body	CreateRequest	true	"What to create or open"
 //	@Accept			json
@@ -111,7 +116,7 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fail(kindInvalidRequest, `access must be "read_write" or "read"`)
 	}
-	e, err := s.reg.Open(shm.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File})
+	e, err := s.reg.Open(shm.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File, SDDL: req.SDDL})
 	if err != nil {
 		return err
 	}

@@ -131,6 +131,9 @@ type Options struct {
 	File string
 	// Root confines File. File-backed mappings are refused when Root is nil.
 	Root *os.Root
+	// SDDL is the security descriptor of an object Open creates (Windows only): by default this user and
+	// SYSTEM get full access and nobody else any ("D:P(A;;GA;;;<user SID>)(A;;GA;;;SY)").
+	SDDL string
 }
 
 // MaxNameLen is the longest name accepted, not counting a Local\ or Global\ prefix (Linux's NAME_MAX).

@@ -31,11 +31,22 @@ func (m *Mapping) open(o Options, base string) error {
 	if o.Mode == OpenExisting {
 		op = "open"
 	}
+	if o.SDDL != "" {
+		return newErr(op, o.Name, ErrInvalid, "sddl applies to Windows objects only (Linux objects are created 0600)")
+	}
+	var (
+		what, path string
+		openFn     func(flag int) (*os.File, error)
+	)
 	fail := func(err error, what string) error {
 		e := &Error{Op: op, Name: o.Name, OSErr: err, Err: ErrInvalid}
 		switch {
 		case errors.Is(err, fs.ErrExist):
 			e.Err, e.Detail = ErrExists, what+" already exists"
+			var st unix.Stat_t
+			if unix.Lstat(path, &st) == nil {
+				e.Detail += ", owned by " + userName(st.Uid)
+			}
 		case errors.Is(err, fs.ErrNotExist):
 			e.Err, e.Detail = ErrNotFound, "no "+what
 		case errors.Is(err, fs.ErrPermission):
@@ -52,18 +63,14 @@ func (m *Mapping) open(o Options, base string) error {
 		return e
 	}
 
-	var (
-		what   string
-		openFn func(flag int) (*os.File, error)
-	)
 	if o.File != "" {
 		if !filepath.IsLocal(o.File) {
 			return newErr(op, o.Name, ErrInvalid, "file must be a relative path that stays under the files root")
 		}
-		what = "file " + o.File
+		what, path = "file "+o.File, ""
 		openFn = func(flag int) (*os.File, error) { return o.Root.OpenFile(o.File, flag, 0o600) }
 	} else {
-		path := filepath.Join(ShmDir, base)
+		path = filepath.Join(ShmDir, base)
 		what = path
 		openFn = func(flag int) (*os.File, error) {
 			return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600)
@@ -114,11 +121,7 @@ func (m *Mapping) open(o Options, base string) error {
 		// Another user made this name (perhaps ahead of us, to read what we write): writing into it would hand
 		// them the data. Reading someone's published object stays allowed.
 		cleanup()
-		owner := fmt.Sprintf("uid %d", st.Uid)
-		if u, err := user.LookupId(fmt.Sprint(st.Uid)); err == nil {
-			owner += " (" + u.Username + ")"
-		}
-		e := newErr(op, o.Name, ErrAccessDenied, what+" is owned by "+owner+", not by this user: open it with access read")
+		e := newErr(op, o.Name, ErrAccessDenied, what+" is owned by "+userName(st.Uid)+", not by this user: open it with access read")
 		e.Right = "ownership of " + what
 		return e
 	}
@@ -152,6 +155,15 @@ func (m *Mapping) open(o Options, base string) error {
 	m.view, m.mapped = view, size
 	m.os = osMapping{f: f, fd: fd}
 	return nil
+}
+
+// userName describes uid as "uid N (name)".
+func userName(uid uint32) string {
+	s := fmt.Sprintf("uid %d", uid)
+	if u, err := user.LookupId(fmt.Sprint(uid)); err == nil {
+		s += " (" + u.Username + ")"
+	}
+	return s
 }
 
 // currentSize is the object's size now: another process may have truncated it under the view.

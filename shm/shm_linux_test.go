@@ -140,3 +140,9 @@ func TestLinuxForeignOwnerIsReadOnly(t *testing.T) {
 	}
 	m.Close()
 }
+
+func TestLinuxRefusesSDDL(t *testing.T) {
+	if _, err := Open(Options{Name: "shmbridge-linux-sddl", Size: 64, SDDL: "D:P(A;;GA;;;WD)"}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("an SDDL on Linux: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -67,6 +68,9 @@ func TestCreateExistingNameIsErrExists(t *testing.T) {
 	create(t, shm.Options{Name: name, Size: 64})
 	_, err := shm.Open(shm.Options{Name: name, Size: 64})
 	mustErr(t, err, shm.ErrExists)
+	if !strings.Contains(err.Error(), "owned by ") {
+		t.Errorf("the conflict does not say who owns the name: %v", err)
+	}
 	// The same object under its Local\ spelling is the same name.
 	_, err = shm.Open(shm.Options{Name: `Local\` + name, Size: 64})
 	mustErr(t, err, shm.ErrExists)

@@ -41,6 +41,10 @@ func (m *Mapping) open(o Options, base string) error {
 	if err != nil {
 		return newErr(op, o.Name, ErrInvalidName, "contains NUL")
 	}
+	sa, err := securityAttributes(o)
+	if err != nil {
+		return err
+	}
 	viewAccess := uint32(windows.FILE_MAP_READ | windows.FILE_MAP_WRITE)
 	protect := uint32(windows.PAGE_READWRITE)
 	if o.Access == ReadOnly {
@@ -55,11 +59,11 @@ func (m *Mapping) open(o Options, base string) error {
 		if err != nil {
 			return err
 		}
-		h, err = windows.CreateFileMapping(windows.Handle(f.Fd()), nil, protect,
+		h, err = windows.CreateFileMapping(windows.Handle(f.Fd()), sa, protect,
 			uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
 		if h != 0 && err != nil {
 			// ERROR_ALREADY_EXISTS: the name belongs to another mapping, maybe of another file. Never alias it.
-			windows.CloseHandle(h)
+			err = existsError(o, op, h)
 		}
 		if err != nil {
 			f.Close()
@@ -73,10 +77,10 @@ func (m *Mapping) open(o Options, base string) error {
 		}
 		m.os.f, m.created = f, created
 	case o.Mode == Create:
-		h, err = windows.CreateFileMapping(windows.InvalidHandle, nil, windows.PAGE_READWRITE,
+		h, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
 			uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
 		if h != 0 && err != nil {
-			windows.CloseHandle(h) // ERROR_ALREADY_EXISTS: a valid handle to someone else's object
+			err = existsError(o, op, h) // ERROR_ALREADY_EXISTS: a valid handle to someone else's object
 		}
 		if err != nil {
 			return winErr(op, err)
@@ -85,7 +89,7 @@ func (m *Mapping) open(o Options, base string) error {
 	default:
 		h, err = openFileMapping(viewAccess, false, name16)
 		if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) && o.Mode == OpenOrCreate {
-			h, err = windows.CreateFileMapping(windows.InvalidHandle, nil, windows.PAGE_READWRITE,
+			h, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
 				uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
 			// ERROR_ALREADY_EXISTS: another program created it between the two calls; h is that object.
 			m.created = err == nil
@@ -146,6 +150,40 @@ func winError(o Options, op string, err error) error {
 		default:
 			e.Right = "FILE_MAP_WRITE"
 			e.Detail = `try "access": "read"`
+		}
+	}
+	return e
+}
+
+// securityAttributes carries o.SDDL, or by default a protected DACL for this user and SYSTEM only.
+func securityAttributes(o Options) (*windows.SecurityAttributes, error) {
+	sddl := o.SDDL
+	if sddl == "" {
+		user, err := windows.GetCurrentProcessToken().GetTokenUser()
+		if err != nil {
+			return nil, err
+		}
+		sddl = "D:P(A;;GA;;;" + user.User.Sid.String() + ")(A;;GA;;;SY)"
+	}
+	sd, err := windows.SecurityDescriptorFromString(sddl)
+	if err != nil {
+		return nil, &Error{Op: "create", Name: o.Name, Err: ErrInvalid, Detail: "sddl " + quoteSDDL(sddl), OSErr: err}
+	}
+	return &windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(windows.SecurityAttributes{})), SecurityDescriptor: sd}, nil
+}
+
+func quoteSDDL(s string) string { return fmt.Sprintf("%q", s) }
+
+// existsError closes h, a handle to an object that already had o.Name, and says who owns it.
+func existsError(o Options, op string, h windows.Handle) error {
+	defer windows.CloseHandle(h)
+	e := &Error{Op: op, Name: o.Name, Err: ErrExists, OSErr: windows.ERROR_ALREADY_EXISTS}
+	if sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION); err == nil {
+		if owner, _, err := sd.Owner(); err == nil && owner != nil {
+			e.Detail = "owned by " + owner.String()
+			if account, domain, _, err := owner.LookupAccount(""); err == nil {
+				e.Detail = `owned by ` + domain + `\` + account
+			}
 		}
 	}
 	return e

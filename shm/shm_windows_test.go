@@ -44,3 +44,31 @@ func TestWindowsAccessDeniedNamesTheRight(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowsSecurityDescriptor: a created section carries a protected DACL for this user and SYSTEM only, or
+// the caller's SDDL; a malformed SDDL is ErrInvalid.
+func TestWindowsSecurityDescriptor(t *testing.T) {
+	user, _ := windows.GetCurrentProcessToken().GetTokenUser()
+	for _, c := range []struct{ sddl, want string }{
+		{"", "D:P(A;;GA;;;" + user.User.Sid.String() + ")(A;;GA;;;SY)"},
+		{"D:P(A;;GA;;;" + user.User.Sid.String() + ")(A;;GR;;;BU)", "(A;;GR;;;BU)"},
+	} {
+		m, err := Open(Options{Name: `Local\shmbridge-win-sd`, Size: 4096, SDDL: c.sddl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd, err := windows.GetSecurityInfo(m.os.h, windows.SE_KERNEL_OBJECT, windows.DACL_SECURITY_INFORMATION)
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Wine and Windows spell generic rights in a DACL read back differently; compare the SIDs and flags.
+		got := sd.String()
+		if !strings.HasPrefix(got, "D:P") || !strings.Contains(got, strings.SplitN(strings.TrimPrefix(c.want, "D:P"), ";;;", 2)[1]) {
+			t.Errorf("SDDL %q: section DACL %s, want %s", c.sddl, got, c.want)
+		}
+	}
+	if _, err := Open(Options{Name: `Local\shmbridge-win-sd`, Size: 4096, SDDL: "D:(nonsense"}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("malformed SDDL: %v", err)
+	}
+}
