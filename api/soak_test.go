@@ -1,0 +1,112 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestSoak runs mixed load (creates, writes, reads as bytes and text, closes, errors) for SHMBRIDGE_SOAK
+// (e.g. 60s; .ci/test sets it) and checks that open file descriptors, goroutines and heap are back where they
+// started once the load stops.
+func TestSoak(t *testing.T) {
+	d, err := time.ParseDuration(os.Getenv("SHMBRIDGE_SOAK"))
+	if err != nil {
+		t.Skip("set SHMBRIDGE_SOAK=60s to run (.ci/test does)")
+	}
+	b := newBridge(t, nil)
+	tr := &http.Transport{MaxIdleConnsPerHost: 16}
+	newSpecCheck(t)                                                                 // loads the spec
+	client := &http.Client{Transport: specCheck{t: t, base: tr, mu: &sync.Mutex{}}} // every answer checked
+	names := make([]string, 6)
+	for i := range names {
+		names[i] = name(t, fmt.Sprintf("-%d", i))
+	}
+	send := func(method, p string, body []byte, ctype string) int {
+		req, _ := http.NewRequest(method, b.base+p, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Errorf("%s %s: %v", method, p, err)
+			return 0
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	measure := func() (fds, goroutines int, heap uint64) {
+		tr.CloseIdleConnections()
+		time.Sleep(200 * time.Millisecond) // let the server see the closes
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		entries, _ := os.ReadDir("/proc/self/fd") // Linux; elsewhere 0, and the check is on goroutines and heap
+		return len(entries), runtime.NumGoroutine(), ms.HeapInuse
+	}
+	// Warm up (lazy initialisation, pools), then measure.
+	send("POST", "/v1/mappings", []byte(createBody(names[0], 1<<16, "")), "application/json")
+	send("DELETE", path(names[0], "?unlink=true"), nil, "")
+	fds0, g0, heap0 := measure()
+
+	var requests, unexpected atomic.Int64
+	payload := bytes.Repeat([]byte("soak"), 1<<14)
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for time.Now().Before(deadline) {
+				n := names[rng.IntN(len(names))]
+				var code int
+				switch rng.IntN(8) {
+				case 0:
+					code = send("POST", "/v1/mappings", []byte(createBody(n, 1<<16, "")), "application/json")
+				case 1:
+					code = send("DELETE", path(n, "?unlink=true"), nil, "")
+				case 2, 3:
+					code = send("PUT", path(n, "/data"), payload, "application/octet-stream")
+				case 4:
+					code = send("PUT", path(n, "/data?offset=8&encoding=utf-16le&nul=true"), []byte("soak ünïcode"), "text/plain; charset=utf-8")
+				case 5:
+					code = send("GET", path(n, "/data?offset=8&as=text&encoding=utf-16le"), nil, "")
+				case 6:
+					code = send("GET", path(n, "/data"), nil, "")
+				default:
+					code = send("GET", "/v1/mappings", nil, "")
+				}
+				requests.Add(1)
+				if !strings.Contains(" 200 201 204 404 409 ", fmt.Sprintf(" %d ", code)) {
+					unexpected.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, n := range names {
+		send("DELETE", path(n, "?unlink=true"), nil, "")
+	}
+	fds1, g1, heap1 := measure()
+	t.Logf("soak %v: %d requests (%.0f/s), %d unexpected statuses; fds %d -> %d, goroutines %d -> %d, heap in use %.1f -> %.1f MiB",
+		d, requests.Load(), float64(requests.Load())/d.Seconds(), unexpected.Load(), fds0, fds1, g0, g1,
+		float64(heap0)/(1<<20), float64(heap1)/(1<<20))
+	if unexpected.Load() > 0 {
+		t.Errorf("%d answers other than 200/201/204/404/409", unexpected.Load())
+	}
+	if fds1 > fds0+2 || g1 > g0+4 || heap1 > heap0+16<<20 {
+		t.Errorf("not flat after the soak: fds %d -> %d, goroutines %d -> %d, heap %d -> %d", fds0, fds1, g0, g1, heap0, heap1)
+	}
+}
