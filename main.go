@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -108,7 +109,8 @@ func run(args []string, stderr io.Writer) error {
 	burst := fs.Int("burst", 4000, "requests answered at once above -rate-limit")
 	tokenFile := fs.String("token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
 	noAuth := fs.Bool("no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
-	var extraHosts hostList
+	var extraHosts, allowOrigin hostList
+	fs.Var(&allowOrigin, "allow-origin", "let web pages from this origin (e.g. https://dash.example) call the API: CORS headers for it alone (repeatable; none by default)")
 	fs.Var(&extraHosts, "allow-host", "also accept this Host header value, e.g. myhost:8765 (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: shmbridge [flags]\n\nServes named shared memory over HTTP on %s by default.\n\nFlags:\n", DefaultListen)
@@ -135,6 +137,11 @@ func run(args []string, stderr io.Writer) error {
 		defer root.Close()
 	}
 
+	for _, o := range allowOrigin {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("-allow-origin %q: want an origin like https://dash.example (no wildcard, no path)", o)
+		}
+	}
 	token, tokenSource, err := resolveToken(*noAuth, *listen, *tokenFile)
 	if err != nil {
 		return err
@@ -147,13 +154,14 @@ func run(args []string, stderr io.Writer) error {
 	reg := shm.NewRegistry(root)
 	reg.MaxMappings = *maxMappings
 	srv := newServer(api.New(reg, api.Config{
-		Hosts:     append(api.LoopbackHosts(addr), extraHosts...),
-		Logger:    log,
-		Spec:      openapiSpec,
-		Token:     token,
-		MaxBody:   *maxBody,
-		RateLimit: *rateLimit,
-		Burst:     *burst,
+		Hosts:          append(api.LoopbackHosts(addr), extraHosts...),
+		Logger:         log,
+		Spec:           openapiSpec,
+		Token:          token,
+		AllowedOrigins: allowOrigin,
+		MaxBody:        *maxBody,
+		RateLimit:      *rateLimit,
+		Burst:          *burst,
 	}), log)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

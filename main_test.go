@@ -16,7 +16,7 @@ func TestHelpStatesListenAddressAndFlags(t *testing.T) {
 	if err := run([]string{"-h"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{DefaultListen, "-listen", "-files-root", "-allow-host", "-log-level", "-max-mappings", "-max-body", "-rate-limit", "-burst", "-token-file", "-no-auth"} {
+	for _, want := range []string{DefaultListen, "-listen", "-files-root", "-allow-host", "-log-level", "-max-mappings", "-max-body", "-rate-limit", "-burst", "-token-file", "-no-auth", "-allow-origin"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h does not mention %q:\n%s", want, out.String())
 		}
@@ -29,6 +29,9 @@ func TestBadFlagsAreErrors(t *testing.T) {
 		{"-files-root", "/nonexistent/shmbridge"},
 		{"-listen", "256.0.0.1:bad"},
 		{"-no-such-flag"},
+		{"-allow-origin", "*"},
+		{"-allow-origin", "dash.example"},
+		{"-allow-origin", "https://dash.example/app"},
 	} {
 		if err := run(args, &bytes.Buffer{}); err == nil {
 			t.Errorf("run(%q) succeeded", args)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/cors"
 	"github.com/shmbridge/shmbridge/shm"
 	swguistatic "github.com/swaggest/swgui/v5/static"
 	"github.com/swaggest/swgui/v5emb"
@@ -33,6 +34,9 @@ type Config struct {
 	// page also takes it once as ?token= and keeps it in an HttpOnly, SameSite=Strict cookie. "" disables
 	// authentication.
 	Token string
+	// AllowedOrigins are web origins ("https://dash.example") whose pages may call the API from a browser:
+	// they get CORS headers and pass the cross-origin check. Empty (the default): no CORS headers at all.
+	AllowedOrigins []string
 	// MaxBody caps the body of a PUT of data, in bytes (0: only what the mapping can hold).
 	MaxBody int64
 	// RateLimit is how many requests per second the daemon answers, all clients together (everyone on
@@ -70,7 +74,8 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	r := chi.NewRouter()
-	r.Use(s.logRequests, securityHeaders, rateLimit(cfg.RateLimit, cfg.Burst), checkHost(cfg.Hosts), s.crossOrigin, refuseSimplePOST, s.authenticate, escapedRoutePath)
+	r.Use(s.logRequests, securityHeaders, rateLimit(cfg.RateLimit, cfg.Burst), checkHost(cfg.Hosts), allowOrigins(cfg.AllowedOrigins), s.crossOrigin(cfg.AllowedOrigins),
+		refuseSimplePOST, s.authenticate, escapedRoutePath)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindNotFound, "no such route")
 	}))
@@ -220,12 +225,30 @@ func rateLimit(perSecond float64, burst int) func(http.Handler) http.Handler {
 
 // crossOrigin refuses state-changing requests a browser marks as cross-site (Sec-Fetch-Site, or an Origin that
 // is not this host): http.CrossOriginProtection, answering a problem.
-func (s *server) crossOrigin(next http.Handler) http.Handler {
+func (s *server) crossOrigin(trusted []string) func(http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
+	for _, o := range trusted {
+		cop.AddTrustedOrigin(o) // checked by main
+	}
 	cop.SetDenyHandler(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindCrossOrigin, "a browser sent this request from another site")
 	}))
-	return cop.Handler(next)
+	return cop.Handler
+}
+
+// allowOrigins answers CORS (preflights included, before authentication: a preflight carries no token) for
+// the operator's listed origins only; with none, it adds nothing.
+func allowOrigins(origins []string) func(http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	return cors.Handler(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{"GET", "POST", "PUT", "DELETE"},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Range"},
+		ExposedHeaders: []string{"Location", "Content-Range", "Retry-After"},
+		MaxAge:         600,
+	})
 }
 
 // refuseSimplePOST refuses a POST whose body is text/plain or a form: the only bodies a page on another site

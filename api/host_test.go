@@ -104,3 +104,27 @@ func TestHostAllowlist(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowedOrigins: CORS only for the operator's origins; their browser calls pass the cross-origin check
+// and preflights need no token; any other origin gets no CORS header and its writes are refused.
+func TestAllowedOrigins(t *testing.T) {
+	const dash = "https://dash.example"
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.AllowedOrigins = []string{dash} })
+	resp, data := b.do("OPTIONS", "/v1/mappings", nil, "Origin", dash, "Access-Control-Request-Method", "POST",
+		"Access-Control-Request-Headers", "authorization,content-type", "Authorization", "", "Invalid", "preflight")
+	if resp.Header.Get("Access-Control-Allow-Origin") != dash || resp.StatusCode >= 300 {
+		t.Fatalf("preflight from %s: %d %v %s", dash, resp.StatusCode, resp.Header, data)
+	}
+	n := name(t, "")
+	resp, data = b.do("POST", "/v1/mappings", strings.NewReader(createBody(n, 16, "")), "Content-Type", "application/json",
+		"Origin", dash, "Sec-Fetch-Site", "cross-site")
+	expect(t, resp, data, http.StatusCreated)
+	if resp.Header.Get("Access-Control-Allow-Origin") != dash {
+		t.Errorf("no CORS header for %s", dash)
+	}
+	resp, data = b.do("DELETE", path(n), nil, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	expect(t, resp, data, http.StatusForbidden)
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("CORS header for another origin: %v", resp.Header)
+	}
+}
