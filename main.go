@@ -31,15 +31,36 @@ var openapiSpec []byte
 // DefaultListen is the daemon's default address: loopback only.
 const DefaultListen = "127.0.0.1:8765"
 
-type hostList []string
+type stringList []string
 
-func (h *hostList) String() string     { return strings.Join(*h, ",") }
-func (h *hostList) Set(v string) error { *h = append(*h, v); return nil }
+func (h *stringList) String() string     { return strings.Join(*h, ",") }
+func (h *stringList) Set(v string) error { *h = append(*h, v); return nil }
 
 func main() {
 	if err := run(os.Args[1:], os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "shmbridge:", err)
 		os.Exit(1)
+	}
+}
+
+// isOrigin reports whether o is a web origin: http(s)://host[:port], nothing more.
+func isOrigin(o string) bool {
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" &&
+		u.RawQuery == "" && u.Fragment == "" && u.User == nil
+}
+
+// announceAuth tells the operator how clients authenticate.
+func announceAuth(log *slog.Logger, token, source, tokenFile, addr string) {
+	switch {
+	case token == "":
+		log.Warn("authentication is off (-no-auth): every program and user on this machine can read and write the mappings")
+	case source == "env":
+		log.Info("requests need the token in SHMBRIDGE_TOKEN", "curl", `curl --oauth2-bearer "$SHMBRIDGE_TOKEN" http://`+addr+"/v1/mappings")
+	default:
+		log.Info("requests need the bearer token", "token_file", tokenFile, "created", source == "created",
+			"curl", fmt.Sprintf(`curl --oauth2-bearer "$(cat '%s')" http://%s/v1/mappings`, tokenFile, addr),
+			"browser", "http://"+addr+"/docs?token=<the token>")
 	}
 }
 
@@ -109,7 +130,7 @@ func run(args []string, stderr io.Writer) error {
 	burst := fs.Int("burst", 4000, "requests answered at once above -rate-limit")
 	tokenFile := fs.String("token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
 	noAuth := fs.Bool("no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
-	var extraHosts, allowOrigin hostList
+	var extraHosts, allowOrigin stringList
 	fs.Var(&allowOrigin, "allow-origin", "let web pages from this origin (e.g. https://dash.example) call the API: CORS headers for it alone (repeatable; none by default)")
 	fs.Var(&extraHosts, "allow-host", "also accept this Host header value, e.g. myhost:8765 (repeatable)")
 	fs.Usage = func() {
@@ -138,7 +159,7 @@ func run(args []string, stderr io.Writer) error {
 	}
 
 	for _, o := range allowOrigin {
-		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+		if !isOrigin(o) {
 			return fmt.Errorf("-allow-origin %q: want an origin like https://dash.example (no wildcard, no path)", o)
 		}
 	}
@@ -169,16 +190,7 @@ func run(args []string, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("shmbridge listening", "addr", "http://"+addr, "files_root", *filesRoot)
-	switch {
-	case token == "":
-		log.Warn("authentication is off (-no-auth): every program and user on this machine can read and write the mappings")
-	case tokenSource == "env":
-		log.Info("requests need the token in SHMBRIDGE_TOKEN", "curl", `curl --oauth2-bearer "$SHMBRIDGE_TOKEN" http://`+addr+"/v1/mappings")
-	default:
-		log.Info("requests need the bearer token", "token_file", *tokenFile, "created", tokenSource == "created",
-			"curl", fmt.Sprintf(`curl --oauth2-bearer "$(cat '%s')" http://%s/v1/mappings`, *tokenFile, addr),
-			"browser", "http://"+addr+"/docs?token=<the token>")
-	}
+	announceAuth(log, token, tokenSource, *tokenFile, addr)
 
 	select {
 	case err := <-errc:
