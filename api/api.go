@@ -104,8 +104,8 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 // handle adapts a handler that returns an error: the error becomes a problem response, logged once.
 func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tw := &trackingWriter{ResponseWriter: w}
-		err := h(tw, r)
+		rec := &recorder{ResponseWriter: w}
+		err := h(rec, r)
 		if err == nil {
 			return
 		}
@@ -113,7 +113,7 @@ func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 		if p.Status >= 500 { // 4xx are the client's business (logRequests has them at debug)
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", p.Status, "err", err)
 		}
-		if tw.started {
+		if rec.status != 0 {
 			// The status line is out: cut the connection so the client cannot take a short body for a whole one.
 			panic(http.ErrAbortHandler)
 		}
@@ -121,18 +121,27 @@ func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 	}
 }
 
-// trackingWriter records whether the response has started.
-type trackingWriter struct {
+// recorder notes the status a response started with (0: not started yet).
+type recorder struct {
 	http.ResponseWriter
-	started bool
+	status int
 }
 
-func (t *trackingWriter) WriteHeader(code int) { t.started = true; t.ResponseWriter.WriteHeader(code) }
-func (t *trackingWriter) Write(p []byte) (int, error) {
-	t.started = true
-	return t.ResponseWriter.Write(p)
+func (rec *recorder) WriteHeader(code int) {
+	if rec.status == 0 {
+		rec.status = code
+	}
+	rec.ResponseWriter.WriteHeader(code)
 }
-func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
+
+func (rec *recorder) Write(p []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.ResponseWriter.Write(p)
+}
+
+func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
 // checkHost refuses any Host header not in hosts, before routing: DNS rebinding gives a hostile page a
 // same-origin path to 127.0.0.1, and only the Host header (which the page cannot set) tells it apart.
@@ -283,19 +292,11 @@ func escapedRoutePath(next http.Handler) http.Handler {
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", time.Since(start))
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
 	})
 }
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int)        { s.status = code; s.ResponseWriter.WriteHeader(code) }
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json")

@@ -1,6 +1,7 @@
 package shm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -203,16 +204,11 @@ func (r *Registry) Close(name string, unlink bool) error {
 	e.drain(r.CloseGrace)
 	err = e.Close()
 	if unlink && err == nil && e.File() == "" {
-		if uerr := Unlink(e.Name()); uerr != nil && !isNotFound(uerr) {
+		if uerr := Unlink(e.Name()); uerr != nil && !errors.Is(uerr, ErrNotFound) {
 			err = uerr
 		}
 	}
 	return err
-}
-
-func isNotFound(err error) bool {
-	e, ok := err.(*Error)
-	return ok && e.Err == ErrNotFound
 }
 
 // CloseAll closes every held mapping (without unlinking) and returns how many it closed.

@@ -16,7 +16,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -218,12 +220,36 @@ func Open(o Options) (*Mapping, error) {
 		return nil, newErr(op, o.Name, ErrInvalid, fmt.Sprintf("size exceeds %d bytes", int64(maxSize)))
 	case o.File != "" && o.Root == nil:
 		return nil, newErr(op, o.Name, ErrAccessDenied, "file-backed mappings are disabled (no files root configured)")
+	case o.File != "" && !filepath.IsLocal(o.File):
+		return nil, newErr(op, o.Name, ErrInvalid, "file must be a relative path that stays under the files root")
 	}
 	m := &Mapping{name: o.Name, requested: o.Size, access: o.Access, file: o.File}
 	if err := m.open(o, base); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// openWithMode opens an object through open as mode asks: Create makes it (O_EXCL, and writable whatever the
+// access, since a new object must be sized), OpenExisting opens it with access, OpenOrCreate tries the first and
+// falls back to the second if the object exists.
+func openWithMode(mode Mode, access Access, open func(flag int) (*os.File, error)) (f *os.File, created bool, err error) {
+	existing := os.O_RDWR
+	if access == ReadOnly {
+		existing = os.O_RDONLY
+	}
+	if mode == OpenExisting {
+		f, err = open(existing)
+		return f, false, err
+	}
+	f, err = open(os.O_RDWR | os.O_CREATE | os.O_EXCL)
+	if err == nil {
+		return f, true, nil
+	}
+	if mode == OpenOrCreate && errors.Is(err, fs.ErrExist) {
+		f, err = open(existing)
+	}
+	return f, false, err
 }
 
 // Name returns the name the mapping was opened with.
@@ -274,21 +300,19 @@ func (m *Mapping) CheckRange(op string, off, n int64) error {
 	if m.closed {
 		return newErr(op, m.name, ErrClosed, "")
 	}
-	_, err := m.boundsLocked(op, off, n)
-	return err
+	return m.boundsLocked(op, off, n)
 }
 
 // boundsLocked checks [off, off+n) against the current size without integer overflow.
-func (m *Mapping) boundsLocked(op string, off, n int64) (int64, error) {
+func (m *Mapping) boundsLocked(op string, off, n int64) error {
 	size := m.Size()
 	if cur, ok := m.os.currentSize(); ok && cur < size {
 		size = cur // another process shrank the object
 	}
 	if off < 0 || n < 0 || off > size || n > size-off {
-		return size, newErr(op, m.name, ErrOutOfRange,
-			fmt.Sprintf("offset %d + length %d exceeds size %d", off, n, size))
+		return newErr(op, m.name, ErrOutOfRange, fmt.Sprintf("offset %d + length %d exceeds size %d", off, n, size))
 	}
-	return size, nil
+	return nil
 }
 
 func (m *Mapping) copyAt(op string, p []byte, off int64, f func(view []byte)) (int, error) {
@@ -298,7 +322,7 @@ func (m *Mapping) copyAt(op string, p []byte, off int64, f func(view []byte)) (i
 		return 0, newErr(op, m.name, ErrClosed, "")
 	}
 	n := int64(len(p))
-	if _, err := m.boundsLocked(op, off, n); err != nil {
+	if err := m.boundsLocked(op, off, n); err != nil {
 		return 0, err
 	}
 	if n == 0 {

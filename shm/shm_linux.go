@@ -38,7 +38,7 @@ func (m *Mapping) open(o Options, base string) error {
 		what, path string
 		openFn     func(flag int) (*os.File, error)
 	)
-	fail := func(err error, what string) error {
+	fail := func(err error) error {
 		e := &Error{Op: op, Name: o.Name, OSErr: err, Err: ErrInvalid}
 		switch {
 		case errors.Is(err, fs.ErrExist):
@@ -63,55 +63,33 @@ func (m *Mapping) open(o Options, base string) error {
 		return e
 	}
 
+	remove := func() error { return os.Remove(path) }
 	if o.File != "" {
-		if !filepath.IsLocal(o.File) {
-			return newErr(op, o.Name, ErrInvalid, "file must be a relative path that stays under the files root")
-		}
-		what, path = "file "+o.File, ""
+		what = "file " + o.File
 		openFn = func(flag int) (*os.File, error) { return o.Root.OpenFile(o.File, flag, 0o600) }
+		remove = func() error { return o.Root.Remove(o.File) }
 	} else {
 		path = filepath.Join(ShmDir, base)
 		what = path
-		openFn = func(flag int) (*os.File, error) {
-			return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600)
-		}
+		openFn = func(flag int) (*os.File, error) { return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600) }
 	}
-
-	rw := os.O_RDWR
-	if o.Access == ReadOnly {
-		rw = os.O_RDONLY
-	}
-	var f *os.File
-	var err error
-	if o.Mode != OpenExisting {
-		// A new object must be sized, which needs a writable descriptor, whatever the view's access.
-		f, err = openFn(os.O_RDWR | os.O_CREATE | os.O_EXCL)
-		m.created = err == nil
-		if err != nil && o.Mode == OpenOrCreate && errors.Is(err, fs.ErrExist) {
-			f, err = openFn(rw)
-		}
-	} else {
-		f, err = openFn(rw)
-	}
+	f, created, err := openWithMode(o.Mode, o.Access, openFn)
 	if err != nil {
-		return fail(err, what)
+		return fail(err)
 	}
+	m.created = created
 	fd := int(f.Fd())
 	cleanup := func() {
 		f.Close()
 		if m.created {
-			if o.File != "" {
-				o.Root.Remove(o.File)
-			} else {
-				os.Remove(filepath.Join(ShmDir, base))
-			}
+			remove()
 		}
 	}
 
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
 		cleanup()
-		return fail(err, what)
+		return fail(err)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		cleanup()
@@ -135,7 +113,7 @@ func (m *Mapping) open(o Options, base string) error {
 		}
 		if err := unix.Ftruncate(fd, o.Size); err != nil {
 			cleanup()
-			return fail(err, what)
+			return fail(err)
 		}
 		size = o.Size
 	}
@@ -150,7 +128,7 @@ func (m *Mapping) open(o Options, base string) error {
 	view, err := unix.Mmap(fd, 0, int(size), prot, unix.MAP_SHARED)
 	if err != nil {
 		cleanup()
-		return fail(err, what)
+		return fail(err)
 	}
 	m.view, m.mapped = view, size
 	m.os = osMapping{f: f, fd: fd}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"unsafe"
 
@@ -190,23 +189,10 @@ func existsError(o Options, op string, h windows.Handle) error {
 }
 
 // openBackingFile opens o.File under o.Root as o.Mode asks.
-func openBackingFile(o Options, op string) (f *os.File, created bool, err error) {
-	if !filepath.IsLocal(o.File) {
-		return nil, false, newErr(op, o.Name, ErrInvalid, "file must be a relative path that stays under the files root")
-	}
-	rw := os.O_RDWR
-	if o.Access == ReadOnly {
-		rw = os.O_RDONLY
-	}
-	if o.Mode != OpenExisting {
-		f, err = o.Root.OpenFile(o.File, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-		created = err == nil
-		if err != nil && o.Mode == OpenOrCreate && errors.Is(err, fs.ErrExist) {
-			f, err = o.Root.OpenFile(o.File, rw, 0)
-		}
-	} else {
-		f, err = o.Root.OpenFile(o.File, rw, 0)
-	}
+func openBackingFile(o Options, op string) (*os.File, bool, error) {
+	f, created, err := openWithMode(o.Mode, o.Access, func(flag int) (*os.File, error) {
+		return o.Root.OpenFile(o.File, flag, 0o600)
+	})
 	if err != nil {
 		e := &Error{Op: op, Name: o.Name, Err: ErrInvalid, OSErr: err, Detail: "file " + o.File}
 		switch {
