@@ -125,6 +125,8 @@ func run(args []string, stderr io.Writer) error {
 	filesRoot := fs.String("files-root", "", "directory file-backed mappings may use; empty disables them")
 	logLevel := fs.String("log-level", "info", "log level: debug (one line per request), info, warn or error")
 	maxMappings := fs.Int("max-mappings", 1024, "most mappings the daemon holds at once (0: no limit)")
+	maxSync := fs.Int("max-sync-objects", 256, "most events, and most mutexes, the daemon holds at once (each; 0: no limit)")
+	maxWaiters := fs.Int("max-waiters", api.DefaultMaxWaiters, "most requests waiting at once on events and mutexes; the next gets 429")
 	maxBody := fs.Int64("max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
 	rateLimit := fs.Float64("rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
 	burst := fs.Int("burst", 4000, "requests answered at once above -rate-limit")
@@ -174,6 +176,7 @@ func run(args []string, stderr io.Writer) error {
 	addr := ln.Addr().String()
 	reg := shm.NewRegistry(root)
 	reg.MaxMappings = *maxMappings
+	reg.MaxSyncObjects = *maxSync
 	srv := newServer(api.New(reg, api.Config{
 		Hosts:          append(api.LoopbackHosts(addr), extraHosts...),
 		Logger:         log,
@@ -183,7 +186,12 @@ func run(args []string, stderr io.Writer) error {
 		MaxBody:        *maxBody,
 		RateLimit:      *rateLimit,
 		Burst:          *burst,
+		MaxWaiters:     *maxWaiters,
 	}), log)
+	// Cancelled first at shutdown: long-polls and mutex waits end at once (503) instead of holding it up.
+	base, cancelWaits := context.WithCancel(context.Background())
+	defer cancelWaits()
+	srv.BaseContext = func(net.Listener) context.Context { return base }
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -199,12 +207,13 @@ func run(args []string, stderr io.Writer) error {
 	}
 	stop()
 	log.Info("shutting down")
+	cancelWaits()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("connections still open at shutdown", "err", err)
 	}
 	n := reg.CloseAll()
-	log.Info("stopped", "closed_mappings", n)
+	log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
 	return nil
 }

@@ -44,6 +44,9 @@ type Config struct {
 	// Burst is how many it answers at once above that rate.
 	RateLimit float64
 	Burst     int
+	// MaxWaiters caps the requests waiting at once (event waits, ?wait= reads, mutex acquires and ?lock=
+	// waits, together); the next one is 429 too-many-waiters. 0 means DefaultMaxWaiters.
+	MaxWaiters int
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -59,8 +62,12 @@ func LoopbackHosts(addr string) []string {
 	return []string{net.JoinHostPort("localhost", port), net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("::1", port)}
 }
 
+// DefaultMaxWaiters is the default of Config.MaxWaiters.
+const DefaultMaxWaiters = 1024
+
 type server struct {
 	reg     *shm.Registry
+	waits   chan struct{} // a slot per waiting request
 	log     *slog.Logger
 	spec    []byte
 	maxBody int64
@@ -69,7 +76,11 @@ type server struct {
 
 // New returns the API handler over reg.
 func New(reg *shm.Registry, cfg Config) http.Handler {
-	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody, token: []byte(cfg.Token)}
+	if cfg.MaxWaiters <= 0 {
+		cfg.MaxWaiters = DefaultMaxWaiters
+	}
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
+		waits: make(chan struct{}, cfg.MaxWaiters)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -98,6 +109,28 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 			r.Post("/flush", s.handle(s.flush))
 		})
 	})
+	r.Route("/v1/events", func(r chi.Router) {
+		r.Post("/", s.handle(s.createEvent))
+		r.Get("/", s.handle(s.listEvents))
+		r.Route("/{name}", func(r chi.Router) {
+			r.Get("/", s.handle(s.getEvent))
+			r.Delete("/", s.handle(s.closeEvent))
+			r.Post("/set", s.handle(s.setEvent))
+			r.Post("/reset", s.handle(s.resetEvent))
+			r.Post("/pulse", s.handle(s.pulseEvent))
+			r.Post("/wait", s.handle(s.waitEvent))
+		})
+	})
+	r.Route("/v1/mutexes", func(r chi.Router) {
+		r.Post("/", s.handle(s.createMutex))
+		r.Get("/", s.handle(s.listMutexes))
+		r.Route("/{name}", func(r chi.Router) {
+			r.Get("/", s.handle(s.getMutex))
+			r.Delete("/", s.handle(s.closeMutex))
+			r.Post("/acquire", s.handle(s.acquireMutex))
+			r.Post("/release", s.handle(s.releaseMutex))
+		})
+	})
 	return r
 }
 
@@ -110,7 +143,7 @@ func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 			return
 		}
 		p := problemFor(err, r)
-		if p.Status >= 500 { // 4xx are the client's business (logRequests has them at debug)
+		if p.Status >= 500 && p.Status != http.StatusServiceUnavailable { // 4xx are the client's business (logRequests has them at debug); 503 is shutdown
 			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", p.Status, "err", err)
 		}
 		if rec.status != 0 {

@@ -18,12 +18,14 @@ import (
 )
 
 // textEncodings are the encodings ?encoding= accepts, with their code unit size (the NUL terminator's width).
-var textEncodings = map[string]struct {
-	enc  encoding.Encoding
-	unit int
-}{
+var textEncodings = map[string]textEncodingInfo{
 	"utf-8":    {unicode.UTF8, 1},
 	"utf-16le": {unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 2},
+}
+
+type textEncodingInfo struct {
+	enc  encoding.Encoding
+	unit int
 }
 
 func textEncoding(r *http.Request, def string) (string, error) {
@@ -64,33 +66,45 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Description	Raw bytes (application/octet-stream) from `offset` for `length` bytes (default: to the end), or the range of
 //	@Description	a single `Range: bytes=` header (206). With `as=text`, the text from `offset` up to the first NUL code
 //	@Description	unit, decoded from `encoding` and returned as UTF-8 (text/plain).
+//	@Description	With `wait=EVENT` it first waits for that event (held by the daemon, POST /v1/events) for up to `timeout`:
+//	@Description	one round trip for "wait for new data, then read"; 204 if the timeout passes first. With `lock=MUTEX`
+//	@Description	(held by the daemon, POST /v1/mutexes) the bytes are copied while that named mutex is held, waiting up to
+//	@Description	`lock_timeout` for it (423 `locked` if it stays held), and sent after it is released.
 //	@Tags			data
-//	@Param			name		path	string	true	"Mapping name, percent-encoded"
-//	@Param			offset		query	integer	false	"Start offset in bytes"		minimum(0)
-//	@Param			length		query	integer	false	"Number of bytes"			minimum(0)
-//	@Param			as			query	string	false	"bytes (default) or text"	Enums(bytes, text)
-//	@Param			encoding	query	string	false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
-//	@Param			Range		header	string	false	"A single byte range, e.g. bytes=0-99"
+//	@Param			name			path	string	true	"Mapping name, percent-encoded"
+//	@Param			offset			query	integer	false	"Start offset in bytes"		minimum(0)
+//	@Param			length			query	integer	false	"Number of bytes"			minimum(0)
+//	@Param			as				query	string	false	"bytes (default) or text"	Enums(bytes, text)
+//	@Param			encoding		query	string	false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
+//	@Param			Range			header	string	false	"A single byte range, e.g. bytes=0-99"
+//	@Param			wait			query	string	false	"Event to wait for before reading (its name)"
+//	@Param			timeout			query	string	false	"How long to wait for it: 5s, 250ms (default 30s, at most 5m)"
+//	@Param			lock			query	string	false	"Named mutex to hold while copying (its name)"
+//	@Param			lock_timeout	query	string	false	"How long to wait for the mutex: 5s, 250ms (default 5s, at most 5m)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
 //	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"host-not-allowed"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
-//	@Failure		404	{object}	Problem	"not-found"
+//	@Failure		429	{object}	Problem	"rate-limited, too-many-waiters (see Retry-After)"
+//	@Failure		404	{object}	Problem	"not-found (the mapping, or the wait event or lock mutex)"
+//	@Failure		413	{object}	Problem	"too-large: a copy under lock is over 64 MiB"
 //	@Failure		416	{object}	Problem	"out-of-range"
+//	@Failure		423	{object}	Problem	"locked: the lock mutex stayed held for lock_timeout"
 //	@Failure		500	{object}	Problem	"fault: the memory faulted (another process truncated it)"
+//	@Failure		503	{object}	Problem	"shutting-down"
 //	@Produce		octet-stream,plain
-//	@Success		200	{string}	string			"The bytes, or the text as UTF-8"
+//	@Success		200	{string}	string						"The bytes, or the text as UTF-8"
+//	@Header			200	{string}	Shmbridge-Mutex-Abandoned	"true if the lock mutex's last owner ended holding it (WAIT_ABANDONED)"
+//	@Success		204	"wait: the timeout passed before the event fired"
 //	@Success		206	{string}	string			"The requested range"
 //	@Header			206	{string}	Content-Range	"bytes first-last/size"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/data [get]
 func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
-	e, release, err := s.hold(r)
+	e, err := s.entry(r)
 	if err != nil {
 		return err
 	}
-	defer release()
 	off, hasOff, err := intParam(r, "offset", 0)
 	if err != nil {
 		return err
@@ -103,35 +117,71 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	if !hasLen {
 		n = max(size-off, 0)
 	}
+	var encName string
+	status := http.StatusOK
 	switch as := r.URL.Query().Get("as"); as {
 	case "", "bytes":
+		if rh := r.Header.Get("Range"); rh != "" {
+			if hasOff || hasLen {
+				return fail(kindInvalidRequest, "use either a Range header or offset/length, not both")
+			}
+			var ok bool
+			off, n, ok, err = parseRange(rh, size)
+			if err != nil {
+				w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", size))
+				return err
+			}
+			if ok {
+				status = http.StatusPartialContent
+				w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+n-1, size))
+			}
+		}
 	case "text":
 		if r.Header.Get("Range") != "" {
 			return fail(kindInvalidRequest, "Range applies to bytes, not to ?as=text; use offset and length")
 		}
-		return s.readText(w, r, e, off, n)
+		if encName, err = textEncoding(r, "utf-8"); err != nil {
+			return err
+		}
 	default:
 		return fail(kindInvalidRequest, `as must be "bytes" or "text"`)
 	}
-
-	status := http.StatusOK
-	if rh := r.Header.Get("Range"); rh != "" {
-		if hasOff || hasLen {
-			return fail(kindInvalidRequest, "use either a Range header or offset/length, not both")
-		}
-		var ok bool
-		off, n, ok, err = parseRange(rh, size)
-		if err != nil {
-			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", size))
-			return err
-		}
-		if ok {
-			status = http.StatusPartialContent
-			w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+n-1, size))
-		}
-	}
 	if err := e.CheckRange("read", off, n); err != nil {
 		return err
+	}
+
+	// Wait (?wait=) before holding the mapping: a DELETE meanwhile need not wait for the event.
+	if signaled, err := s.waitThen(w, r); err != nil || !signaled {
+		if err == nil {
+			w.WriteHeader(http.StatusNoContent) // the timeout passed: no new data
+		}
+		return err
+	}
+	release, err := e.Hold()
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	// With ?lock=, the bytes are copied into memory while the mutex is held and sent after it is released:
+	// a slow client never keeps a native program waiting.
+	var src io.ReaderAt = e
+	var snap []byte
+	if err := s.withLock(w, r, n, func() error {
+		if r.URL.Query().Get("lock") == "" {
+			return nil
+		}
+		snap = make([]byte, n)
+		_, err := e.ReadAt(snap, off)
+		return err
+	}); err != nil {
+		return err
+	}
+	if snap != nil {
+		src = &snapshot{b: snap, off: off}
+	}
+	if encName != "" {
+		return readText(w, src, off, n, textEncodings[encName])
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
@@ -139,8 +189,22 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Accept-Ranges", "bytes")
 	transferDeadline(w, n)
 	w.WriteHeader(status)
+	if snap != nil {
+		_, err = w.Write(snap)
+		return err
+	}
 	_, err = e.CopyTo(w, off, n)
 	return err
+}
+
+// snapshot is a copy of the bytes [off, off+len(b)) of a mapping.
+type snapshot struct {
+	b   []byte
+	off int64
+}
+
+func (s *snapshot) ReadAt(p []byte, at int64) (int, error) {
+	return copy(p, s.b[at-s.off:]), nil
 }
 
 // parseRange parses a single-range "bytes=" header against size (RFC 9110 §14.1.2). ok is false when the
@@ -177,34 +241,26 @@ func parseRange(h string, size int64) (off, n int64, ok bool, err error) {
 	return a, b - a + 1, true, nil
 }
 
-// readText answers ?as=text: the bytes from off up to the first NUL code unit (or n bytes), decoded from the
-// given encoding to UTF-8.
-func (s *server) readText(w http.ResponseWriter, r *http.Request, e *shm.Entry, off, n int64) error {
-	encName, err := textEncoding(r, "utf-8")
-	if err != nil {
-		return err
-	}
-	if err := e.CheckRange("read", off, n); err != nil {
-		return err
-	}
-	enc := textEncodings[encName]
+// readText answers ?as=text: the bytes of src from off up to the first NUL code unit (or n bytes), decoded
+// from enc to UTF-8.
+func readText(w http.ResponseWriter, src io.ReaderAt, off, n int64, enc textEncodingInfo) error {
 	transferDeadline(w, n)
-	src := &untilNUL{e: e, off: off, end: off + n, unit: enc.unit}
+	u := &untilNUL{src: src, off: off, end: off + n, unit: enc.unit}
 	// Read the first chunk before committing to a status, so a failure is still a problem response.
 	var first [4096]byte
-	k, err := io.ReadFull(src, first[:])
+	k, err := io.ReadFull(u, first[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, enc.enc.NewDecoder().Reader(io.MultiReader(bytes.NewReader(first[:k]), src)))
+	_, err = io.Copy(w, enc.enc.NewDecoder().Reader(io.MultiReader(bytes.NewReader(first[:k]), u)))
 	return err
 }
 
 // untilNUL reads [off, end) of a mapping and stops at the first NUL code unit.
 type untilNUL struct {
-	e        *shm.Entry
+	src      io.ReaderAt
 	off, end int64
 	unit     int
 	done     bool
@@ -219,7 +275,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 		want -= want % int64(u.unit)
 	}
 	p = p[:want]
-	if _, err := u.e.ReadAt(p, u.off); err != nil {
+	if _, err := u.src.ReadAt(p, u.off); err != nil {
 		return 0, err
 	}
 	for i := 0; i+u.unit <= len(p); i += u.unit {
@@ -241,27 +297,33 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Description	Copies the body (application/octet-stream, or text/plain in UTF-8) into the view at `offset`, as raw
 //	@Description	bytes by default: a Content-Length is required, so that a body that does not fit is refused with 413
 //	@Description	before anything is written. With `encoding`, the body is read as UTF-8 text, converted to that encoding
-//	@Description	and NUL-terminated with `nul=true`.
+//	@Description	and NUL-terminated with `nul=true`. With `lock=MUTEX` the body is read first, then written while that
+//	@Description	named mutex is held (at most 64 MiB; 423 `locked` if it stays held for `lock_timeout`).
 //	@Tags			data
-//	@Param			name		path	string	true	"Mapping name, percent-encoded"
-//	@Param			offset		query	integer	false	"Start offset in bytes"							minimum(0)
-//	@Param			encoding	query	string	false	"Convert a UTF-8 text body to this encoding"	Enums(utf-8, utf-16le)
-//	@Param			nul			query	boolean	false	"Append a NUL terminator (needs encoding)"
-//	@Param			data		body	string	true	"The bytes, or UTF-8 text (with encoding: converted)"	example(Hello from curl)
+//	@Param			name			path	string	true	"Mapping name, percent-encoded"
+//	@Param			offset			query	integer	false	"Start offset in bytes"							minimum(0)
+//	@Param			encoding		query	string	false	"Convert a UTF-8 text body to this encoding"	Enums(utf-8, utf-16le)
+//	@Param			nul				query	boolean	false	"Append a NUL terminator (needs encoding)"
+//	@Param			lock			query	string	false	"Named mutex to hold while copying (its name)"
+//	@Param			lock_timeout	query	string	false	"How long to wait for the mutex: 5s, 250ms (default 5s, at most 5m)"
+//	@Param			data			body	string	true	"The bytes, or UTF-8 text (with encoding: converted)"	example(Hello from curl)
 //	@Accept			octet-stream
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
 //	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
-//	@Failure		404	{object}	Problem	"not-found"
+//	@Failure		404	{object}	Problem	"not-found (the mapping or the lock mutex)"
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		411	{object}	Problem	"length-required"
 //	@Failure		413	{object}	Problem	"too-large: nothing was written"
 //	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/octet-stream or UTF-8 text/plain"
+//	@Failure		423	{object}	Problem	"locked: the lock mutex stayed held for lock_timeout"
 //	@Failure		500	{object}	Problem	"fault"
+//	@Failure		503	{object}	Problem	"shutting-down"
 //	@Produce		json
 //	@Success		200	{object}	WriteResult
+//	@Header			200	{string}	Shmbridge-Mutex-Abandoned	"true if the lock mutex's last owner ended holding it (WAIT_ABANDONED)"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/data [put]
 func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
@@ -299,7 +361,11 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		return tooLarge(e.CheckRange("write", off, 0))
 	}
 
-	var written int64
+	var (
+		written int64
+		data    []byte // the bytes to write, when they are read into memory first
+		locked  = r.URL.Query().Get("lock") != ""
+	)
 	if encName == "" {
 		n := r.ContentLength
 		if n < 0 {
@@ -312,12 +378,23 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 			return tooLarge(err)
 		}
 		transferDeadline(w, n)
-		written, err = e.CopyFrom(r.Body, off, n)
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
+		if !locked {
+			written, err = e.CopyFrom(r.Body, off, n)
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
+			}
+			if err != nil {
+				return err
+			}
+			return writeJSON(w, http.StatusOK, WriteResult{Offset: off, BytesWritten: written})
 		}
-		if err != nil {
-			return err
+		// Under ?lock=, the body is read first: the mutex is held for the copy, not for the network.
+		if n > maxLockedCopy {
+			return fail(kindTooLarge, fmt.Sprintf("a copy under ?lock= is made in memory while the mutex is held: at most %d bytes", maxLockedCopy))
+		}
+		data = make([]byte, n)
+		if k, err := io.ReadFull(r.Body, data); err != nil {
+			return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (nothing was written)", k, n))
 		}
 	} else {
 		enc := textEncodings[encName]
@@ -339,8 +416,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		if int64(len(body)) > 2*room+3 {
 			return tooLarge(e.CheckRange("write", off, int64(len(body))))
 		}
-		data, err := enc.enc.NewEncoder().Bytes(body)
-		if err != nil {
+		if data, err = enc.enc.NewEncoder().Bytes(body); err != nil {
 			return fail(kindInvalidRequest, "converting the text: "+err.Error())
 		}
 		if nul {
@@ -349,11 +425,14 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		if err := e.CheckRange("write", off, int64(len(data))); err != nil {
 			return tooLarge(err)
 		}
+	}
+	err = s.withLock(w, r, int64(len(data)), func() error {
 		k, err := e.WriteAt(data, off)
-		if err != nil {
-			return err
-		}
 		written = int64(k)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, WriteResult{Offset: off, BytesWritten: written})
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -167,9 +166,9 @@ func (s *server) listMappings(w http.ResponseWriter, r *http.Request) error {
 
 // entry looks up the {name} in the path.
 func (s *server) entry(r *http.Request) (*shm.Entry, error) {
-	name, err := url.PathUnescape(chi.URLParam(r, "name"))
+	name, err := pathName(r)
 	if err != nil {
-		return nil, fail(kindInvalidName, "bad percent-encoding in the name")
+		return nil, err
 	}
 	return s.reg.Get(name)
 }

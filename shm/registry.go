@@ -1,18 +1,15 @@
 package shm
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Registry holds the mappings a daemon opened, by name, until they are closed. It is safe for concurrent use.
+// Registry holds the mappings, events and mutexes a daemon opened, by name, until they are closed. It is safe
+// for concurrent use.
 type Registry struct {
 	root *os.Root // files root for file-backed mappings; nil disables them
 	// CloseGrace is how long Close lets transfers under way (Entry.Hold) finish before it unmaps anyway,
@@ -20,14 +17,20 @@ type Registry struct {
 	CloseGrace time.Duration
 	// MaxMappings caps how many mappings it holds at once (0: no cap); one more is ErrLimit.
 	MaxMappings int
+	// MaxSyncObjects caps the events it holds, and the mutexes (each; 0: no cap).
+	MaxSyncObjects int
 
-	mu      sync.Mutex
-	entries map[string]*Entry // by Key
+	mappings *table[*Entry]
+	events   *table[*EventEntry]
+	mutexes  *table[*MutexEntry]
 }
 
 // NewRegistry returns an empty registry. root confines file-backed mappings; nil disables them.
 func NewRegistry(root *os.Root) *Registry {
-	return &Registry{root: root, CloseGrace: 5 * time.Second, entries: make(map[string]*Entry)}
+	return &Registry{root: root, CloseGrace: 5 * time.Second,
+		mappings: newTable[*Entry]("mapping", "mappings", "-max-mappings"),
+		events:   newTable[*EventEntry]("event", "events", "-max-sync-objects"),
+		mutexes:  newTable[*MutexEntry]("mutex", "mutexes", "-max-sync-objects")}
 }
 
 // Entry is a mapping held by the registry, with transfer statistics.
@@ -137,88 +140,69 @@ func (e *Entry) WriteAt(p []byte, off int64) (int, error) {
 // Open opens a mapping as o says and holds it. A name the registry already holds is ErrExists, whatever the
 // mode: one daemon holds one view of each object.
 func (r *Registry) Open(o Options) (*Entry, error) {
-	k, err := Key(o.Name)
-	if err != nil {
-		return nil, err
-	}
 	o.Root = r.root
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.entries[k]; ok {
-		return nil, newErr(o.Mode.String(), o.Name, ErrExists, "already open in this daemon")
-	}
-	if r.MaxMappings > 0 && len(r.entries) >= r.MaxMappings {
-		return nil, newErr(o.Mode.String(), o.Name, ErrLimit,
-			fmt.Sprintf("the daemon holds %d mappings, its limit (-max-mappings): close some first", len(r.entries)))
-	}
-	m, err := Open(o)
-	if err != nil {
+	if err := r.heldAsOther(o.Name, o.Mode.String(), "mapping"); err != nil {
 		return nil, err
 	}
-	e := &Entry{Mapping: m, OpenedAt: time.Now()}
-	r.entries[k] = e
-	return e, nil
+	return r.mappings.add(o.Name, o.Mode.String(), r.MaxMappings, func() (*Entry, error) {
+		m, err := Open(o)
+		if err != nil {
+			return nil, err
+		}
+		return &Entry{Mapping: m, OpenedAt: time.Now()}, nil
+	})
 }
 
-// Get returns the entry for name (any spelling of the same object).
-func (r *Registry) Get(name string) (*Entry, error) {
-	k, err := Key(name)
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.entries[k]
-	if !ok {
-		return nil, newErr("get", name, ErrNotFound, "not open in this daemon")
-	}
-	return e, nil
-}
-
-// List returns the held entries sorted by name.
-func (r *Registry) List() []*Entry {
-	r.mu.Lock()
-	list := make([]*Entry, 0, len(r.entries))
-	for _, e := range r.entries {
-		list = append(list, e)
-	}
-	r.mu.Unlock()
-	slices.SortFunc(list, func(a, b *Entry) int { return strings.Compare(a.Name(), b.Name()) })
-	return list
-}
-
-// Close forgets name at once (later lookups get ErrNotFound), lets transfers under way finish (up to
-// CloseGrace), then unmaps and closes it; with unlink, it also removes the name (Linux; see Unlink).
-func (r *Registry) Close(name string, unlink bool) error {
+// heldAsOther reports ErrExists if the daemon holds name as another kind of object than kind: mappings,
+// events and mutexes share one namespace (on Windows the kernel's, on Linux /dev/shm).
+func (r *Registry) heldAsOther(name, op, kind string) error {
 	k, err := Key(name)
 	if err != nil {
 		return err
 	}
-	r.mu.Lock()
-	e, ok := r.entries[k]
-	delete(r.entries, k)
-	r.mu.Unlock()
-	if !ok {
-		return newErr("close", name, ErrNotFound, "not open in this daemon")
-	}
-	e.drain(r.CloseGrace)
-	err = e.Close()
-	if unlink && err == nil && e.File() == "" {
-		if uerr := Unlink(e.Name()); uerr != nil && !errors.Is(uerr, ErrNotFound) {
-			err = uerr
+	for other, held := range map[string]bool{"mapping": r.mappings.has(k), "event": r.events.has(k), "mutex": r.mutexes.has(k)} {
+		if held && other != kind {
+			return newErr(op, name, ErrExists, "this daemon holds the name as a "+other+
+				" (mappings, events and mutexes share one namespace)")
 		}
 	}
-	return err
+	return nil
 }
 
-// CloseAll closes every held mapping (without unlinking) and returns how many it closed.
-func (r *Registry) CloseAll() int {
-	r.mu.Lock()
-	entries := r.entries
-	r.entries = make(map[string]*Entry)
-	r.mu.Unlock()
-	for _, e := range entries {
-		e.Close()
+// Get returns the entry for name (any spelling of the same object).
+func (r *Registry) Get(name string) (*Entry, error) { return r.mappings.get(name) }
+
+// List returns the held entries sorted by name.
+func (r *Registry) List() []*Entry { return r.mappings.list() }
+
+// Close forgets name at once (later lookups get ErrNotFound), lets transfers under way finish (up to
+// CloseGrace), then unmaps and closes it; with unlink, it also removes the name (Linux; see Unlink).
+func (r *Registry) Close(name string, unlink bool) error {
+	e, err := r.mappings.remove(name)
+	if err != nil {
+		return err
 	}
-	return len(entries)
+	e.drain(r.CloseGrace)
+	return closeAndUnlink(e.Name(), e.Close, unlink && e.File() == "")
+}
+
+// Closed counts what CloseAll closed.
+type Closed struct{ Mappings, Events, Mutexes int }
+
+// CloseAll closes every held object (without unlinking): waits end with ErrClosed, held mutexes are released.
+func (r *Registry) CloseAll() Closed {
+	var c Closed
+	for _, e := range r.mutexes.removeAll() {
+		e.close()
+		c.Mutexes++
+	}
+	for _, e := range r.events.removeAll() {
+		e.Close()
+		c.Events++
+	}
+	for _, e := range r.mappings.removeAll() {
+		e.Close()
+		c.Mappings++
+	}
+	return c
 }

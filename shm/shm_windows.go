@@ -40,7 +40,7 @@ func (m *Mapping) open(o Options, base string) error {
 	if err != nil {
 		return newErr(op, o.Name, ErrInvalidName, "contains NUL")
 	}
-	sa, err := securityAttributes(o)
+	sa, err := securityAttributes(o.Name, o.SDDL)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (m *Mapping) open(o Options, base string) error {
 	if o.Access == ReadOnly {
 		viewAccess, protect = windows.FILE_MAP_READ, windows.PAGE_READONLY
 	}
-	winErr := func(op string, err error) error { return winError(o, op, err) }
+	winErr := func(op string, err error) error { return winError(o.Name, "file mapping", op, o.Access, err) }
 
 	var h windows.Handle
 	switch {
@@ -62,7 +62,7 @@ func (m *Mapping) open(o Options, base string) error {
 			uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
 		if h != 0 && err != nil {
 			// ERROR_ALREADY_EXISTS: the name belongs to another mapping, maybe of another file. Never alias it.
-			err = existsError(o, op, h)
+			err = existsError(o.Name, op, h)
 		}
 		if err != nil {
 			f.Close()
@@ -75,31 +75,15 @@ func (m *Mapping) open(o Options, base string) error {
 			return winErr(op, err)
 		}
 		m.os.f, m.created = f, created
-	case o.Mode == Create:
-		h, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-			uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
-		if h != 0 && err != nil {
-			err = existsError(o, op, h) // ERROR_ALREADY_EXISTS: a valid handle to someone else's object
-		}
-		if err != nil {
-			return winErr(op, err)
-		}
-		m.created = true
 	default:
-		h, err = openFileMapping(viewAccess, false, name16)
-		if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) && o.Mode == OpenOrCreate {
-			h, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-				uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
-			// ERROR_ALREADY_EXISTS: another program created it between the two calls; h is that object.
-			m.created = err == nil
-			if errors.Is(err, windows.ERROR_ALREADY_EXISTS) {
-				err = nil
-			}
-			if err != nil {
-				return winErr("create", err)
-			}
-		} else if err != nil {
-			return winErr(op, err)
+		h, m.created, err = openNamed(o.Name, "file mapping", o.Mode, o.Access,
+			func() (windows.Handle, error) {
+				return windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
+					uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
+			},
+			func() (windows.Handle, error) { return openFileMapping(viewAccess, false, name16) })
+		if err != nil {
+			return err
 		}
 	}
 
@@ -127,24 +111,31 @@ func (m *Mapping) open(o Options, base string) error {
 	return nil
 }
 
-// winError turns a Windows error from creating or opening o into an *Error.
-func winError(o Options, op string, err error) error {
-	e := &Error{Op: op, Name: o.Name, Err: ErrInvalid, OSErr: err}
+// winError turns a Windows error from creating or opening the named object into an *Error. kind is "file
+// mapping", "event" or "mutex".
+func winError(name, kind, op string, access Access, err error) error {
+	e := &Error{Op: op, Name: name, Err: ErrInvalid, OSErr: err}
 	switch {
 	case errors.Is(err, windows.ERROR_ALREADY_EXISTS):
 		e.Err = ErrExists
 	case errors.Is(err, windows.ERROR_FILE_NOT_FOUND):
-		e.Err, e.Detail = ErrNotFound, "no file mapping by that name"
+		e.Err, e.Detail = ErrNotFound, "no "+kind+" by that name"
 	case errors.Is(err, windows.ERROR_INVALID_HANDLE):
 		// Mappings, events, mutexes and semaphores share one namespace.
-		e.Err, e.Detail = ErrExists, "the name is held by another kind of object (an event, mutex or semaphore)"
+		e.Err = ErrExists
+		e.Detail = "the name is held by another kind of object than a " + kind +
+			" (file mappings, events, mutexes and semaphores share one namespace)"
 	case errors.Is(err, windows.ERROR_ACCESS_DENIED):
 		e.Err = ErrAccessDenied
 		switch {
-		case op != "open" && strings.HasPrefix(o.Name, `Global\`):
+		case op != "open" && strings.HasPrefix(name, `Global\`):
 			e.Right = "SeCreateGlobalPrivilege"
 			e.Detail = `creating objects in the Global\ namespace needs the "Create global objects" right`
-		case o.Access == ReadOnly:
+		case kind == "event":
+			e.Right = "SYNCHRONIZE and EVENT_MODIFY_STATE"
+		case kind == "mutex":
+			e.Right = "SYNCHRONIZE"
+		case access == ReadOnly:
 			e.Right = "FILE_MAP_READ"
 		default:
 			e.Right = "FILE_MAP_WRITE"
@@ -154,9 +145,8 @@ func winError(o Options, op string, err error) error {
 	return e
 }
 
-// securityAttributes carries o.SDDL, or by default a protected DACL for this user and SYSTEM only.
-func securityAttributes(o Options) (*windows.SecurityAttributes, error) {
-	sddl := o.SDDL
+// securityAttributes carries sddl, or by default a protected DACL for this user and SYSTEM only.
+func securityAttributes(name, sddl string) (*windows.SecurityAttributes, error) {
 	if sddl == "" {
 		user, err := windows.GetCurrentProcessToken().GetTokenUser()
 		if err != nil {
@@ -166,17 +156,17 @@ func securityAttributes(o Options) (*windows.SecurityAttributes, error) {
 	}
 	sd, err := windows.SecurityDescriptorFromString(sddl)
 	if err != nil {
-		return nil, &Error{Op: "create", Name: o.Name, Err: ErrInvalid, Detail: "sddl " + quoteSDDL(sddl), OSErr: err}
+		return nil, &Error{Op: "create", Name: name, Err: ErrInvalid, Detail: "sddl " + quoteSDDL(sddl), OSErr: err}
 	}
 	return &windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(windows.SecurityAttributes{})), SecurityDescriptor: sd}, nil
 }
 
 func quoteSDDL(s string) string { return fmt.Sprintf("%q", s) }
 
-// existsError closes h, a handle to an object that already had o.Name, and says who owns it.
-func existsError(o Options, op string, h windows.Handle) error {
+// existsError closes h, a handle to an object that already had name, and says who owns it.
+func existsError(name, op string, h windows.Handle) error {
 	defer windows.CloseHandle(h)
-	e := &Error{Op: op, Name: o.Name, Err: ErrExists, OSErr: windows.ERROR_ALREADY_EXISTS}
+	e := &Error{Op: op, Name: name, Err: ErrExists, OSErr: windows.ERROR_ALREADY_EXISTS}
 	if sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION); err == nil {
 		if owner, _, err := sd.Owner(); err == nil && owner != nil {
 			e.Detail = "owned by " + owner.String()

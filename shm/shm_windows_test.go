@@ -29,18 +29,22 @@ func TestWindowsNameHeldByEvent(t *testing.T) {
 // TestWindowsAccessDeniedNamesTheRight: Wine grants everything, so feed the OS error to the mapping directly.
 func TestWindowsAccessDeniedNamesTheRight(t *testing.T) {
 	cases := []struct {
-		o     Options
-		op    string
-		right string
+		name, kind string
+		access     Access
+		op         string
+		right      string
 	}{
-		{Options{Name: `Global\x`, Size: 1}, "create", "SeCreateGlobalPrivilege"},
-		{Options{Name: `Global\x`, Mode: OpenExisting}, "open", "FILE_MAP_WRITE"},
-		{Options{Name: `Local\x`, Mode: OpenExisting, Access: ReadOnly}, "open", "FILE_MAP_READ"},
+		{`Global\x`, "file mapping", ReadWrite, "create", "SeCreateGlobalPrivilege"},
+		{`Global\x`, "event", ReadWrite, "create", "SeCreateGlobalPrivilege"},
+		{`Global\x`, "file mapping", ReadWrite, "open", "FILE_MAP_WRITE"},
+		{`Local\x`, "file mapping", ReadOnly, "open", "FILE_MAP_READ"},
+		{`Local\x`, "event", ReadWrite, "open", "SYNCHRONIZE and EVENT_MODIFY_STATE"},
+		{`Local\x`, "mutex", ReadWrite, "open", "SYNCHRONIZE"},
 	}
 	for _, c := range cases {
 		var e *Error
-		if err := winError(c.o, c.op, windows.ERROR_ACCESS_DENIED); !errors.As(err, &e) || !errors.Is(err, ErrAccessDenied) || e.Right != c.right {
-			t.Errorf("%s %q: %v, want right %s", c.op, c.o.Name, err, c.right)
+		if err := winError(c.name, c.kind, c.op, c.access, windows.ERROR_ACCESS_DENIED); !errors.As(err, &e) || !errors.Is(err, ErrAccessDenied) || e.Right != c.right {
+			t.Errorf("%s %s %q: %v, want right %s", c.op, c.kind, c.name, err, c.right)
 		}
 	}
 }

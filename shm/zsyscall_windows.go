@@ -39,8 +39,11 @@ func errnoErr(e syscall.Errno) error {
 
 var (
 	modkernel32 = windows.NewLazySystemDLL("kernel32.dll")
+	modntdll    = windows.NewLazySystemDLL("ntdll.dll")
 
 	procOpenFileMappingW = modkernel32.NewProc("OpenFileMappingW")
+	procNtQueryEvent     = modntdll.NewProc("NtQueryEvent")
+	procNtQueryMutant    = modntdll.NewProc("NtQueryMutant")
 )
 
 func openFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (handle windows.Handle, err error) {
@@ -52,6 +55,22 @@ func openFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (ha
 	handle = windows.Handle(r0)
 	if handle == 0 {
 		err = errnoErr(e1)
+	}
+	return
+}
+
+func ntQueryEvent(event windows.Handle, class uint32, info unsafe.Pointer, infoLen uint32, retLen *uint32) (ntstatus error) {
+	r0, _, _ := syscall.SyscallN(procNtQueryEvent.Addr(), uintptr(event), uintptr(class), uintptr(info), uintptr(infoLen), uintptr(unsafe.Pointer(retLen)))
+	if r0 != 0 {
+		ntstatus = windows.NTStatus(r0)
+	}
+	return
+}
+
+func ntQueryMutant(mutant windows.Handle, class uint32, info unsafe.Pointer, infoLen uint32, retLen *uint32) (ntstatus error) {
+	r0, _, _ := syscall.SyscallN(procNtQueryMutant.Addr(), uintptr(mutant), uintptr(class), uintptr(info), uintptr(infoLen), uintptr(unsafe.Pointer(retLen)))
+	if r0 != 0 {
+		ntstatus = windows.NTStatus(r0)
 	}
 	return
 }

@@ -1,0 +1,148 @@
+package shm
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// EventEntry is an event held by the registry.
+type EventEntry struct {
+	*Event
+	OpenedAt time.Time
+}
+
+// OpenEvent opens an event as o says and holds it (see Open for the rules on names).
+func (r *Registry) OpenEvent(o EventOptions) (*EventEntry, error) {
+	if err := r.heldAsOther(o.Name, o.Mode.String(), "event"); err != nil {
+		return nil, err
+	}
+	return r.events.add(o.Name, o.Mode.String(), r.MaxSyncObjects, func() (*EventEntry, error) {
+		ev, err := OpenEvent(o)
+		if err != nil {
+			return nil, err
+		}
+		return &EventEntry{Event: ev, OpenedAt: time.Now()}, nil
+	})
+}
+
+// GetEvent returns the held event called name.
+func (r *Registry) GetEvent(name string) (*EventEntry, error) { return r.events.get(name) }
+
+// Events lists the held events by name.
+func (r *Registry) Events() []*EventEntry { return r.events.list() }
+
+// CloseEvent forgets the event and closes it: its waits end with ErrClosed. unlink also removes the name
+// (Linux; see Unlink).
+func (r *Registry) CloseEvent(name string, unlink bool) error {
+	e, err := r.events.remove(name)
+	if err != nil {
+		return err
+	}
+	return closeAndUnlink(e.Name(), e.Close, unlink)
+}
+
+func closeAndUnlink(name string, close func() error, unlink bool) error {
+	err := close()
+	if unlink && err == nil {
+		if uerr := Unlink(name); uerr != nil && !errors.Is(uerr, ErrNotFound) {
+			err = uerr
+		}
+	}
+	return err
+}
+
+// ErrNotHeld: a release of a mutex the daemon does not hold.
+var ErrNotHeld = errors.New("shm: mutex not held")
+
+// MutexEntry is a mutex held by the registry, and the lease on it, if the daemon holds it for a client.
+type MutexEntry struct {
+	*Mutex
+	OpenedAt time.Time
+
+	mu     sync.Mutex
+	unlock func() error // non-nil while a lease holds the mutex
+	until  time.Time
+	timer  *time.Timer
+}
+
+// Acquire locks the mutex for a lease of hold: it stays locked until Release, or until hold passes (so a
+// client that goes away cannot keep a native program out for ever). See Mutex.Lock for the rest.
+func (e *MutexEntry) Acquire(ctx context.Context, timeout, hold time.Duration) (abandoned bool, until time.Time, err error) {
+	unlock, abandoned, err := e.Lock(ctx, timeout)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	until = time.Now().Add(hold)
+	e.unlock, e.until = unlock, until
+	e.timer = time.AfterFunc(hold, func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if e.unlock != nil && e.until.Equal(until) { // still this lease
+			e.releaseLocked()
+		}
+	})
+	return abandoned, until, nil
+}
+
+// Release ends the lease: ErrNotHeld if there is none.
+func (e *MutexEntry) Release() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.unlock == nil {
+		return newErr("release", e.Name(), ErrNotHeld, "this daemon does not hold it (never acquired, released, or the lease ran out)")
+	}
+	return e.releaseLocked()
+}
+
+func (e *MutexEntry) releaseLocked() error {
+	e.timer.Stop()
+	err := e.unlock()
+	e.unlock, e.until = nil, time.Time{}
+	return err
+}
+
+// Lease reports whether the daemon holds the mutex for a client, and until when.
+func (e *MutexEntry) Lease() (held bool, until time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.unlock != nil, e.until
+}
+
+func (e *MutexEntry) close() error {
+	e.Release()
+	return e.Close()
+}
+
+// OpenMutex opens a mutex as o says and holds it (not locked).
+func (r *Registry) OpenMutex(o MutexOptions) (*MutexEntry, error) {
+	if err := r.heldAsOther(o.Name, o.Mode.String(), "mutex"); err != nil {
+		return nil, err
+	}
+	return r.mutexes.add(o.Name, o.Mode.String(), r.MaxSyncObjects, func() (*MutexEntry, error) {
+		m, err := OpenMutex(o)
+		if err != nil {
+			return nil, err
+		}
+		return &MutexEntry{Mutex: m, OpenedAt: time.Now()}, nil
+	})
+}
+
+// GetMutex returns the held mutex called name.
+func (r *Registry) GetMutex(name string) (*MutexEntry, error) { return r.mutexes.get(name) }
+
+// Mutexes lists the held mutexes by name.
+func (r *Registry) Mutexes() []*MutexEntry { return r.mutexes.list() }
+
+// CloseMutex forgets the mutex, releases the daemon's lease on it, waits for a copy holding it (?lock=) to
+// end, and closes it; unlink also removes the name (Linux; see Unlink).
+func (r *Registry) CloseMutex(name string, unlink bool) error {
+	e, err := r.mutexes.remove(name)
+	if err != nil {
+		return err
+	}
+	return closeAndUnlink(e.Name(), e.close, unlink)
+}

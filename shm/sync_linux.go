@@ -1,0 +1,308 @@
+//go:build linux
+
+package shm
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Named events and mutexes on Linux are small /dev/shm objects with a fixed layout, documented for other
+// programs in include/shmbridge_sync.h (keep the two in step). All words are native-endian uint32, used with
+// atomic operations; waiters sleep with futex(2) on the shared mapping (no FUTEX_PRIVATE_FLAG).
+const (
+	syncObjectSize = 32
+	eventMagic     = 0x31564553 // "SEV1"
+	mutexMagic     = 0x31584d53 // "SMX1"
+
+	// event words, by index
+	evMagic, evManual, evState, evSeq, evWaiters = 0, 1, 2, 3, 4
+	// mutex words
+	mxMagic, mxOwner = 0, 1
+
+	futexWait = 0
+	futexWake = 1
+)
+
+// syncObject is a mapped event or mutex object.
+type syncObject struct {
+	f     *os.File
+	view  []byte
+	words *[syncObjectSize / 4]uint32
+}
+
+func (s *syncObject) word(i int) *uint32 { return &s.words[i] }
+
+// openSync opens /dev/shm/base as mode asks; a new object gets init's words and then, last, its magic, so an
+// opener that sees the magic sees a whole header.
+func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init func()) (created bool, err error) {
+	op := "create"
+	if mode == OpenExisting {
+		op = "open"
+	}
+	path := filepath.Join(ShmDir, base)
+	f, created, err := openWithMode(mode, ReadWrite, func(flag int) (*os.File, error) {
+		return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600)
+	})
+	if err != nil {
+		e := &Error{Op: op, Name: name, Err: ErrInvalid, OSErr: err, Detail: path}
+		switch {
+		case errors.Is(err, fs.ErrExist):
+			e.Err, e.Detail = ErrExists, path+" already exists"
+			var st unix.Stat_t
+			if unix.Lstat(path, &st) == nil {
+				e.Detail += ", owned by " + userName(st.Uid)
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			e.Err, e.Detail = ErrNotFound, "no "+kind+" "+path
+		case errors.Is(err, fs.ErrPermission):
+			e.Err, e.Right = ErrAccessDenied, "read and write permission on "+path
+		}
+		return false, e
+	}
+	fail := func(sentinel error, detail string) (bool, error) {
+		f.Close()
+		if created {
+			os.Remove(path)
+		}
+		return false, newErr(op, name, sentinel, detail)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return fail(ErrInvalid, path+" is not a regular file")
+	}
+	if !created && int(st.Uid) != os.Geteuid() {
+		// Waiting on or signalling another user's object would let them drive this daemon's clients.
+		return fail(ErrAccessDenied, path+" is owned by "+userName(st.Uid)+", not by this user")
+	}
+	if created {
+		if err := unix.Ftruncate(int(f.Fd()), syncObjectSize); err != nil {
+			return fail(ErrInvalid, "sizing "+path+": "+err.Error())
+		}
+	} else if st.Size < syncObjectSize {
+		return fail(ErrExists, fmt.Sprintf("%s is not a %s: it holds %d bytes, a %s has a %d-byte header (see include/shmbridge_sync.h); "+
+			"mappings, events and mutexes share one namespace", path, kind, st.Size, kind, syncObjectSize))
+	}
+	view, err := unix.Mmap(int(f.Fd()), 0, syncObjectSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return fail(ErrInvalid, "mapping "+path+": "+err.Error())
+	}
+	s.f, s.view, s.words = f, view, (*[syncObjectSize / 4]uint32)(unsafe.Pointer(&view[0]))
+	if created {
+		init()
+		atomic.StoreUint32(s.word(0), magic)
+		return true, nil
+	}
+	// The creator writes the magic last: give one being created a moment.
+	for i := 0; atomic.LoadUint32(s.word(0)) == 0 && i < 50; i++ {
+		time.Sleep(2 * time.Millisecond)
+	}
+	if got := atomic.LoadUint32(s.word(0)); got != magic {
+		s.close()
+		return fail(ErrExists, fmt.Sprintf("%s is not a %s (its header's magic is %#x, not %#x); mappings, events and mutexes share one namespace",
+			path, kind, got, magic))
+	}
+	return false, nil
+}
+
+func (s *syncObject) close() error {
+	err := unix.Munmap(s.view)
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func futex(addr *uint32, op int, val uint32, timeout *unix.Timespec) unix.Errno {
+	_, _, e := unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), uintptr(op), uintptr(val),
+		uintptr(unsafe.Pointer(timeout)), 0, 0)
+	return e
+}
+
+func wakeAll(addr *uint32) { futex(addr, futexWake, math.MaxInt32, nil) }
+
+// osEvent is a futex event: state (1 = signaled) and seq, the futex word, bumped by every set and pulse.
+type osEvent struct {
+	syncObject
+	manual bool
+	stop   atomic.Bool // interrupt asks the watcher's wait to return
+}
+
+func (o *osEvent) open(eo EventOptions, base string) (created, manual bool, err error) {
+	created, err = o.syncObject.open(eo.Name, base, "event", eo.Mode, eventMagic, func() {
+		if eo.ManualReset {
+			atomic.StoreUint32(o.word(evManual), 1)
+		}
+		if eo.InitialState {
+			atomic.StoreUint32(o.word(evState), 1)
+		}
+	})
+	if err != nil {
+		return false, false, err
+	}
+	o.manual = atomic.LoadUint32(o.word(evManual)) != 0
+	return created, o.manual, nil
+}
+
+func (o *osEvent) set() error {
+	atomic.StoreUint32(o.word(evState), 1)
+	atomic.AddUint32(o.word(evSeq), 1)
+	wakeAll(o.word(evSeq)) // auto-reset too: one of the woken wins the state, the rest sleep again
+	return nil
+}
+
+func (o *osEvent) reset() error {
+	atomic.StoreUint32(o.word(evState), 0)
+	return nil
+}
+
+func (o *osEvent) pulse() error {
+	if !o.manual {
+		if atomic.LoadUint32(o.word(evWaiters)) > 0 {
+			return o.set() // one waiter takes it; with nobody waiting, a pulse is lost, as on Windows
+		}
+		return nil
+	}
+	atomic.StoreUint32(o.word(evState), 0)
+	atomic.AddUint32(o.word(evSeq), 1) // waiters see seq move: signaled, although the state stays 0
+	wakeAll(o.word(evSeq))
+	return nil
+}
+
+// try takes the signal if there is one: a manual-reset event only reads the state, an auto-reset one resets it.
+func (o *osEvent) try() bool {
+	if o.manual {
+		return atomic.LoadUint32(o.word(evState)) == 1
+	}
+	return atomic.CompareAndSwapUint32(o.word(evState), 1, 0)
+}
+
+func (o *osEvent) state() (bool, bool) { return atomic.LoadUint32(o.word(evState)) == 1, true }
+
+// wait blocks until the event is signaled (true) or interrupt is called (false). A lost interrupt costs at
+// most one backstop period.
+func (o *osEvent) wait() (bool, error) {
+	seq, waiters := o.word(evSeq), o.word(evWaiters)
+	atomic.AddUint32(waiters, 1)
+	defer atomic.AddUint32(waiters, ^uint32(0))
+	start := atomic.LoadUint32(seq)
+	backstop := unix.NsecToTimespec(int64(100 * time.Millisecond))
+	for {
+		s := atomic.LoadUint32(seq)
+		if o.try() || (o.manual && s != start) {
+			return true, nil
+		}
+		if o.stop.Swap(false) {
+			return false, nil
+		}
+		switch e := futex(seq, futexWait, s, &backstop); e {
+		case 0, unix.EAGAIN, unix.EINTR, unix.ETIMEDOUT:
+		default:
+			return false, e
+		}
+	}
+}
+
+func (o *osEvent) interrupt() {
+	o.stop.Store(true)
+	wakeAll(o.word(evSeq)) // other processes' waiters wake too, see nothing new and sleep again
+}
+
+func (o *osEvent) close() error { return o.syncObject.close() }
+
+// osMutex is an flock(2) lock on the object (released by the kernel if its holder dies) plus an owner word:
+// the holder's PID, written after locking and cleared before unlocking. A lock that finds a PID there was
+// abandoned: its holder ended without unlocking.
+type osMutex struct {
+	syncObject
+	dev, ino uint64
+}
+
+func (o *osMutex) open(mo MutexOptions, base string) (bool, error) {
+	created, err := o.syncObject.open(mo.Name, base, "mutex", mo.Mode, mutexMagic, func() {})
+	if err != nil {
+		return false, err
+	}
+	var st unix.Stat_t
+	if unix.Fstat(int(o.f.Fd()), &st) == nil {
+		o.dev, o.ino = st.Dev, st.Ino
+	}
+	return created, nil
+}
+
+func (o *osMutex) lock(ctx context.Context, closed <-chan struct{}, timeout time.Duration) (func() error, bool, error) {
+	fd := int(o.f.Fd())
+	deadline := time.Now().Add(timeout)
+	pause := 50 * time.Microsecond
+	t := time.NewTimer(0)
+	<-t.C
+	defer t.Stop()
+	for {
+		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if err != unix.EWOULDBLOCK && err != unix.EINTR {
+			return nil, false, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, false, ErrTimeout
+		}
+		// flock has no timed or cancellable wait: poll, backing off to 2 ms (the added latency on release).
+		t.Reset(min(pause, left))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		case <-closed:
+			return nil, false, ErrClosed
+		}
+		pause = min(2*pause, 2*time.Millisecond)
+	}
+	owner := o.word(mxOwner)
+	abandoned := atomic.SwapUint32(owner, uint32(os.Getpid())) != 0
+	return func() error {
+		atomic.StoreUint32(owner, 0)
+		return unix.Flock(fd, unix.LOCK_UN)
+	}, abandoned, nil
+}
+
+// state reads /proc/locks for an flock on the object; with none, a PID left in the owner word means abandoned.
+func (o *osMutex) state() MutexState {
+	f, err := os.Open("/proc/locks")
+	if err != nil {
+		return MutexState{}
+	}
+	defer f.Close()
+	want := fmt.Sprintf("%02x:%02x:%d", unix.Major(o.dev), unix.Minor(o.dev), o.ino)
+	st := MutexState{Known: true}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		// "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; blocked waiters' lines have "->" after the number
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 6 || fields[1] != "FLOCK" || fields[5] != want {
+			continue
+		}
+		st.Locked = true
+		st.Owner, _ = strconv.Atoi(fields[4])
+		return st
+	}
+	st.Abandoned = atomic.LoadUint32(o.word(mxOwner)) != 0
+	return st
+}
+
+func (o *osMutex) close() error { return o.syncObject.close() }
