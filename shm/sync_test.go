@@ -1,0 +1,301 @@
+package shm_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shmbridge/shmbridge/shm"
+)
+
+// openEvent opens an event that is closed (and on Linux unlinked) when the test ends.
+func openEvent(t *testing.T, o shm.EventOptions) *shm.Event {
+	t.Helper()
+	e, err := shm.OpenEvent(o)
+	if err != nil {
+		t.Fatalf("OpenEvent(%+v): %v", o, err)
+	}
+	t.Cleanup(func() {
+		e.Close()
+		shm.Unlink(o.Name)
+	})
+	return e
+}
+
+func openMutex(t *testing.T, o shm.MutexOptions) *shm.Mutex {
+	t.Helper()
+	m, err := shm.OpenMutex(o)
+	if err != nil {
+		t.Fatalf("OpenMutex(%+v): %v", o, err)
+	}
+	t.Cleanup(func() {
+		m.Close()
+		shm.Unlink(o.Name)
+	})
+	return m
+}
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// startWaiters starts n waits on e and returns a channel of their results.
+func startWaiters(t *testing.T, e *shm.Event, n int, timeout time.Duration) chan bool {
+	t.Helper()
+	results := make(chan bool, n)
+	for range n {
+		go func() {
+			ok, err := e.Wait(context.Background(), timeout)
+			if err != nil {
+				t.Error(err)
+			}
+			results <- ok
+		}()
+	}
+	waitFor(t, "the waiters", func() bool { return e.Waiters() == n })
+	return results
+}
+
+// The same events are seen through a second handle, so a signal goes through the OS, not through Go.
+func TestEventManualResetWakesEveryWaiter(t *testing.T) {
+	name := `Local\` + testName(t)
+	e := openEvent(t, shm.EventOptions{Name: name, ManualReset: true})
+	other := openEvent(t, shm.EventOptions{Name: name, Mode: shm.OpenExisting})
+	if !e.Created() || other.Created() || !other.ManualReset() {
+		t.Fatalf("created %v/%v, the opener sees manual_reset=%v (the OS's answer, not its own options)", e.Created(), other.Created(), other.ManualReset())
+	}
+	results := startWaiters(t, e, 20, 10*time.Second)
+	if err := other.Set(); err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if !<-results {
+			t.Fatal("a waiter was not woken")
+		}
+	}
+	if s, known := e.State(); !known || !s {
+		t.Fatalf("state after set: signaled=%v known=%v; a manual-reset event stays set", s, known)
+	}
+	if ok, _ := e.Wait(context.Background(), 0); !ok {
+		t.Fatal("a set manual-reset event does not satisfy a new wait")
+	}
+	other.Reset()
+	if ok, _ := e.Wait(context.Background(), 0); ok {
+		t.Fatal("a reset event satisfies a wait")
+	}
+}
+
+func TestEventAutoResetWakesOneWaiterPerSet(t *testing.T) {
+	name := `Local\` + testName(t)
+	e := openEvent(t, shm.EventOptions{Name: name})
+	other := openEvent(t, shm.EventOptions{Name: name, Mode: shm.OpenExisting})
+	results := startWaiters(t, e, 3, 10*time.Second)
+	for i := range 3 {
+		other.Set()
+		if !<-results {
+			t.Fatal("woken but not signaled")
+		}
+		select {
+		case <-results:
+			t.Fatalf("set %d woke two waiters", i+1)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if s, known := e.State(); !known || s {
+		t.Fatalf("state after three sets taken by three waiters: signaled=%v known=%v, want reset", s, known)
+	}
+	// A set with nobody waiting stays until one wait takes it.
+	other.Set()
+	if ok, _ := e.Wait(context.Background(), 0); !ok {
+		t.Fatal("the pending signal was lost")
+	}
+	if ok, _ := e.Wait(context.Background(), 0); ok {
+		t.Fatal("an auto-reset signal satisfied two waits")
+	}
+}
+
+func TestEventInitialStateAndPulse(t *testing.T) {
+	for _, manual := range []bool{true, false} {
+		name := `Local\` + testName(t) + map[bool]string{true: "-manual", false: "-auto"}[manual]
+		e := openEvent(t, shm.EventOptions{Name: name, ManualReset: manual, InitialState: true})
+		if s, _ := e.State(); !s {
+			t.Fatal("initial_state true: not signaled")
+		}
+		e.Reset()
+		results := startWaiters(t, e, 2, 10*time.Second)
+		e.Pulse()
+		want := map[bool]int{true: 2, false: 1}[manual]
+		for range want {
+			if !<-results {
+				t.Fatal("pulse: not signaled")
+			}
+		}
+		if s, _ := e.State(); s {
+			t.Fatalf("manual=%v: signaled after a pulse", manual)
+		}
+		if !manual {
+			select {
+			case <-results:
+				t.Fatal("a pulse of an auto-reset event woke two waiters")
+			case <-time.After(100 * time.Millisecond):
+			}
+			e.Set()
+			<-results
+		}
+	}
+}
+
+// A wait ends at its timeout, when its context ends and when the event closes, and leaves no goroutine behind.
+func TestEventWaitEnds(t *testing.T) {
+	name := `Local\` + testName(t)
+	before := runtime.NumGoroutine()
+	e, err := shm.OpenEvent(shm.EventOptions{Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shm.Unlink(name)
+
+	start := time.Now()
+	if ok, err := e.Wait(context.Background(), 50*time.Millisecond); ok || err != nil {
+		t.Fatalf("timeout: %v, %v", ok, err)
+	}
+	if d := time.Since(start); d < 50*time.Millisecond || d > 2*time.Second {
+		t.Fatalf("a 50 ms wait took %v", d)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { _, err := e.Wait(ctx, time.Minute); done <- err }()
+	waitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
+	start = time.Now()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
+		t.Fatalf("cancel: %v after %v", err, time.Since(start))
+	}
+
+	go func() { _, err := e.Wait(context.Background(), time.Minute); done <- err }()
+	waitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
+	start = time.Now()
+	e.Close()
+	if err := <-done; !errors.Is(err, shm.ErrClosed) || time.Since(start) > time.Second {
+		t.Fatalf("close: %v after %v", err, time.Since(start))
+	}
+	mustErr(t, e.Set(), shm.ErrClosed)
+	waitFor(t, "the watcher to go", func() bool { return runtime.NumGoroutine() <= before })
+}
+
+func TestEventModesAndNamespace(t *testing.T) {
+	name := `Local\` + testName(t)
+	_, err := shm.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenExisting})
+	mustErr(t, err, shm.ErrNotFound)
+	openEvent(t, shm.EventOptions{Name: name})
+	_, err = shm.OpenEvent(shm.EventOptions{Name: name})
+	mustErr(t, err, shm.ErrExists)
+	e := openEvent(t, shm.EventOptions{Name: name, Mode: shm.OpenOrCreate})
+	if e.Created() {
+		t.Fatal("open_or_create created an existing event")
+	}
+	_, err = shm.OpenEvent(shm.EventOptions{Name: `Local\a/b`})
+	mustErr(t, err, shm.ErrInvalidName)
+
+	// Mappings, events and mutexes share one namespace: the error says so.
+	mapping := `Local\` + testName(t) + "-mapping"
+	create(t, shm.Options{Name: mapping, Size: 4096})
+	for _, mode := range []shm.Mode{shm.Create, shm.OpenExisting, shm.OpenOrCreate} {
+		_, err := shm.OpenEvent(shm.EventOptions{Name: mapping, Mode: mode})
+		mustErr(t, err, shm.ErrExists)
+		if !strings.Contains(err.Error(), "namespace") && mode != shm.Create {
+			t.Errorf("%v: %v does not say the name is another kind of object's", mode, err)
+		}
+		_, err = shm.OpenMutex(shm.MutexOptions{Name: mapping, Mode: mode})
+		mustErr(t, err, shm.ErrExists)
+	}
+}
+
+// Two handles of one named mutex exclude each other (through the OS), with timeouts and cancellation.
+func TestMutexExcludes(t *testing.T) {
+	name := `Local\` + testName(t)
+	a := openMutex(t, shm.MutexOptions{Name: name})
+	b := openMutex(t, shm.MutexOptions{Name: name, Mode: shm.OpenExisting})
+	unlock, abandoned, err := a.Lock(context.Background(), time.Second)
+	if err != nil || abandoned {
+		t.Fatalf("lock: %v abandoned=%v", err, abandoned)
+	}
+	if st := b.State(); !st.Known || !st.Locked {
+		t.Fatalf("state while locked: %+v", st)
+	}
+	start := time.Now()
+	_, _, err = b.Lock(context.Background(), 100*time.Millisecond)
+	mustErr(t, err, shm.ErrTimeout)
+	if d := time.Since(start); d < 100*time.Millisecond || d > 2*time.Second {
+		t.Fatalf("a 100 ms lock timeout took %v", d)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	_, _, err = b.Lock(ctx, time.Minute)
+	mustErr(t, err, context.Canceled)
+
+	got := make(chan error)
+	go func() {
+		u, _, err := b.Lock(context.Background(), 10*time.Second)
+		if err == nil {
+			err = u()
+		}
+		got <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatalf("a second unlock: %v, want nil (nothing to do)", err)
+	}
+	if st := a.State(); !st.Known || st.Locked || st.Abandoned {
+		t.Fatalf("state after release: %+v", st)
+	}
+}
+
+// Callers in one process queue for the mutex; Close waits for the holder and ends the waits.
+func TestMutexInProcessAndClose(t *testing.T) {
+	m := openMutex(t, shm.MutexOptions{Name: `Local\` + testName(t)})
+	unlock, _, err := m.Lock(context.Background(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = m.Lock(context.Background(), 50*time.Millisecond)
+	mustErr(t, err, shm.ErrTimeout)
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, _, err := m.Lock(context.Background(), time.Minute)
+		mustErr(t, err, shm.ErrClosed)
+	}()
+	time.Sleep(20 * time.Millisecond)
+	closed := make(chan error)
+	go func() { closed <- m.Close() }()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while the mutex was held", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	unlock()
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+}
