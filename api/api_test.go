@@ -57,6 +57,12 @@ func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *shm
 		for _, e := range reg.List() {
 			reg.Close(e.Name(), true)
 		}
+		for _, e := range reg.Events() {
+			reg.CloseEvent(e.Name(), true)
+		}
+		for _, m := range reg.Mutexes() {
+			reg.CloseMutex(m.Name(), true)
+		}
 	})
 	return b
 }
