@@ -3,9 +3,12 @@ package api_test
 // Linux peers: a C program using shm_open (built here with cc) and Python's multiprocessing.shared_memory.
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -72,3 +75,32 @@ func peers(t *testing.T) []peer {
 		},
 	}
 }
+
+// syncPeer runs the C peer of include/shmbridge_sync.h (testdata/peers/sync_peer_linux.c, built here with cc).
+func syncPeer(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	syncPeerOnce.Do(func() {
+		cc, err := exec.LookPath("cc")
+		if err != nil {
+			syncPeerErr = "no C compiler (cc) to build the sync peer"
+			return
+		}
+		syncPeerBin = "../testdata/bin/sync_peer" // gitignored, rebuilt on each run
+		os.MkdirAll("../testdata/bin", 0o755)
+		if out, err := exec.Command(cc, "-O2", "-Wall", "-Werror", "-o", syncPeerBin, "../testdata/peers/sync_peer_linux.c").CombinedOutput(); err != nil {
+			syncPeerErr = fmt.Sprintf("building the sync peer: %v\n%s", err, out)
+		}
+	})
+	if syncPeerErr != "" {
+		needTool(t, "%s", syncPeerErr)
+	}
+	return exec.Command(syncPeerBin, args...)
+}
+
+var (
+	syncPeerOnce             sync.Once
+	syncPeerBin, syncPeerErr string
+)
+
+// peerName is the name a native peer uses: shm_open's, without the "/".
+func peerName(name string) string { return posixName(name) }

@@ -26,3 +26,16 @@ func peers(t *testing.T) []peer {
 		},
 	}}
 }
+
+// syncPeer runs the mingw-built peer of the synchronization tests (testdata/peers/sync_peer_win.c).
+func syncPeer(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	const bin = `../testdata/bin/sync_peer.exe`
+	if _, err := os.Stat(bin); err != nil {
+		needTool(t, "%s is missing: build it with .ci/build-peers (mingw)", bin)
+	}
+	return exec.Command(bin, args...)
+}
+
+// peerName is the name a native peer uses: the same, Local\ or Global\ included.
+func peerName(name string) string { return name }

@@ -1,0 +1,73 @@
+/* A native Linux peer for shmbridge's synchronization interop tests: shm_open mappings plus the events and
+ * mutexes of shm/include/shmbridge_sync.h. The same roles as sync_peer_win.c:
+ *
+ *   sync_peer server MAP READY ACK TEXT  create the mapping and two auto-reset events, write TEXT (NUL-terminated),
+ *                                        print READY, set READY, wait up to 20 s for ACK: exit 0 if it came, 5 if not
+ *   sync_peer client MAP READY ACK       open them (retrying up to 10 s), wait up to 20 s for READY, print the
+ *                                        text as hex, set ACK; exit 0, or 5 if READY never came
+ *   sync_peer hold MUTEX MS              open the mutex, lock it, print LOCKED, sleep MS, unlock, print RELEASED
+ *   sync_peer abandon MUTEX              open the mutex, lock it, print LOCKED, exit without unlocking
+ *
+ * Exit codes: 0 ok, 2 usage, 4 failure, 5 timeout. */
+#include "../../shm/include/shmbridge_sync.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define SIZE 4096
+
+static void ready(const char *what) { printf("%s\n", what); fflush(stdout); }
+
+static char *map_shm(const char *name, int create) {
+    char path[300];
+    snprintf(path, sizeof path, "/%s", name);
+    int fd = shm_open(path, O_RDWR | (create ? O_CREAT | O_EXCL : 0), 0600);
+    if (fd < 0) return NULL;
+    if (create && ftruncate(fd, SIZE) != 0) return NULL;
+    char *v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    return v == MAP_FAILED ? NULL : v;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) return 2;
+    const char *role = argv[1];
+    if (strcmp(role, "server") == 0 && argc == 6) {
+        char *view = map_shm(argv[2], 1);
+        shmbridge_event_t *rd = shmbridge_event_open(argv[3], 1, 0, 0), *ack = shmbridge_event_open(argv[4], 1, 0, 0);
+        if (!view || !rd || !ack) { perror("server"); return 4; }
+        memcpy(view, argv[5], strlen(argv[5]) + 1);
+        ready("READY");
+        shmbridge_event_set(rd);
+        return shmbridge_event_wait(ack, 20000) ? 0 : 5;
+    }
+    if (strcmp(role, "client") == 0 && argc == 5) {
+        char *view = NULL;
+        shmbridge_event_t *rd = NULL, *ack = NULL;
+        for (int i = 0; i < 1000 && !(view && rd && ack); i++) {
+            if (!view) view = map_shm(argv[2], 0);
+            if (!rd) rd = shmbridge_event_open(argv[3], 0, 0, 0);
+            if (!ack) ack = shmbridge_event_open(argv[4], 0, 0, 0);
+            if (!(view && rd && ack)) usleep(10000);
+        }
+        if (!view || !rd || !ack) { perror("client"); return 4; }
+        ready("OPENED");
+        if (!shmbridge_event_wait(rd, 20000)) return 5;
+        for (const char *p = view; *p && p < view + SIZE; p++) printf("%02x", (unsigned char)*p);
+        printf("\n");
+        fflush(stdout);
+        shmbridge_event_set(ack);
+        return 0;
+    }
+    if ((strcmp(role, "hold") == 0 && argc == 4) || (strcmp(role, "abandon") == 0 && argc == 3)) {
+        shmbridge_mutex_t m;
+        if (shmbridge_mutex_open(&m, argv[2], 1) != 0) { perror("mutex"); return 4; }
+        if (shmbridge_mutex_lock(&m) < 0) { perror("lock"); return 4; }
+        ready("LOCKED");
+        if (strcmp(role, "abandon") == 0) _exit(0); /* the kernel drops the flock; the owner word stays */
+        usleep(atoi(argv[3]) * 1000);
+        shmbridge_mutex_unlock(&m);
+        ready("RELEASED");
+        return 0;
+    }
+    return 2;
+}
