@@ -3,17 +3,25 @@
 
     python3 .ci/readme-session.py [--also COMMAND]... -- DAEMON-COMMAND...
 
-Starts the daemon, waits for /healthz, runs each `$ command` of the first ```console block under
-"## A curl session" with bash, compares its output with the lines that follow it ("..." matches anything),
-then leaves one mapping open, stops the daemon with SIGINT and requires a clean exit within 30 s: status 0 and
-"stopped closed_mappings=1" logged. Each --also command runs against the same daemon after the session and
-must exit 0.
+Starts the daemon, waits for /healthz, runs each `$ command` of the ```console blocks under "## A curl
+session" and "## Synchronization" with bash, compares its output with the lines that follow it ("..." matches
+anything). Each --also command runs against the same daemon after the session and must exit 0. Then it leaves
+one mapping open and a long-poll waiting, stops the daemon with SIGINT and requires the wait to end with 503
+within 5 s and a clean exit within 30 s: status 0 and "stopped closed_mappings=1" logged.
 """
-import os, re, secrets, signal, subprocess, sys, time, urllib.request
+import json, os, re, secrets, signal, subprocess, sys, threading, time, urllib.error, urllib.request
+
+SECTIONS = ("## A curl session", "## Synchronization")
 
 def session(readme):
     text = open(readme, encoding="utf-8").read()
-    block = re.search(r"## A curl session.*?```console\n(.*?)```", text, re.S).group(1)
+    steps = []
+    for section in SECTIONS:
+        block = re.search(re.escape(section) + r".*?```console\n(.*?)```", text, re.S).group(1)
+        steps += parse(block)
+    return steps
+
+def parse(block):
     steps = []
     for line in block.splitlines():
         if line.startswith("$ "):
@@ -60,12 +68,27 @@ def main():
             r = subprocess.run(["bash", "-c", command], timeout=120, env=env)
             print(("ok   " if r.returncode == 0 else "FAIL ") + command)
             failed = failed or r.returncode != 0
-        # Leave one mapping open: shutdown must close it.
-        req = urllib.request.Request("http://127.0.0.1:8765/v1/mappings", method="POST",
-                                     data=b'{"name": "shmbridge-shutdown-check", "size": 64}',
-                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
-        urllib.request.urlopen(req, timeout=10)
+        # Leave one mapping open (shutdown must close it) and a long-poll waiting (shutdown must end it).
+        def call(path, body=None, timeout=10):
+            req = urllib.request.Request("http://127.0.0.1:8765" + path, method="POST", data=body,
+                                         headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
+            return urllib.request.urlopen(req, timeout=timeout)
+        call("/v1/mappings", b'{"name": "shmbridge-shutdown-check", "size": 64}')
+        call("/v1/events", b'{"name": "shmbridge-shutdown-wait"}')
+        def wait():
+            try:
+                call("/v1/events/shmbridge-shutdown-wait/wait?timeout=60s", timeout=70)
+                waited.append(("answered 200", time.time()))
+            except urllib.error.HTTPError as e:
+                waited.append((e.code, time.time()))
+            except OSError as e:
+                waited.append((str(e), time.time()))
+        waited = []
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        time.sleep(0.5)
     finally:
+        signal_at = time.time()
         daemon.send_signal(signal.SIGINT)
         try:
             rc = daemon.wait(timeout=30)
@@ -74,8 +97,16 @@ def main():
             rc = "killed after 30 s"
         out = open(log.name).read()
         print("daemon exit:", rc)
-        if os.path.exists("/dev/shm/shmbridge-shutdown-check"):
-            os.remove("/dev/shm/shmbridge-shutdown-check")  # Linux: shutdown closes, never unlinks
+        for leftover in ("shmbridge-shutdown-check", "shmbridge-shutdown-wait"):
+            if os.path.exists("/dev/shm/" + leftover):
+                os.remove("/dev/shm/" + leftover)  # Linux: shutdown closes, never unlinks
+        if "waiter" in locals():
+            waiter.join(timeout=70)
+            got = waited[0] if waited else ("no answer", time.time())
+            print("long-poll at shutdown: %s after %.2f s" % (got[0], got[1] - signal_at))
+            if got[0] != 503 or got[1] - signal_at > 5:
+                print("the long-poll did not end with 503 within 5 s of SIGINT")
+                failed = True
         if rc != 0 or "msg=stopped closed_mappings=1" not in out:
             print("daemon did not shut down cleanly:\n" + out)
             failed = True
