@@ -288,7 +288,7 @@ func allowOrigins(origins []string) func(http.Handler) http.Handler {
 		AllowedOrigins: origins,
 		AllowedMethods: []string{"GET", "POST", "PUT", "DELETE"},
 		AllowedHeaders: []string{"Authorization", "Content-Type", "Range"},
-		ExposedHeaders: []string{"Location", "Content-Range", "Retry-After"},
+		ExposedHeaders: []string{"Location", "Content-Range", "Retry-After", AbandonedHeader},
 		MaxAge:         600,
 	})
 }

@@ -107,9 +107,9 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	mode, ok := modes[req.Mode]
-	if !ok {
-		return fail(kindInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
+	mode, err := parseMode(req.Mode)
+	if err != nil {
+		return err
 	}
 	access, ok := accesses[req.Access]
 	if !ok {
@@ -157,11 +157,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 //	@Security	BearerAuth
 //	@Router		/v1/mappings [get]
 func (s *server) listMappings(w http.ResponseWriter, r *http.Request) error {
-	list := []Mapping{}
-	for _, e := range s.reg.List() {
-		list = append(list, mappingOf(e))
-	}
-	return writeJSON(w, http.StatusOK, list)
+	return writeList(w, s.reg.List(), mappingOf)
 }
 
 // entry looks up the {name} in the path.
@@ -216,20 +212,43 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name} [delete]
 func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
+	return s.closeObject(w, r, "mapping", s.reg.Close)
+}
+
+// closeObject answers the DELETE of a held mapping, event or mutex: close (with ?unlink=) the one {name} names.
+func (s *server) closeObject(w http.ResponseWriter, r *http.Request, kind string, close func(name string, unlink bool) error) error {
 	unlink, err := boolParam(r, "unlink")
 	if err != nil {
 		return err
 	}
-	e, err := s.entry(r)
+	name, err := pathName(r)
 	if err != nil {
 		return err
 	}
-	if err := s.reg.Close(e.Name(), unlink); err != nil {
+	if err := close(name, unlink); err != nil {
 		return err
 	}
-	s.log.Info("mapping closed", "name", e.Name(), "unlink", unlink)
+	s.log.Info(kind+" closed", "name", name, "unlink", unlink)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// writeList answers a list of held objects, shown by show ([] when there are none).
+func writeList[T, J any](w http.ResponseWriter, items []T, show func(T) J) error {
+	list := make([]J, 0, len(items))
+	for _, it := range items {
+		list = append(list, show(it))
+	}
+	return writeJSON(w, http.StatusOK, list)
+}
+
+// parseMode reads the "mode" of a create request ("" is create).
+func parseMode(m string) (shm.Mode, error) {
+	mode, ok := modes[m]
+	if !ok {
+		return 0, fail(kindInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
+	}
+	return mode, nil
 }
 
 // flush godoc

@@ -201,9 +201,9 @@ func (s *server) createEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	mode, ok := modes[req.Mode]
-	if !ok {
-		return fail(kindInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
+	mode, err := parseMode(req.Mode)
+	if err != nil {
+		return err
 	}
 	e, err := s.reg.OpenEvent(shm.EventOptions{Name: req.Name, Mode: mode, ManualReset: req.ManualReset,
 		InitialState: req.InitialState, SDDL: req.SDDL})
@@ -229,11 +229,7 @@ func (s *server) createEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Security	BearerAuth
 //	@Router		/v1/events [get]
 func (s *server) listEvents(w http.ResponseWriter, r *http.Request) error {
-	list := []Event{}
-	for _, e := range s.reg.Events() {
-		list = append(list, eventOf(e))
-	}
-	return writeJSON(w, http.StatusOK, list)
+	return writeList(w, s.reg.Events(), eventOf)
 }
 
 // getEvent godoc
@@ -278,20 +274,7 @@ func (s *server) getEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/events/{name} [delete]
 func (s *server) closeEvent(w http.ResponseWriter, r *http.Request) error {
-	unlink, err := boolParam(r, "unlink")
-	if err != nil {
-		return err
-	}
-	name, err := pathName(r)
-	if err != nil {
-		return err
-	}
-	if err := s.reg.CloseEvent(name, unlink); err != nil {
-		return err
-	}
-	s.log.Info("event closed", "name", name, "unlink", unlink)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.closeObject(w, r, "event", s.reg.CloseEvent)
 }
 
 // signalEvent answers POST /v1/events/{name}/set, /reset and /pulse.
@@ -449,9 +432,9 @@ func (s *server) createMutex(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	mode, ok := modes[req.Mode]
-	if !ok {
-		return fail(kindInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
+	mode, err := parseMode(req.Mode)
+	if err != nil {
+		return err
 	}
 	m, err := s.reg.OpenMutex(shm.MutexOptions{Name: req.Name, Mode: mode, SDDL: req.SDDL})
 	if err != nil {
@@ -476,11 +459,7 @@ func (s *server) createMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Security	BearerAuth
 //	@Router		/v1/mutexes [get]
 func (s *server) listMutexes(w http.ResponseWriter, r *http.Request) error {
-	list := []Mutex{}
-	for _, m := range s.reg.Mutexes() {
-		list = append(list, mutexOf(m))
-	}
-	return writeJSON(w, http.StatusOK, list)
+	return writeList(w, s.reg.Mutexes(), mutexOf)
 }
 
 // getMutex godoc
@@ -526,20 +505,7 @@ func (s *server) getMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/mutexes/{name} [delete]
 func (s *server) closeMutex(w http.ResponseWriter, r *http.Request) error {
-	unlink, err := boolParam(r, "unlink")
-	if err != nil {
-		return err
-	}
-	name, err := pathName(r)
-	if err != nil {
-		return err
-	}
-	if err := s.reg.CloseMutex(name, unlink); err != nil {
-		return err
-	}
-	s.log.Info("mutex closed", "name", name, "unlink", unlink)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.closeObject(w, r, "mutex", s.reg.CloseMutex)
 }
 
 // acquireMutex godoc

@@ -54,7 +54,12 @@ func (t *table[T]) has(k string) bool {
 }
 
 // get returns the object held under name's key (any spelling of the same object).
-func (t *table[T]) get(name string) (T, error) {
+func (t *table[T]) get(name string) (T, error) { return t.lookup(name, "get", false) }
+
+// remove forgets name and returns what it held.
+func (t *table[T]) remove(name string) (T, error) { return t.lookup(name, "close", true) }
+
+func (t *table[T]) lookup(name, op string, forget bool) (T, error) {
 	var zero T
 	k, err := Key(name)
 	if err != nil {
@@ -64,7 +69,10 @@ func (t *table[T]) get(name string) (T, error) {
 	defer t.mu.Unlock()
 	v, ok := t.entries[k]
 	if !ok {
-		return zero, newErr("get", name, ErrNotFound, "no "+t.what+" by that name is open in this daemon")
+		return zero, t.notFound(op, name)
+	}
+	if forget {
+		delete(t.entries, k)
 	}
 	return v, nil
 }
@@ -81,21 +89,8 @@ func (t *table[T]) list() []T {
 	return list
 }
 
-// remove forgets name and returns what it held.
-func (t *table[T]) remove(name string) (T, error) {
-	var zero T
-	k, err := Key(name)
-	if err != nil {
-		return zero, err
-	}
-	t.mu.Lock()
-	v, ok := t.entries[k]
-	delete(t.entries, k)
-	t.mu.Unlock()
-	if !ok {
-		return zero, newErr("close", name, ErrNotFound, "no "+t.what+" by that name is open in this daemon")
-	}
-	return v, nil
+func (t *table[T]) notFound(op, name string) error {
+	return newErr(op, name, ErrNotFound, "no "+t.what+" by that name is open in this daemon")
 }
 
 // removeAll forgets every object and returns them.
