@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -142,12 +143,19 @@ func TestManyLongPollsWakeOnOneSet(t *testing.T) {
 	b.post(t, "/v1/events", map[string]any{"name": n, "manual_reset": true}, 201)
 	const waiters = 200
 	results := make(chan bool, waiters)
+	threads := pprof.Lookup("threadcreate").Count()
 	for range waiters {
 		go func() { results <- b.waitEvent(t, n, "30s") }()
 	}
 	waitUntil(t, "all long-polls waiting", func() bool {
 		return decode[api.Event](t, b.getOK(t, eventPath(n))).Waiters == waiters
 	})
+	// The waits share the event's one watcher thread: 200 of them must not make 200 OS threads.
+	if more := pprof.Lookup("threadcreate").Count() - threads; more > 16 {
+		t.Fatalf("%d waiting requests made %d more OS threads", waiters, more)
+	} else {
+		t.Logf("%d waiting requests: %d more OS threads", waiters, more)
+	}
 	start := time.Now()
 	b.post(t, eventPath(n, "/set"), nil, 200)
 	for range waiters {
