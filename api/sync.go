@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -618,7 +617,7 @@ func (s *server) withLock(w http.ResponseWriter, r *http.Request, n int64, f fun
 	}
 	m, err := s.reg.GetMutex(lockName)
 	if err != nil {
-		return lockNotHeld(err, lockName)
+		return notHeld(err, "mutex", lockName)
 	}
 	end, err := s.beginWait(w, r, timeout)
 	if err != nil {
@@ -643,14 +642,11 @@ func (s *server) withLock(w http.ResponseWriter, r *http.Request, n int64, f fun
 // AbandonedHeader is set on a data response whose ?lock= mutex had been abandoned by its last owner.
 const AbandonedHeader = "Shmbridge-Mutex-Abandoned"
 
-// lockNotHeld explains a ?lock= or ?wait= name the daemon does not hold.
-func lockNotHeld(err error, name string) error {
+// notHeld explains a ?lock= mutex or ?wait= event (kind) the daemon does not hold.
+func notHeld(err error, kind, name string) error {
 	if errors.Is(err, shm.ErrNotFound) {
-		what, route := "mutex", "/v1/mutexes"
-		if strings.Contains(err.Error(), "event") {
-			what, route = "event", "/v1/events"
-		}
-		return fail(kindNotFound, fmt.Sprintf("the daemon holds no %s %s: open it first with POST %s", what, quote(name), route))
+		return fail(kindNotFound, fmt.Sprintf("the daemon holds no %s %s: open it first with POST /v1/%s", kind, quote(name),
+			map[string]string{"event": "events", "mutex": "mutexes"}[kind]))
 	}
 	return err
 }
@@ -671,7 +667,7 @@ func (s *server) waitThen(w http.ResponseWriter, r *http.Request) (bool, error) 
 	}
 	e, err := s.reg.GetEvent(name)
 	if err != nil {
-		return false, lockNotHeld(err, name)
+		return false, notHeld(err, "event", name)
 	}
 	return s.wait(w, r, e, timeout)
 }

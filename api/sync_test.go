@@ -299,9 +299,9 @@ func TestWaitThenRead(t *testing.T) {
 	if string(data) != "frame 1" {
 		t.Fatalf("read %q after the event", data)
 	}
-	resp, data = b.do("GET", path(n, "/data?wait=nosuch&timeout=1s"), nil)
+	resp, data = b.do("GET", path(n, "/data?wait=a-mutex-ready&timeout=1s"), nil)
 	expect(t, resp, data, 404)
-	wantProblem(t, data, "not-found", "POST /v1/events")
+	wantProblem(t, data, "not-found", "no event", "POST /v1/events")
 	resp, data = b.do("GET", path(n, "/data?timeout=1s"), nil)
 	expect(t, resp, data, 400)
 	wantProblem(t, data, "invalid-request", "wait=EVENT")
@@ -356,9 +356,9 @@ func TestLockedCopy(t *testing.T) {
 	} else {
 		u()
 	}
-	resp, data = b.do("GET", path(n, "/data?lock=nosuch"), nil)
+	resp, data = b.do("GET", path(n, "/data?lock=an-event-lock"), nil)
 	expect(t, resp, data, 404)
-	wantProblem(t, data, "not-found", "POST /v1/mutexes")
+	wantProblem(t, data, "not-found", "no mutex", "POST /v1/mutexes")
 	resp, data = b.do("GET", path(n, "/data?lock_timeout=1s"), nil)
 	expect(t, resp, data, 400)
 }
