@@ -66,6 +66,7 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 			if unix.Lstat(path, &st) == nil {
 				e.Detail += ", owned by " + userName(st.Uid)
 			}
+			e.Detail += " (mappings, events and mutexes share one namespace, /dev/shm)"
 		case errors.Is(err, fs.ErrNotExist):
 			e.Err, e.Detail = ErrNotFound, "no "+kind+" "+path
 		case errors.Is(err, fs.ErrPermission):

@@ -214,11 +214,14 @@ func TestEventModesAndNamespace(t *testing.T) {
 	for _, mode := range []shm.Mode{shm.Create, shm.OpenExisting, shm.OpenOrCreate} {
 		_, err := shm.OpenEvent(shm.EventOptions{Name: mapping, Mode: mode})
 		mustErr(t, err, shm.ErrExists)
-		if !strings.Contains(err.Error(), "namespace") && mode != shm.Create {
-			t.Errorf("%v: %v does not say the name is another kind of object's", mode, err)
+		if !strings.Contains(err.Error(), "namespace") {
+			t.Errorf("event, %v: %v does not say names share one namespace", mode, err)
 		}
 		_, err = shm.OpenMutex(shm.MutexOptions{Name: mapping, Mode: mode})
 		mustErr(t, err, shm.ErrExists)
+		if !strings.Contains(err.Error(), "namespace") {
+			t.Errorf("mutex, %v: %v does not say names share one namespace", mode, err)
+		}
 	}
 }
 
