@@ -105,6 +105,10 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	lock, err := s.parseLock(r)
+	if err != nil {
+		return err
+	}
 	off, hasOff, err := intParam(r, "offset", 0)
 	if err != nil {
 		return err
@@ -149,6 +153,9 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	if err := e.CheckRange("read", off, n); err != nil {
 		return err
 	}
+	if err := lock.fits(n); err != nil {
+		return err
+	}
 
 	// Wait (?wait=) before holding the mapping: a DELETE meanwhile need not wait for the event.
 	if signaled, err := s.waitThen(w, r); err != nil || !signaled {
@@ -167,17 +174,11 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	// a slow client never keeps a native program waiting.
 	var src io.ReaderAt = e
 	var snap []byte
-	if err := s.withLock(w, r, n, func() error {
-		if r.URL.Query().Get("lock") == "" {
-			return nil
-		}
+	if lock.m != nil {
 		snap = make([]byte, n)
-		_, err := e.ReadAt(snap, off)
-		return err
-	}); err != nil {
-		return err
-	}
-	if snap != nil {
+		if err := s.run(w, r, lock, func() error { _, err := e.ReadAt(snap, off); return err }); err != nil {
+			return err
+		}
 		src = &snapshot{b: snap, off: off}
 	}
 	if encName != "" {
@@ -347,6 +348,10 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	if nul && encName == "" {
 		return fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
 	}
+	lock, err := s.parseLock(r)
+	if err != nil {
+		return err
+	}
 	// A browser cannot send a cross-origin PUT without a CORS preflight, whatever its type; the type check is
 	// about meaning: bytes, or UTF-8 text. Forms are refused.
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -364,7 +369,6 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	var (
 		written int64
 		data    []byte // the bytes to write, when they are read into memory first
-		locked  = r.URL.Query().Get("lock") != ""
 	)
 	if encName == "" {
 		n := r.ContentLength
@@ -378,7 +382,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 			return tooLarge(err)
 		}
 		transferDeadline(w, n)
-		if !locked {
+		if lock.m == nil {
 			written, err = e.CopyFrom(r.Body, off, n)
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
@@ -389,8 +393,8 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 			return writeJSON(w, http.StatusOK, WriteResult{Offset: off, BytesWritten: written})
 		}
 		// Under ?lock=, the body is read first: the mutex is held for the copy, not for the network.
-		if n > maxLockedCopy {
-			return fail(kindTooLarge, fmt.Sprintf("a copy under ?lock= is made in memory while the mutex is held: at most %d bytes", maxLockedCopy))
+		if err := lock.fits(n); err != nil {
+			return err
 		}
 		data = make([]byte, n)
 		if k, err := io.ReadFull(r.Body, data); err != nil {
@@ -425,8 +429,11 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		if err := e.CheckRange("write", off, int64(len(data))); err != nil {
 			return tooLarge(err)
 		}
+		if err := lock.fits(int64(len(data))); err != nil {
+			return err
+		}
 	}
-	err = s.withLock(w, r, int64(len(data)), func() error {
+	err = s.run(w, r, lock, func() error {
 		k, err := e.WriteAt(data, off)
 		written = int64(k)
 		return err

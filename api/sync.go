@@ -596,37 +596,55 @@ func (s *server) releaseMutex(w http.ResponseWriter, r *http.Request) error {
 // maxLockedCopy caps a ?lock= copy, which is made in memory while the mutex is held.
 const maxLockedCopy = 64 << 20
 
-// withLock runs f while the mutex named by ?lock= is held (for at most ?lock_timeout= of waiting); without
-// ?lock= it just runs f. The mutex is released when f returns, whether f failed or not. A mutex its last owner
-// abandoned is held all the same and reported in the Shmbridge-Mutex-Abandoned response header. n is the
-// size of the copy f makes.
-func (s *server) withLock(w http.ResponseWriter, r *http.Request, n int64, f func() error) error {
-	lockName := r.URL.Query().Get("lock")
+// copyLock is the ?lock= of a data request: the named mutex to hold around the copy and how long to wait for it.
+type copyLock struct {
+	m       *shm.MutexEntry // nil: no ?lock=
+	timeout time.Duration
+}
+
+// parseLock reads ?lock= and ?lock_timeout= before any work: a bad parameter or a mutex the daemon does not hold
+// fails at once, not after a ?wait= or a body upload.
+func (s *server) parseLock(r *http.Request) (copyLock, error) {
+	name := r.URL.Query().Get("lock")
 	timeout, err := durationParam(r, "lock_timeout", defaultLockTimeout)
-	if err != nil || lockName == "" {
-		if err == nil && r.URL.Query().Has("lock_timeout") {
-			err = fail(kindInvalidRequest, "lock_timeout needs lock=NAME")
-		}
-		if err != nil {
-			return err
-		}
-		return f()
+	switch {
+	case err != nil:
+		return copyLock{}, err
+	case name == "" && r.URL.Query().Has("lock_timeout"):
+		return copyLock{}, fail(kindInvalidRequest, "lock_timeout needs lock=NAME")
+	case name == "":
+		return copyLock{}, nil
 	}
-	if n > maxLockedCopy {
+	m, err := s.reg.GetMutex(name)
+	if err != nil {
+		return copyLock{}, notHeld(err, "mutex", name)
+	}
+	return copyLock{m: m, timeout: timeout}, nil
+}
+
+// fits refuses a copy of n bytes under the lock that is too large to make in memory.
+func (l copyLock) fits(n int64) error {
+	if l.m != nil && n > maxLockedCopy {
 		return fail(kindTooLarge, fmt.Sprintf("a copy under ?lock= is made in memory while the mutex is held: at most %d bytes (use offset and length)", maxLockedCopy))
 	}
-	m, err := s.reg.GetMutex(lockName)
-	if err != nil {
-		return notHeld(err, "mutex", lockName)
+	return nil
+}
+
+// run runs f while the mutex is held (waiting up to its timeout: 423 locked after that); without ?lock= it
+// just runs f. The mutex is released when f returns, whether f failed or not. A mutex its last owner abandoned
+// is held all the same and reported in the Shmbridge-Mutex-Abandoned response header.
+func (s *server) run(w http.ResponseWriter, r *http.Request, l copyLock, f func() error) error {
+	if l.m == nil {
+		return f()
 	}
-	end, err := s.beginWait(w, r, timeout)
+	end, err := s.beginWait(w, r, l.timeout)
 	if err != nil {
 		return err
 	}
-	unlock, abandoned, err := m.Lock(r.Context(), timeout)
+	unlock, abandoned, err := l.m.Lock(r.Context(), l.timeout)
 	end()
 	if errors.Is(err, shm.ErrTimeout) {
-		return fail(kindLocked, fmt.Sprintf("the mutex %s stayed held for %s (lock_timeout)", quote(lockName), timeout))
+		return fail(kindLocked, fmt.Sprintf("the mutex %s stayed held for %s (lock_timeout)", quote(l.m.Name()), l.timeout))
 	}
 	if err != nil {
 		return err
@@ -634,7 +652,7 @@ func (s *server) withLock(w http.ResponseWriter, r *http.Request, n int64, f fun
 	defer unlock()
 	if abandoned {
 		w.Header().Set(AbandonedHeader, "true")
-		s.log.Warn("mutex was abandoned by its last owner", "name", m.Name())
+		s.log.Warn("mutex was abandoned by its last owner", "name", l.m.Name())
 	}
 	return f()
 }

@@ -361,6 +361,18 @@ func TestLockedCopy(t *testing.T) {
 	wantProblem(t, data, "not-found", "no mutex", "POST /v1/mutexes")
 	resp, data = b.do("GET", path(n, "/data?lock_timeout=1s"), nil)
 	expect(t, resp, data, 400)
+
+	// Lock parameters are checked before anything waits: a bad one next to a long ?wait= answers at once.
+	ev := name(t, "-ready")
+	b.post(t, "/v1/events", map[string]any{"name": ev}, 201)
+	start = time.Now()
+	resp, data = b.do("GET", path(n, "/data?wait="+url.QueryEscape(ev)+"&timeout=5m&lock=nosuch"), nil)
+	expect(t, resp, data, 404)
+	resp, data = b.do("GET", path(n, "/data?wait="+url.QueryEscape(ev)+"&timeout=5m&"+lock+"&lock_timeout=1h"), nil)
+	expect(t, resp, data, 400)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("bad lock parameters were reported after %v, not before the wait", d)
+	}
 }
 
 // acquire/release: a lease, released by release, by its end, or by closing the mutex.

@@ -52,10 +52,7 @@ func OpenEvent(o EventOptions) (*Event, error) {
 
 // checkSyncName validates the name and mode of an event or mutex and returns the name without its prefix.
 func checkSyncName(name string, mode Mode) (string, error) {
-	op := "create"
-	if mode == OpenExisting {
-		op = "open"
-	}
+	op := mode.op()
 	base, err := splitName(name)
 	if err != nil {
 		err.(*Error).Op = op

@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// ErrTimeout: a mutex was not acquired in time.
-var ErrTimeout = errors.New("shm: timed out")
-
 // MutexOptions configures OpenMutex.
 type MutexOptions struct {
 	// Name is "Local\X", "Global\X" or "X", as for mappings. On Linux the mutex is the small object /dev/shm/X,

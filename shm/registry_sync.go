@@ -53,9 +53,6 @@ func closeAndUnlink(name string, close func() error, unlink bool) error {
 	return err
 }
 
-// ErrNotHeld: a release of a mutex the daemon does not hold.
-var ErrNotHeld = errors.New("shm: mutex not held")
-
 // MutexEntry is a mutex held by the registry, and the lease on it, if the daemon holds it for a client.
 type MutexEntry struct {
 	*Mutex

@@ -38,6 +38,8 @@ var (
 	ErrTooSmall     = errors.New("shm: existing object is smaller than the requested size")
 	ErrFault        = errors.New("shm: memory fault during copy")
 	ErrLimit        = errors.New("shm: limit reached")
+	ErrTimeout      = errors.New("shm: timed out")      // a mutex was not acquired in time
+	ErrNotHeld      = errors.New("shm: mutex not held") // a release of a mutex the daemon does not hold
 )
 
 // Error describes a failed operation. It unwraps to one of the sentinel errors (and to the OS error, if any).
@@ -91,6 +93,14 @@ const (
 	OpenExisting             // open an object another program made; ErrNotFound if there is none
 	OpenOrCreate             // open if it exists, else create
 )
+
+// op is the verb errors name: "open" for OpenExisting, else "create".
+func (m Mode) op() string {
+	if m == OpenExisting {
+		return "open"
+	}
+	return "create"
+}
 
 func (m Mode) String() string {
 	switch m {
@@ -198,10 +208,7 @@ type Mapping struct {
 
 // Open creates or opens the named object according to o.Mode and maps a view of it.
 func Open(o Options) (*Mapping, error) {
-	op := "create"
-	if o.Mode == OpenExisting {
-		op = "open"
-	}
+	op := o.Mode.op()
 	base, err := splitName(o.Name)
 	if err != nil {
 		err.(*Error).Op = op

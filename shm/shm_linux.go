@@ -27,10 +27,7 @@ type osMapping struct {
 func key(_, base string) string { return base }
 
 func (m *Mapping) open(o Options, base string) error {
-	op := "create"
-	if o.Mode == OpenExisting {
-		op = "open"
-	}
+	op := o.Mode.op()
 	if o.SDDL != "" {
 		return newErr(op, o.Name, ErrInvalid, "sddl applies to Windows objects only (Linux objects are created 0600)")
 	}

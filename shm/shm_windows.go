@@ -32,10 +32,7 @@ func key(name, _ string) string {
 }
 
 func (m *Mapping) open(o Options, base string) error {
-	op := "create"
-	if o.Mode == OpenExisting {
-		op = "open"
-	}
+	op := o.Mode.op()
 	name16, err := windows.UTF16PtrFromString(o.Name)
 	if err != nil {
 		return newErr(op, o.Name, ErrInvalidName, "contains NUL")

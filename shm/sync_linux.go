@@ -49,10 +49,7 @@ func (s *syncObject) word(i int) *uint32 { return &s.words[i] }
 // openSync opens /dev/shm/base as mode asks; a new object gets init's words and then, last, its magic, so an
 // opener that sees the magic sees a whole header.
 func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init func()) (created bool, err error) {
-	op := "create"
-	if mode == OpenExisting {
-		op = "open"
-	}
+	op := mode.op()
 	path := filepath.Join(ShmDir, base)
 	f, created, err := openWithMode(mode, ReadWrite, func(flag int) (*os.File, error) {
 		return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600)
@@ -112,7 +109,7 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 		time.Sleep(2 * time.Millisecond)
 	}
 	if got := atomic.LoadUint32(s.word(0)); got != magic {
-		s.close()
+		unix.Munmap(view) // fail closes the file
 		return fail(ErrExists, fmt.Sprintf("%s is not a %s (its header's magic is %#x, not %#x); mappings, events and mutexes share one namespace",
 			path, kind, got, magic))
 	}

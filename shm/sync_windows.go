@@ -38,10 +38,7 @@ type mutantBasicInformation struct {
 // ERROR_ALREADY_EXISTS when the name exists: in Create mode that is ErrExists (naming the owner), in
 // OpenOrCreate mode it is another program winning the race to create it, so the handle is kept.
 func openNamed(name, kind string, mode Mode, access Access, create, open func() (windows.Handle, error)) (windows.Handle, bool, error) {
-	op := "create"
-	if mode == OpenExisting {
-		op = "open"
-	}
+	op := mode.op()
 	if mode != Create {
 		h, err := open()
 		if err == nil {
