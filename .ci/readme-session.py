@@ -3,9 +3,12 @@
 
     python3 .ci/readme-session.py [--also COMMAND]... -- DAEMON-COMMAND...
 
-Starts the daemon, waits for /healthz, runs each `$ command` of the ```console blocks under "## A curl
+Starts the daemon on a free port (-listen 127.0.0.1:0; the port it got is read from its start log, and the
+README's 127.0.0.1:8765 is replaced by it, so a daemon the user left running is never touched), waits for
+/healthz, runs each `$ command` of the ```console blocks under "## A curl
 session" and "## Synchronization" with bash, compares its output with the lines that follow it ("..." matches
-anything). Each --also command runs against the same daemon after the session and must exit 0. Then it leaves
+anything). Each --also command runs against the same daemon after the session (its URL in $SHMBRIDGE_URL) and
+must exit 0. Then it leaves
 one mapping open and a long-poll waiting, stops the daemon with SIGINT and requires the wait to end with 503
 within 5 s and a clean exit within 30 s: status 0 and "stopped closed_mappings=1" logged.
 """
@@ -44,19 +47,27 @@ def main():
     # tested elsewhere, and under Wine it lives inside the prefix).
     token = secrets.token_urlsafe(24)
     env = dict(os.environ, SHMBRIDGE_TOKEN=token, TOKEN=token)
-    daemon = subprocess.Popen(cmd, stderr=log, stdout=log, env=env)
+    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0"], stderr=log, stdout=log, env=env)
     failed = False
     try:
         deadline = time.time() + 120
+        base = None
         while True:
             try:
-                urllib.request.urlopen("http://127.0.0.1:8765/healthz", timeout=2)
-                break
+                if base is None:
+                    m = re.search(r"msg=\"shmbridge listening\".* addr=(http://127\.0\.0\.1:\d+)", open(log.name).read())
+                    base = m and m.group(1)
+                if base:
+                    urllib.request.urlopen(base + "/healthz", timeout=2)
+                    break
             except OSError:
-                if daemon.poll() is not None or time.time() > deadline:
-                    raise SystemExit("daemon did not come up: " + open(log.name).read())
-                time.sleep(0.2)
+                pass
+            if daemon.poll() is not None or time.time() > deadline:
+                raise SystemExit("daemon did not come up: " + open(log.name).read())
+            time.sleep(0.2)
+        env["SHMBRIDGE_URL"] = base
         for command, want in steps:
+            command = command.replace("http://127.0.0.1:8765", base)
             r = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60, env=env)
             got = r.stdout.splitlines()
             ok = r.returncode == 0 and len(got) == len(want) and all(map(matches, want, got))
@@ -70,7 +81,7 @@ def main():
             failed = failed or r.returncode != 0
         # Leave one mapping open (shutdown must close it) and a long-poll waiting (shutdown must end it).
         def call(path, body=None, timeout=10):
-            req = urllib.request.Request("http://127.0.0.1:8765" + path, method="POST", data=body,
+            req = urllib.request.Request(base + path, method="POST", data=body,
                                          headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
             return urllib.request.urlopen(req, timeout=timeout)
         call("/v1/mappings", b'{"name": "shmbridge-shutdown-check", "size": 64}')
