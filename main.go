@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/peterbourgon/ff/v3"
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/shm"
 )
@@ -37,10 +38,30 @@ func (h *stringList) String() string     { return strings.Join(*h, ",") }
 func (h *stringList) Set(v string) error { *h = append(*h, v); return nil }
 
 func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop) // a second Ctrl+C ends the process at once
+	var err error
+	switch cmd, args := subcommand(os.Args[1:]); cmd {
+	case "service":
+		err = serviceCommand(args, os.Stdout)
+	case "health":
+		err = healthCommand(args, os.Stderr)
+	default:
+		err = run(ctx, args, runEnv{log: os.Stderr})
+	}
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "shmbridge:", err)
 		os.Exit(1)
 	}
+}
+
+// subcommand splits "service …" and "health …" off the daemon's flags.
+func subcommand(args []string) (string, []string) {
+	if len(args) > 0 && (args[0] == "service" || args[0] == "health") {
+		return args[0], args[1:]
+	}
+	return "", args
 }
 
 // isOrigin reports whether o is a web origin: http(s)://host[:port], nothing more.
@@ -118,94 +139,152 @@ func newServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
-func run(args []string, stderr io.Writer) error {
+// config is the daemon's configuration: its flags, each also settable as SHMBRIDGE_<FLAG> in the environment
+// (-allow-host as SHMBRIDGE_ALLOW_HOST, comma-separated for several), the command line winning.
+type config struct {
+	listen, filesRoot, logLevel, tokenFile, sddl string
+	maxMappings, maxSync, maxWaiters, burst      int
+	maxBody                                      int64
+	rateLimit                                    float64
+	noAuth, version                              bool
+	extraHosts, allowOrigin                      stringList
+}
+
+// envPrefix: every flag can also be set in the environment as SHMBRIDGE_<FLAG>.
+const envPrefix = "SHMBRIDGE"
+
+// parseFlags parses the daemon's flags (and their SHMBRIDGE_* variables); -h prints the usage to out and
+// answers flag.ErrHelp.
+func parseFlags(args []string, out io.Writer) (*config, error) {
+	var c config
 	fs := flag.NewFlagSet("shmbridge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	listen := fs.String("listen", DefaultListen, "address to listen on (host:port)")
-	filesRoot := fs.String("files-root", "", "directory file-backed mappings may use; empty disables them")
-	logLevel := fs.String("log-level", "info", "log level: debug (one line per request), info, warn or error")
-	maxMappings := fs.Int("max-mappings", 1024, "most mappings the daemon holds at once (0: no limit)")
-	maxSync := fs.Int("max-sync-objects", 256, "most events, and most mutexes, the daemon holds at once (each; 0: no limit)")
-	maxWaiters := fs.Int("max-waiters", api.DefaultMaxWaiters, "most requests waiting at once on events and mutexes; the next gets 429")
-	maxBody := fs.Int64("max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
-	rateLimit := fs.Float64("rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
-	burst := fs.Int("burst", 4000, "requests answered at once above -rate-limit")
-	tokenFile := fs.String("token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
-	noAuth := fs.Bool("no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
-	var extraHosts, allowOrigin stringList
-	fs.Var(&allowOrigin, "allow-origin", "let web pages from this origin (e.g. https://dash.example) call the API: CORS headers for it alone (repeatable; none by default)")
-	fs.Var(&extraHosts, "allow-host", "also accept this Host header value, e.g. myhost:8765 (repeatable)")
+	fs.SetOutput(out)
+	fs.StringVar(&c.listen, "listen", DefaultListen, "address to listen on (host:port)")
+	fs.StringVar(&c.filesRoot, "files-root", "", "directory file-backed mappings may use; empty disables them")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug (one line per request), info, warn or error")
+	fs.IntVar(&c.maxMappings, "max-mappings", 1024, "most mappings the daemon holds at once (0: no limit)")
+	fs.IntVar(&c.maxSync, "max-sync-objects", 256, "most events, and most mutexes, the daemon holds at once (each; 0: no limit)")
+	fs.IntVar(&c.maxWaiters, "max-waiters", api.DefaultMaxWaiters, "most requests waiting at once on events and mutexes; the next gets 429")
+	fs.Int64Var(&c.maxBody, "max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
+	fs.Float64Var(&c.rateLimit, "rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
+	fs.IntVar(&c.burst, "burst", 4000, "requests answered at once above -rate-limit")
+	fs.StringVar(&c.tokenFile, "token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
+	fs.BoolVar(&c.noAuth, "no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
+	fs.StringVar(&c.sddl, "sddl", "", "Windows: security descriptor of objects created without an sddl of their own (default: this user and SYSTEM)")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	fs.Var(&c.allowOrigin, "allow-origin", "let web pages from this origin (e.g. https://dash.example) call the API: CORS headers for it alone (repeatable; none by default)")
+	fs.Var(&c.extraHosts, "allow-host", "also accept this Host header value, e.g. myhost:8765 (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: shmbridge [flags]\n\nServes named shared memory over HTTP on %s by default.\n\nFlags:\n", DefaultListen)
+		fmt.Fprintf(out, "Usage: shmbridge [flags]\n       shmbridge service install|uninstall|start|stop|status (Windows)\n       shmbridge health\n\n"+
+			"Serves named shared memory over HTTP on %s by default.\n\nFlags (each also as %s_<FLAG> in the environment, e.g. %s_ALLOW_HOST):\n",
+			DefaultListen, envPrefix, envPrefix)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
+	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix(envPrefix), ff.WithEnvVarSplit(",")); err != nil {
+		return nil, err
 	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
+	}
+	return &c, c.check()
+}
+
+// check validates what flag parsing cannot.
+func (c *config) check() error {
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	for _, o := range c.allowOrigin {
+		if !isOrigin(o) {
+			return fmt.Errorf("-allow-origin %q: want an origin like https://dash.example (no wildcard, no path)", o)
+		}
+	}
+	if c.sddl != "" {
+		if err := checkSDDL(c.sddl); err != nil {
+			return fmt.Errorf("-sddl: %w", err)
+		}
+	}
+	return nil
+}
+
+// runEnv is what differs between the daemon in a terminal and as a Windows service.
+type runEnv struct {
+	log      io.Writer // where logs and -h go: stderr, or the Event Log for a service
+	session0 bool      // runs as a Windows service, in session 0
+}
+
+// run runs the daemon until ctx ends (Ctrl+C, SIGTERM or a service stop), then shuts down: waits end with
+// 503, transfers get 5 s, every handle is closed.
+func run(ctx context.Context, args []string, env runEnv) error {
+	c, err := parseFlags(args, env.log)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.version {
+		fmt.Fprintln(env.log, version())
+		return nil
+	}
+	var level slog.Level
+	level.UnmarshalText([]byte(c.logLevel)) // checked by parseFlags
+	log := slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: level}))
 
 	var root *os.Root
-	if *filesRoot != "" {
-		var err error
-		if root, err = os.OpenRoot(*filesRoot); err != nil {
+	if c.filesRoot != "" {
+		if root, err = os.OpenRoot(c.filesRoot); err != nil {
 			return fmt.Errorf("-files-root: %w", err)
 		}
 		defer root.Close()
 	}
 
-	for _, o := range allowOrigin {
-		if !isOrigin(o) {
-			return fmt.Errorf("-allow-origin %q: want an origin like https://dash.example (no wildcard, no path)", o)
-		}
-	}
-	token, tokenSource, err := resolveToken(*noAuth, *listen, *tokenFile)
+	token, tokenSource, err := resolveToken(c.noAuth, c.listen, c.tokenFile)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return err
 	}
 	addr := ln.Addr().String()
 	reg := shm.NewRegistry(root)
-	reg.MaxMappings = *maxMappings
-	reg.MaxSyncObjects = *maxSync
+	reg.MaxMappings = c.maxMappings
+	reg.MaxSyncObjects = c.maxSync
+	reg.DefaultSDDL = c.sddl
 	srv := newServer(api.New(reg, api.Config{
-		Hosts:          append(api.LoopbackHosts(addr), extraHosts...),
+		Hosts:          append(api.LoopbackHosts(addr), c.extraHosts...),
 		Logger:         log,
 		Spec:           openapiSpec,
 		Token:          token,
-		AllowedOrigins: allowOrigin,
-		MaxBody:        *maxBody,
-		RateLimit:      *rateLimit,
-		Burst:          *burst,
-		MaxWaiters:     *maxWaiters,
+		AllowedOrigins: c.allowOrigin,
+		MaxBody:        c.maxBody,
+		RateLimit:      c.rateLimit,
+		Burst:          c.burst,
+		MaxWaiters:     c.maxWaiters,
+		Version:        version(),
+		Session0:       env.session0,
 	}), log)
 	// Cancelled first at shutdown: long-polls and mutex waits end at once (503) instead of holding it up.
 	base, cancelWaits := context.WithCancel(context.Background())
 	defer cancelWaits()
 	srv.BaseContext = func(net.Listener) context.Context { return base }
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("shmbridge listening", "addr", "http://"+addr, "files_root", *filesRoot)
-	announceAuth(log, token, tokenSource, *tokenFile, addr)
+	log.Info("shmbridge listening", "addr", "http://"+addr, "files_root", c.filesRoot, "version", version())
+	announceAuth(log, token, tokenSource, c.tokenFile, addr)
+	if env.session0 {
+		log.Warn(`running as a Windows service, in session 0: Local\ names (and names without a prefix) are session 0's own, ` +
+			`invisible to programs in users' sessions; share with them through Global\ names`)
+	}
 
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	stop()
 	log.Info("shutting down")
 	cancelWaits()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

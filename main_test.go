@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -13,7 +14,7 @@ import (
 
 func TestHelpStatesListenAddressAndFlags(t *testing.T) {
 	var out bytes.Buffer
-	if err := run([]string{"-h"}, &out); err != nil {
+	if err := run(context.Background(), []string{"-h"}, runEnv{log: &out}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{DefaultListen, "-listen", "-files-root", "-allow-host", "-log-level", "-max-mappings", "-max-body", "-rate-limit", "-burst", "-token-file", "-no-auth", "-allow-origin"} {
@@ -32,8 +33,10 @@ func TestBadFlagsAreErrors(t *testing.T) {
 		{"-allow-origin", "*"},
 		{"-allow-origin", "dash.example"},
 		{"-allow-origin", "https://dash.example/app"},
+		{"stray-argument"},
+		{"-sddl", "not an sddl"}, // and on Linux any -sddl
 	} {
-		if err := run(args, &bytes.Buffer{}); err == nil {
+		if err := run(context.Background(), args, runEnv{log: &bytes.Buffer{}}); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
 	}

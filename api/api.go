@@ -47,6 +47,11 @@ type Config struct {
 	// MaxWaiters caps the requests waiting at once (event waits, ?wait= reads, mutex acquires and ?lock=
 	// waits, together); the next one is 429 too-many-waiters. 0 means DefaultMaxWaiters.
 	MaxWaiters int
+	// Version describes the daemon's build; GET /healthz reports it.
+	Version string
+	// Session0: the daemon runs in session 0 (a Windows service), where Local\ names are session 0's own and
+	// invisible to programs in users' sessions. Creates of names that are not Global\ then carry a hint.
+	Session0 bool
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -66,12 +71,14 @@ func LoopbackHosts(addr string) []string {
 const DefaultMaxWaiters = 1024
 
 type server struct {
-	reg     *shm.Registry
-	waits   chan struct{} // a slot per waiting request
-	log     *slog.Logger
-	spec    []byte
-	maxBody int64
-	token   []byte
+	reg      *shm.Registry
+	waits    chan struct{} // a slot per waiting request
+	log      *slog.Logger
+	spec     []byte
+	maxBody  int64
+	token    []byte
+	version  string
+	session0 bool
 }
 
 // New returns the API handler over reg.
@@ -80,7 +87,7 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 		cfg.MaxWaiters = DefaultMaxWaiters
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
-		waits: make(chan struct{}, cfg.MaxWaiters)}
+		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -340,6 +347,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 // Health answers GET /healthz.
 type Health struct {
 	Status string `json:"status" validate:"required" example:"ok"`
+	// Version is the daemon's build: module version, VCS commit and Go version (shmbridge -version prints the same).
+	Version string `json:"version,omitempty" example:"shmbridge v0.2.0 (commit 724b743) go1.26.8 linux/amd64"`
 }
 
 // openapi godoc
@@ -444,5 +453,15 @@ func hasAsset(name string) bool {
 //	@Success	200	{object}	Health
 //	@Router		/healthz [get]
 func (s *server) health(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, Health{Status: "ok"})
+	return writeJSON(w, http.StatusOK, Health{Status: "ok", Version: s.version})
+}
+
+// sessionHint is what a create answers in Hint: empty, except when the daemon runs in session 0 (a Windows
+// service) and created a name that is not a Global\ one, which programs in users' sessions would never see.
+func (s *server) sessionHint(name string, created bool) string {
+	if !s.session0 || !created || strings.HasPrefix(strings.ToLower(name), `global\`) {
+		return ""
+	}
+	return `this daemon runs as a Windows service, in session 0: ` + name + ` is in session 0's Local\ namespace, ` +
+		`which programs in a user's session do not see; use a Global\ name to share with them`
 }

@@ -32,6 +32,9 @@ type Mapping struct {
 	LastWriteAt  *time.Time `json:"last_write_at,omitempty" format:"date-time"`
 	BytesRead    int64      `json:"bytes_read" validate:"required"`
 	BytesWritten int64      `json:"bytes_written" validate:"required"`
+	// Hint, on a create's answer, is advice about where the object lives: a daemon running as a Windows service
+	// (session 0) says here that a name without Global\ is invisible to programs in users' sessions.
+	Hint string `json:"hint,omitempty"`
 }
 
 func mappingOf(e *shm.Entry) Mapping {
@@ -121,7 +124,9 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("mapping opened", "name", e.Name(), "created", e.Created(), "size", e.Size(), "access", e.Access())
 	w.Header().Set("Location", "/v1/mappings/"+url.PathEscape(e.Name()))
-	return writeJSON(w, http.StatusCreated, mappingOf(e))
+	m := mappingOf(e)
+	m.Hint = s.sessionHint(m.Name, m.Created)
+	return writeJSON(w, http.StatusCreated, m)
 }
 
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {

@@ -1,11 +1,15 @@
 package api
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pb33f/libopenapi"
+	"github.com/shmbridge/shmbridge/shm"
 )
 
 // TestProblemTypesInSpec: openapi.yaml lists exactly the problem types the code can answer, so scripts can
@@ -42,5 +46,18 @@ func TestProblemTypesInSpec(t *testing.T) {
 	slices.Sort(inCode)
 	if !slices.Equal(inSpec, inCode) {
 		t.Fatalf("Problem.type enum in openapi.yaml:\n  %v\nkinds in problem.go:\n  %v", inSpec, inCode)
+	}
+}
+
+// TestUnsupportedIs501: on a system without a backend (shm_other.go) every open fails with shm.ErrUnsupported,
+// which clients must see as 501 unsupported, not as an internal error.
+func TestUnsupportedIs501(t *testing.T) {
+	r := httptest.NewRequest("POST", "/v1/mappings", nil)
+	p := problemFor(&shm.Error{Op: "create", Name: "X", Err: shm.ErrUnsupported}, r)
+	if p.Status != http.StatusNotImplemented || p.Type != ProblemTypePrefix+"unsupported" {
+		t.Fatalf("got %d %s, want 501 %sunsupported", p.Status, p.Type, ProblemTypePrefix)
+	}
+	if !strings.Contains(p.Detail, "Linux and Windows") {
+		t.Fatalf("detail %q does not say which systems are supported", p.Detail)
 	}
 }

@@ -15,6 +15,9 @@ import (
 // Event is a named event the daemon holds, as the API shows it.
 type Event struct {
 	Name string `json:"name" validate:"required" example:"Local\\IRSDKDataValidEvent"`
+	// Hint, on a create's answer, is advice about where the object lives: a daemon running as a Windows service
+	// (session 0) says here that a name without Global\ is invisible to programs in users' sessions.
+	Hint string `json:"hint,omitempty"`
 	// ManualReset: a manual-reset event wakes every waiter and stays set until reset; an auto-reset event wakes
 	// one waiter and resets. For an event another program made, this is what the OS says.
 	ManualReset bool `json:"manual_reset" validate:"required"`
@@ -59,6 +62,9 @@ type WaitResult struct {
 // Mutex is a named mutex the daemon holds, as the API shows it.
 type Mutex struct {
 	Name string `json:"name" validate:"required" example:"Global\\HWiNFO_SM2_MUTEX"`
+	// Hint, on a create's answer, is advice about where the object lives: a daemon running as a Windows service
+	// (session 0) says here that a name without Global\ is invisible to programs in users' sessions.
+	Hint string `json:"hint,omitempty"`
 	// State as the OS reports it now: locked by anyone (this daemon included), unlocked, or unknown.
 	State string `json:"state" validate:"required" enums:"locked,unlocked,unknown"`
 	// OwnerPID is the process holding it, where the OS says (Linux).
@@ -211,7 +217,9 @@ func (s *server) createEvent(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("event opened", "name", e.Name(), "created", e.Created(), "manual_reset", e.ManualReset())
 	w.Header().Set("Location", "/v1/events/"+url.PathEscape(e.Name()))
-	return writeJSON(w, http.StatusCreated, eventOf(e))
+	ev := eventOf(e)
+	ev.Hint = s.sessionHint(ev.Name, ev.Created)
+	return writeJSON(w, http.StatusCreated, ev)
 }
 
 // listEvents godoc
@@ -441,7 +449,9 @@ func (s *server) createMutex(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("mutex opened", "name", m.Name(), "created", m.Created())
 	w.Header().Set("Location", "/v1/mutexes/"+url.PathEscape(m.Name()))
-	return writeJSON(w, http.StatusCreated, mutexOf(m))
+	mu := mutexOf(m)
+	mu.Hint = s.sessionHint(mu.Name, mu.Created)
+	return writeJSON(w, http.StatusCreated, mu)
 }
 
 // listMutexes godoc

@@ -1,6 +1,7 @@
 package shm
 
 import (
+	"cmp"
 	"io"
 	"os"
 	"sync"
@@ -19,6 +20,10 @@ type Registry struct {
 	MaxMappings int
 	// MaxSyncObjects caps the events it holds, and the mutexes (each; 0: no cap).
 	MaxSyncObjects int
+	// DefaultSDDL is the security descriptor (Windows) of objects created without one of their own; "" keeps
+	// the built-in default, this user and SYSTEM. A Windows service sets it so that users' programs can open
+	// what it creates.
+	DefaultSDDL string
 
 	mappings *table[*Entry]
 	events   *table[*EventEntry]
@@ -141,6 +146,7 @@ func (e *Entry) WriteAt(p []byte, off int64) (int, error) {
 // mode: one daemon holds one view of each object.
 func (r *Registry) Open(o Options) (*Entry, error) {
 	o.Root = r.root
+	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
 	if err := r.heldAsOther(o.Name, o.Mode.String(), "mapping"); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package shm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -15,6 +16,7 @@ type EventEntry struct {
 
 // OpenEvent opens an event as o says and holds it (see Open for the rules on names).
 func (r *Registry) OpenEvent(o EventOptions) (*EventEntry, error) {
+	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
 	if err := r.heldAsOther(o.Name, o.Mode.String(), "event"); err != nil {
 		return nil, err
 	}
@@ -116,6 +118,7 @@ func (e *MutexEntry) close() error {
 
 // OpenMutex opens a mutex as o says and holds it (not locked).
 func (r *Registry) OpenMutex(o MutexOptions) (*MutexEntry, error) {
+	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
 	if err := r.heldAsOther(o.Name, o.Mode.String(), "mutex"); err != nil {
 		return nil, err
 	}

@@ -40,6 +40,8 @@ var (
 	ErrLimit        = errors.New("shm: limit reached")
 	ErrTimeout      = errors.New("shm: timed out")      // a mutex was not acquired in time
 	ErrNotHeld      = errors.New("shm: mutex not held") // a release of a mutex the daemon does not hold
+	// ErrUnsupported: this operating system has no shmbridge backend (Linux and Windows have one).
+	ErrUnsupported = fmt.Errorf("shm: named shared memory is not supported on this system, only on Linux and Windows: %w", errors.ErrUnsupported)
 )
 
 // Error describes a failed operation. It unwraps to one of the sentinel errors (and to the OS error, if any).

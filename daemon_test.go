@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a log sink a test can read while the daemon writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// startDaemon runs the daemon with args until the test ends, and returns its address and log.
+func startDaemon(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	log := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, runEnv{log: log}) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("daemon: %v", err)
+		}
+		if !strings.Contains(log.String(), "msg=stopped") {
+			t.Errorf("no clean stop in the log:\n%s", log)
+		}
+	})
+	addr := regexp.MustCompile(`msg="shmbridge listening" addr=http://(\S+)`)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(log.String()); m != nil {
+			return m[1], log
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("daemon ended: %v\n%s", err, log)
+		default:
+		}
+	}
+	t.Fatalf("daemon did not start:\n%s", log)
+	return "", nil
+}
+
+// TestFlagsFromEnvironment: every flag can be set as SHMBRIDGE_<FLAG> (a container's configuration), a
+// repeatable one comma-separated, and the command line wins over the environment.
+func TestFlagsFromEnvironment(t *testing.T) {
+	t.Setenv("SHMBRIDGE_LISTEN", "127.0.0.1:1")
+	t.Setenv("SHMBRIDGE_ALLOW_HOST", "a.example:8765,b.example:8765")
+	t.Setenv("SHMBRIDGE_MAX_MAPPINGS", "7")
+	c, err := parseFlags([]string{"-listen", "127.0.0.1:2"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.listen != "127.0.0.1:2" || c.maxMappings != 7 || strings.Join(c.extraHosts, " ") != "a.example:8765 b.example:8765" {
+		t.Fatalf("got listen %q, max-mappings %d, allow-host %q", c.listen, c.maxMappings, c.extraHosts)
+	}
+	t.Setenv("SHMBRIDGE_MAX_MAPPINGS", "many")
+	if _, err := parseFlags(nil, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "max-mappings") {
+		t.Fatalf("a bad SHMBRIDGE_MAX_MAPPINGS: %v", err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-version"}, runEnv{log: &out}); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^shmbridge \S+ \(commit [^)]+\) go1\.\d+\S* \w+/\w+\n$`).MatchString(out.String()) {
+		t.Fatalf("-version printed %q", out.String())
+	}
+}
+
+// TestHealthCommand: `shmbridge health` (the container's HEALTHCHECK) succeeds against a running daemon,
+// finding it through SHMBRIDGE_LISTEN as the daemon does, and fails when nothing answers.
+func TestHealthCommand(t *testing.T) {
+	t.Setenv("SHMBRIDGE_TOKEN", "health-test-token-0123456789")
+	addr, log := startDaemon(t, "-listen", "127.0.0.1:0")
+	if !strings.Contains(log.String(), "version=") {
+		t.Errorf("the start log does not carry the version:\n%s", log)
+	}
+	_, port, _ := strings.Cut(addr, ":")
+	t.Setenv("SHMBRIDGE_LISTEN", "0.0.0.0:"+port) // as in the container: asked on loopback
+	var out bytes.Buffer
+	if err := healthCommand(nil, &out); err != nil {
+		t.Fatalf("health: %v", err)
+	}
+	if !strings.HasPrefix(out.String(), "ok: shmbridge ") {
+		t.Fatalf("health printed %q, want the daemon's version", out.String())
+	}
+	if err := healthCommand([]string{"-listen", "127.0.0.1:1", "-timeout", "2s"}, &out); err == nil {
+		t.Fatal("health succeeded with no daemon at 127.0.0.1:1")
+	}
+}

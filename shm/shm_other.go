@@ -1,0 +1,54 @@
+//go:build !linux && !windows
+
+package shm
+
+// This file lets shmbridge build on systems without a backend of its own (macOS, the BSDs, …), the way fsnotify
+// and x/exp/mmap do: the daemon starts and serves its API, and every open of a mapping, event or mutex fails
+// with ErrUnsupported (HTTP 501). Linux and Windows are the supported systems.
+
+import (
+	"context"
+	"time"
+)
+
+const maxSize = 1 << 46
+
+func unsupported(op, name string) error { return &Error{Op: op, Name: name, Err: ErrUnsupported} }
+
+type osMapping struct{}
+
+func key(_, base string) string { return base }
+
+func (m *Mapping) open(o Options, _ string) error { return unsupported(o.Mode.op(), o.Name) }
+
+func (o *osMapping) currentSize() (int64, bool) { return 0, false }
+func (o *osMapping) flush(string, []byte) error { return nil }
+func (o *osMapping) close(string, []byte) error { return nil }
+
+// Unlink fails with ErrUnsupported: this system has no shmbridge backend.
+func Unlink(name string) error { return unsupported("unlink", name) }
+
+type osEvent struct{}
+
+func (o *osEvent) open(eo EventOptions, _ string) (bool, bool, error) {
+	return false, false, unsupported(eo.Mode.op(), eo.Name)
+}
+func (o *osEvent) set() error          { return ErrUnsupported }
+func (o *osEvent) reset() error        { return ErrUnsupported }
+func (o *osEvent) pulse() error        { return ErrUnsupported }
+func (o *osEvent) try() bool           { return false }
+func (o *osEvent) state() (bool, bool) { return false, false }
+func (o *osEvent) wait() (bool, error) { return false, ErrUnsupported }
+func (o *osEvent) interrupt()          {}
+func (o *osEvent) close() error        { return nil }
+
+type osMutex struct{}
+
+func (o *osMutex) open(mo MutexOptions, _ string) (bool, error) {
+	return false, unsupported(mo.Mode.op(), mo.Name)
+}
+func (o *osMutex) lock(context.Context, <-chan struct{}, time.Duration) (func() error, bool, error) {
+	return nil, false, ErrUnsupported
+}
+func (o *osMutex) state() MutexState { return MutexState{} }
+func (o *osMutex) close() error      { return nil }
