@@ -3,12 +3,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,7 +49,7 @@ func main() {
 	case "health":
 		err = healthCommand(args, os.Stderr)
 	default:
-		err = run(ctx, args, runEnv{log: os.Stderr})
+		err = run(ctx, args, runEnv{log: os.Stderr, out: os.Stdout})
 	}
 	stop()
 	if err != nil {
@@ -87,7 +89,8 @@ func announceAuth(log *slog.Logger, token, source, tokenFile, addr string) {
 
 // resolveToken returns the token requests must carry ("" with -no-auth) and where it came from: "env",
 // "file" or "created".
-func resolveToken(noAuth bool, listen, tokenFile string) (string, string, error) {
+func resolveToken(c *config) (string, string, error) {
+	noAuth, listen, tokenFile := c.noAuth, c.listen, c.tokenFile
 	if noAuth {
 		host, _, err := net.SplitHostPort(listen)
 		if err != nil {
@@ -106,6 +109,11 @@ func resolveToken(noAuth bool, listen, tokenFile string) (string, string, error)
 	}
 	if tokenFile == "" {
 		return "", "", errors.New("no -token-file (no user config directory) and no SHMBRIDGE_TOKEN")
+	}
+	if !c.tokenCreate {
+		if _, err := os.Stat(tokenFile); errors.Is(err, fs.ErrNotExist) {
+			return "", "", fmt.Errorf("no token: set SHMBRIDGE_TOKEN, or put the token in %s (-token-create=false: none is made)", tokenFile)
+		}
 	}
 	t, created, err := loadToken(tokenFile)
 	if err != nil {
@@ -146,7 +154,7 @@ type config struct {
 	maxMappings, maxSync, maxWaiters, burst      int
 	maxBody                                      int64
 	rateLimit                                    float64
-	noAuth, version                              bool
+	noAuth, tokenCreate, version                 bool
 	extraHosts, allowOrigin                      stringList
 }
 
@@ -157,6 +165,18 @@ const envPrefix = "SHMBRIDGE"
 // answers flag.ErrHelp.
 func parseFlags(args []string, out io.Writer) (*config, error) {
 	var c config
+	fs := c.flagSet(out)
+	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix(envPrefix), ff.WithEnvVarSplit(",")); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
+	}
+	return &c, c.check()
+}
+
+// flagSet declares the daemon's flags into c.
+func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("shmbridge", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.listen, "listen", DefaultListen, "address to listen on (host:port)")
@@ -169,6 +189,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.Float64Var(&c.rateLimit, "rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
 	fs.IntVar(&c.burst, "burst", 4000, "requests answered at once above -rate-limit")
 	fs.StringVar(&c.tokenFile, "token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
+	fs.BoolVar(&c.tokenCreate, "token-create", true, "make the token file at first start when it is missing (false: refuse to start without a token, as a container does)")
 	fs.BoolVar(&c.noAuth, "no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
 	fs.StringVar(&c.sddl, "sddl", "", "Windows: security descriptor of objects created without an sddl of their own (default: this user and SYSTEM)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
@@ -180,13 +201,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 			DefaultListen, envPrefix, envPrefix)
 		fs.PrintDefaults()
 	}
-	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix(envPrefix), ff.WithEnvVarSplit(",")); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
-	}
-	return &c, c.check()
+	return fs
 }
 
 // check validates what flag parsing cannot.
@@ -211,6 +226,7 @@ func (c *config) check() error {
 // runEnv is what differs between the daemon in a terminal and as a Windows service.
 type runEnv struct {
 	log      io.Writer // where logs and -h go: stderr, or the Event Log for a service
+	out      io.Writer // where -version goes: stdout (nil: log)
 	session0 bool      // runs as a Windows service, in session 0
 }
 
@@ -225,7 +241,7 @@ func run(ctx context.Context, args []string, env runEnv) error {
 		return err
 	}
 	if c.version {
-		fmt.Fprintln(env.log, version())
+		fmt.Fprintln(cmp.Or[io.Writer](env.out, env.log), version())
 		return nil
 	}
 	var level slog.Level
@@ -240,7 +256,7 @@ func run(ctx context.Context, args []string, env runEnv) error {
 		defer root.Close()
 	}
 
-	token, tokenSource, err := resolveToken(c.noAuth, c.listen, c.tokenFile)
+	token, tokenSource, err := resolveToken(c)
 	if err != nil {
 		return err
 	}
