@@ -19,6 +19,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"gopkg.in/yaml.v3"
 )
 
 // image is what Dockerfile.windows's final stage gives the container, as BuildKit reads it.
@@ -274,5 +275,60 @@ func TestDockerfileUnderWine(t *testing.T) {
 				t.Errorf("HEALTHCHECK %q: %v\n%s", img.health, err, out)
 			}
 		})
+	}
+}
+
+// TestHostProcessManifest checks the shape of the (untested) Kubernetes example: a HostProcess pod on the host
+// network, with the daemon kept on the node's loopback and the token from a Secret, never inline.
+func TestHostProcessManifest(t *testing.T) {
+	src, err := os.ReadFile("examples/kubernetes/hostprocess.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds struct {
+		Kind string
+		Spec struct {
+			Template struct {
+				Spec struct {
+					HostNetwork     bool `yaml:"hostNetwork"`
+					SecurityContext struct {
+						WindowsOptions struct {
+							HostProcess   bool   `yaml:"hostProcess"`
+							RunAsUserName string `yaml:"runAsUserName"`
+						} `yaml:"windowsOptions"`
+					} `yaml:"securityContext"`
+					Containers []struct {
+						Command []string
+						Env     []struct {
+							Name      string
+							Value     *string
+							ValueFrom *struct {
+								SecretKeyRef struct{ Name, Key string } `yaml:"secretKeyRef"`
+							} `yaml:"valueFrom"`
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := yaml.Unmarshal(src, &ds); err != nil {
+		t.Fatal(err)
+	}
+	pod := ds.Spec.Template.Spec
+	if ds.Kind != "DaemonSet" || !pod.HostNetwork || !pod.SecurityContext.WindowsOptions.HostProcess ||
+		pod.SecurityContext.WindowsOptions.RunAsUserName == "" || len(pod.Containers) != 1 {
+		t.Fatalf("not a HostProcess DaemonSet on the host network: %+v", ds)
+	}
+	env := map[string]bool{}
+	for _, e := range pod.Containers[0].Env {
+		switch {
+		case e.Name == "SHMBRIDGE_LISTEN" && e.Value != nil && strings.HasPrefix(*e.Value, "127.0.0.1:"):
+			env[e.Name] = true
+		case e.Name == "SHMBRIDGE_TOKEN" && e.Value == nil && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef.Name != "":
+			env[e.Name] = true
+		}
+	}
+	if !env["SHMBRIDGE_LISTEN"] || !env["SHMBRIDGE_TOKEN"] {
+		t.Fatalf("want SHMBRIDGE_LISTEN on loopback and SHMBRIDGE_TOKEN from a Secret: %+v", pod.Containers[0].Env)
 	}
 }
