@@ -5,29 +5,17 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
-// syncBuffer is a log sink a test can read while the daemon writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // startDaemon runs the daemon with args until the test ends, and returns its address and log.
-func startDaemon(t *testing.T, args ...string) (string, *syncBuffer) {
+func startDaemon(t *testing.T, args ...string) (string, *testutil.LockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	log := &syncBuffer{}
+	log := &testutil.LockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, runEnv{log: log}) }()
 	t.Cleanup(func() {

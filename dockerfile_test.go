@@ -25,6 +25,7 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"gopkg.in/yaml.v3"
 )
 
@@ -240,10 +241,10 @@ func TestDockerfileUnderWine(t *testing.T) {
 	os.RemoveAll(filepath.Dir(secret))
 	t.Cleanup(func() { os.RemoveAll(filepath.Dir(secret)) })
 
-	start := func(extraEnv ...string) (*exec.Cmd, *syncBuffer, chan error) {
+	start := func(extraEnv ...string) (*exec.Cmd, *testutil.LockedBuffer, chan error) {
 		cmd := exec.Command(wine, argv(append(img.entrypoint, img.cmd...))...)
 		cmd.Env = append(append(append([]string{}, keep...), env...), extraEnv...)
-		out := &syncBuffer{}
+		out := &testutil.LockedBuffer{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

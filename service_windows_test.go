@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestMain lets this test binary be the service: the service manager starts it as `… service run …`.
@@ -65,7 +67,7 @@ func TestServiceLifecycle(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		svcCmd("uninstall", "-name", name)
-		os.RemoveAll(serviceDir(name))
+		testutil.RemoveAll(serviceDir(name))
 	})
 	for _, want := range []string{`NT AUTHORITY\LocalService`, serviceDir(name), `Global\`} {
 		if !strings.Contains(out, want) {

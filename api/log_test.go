@@ -1,35 +1,21 @@
 package api_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
-
-// lockedBuffer is a log sink safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // TestPollingIsQuietAtInfo: a client polling reads (and hitting 404s) adds nothing to an info-level log;
 // creating and closing a mapping is logged once each.
 func TestPollingIsQuietAtInfo(t *testing.T) {
-	var logs lockedBuffer
+	var logs testutil.LockedBuffer
 	reg := shm.NewRegistry(nil)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Config.Handler = api.New(reg, api.Config{
