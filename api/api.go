@@ -92,8 +92,10 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	r := chi.NewRouter()
-	r.Use(s.logRequests, securityHeaders, rateLimit(cfg.RateLimit, cfg.Burst), checkHost(cfg.Hosts), allowOrigins(cfg.AllowedOrigins), s.crossOrigin(cfg.AllowedOrigins),
-		refuseSimplePOST, s.authenticate, escapedRoutePath)
+	// The rate limit comes after the Host check and authentication: requests that are refused anyway (cheaply)
+	// cannot spend the budget of the clients that hold the token.
+	r.Use(s.logRequests, securityHeaders, checkHost(cfg.Hosts), allowOrigins(cfg.AllowedOrigins), s.crossOrigin(cfg.AllowedOrigins),
+		refuseSimplePOST, s.authenticate, rateLimit(cfg.RateLimit, cfg.Burst), escapedRoutePath)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindNotFound, "no such route")
 	}))
@@ -239,6 +241,13 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if c, err := r.Cookie(TokenCookie); err == nil && valid(c.Value) {
+			// A browser sends the cookie with requests from any page of this site (every localhost port is
+			// same-site), and some GETs change state (?wait= takes a signal, ?lock= a mutex): the cookie
+			// counts only for requests from the daemon's own pages, or typed in the address bar.
+			if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+				writeProblem(w, problemFor(fail(kindCrossOrigin, "the login cookie is accepted only from the daemon's own pages (Sec-Fetch-Site: "+site+"); other clients send Authorization: Bearer"), r))
+				return
+			}
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -69,3 +69,20 @@ func TestRateLimit(t *testing.T) {
 	resp, data := b.do("GET", "/healthz", nil)
 	expect(t, resp, data, 200)
 }
+
+// TestRateLimitSpentOnlyByAuthorized: a flood of requests with a foreign Host or without the token is
+// refused (403, 401) without spending the rate budget: the client with the token still gets its burst.
+func TestRateLimitSpentOnlyByAuthorized(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.RateLimit, c.Burst = 1, 10 })
+	for range 50 {
+		resp, data := b.do("GET", "/v1/mappings", nil, "Host", "evil.example:80", "Invalid", "on purpose")
+		expect(t, resp, data, 403)
+		resp, data = b.do("GET", "/v1/mappings", nil, "Authorization", "", "Invalid", "on purpose")
+		expect(t, resp, data, 401)
+	}
+	for i := range 10 {
+		if resp, data := b.do("GET", "/v1/mappings", nil); resp.StatusCode != 200 {
+			t.Fatalf("authorized request %d after the flood: %d %s", i, resp.StatusCode, data)
+		}
+	}
+}

@@ -110,7 +110,7 @@ func (e *Event) do(op string, f func() error) error {
 		return newErr(op, e.name, ErrClosed, "")
 	}
 	if err := f(); err != nil {
-		return &Error{Op: op, Name: e.name, Err: ErrInvalid, OSErr: err}
+		return osFailure(op, e.name, err)
 	}
 	return nil
 }

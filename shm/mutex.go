@@ -105,7 +105,7 @@ func (m *Mutex) Lock(ctx context.Context, timeout time.Duration) (unlock func() 
 		case ctx.Err() != nil:
 			return nil, false, ctx.Err()
 		}
-		return nil, false, &Error{Op: "lock", Name: m.name, Err: ErrInvalid, OSErr: err}
+		return nil, false, osFailure("lock", m.name, err)
 	}
 	var once sync.Once
 	return func() (err error) {

@@ -40,6 +40,7 @@ var (
 	ErrLimit        = errors.New("shm: limit reached")
 	ErrTimeout      = errors.New("shm: timed out")      // a mutex was not acquired in time
 	ErrNotHeld      = errors.New("shm: mutex not held") // a release of a mutex the daemon does not hold
+	ErrNoSpace      = errors.New("shm: no space left")  // the shared memory file system (/dev/shm) is full
 	// ErrUnsupported: this operating system has no shmbridge backend (Linux and Windows have one).
 	ErrUnsupported = fmt.Errorf("shm: named shared memory is not supported on this system, only on Linux and Windows: %w", errors.ErrUnsupported)
 )
@@ -76,6 +77,15 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the sentinel and the OS error.
+// osFailure is a failed OS operation on an open object: ErrFault when another process broke the object
+// under the daemon (a truncated event or mutex), else ErrInvalid.
+func osFailure(op, name string, err error) *Error {
+	if errors.Is(err, ErrFault) {
+		return &Error{Op: op, Name: name, Err: ErrFault, Detail: strings.TrimPrefix(err.Error(), ErrFault.Error()+": ")}
+	}
+	return &Error{Op: op, Name: name, Err: ErrInvalid, OSErr: err}
+}
+
 func (e *Error) Unwrap() []error {
 	if e.OSErr != nil {
 		return []error{e.Err, e.OSErr}

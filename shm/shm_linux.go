@@ -63,13 +63,17 @@ func (m *Mapping) open(o Options, base string) error {
 	remove := func() error { return os.Remove(path) }
 	if o.File != "" {
 		what = "file " + o.File
-		openFn = func(flag int) (*os.File, error) { return o.Root.OpenFile(o.File, flag, 0o600) }
+		openFn = func(flag int) (*os.File, error) { return o.Root.OpenFile(o.File, flag|unix.O_NONBLOCK, 0o600) }
 		remove = func() error { return o.Root.Remove(o.File) }
 	} else {
 		path = filepath.Join(ShmDir, base)
 		what = path
-		openFn = func(flag int) (*os.File, error) { return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600) }
+		openFn = func(flag int) (*os.File, error) {
+			return os.OpenFile(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600)
+		}
 	}
+	// O_NONBLOCK: a FIFO (or device) put under the name must not block open(2), with the registry's lock held;
+	// the type check below refuses it. On a regular file the flag changes nothing.
 	f, created, err := openWithMode(o.Mode, o.Access, openFn)
 	if err != nil {
 		return fail(err)

@@ -52,7 +52,7 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 	op := mode.op()
 	path := filepath.Join(ShmDir, base)
 	f, created, err := openWithMode(mode, ReadWrite, func(flag int) (*os.File, error) {
-		return os.OpenFile(path, flag|unix.O_NOFOLLOW, 0o600)
+		return os.OpenFile(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600) // a FIFO must not block: refused below
 	})
 	if err != nil {
 		e := &Error{Op: op, Name: name, Err: ErrInvalid, OSErr: err, Detail: path}
@@ -87,7 +87,12 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 		return fail(ErrAccessDenied, path+" is owned by "+userName(st.Uid)+", not by this user")
 	}
 	if created {
-		if err := unix.Ftruncate(int(f.Fd()), syncObjectSize); err != nil {
+		// fallocate, not ftruncate: on a full /dev/shm it fails with ENOSPC here, where writing the header
+		// into a page tmpfs cannot supply would raise SIGBUS.
+		if err := unix.Fallocate(int(f.Fd()), 0, 0, syncObjectSize); err != nil {
+			if err == unix.ENOSPC {
+				return fail(ErrNoSpace, ShmDir+" is full: no room for "+path)
+			}
 			return fail(ErrInvalid, "sizing "+path+": "+err.Error())
 		}
 	} else if st.Size < syncObjectSize {
@@ -99,21 +104,46 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 		return fail(ErrInvalid, "mapping "+path+": "+err.Error())
 	}
 	s.f, s.view, s.words = f, view, (*[syncObjectSize / 4]uint32)(unsafe.Pointer(&view[0]))
-	if created {
-		init()
-		atomic.StoreUint32(s.word(0), magic)
-		return true, nil
-	}
-	// The creator writes the magic last: give one being created a moment.
-	for i := 0; atomic.LoadUint32(s.word(0)) == 0 && i < 50; i++ {
-		time.Sleep(2 * time.Millisecond)
-	}
-	if got := atomic.LoadUint32(s.word(0)); got != magic {
+	var got uint32
+	err = s.guarded(func() {
+		if created {
+			init()
+			atomic.StoreUint32(s.word(0), magic)
+			got = magic
+			return
+		}
+		// The creator writes the magic last: give one being created a moment.
+		for i := 0; atomic.LoadUint32(s.word(0)) == 0 && i < 50; i++ {
+			time.Sleep(2 * time.Millisecond)
+		}
+		got = atomic.LoadUint32(s.word(0))
+	})
+	switch {
+	case err != nil:
 		unix.Munmap(view) // fail closes the file
+		return fail(ErrFault, path+": "+strings.TrimPrefix(err.Error(), ErrFault.Error()+": "))
+	case got != magic:
+		unix.Munmap(view)
 		return fail(ErrExists, fmt.Sprintf("%s is not a %s (its header's magic is %#x, not %#x); mappings, events and mutexes share one namespace",
 			path, kind, got, magic))
 	}
-	return false, nil
+	return created, nil
+}
+
+// guarded runs f, which touches the shared words, unless another process has cut the object below its
+// header; a fault while f runs (it was cut meanwhile) becomes an error too, never a crash of the daemon.
+func (s *syncObject) guarded(f func()) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(s.f.Fd()), &st); err != nil {
+		return err
+	}
+	if st.Size < syncObjectSize {
+		return fmt.Errorf("%w: the object was truncated to %d bytes by another process (its header is %d)", ErrFault, st.Size, syncObjectSize)
+	}
+	if err := guard(f); err != nil {
+		return fmt.Errorf("%w: %v (the object was truncated by another process)", ErrFault, err)
+	}
+	return nil
 }
 
 func (s *syncObject) close() error {
@@ -151,48 +181,70 @@ func (o *osEvent) open(eo EventOptions, base string) (created, manual bool, err 
 	if err != nil {
 		return false, false, err
 	}
-	o.manual = atomic.LoadUint32(o.word(evManual)) != 0
+	if err := o.guarded(func() { o.manual = atomic.LoadUint32(o.word(evManual)) != 0 }); err != nil {
+		o.syncObject.close()
+		return false, false, osFailure(eo.Mode.op(), eo.Name, err)
+	}
 	return created, o.manual, nil
 }
 
 func (o *osEvent) set() error {
-	atomic.StoreUint32(o.word(evState), 1)
-	atomic.AddUint32(o.word(evSeq), 1)
-	wakeAll(o.word(evSeq)) // auto-reset too: one of the woken wins the state, the rest sleep again
-	return nil
+	return o.guarded(func() {
+		atomic.StoreUint32(o.word(evState), 1)
+		atomic.AddUint32(o.word(evSeq), 1)
+		wakeAll(o.word(evSeq)) // auto-reset too: one of the woken wins the state, the rest sleep again
+	})
 }
 
 func (o *osEvent) reset() error {
-	atomic.StoreUint32(o.word(evState), 0)
-	return nil
+	return o.guarded(func() { atomic.StoreUint32(o.word(evState), 0) })
 }
 
 func (o *osEvent) pulse() error {
 	if !o.manual {
-		if atomic.LoadUint32(o.word(evWaiters)) > 0 {
-			return o.set() // one waiter takes it; with nobody waiting, a pulse is lost, as on Windows
+		var waiting bool
+		if err := o.guarded(func() { waiting = atomic.LoadUint32(o.word(evWaiters)) > 0 }); err != nil || !waiting {
+			return err // with nobody waiting, a pulse is lost, as on Windows
 		}
-		return nil
+		return o.set() // one waiter takes it
 	}
-	atomic.StoreUint32(o.word(evState), 0)
-	atomic.AddUint32(o.word(evSeq), 1) // waiters see seq move: signaled, although the state stays 0
-	wakeAll(o.word(evSeq))
-	return nil
+	return o.guarded(func() {
+		atomic.StoreUint32(o.word(evState), 0)
+		atomic.AddUint32(o.word(evSeq), 1) // waiters see seq move: signaled, although the state stays 0
+		wakeAll(o.word(evSeq))
+	})
 }
 
-// try takes the signal if there is one: a manual-reset event only reads the state, an auto-reset one resets it.
-func (o *osEvent) try() bool {
+// try takes the signal if there is one: a manual-reset event only reads the state, an auto-reset one resets
+// it. A truncated object has no signal to take.
+func (o *osEvent) try() (took bool) {
+	o.guarded(func() { took = o.takeSignal() })
+	return took
+}
+
+// takeSignal is try's work, for callers already guarded.
+func (o *osEvent) takeSignal() bool {
 	if o.manual {
 		return atomic.LoadUint32(o.word(evState)) == 1
 	}
 	return atomic.CompareAndSwapUint32(o.word(evState), 1, 0)
 }
 
-func (o *osEvent) state() (bool, bool) { return atomic.LoadUint32(o.word(evState)) == 1, true }
+func (o *osEvent) state() (signaled, known bool) {
+	known = o.guarded(func() { signaled = atomic.LoadUint32(o.word(evState)) == 1 }) == nil
+	return signaled, known
+}
 
 // wait blocks until the event is signaled (true) or interrupt is called (false). A lost interrupt costs at
-// most one backstop period.
-func (o *osEvent) wait() (bool, error) {
+// most one backstop period. An object truncated under it is an error, found at the next wake or backstop.
+func (o *osEvent) wait() (signaled bool, err error) {
+	if gerr := o.guarded(func() { signaled, err = o.waitGuarded() }); gerr != nil {
+		return false, gerr
+	}
+	return signaled, err
+}
+
+func (o *osEvent) waitGuarded() (bool, error) {
 	seq, waiters := o.word(evSeq), o.word(evWaiters)
 	atomic.AddUint32(waiters, 1)
 	defer atomic.AddUint32(waiters, ^uint32(0))
@@ -200,7 +252,7 @@ func (o *osEvent) wait() (bool, error) {
 	backstop := unix.NsecToTimespec(int64(100 * time.Millisecond))
 	for {
 		s := atomic.LoadUint32(seq)
-		if o.try() || (o.manual && s != start) {
+		if o.takeSignal() || (o.manual && s != start) {
 			return true, nil
 		}
 		if o.stop.Swap(false) {
@@ -216,7 +268,9 @@ func (o *osEvent) wait() (bool, error) {
 
 func (o *osEvent) interrupt() {
 	o.stop.Store(true)
-	wakeAll(o.word(evSeq)) // other processes' waiters wake too, see nothing new and sleep again
+	// Other processes' waiters wake too, see nothing new and sleep again. On a truncated object there is no
+	// word to wake on: the watcher sees the stop at its next backstop.
+	o.guarded(func() { wakeAll(o.word(evSeq)) })
 }
 
 func (o *osEvent) close() error { return o.syncObject.close() }
@@ -271,11 +325,15 @@ func (o *osMutex) lock(ctx context.Context, closed <-chan struct{}, timeout time
 		}
 		pause = min(2*pause, 2*time.Millisecond)
 	}
-	owner := o.word(mxOwner)
-	abandoned := atomic.SwapUint32(owner, uint32(os.Getpid())) != 0
+	// Even taking a word's address reads the page (Go's nil check): every touch of the words is guarded.
+	var abandoned bool
+	if err := o.guarded(func() { abandoned = atomic.SwapUint32(o.word(mxOwner), uint32(os.Getpid())) != 0 }); err != nil {
+		unix.Flock(fd, unix.LOCK_UN)
+		return nil, false, err
+	}
 	return func() error {
-		atomic.StoreUint32(owner, 0)
-		return unix.Flock(fd, unix.LOCK_UN)
+		err := o.guarded(func() { atomic.StoreUint32(o.word(mxOwner), 0) })
+		return errors.Join(err, unix.Flock(fd, unix.LOCK_UN))
 	}, abandoned, nil
 }
 
@@ -299,7 +357,9 @@ func (o *osMutex) state() MutexState {
 		st.Owner, _ = strconv.Atoi(fields[4])
 		return st
 	}
-	st.Abandoned = atomic.LoadUint32(o.word(mxOwner)) != 0
+	if o.guarded(func() { st.Abandoned = atomic.LoadUint32(o.word(mxOwner)) != 0 }) != nil {
+		return MutexState{}
+	}
 	return st
 }
 

@@ -1,0 +1,158 @@
+package shm_test
+
+// Linux only: what other local processes can do to /dev/shm under the daemon (truncate its objects, put a
+// FIFO where a name is expected, fill the file system) must end in errors, never in a crash or a hang.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/shmbridge/shmbridge/shm"
+)
+
+// TestTruncatedEventAndMutex: another process cuts an event or a mutex object to 0 bytes. Reading its state,
+// setting it, a wait already under way and taking the mutex answer errors (ErrFault); the daemon lives on.
+func TestTruncatedEventAndMutex(t *testing.T) {
+	name := fmt.Sprintf("shmbridge-trunc-ev-%d", os.Getpid())
+	ev, err := shm.OpenEvent(shm.EventOptions{Name: name, Mode: shm.Create})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ev.Close(); shm.Unlink(name) })
+	waited := make(chan error, 1)
+	go func() { _, err := ev.Wait(context.Background(), 500*time.Millisecond); waited <- err }()
+	time.Sleep(50 * time.Millisecond) // the watcher is in its futex wait
+	if err := os.Truncate(filepath.Join(shm.ShmDir, name), 0); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond) // past the watcher's 100 ms backstop: it touches the cut page
+	if _, known := ev.State(); known {
+		t.Error("a truncated event reports a known state")
+	}
+	if err := ev.Set(); !errors.Is(err, shm.ErrFault) {
+		t.Errorf("Set on a truncated event: %v, want ErrFault", err)
+	}
+	if err := ev.Pulse(); !errors.Is(err, shm.ErrFault) {
+		t.Errorf("Pulse on a truncated event: %v, want ErrFault", err)
+	}
+	if err := <-waited; err != nil {
+		t.Errorf("the wait under way: %v, want a plain timeout", err)
+	}
+
+	mname := fmt.Sprintf("shmbridge-trunc-mx-%d", os.Getpid())
+	mu, err := shm.OpenMutex(shm.MutexOptions{Name: mname, Mode: shm.Create})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mu.Close(); shm.Unlink(mname) })
+	if err := os.Truncate(filepath.Join(shm.ShmDir, mname), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := mu.Lock(context.Background(), time.Second); !errors.Is(err, shm.ErrFault) {
+		t.Errorf("Lock of a truncated mutex: %v, want ErrFault", err)
+	}
+	if st := mu.State(); st.Known {
+		t.Errorf("a truncated mutex reports a known state: %+v", st)
+	}
+}
+
+// TestFIFOUnderAName: a FIFO where a name is expected is refused at once ("not a regular file") by every
+// open, instead of blocking in open(2) for ever.
+func TestFIFOUnderAName(t *testing.T) {
+	name := fmt.Sprintf("shmbridge-fifo-%d", os.Getpid())
+	path := filepath.Join(shm.ShmDir, name)
+	if err := unix.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(path) })
+	opens := map[string]func() error{
+		"mapping open read": func() error {
+			_, err := shm.Open(shm.Options{Name: name, Mode: shm.OpenExisting, Access: shm.ReadOnly})
+			return err
+		},
+		"mapping open_or_create": func() error {
+			_, err := shm.Open(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate})
+			return err
+		},
+		"event open": func() error {
+			_, err := shm.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenExisting})
+			return err
+		},
+		"mutex open": func() error {
+			_, err := shm.OpenMutex(shm.MutexOptions{Name: name, Mode: shm.OpenExisting})
+			return err
+		},
+	}
+	for what, open := range opens {
+		done := make(chan error, 1)
+		go func() { done <- open() }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("%s of a FIFO: %v, want not a regular file", what, err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("%s of a FIFO blocks", what)
+		}
+	}
+}
+
+// TestFullShm: with /dev/shm full, creating an event or a mutex fails with ErrNoSpace instead of dying of SIGBUS
+// when the header is written. It needs its own small tmpfs over /dev/shm, so it runs itself again under
+// `unshare -m` (root: CI); elsewhere it is skipped, and in CI a missing privilege is a failure.
+func TestFullShm(t *testing.T) {
+	if os.Getenv("SHMBRIDGE_FULL_SHM") == "inside" {
+		fullShmInside(t)
+		return
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil || os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI: this test needs root and unshare (%v)", err)
+		}
+		t.Skip("needs root and unshare(1)")
+	}
+	cmd := exec.Command(unshare, "-m", "--propagation", "private", "sh", "-c",
+		`mount -t tmpfs -o size=256k tmpfs /dev/shm && exec "$0" -test.run '^TestFullShm$' -test.v`, os.Args[0])
+	cmd.Env = append(os.Environ(), "SHMBRIDGE_FULL_SHM=inside")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestFullShm") {
+		t.Fatalf("inside a full tmpfs: %v\n%s", err, out)
+	}
+}
+
+func fullShmInside(t *testing.T) {
+	f, err := os.Create(filepath.Join(shm.ShmDir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := unix.Fallocate(int(f.Fd()), 0, 0, 1<<20); err != unix.ENOSPC {
+		t.Fatalf("filling the 256 KiB tmpfs: %v, want ENOSPC", err)
+	}
+	for off := int64(0); ; off += 4096 { // take every page there is
+		if err := unix.Fallocate(int(f.Fd()), 0, off, 4096); err != nil {
+			break
+		}
+	}
+	if _, err := shm.OpenEvent(shm.EventOptions{Name: "E", Mode: shm.Create}); !errors.Is(err, shm.ErrNoSpace) {
+		t.Errorf("event create on a full /dev/shm: %v, want ErrNoSpace", err)
+	}
+	if _, err := shm.OpenMutex(shm.MutexOptions{Name: "M", Mode: shm.Create}); !errors.Is(err, shm.ErrNoSpace) {
+		t.Errorf("mutex create on a full /dev/shm: %v, want ErrNoSpace", err)
+	}
+	for _, n := range []string{"E", "M"} {
+		if _, err := os.Stat(filepath.Join(shm.ShmDir, n)); err == nil {
+			t.Errorf("a failed create left /dev/shm/%s behind", n)
+		}
+	}
+}
