@@ -32,10 +32,11 @@ type Registry struct {
 
 // NewRegistry returns an empty registry. root confines file-backed mappings; nil disables them.
 func NewRegistry(root *os.Root) *Registry {
+	ns := newNamespace()
 	return &Registry{root: root, CloseGrace: 5 * time.Second,
-		mappings: newTable[*Entry]("mapping", "mappings", "-max-mappings"),
-		events:   newTable[*EventEntry]("event", "events", "-max-sync-objects"),
-		mutexes:  newTable[*MutexEntry]("mutex", "mutexes", "-max-sync-objects")}
+		mappings: newTable[*Entry](ns, "mapping", "mappings", "-max-mappings"),
+		events:   newTable[*EventEntry](ns, "event", "events", "-max-sync-objects"),
+		mutexes:  newTable[*MutexEntry](ns, "mutex", "mutexes", "-max-sync-objects")}
 }
 
 // Entry is a mapping held by the registry, with transfer statistics.
@@ -147,9 +148,6 @@ func (e *Entry) WriteAt(p []byte, off int64) (int, error) {
 func (r *Registry) Open(o Options) (*Entry, error) {
 	o.Root = r.root
 	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
-	if err := r.heldAsOther(o.Name, o.Mode.String(), "mapping"); err != nil {
-		return nil, err
-	}
 	return r.mappings.add(o.Name, o.Mode.String(), r.MaxMappings, func() (*Entry, error) {
 		m, err := Open(o)
 		if err != nil {
@@ -157,22 +155,6 @@ func (r *Registry) Open(o Options) (*Entry, error) {
 		}
 		return &Entry{Mapping: m, OpenedAt: time.Now()}, nil
 	})
-}
-
-// heldAsOther reports ErrExists if the daemon holds name as another kind of object than kind: mappings,
-// events and mutexes share one namespace (on Windows the kernel's, on Linux /dev/shm).
-func (r *Registry) heldAsOther(name, op, kind string) error {
-	k, err := Key(name)
-	if err != nil {
-		return err
-	}
-	for other, held := range map[string]bool{"mapping": r.mappings.has(k), "event": r.events.has(k), "mutex": r.mutexes.has(k)} {
-		if held && other != kind {
-			return newErr(op, name, ErrExists, "this daemon holds the name as a "+other+
-				" (mappings, events and mutexes share one namespace)")
-		}
-	}
-	return nil
 }
 
 // Get returns the entry for name (any spelling of the same object).
@@ -188,6 +170,7 @@ func (r *Registry) Close(name string, unlink bool) error {
 	if err != nil {
 		return err
 	}
+	defer r.mappings.release(e.Name()) // the name stays taken until the unlink is done
 	e.drain(r.CloseGrace)
 	return closeAndUnlink(e.Name(), e.Close, unlink && e.File() == "")
 }
@@ -200,14 +183,17 @@ func (r *Registry) CloseAll() Closed {
 	var c Closed
 	for _, e := range r.mutexes.removeAll() {
 		e.close()
+		r.mutexes.release(e.Name())
 		c.Mutexes++
 	}
 	for _, e := range r.events.removeAll() {
 		e.Close()
+		r.events.release(e.Name())
 		c.Events++
 	}
 	for _, e := range r.mappings.removeAll() {
 		e.Close()
+		r.mappings.release(e.Name())
 		c.Mappings++
 	}
 	return c

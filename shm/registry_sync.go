@@ -17,9 +17,6 @@ type EventEntry struct {
 // OpenEvent opens an event as o says and holds it (see Open for the rules on names).
 func (r *Registry) OpenEvent(o EventOptions) (*EventEntry, error) {
 	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
-	if err := r.heldAsOther(o.Name, o.Mode.String(), "event"); err != nil {
-		return nil, err
-	}
 	return r.events.add(o.Name, o.Mode.String(), r.MaxSyncObjects, func() (*EventEntry, error) {
 		ev, err := OpenEvent(o)
 		if err != nil {
@@ -42,6 +39,7 @@ func (r *Registry) CloseEvent(name string, unlink bool) error {
 	if err != nil {
 		return err
 	}
+	defer r.events.release(e.Name())
 	return closeAndUnlink(e.Name(), e.Close, unlink)
 }
 
@@ -119,9 +117,6 @@ func (e *MutexEntry) close() error {
 // OpenMutex opens a mutex as o says and holds it (not locked).
 func (r *Registry) OpenMutex(o MutexOptions) (*MutexEntry, error) {
 	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
-	if err := r.heldAsOther(o.Name, o.Mode.String(), "mutex"); err != nil {
-		return nil, err
-	}
 	return r.mutexes.add(o.Name, o.Mode.String(), r.MaxSyncObjects, func() (*MutexEntry, error) {
 		m, err := OpenMutex(o)
 		if err != nil {
@@ -144,5 +139,6 @@ func (r *Registry) CloseMutex(name string, unlink bool) error {
 	if err != nil {
 		return err
 	}
+	defer r.mutexes.release(e.Name())
 	return closeAndUnlink(e.Name(), e.close, unlink)
 }

@@ -1,0 +1,83 @@
+package shm_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shmbridge/shmbridge/shm"
+)
+
+// TestOneKindPerName: concurrent open_or_create of a mapping and an event with one name never both succeed
+// (mappings, events and mutexes share one namespace; the check and the claim are one step).
+func TestOneKindPerName(t *testing.T) {
+	reg := shm.NewRegistry(nil)
+	for i := range 2000 {
+		name := fmt.Sprintf("shmbridge-ns-%d-%d", os.Getpid(), i)
+		var wg sync.WaitGroup
+		var mapErr, evErr error
+		start := make(chan struct{})
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			// Land anywhere in the event's create: after its file exists, before the daemon holds it.
+			for t0 := time.Now(); time.Since(t0) < time.Duration(i%50)*time.Microsecond; {
+			}
+			_, mapErr = reg.Open(shm.Options{Name: name, Size: 32, Mode: shm.OpenOrCreate}) // an event object is 32 bytes
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			_, evErr = reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate})
+		}()
+		close(start)
+		wg.Wait()
+		if mapErr == nil && evErr == nil {
+			t.Fatalf("round %d: %s opened as a mapping and as an event", i, name)
+		}
+		reg.Close(name, true)
+		reg.CloseEvent(name, true)
+		shm.Unlink(name)
+	}
+}
+
+// TestNameTakenWhileClosing: while a close with unlink waits for a transfer to finish, an open_or_create of the
+// same name is refused (it would reopen the object the unlink then removes); once the close is done the name
+// opens afresh.
+func TestNameTakenWhileClosing(t *testing.T) {
+	reg := shm.NewRegistry(nil)
+	name := fmt.Sprintf("shmbridge-closing-%d", os.Getpid())
+	e, err := reg.Open(shm.Options{Name: name, Size: 64, Mode: shm.Create})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reg.Close(name, true); shm.Unlink(name) })
+	release, err := e.Hold() // a transfer under way
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- reg.Close(name, true) }()
+	time.Sleep(100 * time.Millisecond) // the close waits for the transfer
+	if _, err := reg.Open(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
+		t.Fatalf("open_or_create during the close: %v, want ErrExists", err)
+	}
+	if _, err := reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
+		t.Fatalf("an event of that name during the close: %v, want ErrExists", err)
+	}
+	release()
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	e2, err := reg.Open(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e2.Created() {
+		t.Errorf("after the close with unlink, open_or_create opened an object instead of creating one")
+	}
+}
