@@ -112,6 +112,9 @@ type AcquireResult struct {
 	Abandoned bool `json:"abandoned" validate:"required"`
 	// HeldUntil is when the lease ends and the daemon releases it, unless released before.
 	HeldUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
+	// Lease identifies this lease: POST …/release?lease= must give it, so that a client whose lease ran out
+	// cannot end the next client's.
+	Lease string `json:"lease,omitempty" example:"JZ4X2V7Q3KMB5TWNRAHPL6YCDE"`
 }
 
 // Waits: defaults and caps of ?timeout= (long-polls), ?lock_timeout= and ?hold= (mutex leases).
@@ -563,7 +566,7 @@ func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer end()
-	abandoned, until, err := m.Acquire(r.Context(), timeout, hold)
+	abandoned, lease, until, err := m.Acquire(r.Context(), timeout, hold)
 	if errors.Is(err, shm.ErrTimeout) {
 		return writeJSON(w, http.StatusOK, AcquireResult{})
 	}
@@ -574,7 +577,7 @@ func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
 		s.log.Warn("mutex was abandoned by its last owner", "name", m.Name())
 	}
 	until = until.UTC()
-	return writeJSON(w, http.StatusOK, AcquireResult{Acquired: true, Abandoned: abandoned, HeldUntil: &until})
+	return writeJSON(w, http.StatusOK, AcquireResult{Acquired: true, Abandoned: abandoned, HeldUntil: &until, Lease: lease})
 }
 
 // releaseMutex godoc
@@ -583,13 +586,14 @@ func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
 //	@ID			releaseMutex
 //	@Tags		mutexes
 //	@Param		name	path	string	true	"Mutex name, percent-encoded"
+//	@Param		lease	query	string	true	"The lease's id, as acquire answered it"
 //	@Produce	application/problem+json
-//	@Failure	400	{object}	Problem	"invalid-name"
+//	@Failure	400	{object}	Problem	"invalid-name, invalid-request (no lease)"
 //	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
-//	@Failure	409	{object}	Problem	"not-held: the daemon does not hold it (never acquired, released, or the lease ran out)"
+//	@Failure	409	{object}	Problem	"not-held: the daemon does not hold it (never acquired, released, or the lease ran out), or not for this lease"
 //	@Produce	json
 //	@Success	200	{object}	Mutex	"the mutex after the call"
 //	@Security	BearerAuth
@@ -599,7 +603,11 @@ func (s *server) releaseMutex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := m.Release(); err != nil {
+	lease := r.URL.Query().Get("lease")
+	if lease == "" {
+		return fail(kindInvalidRequest, "lease= is required: the id acquire answered")
+	}
+	if err := m.Release(lease); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, mutexOf(m))

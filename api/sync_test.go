@@ -384,9 +384,10 @@ func TestMutexLease(t *testing.T) {
 		t.Fatalf("created %+v", mx)
 	}
 	res := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?timeout=1s&hold=10s"), nil, 200))
-	if !res.Acquired || res.Abandoned || res.HeldUntil == nil || time.Until(*res.HeldUntil) < 5*time.Second {
+	if !res.Acquired || res.Abandoned || res.HeldUntil == nil || time.Until(*res.HeldUntil) < 5*time.Second || res.Lease == "" {
 		t.Fatalf("acquire: %+v", res)
 	}
+	lease := res.Lease
 	mx = decode[api.Mutex](t, b.getOK(t, mutexPath(m)))
 	if mx.State != "locked" || !mx.Held {
 		t.Fatalf("held: %+v", mx)
@@ -398,11 +399,16 @@ func TestMutexLease(t *testing.T) {
 	if res.Acquired {
 		t.Fatal("acquired twice")
 	}
-	mx = decode[api.Mutex](t, b.post(t, mutexPath(m, "/release"), nil, 200))
+	resp, data := b.do("POST", mutexPath(m, "/release?lease=not-the-lease"), nil)
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "not-held")
+	resp, data = b.do("POST", mutexPath(m, "/release"), nil, "Invalid", "on purpose: no lease")
+	expect(t, resp, data, 400)
+	mx = decode[api.Mutex](t, b.post(t, mutexPath(m, "/release?lease="+lease), nil, 200))
 	if mx.Held || mx.State != "unlocked" {
 		t.Fatalf("after release: %+v", mx)
 	}
-	resp, data := b.do("POST", mutexPath(m, "/release"), nil)
+	resp, data = b.do("POST", mutexPath(m, "/release?lease="+lease), nil)
 	expect(t, resp, data, 409)
 	wantProblem(t, data, "not-held")
 
@@ -453,4 +459,29 @@ func TestShutdownEndsWaits(t *testing.T) {
 	if resp.StatusCode != 503 || p.Type != api.ProblemTypePrefix+"shutting-down" || time.Since(start) > 5*time.Second {
 		t.Fatalf("%d %+v after %v", resp.StatusCode, p, time.Since(start))
 	}
+}
+
+// TestLateReleaseKeepsTheNextLease: A's lease runs out, B acquires, A's late release (with A's lease) is 409
+// not-held and B still holds the mutex: mutual exclusion holds whatever a slow client does.
+func TestLateReleaseKeepsTheNextLease(t *testing.T) {
+	b := newBridge(t, nil)
+	m := name(t, "")
+	b.post(t, "/v1/mutexes", map[string]any{"name": m}, 201)
+	a := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?hold=200ms"), nil, 200))
+	waitUntil(t, "A's lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Held })
+	bl := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?hold=1m"), nil, 200))
+	if !a.Acquired || !bl.Acquired || a.Lease == "" || a.Lease == bl.Lease {
+		t.Fatalf("leases %+v %+v", a, bl)
+	}
+	resp, data := b.do("POST", mutexPath(m, "/release?lease="+a.Lease), nil)
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "not-held")
+	if mx := decode[api.Mutex](t, b.getOK(t, mutexPath(m))); !mx.Held || mx.State != "locked" {
+		t.Fatalf("A's late release ended B's lease: %+v", mx)
+	}
+	c := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?timeout=50ms"), nil, 200))
+	if c.Acquired {
+		t.Fatal("C acquired while B holds the lease")
+	}
+	b.post(t, mutexPath(m, "/release?lease="+bl.Lease), nil, 200)
 }

@@ -3,6 +3,8 @@ package shm
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"sync"
 	"time"
@@ -60,37 +62,43 @@ type MutexEntry struct {
 
 	mu     sync.Mutex
 	unlock func() error // non-nil while a lease holds the mutex
+	lease  string       // the lease's id
 	until  time.Time
 	timer  *time.Timer
 }
 
-// Acquire locks the mutex for a lease of hold: it stays locked until Release, or until hold passes (so a
-// client that goes away cannot keep a native program out for ever). See Mutex.Lock for the rest.
-func (e *MutexEntry) Acquire(ctx context.Context, timeout, hold time.Duration) (abandoned bool, until time.Time, err error) {
+// Acquire locks the mutex for a lease of hold: it stays locked until Release with the lease's id, or until
+// hold passes (so a client that goes away cannot keep a native program out for ever). The id, random and
+// new for each lease, is what lets a release end this lease only: a client whose lease ran out cannot end
+// the next one's. See Mutex.Lock for the rest.
+func (e *MutexEntry) Acquire(ctx context.Context, timeout, hold time.Duration) (abandoned bool, lease string, until time.Time, err error) {
 	unlock, abandoned, err := e.Lock(ctx, timeout)
 	if err != nil {
-		return false, time.Time{}, err
+		return false, "", time.Time{}, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	until = time.Now().Add(hold)
-	e.unlock, e.until = unlock, until
+	lease, until = rand.Text(), time.Now().Add(hold)
+	e.unlock, e.lease, e.until = unlock, lease, until
 	e.timer = time.AfterFunc(hold, func() {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		if e.unlock != nil && e.until.Equal(until) { // still this lease
+		if e.unlock != nil && e.lease == lease { // still this lease
 			e.releaseLocked()
 		}
 	})
-	return abandoned, until, nil
+	return abandoned, lease, until, nil
 }
 
-// Release ends the lease: ErrNotHeld if there is none.
-func (e *MutexEntry) Release() error {
+// Release ends the lease whose id is lease: ErrNotHeld if there is none, or another one holds the mutex now.
+func (e *MutexEntry) Release(lease string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.unlock == nil {
+	switch {
+	case e.unlock == nil:
 		return newErr("release", e.Name(), ErrNotHeld, "this daemon does not hold it (never acquired, released, or the lease ran out)")
+	case subtle.ConstantTimeCompare([]byte(lease), []byte(e.lease)) != 1:
+		return newErr("release", e.Name(), ErrNotHeld, "that is not the current lease (it ran out, or was released, and the mutex was acquired again)")
 	}
 	return e.releaseLocked()
 }
@@ -98,7 +106,7 @@ func (e *MutexEntry) Release() error {
 func (e *MutexEntry) releaseLocked() error {
 	e.timer.Stop()
 	err := e.unlock()
-	e.unlock, e.until = nil, time.Time{}
+	e.unlock, e.lease, e.until = nil, "", time.Time{}
 	return err
 }
 
@@ -110,7 +118,11 @@ func (e *MutexEntry) Lease() (held bool, until time.Time) {
 }
 
 func (e *MutexEntry) close() error {
-	e.Release()
+	e.mu.Lock()
+	if e.unlock != nil {
+		e.releaseLocked()
+	}
+	e.mu.Unlock()
 	return e.Close()
 }
 
