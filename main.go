@@ -152,7 +152,7 @@ func newServer(h http.Handler, log *slog.Logger) *http.Server {
 type config struct {
 	listen, filesRoot, logLevel, tokenFile, sddl string
 	maxMappings, maxSync, maxWaiters, burst      int
-	maxBody                                      int64
+	maxBody, maxBuffered                         int64
 	rateLimit                                    float64
 	noAuth, tokenCreate, version                 bool
 	extraHosts, allowOrigin                      stringList
@@ -186,6 +186,7 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.maxSync, "max-sync-objects", 256, "most events, and most mutexes, the daemon holds at once (each; 0: no limit)")
 	fs.IntVar(&c.maxWaiters, "max-waiters", api.DefaultMaxWaiters, "most requests waiting at once on events and mutexes; the next gets 429")
 	fs.Int64Var(&c.maxBody, "max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
+	fs.Int64Var(&c.maxBuffered, "max-buffered", api.DefaultMaxBuffered, "bytes all requests may copy into memory at once (?lock= copies, text writes); past it they get 503 busy")
 	fs.Float64Var(&c.rateLimit, "rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
 	fs.IntVar(&c.burst, "burst", 4000, "requests answered at once above -rate-limit")
 	fs.StringVar(&c.tokenFile, "token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
@@ -279,6 +280,7 @@ func run(ctx context.Context, args []string, env runEnv) error {
 		RateLimit:      c.rateLimit,
 		Burst:          c.burst,
 		MaxWaiters:     c.maxWaiters,
+		MaxBuffered:    c.maxBuffered,
 		Version:        version(),
 		Session0:       env.session0,
 	}), log)

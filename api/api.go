@@ -47,6 +47,9 @@ type Config struct {
 	// MaxWaiters caps the requests waiting at once (event waits, ?wait= reads, mutex acquires and ?lock=
 	// waits, together); the next one is 429 too-many-waiters. 0 means DefaultMaxWaiters.
 	MaxWaiters int
+	// MaxBuffered is the byte budget of all the copies requests make in memory at once (?lock= copies, text
+	// PUTs); past it they get 503 busy. 0 means DefaultMaxBuffered.
+	MaxBuffered int64
 	// Version describes the daemon's build; GET /healthz reports it.
 	Version string
 	// Session0: the daemon runs in session 0 (a Windows service), where Local\ names are session 0's own and
@@ -79,6 +82,7 @@ type server struct {
 	token    []byte
 	version  string
 	session0 bool
+	buffers  *buffers
 }
 
 // New returns the API handler over reg.
@@ -87,7 +91,8 @@ func New(reg *shm.Registry, cfg Config) http.Handler {
 		cfg.MaxWaiters = DefaultMaxWaiters
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
-		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0}
+		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
+		buffers: newBuffers(cfg.MaxBuffered)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

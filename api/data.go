@@ -87,11 +87,11 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		429	{object}	Problem	"rate-limited, too-many-waiters (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found (the mapping, or the wait event or lock mutex)"
-//	@Failure		413	{object}	Problem	"too-large: a copy under lock is over 64 MiB"
+//	@Failure		413	{object}	Problem	"too-large: a copy under lock is over 64 MiB, or over the whole buffer budget (-max-buffered)"
 //	@Failure		416	{object}	Problem	"out-of-range"
 //	@Failure		423	{object}	Problem	"locked: the lock mutex stayed held for lock_timeout"
 //	@Failure		500	{object}	Problem	"fault: the memory faulted (another process truncated it)"
-//	@Failure		503	{object}	Problem	"shutting-down"
+//	@Failure		503	{object}	Problem	"shutting-down, busy: the buffer budget is in use (see Retry-After)"
 //	@Produce		octet-stream,plain
 //	@Success		200	{string}	string						"The bytes, or the text as UTF-8"
 //	@Header			200	{string}	Shmbridge-Mutex-Abandoned	"true if the lock mutex's last owner ended holding it (WAIT_ABANDONED)"
@@ -175,6 +175,11 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	var src io.ReaderAt = e
 	var snap []byte
 	if lock.m != nil {
+		done, err := s.buffers.take(w, n)
+		if err != nil {
+			return err
+		}
+		defer done()
 		snap = make([]byte, n)
 		if err := s.run(w, r, lock, func() error { _, err := e.ReadAt(snap, off); return err }); err != nil {
 			return err
@@ -317,11 +322,11 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Failure		404	{object}	Problem	"not-found (the mapping or the lock mutex)"
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		411	{object}	Problem	"length-required"
-//	@Failure		413	{object}	Problem	"too-large: nothing was written"
+//	@Failure		413	{object}	Problem	"too-large: nothing was written (a text body is at most 16 MiB)"
 //	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/octet-stream or UTF-8 text/plain"
 //	@Failure		423	{object}	Problem	"locked: the lock mutex stayed held for lock_timeout"
 //	@Failure		500	{object}	Problem	"fault"
-//	@Failure		503	{object}	Problem	"shutting-down"
+//	@Failure		503	{object}	Problem	"shutting-down, busy: the buffer budget is in use (see Retry-After)"
 //	@Produce		json
 //	@Success		200	{object}	WriteResult
 //	@Header			200	{string}	Shmbridge-Mutex-Abandoned	"true if the lock mutex's last owner ended holding it (WAIT_ABANDONED)"
@@ -396,14 +401,34 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		if err := lock.fits(n); err != nil {
 			return err
 		}
+		done, err := s.buffers.take(w, n)
+		if err != nil {
+			return err
+		}
+		defer done()
 		data = make([]byte, n)
 		if k, err := io.ReadFull(r.Body, data); err != nil {
 			return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (nothing was written)", k, n))
 		}
 	} else {
 		enc := textEncodings[encName]
+		// Text is converted in memory: its body is capped (maxTextBody), and the body and its conversion (at
+		// most twice as long, plus a NUL) come out of the buffer budget.
+		if r.ContentLength > maxTextBody {
+			return fail(kindTooLarge, fmt.Sprintf("a text body is at most %d bytes; write more as bytes (application/octet-stream, no encoding=)", maxTextBody))
+		}
+		expect := int64(maxTextBody)
+		if r.ContentLength >= 0 {
+			expect = r.ContentLength
+		}
+		done, err := s.buffers.take(w, 3*expect+4)
+		if err != nil {
+			return err
+		}
+		defer done()
+		transferDeadline(w, expect)
 		// A UTF-8 body never shrinks by more than half converting to UTF-16, so read at most twice the room.
-		limit := 2*room + 4
+		limit := min(2*room+4, expect+1)
 		if s.maxBody > 0 {
 			limit = min(limit, s.maxBody+1)
 		}
@@ -416,6 +441,9 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		}
 		if s.maxBody > 0 && int64(len(body)) > s.maxBody {
 			return fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
+		}
+		if int64(len(body)) > expect {
+			return fail(kindTooLarge, fmt.Sprintf("a text body is at most %d bytes; write more as bytes (application/octet-stream, no encoding=)", maxTextBody))
 		}
 		if int64(len(body)) > 2*room+3 {
 			return tooLarge(e.CheckRange("write", off, int64(len(body))))

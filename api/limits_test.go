@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,4 +87,52 @@ func TestRateLimitSpentOnlyByAuthorized(t *testing.T) {
 			t.Fatalf("authorized request %d after the flood: %d %s", i, resp.StatusCode, data)
 		}
 	}
+}
+
+// TestTextBodyCapped: a text PUT is converted in memory, so its body is capped: one over the cap is 413 before
+// anything is written, with or without a Content-Length; one under it is written.
+func TestTextBodyCapped(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.post(t, "/v1/mappings", map[string]any{"name": n, "size": 64 << 20}, 201)
+	big := strings.Repeat("a", 16<<20+1)
+	resp, data := b.do("PUT", path(n, "/data?encoding=utf-8"), strings.NewReader(big), "Content-Type", "text/plain")
+	expect(t, resp, data, 413)
+	wantProblem(t, data, "too-large")
+	chunked := io.MultiReader(strings.NewReader(big)) // no Content-Length
+	resp, data = b.do("PUT", path(n, "/data?encoding=utf-8"), chunked, "Content-Type", "text/plain")
+	expect(t, resp, data, 413)
+	resp, data = b.do("PUT", path(n, "/data?encoding=utf-16le"), strings.NewReader(big[:1<<20]), "Content-Type", "text/plain")
+	expect(t, resp, data, 200)
+}
+
+// TestBufferBudget: copies made in memory share one byte budget: while one ?lock= read holds its buffer
+// (waiting for the mutex), another that would pass the budget is 503 busy with Retry-After; one larger than
+// the whole budget is 413.
+func TestBufferBudget(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.MaxBuffered = 3 << 20 })
+	n, m := name(t, ""), name(t, "-lock")
+	b.post(t, "/v1/mappings", map[string]any{"name": n, "size": 8 << 20}, 201)
+	b.post(t, "/v1/mutexes", map[string]any{"name": m}, 201)
+	lease := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?hold=1m"), nil, 200)).Lease
+	first := make(chan int, 1)
+	go func() {
+		resp, _ := b.do("GET", path(n, "/data?length=2097152&lock="+url.QueryEscape(m)+"&lock_timeout=5s"), nil)
+		first <- resp.StatusCode
+	}()
+	time.Sleep(300 * time.Millisecond) // the first holds 2 MiB of the 3, waiting for the mutex
+	resp, data := b.do("GET", path(n, "/data?length=2097152&lock="+url.QueryEscape(m)+"&lock_timeout=5s"), nil)
+	expect(t, resp, data, 503)
+	wantProblem(t, data, "busy")
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("503 busy without Retry-After")
+	}
+	resp, data = b.do("GET", path(n, "/data?length=4194304&lock="+url.QueryEscape(m)), nil)
+	expect(t, resp, data, 413)
+	b.post(t, mutexPath(m, "/release?lease="+lease), nil, 200)
+	if code := <-first; code != 200 {
+		t.Fatalf("the first read: %d", code)
+	}
+	resp, data = b.do("GET", path(n, "/data?length=2097152&lock="+url.QueryEscape(m)), nil)
+	expect(t, resp, data, 200) // the budget is back
 }

@@ -15,7 +15,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -57,13 +57,14 @@ var (
 	kindShuttingDown    = kind{"shutting-down", http.StatusServiceUnavailable, "Daemon shutting down"}
 	kindUnsupported     = kind{"unsupported", http.StatusNotImplemented, "Not supported on this system"}
 	kindNoSpace         = kind{"no-space", http.StatusInsufficientStorage, "No space left for the object"}
+	kindBusy            = kind{"busy", http.StatusServiceUnavailable, "Buffer budget in use"}
 )
 
 // kinds lists every problem kind: the spec's Problem.type enum must name exactly these.
 var kinds = []kind{kindInvalidRequest, kindInvalidName, kindNotFound, kindExists, kindTooSmall, kindReadOnly,
 	kindAccessDenied, kindHostNotAllowed, kindCrossOrigin, kindOutOfRange, kindTooLarge, kindLengthRequired, kindUnsupportedType,
 	kindMethod, kindFault, kindInternal, kindLimitReached, kindRateLimited, kindUnauthorized, kindTooManyWaiters,
-	kindLocked, kindNotHeld, kindShuttingDown, kindUnsupported, kindNoSpace}
+	kindLocked, kindNotHeld, kindShuttingDown, kindUnsupported, kindNoSpace, kindBusy}
 
 // apiError is a failure the HTTP layer itself detects.
 type apiError struct {

@@ -1,0 +1,41 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"golang.org/x/sync/semaphore"
+)
+
+// DefaultMaxBuffered is the default of Config.MaxBuffered.
+const DefaultMaxBuffered = 256 << 20
+
+// maxTextBody caps the body of a text PUT (?encoding=), which is converted in memory: larger writes are bytes.
+const maxTextBody = 16 << 20
+
+// buffers is the one byte budget of every request that copies data into memory (?lock= copies, text PUTs):
+// however many clients do it at once, and however slowly they read, the daemon holds at most its size.
+type buffers struct {
+	sem  *semaphore.Weighted
+	size int64
+}
+
+func newBuffers(size int64) *buffers {
+	if size <= 0 {
+		size = DefaultMaxBuffered
+	}
+	return &buffers{sem: semaphore.NewWeighted(size), size: size}
+}
+
+// take reserves n bytes of the budget, or answers 503 busy (with Retry-After) when it is spent; a request that
+// needs more than the whole budget is 413. The caller calls the returned func when its buffer is gone.
+func (b *buffers) take(w http.ResponseWriter, n int64) (func(), error) {
+	if n > b.size {
+		return nil, fail(kindTooLarge, fmt.Sprintf("this request needs %d bytes of memory, more than the daemon's buffer budget of %d (-max-buffered)", n, b.size))
+	}
+	if !b.sem.TryAcquire(n) {
+		w.Header().Set("Retry-After", "1")
+		return nil, fail(kindBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size))
+	}
+	return func() { b.sem.Release(n) }, nil
+}
