@@ -200,13 +200,27 @@ func (o *osEvent) reset() error {
 	return o.guarded(func() { atomic.StoreUint32(o.word(evState), 0) })
 }
 
+// pulseWindow is how long an auto-reset pulse leaves the event set for a waiter to take the signal.
+const pulseWindow = 10 * time.Millisecond
+
 func (o *osEvent) pulse() error {
 	if !o.manual {
+		// The waiters word only ever overcounts (a waiter killed inside wait never takes itself off): so it may
+		// say that nobody waits, never decide that somebody does. Set, let a waiter take the signal, then take
+		// back a signal nobody took: a count left by a dead process costs this call pulseWindow, nothing more.
 		var waiting bool
 		if err := o.guarded(func() { waiting = atomic.LoadUint32(o.word(evWaiters)) > 0 }); err != nil || !waiting {
 			return err // with nobody waiting, a pulse is lost, as on Windows
 		}
-		return o.set() // one waiter takes it
+		if err := o.set(); err != nil {
+			return err
+		}
+		return o.guarded(func() {
+			for end := time.Now().Add(pulseWindow); atomic.LoadUint32(o.word(evState)) == 1 && time.Now().Before(end); {
+				time.Sleep(50 * time.Microsecond)
+			}
+			atomic.CompareAndSwapUint32(o.word(evState), 1, 0)
+		})
 	}
 	return o.guarded(func() {
 		atomic.StoreUint32(o.word(evState), 0)

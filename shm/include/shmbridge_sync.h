@@ -10,9 +10,15 @@
  *   word 1 manual   1: manual reset (set wakes every waiter and stays set), 0: auto reset (set wakes one)
  *   word 2 state    1: signaled
  *   word 3 seq      the futex word: +1 on every set and pulse, then FUTEX_WAKE(INT_MAX) on it
- *   word 4 waiters  threads inside wait (an auto-reset pulse only sets the event if someone waits)
+ *   word 4 waiters  threads inside wait: a hint only. A process killed inside wait never takes itself off, so
+ *                   it may overcount for ever: 0 means nobody waits, more than 0 proves nothing.
  *   set:   state = 1; seq += 1; wake all          reset: state = 0
- *   pulse: manual: state = 0; seq += 1; wake all   auto: if waiters > 0, set
+ *   pulse: manual: state = 0; seq += 1; wake all
+ *          auto:   if waiters > 0: set, give a waiter up to 10 ms to take it (state back to 0), then
+ *                  CAS(state, 1, 0): a signal nobody took is taken back, whatever the count said.
+ *   The rule for every word: a process may die at any instruction, so no word may need a process to undo
+ *   what it did for the object to keep its meaning (counts are hints; the mutex's owner word is what a dead
+ *   holder is detected by).
  *   wait:  signaled when (manual) state == 1 or seq moved since the wait began; (auto) CAS(state, 1, 0)
  *          succeeds. Else FUTEX_WAIT on seq with the value just read, and look again (wakes can be spurious).
  *
@@ -115,7 +121,12 @@ static inline void shmbridge_event_reset(shmbridge_event_t *e) { __atomic_store_
 
 static inline void shmbridge_event_pulse(shmbridge_event_t *e) {
     if (!e->manual) {
-        if (__atomic_load_n(&e->waiters, __ATOMIC_SEQ_CST) > 0) shmbridge_event_set(e);
+        if (__atomic_load_n(&e->waiters, __ATOMIC_SEQ_CST) == 0) return; /* nobody waits: lost, as on Windows */
+        shmbridge_event_set(e);
+        const struct timespec pause = {0, 50000};
+        for (int i = 0; i < 200 && __atomic_load_n(&e->state, __ATOMIC_SEQ_CST) == 1; i++) nanosleep(&pause, NULL);
+        uint32_t one = 1; /* nobody took it within ~10 ms (the count may be a dead waiter's): take it back */
+        __atomic_compare_exchange_n(&e->state, &one, 0, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
         return;
     }
     __atomic_store_n(&e->state, 0, __ATOMIC_SEQ_CST);
