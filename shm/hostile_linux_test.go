@@ -4,9 +4,11 @@ package shm_test
 // FIFO where a name is expected, fill the file system) must end in errors, never in a crash or a hang.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -154,5 +156,50 @@ func fullShmInside(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(shm.ShmDir, n)); err == nil {
 			t.Errorf("a failed create left /dev/shm/%s behind", n)
 		}
+	}
+}
+
+// TestSparseReadsAllocateNothing: reading a region of a /dev/shm object nobody wrote returns zeros and
+// allocates no tmpfs page (reads go through pread, not through the view); a create larger than /dev/shm
+// itself is refused with ErrNoSpace.
+func TestSparseReadsAllocateNothing(t *testing.T) {
+	name := fmt.Sprintf("shmbridge-sparse-%d", os.Getpid())
+	m, err := shm.Open(shm.Options{Name: name, Size: 64 << 20, Mode: shm.Create})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close(); shm.Unlink(name) })
+	if _, err := m.CopyTo(io.Discard, 0, 32<<20); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	if _, err := m.ReadAt(buf, 40<<20); err != nil || !bytes.Equal(buf, make([]byte, 4096)) {
+		t.Fatalf("reading a hole: %v", err)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(filepath.Join(shm.ShmDir, name), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Blocks != 0 {
+		t.Fatalf("reading 32 MiB nobody wrote allocated %d KiB of tmpfs", st.Blocks/2)
+	}
+	if _, err := m.WriteAt([]byte("x"), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.ReadAt(buf[:1], 1<<20); err != nil || buf[0] != 'x' {
+		t.Fatalf("a read after a write through the view: %q %v", buf[:1], err)
+	}
+
+	var fs unix.Statfs_t
+	if err := unix.Statfs(shm.ShmDir, &fs); err != nil {
+		t.Fatal(err)
+	}
+	huge := fmt.Sprintf("shmbridge-huge-%d", os.Getpid())
+	_, err = shm.Open(shm.Options{Name: huge, Size: int64(fs.Blocks)*fs.Bsize + 1, Mode: shm.Create})
+	if !errors.Is(err, shm.ErrNoSpace) {
+		t.Fatalf("a create larger than %s: %v, want ErrNoSpace", shm.ShmDir, err)
+	}
+	if _, err := os.Stat(filepath.Join(shm.ShmDir, huge)); err == nil {
+		t.Error("the refused create left its name behind")
 	}
 }

@@ -301,7 +301,12 @@ func (m *Mapping) File() string { return m.file }
 // ReadAt copies len(p) bytes at off into p. It reads all of p or returns an error; it never reads past Size
 // (ErrOutOfRange, with nothing copied).
 func (m *Mapping) ReadAt(p []byte, off int64) (int, error) {
-	return m.copyAt("read", p, off, func(view []byte) { copy(p, view) })
+	var rerr error
+	n, err := m.copyAt("read", p, off, func(view []byte) { rerr = m.os.read(p, view, off) })
+	if err == nil && rerr != nil {
+		return 0, &Error{Op: "read", Name: m.name, Err: ErrFault, Detail: rerr.Error()}
+	}
+	return n, err
 }
 
 // WriteAt copies p into the view at off. It writes all of p or nothing (ErrOutOfRange, ErrReadOnly).

@@ -112,6 +112,15 @@ func (m *Mapping) open(o Options, base string) error {
 			return newErr(op, o.Name, ErrTooSmall,
 				fmt.Sprintf("%s is %d bytes, smaller than the requested %d", what, size, o.Size))
 		}
+		if o.File == "" {
+			// A size tmpfs can never hold would be refused only later, by a SIGBUS-turned-fault on a write.
+			var fsst unix.Statfs_t
+			if unix.Statfs(ShmDir, &fsst) == nil && o.Size > int64(fsst.Blocks)*fsst.Bsize {
+				cleanup()
+				return newErr(op, o.Name, ErrNoSpace, fmt.Sprintf("%d bytes is more than %s holds (%d bytes)",
+					o.Size, ShmDir, int64(fsst.Blocks)*fsst.Bsize))
+			}
+		}
 		if err := unix.Ftruncate(fd, o.Size); err != nil {
 			cleanup()
 			return fail(err)
@@ -143,6 +152,25 @@ func userName(uid uint32) string {
 		s += " (" + u.Username + ")"
 	}
 	return s
+}
+
+// read reads the bytes at off through the file descriptor (pread), not through the view: on tmpfs a read
+// fault on a hole (a page nobody wrote) allocates the page, while pread returns zeros for it and allocates
+// nothing, so reading a large sparse object cannot fill /dev/shm. The page cache keeps the two coherent.
+func (o *osMapping) read(p, _ []byte, off int64) error {
+	for len(p) > 0 {
+		k, err := unix.Pread(o.fd, p, off)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return err
+		case k == 0:
+			return fmt.Errorf("the object ended at offset %d: another process truncated it", off)
+		}
+		p, off = p[k:], off+int64(k)
+	}
+	return nil
 }
 
 // currentSize is the object's size now: another process may have truncated it under the view.

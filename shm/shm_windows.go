@@ -208,6 +208,12 @@ func (o *osMapping) closeHandles(h windows.Handle) error {
 // currentSize: a section never shrinks under a view on Windows.
 func (o *osMapping) currentSize() (int64, bool) { return 0, false }
 
+// read copies view, the mapped bytes at off, into p.
+func (o *osMapping) read(p, view []byte, _ int64) error {
+	copy(p, view)
+	return nil
+}
+
 func (o *osMapping) flush(name string, view []byte) error {
 	err := windows.FlushViewOfFile(o.addr, 0)
 	if err == nil && o.f != nil {
