@@ -220,29 +220,40 @@ func parseRange(h string, size int64) (off, n int64, ok bool, err error) {
 	if !found || strings.Contains(spec, ",") {
 		return 0, size, false, nil
 	}
-	bad := fail(kindOutOfRange, fmt.Sprintf("range %q not satisfiable for %d bytes", h, size))
+	// RFC 9110 §14.1.1: positions are digits only; a range whose last position is before its first, or with
+	// neither, is invalid, and an invalid Range is ignored (the whole body, 200). A valid one that starts past
+	// the end is unsatisfiable (416).
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
-	if !found {
-		return 0, 0, false, bad
+	if !found || first == "" && !digits(last) || first != "" && (!digits(first) || last != "" && !digits(last)) {
+		return 0, size, false, nil
 	}
+	bad := fail(kindOutOfRange, fmt.Sprintf("range %q not satisfiable for %d bytes", h, size))
 	if first == "" { // suffix: the last N bytes
 		k, perr := strconv.ParseInt(last, 10, 64)
-		if perr != nil || k <= 0 || size == 0 {
+		if perr != nil {
+			k = size // more digits than int64 holds: more than the whole
+		}
+		if k <= 0 || size == 0 {
 			return 0, 0, false, bad
 		}
 		k = min(k, size)
 		return size - k, k, true, nil
 	}
 	a, perr := strconv.ParseInt(first, 10, 64)
-	if perr != nil || a < 0 || a >= size {
+	if perr != nil || a >= size {
 		return 0, 0, false, bad
 	}
 	b := size - 1
 	if last != "" {
-		if b, perr = strconv.ParseInt(last, 10, 64); perr != nil || b < a {
-			return 0, 0, false, bad
+		lb, perr := strconv.ParseInt(last, 10, 64)
+		switch {
+		case perr != nil: // past int64: past the end
+		case lb < a:
+			return 0, size, false, nil // invalid: ignored
+		default:
+			b = min(lb, size-1)
 		}
-		b = min(b, size-1)
 	}
 	return a, b - a + 1, true, nil
 }
@@ -362,6 +373,9 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if cs := strings.ToLower(params["charset"]); mt != "application/octet-stream" && !(mt == "text/plain" && (cs == "" || cs == "utf-8")) {
 		return fail(kindUnsupportedType, "send the body as application/octet-stream or text/plain; charset=utf-8 (curl: -H 'Content-Type: application/octet-stream')")
+	}
+	if mt == "text/plain" && encName == "" {
+		encName = "utf-8" // text is UTF-8, checked before anything is written; bytes are application/octet-stream
 	}
 	if e.Access() == shm.ReadOnly {
 		return &shm.Error{Op: "write", Name: e.Name(), Err: shm.ErrReadOnly, Detail: "opened with access read"}

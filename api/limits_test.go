@@ -136,3 +136,24 @@ func TestBufferBudget(t *testing.T) {
 	resp, data = b.do("GET", path(n, "/data?length=2097152&lock="+url.QueryEscape(m)), nil)
 	expect(t, resp, data, 200) // the budget is back
 }
+
+// TestStrictBodies: a JSON body with invalid UTF-8 (a name would silently become U+FFFD) or with anything after
+// the object is 400; a text/plain PUT that is not valid UTF-8 is 400 and writes nothing.
+func TestStrictBodies(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	for _, body := range []string{`{"name":"` + n + "\xff" + `","size":64}`, `{"name":"` + n + `","size":64}]`,
+		`{"name":"` + n + `","size":64}}`, `{"name":"` + n + `","size":64} {}`} {
+		resp, data := b.do("POST", "/v1/mappings", strings.NewReader(body), "Content-Type", "application/json", "Invalid", "on purpose")
+		expect(t, resp, data, 400)
+		wantProblem(t, data, "invalid-request")
+	}
+	b.post(t, "/v1/mappings", map[string]any{"name": n, "size": 64}, 201)
+	resp, data := b.do("PUT", path(n, "/data"), strings.NewReader("ok \xff\xfe"), "Content-Type", "text/plain")
+	expect(t, resp, data, 400)
+	resp, data = b.do("GET", path(n, "/data?length=3"), nil)
+	expect(t, resp, data, 200)
+	if string(data) != "\x00\x00\x00" {
+		t.Fatalf("a refused text PUT wrote %q", data)
+	}
+}

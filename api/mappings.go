@@ -1,14 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shmbridge/shmbridge/shm"
 )
@@ -100,6 +103,8 @@ const maxJSONBody = 64 << 10
 //	@Failure		409	{object}	Problem	"exists, too-small, limit-reached (-max-mappings)"
 //	@Failure		413	{object}	Problem	"too-large: JSON body over 64 KiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/json"
+//	@Failure		503	{object}	Problem	"busy: the daemon is out of file descriptors"
+//	@Failure		507	{object}	Problem	"no-space: larger than /dev/shm (Linux)"
 //	@Produce		json
 //	@Success		201	{object}	Mapping
 //	@Header			201	{string}	Location	"URL of the mapping"
@@ -133,17 +138,25 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		return fail(kindUnsupportedType, "the body must be application/json (curl: --json)")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return fail(kindTooLarge, fmt.Sprintf("JSON body over %d bytes", maxJSONBody))
 		}
+		return fail(kindInvalidRequest, "reading the body: "+err.Error())
+	}
+	// encoding/json would turn invalid UTF-8 into U+FFFD silently, and a name must mean what was sent.
+	if !utf8.Valid(body) {
+		return fail(kindInvalidRequest, "invalid JSON body: not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return fail(kindInvalidRequest, "invalid JSON body: "+err.Error())
 	}
-	if dec.More() {
-		return fail(kindInvalidRequest, "invalid JSON body: trailing data")
+	if err := dec.Decode(&json.RawMessage{}); err != io.EOF {
+		return fail(kindInvalidRequest, "invalid JSON body: something follows the object")
 	}
 	return nil
 }

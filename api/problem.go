@@ -57,7 +57,7 @@ var (
 	kindShuttingDown    = kind{"shutting-down", http.StatusServiceUnavailable, "Daemon shutting down"}
 	kindUnsupported     = kind{"unsupported", http.StatusNotImplemented, "Not supported on this system"}
 	kindNoSpace         = kind{"no-space", http.StatusInsufficientStorage, "No space left for the object"}
-	kindBusy            = kind{"busy", http.StatusServiceUnavailable, "Buffer budget in use"}
+	kindBusy            = kind{"busy", http.StatusServiceUnavailable, "Daemon busy"}
 )
 
 // kinds lists every problem kind: the spec's Problem.type enum must name exactly these.
@@ -109,6 +109,8 @@ func problemFor(err error, r *http.Request) Problem {
 		k = kindNotHeld
 	case errors.Is(err, shm.ErrTimeout):
 		k = kindLocked
+	case errors.Is(err, shm.ErrResources):
+		k = kindBusy
 	case errors.Is(err, shm.ErrNoSpace):
 		k = kindNoSpace
 	case errors.Is(err, errors.ErrUnsupported):

@@ -18,10 +18,16 @@ func TestParseRange(t *testing.T) {
 		{"bytes=-10", 100, 90, 10, true, false},
 		{"bytes=-200", 100, 0, 100, true, false},
 		{"bytes=100-", 100, 0, 0, false, true},
-		{"bytes=5-4", 100, 0, 0, false, true},
+		{"bytes=5-4", 100, 0, 100, false, false}, // invalid (RFC 9110 §14.1.1): ignored
+		{"bytes=+1-+3", 100, 0, 100, false, false},
+		{"bytes=", 100, 0, 100, false, false},
+		{"bytes=-", 100, 0, 100, false, false},
+		{"bytes= 1-2", 100, 1, 2, true, false},
 		{"bytes=-0", 100, 0, 0, false, true},
-		{"bytes=x-1", 100, 0, 0, false, true},
-		{"bytes=1", 100, 0, 0, false, true},
+		{"bytes=x-1", 100, 0, 100, false, false},
+		{"bytes=1", 100, 0, 100, false, false},
+		{"bytes=99999999999999999999-", 100, 0, 0, false, true},
+		{"bytes=0-99999999999999999999", 100, 0, 100, true, false},
 		{"bytes=0-1,5-6", 100, 0, 100, false, false}, // several ranges: ignored
 		{"items=0-1", 100, 0, 100, false, false},     // another unit: ignored
 	} {

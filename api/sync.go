@@ -198,6 +198,7 @@ func (s *server) mutex(r *http.Request) (*shm.MutexEntry, error) {
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such event"
 //	@Failure		409	{object}	Problem	"exists, limit-reached (-max-sync-objects)"
 //	@Failure		507	{object}	Problem	"no-space: /dev/shm is full (Linux)"
+//	@Failure		503	{object}	Problem	"busy: the daemon is out of file descriptors"
 //	@Failure		413	{object}	Problem	"too-large: JSON body over 64 KiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/json"
 //	@Produce		json
@@ -432,6 +433,7 @@ func (s *server) wait(w http.ResponseWriter, r *http.Request, e *shm.EventEntry,
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such mutex"
 //	@Failure		409	{object}	Problem	"exists, limit-reached (-max-sync-objects)"
 //	@Failure		507	{object}	Problem	"no-space: /dev/shm is full (Linux)"
+//	@Failure		503	{object}	Problem	"busy: the daemon is out of file descriptors"
 //	@Failure		413	{object}	Problem	"too-large: JSON body over 64 KiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/json"
 //	@Produce		json

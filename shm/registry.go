@@ -166,6 +166,11 @@ func (r *Registry) List() []*Entry { return r.mappings.list() }
 // Close forgets name at once (later lookups get ErrNotFound), lets transfers under way finish (up to
 // CloseGrace), then unmaps and closes it; with unlink, it also removes the name (Linux; see Unlink).
 func (r *Registry) Close(name string, unlink bool) error {
+	if held, err := r.mappings.get(name); err == nil && unlink && held.File() == "" {
+		if err := checkUnlink(held.Name()); err != nil {
+			return err
+		}
+	}
 	e, err := r.mappings.remove(name)
 	if err != nil {
 		return err

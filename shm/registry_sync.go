@@ -37,6 +37,11 @@ func (r *Registry) Events() []*EventEntry { return r.events.list() }
 // CloseEvent forgets the event and closes it: its waits end with ErrClosed. unlink also removes the name
 // (Linux; see Unlink).
 func (r *Registry) CloseEvent(name string, unlink bool) error {
+	if held, err := r.events.get(name); err == nil && unlink {
+		if err := checkUnlink(held.Name()); err != nil {
+			return err
+		}
+	}
 	e, err := r.events.remove(name)
 	if err != nil {
 		return err
@@ -147,6 +152,11 @@ func (r *Registry) Mutexes() []*MutexEntry { return r.mutexes.list() }
 // CloseMutex forgets the mutex, releases the daemon's lease on it, waits for a copy holding it (?lock=) to
 // end, and closes it; unlink also removes the name (Linux; see Unlink).
 func (r *Registry) CloseMutex(name string, unlink bool) error {
+	if held, err := r.mutexes.get(name); err == nil && unlink {
+		if err := checkUnlink(held.Name()); err != nil {
+			return err
+		}
+	}
 	e, err := r.mutexes.remove(name)
 	if err != nil {
 		return err

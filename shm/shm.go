@@ -41,6 +41,7 @@ var (
 	ErrTimeout      = errors.New("shm: timed out")      // a mutex was not acquired in time
 	ErrNotHeld      = errors.New("shm: mutex not held") // a release of a mutex the daemon does not hold
 	ErrNoSpace      = errors.New("shm: no space left")  // the shared memory file system (/dev/shm) is full
+	ErrResources    = errors.New("shm: out of file descriptors")
 	// ErrUnsupported: this operating system has no shmbridge backend (Linux and Windows have one).
 	ErrUnsupported = fmt.Errorf("shm: named shared memory is not supported on this system, only on Linux and Windows: %w", errors.ErrUnsupported)
 )

@@ -54,6 +54,8 @@ func (m *Mapping) open(o Options, base string) error {
 			e.Right += " permission on " + what
 		case errors.Is(err, unix.ELOOP):
 			e.Detail = what + " is a symbolic link"
+		case errors.Is(err, unix.EMFILE), errors.Is(err, unix.ENFILE):
+			e.Err, e.Detail = ErrResources, "the daemon is out of file descriptors (ulimit -n): close some objects, or raise the limit"
 		default:
 			e.Detail = what
 		}
@@ -196,6 +198,23 @@ func (o *osMapping) close(name string, view []byte) error {
 	}
 	if err != nil {
 		return &Error{Op: "close", Name: name, Err: ErrInvalid, OSErr: err}
+	}
+	return nil
+}
+
+// checkUnlink refuses, before anything is closed, to unlink an object another user owns: the daemon unlinks
+// only its own user's objects, as root too (an administrator who means it removes the file by hand).
+func checkUnlink(name string) error {
+	base, err := splitName(name)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(ShmDir, base)
+	var st unix.Stat_t
+	if unix.Lstat(path, &st) == nil && int(st.Uid) != os.Geteuid() {
+		e := newErr("unlink", name, ErrAccessDenied, path+" is owned by "+userName(st.Uid)+": the daemon unlinks only its own user's objects (nothing was closed)")
+		e.Right = "ownership of " + path
+		return e
 	}
 	return nil
 }

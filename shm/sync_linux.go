@@ -68,6 +68,8 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 			e.Err, e.Detail = ErrNotFound, "no "+kind+" "+path
 		case errors.Is(err, fs.ErrPermission):
 			e.Err, e.Right = ErrAccessDenied, "read and write permission on "+path
+		case errors.Is(err, unix.EMFILE), errors.Is(err, unix.ENFILE):
+			e.Err, e.Detail = ErrResources, "the daemon is out of file descriptors (ulimit -n): close some objects, or raise the limit"
 		}
 		return false, e
 	}
