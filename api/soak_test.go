@@ -2,19 +2,23 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -31,11 +35,15 @@ func TestSoak(t *testing.T) {
 	tr := &http.Transport{MaxIdleConnsPerHost: 16}
 	newSpecCheck(t)                                                                 // loads the spec
 	client := &http.Client{Transport: specCheck{t: t, base: tr, mu: &sync.Mutex{}}} // every answer checked
-	names := make([]string, 6)
+	names, events, mutexes := make([]string, 6), make([]string, 3), make([]string, 3)
 	for i := range names {
 		names[i] = name(t, fmt.Sprintf("-%d", i))
 	}
-	send := func(method, p string, body []byte, ctype string) int {
+	for i := range events {
+		events[i], mutexes[i] = name(t, fmt.Sprintf("-ev%d", i)), name(t, fmt.Sprintf("-mx%d", i))
+	}
+	var lastBody sync.Map // worker → the body of its last answer (for mutex leases)
+	sendTo := func(w int, method, p string, body []byte, ctype string) int {
 		req, _ := http.NewRequest(method, b.base+p, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+testToken)
 		if ctype != "" {
@@ -46,10 +54,12 @@ func TestSoak(t *testing.T) {
 			t.Errorf("%s %s: %v", method, p, err)
 			return 0
 		}
-		io.Copy(io.Discard, resp.Body)
+		data, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		lastBody.Store(w, data)
 		return resp.StatusCode
 	}
+	send := func(method, p string, body []byte, ctype string) int { return sendTo(-1, method, p, body, ctype) }
 	measure := func() (fds, goroutines int, heap uint64) {
 		tr.CloseIdleConnections()
 		time.Sleep(200 * time.Millisecond) // let the server see the closes
@@ -74,8 +84,27 @@ func TestSoak(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(w), 7))
 			for time.Now().Before(deadline) {
 				n := names[rng.IntN(len(names))]
+				ev, mx := events[rng.IntN(len(events))], mutexes[rng.IntN(len(mutexes))]
 				var code int
-				switch rng.IntN(8) {
+				switch rng.IntN(16) {
+				case 8:
+					code = send("POST", "/v1/events", []byte(`{"name":`+strconv.Quote(ev)+`}`), "application/json")
+				case 9:
+					code = send("POST", eventPath(ev, []string{"/set", "/pulse", "/reset"}[rng.IntN(3)]), nil, "")
+				case 10:
+					code = send("POST", eventPath(ev, "/wait?timeout=20ms"), nil, "")
+				case 11:
+					code = send("POST", "/v1/mutexes", []byte(`{"name":`+strconv.Quote(mx)+`}`), "application/json")
+				case 12:
+					code = sendTo(w, "POST", mutexPath(mx, "/acquire?timeout=20ms&hold=100ms"), nil, "")
+					var res api.AcquireResult
+					if v, _ := lastBody.Load(w); code == 200 && json.Unmarshal(v.([]byte), &res) == nil && res.Acquired && rng.IntN(2) == 0 {
+						code = send("POST", mutexPath(mx, "/release?lease="+res.Lease), nil, "")
+					}
+				case 13:
+					code = send("GET", path(n, "/data?length=4096&lock="+url.QueryEscape(mx)+"&lock_timeout=20ms"), nil, "")
+				case 14:
+					code = send("DELETE", []string{eventPath(ev), mutexPath(mx)}[rng.IntN(2)]+"?unlink=true", nil, "")
 				case 0:
 					code = send("POST", "/v1/mappings", []byte(createBody(n, 1<<16, "")), "application/json")
 				case 1:
@@ -92,7 +121,7 @@ func TestSoak(t *testing.T) {
 					code = send("GET", "/v1/mappings", nil, "")
 				}
 				requests.Add(1)
-				if !strings.Contains(" 200 201 204 404 409 ", fmt.Sprintf(" %d ", code)) {
+				if !strings.Contains(" 200 201 204 404 409 423 ", fmt.Sprintf(" %d ", code)) {
 					unexpected.Add(1)
 				}
 			}
@@ -101,6 +130,10 @@ func TestSoak(t *testing.T) {
 	wg.Wait()
 	for _, n := range names {
 		send("DELETE", path(n, "?unlink=true"), nil, "")
+	}
+	for i := range events {
+		send("DELETE", eventPath(events[i], "?unlink=true"), nil, "")
+		send("DELETE", mutexPath(mutexes[i], "?unlink=true"), nil, "")
 	}
 	fds1, g1, heap1 := measure()
 	// No handle to any soaked object is left: on Windows a leaked section handle would keep it alive (and
@@ -113,11 +146,25 @@ func TestSoak(t *testing.T) {
 			t.Errorf("%s still opens after the soak closed it: a handle leaked (%v)", n, err)
 		}
 	}
+	for i := range events {
+		if e, err := shm.OpenEvent(shm.EventOptions{Name: events[i], Mode: shm.OpenExisting}); !errors.Is(err, shm.ErrNotFound) {
+			if e != nil {
+				e.Close()
+			}
+			t.Errorf("event %s still opens after the soak closed it (%v)", events[i], err)
+		}
+		if m, err := shm.OpenMutex(shm.MutexOptions{Name: mutexes[i], Mode: shm.OpenExisting}); !errors.Is(err, shm.ErrNotFound) {
+			if m != nil {
+				m.Close()
+			}
+			t.Errorf("mutex %s still opens after the soak closed it (%v)", mutexes[i], err)
+		}
+	}
 	t.Logf("soak %v: %d requests (%.0f/s), %d unexpected statuses; fds/handles %d -> %d, goroutines %d -> %d, heap in use %.1f -> %.1f MiB",
 		d, requests.Load(), float64(requests.Load())/d.Seconds(), unexpected.Load(), fds0, fds1, g0, g1,
 		float64(heap0)/(1<<20), float64(heap1)/(1<<20))
 	if unexpected.Load() > 0 {
-		t.Errorf("%d answers other than 200/201/204/404/409", unexpected.Load())
+		t.Errorf("%d answers other than 200/201/204/404/409/423", unexpected.Load())
 	}
 	if fds0 > 0 && fds1 > fds0+2 || g1 > g0+4 || heap1 > heap0+16<<20 {
 		t.Errorf("not flat after the soak: fds %d -> %d, goroutines %d -> %d, heap %d -> %d", fds0, fds1, g0, g1, heap0, heap1)
