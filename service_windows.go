@@ -256,7 +256,9 @@ func installService(o serviceOptions, daemonArgs []string, out io.Writer) error 
 // resolveAccount maps LocalService, NetworkService, LocalSystem (any case) or DOMAIN\user to the account;
 // a user account's password comes from SHMBRIDGE_SERVICE_PASSWORD, never from the command line.
 func resolveAccount(name string) (serviceAccount, string, error) {
-	if a, ok := builtinAccounts[strings.ToLower(strings.TrimPrefix(strings.ToLower(name), `nt authority\`))]; ok {
+	// "LocalService", "Local Service", `NT AUTHORITY\LocalService`: any spelling of a built-in account.
+	key := strings.ReplaceAll(strings.TrimPrefix(strings.ToLower(name), `nt authority\`), " ", "")
+	if a, ok := builtinAccounts[key]; ok {
 		return a, "", nil
 	}
 	sid, _, _, err := windows.LookupSID("", name)

@@ -31,6 +31,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+func TestResolveBuiltinAccounts(t *testing.T) {
+	for _, n := range []string{"LocalService", "local service", `NT AUTHORITY\LocalService`, `nt authority\Local Service`} {
+		if a, pw, err := resolveAccount(n); err != nil || a.sid != "S-1-5-19" || pw != "" {
+			t.Errorf("%q: %+v %v", n, a, err)
+		}
+	}
+	if a, _, err := resolveAccount("LocalSystem"); err != nil || a.name != "LocalSystem" {
+		t.Errorf("LocalSystem: %+v %v", a, err)
+	}
+}
+
 func TestSplitServiceArgs(t *testing.T) {
 	o, rest, err := splitServiceArgs([]string{"-name", "n1", "--account=LocalSystem", "-listen", "127.0.0.1:1", "-name", "x"})
 	if err != nil || o.name != "n1" || o.account != "LocalSystem" || strings.Join(rest, " ") != "-listen 127.0.0.1:1 -name x" {
