@@ -429,7 +429,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		// Text is converted in memory: its body is capped (maxTextBody), and the body and its conversion (at
 		// most twice as long, plus a NUL) come out of the buffer budget.
 		if r.ContentLength > maxTextBody {
-			return fail(kindTooLarge, fmt.Sprintf("a text body is at most %d bytes; write more as bytes (application/octet-stream, no encoding=)", maxTextBody))
+			return errTextTooLarge
 		}
 		expect := int64(maxTextBody)
 		if r.ContentLength >= 0 {
@@ -457,7 +457,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 			return fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
 		}
 		if int64(len(body)) > expect {
-			return fail(kindTooLarge, fmt.Sprintf("a text body is at most %d bytes; write more as bytes (application/octet-stream, no encoding=)", maxTextBody))
+			return errTextTooLarge
 		}
 		if int64(len(body)) > 2*room+3 {
 			return tooLarge(e.CheckRange("write", off, int64(len(body))))
@@ -485,6 +485,9 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, WriteResult{Offset: off, BytesWritten: written})
 }
+
+// errTextTooLarge refuses a text body over maxTextBody, before anything is written.
+var errTextTooLarge = fail(kindTooLarge, fmt.Sprintf("a text body is at most %d bytes; write more as bytes (application/octet-stream, no encoding=)", maxTextBody))
 
 // WriteResult answers a successful PUT of data.
 type WriteResult struct {

@@ -100,14 +100,6 @@ func (t *table[T]) add(name, op string, max int, open func() (T, error)) (T, err
 	return v, nil
 }
 
-// has reports whether the table holds name's key.
-func (t *table[T]) has(k string) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	_, ok := t.entries[k]
-	return ok
-}
-
 // get returns the object held under name's key (any spelling of the same object).
 func (t *table[T]) get(name string) (T, error) { return t.lookup(name, "get", false) }
 
