@@ -18,30 +18,30 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/testutil"
-	"github.com/shmbridge/shmbridge/shm"
 )
 
 // bridge is a daemon under test: the real handler on a real loopback listener.
 type bridge struct {
 	t      testing.TB
 	base   string
-	reg    *shm.Registry
+	reg    *registry.Registry
 	client *http.Client // validates every request and response against openapi.yaml
 }
 
 func newBridge(t testing.TB, root *os.Root) *bridge {
 	t.Helper()
-	return newBridgeWith(t, root, func(*api.Config, *shm.Registry) {})
+	return newBridgeWith(t, root, func(*api.Config, *registry.Registry) {})
 }
 
 // testToken is the bearer token of every test daemon; the test client sends it unless told otherwise.
 const testToken = "test-token-0123456789abcdef"
 
 // newBridgeWith lets the test change the daemon's configuration.
-func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *shm.Registry)) *bridge {
+func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *registry.Registry)) *bridge {
 	t.Helper()
-	reg := shm.NewRegistry(root)
+	reg := registry.New(root)
 	srv := httptest.NewUnstartedServer(nil)
 	spec, err := os.ReadFile("../openapi.yaml")
 	if err != nil {
@@ -54,8 +54,8 @@ func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *shm
 	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t)}}
 	t.Cleanup(func() {
 		srv.Close()
-		for _, e := range reg.List() {
-			reg.Close(e.Name(), true)
+		for _, e := range reg.Mappings() {
+			reg.CloseMapping(e.Name(), true)
 		}
 		for _, e := range reg.Events() {
 			reg.CloseEvent(e.Name(), true)

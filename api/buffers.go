@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"net/http"
 
 	"golang.org/x/sync/semaphore"
 )
@@ -29,13 +28,13 @@ func newBuffers(size int64) *buffers {
 
 // take reserves n bytes of the budget, or answers 503 busy (with Retry-After) when it is spent; a request that
 // needs more than the whole budget is 413. The caller calls the returned func when its buffer is gone.
-func (b *buffers) take(w http.ResponseWriter, n int64) (func(), error) {
+func (b *buffers) take(n int64) (func(), error) {
 	if n > b.size {
 		return nil, fail(kindTooLarge, fmt.Sprintf("this request needs %d bytes of memory, more than the daemon's buffer budget of %d (-max-buffered)", n, b.size))
 	}
 	if !b.sem.TryAcquire(n) {
-		w.Header().Set("Retry-After", "1")
-		return nil, fail(kindBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size))
+		return nil, fail(kindBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size)).
+			with("Retry-After", "1")
 	}
 	return func() { b.sem.Release(n) }, nil
 }

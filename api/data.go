@@ -12,53 +12,24 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/shm"
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/unicode"
 )
 
-// textEncodings are the encodings ?encoding= accepts, with their code unit size (the NUL terminator's width).
-var textEncodings = map[string]textEncodingInfo{
-	"utf-8":    {unicode.UTF8, 1},
-	"utf-16le": {unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 2},
+// The data handlers run in three steps: parse the request into a plan (every check that needs no waiting,
+// no mutex and no body, so that a bad request fails at once), pin the mapping for the transfer (a DELETE
+// meanwhile lets it finish), then execute the plan on one path.
+
+// readPlan is a GET of data, parsed and checked.
+type readPlan struct {
+	mapping      *registry.Mapping
+	off, n       int64
+	contentRange string        // set for a satisfiable Range header: the answer is 206
+	text         *textEncoding // ?as=text: decode the text from this encoding; nil: bytes
+	wait         eventWait
+	lock         copyLock
 }
 
-type textEncodingInfo struct {
-	enc  encoding.Encoding
-	unit int
-}
-
-func textEncoding(r *http.Request, def string) (string, error) {
-	name := strings.ToLower(r.URL.Query().Get("encoding"))
-	if name == "" {
-		name = def
-	}
-	if _, ok := textEncodings[name]; !ok && name != "" {
-		return "", fail(kindInvalidRequest, `encoding must be "utf-8" or "utf-16le"`)
-	}
-	return name, nil
-}
-
-// hold looks up {name} and holds it for a transfer: a DELETE arriving meanwhile lets the transfer finish.
-func (s *server) hold(r *http.Request) (*shm.Entry, func(), error) {
-	e, err := s.entry(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	release, err := e.Hold()
-	return e, release, err
-}
-
-// transferDeadline gives a data transfer time in proportion to its size, past the server's default timeouts.
-func transferDeadline(w http.ResponseWriter, n int64) {
-	d := 30*time.Second + time.Duration(n/(32<<20))*time.Second
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Now().Add(d))
-	rc.SetWriteDeadline(time.Now().Add(d))
-}
-
-// readData serves GET /v1/mappings/{name}/data: raw bytes (offset/length or a Range header) or, with
-// ?as=text, the text up to the first NUL.
 // readData godoc
 //
 //	@Summary		Read bytes or text
@@ -101,106 +72,131 @@ func transferDeadline(w http.ResponseWriter, n int64) {
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/data [get]
 func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.entry(r)
+	p, err := s.planRead(r)
 	if err != nil {
 		return err
 	}
-	lock, err := s.parseLock(r)
-	if err != nil {
-		return err
-	}
-	off, hasOff, err := intParam(r, "offset", 0)
-	if err != nil {
-		return err
-	}
-	size := e.Size()
-	n, hasLen, err := intParam(r, "length", -1)
-	if err != nil {
-		return err
-	}
-	if !hasLen {
-		n = max(size-off, 0)
-	}
-	var encName string
-	status := http.StatusOK
-	switch as := r.URL.Query().Get("as"); as {
-	case "", "bytes":
-		if rh := r.Header.Get("Range"); rh != "" {
-			if hasOff || hasLen {
-				return fail(kindInvalidRequest, "use either a Range header or offset/length, not both")
-			}
-			var ok bool
-			off, n, ok, err = parseRange(rh, size)
-			if err != nil {
-				w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", size))
-				return err
-			}
-			if ok {
-				status = http.StatusPartialContent
-				w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+n-1, size))
-			}
-		}
-	case "text":
-		if r.Header.Get("Range") != "" {
-			return fail(kindInvalidRequest, "Range applies to bytes, not to ?as=text; use offset and length")
-		}
-		if encName, err = textEncoding(r, "utf-8"); err != nil {
-			return err
-		}
-	default:
-		return fail(kindInvalidRequest, `as must be "bytes" or "text"`)
-	}
-	if err := e.CheckRange("read", off, n); err != nil {
-		return err
-	}
-	if err := lock.fits(n); err != nil {
-		return err
-	}
-
-	// Wait (?wait=) before holding the mapping: a DELETE meanwhile need not wait for the event.
-	if signaled, err := s.waitThen(w, r); err != nil || !signaled {
+	// Wait (?wait=) before pinning the mapping: a DELETE meanwhile need not wait for the event.
+	if fired, err := s.waitFor(w, r, p.wait); err != nil || !fired {
 		if err == nil {
 			w.WriteHeader(http.StatusNoContent) // the timeout passed: no new data
 		}
 		return err
 	}
-	release, err := e.Hold()
+	unpin, err := p.mapping.Pin()
 	if err != nil {
 		return err
 	}
-	defer release()
-
-	// With ?lock=, the bytes are copied into memory while the mutex is held and sent after it is released:
-	// a slow client never keeps a native program waiting.
-	var src io.ReaderAt = e
-	var snap []byte
-	if lock.m != nil {
-		done, err := s.buffers.take(w, n)
-		if err != nil {
-			return err
-		}
-		defer done()
-		snap = make([]byte, n)
-		if err := s.run(w, r, lock, func() error { _, err := e.ReadAt(snap, off); return err }); err != nil {
-			return err
-		}
-		src = &snapshot{b: snap, off: off}
+	defer unpin()
+	src, done, err := s.readSource(w, r, p)
+	if err != nil {
+		return err
 	}
-	if encName != "" {
-		return readText(w, src, off, n, textEncodings[encName])
+	defer done()
+	return p.send(w, src)
+}
+
+func (s *server) planRead(r *http.Request) (readPlan, error) {
+	var p readPlan
+	var err error
+	if p.mapping, err = s.mapping(r); err != nil {
+		return p, err
+	}
+	if p.lock, err = s.parseLock(r); err != nil {
+		return p, err
+	}
+	if p.wait, err = s.parseWait(r); err != nil {
+		return p, err
+	}
+	size := p.mapping.Size()
+	off, hasOff, err := intParam(r, "offset", 0)
+	if err != nil {
+		return p, err
+	}
+	n, hasLen, err := intParam(r, "length", max(size-off, 0))
+	if err != nil {
+		return p, err
+	}
+	p.off, p.n = off, n
+	rh := r.Header.Get("Range")
+	switch as := r.URL.Query().Get("as"); {
+	case as == "text" && rh != "":
+		return p, fail(kindInvalidRequest, "Range applies to bytes, not to ?as=text; use offset and length")
+	case as == "text":
+		if p.text, err = encodingParam(r, "utf-8"); err != nil {
+			return p, err
+		}
+	case as != "" && as != "bytes":
+		return p, fail(kindInvalidRequest, `as must be "bytes" or "text"`)
+	case rh != "" && (hasOff || hasLen):
+		return p, fail(kindInvalidRequest, "use either a Range header or offset/length, not both")
+	case rh != "":
+		off, n, ok, err := parseRange(rh, size)
+		if err != nil {
+			return p, err.with("Content-Range", fmt.Sprintf("bytes */%d", size))
+		}
+		if ok {
+			p.off, p.n = off, n
+			p.contentRange = fmt.Sprintf("bytes %d-%d/%d", off, off+n-1, size)
+		}
+	}
+	if err := p.mapping.CheckRange("read", p.off, p.n); err != nil {
+		return p, err
+	}
+	return p, p.lock.fits(p.n)
+}
+
+// source is where a read's bytes come from: the mapping itself, or a copy of them made under ?lock=.
+type source interface {
+	io.ReaderAt
+	CopyTo(w io.Writer, off, n int64) (int64, error)
+}
+
+// readSource is the mapping, or with ?lock= a copy of the planned bytes made in memory while the mutex is
+// held, to be sent after it is released: a slow client never keeps a native program waiting. Call done when
+// the source is no longer needed.
+func (s *server) readSource(w http.ResponseWriter, r *http.Request, p readPlan) (src source, done func(), err error) {
+	if p.lock.mutex == nil {
+		return p.mapping, func() {}, nil
+	}
+	done, err = s.buffers.take(p.n)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap := &snapshot{b: make([]byte, p.n), off: p.off}
+	if err := s.underLock(w, r, p.lock, func() error { _, err := p.mapping.ReadAt(snap.b, p.off); return err }); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return snap, done, nil
+}
+
+// send answers the planned bytes from src: raw, or as text up to the first NUL.
+func (p readPlan) send(w http.ResponseWriter, src source) error {
+	transferDeadline(w, p.n)
+	if p.text != nil {
+		return sendText(w, src, p.off, p.n, p.text)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Length", strconv.FormatInt(n, 10))
+	h.Set("Content-Length", strconv.FormatInt(p.n, 10))
 	h.Set("Accept-Ranges", "bytes")
-	transferDeadline(w, n)
-	w.WriteHeader(status)
-	if snap != nil {
-		_, err = w.Write(snap)
-		return err
+	status := http.StatusOK
+	if p.contentRange != "" {
+		h.Set("Content-Range", p.contentRange)
+		status = http.StatusPartialContent
 	}
-	_, err = e.CopyTo(w, off, n)
+	w.WriteHeader(status)
+	_, err := src.CopyTo(w, p.off, p.n)
 	return err
+}
+
+// transferDeadline gives a data transfer time in proportion to its size, past the server's default timeouts.
+func transferDeadline(w http.ResponseWriter, n int64) {
+	d := 30*time.Second + time.Duration(n/(32<<20))*time.Second
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(d))
+	rc.SetWriteDeadline(time.Now().Add(d))
 }
 
 // snapshot is a copy of the bytes [off, off+len(b)) of a mapping.
@@ -209,13 +205,16 @@ type snapshot struct {
 	off int64
 }
 
-func (s *snapshot) ReadAt(p []byte, at int64) (int, error) {
-	return copy(p, s.b[at-s.off:]), nil
+func (s *snapshot) ReadAt(p []byte, at int64) (int, error) { return copy(p, s.b[at-s.off:]), nil }
+
+func (s *snapshot) CopyTo(w io.Writer, off, n int64) (int64, error) {
+	k, err := w.Write(s.b[off-s.off:][:n])
+	return int64(k), err
 }
 
 // parseRange parses a single-range "bytes=" header against size (RFC 9110 §14.1.2). ok is false when the
 // header is to be ignored (another unit, or several ranges: serving the whole is allowed).
-func parseRange(h string, size int64) (off, n int64, ok bool, err error) {
+func parseRange(h string, size int64) (off, n int64, ok bool, err *apiError) {
 	spec, found := strings.CutPrefix(h, "bytes=")
 	if !found || strings.Contains(spec, ",") {
 		return 0, size, false, nil
@@ -258,10 +257,9 @@ func parseRange(h string, size int64) (off, n int64, ok bool, err error) {
 	return a, b - a + 1, true, nil
 }
 
-// readText answers ?as=text: the bytes of src from off up to the first NUL code unit (or n bytes), decoded
+// sendText answers ?as=text: the bytes of src from off up to the first NUL code unit (or n bytes), decoded
 // from enc to UTF-8.
-func readText(w http.ResponseWriter, src io.ReaderAt, off, n int64, enc textEncodingInfo) error {
-	transferDeadline(w, n)
+func sendText(w http.ResponseWriter, src io.ReaderAt, off, n int64, enc *textEncoding) error {
 	u := &untilNUL{src: src, off: off, end: off + n, unit: enc.unit}
 	// Read the first chunk before committing to a status, so a failure is still a problem response.
 	var first [4096]byte
@@ -305,8 +303,16 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// writeData serves PUT /v1/mappings/{name}/data?offset=N: raw bytes by default, or text (a UTF-8 body)
-// converted with ?encoding= and NUL-terminated with ?nul=true. Nothing is written unless all of it fits.
+// writePlan is a PUT of data, parsed and checked: nothing of the body has been read.
+type writePlan struct {
+	mapping *registry.Mapping
+	off     int64
+	length  int64         // the body's Content-Length; -1 if not sent (text only)
+	text    *textEncoding // the body is UTF-8 text, to be written in this encoding; nil: bytes
+	nul     bool          // append a NUL code unit to the text
+	lock    copyLock
+}
+
 // writeData godoc
 //
 //	@Summary		Write bytes or text
@@ -344,146 +350,159 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/data [put]
 func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
-	e, release, err := s.hold(r)
+	p, err := s.planWrite(r)
 	if err != nil {
 		return err
 	}
-	defer release()
-	off, _, err := intParam(r, "offset", 0)
+	unpin, err := p.mapping.Pin()
 	if err != nil {
 		return err
 	}
-	encName, err := textEncoding(r, "")
+	defer unpin()
+	transferDeadline(w, max(p.length, 0))
+	body, n, done, err := s.writeBody(r, p)
 	if err != nil {
 		return err
 	}
-	nul, err := boolParam(r, "nul")
+	defer done()
+	var written int64
+	err = s.underLock(w, r, p.lock, func() (err error) {
+		written, err = p.mapping.CopyFrom(body, p.off, n)
+		return err
+	})
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
+	}
 	if err != nil {
 		return err
 	}
-	if nul && encName == "" {
-		return fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
+	return writeJSON(w, http.StatusOK, WriteResult{Offset: p.off, BytesWritten: written})
+}
+
+func (s *server) planWrite(r *http.Request) (writePlan, error) {
+	p := writePlan{length: r.ContentLength}
+	var err error
+	if p.mapping, err = s.mapping(r); err != nil {
+		return p, err
 	}
-	lock, err := s.parseLock(r)
-	if err != nil {
-		return err
+	if p.off, _, err = intParam(r, "offset", 0); err != nil {
+		return p, err
+	}
+	if p.text, err = encodingParam(r, ""); err != nil {
+		return p, err
+	}
+	if p.nul, err = boolParam(r, "nul"); err != nil {
+		return p, err
+	}
+	if p.nul && p.text == nil {
+		return p, fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
+	}
+	if p.lock, err = s.parseLock(r); err != nil {
+		return p, err
 	}
 	// A browser cannot send a cross-origin PUT without a CORS preflight, whatever its type; the type check is
 	// about meaning: bytes, or UTF-8 text. Forms are refused.
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if cs := strings.ToLower(params["charset"]); mt != "application/octet-stream" && !(mt == "text/plain" && (cs == "" || cs == "utf-8")) {
-		return fail(kindUnsupportedType, "send the body as application/octet-stream or text/plain; charset=utf-8 (curl: -H 'Content-Type: application/octet-stream')")
+		return p, fail(kindUnsupportedType, "send the body as application/octet-stream or text/plain; charset=utf-8 (curl: -H 'Content-Type: application/octet-stream')")
 	}
-	if mt == "text/plain" && encName == "" {
-		encName = "utf-8" // text is UTF-8, checked before anything is written; bytes are application/octet-stream
+	if mt == "text/plain" && p.text == nil {
+		p.text = textEncodings["utf-8"] // text is UTF-8, checked before anything is written; bytes are application/octet-stream
 	}
-	if e.Access() == shm.ReadOnly {
-		return &shm.Error{Op: "write", Name: e.Name(), Err: shm.ErrReadOnly, Detail: "opened with access read"}
+	if p.mapping.Access() == shm.ReadOnly {
+		return p, &shm.Error{Op: "write", Name: p.mapping.Name(), Err: shm.ErrReadOnly, Detail: "opened with access read"}
 	}
-	room := e.Size() - off
-	if room < 0 {
-		return tooLarge(e.CheckRange("write", off, 0))
+	if p.off > p.mapping.Size() {
+		return p, recast(kindTooLarge, shm.ErrOutOfRange, p.mapping.CheckRange("write", p.off, 0))
 	}
+	switch {
+	case p.text != nil && p.length > maxTextBody:
+		return p, errTextTooLarge
+	case p.text != nil:
+		return p, nil // its length is known once it is converted
+	case p.length < 0:
+		return p, fail(kindLengthRequired, "send the body with a Content-Length, so that a body that does not fit is refused before anything is written")
+	case s.maxBody > 0 && p.length > s.maxBody:
+		return p, fail(kindTooLarge, fmt.Sprintf("a body of %d bytes is over the daemon's limit of %d (-max-body)", p.length, s.maxBody))
+	}
+	if err := p.mapping.CheckRange("write", p.off, p.length); err != nil {
+		return p, recast(kindTooLarge, shm.ErrOutOfRange, err)
+	}
+	return p, p.lock.fits(p.length)
+}
 
-	var (
-		written int64
-		data    []byte // the bytes to write, when they are read into memory first
-	)
-	if encName == "" {
-		n := r.ContentLength
-		if n < 0 {
-			return fail(kindLengthRequired, "send the body with a Content-Length, so that a body that does not fit is refused before anything is written")
-		}
-		if s.maxBody > 0 && n > s.maxBody {
-			return fail(kindTooLarge, fmt.Sprintf("a body of %d bytes is over the daemon's limit of %d (-max-body)", n, s.maxBody))
-		}
-		if err := e.CheckRange("write", off, n); err != nil {
-			return tooLarge(err)
-		}
-		transferDeadline(w, n)
-		if lock.m == nil {
-			written, err = e.CopyFrom(r.Body, off, n)
-			if errors.Is(err, io.ErrUnexpectedEOF) {
-				return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
-			}
-			if err != nil {
-				return err
-			}
-			return writeJSON(w, http.StatusOK, WriteResult{Offset: off, BytesWritten: written})
-		}
-		// Under ?lock=, the body is read first: the mutex is held for the copy, not for the network.
-		if err := lock.fits(n); err != nil {
-			return err
-		}
-		done, err := s.buffers.take(w, n)
-		if err != nil {
-			return err
-		}
-		defer done()
-		data = make([]byte, n)
-		if k, err := io.ReadFull(r.Body, data); err != nil {
-			return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (nothing was written)", k, n))
-		}
-	} else {
-		enc := textEncodings[encName]
-		// Text is converted in memory: its body is capped (maxTextBody), and the body and its conversion (at
-		// most twice as long, plus a NUL) come out of the buffer budget.
-		if r.ContentLength > maxTextBody {
-			return errTextTooLarge
-		}
-		expect := int64(maxTextBody)
-		if r.ContentLength >= 0 {
-			expect = r.ContentLength
-		}
-		done, err := s.buffers.take(w, 3*expect+4)
-		if err != nil {
-			return err
-		}
-		defer done()
-		transferDeadline(w, expect)
-		// A UTF-8 body never shrinks by more than half converting to UTF-16, so read at most twice the room.
-		limit := min(2*room+4, expect+1)
-		if s.maxBody > 0 {
-			limit = min(limit, s.maxBody+1)
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, limit))
-		if err != nil {
-			return fail(kindInvalidRequest, "reading the body: "+err.Error())
-		}
-		if !utf8.Valid(body) {
-			return fail(kindInvalidRequest, "the body is not valid UTF-8 text")
-		}
-		if s.maxBody > 0 && int64(len(body)) > s.maxBody {
-			return fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
-		}
-		if int64(len(body)) > expect {
-			return errTextTooLarge
-		}
-		if int64(len(body)) > 2*room+3 {
-			return tooLarge(e.CheckRange("write", off, int64(len(body))))
-		}
-		if data, err = enc.enc.NewEncoder().Bytes(body); err != nil {
-			return fail(kindInvalidRequest, "converting the text: "+err.Error())
-		}
-		if nul {
-			data = append(data, make([]byte, enc.unit)...)
-		}
-		if err := e.CheckRange("write", off, int64(len(data))); err != nil {
-			return tooLarge(err)
-		}
-		if err := lock.fits(int64(len(data))); err != nil {
-			return err
-		}
+// writeBody is what a PUT writes and its length: the request body itself, streamed, or, under ?lock= or for
+// text, the body read (and converted) into memory first, so that the mutex is held for the copy and not for
+// the network, and text is checked whole before anything is written. Call done when it has been written.
+func (s *server) writeBody(r *http.Request, p writePlan) (body io.Reader, n int64, done func(), err error) {
+	switch {
+	case p.text != nil:
+		return s.convertText(r, p)
+	case p.lock.mutex == nil:
+		return r.Body, p.length, func() {}, nil
 	}
-	err = s.run(w, r, lock, func() error {
-		k, err := e.WriteAt(data, off)
-		written = int64(k)
-		return err
-	})
+	done, err = s.buffers.take(p.length)
 	if err != nil {
-		return err
+		return nil, 0, nil, err
 	}
-	return writeJSON(w, http.StatusOK, WriteResult{Offset: off, BytesWritten: written})
+	data := make([]byte, p.length)
+	if k, err := io.ReadFull(r.Body, data); err != nil {
+		done()
+		return nil, 0, nil, fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (nothing was written)", k, p.length))
+	}
+	return bytes.NewReader(data), p.length, done, nil
+}
+
+// convertText reads a text body (UTF-8, at most maxTextBody) and converts it to the plan's encoding, with a
+// NUL if asked. The body and its conversion (at most twice as long, plus a NUL) come out of the buffer budget.
+func (s *server) convertText(r *http.Request, p writePlan) (io.Reader, int64, func(), error) {
+	expect := int64(maxTextBody)
+	if p.length >= 0 {
+		expect = p.length
+	}
+	done, err := s.buffers.take(3*expect + 4)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	data, err := s.readText(r, p, expect)
+	if err != nil {
+		done()
+		return nil, 0, nil, err
+	}
+	return bytes.NewReader(data), int64(len(data)), done, nil
+}
+
+func (s *server) readText(r *http.Request, p writePlan, expect int64) ([]byte, error) {
+	// A UTF-8 body never shrinks by more than half converting to UTF-16, so read at most twice the room.
+	room := p.mapping.Size() - p.off
+	limit := min(2*room+4, expect+1)
+	if s.maxBody > 0 {
+		limit = min(limit, s.maxBody+1)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit))
+	switch {
+	case err != nil:
+		return nil, fail(kindInvalidRequest, "reading the body: "+err.Error())
+	case !utf8.Valid(body):
+		return nil, fail(kindInvalidRequest, "the body is not valid UTF-8 text")
+	case s.maxBody > 0 && int64(len(body)) > s.maxBody:
+		return nil, fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
+	case int64(len(body)) > expect:
+		return nil, errTextTooLarge
+	case int64(len(body)) > 2*room+3:
+		return nil, recast(kindTooLarge, shm.ErrOutOfRange, p.mapping.CheckRange("write", p.off, int64(len(body))))
+	}
+	data, err := p.text.enc.NewEncoder().Bytes(body)
+	if err != nil {
+		return nil, fail(kindInvalidRequest, "converting the text: "+err.Error())
+	}
+	if p.nul {
+		data = append(data, make([]byte, p.text.unit)...)
+	}
+	if err := p.mapping.CheckRange("write", p.off, int64(len(data))); err != nil {
+		return nil, recast(kindTooLarge, shm.ErrOutOfRange, err)
+	}
+	return data, p.lock.fits(int64(len(data)))
 }
 
 // errTextTooLarge refuses a text body over maxTextBody, before anything is written.
@@ -493,12 +512,4 @@ var errTextTooLarge = fail(kindTooLarge, fmt.Sprintf("a text body is at most %d 
 type WriteResult struct {
 	Offset       int64 `json:"offset" validate:"required"`
 	BytesWritten int64 `json:"bytes_written" validate:"required"`
-}
-
-// tooLarge turns a range failure on a write into 413: it is the body that does not fit.
-func tooLarge(err error) error {
-	if errors.Is(err, shm.ErrOutOfRange) {
-		return fail(kindTooLarge, strings.TrimPrefix(err.Error(), shm.ErrOutOfRange.Error()+": "))
-	}
-	return err
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
-	"github.com/shmbridge/shmbridge/shm"
+	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
 // TestSecurityHeaders: every response, refusals included, forbids framing, sniffing and caching; no CORS
@@ -50,7 +50,7 @@ func TestHostAllowlist(t *testing.T) {
 	srv := httptest.NewUnstartedServer(nil)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	hosts := append(api.LoopbackHosts(srv.Listener.Addr().String()), "workstation.lan:"+port)
-	srv.Config.Handler = api.New(shm.NewRegistry(nil), api.Config{Hosts: hosts})
+	srv.Config.Handler = api.New(registry.New(nil), api.Config{Hosts: hosts})
 	srv.Start()
 	defer srv.Close()
 
@@ -109,7 +109,7 @@ func TestHostAllowlist(t *testing.T) {
 // and preflights need no token; any other origin gets no CORS header and its writes are refused.
 func TestAllowedOrigins(t *testing.T) {
 	const dash = "https://dash.example"
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.AllowedOrigins = []string{dash} })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.AllowedOrigins = []string{dash} })
 	resp, data := b.do("OPTIONS", "/v1/mappings", nil, "Origin", dash, "Access-Control-Request-Method", "POST",
 		"Access-Control-Request-Headers", "authorization,content-type", "Authorization", "", "Invalid", "preflight")
 	if resp.Header.Get("Access-Control-Allow-Origin") != dash || resp.StatusCode >= 300 {

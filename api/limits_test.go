@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
-	"github.com/shmbridge/shmbridge/shm"
+	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
 func TestMappingCap(t *testing.T) {
-	b := newBridgeWith(t, nil, func(_ *api.Config, reg *shm.Registry) { reg.MaxMappings = 2 })
+	b := newBridgeWith(t, nil, func(_ *api.Config, reg *registry.Registry) { reg.MaxMappings = 2 })
 	b.create(createBody(name(t, "-1"), 16, ""))
 	b.create(createBody(name(t, "-2"), 16, ""))
 	resp, data := b.do("POST", "/v1/mappings", strings.NewReader(createBody(name(t, "-3"), 16, "")), "Content-Type", "application/json")
@@ -28,7 +28,7 @@ func TestMappingCap(t *testing.T) {
 }
 
 func TestBodyCap(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.MaxBody = 8 })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxBody = 8 })
 	n := name(t, "")
 	b.create(createBody(n, 64, ""))
 	for _, q := range []string{"/data", "/data?encoding=utf-8"} {
@@ -47,7 +47,7 @@ func TestBodyCap(t *testing.T) {
 // TestRateLimit: past the rate (and burst), requests get 429 with Retry-After; after waiting that long, the
 // daemon answers again.
 func TestRateLimit(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.RateLimit, c.Burst = 5, 5 })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.RateLimit, c.Burst = 5, 5 })
 	var limited *http.Response
 	for range 20 {
 		resp, data := b.do("GET", "/healthz", nil)
@@ -75,7 +75,7 @@ func TestRateLimit(t *testing.T) {
 // TestRateLimitSpentOnlyByAuthorized: a flood of requests with a foreign Host or without the token is
 // refused (403, 401) without spending the rate budget: the client with the token still gets its burst.
 func TestRateLimitSpentOnlyByAuthorized(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.RateLimit, c.Burst = 1, 10 })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.RateLimit, c.Burst = 1, 10 })
 	for range 50 {
 		resp, data := b.do("GET", "/v1/mappings", nil, "Host", "evil.example:80", "Invalid", "on purpose")
 		expect(t, resp, data, 403)
@@ -110,7 +110,7 @@ func TestTextBodyCapped(t *testing.T) {
 // (waiting for the mutex), another that would pass the budget is 503 busy with Retry-After; one larger than
 // the whole budget is 413.
 func TestBufferBudget(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.MaxBuffered = 3 << 20 })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxBuffered = 3 << 20 })
 	n, m := name(t, ""), name(t, "-lock")
 	b.post(t, "/v1/mappings", map[string]any{"name": n, "size": 8 << 20}, 201)
 	b.post(t, "/v1/mutexes", map[string]any{"name": m}, 201)

@@ -8,15 +8,15 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/testutil"
-	"github.com/shmbridge/shmbridge/shm"
 )
 
 // TestPollingIsQuietAtInfo: a client polling reads (and hitting 404s) adds nothing to an info-level log;
 // creating and closing a mapping is logged once each.
 func TestPollingIsQuietAtInfo(t *testing.T) {
 	var logs testutil.LockedBuffer
-	reg := shm.NewRegistry(nil)
+	reg := registry.New(nil)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Config.Handler = api.New(reg, api.Config{
 		Hosts:  api.LoopbackHosts(srv.Listener.Addr().String()),

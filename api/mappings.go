@@ -1,18 +1,11 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -40,7 +33,7 @@ type Mapping struct {
 	Hint string `json:"hint,omitempty"`
 }
 
-func mappingOf(e *shm.Entry) Mapping {
+func mappingOf(e *registry.Mapping) Mapping {
 	m := Mapping{Name: e.Name(), MappedSize: e.MappedSize(), Access: e.Access().String(), Backing: "pagefile",
 		File: e.File(), Created: e.Created(), OpenedAt: e.OpenedAt.UTC(), BytesRead: e.BytesRead(),
 		BytesWritten: e.BytesWritten()}
@@ -74,12 +67,7 @@ type CreateRequest struct {
 	SDDL string `json:"sddl,omitempty" example:"D:P(A;;GA;;;OW)(A;;GA;;;SY)(A;;GR;;;BU)"`
 }
 
-var (
-	modes    = map[string]shm.Mode{"": shm.Create, "create": shm.Create, "open": shm.OpenExisting, "open_or_create": shm.OpenOrCreate}
-	accesses = map[string]shm.Access{"": shm.ReadWrite, "read_write": shm.ReadWrite, "read": shm.ReadOnly}
-)
-
-const maxJSONBody = 64 << 10
+var accesses = map[string]shm.Access{"": shm.ReadWrite, "read_write": shm.ReadWrite, "read": shm.ReadOnly}
 
 // createMapping godoc
 //
@@ -123,7 +111,7 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fail(kindInvalidRequest, `access must be "read_write" or "read"`)
 	}
-	e, err := s.reg.Open(shm.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File, SDDL: req.SDDL})
+	e, err := s.reg.OpenMapping(shm.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File, SDDL: req.SDDL})
 	if err != nil {
 		return err
 	}
@@ -132,33 +120,6 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	m := mappingOf(e)
 	m.Hint = s.sessionHint(m.Name, m.Created)
 	return writeJSON(w, http.StatusCreated, m)
-}
-
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return fail(kindUnsupportedType, "the body must be application/json (curl: --json)")
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return fail(kindTooLarge, fmt.Sprintf("JSON body over %d bytes", maxJSONBody))
-		}
-		return fail(kindInvalidRequest, "reading the body: "+err.Error())
-	}
-	// encoding/json would turn invalid UTF-8 into U+FFFD silently, and a name must mean what was sent.
-	if !utf8.Valid(body) {
-		return fail(kindInvalidRequest, "invalid JSON body: not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fail(kindInvalidRequest, "invalid JSON body: "+err.Error())
-	}
-	if err := dec.Decode(&json.RawMessage{}); err != io.EOF {
-		return fail(kindInvalidRequest, "invalid JSON body: something follows the object")
-	}
-	return nil
 }
 
 // listMappings godoc
@@ -175,16 +136,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 //	@Security	BearerAuth
 //	@Router		/v1/mappings [get]
 func (s *server) listMappings(w http.ResponseWriter, r *http.Request) error {
-	return writeList(w, s.reg.List(), mappingOf)
+	return writeList(w, s.reg.Mappings(), mappingOf)
 }
 
-// entry looks up the {name} in the path.
-func (s *server) entry(r *http.Request) (*shm.Entry, error) {
+// mapping looks up the mapping {name} in the path names.
+func (s *server) mapping(r *http.Request) (*registry.Mapping, error) {
 	name, err := pathName(r)
 	if err != nil {
 		return nil, err
 	}
-	return s.reg.Get(name)
+	return s.reg.GetMapping(name)
 }
 
 // getMapping godoc
@@ -204,7 +165,7 @@ func (s *server) entry(r *http.Request) (*shm.Entry, error) {
 //	@Security	BearerAuth
 //	@Router		/v1/mappings/{name} [get]
 func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.entry(r)
+	e, err := s.mapping(r)
 	if err != nil {
 		return err
 	}
@@ -230,43 +191,7 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name} [delete]
 func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
-	return s.closeObject(w, r, "mapping", s.reg.Close)
-}
-
-// closeObject answers the DELETE of a held mapping, event or mutex: close (with ?unlink=) the one {name} names.
-func (s *server) closeObject(w http.ResponseWriter, r *http.Request, kind string, close func(name string, unlink bool) error) error {
-	unlink, err := boolParam(r, "unlink")
-	if err != nil {
-		return err
-	}
-	name, err := pathName(r)
-	if err != nil {
-		return err
-	}
-	if err := close(name, unlink); err != nil {
-		return err
-	}
-	s.log.Info(kind+" closed", "name", name, "unlink", unlink)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// writeList answers a list of held objects, shown by show ([] when there are none).
-func writeList[T, J any](w http.ResponseWriter, items []T, show func(T) J) error {
-	list := make([]J, 0, len(items))
-	for _, it := range items {
-		list = append(list, show(it))
-	}
-	return writeJSON(w, http.StatusOK, list)
-}
-
-// parseMode reads the "mode" of a create request ("" is create).
-func parseMode(m string) (shm.Mode, error) {
-	mode, ok := modes[m]
-	if !ok {
-		return 0, fail(kindInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
-	}
-	return mode, nil
+	return s.closeObject(w, r, "mapping", s.reg.CloseMapping)
 }
 
 // flush godoc
@@ -285,7 +210,7 @@ func parseMode(m string) (shm.Mode, error) {
 //	@Security	BearerAuth
 //	@Router		/v1/mappings/{name}/flush [post]
 func (s *server) flush(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.entry(r)
+	e, err := s.mapping(r)
 	if err != nil {
 		return err
 	}
@@ -294,29 +219,4 @@ func (s *server) flush(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// intParam parses a non-negative integer query parameter; def when absent.
-func intParam(r *http.Request, key string, def int64) (int64, bool, error) {
-	v := r.URL.Query().Get(key)
-	if v == "" {
-		return def, false, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, false, fail(kindInvalidRequest, key+" must be a non-negative integer")
-	}
-	return n, true, nil
-}
-
-func boolParam(r *http.Request, key string) (bool, error) {
-	v := r.URL.Query().Get(key)
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, fail(kindInvalidRequest, key+" must be true or false")
-	}
-	return b, nil
 }

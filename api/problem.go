@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -31,106 +32,132 @@ type kind struct {
 	title  string
 }
 
+// kinds lists every problem kind, in the order they are declared: newKind adds each.
+var kinds []kind
+
+func newKind(name string, status int, title string) kind {
+	k := kind{name, status, title}
+	kinds = append(kinds, k)
+	return k
+}
+
 var (
-	kindInvalidRequest  = kind{"invalid-request", http.StatusBadRequest, "Invalid request"}
-	kindInvalidName     = kind{"invalid-name", http.StatusBadRequest, "Invalid name"}
-	kindNotFound        = kind{"not-found", http.StatusNotFound, "Not found"}
-	kindExists          = kind{"exists", http.StatusConflict, "Name already exists"}
-	kindTooSmall        = kind{"too-small", http.StatusConflict, "Existing object is smaller than requested"}
-	kindLimitReached    = kind{"limit-reached", http.StatusConflict, "Too many mappings open"}
-	kindRateLimited     = kind{"rate-limited", http.StatusTooManyRequests, "Too many requests"}
-	kindReadOnly        = kind{"read-only", http.StatusConflict, "Mapping is read-only"}
-	kindAccessDenied    = kind{"access-denied", http.StatusForbidden, "Access denied"}
-	kindHostNotAllowed  = kind{"host-not-allowed", http.StatusForbidden, "Host not allowed"}
-	kindUnauthorized    = kind{"unauthorized", http.StatusUnauthorized, "Authentication required"}
-	kindCrossOrigin     = kind{"cross-origin", http.StatusForbidden, "Cross-origin request refused"}
-	kindOutOfRange      = kind{"out-of-range", http.StatusRequestedRangeNotSatisfiable, "Range not satisfiable"}
-	kindTooLarge        = kind{"too-large", http.StatusRequestEntityTooLarge, "Body does not fit"}
-	kindLengthRequired  = kind{"length-required", http.StatusLengthRequired, "Content-Length required"}
-	kindUnsupportedType = kind{"unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type"}
-	kindMethod          = kind{"method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed"}
-	kindFault           = kind{"fault", http.StatusInternalServerError, "Memory fault during copy"}
-	kindInternal        = kind{"internal", http.StatusInternalServerError, "Internal error"}
-	kindTooManyWaiters  = kind{"too-many-waiters", http.StatusTooManyRequests, "Too many requests waiting"}
-	kindLocked          = kind{"locked", http.StatusLocked, "Mutex stayed held"}
-	kindNotHeld         = kind{"not-held", http.StatusConflict, "Mutex not held by the daemon"}
-	kindShuttingDown    = kind{"shutting-down", http.StatusServiceUnavailable, "Daemon shutting down"}
-	kindUnsupported     = kind{"unsupported", http.StatusNotImplemented, "Not supported on this system"}
-	kindNoSpace         = kind{"no-space", http.StatusInsufficientStorage, "No space left for the object"}
-	kindBusy            = kind{"busy", http.StatusServiceUnavailable, "Daemon busy"}
+	kindInvalidRequest  = newKind("invalid-request", http.StatusBadRequest, "Invalid request")
+	kindInvalidName     = newKind("invalid-name", http.StatusBadRequest, "Invalid name")
+	kindNotFound        = newKind("not-found", http.StatusNotFound, "Not found")
+	kindExists          = newKind("exists", http.StatusConflict, "Name already exists")
+	kindTooSmall        = newKind("too-small", http.StatusConflict, "Existing object is smaller than requested")
+	kindReadOnly        = newKind("read-only", http.StatusConflict, "Mapping is read-only")
+	kindAccessDenied    = newKind("access-denied", http.StatusForbidden, "Access denied")
+	kindHostNotAllowed  = newKind("host-not-allowed", http.StatusForbidden, "Host not allowed")
+	kindCrossOrigin     = newKind("cross-origin", http.StatusForbidden, "Cross-origin request refused")
+	kindOutOfRange      = newKind("out-of-range", http.StatusRequestedRangeNotSatisfiable, "Range not satisfiable")
+	kindTooLarge        = newKind("too-large", http.StatusRequestEntityTooLarge, "Body does not fit")
+	kindLengthRequired  = newKind("length-required", http.StatusLengthRequired, "Content-Length required")
+	kindUnsupportedType = newKind("unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type")
+	kindMethod          = newKind("method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed")
+	kindFault           = newKind("fault", http.StatusInternalServerError, "Memory fault during copy")
+	kindInternal        = newKind("internal", http.StatusInternalServerError, "Internal error")
+	kindLimitReached    = newKind("limit-reached", http.StatusConflict, "Too many objects open")
+	kindRateLimited     = newKind("rate-limited", http.StatusTooManyRequests, "Too many requests")
+	kindUnauthorized    = newKind("unauthorized", http.StatusUnauthorized, "Authentication required")
+	kindTooManyWaiters  = newKind("too-many-waiters", http.StatusTooManyRequests, "Too many requests waiting")
+	kindLocked          = newKind("locked", http.StatusLocked, "Mutex stayed held")
+	kindNotHeld         = newKind("not-held", http.StatusConflict, "Mutex not held by the daemon")
+	kindShuttingDown    = newKind("shutting-down", http.StatusServiceUnavailable, "Daemon shutting down")
+	kindUnsupported     = newKind("unsupported", http.StatusNotImplemented, "Not supported on this system")
+	kindNoSpace         = newKind("no-space", http.StatusInsufficientStorage, "No space left for the object")
+	kindBusy            = newKind("busy", http.StatusServiceUnavailable, "Daemon busy")
 )
 
-// kinds lists every problem kind: the spec's Problem.type enum must name exactly these.
-var kinds = []kind{kindInvalidRequest, kindInvalidName, kindNotFound, kindExists, kindTooSmall, kindReadOnly,
-	kindAccessDenied, kindHostNotAllowed, kindCrossOrigin, kindOutOfRange, kindTooLarge, kindLengthRequired, kindUnsupportedType,
-	kindMethod, kindFault, kindInternal, kindLimitReached, kindRateLimited, kindUnauthorized, kindTooManyWaiters,
-	kindLocked, kindNotHeld, kindShuttingDown, kindUnsupported, kindNoSpace, kindBusy}
+// causes maps the errors of the layers below to their problem kind, first match wins. An error that matches
+// none is 500 internal.
+var causes = []struct {
+	err    error
+	kind   kind
+	detail string // replaces the error's text, if set
+}{
+	{shm.ErrInvalidName, kindInvalidName, ""},
+	{shm.ErrInvalid, kindInvalidRequest, ""},
+	{shm.ErrNotFound, kindNotFound, ""},
+	{shm.ErrClosed, kindNotFound, ""},
+	{shm.ErrExists, kindExists, ""},
+	{shm.ErrTooSmall, kindTooSmall, ""},
+	{shm.ErrLimit, kindLimitReached, ""},
+	{shm.ErrReadOnly, kindReadOnly, ""},
+	{shm.ErrAccessDenied, kindAccessDenied, ""},
+	{shm.ErrOutOfRange, kindOutOfRange, ""},
+	{shm.ErrFault, kindFault, ""},
+	{shm.ErrNotHeld, kindNotHeld, ""},
+	{shm.ErrTimeout, kindLocked, ""},
+	{shm.ErrResources, kindBusy, ""},
+	{shm.ErrNoSpace, kindNoSpace, ""},
+	{errors.ErrUnsupported, kindUnsupported, ""},
+	{context.Canceled, kindShuttingDown, "the wait was cancelled: the daemon is shutting down"},
+}
 
-// apiError is a failure the HTTP layer itself detects.
+// apiError is a failure with its problem kind decided here: one the HTTP layer detects itself, or an error
+// from below that means another kind here than it does by itself (see recast). It may carry response headers
+// (Retry-After, WWW-Authenticate, Content-Range).
 type apiError struct {
 	kind   kind
 	detail string
+	cause  error
+	header http.Header
 }
 
 func (e *apiError) Error() string { return e.kind.name + ": " + e.detail }
+func (e *apiError) Unwrap() error { return e.cause }
 
-func fail(k kind, detail string) error { return &apiError{k, detail} }
+// with adds a header to the problem response.
+func (e *apiError) with(key, value string) *apiError {
+	if e.header == nil {
+		e.header = http.Header{}
+	}
+	e.header.Set(key, value)
+	return e
+}
 
-// problemFor maps an error to its problem. shm sentinels map one to one; ErrOutOfRange is 416 on reads and
-// 413 (the body does not fit) on writes, which handlers express by wrapping it in an apiError.
-func problemFor(err error, r *http.Request) Problem {
+func fail(k kind, detail string) *apiError { return &apiError{kind: k, detail: detail} }
+
+// recast makes err a problem of kind k, its text the detail (a range that does not fit is 416 on a read and
+// 413 on a write: it is the body that is too large). Any other error passes unchanged.
+func recast(k kind, match, err error) error {
+	if !errors.Is(err, match) {
+		return err
+	}
+	return &apiError{kind: k, detail: err.Error(), cause: err}
+}
+
+// problemFor maps an error to its problem and the headers that go with it.
+func problemFor(err error, r *http.Request) (Problem, http.Header) {
 	k, detail := kindInternal, err.Error()
-	var ae *apiError
-	var se *shm.Error
-	switch {
-	case errors.As(err, &ae):
-		k, detail = ae.kind, ae.detail
-	case errors.Is(err, shm.ErrInvalidName):
-		k = kindInvalidName
-	case errors.Is(err, shm.ErrInvalid):
-		k = kindInvalidRequest
-	case errors.Is(err, shm.ErrNotFound), errors.Is(err, shm.ErrClosed):
-		k = kindNotFound
-	case errors.Is(err, shm.ErrExists):
-		k = kindExists
-	case errors.Is(err, shm.ErrTooSmall):
-		k = kindTooSmall
-	case errors.Is(err, shm.ErrLimit):
-		k = kindLimitReached
-	case errors.Is(err, shm.ErrReadOnly):
-		k = kindReadOnly
-	case errors.Is(err, shm.ErrAccessDenied):
-		k = kindAccessDenied
-	case errors.Is(err, shm.ErrOutOfRange):
-		k = kindOutOfRange
-	case errors.Is(err, shm.ErrFault):
-		k = kindFault
-	case errors.Is(err, shm.ErrNotHeld):
-		k = kindNotHeld
-	case errors.Is(err, shm.ErrTimeout):
-		k = kindLocked
-	case errors.Is(err, shm.ErrResources):
-		k = kindBusy
-	case errors.Is(err, shm.ErrNoSpace):
-		k = kindNoSpace
-	case errors.Is(err, errors.ErrUnsupported):
-		k = kindUnsupported
-	case errors.Is(err, context.Canceled):
-		k, detail = kindShuttingDown, "the wait was cancelled: the daemon is shutting down"
+	var header http.Header
+	if ae := (*apiError)(nil); errors.As(err, &ae) {
+		k, detail, header = ae.kind, ae.detail, ae.header
+	} else {
+		for _, c := range causes {
+			if errors.Is(err, c.err) {
+				k, detail = c.kind, cmp.Or(c.detail, detail)
+				break
+			}
+		}
 	}
 	p := Problem{Type: ProblemTypePrefix + k.name, Title: k.title, Status: k.status, Detail: detail,
 		Instance: r.URL.RequestURI()}
-	if errors.As(err, &se) {
+	if se := (*shm.Error)(nil); errors.As(err, &se) {
 		p.MissingRight = se.Right
 	}
-	return p
+	return p, header
 }
 
-func writeProblem(w http.ResponseWriter, p Problem) {
+// writeProblem writes p with its headers; a range header left from the success path goes.
+func writeProblem(w http.ResponseWriter, p Problem, header http.Header) {
 	h := w.Header()
 	h.Del("Content-Length")
-	if p.Status != http.StatusRequestedRangeNotSatisfiable {
-		h.Del("Content-Range") // a 416 keeps its "bytes */size"
+	h.Del("Content-Range")
+	for k, v := range header {
+		h[k] = v
 	}
 	h.Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)

@@ -53,7 +53,7 @@ func TestProblemTypesInSpec(t *testing.T) {
 // which clients must see as 501 unsupported, not as an internal error.
 func TestUnsupportedIs501(t *testing.T) {
 	r := httptest.NewRequest("POST", "/v1/mappings", nil)
-	p := problemFor(&shm.Error{Op: "create", Name: "X", Err: shm.ErrUnsupported}, r)
+	p, _ := problemFor(&shm.Error{Op: "create", Name: "X", Err: shm.ErrUnsupported}, r)
 	if p.Status != http.StatusNotImplemented || p.Type != ProblemTypePrefix+"unsupported" {
 		t.Fatalf("got %d %s, want 501 %sunsupported", p.Status, p.Type, ProblemTypePrefix)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
-	"github.com/shmbridge/shmbridge/shm"
+	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
 // TestSession0Hint: a daemon running as a Windows service (session 0) says, in the answer of every create of a
@@ -16,7 +16,7 @@ import (
 // user's session answer no hint.
 func TestSession0Hint(t *testing.T) {
 	for _, session0 := range []bool{true, false} {
-		b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.Session0 = session0 })
+		b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Session0 = session0 })
 		for _, kind := range []string{"mappings", "events", "mutexes"} {
 			for i, prefix := range []string{`Local\`, ``, `Global\`} {
 				n := fmt.Sprintf(`%sshmbridge-hint-%d-%s-%t-%d`, prefix, os.Getpid(), kind, session0, i)

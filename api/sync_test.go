@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -254,7 +255,7 @@ func TestDisconnectEndsWait(t *testing.T) {
 
 // At most MaxWaiters requests wait; the next gets 429 too-many-waiters with Retry-After.
 func TestWaiterCap(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *shm.Registry) { c.MaxWaiters = 3 })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxWaiters = 3 })
 	n := name(t, "")
 	b.post(t, "/v1/events", map[string]any{"name": n}, 201)
 	results := make(chan bool, 3)
@@ -431,7 +432,7 @@ func TestMutexLease(t *testing.T) {
 
 // A daemon shutting down ends long-polls at once with 503 shutting-down (main cancels the base context).
 func TestShutdownEndsWaits(t *testing.T) {
-	reg := shm.NewRegistry(nil)
+	reg := registry.New(nil)
 	defer reg.CloseAll()
 	base, cancel := context.WithCancel(context.Background())
 	srv := httptest.NewUnstartedServer(nil)

@@ -53,9 +53,8 @@ func OpenEvent(o EventOptions) (*Event, error) {
 // checkSyncName validates the name and mode of an event or mutex and returns the name without its prefix.
 func checkSyncName(name string, mode Mode) (string, error) {
 	op := mode.op()
-	base, err := splitName(name)
+	base, err := splitName(op, name)
 	if err != nil {
-		err.(*Error).Op = op
 		return "", err
 	}
 	if mode < Create || mode > OpenOrCreate {

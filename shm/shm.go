@@ -77,7 +77,6 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the sentinel and the OS error.
 // osFailure is a failed OS operation on an open object: ErrFault when another process broke the object
 // under the daemon (a truncated event or mutex), else ErrInvalid.
 func osFailure(op, name string, err error) *Error {
@@ -87,6 +86,7 @@ func osFailure(op, name string, err error) *Error {
 	return &Error{Op: op, Name: name, Err: ErrInvalid, OSErr: err}
 }
 
+// Unwrap returns the sentinel and the OS error.
 func (e *Error) Unwrap() []error {
 	if e.OSErr != nil {
 		return []error{e.Err, e.OSErr}
@@ -167,15 +167,15 @@ const MaxNameLen = 255
 // Key validates name and returns the identity of the OS object it denotes: two names with the same key are the
 // same object ("Telemetry" and "Local\Telemetry" on Windows; any prefix on Linux).
 func Key(name string) (string, error) {
-	base, err := splitName(name)
+	base, err := splitName("", name)
 	if err != nil {
 		return "", err
 	}
 	return key(name, base), nil
 }
 
-// splitName validates name and returns it without its namespace prefix.
-func splitName(name string) (string, error) {
+// splitName validates name and returns it without its namespace prefix; a failure is ErrInvalidName for op.
+func splitName(op, name string) (string, error) {
 	base := name
 	for _, p := range []string{`Local\`, `Global\`} {
 		if strings.HasPrefix(name, p) {
@@ -184,7 +184,7 @@ func splitName(name string) (string, error) {
 		}
 	}
 	bad := func(why string) (string, error) {
-		return "", newErr("", name, ErrInvalidName, why)
+		return "", newErr(op, name, ErrInvalidName, why)
 	}
 	switch {
 	case base == "":
@@ -222,9 +222,8 @@ type Mapping struct {
 // Open creates or opens the named object according to o.Mode and maps a view of it.
 func Open(o Options) (*Mapping, error) {
 	op := o.Mode.op()
-	base, err := splitName(o.Name)
+	base, err := splitName(op, o.Name)
 	if err != nil {
-		err.(*Error).Op = op
 		return nil, err
 	}
 	switch {

@@ -3,9 +3,7 @@
 package shm
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -26,112 +24,52 @@ type osMapping struct {
 // key: every namespace prefix names the same /dev/shm object.
 func key(_, base string) string { return base }
 
-func (m *Mapping) open(o Options, base string) error {
+func (m *Mapping) open(o Options, base string) (err error) {
 	op := o.Mode.op()
 	if o.SDDL != "" {
 		return newErr(op, o.Name, ErrInvalid, "sddl applies to Windows objects only (Linux objects are created 0600)")
 	}
-	var (
-		what, path string
-		openFn     func(flag int) (*os.File, error)
-	)
-	fail := func(err error) error {
-		e := &Error{Op: op, Name: o.Name, OSErr: err, Err: ErrInvalid}
-		switch {
-		case errors.Is(err, fs.ErrExist):
-			e.Err, e.Detail = ErrExists, what+" already exists"
-			var st unix.Stat_t
-			if unix.Lstat(path, &st) == nil {
-				e.Detail += ", owned by " + userName(st.Uid)
-			}
-		case errors.Is(err, fs.ErrNotExist):
-			e.Err, e.Detail = ErrNotFound, "no "+what
-		case errors.Is(err, fs.ErrPermission):
-			e.Err, e.Right = ErrAccessDenied, "read"
-			if o.Access == ReadWrite {
-				e.Right = "read and write"
-			}
-			e.Right += " permission on " + what
-		case errors.Is(err, unix.ELOOP):
-			e.Detail = what + " is a symbolic link"
-		case errors.Is(err, unix.EMFILE), errors.Is(err, unix.ENFILE):
-			e.Err, e.Detail = ErrResources, "the daemon is out of file descriptors (ulimit -n): close some objects, or raise the limit"
-		default:
-			e.Detail = what
-		}
-		return e
-	}
-
-	remove := func() error { return os.Remove(path) }
+	// O_NONBLOCK: a FIFO (or device) put under the name must not block open(2); the type check below refuses
+	// it. On a regular file the flag changes nothing.
+	path := filepath.Join(ShmDir, base)
+	what, open, remove := path, func(flag int) (*os.File, error) {
+		return os.OpenFile(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600)
+	}, func() error { return os.Remove(path) }
 	if o.File != "" {
-		what = "file " + o.File
-		openFn = func(flag int) (*os.File, error) { return o.Root.OpenFile(o.File, flag|unix.O_NONBLOCK, 0o600) }
+		path, what = "", "file "+o.File
+		open = func(flag int) (*os.File, error) { return o.Root.OpenFile(o.File, flag|unix.O_NONBLOCK, 0o600) }
 		remove = func() error { return o.Root.Remove(o.File) }
-	} else {
-		path = filepath.Join(ShmDir, base)
-		what = path
-		openFn = func(flag int) (*os.File, error) {
-			return os.OpenFile(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600)
-		}
 	}
-	// O_NONBLOCK: a FIFO (or device) put under the name must not block open(2), with the registry's lock held;
-	// the type check below refuses it. On a regular file the flag changes nothing.
-	f, created, err := openWithMode(o.Mode, o.Access, openFn)
+	f, created, err := openWithMode(o.Mode, o.Access, open)
 	if err != nil {
-		return fail(err)
+		return fsError(op, o.Name, what, path, o.Access, err)
 	}
-	m.created = created
-	fd := int(f.Fd())
-	cleanup := func() {
-		f.Close()
-		if m.created {
-			remove()
+	defer func() {
+		if err != nil {
+			f.Close()
+			if created {
+				remove()
+			}
 		}
-	}
-
+	}()
+	fd := int(f.Fd())
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		cleanup()
-		return fail(err)
+		return fsError(op, o.Name, what, "", o.Access, err)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		cleanup()
 		return newErr(op, o.Name, ErrInvalid, what+" is not a regular file")
 	}
-	if !m.created && o.File == "" && o.Access == ReadWrite && int(st.Uid) != os.Geteuid() {
+	if !created && o.File == "" && o.Access == ReadWrite && int(st.Uid) != os.Geteuid() {
 		// Another user made this name (perhaps ahead of us, to read what we write): writing into it would hand
 		// them the data. Reading someone's published object stays allowed.
-		cleanup()
 		e := newErr(op, o.Name, ErrAccessDenied, what+" is owned by "+userName(st.Uid)+", not by this user: open it with access read")
 		e.Right = "ownership of " + what
 		return e
 	}
-	size := st.Size
-	if o.Size > size {
-		// Grow what we created, or a file the caller asked to map at a larger size; never someone else's shm.
-		if !m.created && (o.File == "" || o.Access == ReadOnly) {
-			cleanup()
-			return newErr(op, o.Name, ErrTooSmall,
-				fmt.Sprintf("%s is %d bytes, smaller than the requested %d", what, size, o.Size))
-		}
-		if o.File == "" {
-			// A size tmpfs can never hold would be refused only later, by a SIGBUS-turned-fault on a write.
-			var fsst unix.Statfs_t
-			if unix.Statfs(ShmDir, &fsst) == nil && o.Size > int64(fsst.Blocks)*fsst.Bsize {
-				cleanup()
-				return newErr(op, o.Name, ErrNoSpace, fmt.Sprintf("%d bytes is more than %s holds (%d bytes)",
-					o.Size, ShmDir, int64(fsst.Blocks)*fsst.Bsize))
-			}
-		}
-		if err := unix.Ftruncate(fd, o.Size); err != nil {
-			cleanup()
-			return fail(err)
-		}
-		size = o.Size
-	}
-	if size == 0 {
-		cleanup()
-		return newErr(op, o.Name, ErrInvalid, what+" is empty: give a size")
+	size, err := sizeFor(o, created, what, fd, st.Size)
+	if err != nil {
+		return err
 	}
 	prot := unix.PROT_READ
 	if o.Access == ReadWrite {
@@ -139,12 +77,45 @@ func (m *Mapping) open(o Options, base string) error {
 	}
 	view, err := unix.Mmap(fd, 0, int(size), prot, unix.MAP_SHARED)
 	if err != nil {
-		cleanup()
-		return fail(err)
+		return fsError(op, o.Name, what, "", o.Access, err)
 	}
-	m.view, m.mapped = view, size
+	m.created, m.view, m.mapped = created, view, size
 	m.os = osMapping{f: f, fd: fd}
 	return nil
+}
+
+// sizeFor sizes the object open found at size bytes for o: it grows what the daemon created, or a file the
+// caller asked to map at a larger size, but never another program's /dev/shm object (ErrTooSmall).
+func sizeFor(o Options, created bool, what string, fd int, size int64) (int64, error) {
+	op := o.Mode.op()
+	if o.Size > size {
+		if !created && (o.File == "" || o.Access == ReadOnly) {
+			return 0, newErr(op, o.Name, ErrTooSmall, fmt.Sprintf("%s is %d bytes, smaller than the requested %d", what, size, o.Size))
+		}
+		// A size tmpfs can never hold would be refused only later, by a SIGBUS-turned-fault on a write.
+		var fsst unix.Statfs_t
+		if o.File == "" && unix.Statfs(ShmDir, &fsst) == nil && o.Size > int64(fsst.Blocks)*fsst.Bsize {
+			return 0, newErr(op, o.Name, ErrNoSpace, fmt.Sprintf("%d bytes is more than %s holds (%d bytes)",
+				o.Size, ShmDir, int64(fsst.Blocks)*fsst.Bsize))
+		}
+		if err := unix.Ftruncate(fd, o.Size); err != nil {
+			return 0, fsError(op, o.Name, what, "", o.Access, err)
+		}
+		size = o.Size
+	}
+	if size == 0 {
+		return 0, newErr(op, o.Name, ErrInvalid, what+" is empty: give a size")
+	}
+	return size, nil
+}
+
+// ownerOf describes the owner of path ("uid N (name)"), or "" if it cannot say.
+func ownerOf(path string) string {
+	var st unix.Stat_t
+	if path == "" || unix.Lstat(path, &st) != nil {
+		return ""
+	}
+	return userName(st.Uid)
 }
 
 // userName describes uid as "uid N (name)".
@@ -202,10 +173,10 @@ func (o *osMapping) close(name string, view []byte) error {
 	return nil
 }
 
-// checkUnlink refuses, before anything is closed, to unlink an object another user owns: the daemon unlinks
+// CheckUnlink refuses, before anything is closed, to unlink an object another user owns: the daemon unlinks
 // only its own user's objects, as root too (an administrator who means it removes the file by hand).
-func checkUnlink(name string) error {
-	base, err := splitName(name)
+func CheckUnlink(name string) error {
+	base, err := splitName("unlink", name)
 	if err != nil {
 		return err
 	}
@@ -223,18 +194,15 @@ func checkUnlink(name string) error {
 // memory is freed when the last one goes. Windows has nothing to unlink: an object dies with its last handle,
 // so there Unlink only validates the name.
 func Unlink(name string) error {
-	base, err := splitName(name)
+	base, err := splitName("unlink", name)
 	if err != nil {
-		err.(*Error).Op = "unlink"
 		return err
 	}
-	if err := os.Remove(filepath.Join(ShmDir, base)); err != nil {
-		e := &Error{Op: "unlink", Name: name, Err: ErrInvalid, OSErr: err}
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			e.Err = ErrNotFound
-		case errors.Is(err, fs.ErrPermission):
-			e.Err, e.Right = ErrAccessDenied, "write permission on "+ShmDir
+	path := filepath.Join(ShmDir, base)
+	if err := os.Remove(path); err != nil {
+		e := fsError("unlink", name, path, "", ReadWrite, err)
+		if e.Err == ErrAccessDenied {
+			e.Right = "write permission on " + ShmDir
 		}
 		return e
 	}

@@ -54,4 +54,7 @@ func (o *osMutex) lock(context.Context, <-chan struct{}, time.Duration) (func() 
 func (o *osMutex) state() MutexState { return MutexState{} }
 func (o *osMutex) close() error      { return nil }
 
-func checkUnlink(string) error { return nil }
+// CheckUnlink fails with ErrUnsupported, as Unlink does.
+func CheckUnlink(name string) error { return Unlink(name) }
+
+func ownerOf(string) string { return "" }

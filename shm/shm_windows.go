@@ -7,7 +7,6 @@ package shm
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 	"unsafe"
@@ -181,16 +180,7 @@ func openBackingFile(o Options, op string) (*os.File, bool, error) {
 		return o.Root.OpenFile(o.File, flag, 0o600)
 	})
 	if err != nil {
-		e := &Error{Op: op, Name: o.Name, Err: ErrInvalid, OSErr: err, Detail: "file " + o.File}
-		switch {
-		case errors.Is(err, fs.ErrExist):
-			e.Err = ErrExists
-		case errors.Is(err, fs.ErrNotExist):
-			e.Err = ErrNotFound
-		case errors.Is(err, fs.ErrPermission):
-			e.Err, e.Right = ErrAccessDenied, "file access"
-		}
-		return nil, false, e
+		return nil, false, fsError(op, o.Name, "file "+o.File, "", o.Access, err)
 	}
 	return f, created, nil
 }
@@ -238,12 +228,12 @@ func (o *osMapping) close(name string, _ []byte) error {
 
 // Unlink only validates name on Windows: a named object dies with its last handle, there is no name to remove.
 func Unlink(name string) error {
-	if _, err := splitName(name); err != nil {
-		err.(*Error).Op = "unlink"
-		return err
-	}
-	return nil
+	_, err := splitName("unlink", name)
+	return err
 }
 
-// checkUnlink: Windows has nothing to unlink (see Unlink).
-func checkUnlink(string) error { return nil }
+// CheckUnlink only validates name on Windows: there is nothing to unlink (see Unlink).
+func CheckUnlink(name string) error { return Unlink(name) }
+
+// ownerOf: the owner of an object that exists is told by existsError, from its handle.
+func ownerOf(string) string { return "" }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -55,21 +54,9 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 		return os.OpenFile(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o600) // a FIFO must not block: refused below
 	})
 	if err != nil {
-		e := &Error{Op: op, Name: name, Err: ErrInvalid, OSErr: err, Detail: path}
-		switch {
-		case errors.Is(err, fs.ErrExist):
-			e.Err, e.Detail = ErrExists, path+" already exists"
-			var st unix.Stat_t
-			if unix.Lstat(path, &st) == nil {
-				e.Detail += ", owned by " + userName(st.Uid)
-			}
+		e := fsError(op, name, kind+" "+path, path, ReadWrite, err)
+		if e.Err == ErrExists {
 			e.Detail += " (mappings, events and mutexes share one namespace, /dev/shm)"
-		case errors.Is(err, fs.ErrNotExist):
-			e.Err, e.Detail = ErrNotFound, "no "+kind+" "+path
-		case errors.Is(err, fs.ErrPermission):
-			e.Err, e.Right = ErrAccessDenied, "read and write permission on "+path
-		case errors.Is(err, unix.EMFILE), errors.Is(err, unix.ENFILE):
-			e.Err, e.Detail = ErrResources, "the daemon is out of file descriptors (ulimit -n): close some objects, or raise the limit"
 		}
 		return false, e
 	}

@@ -1,4 +1,4 @@
-package shm_test
+package registry_test
 
 import (
 	"errors"
@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
 // TestOneKindPerName: concurrent open_or_create of a mapping and an event with one name never both succeed
 // (mappings, events and mutexes share one namespace; the check and the claim are one step).
 func TestOneKindPerName(t *testing.T) {
-	reg := shm.NewRegistry(nil)
+	reg := registry.New(nil)
 	for i := range 2000 {
 		name := fmt.Sprintf("shmbridge-ns-%d-%d", os.Getpid(), i)
 		var wg sync.WaitGroup
@@ -27,7 +28,7 @@ func TestOneKindPerName(t *testing.T) {
 			// Land anywhere in the event's create: after its file exists, before the daemon holds it.
 			for t0 := time.Now(); time.Since(t0) < time.Duration(i%50)*time.Microsecond; {
 			}
-			_, mapErr = reg.Open(shm.Options{Name: name, Size: 32, Mode: shm.OpenOrCreate}) // an event object is 32 bytes
+			_, mapErr = reg.OpenMapping(shm.Options{Name: name, Size: 32, Mode: shm.OpenOrCreate}) // an event object is 32 bytes
 		}()
 		go func() {
 			defer wg.Done()
@@ -39,7 +40,7 @@ func TestOneKindPerName(t *testing.T) {
 		if mapErr == nil && evErr == nil {
 			t.Fatalf("round %d: %s opened as a mapping and as an event", i, name)
 		}
-		reg.Close(name, true)
+		reg.CloseMapping(name, true)
 		reg.CloseEvent(name, true)
 		shm.Unlink(name)
 	}
@@ -49,31 +50,31 @@ func TestOneKindPerName(t *testing.T) {
 // same name is refused (it would reopen the object the unlink then removes); once the close is done the name
 // opens afresh.
 func TestNameTakenWhileClosing(t *testing.T) {
-	reg := shm.NewRegistry(nil)
+	reg := registry.New(nil)
 	name := fmt.Sprintf("shmbridge-closing-%d", os.Getpid())
-	e, err := reg.Open(shm.Options{Name: name, Size: 64, Mode: shm.Create})
+	e, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.Create})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { reg.Close(name, true); shm.Unlink(name) })
-	release, err := e.Hold() // a transfer under way
+	t.Cleanup(func() { reg.CloseMapping(name, true); shm.Unlink(name) })
+	unpin, err := e.Pin() // a transfer under way
 	if err != nil {
 		t.Fatal(err)
 	}
 	closed := make(chan error, 1)
-	go func() { closed <- reg.Close(name, true) }()
+	go func() { _, err := reg.CloseMapping(name, true); closed <- err }()
 	time.Sleep(100 * time.Millisecond) // the close waits for the transfer
-	if _, err := reg.Open(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
+	if _, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
 		t.Fatalf("open_or_create during the close: %v, want ErrExists", err)
 	}
 	if _, err := reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
 		t.Fatalf("an event of that name during the close: %v, want ErrExists", err)
 	}
-	release()
+	unpin()
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	e2, err := reg.Open(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate})
+	e2, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,167 @@
+package api
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"math"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/cors"
+	"golang.org/x/time/rate"
+)
+
+// check is one of the checks every request passes before routing: nil lets it through, an error is its
+// answer (to writeError, like a handler's).
+type check func(*http.Request) error
+
+// checks runs cs in order as a middleware; the first error answers the request.
+func (s *server) checks(cs ...check) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for _, c := range cs {
+				if err := c(r); err != nil {
+					s.writeError(w, r, err)
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// checkHost refuses any Host header not in hosts: DNS rebinding gives a hostile page a same-origin path to
+// 127.0.0.1, and only the Host header (which the page cannot set) tells it apart.
+func checkHost(hosts []string) check {
+	return func(r *http.Request) error {
+		if !slices.Contains(hosts, r.Host) {
+			return fail(kindHostNotAllowed, "Host "+quote(r.Host)+" is not an allowed name for this daemon (see -allow-host)")
+		}
+		return nil
+	}
+}
+
+// crossOrigin refuses state-changing requests a browser marks as cross-site (Sec-Fetch-Site, or an Origin that
+// is not this host): http.CrossOriginProtection.
+func crossOrigin(trusted []string) check {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range trusted {
+		cop.AddTrustedOrigin(o) // checked by main
+	}
+	return func(r *http.Request) error {
+		if cop.Check(r) != nil {
+			return fail(kindCrossOrigin, "a browser sent this request from another site")
+		}
+		return nil
+	}
+}
+
+// refuseSimplePOST refuses a POST whose body is text/plain or a form: the only bodies a page on another site
+// can POST without a CORS preflight. The API's POST bodies are JSON.
+func refuseSimplePOST(r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+	case "text/plain", "application/x-www-form-urlencoded", "multipart/form-data":
+		return fail(kindCrossOrigin, "a POST with a "+mt+" body could come from any web page: send application/json")
+	}
+	return nil
+}
+
+// TokenCookie holds the token for the daemon's own pages once they have logged in with /docs?token=.
+const TokenCookie = "shmbridge_token"
+
+func (s *server) validToken(t string) bool {
+	return subtle.ConstantTimeCompare([]byte(t), s.token) == 1
+}
+
+// authenticate lets a request through if it carries the token (constant-time compare): as a bearer token, or
+// as the login cookie. GET /healthz needs none.
+func (s *server) authenticate(r *http.Request) error {
+	if len(s.token) == 0 || r.URL.Path == "/healthz" && r.Method == http.MethodGet {
+		return nil
+	}
+	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.validToken(t) {
+		return nil
+	}
+	if c, err := r.Cookie(TokenCookie); err == nil && s.validToken(c.Value) {
+		// A browser sends the cookie with requests from any page of this site (every localhost port is
+		// same-site), and some GETs change state (?wait= takes a signal, ?lock= a mutex): the cookie counts
+		// only for requests from the daemon's own pages, or typed in the address bar.
+		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+			return fail(kindCrossOrigin, "the login cookie is accepted only from the daemon's own pages (Sec-Fetch-Site: "+site+"); other clients send Authorization: Bearer")
+		}
+		return nil
+	}
+	return fail(kindUnauthorized, "send Authorization: Bearer <token> (curl: --oauth2-bearer \"$TOKEN\"); the daemon says at start where its token is").
+		with("WWW-Authenticate", `Bearer realm="shmbridge"`)
+}
+
+// login answers /docs?token=T with the right T: it sets the login cookie and redirects to /docs, so the token
+// leaves the address bar.
+func (s *server) login(next http.Handler) http.Handler {
+	if len(s.token) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/docs" || !r.URL.Query().Has("token") || !s.validToken(r.URL.Query().Get("token")) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: string(s.token), Path: "/", HttpOnly: true,
+			SameSite: http.SameSiteStrictMode})
+		http.Redirect(w, r, "/docs", http.StatusSeeOther)
+	})
+}
+
+// rateLimit answers 429 with Retry-After once requests come faster than perSecond (with burst above it).
+func rateLimit(perSecond float64, burst int) check {
+	if perSecond <= 0 {
+		return func(*http.Request) error { return nil }
+	}
+	lim := rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
+	return func(*http.Request) error {
+		if res := lim.Reserve(); res.Delay() > 0 {
+			res.Cancel()
+			return fail(kindRateLimited, fmt.Sprintf("over %g requests per second (-rate-limit)", perSecond)).
+				with("Retry-After", strconv.Itoa(max(1, int(math.Ceil(res.Delay().Seconds())))))
+		}
+		return nil
+	}
+}
+
+// allowOrigins answers CORS (preflights included, before authentication: a preflight carries no token) for
+// the operator's listed origins only; with none, it adds nothing.
+func allowOrigins(origins []string) func(http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	return cors.Handler(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{"GET", "POST", "PUT", "DELETE"},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Range"},
+		ExposedHeaders: []string{"Location", "Content-Range", "Retry-After", AbandonedHeader},
+		MaxAge:         600,
+	})
+}
+
+// apiCSP is the Content-Security-Policy of every response but the docs page: nothing runs, nothing frames it.
+const apiCSP = "default-src 'none'; frame-ancestors 'none'"
+
+// securityHeaders sets headers that keep browsers from framing, sniffing or caching what the daemon serves
+// (the bytes of other programs' memory).
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", apiCSP)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,221 @@
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/swaggest/swgui/v5emb"
+)
+
+// Config configures the API handler.
+type Config struct {
+	// Hosts is the exact list of Host header values accepted ("127.0.0.1:8765"); anything else is refused
+	// before routing (DNS rebinding). See LoopbackHosts.
+	Hosts []string
+	// Logger receives one line per request at debug level, lifecycle events at info, failures at warn/error.
+	Logger *slog.Logger
+	// Token is the bearer token every request but GET /healthz must carry (Authorization: Bearer); the docs
+	// page also takes it once as ?token= and keeps it in an HttpOnly, SameSite=Strict cookie. "" disables
+	// authentication.
+	Token string
+	// AllowedOrigins are web origins ("https://dash.example") whose pages may call the API from a browser:
+	// they get CORS headers and pass the cross-origin check. Empty (the default): no CORS headers at all.
+	AllowedOrigins []string
+	// MaxBody caps the body of a PUT of data, in bytes (0: only what the mapping can hold).
+	MaxBody int64
+	// RateLimit is how many requests per second the daemon answers, all clients together (everyone on
+	// loopback is 127.0.0.1, so there is nothing better to key on before authentication); 0 disables it.
+	// Burst is how many it answers at once above that rate.
+	RateLimit float64
+	Burst     int
+	// MaxWaiters caps the requests waiting at once (event waits, ?wait= reads, mutex acquires and ?lock=
+	// waits, together); the next one is 429 too-many-waiters. 0 means DefaultMaxWaiters.
+	MaxWaiters int
+	// MaxBuffered is the byte budget of all the copies requests make in memory at once (?lock= copies, text
+	// PUTs); past it they get 503 busy. 0 means DefaultMaxBuffered.
+	MaxBuffered int64
+	// Version describes the daemon's build; GET /healthz reports it.
+	Version string
+	// Session0: the daemon runs in session 0 (a Windows service), where Local\ names are session 0's own and
+	// invisible to programs in users' sessions. Creates of names that are not Global\ then carry a hint.
+	Session0 bool
+	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
+	// openapi.yaml); nil serves 404 there.
+	Spec []byte
+}
+
+// LoopbackHosts returns the Host values a client on this machine uses to reach a listener at addr:
+// localhost, 127.0.0.1 and [::1] with addr's port.
+func LoopbackHosts(addr string) []string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil
+	}
+	return []string{net.JoinHostPort("localhost", port), net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("::1", port)}
+}
+
+type server struct {
+	reg      *registry.Registry
+	waits    chan struct{} // a slot per waiting request
+	log      *slog.Logger
+	spec     []byte
+	maxBody  int64
+	token    []byte
+	version  string
+	session0 bool
+	buffers  *buffers
+}
+
+// New returns the API handler over reg.
+func New(reg *registry.Registry, cfg Config) http.Handler {
+	if cfg.MaxWaiters <= 0 {
+		cfg.MaxWaiters = DefaultMaxWaiters
+	}
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
+		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
+		buffers: newBuffers(cfg.MaxBuffered)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	r := chi.NewRouter()
+	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check
+	// and authentication: requests that are refused anyway (cheaply) cannot spend the budget of the clients
+	// that hold the token.
+	r.Use(s.logRequests, securityHeaders,
+		s.checks(checkHost(cfg.Hosts)),
+		allowOrigins(cfg.AllowedOrigins),
+		s.checks(crossOrigin(cfg.AllowedOrigins), refuseSimplePOST),
+		s.login,
+		s.checks(s.authenticate, rateLimit(cfg.RateLimit, cfg.Burst)),
+		escapedRoutePath)
+	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
+		return fail(kindNotFound, "no such route")
+	}))
+	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error {
+		return fail(kindMethod, "method not allowed on this route")
+	}))
+	r.Get("/healthz", s.handle(s.health))
+	r.Get("/openapi.yaml", s.handle(s.openapi))
+	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
+	r.Get("/docs", s.handle(s.docsPage(ui)))
+	r.Get("/docs/{asset}", s.handle(s.docsAsset(ui)))
+	r.Route("/v1/mappings", func(r chi.Router) {
+		r.Post("/", s.handle(s.createMapping))
+		r.Get("/", s.handle(s.listMappings))
+		r.Route("/{name}", func(r chi.Router) {
+			r.Get("/", s.handle(s.getMapping))
+			r.Delete("/", s.handle(s.closeMapping))
+			r.Get("/data", s.handle(s.readData))
+			r.Put("/data", s.handle(s.writeData))
+			r.Post("/flush", s.handle(s.flush))
+		})
+	})
+	r.Route("/v1/events", func(r chi.Router) {
+		r.Post("/", s.handle(s.createEvent))
+		r.Get("/", s.handle(s.listEvents))
+		r.Route("/{name}", func(r chi.Router) {
+			r.Get("/", s.handle(s.getEvent))
+			r.Delete("/", s.handle(s.closeEvent))
+			r.Post("/set", s.handle(s.setEvent))
+			r.Post("/reset", s.handle(s.resetEvent))
+			r.Post("/pulse", s.handle(s.pulseEvent))
+			r.Post("/wait", s.handle(s.waitEvent))
+		})
+	})
+	r.Route("/v1/mutexes", func(r chi.Router) {
+		r.Post("/", s.handle(s.createMutex))
+		r.Get("/", s.handle(s.listMutexes))
+		r.Route("/{name}", func(r chi.Router) {
+			r.Get("/", s.handle(s.getMutex))
+			r.Delete("/", s.handle(s.closeMutex))
+			r.Post("/acquire", s.handle(s.acquireMutex))
+			r.Post("/release", s.handle(s.releaseMutex))
+		})
+	})
+	return r
+}
+
+// handle adapts a handler that returns an error to http.HandlerFunc: the error goes to writeError.
+func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w}
+		if err := h(rec, r); err != nil {
+			if rec.status != 0 {
+				// The status line is out: cut the connection so the client cannot take a short body for a whole one.
+				s.logFailure(r, http.StatusInternalServerError, err)
+				panic(http.ErrAbortHandler)
+			}
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+// writeError is the one place an error becomes a response: its problem, logged once if it is the daemon's
+// failure rather than the client's.
+func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	p, header := problemFor(err, r)
+	s.logFailure(r, p.Status, err)
+	writeProblem(w, p, header)
+}
+
+// logFailure logs a 5xx at error level: 4xx are the client's business (logRequests has them at debug), 503 is
+// shutdown or a full budget.
+func (s *server) logFailure(r *http.Request, status int, err error) {
+	if status >= 500 && status != http.StatusServiceUnavailable {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+}
+
+// recorder notes the status a response started with (0: not started yet).
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (rec *recorder) WriteHeader(code int) {
+	if rec.status == 0 {
+		rec.status = code
+	}
+	rec.ResponseWriter.WriteHeader(code)
+}
+
+func (rec *recorder) Write(p []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.ResponseWriter.Write(p)
+}
+
+func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// logRequests logs each request at debug level: under polling, info stays quiet.
+func (s *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
+	})
+}
+
+// escapedRoutePath makes chi route on the escaped path, so a name's %2F or %25 stays inside its path segment;
+// pathName unescapes the parameter exactly once.
+func escapedRoutePath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rctx := chi.RouteContext(r.Context()); rctx != nil {
+			rctx.RoutePath = r.URL.EscapedPath()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,172 @@
+// Package registry is the daemon's state: the named objects it holds open (mappings, events and mutexes, in
+// one table, as they share one namespace), the transfers under way on each mapping, the leases on mutexes, the
+// counters and the caps. The OS work is package shm's; the HTTP is package api's.
+package registry
+
+import (
+	"cmp"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/shmbridge/shmbridge/shm"
+)
+
+// Registry holds the mappings, events and mutexes a daemon opened, by name, until they are closed. It is safe
+// for concurrent use.
+type Registry struct {
+	root *os.Root // files root for file-backed mappings; nil disables them
+	// CloseGrace is how long CloseMapping lets transfers under way (Mapping.Pin) finish before it unmaps
+	// anyway, cutting them short with shm.ErrClosed.
+	CloseGrace time.Duration
+	// MaxMappings caps how many mappings it holds at once (0: no cap); one more is shm.ErrLimit.
+	MaxMappings int
+	// MaxSyncObjects caps the events it holds, and the mutexes (each; 0: no cap).
+	MaxSyncObjects int
+	// DefaultSDDL is the security descriptor (Windows) of objects created without one of their own; "" keeps
+	// the built-in default, this user and SYSTEM. A Windows service sets it so that users' programs can open
+	// what it creates.
+	DefaultSDDL string
+
+	t *table
+}
+
+// New returns an empty registry. root confines file-backed mappings; nil disables them.
+func New(root *os.Root) *Registry {
+	return &Registry{root: root, CloseGrace: 5 * time.Second, t: newTable()}
+}
+
+// OpenMapping opens a mapping as o says and holds it. A name the registry already holds is shm.ErrExists,
+// whatever the mode: one daemon holds one view of each object.
+func (r *Registry) OpenMapping(o shm.Options) (*Mapping, error) {
+	o.Root = r.root
+	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
+	return add(r.t, kindMapping, o.Name, o.Mode.String(), r.MaxMappings, func() (*Mapping, error) {
+		m, err := shm.Open(o)
+		if err != nil {
+			return nil, err
+		}
+		return &Mapping{Mapping: m, OpenedAt: time.Now()}, nil
+	})
+}
+
+// GetMapping returns the mapping called name (any spelling of the same object).
+func (r *Registry) GetMapping(name string) (*Mapping, error) {
+	return get[*Mapping](r.t, kindMapping, name)
+}
+
+// Mappings returns the held mappings sorted by name.
+func (r *Registry) Mappings() []*Mapping { return list[*Mapping](r.t, kindMapping) }
+
+// CloseMapping forgets name at once (later lookups get shm.ErrNotFound), lets transfers under way finish (up
+// to CloseGrace), then unmaps and closes it; with unlink, it also removes the name (Linux; see shm.Unlink),
+// except for a file-backed mapping, whose file stays.
+func (r *Registry) CloseMapping(name string, unlink bool) (closed string, err error) {
+	if m, err := r.GetMapping(name); err == nil && m.File() != "" {
+		unlink = false
+	}
+	return closeNamed(r.t, kindMapping, name, unlink, func(m *Mapping) error {
+		m.drain(r.CloseGrace)
+		return m.Close()
+	})
+}
+
+// OpenEvent opens an event as o says and holds it (see OpenMapping for the rules on names).
+func (r *Registry) OpenEvent(o shm.EventOptions) (*Event, error) {
+	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
+	return add(r.t, kindEvent, o.Name, o.Mode.String(), r.MaxSyncObjects, func() (*Event, error) {
+		ev, err := shm.OpenEvent(o)
+		if err != nil {
+			return nil, err
+		}
+		return &Event{Event: ev, OpenedAt: time.Now()}, nil
+	})
+}
+
+// GetEvent returns the held event called name.
+func (r *Registry) GetEvent(name string) (*Event, error) { return get[*Event](r.t, kindEvent, name) }
+
+// Events lists the held events by name.
+func (r *Registry) Events() []*Event { return list[*Event](r.t, kindEvent) }
+
+// CloseEvent forgets the event and closes it: its waits end with shm.ErrClosed. unlink also removes the name
+// (Linux; see shm.Unlink).
+func (r *Registry) CloseEvent(name string, unlink bool) (closed string, err error) {
+	return closeNamed(r.t, kindEvent, name, unlink, func(e *Event) error { return e.Close() })
+}
+
+// OpenMutex opens a mutex as o says and holds it (not locked).
+func (r *Registry) OpenMutex(o shm.MutexOptions) (*Mutex, error) {
+	o.SDDL = cmp.Or(o.SDDL, r.DefaultSDDL)
+	return add(r.t, kindMutex, o.Name, o.Mode.String(), r.MaxSyncObjects, func() (*Mutex, error) {
+		m, err := shm.OpenMutex(o)
+		if err != nil {
+			return nil, err
+		}
+		return &Mutex{Mutex: m, OpenedAt: time.Now()}, nil
+	})
+}
+
+// GetMutex returns the held mutex called name.
+func (r *Registry) GetMutex(name string) (*Mutex, error) { return get[*Mutex](r.t, kindMutex, name) }
+
+// Mutexes lists the held mutexes by name.
+func (r *Registry) Mutexes() []*Mutex { return list[*Mutex](r.t, kindMutex) }
+
+// CloseMutex forgets the mutex, ends the daemon's lease on it, waits for a copy holding it (?lock=) to end,
+// and closes it; unlink also removes the name (Linux; see shm.Unlink).
+func (r *Registry) CloseMutex(name string, unlink bool) (closed string, err error) {
+	return closeNamed(r.t, kindMutex, name, unlink, (*Mutex).close)
+}
+
+// closeNamed closes the object of kind k called name and answers its name as it was opened: it refuses first
+// an unlink the OS layer would refuse (nothing is closed then), forgets the name, closes the object, unlinks
+// it if asked, and frees the name last.
+func closeNamed[T named](t *table, k kind, name string, unlink bool, close func(T) error) (string, error) {
+	if unlink {
+		if _, err := get[T](t, k, name); err != nil {
+			return "", err
+		}
+		if err := shm.CheckUnlink(name); err != nil {
+			return "", err
+		}
+	}
+	obj, err := remove[T](t, k, name)
+	if err != nil {
+		return "", err
+	}
+	defer t.release(obj.Name())
+	if err := close(obj); err != nil {
+		return obj.Name(), err
+	}
+	if unlink {
+		if err := shm.Unlink(obj.Name()); err != nil && !errors.Is(err, shm.ErrNotFound) {
+			return obj.Name(), err
+		}
+	}
+	return obj.Name(), nil
+}
+
+// Closed counts what CloseAll closed.
+type Closed struct{ Mappings, Events, Mutexes int }
+
+// CloseAll closes every held object (without unlinking): waits end with shm.ErrClosed, leases end.
+func (r *Registry) CloseAll() Closed {
+	var c Closed
+	for _, m := range removeAll[*Mutex](r.t, kindMutex) {
+		m.close()
+		r.t.release(m.Name())
+		c.Mutexes++
+	}
+	for _, e := range removeAll[*Event](r.t, kindEvent) {
+		e.Close()
+		r.t.release(e.Name())
+		c.Events++
+	}
+	for _, m := range removeAll[*Mapping](r.t, kindMapping) {
+		m.Close()
+		r.t.release(m.Name())
+		c.Mappings++
+	}
+	return c
+}
