@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
+)
+
+// daemon is a configured shmbridge: its listener, its HTTP server over the API, and the registry of what it
+// holds open.
+type daemon struct {
+	c        *config
+	env      runEnv
+	log      *slog.Logger
+	root     *os.Root // nil without -files-root
+	ln       net.Listener
+	reg      *registry.Registry
+	srv      *http.Server
+	token    string
+	tokenSrc string
+	// cancelWaits ends long-polls and mutex waits at shutdown, first, so that they end at once (503)
+	// instead of holding the shutdown up.
+	cancelWaits context.CancelFunc
+}
+
+// newDaemon sets up the daemon c describes: its log, files root, token, listener, registry and server.
+func newDaemon(c *config, env runEnv) (d *daemon, err error) {
+	d = &daemon{c: c, env: env}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+	var level slog.Level
+	level.UnmarshalText([]byte(c.logLevel)) // checked by parseFlags
+	d.log = slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: level}))
+	if c.filesRoot != "" {
+		if d.root, err = os.OpenRoot(c.filesRoot); err != nil {
+			return nil, fmt.Errorf("-files-root: %w", err)
+		}
+	}
+	if d.token, d.tokenSrc, err = resolveToken(c); err != nil {
+		return nil, err
+	}
+	if d.ln, err = net.Listen("tcp", c.listen); err != nil {
+		return nil, err
+	}
+	d.reg = registry.New(d.root)
+	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
+	d.srv = newServer(api.New(d.reg, d.apiConfig()), d.log)
+	base, cancel := context.WithCancel(context.Background())
+	d.srv.BaseContext, d.cancelWaits = func(net.Listener) context.Context { return base }, cancel
+	return d, nil
+}
+
+func (d *daemon) apiConfig() api.Config {
+	c := d.c
+	return api.Config{
+		Hosts:          append(api.LoopbackHosts(d.ln.Addr().String()), c.extraHosts...),
+		Logger:         d.log,
+		Spec:           openapiSpec,
+		Token:          d.token,
+		AllowedOrigins: c.allowOrigin,
+		MaxBody:        c.maxBody,
+		RateLimit:      c.rateLimit,
+		Burst:          c.burst,
+		MaxWaiters:     c.maxWaiters,
+		MaxBuffered:    c.maxBuffered,
+		Version:        version(),
+		Session0:       d.env.session0,
+	}
+}
+
+// serve answers requests until ctx ends, then shuts down: waits end with 503, requests under way get 5 s,
+// every handle is closed.
+func (d *daemon) serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- d.srv.Serve(d.ln) }()
+	addr := d.ln.Addr().String()
+	d.log.Info("shmbridge listening", "addr", "http://"+addr, "files_root", d.c.filesRoot, "version", version())
+	announceAuth(d.log, d.token, d.tokenSrc, d.c.tokenFile, addr)
+	if d.env.session0 {
+		d.log.Warn(`running as a Windows service, in session 0: Local\ names (and names without a prefix) are session 0's own, ` +
+			`invisible to programs in users' sessions; share with them through Global\ names`)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	d.log.Info("shutting down")
+	d.cancelWaits()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.srv.Shutdown(sctx); err != nil {
+		d.log.Warn("connections still open at shutdown", "err", err)
+	}
+	n := d.reg.CloseAll()
+	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
+	return nil
+}
+
+// close releases what newDaemon took that serve does not: the listener (if serve never ran) and the files root.
+func (d *daemon) close() {
+	if d.cancelWaits != nil {
+		d.cancelWaits()
+	}
+	if d.ln != nil {
+		d.ln.Close()
+	}
+	if d.root != nil {
+		d.root.Close()
+	}
+}
+
+// announceAuth tells the operator how clients authenticate.
+func announceAuth(log *slog.Logger, token, source, tokenFile, addr string) {
+	switch {
+	case token == "":
+		log.Warn("authentication is off (-no-auth): every program and user on this machine can read and write the mappings")
+	case source == "env":
+		log.Info("requests need the token in SHMBRIDGE_TOKEN", "curl", `curl --oauth2-bearer "$SHMBRIDGE_TOKEN" http://`+addr+"/v1/mappings")
+	default:
+		log.Info("requests need the bearer token", "token_file", tokenFile, "created", source == "created",
+			"curl", fmt.Sprintf(`curl --oauth2-bearer "$(cat '%s')" http://%s/v1/mappings`, tokenFile, addr),
+			"browser", "http://"+addr+"/docs?token=<the token>")
+	}
+}
+
+// Server timeouts: a client must send its headers within ReadHeaderTimeout; data transfers extend their own
+// read and write deadlines past ReadTimeout and WriteTimeout in proportion to their size.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+func newServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
