@@ -20,6 +20,9 @@ func TestSpecAndDocsServedOffline(t *testing.T) {
 	}
 	resp, page := b.do("GET", "/docs", nil)
 	expect(t, resp, page, 200)
+	if doc := strings.ToLower(string(page)); !strings.HasPrefix(strings.TrimSpace(doc), "<!doctype html>") || strings.Count(doc, "<!doctype") != 1 {
+		t.Errorf("the API page does not start with one <!DOCTYPE html>: %.80q", page)
+	}
 	if !strings.Contains(string(page), "/openapi.yaml") {
 		t.Fatal("the API page does not load /openapi.yaml")
 	}

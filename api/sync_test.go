@@ -117,7 +117,7 @@ func TestEventLifecycle(t *testing.T) {
 		expect(t, resp, data, 400)
 		wantProblem(t, data, "invalid-request", "timeout")
 	}
-	resp, data = b.do("DELETE", eventPath(n), nil)
+	resp, data = b.do("DELETE", eventPath(n, "?unlink=true"), nil)
 	expect(t, resp, data, 204)
 	resp, data = b.do("POST", eventPath(n, "/set"), nil)
 	expect(t, resp, data, 404)

@@ -3,8 +3,11 @@ package testutil
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -55,3 +58,23 @@ func (l *LockedBuffer) Write(p []byte) (int, error) {
 }
 
 func (l *LockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// RunChecked runs a package's tests (m.Run) and then fails the run if they left a /dev/shm object behind:
+// every name the tests make carries the test process's PID. It answers the exit code for os.Exit. On systems
+// without /dev/shm it only runs the tests.
+func RunChecked(m *testing.M) int {
+	code := m.Run()
+	entries, err := os.ReadDir("/dev/shm")
+	if err != nil {
+		return code
+	}
+	pid := fmt.Sprint(os.Getpid())
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "shmbridge-") && slices.Contains(strings.Split(e.Name(), "-"), pid) {
+			fmt.Fprintf(os.Stderr, "FAIL: the tests left /dev/shm/%s behind\n", e.Name())
+			os.Remove(filepath.Join("/dev/shm", e.Name()))
+			code = 1
+		}
+	}
+	return code
+}
