@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,5 +61,28 @@ func TestUnsupportedIs501(t *testing.T) {
 	}
 	if !strings.Contains(p.Detail, "Linux and Windows") {
 		t.Fatalf("detail %q does not say which systems are supported", p.Detail)
+	}
+}
+
+// TestProblemTypesInREADME: the README's table of problem types lists every kind, with its status, and no
+// other.
+func TestProblemTypesInREADME(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile("(?m)^\\| `([a-z-]+)` \\| (\\d{3}) \\|").FindAllStringSubmatch(string(readme), -1)
+	inREADME := map[string]string{}
+	for _, row := range rows {
+		inREADME[row[1]] = row[2]
+	}
+	for _, k := range kinds {
+		if got, want := inREADME[k.name], strconv.Itoa(k.status); got != want {
+			t.Errorf("README: %s is %q, want %s", k.name, got, want)
+		}
+		delete(inREADME, k.name)
+	}
+	for name := range inREADME {
+		t.Errorf("README lists %s, which the API never answers", name)
 	}
 }
