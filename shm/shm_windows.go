@@ -30,7 +30,7 @@ func key(name, _ string) string {
 	return `Local\` + name
 }
 
-func (m *Mapping) open(o Options, base string) error {
+func (m *Mapping) open(o Options, _ string) error {
 	op := o.Mode.op()
 	name16, err := windows.UTF16PtrFromString(o.Name)
 	if err != nil {
@@ -41,70 +41,82 @@ func (m *Mapping) open(o Options, base string) error {
 		return err
 	}
 	viewAccess := uint32(windows.FILE_MAP_READ | windows.FILE_MAP_WRITE)
-	protect := uint32(windows.PAGE_READWRITE)
 	if o.Access == ReadOnly {
-		viewAccess, protect = windows.FILE_MAP_READ, windows.PAGE_READONLY
+		viewAccess = windows.FILE_MAP_READ
 	}
-	winErr := func(op string, err error) error { return winError(o.Name, "file mapping", op, o.Access, err) }
-
 	var h windows.Handle
-	switch {
-	case o.File != "":
-		f, created, err := openBackingFile(o, op)
-		if err != nil {
-			return err
-		}
-		h, err = windows.CreateFileMapping(windows.Handle(f.Fd()), sa, protect,
-			uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
-		if h != 0 && err != nil {
-			// ERROR_ALREADY_EXISTS: the name belongs to another mapping, maybe of another file. Never alias it.
-			err = existsError(o.Name, op, h)
-		}
-		if err != nil {
-			f.Close()
-			if created {
-				o.Root.Remove(o.File)
-			}
-			if errors.Is(err, windows.ERROR_FILE_INVALID) {
-				return newErr(op, o.Name, ErrInvalid, "file "+o.File+" is empty: give a size")
-			}
-			return winErr(op, err)
-		}
-		m.os.f, m.created = f, created
-	default:
+	if o.File != "" {
+		h, err = m.openFileBacked(o, sa, name16)
+	} else {
 		h, m.created, err = openNamed(o.Name, "file mapping", o.Mode, o.Access,
 			func() (windows.Handle, error) {
 				return windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
 					uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
 			},
 			func() (windows.Handle, error) { return openFileMapping(viewAccess, false, name16) })
-		if err != nil {
-			return err
-		}
 	}
-
-	addr, err := windows.MapViewOfFile(h, viewAccess, 0, 0, 0)
+	if err != nil {
+		return err
+	}
+	addr, mapped, err := mapView(h, viewAccess)
 	if err != nil {
 		m.os.closeHandles(h)
-		return winErr(op, err)
+		return winError(o.Name, "file mapping", op, o.Access, err)
 	}
-	var mbi windows.MemoryBasicInformation
-	if err := windows.VirtualQuery(addr, &mbi, unsafe.Sizeof(mbi)); err != nil {
-		windows.UnmapViewOfFile(addr)
-		m.os.closeHandles(h)
-		return winErr(op, err)
-	}
-	mapped := int64(mbi.RegionSize)
 	if o.Size > mapped {
 		windows.UnmapViewOfFile(addr)
 		m.os.closeHandles(h)
-		return newErr(op, o.Name, ErrTooSmall,
-			fmt.Sprintf("the existing mapping is %d bytes, smaller than the requested %d", mapped, o.Size))
+		return newErr(op, o.Name, ErrTooSmall, fmt.Sprintf("the existing mapping is %d bytes, smaller than the requested %d", mapped, o.Size))
 	}
 	m.os.h, m.os.addr = h, addr
 	m.view = unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&addr))), mapped)
 	m.mapped = mapped
 	return nil
+}
+
+// openFileBacked opens o.File (as o.Mode asks) and a mapping of it named name16. A name another mapping
+// holds is ErrExists: never an alias of another file's mapping.
+func (m *Mapping) openFileBacked(o Options, sa *windows.SecurityAttributes, name16 *uint16) (windows.Handle, error) {
+	op := o.Mode.op()
+	f, created, err := openBackingFile(o, op)
+	if err != nil {
+		return 0, err
+	}
+	protect := uint32(windows.PAGE_READWRITE)
+	if o.Access == ReadOnly {
+		protect = windows.PAGE_READONLY
+	}
+	h, err := windows.CreateFileMapping(windows.Handle(f.Fd()), sa, protect, uint32(uint64(o.Size)>>32), uint32(o.Size), name16)
+	if h != 0 && err != nil { // ERROR_ALREADY_EXISTS
+		err = existsError(o.Name, op, h)
+	}
+	if err != nil {
+		f.Close()
+		if created {
+			o.Root.Remove(o.File)
+		}
+		if errors.Is(err, windows.ERROR_FILE_INVALID) {
+			return 0, newErr(op, o.Name, ErrInvalid, "file "+o.File+" is empty: give a size")
+		}
+		return 0, winError(o.Name, "file mapping", op, o.Access, err)
+	}
+	m.os.f, m.created = f, created
+	return h, nil
+}
+
+// mapView maps a view of all of h and answers its address and size (VirtualQuery's region size: a page
+// multiple).
+func mapView(h windows.Handle, access uint32) (uintptr, int64, error) {
+	addr, err := windows.MapViewOfFile(h, access, 0, 0, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	var mbi windows.MemoryBasicInformation
+	if err := windows.VirtualQuery(addr, &mbi, unsafe.Sizeof(mbi)); err != nil {
+		windows.UnmapViewOfFile(addr)
+		return 0, 0, err
+	}
+	return addr, int64(mbi.RegionSize), nil
 }
 
 // winError turns a Windows error from creating or opening the named object into an *Error. kind is "file

@@ -45,9 +45,9 @@ type syncObject struct {
 
 func (s *syncObject) word(i int) *uint32 { return &s.words[i] }
 
-// openSync opens /dev/shm/base as mode asks; a new object gets init's words and then, last, its magic, so an
+// open opens /dev/shm/base as mode asks; a new object gets init's words and then, last, its magic, so an
 // opener that sees the magic sees a whole header.
-func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init func()) (created bool, err error) {
+func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init func()) (_ bool, err error) {
 	op := mode.op()
 	path := filepath.Join(ShmDir, base)
 	f, created, err := openWithMode(mode, ReadWrite, func(flag int) (*os.File, error) {
@@ -60,13 +60,33 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 		}
 		return false, e
 	}
-	fail := func(sentinel error, detail string) (bool, error) {
-		f.Close()
-		if created {
-			os.Remove(path)
+	defer func() {
+		if err != nil {
+			f.Close()
+			if created {
+				os.Remove(path)
+			}
 		}
-		return false, newErr(op, name, sentinel, detail)
+	}()
+	fail := func(sentinel error, detail string) error { return newErr(op, name, sentinel, detail) }
+	if err := prepareSyncFile(f, created, path, kind, fail); err != nil {
+		return false, err
 	}
+	view, err := unix.Mmap(int(f.Fd()), 0, syncObjectSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return false, fail(ErrInvalid, "mapping "+path+": "+err.Error())
+	}
+	s.f, s.view, s.words = f, view, (*[syncObjectSize / 4]uint32)(unsafe.Pointer(&view[0]))
+	if err := s.header(created, magic, init, path, kind, fail); err != nil {
+		unix.Munmap(view)
+		return false, err
+	}
+	return created, nil
+}
+
+// prepareSyncFile checks the file open found (a regular file of this user's, at least a header long) or
+// sizes the one it created.
+func prepareSyncFile(f *os.File, created bool, path, kind string, fail func(error, string) error) error {
 	var st unix.Stat_t
 	if err := unix.Fstat(int(f.Fd()), &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return fail(ErrInvalid, path+" is not a regular file")
@@ -75,26 +95,28 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 		// Waiting on or signalling another user's object would let them drive this daemon's clients.
 		return fail(ErrAccessDenied, path+" is owned by "+userName(st.Uid)+", not by this user")
 	}
-	if created {
-		// fallocate, not ftruncate: on a full /dev/shm it fails with ENOSPC here, where writing the header
-		// into a page tmpfs cannot supply would raise SIGBUS.
-		if err := unix.Fallocate(int(f.Fd()), 0, 0, syncObjectSize); err != nil {
-			if err == unix.ENOSPC {
-				return fail(ErrNoSpace, ShmDir+" is full: no room for "+path)
-			}
-			return fail(ErrInvalid, "sizing "+path+": "+err.Error())
-		}
-	} else if st.Size < syncObjectSize {
+	if !created && st.Size < syncObjectSize {
 		return fail(ErrExists, fmt.Sprintf("%s is not a %s: it holds %d bytes, a %s has a %d-byte header (see include/shmbridge_sync.h); "+
 			"mappings, events and mutexes share one namespace", path, kind, st.Size, kind, syncObjectSize))
 	}
-	view, err := unix.Mmap(int(f.Fd()), 0, syncObjectSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	if err != nil {
-		return fail(ErrInvalid, "mapping "+path+": "+err.Error())
+	if !created {
+		return nil
 	}
-	s.f, s.view, s.words = f, view, (*[syncObjectSize / 4]uint32)(unsafe.Pointer(&view[0]))
+	// fallocate, not ftruncate: on a full /dev/shm it fails with ENOSPC here, where writing the header into a
+	// page tmpfs cannot supply would raise SIGBUS.
+	if err := unix.Fallocate(int(f.Fd()), 0, 0, syncObjectSize); err != nil {
+		if err == unix.ENOSPC {
+			return fail(ErrNoSpace, ShmDir+" is full: no room for "+path)
+		}
+		return fail(ErrInvalid, "sizing "+path+": "+err.Error())
+	}
+	return nil
+}
+
+// header writes a new object's header (init's words, then the magic), or checks an existing one's magic.
+func (s *syncObject) header(created bool, magic uint32, init func(), path, kind string, fail func(error, string) error) error {
 	var got uint32
-	err = s.guarded(func() {
+	err := s.guarded(func() {
 		if created {
 			init()
 			atomic.StoreUint32(s.word(0), magic)
@@ -109,14 +131,12 @@ func (s *syncObject) open(name, base, kind string, mode Mode, magic uint32, init
 	})
 	switch {
 	case err != nil:
-		unix.Munmap(view) // fail closes the file
 		return fail(ErrFault, path+": "+strings.TrimPrefix(err.Error(), ErrFault.Error()+": "))
 	case got != magic:
-		unix.Munmap(view)
 		return fail(ErrExists, fmt.Sprintf("%s is not a %s (its header's magic is %#x, not %#x); mappings, events and mutexes share one namespace",
 			path, kind, got, magic))
 	}
-	return created, nil
+	return nil
 }
 
 // guarded runs f, which touches the shared words, unless another process has cut the object below its
