@@ -31,8 +31,8 @@ type daemon struct {
 }
 
 // newDaemon sets up the daemon c describes: its log, files root, token, listener, registry and server.
-func newDaemon(c *config, env runEnv) (d *daemon, err error) {
-	d = &daemon{c: c, env: env}
+func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
+	d := &daemon{c: c, env: env}
 	defer func() {
 		if err != nil {
 			d.close()
