@@ -17,6 +17,9 @@ type Mapping struct {
 	bytesRead    atomic.Int64
 	bytesWritten atomic.Int64
 	lastWrite    atomic.Int64 // Unix nanoseconds; 0 = never
+	lastChange   atomic.Int64 // Unix nanoseconds; 0 = never seen
+
+	done chan struct{} // closed when the close begins
 
 	pinMu   sync.Mutex
 	pins    int           // transfers under way
@@ -47,9 +50,15 @@ func (m *Mapping) unpin() {
 	}
 }
 
-// drain refuses new pins and waits up to grace for the current ones to end.
+// Done is closed when the mapping's close begins: watchers of it end.
+func (m *Mapping) Done() <-chan struct{} { return m.done }
+
+// drain refuses new pins, tells watchers (Done), and waits up to grace for the current pins to end.
 func (m *Mapping) drain(grace time.Duration) {
 	m.pinMu.Lock()
+	if !m.closing {
+		close(m.done)
+	}
 	m.closing = true
 	if m.pins == 0 {
 		m.pinMu.Unlock()
@@ -80,9 +89,23 @@ func (m *Mapping) LastWrite() time.Time {
 
 func (m *Mapping) wrote(n int64) {
 	if n > 0 {
+		now := time.Now().UnixNano()
 		m.bytesWritten.Add(n)
-		m.lastWrite.Store(time.Now().UnixNano())
+		m.lastWrite.Store(now)
+		m.lastChange.Store(now)
 	}
+}
+
+// Changed records that the daemon saw the mapping's bytes change at t (a watcher's sampler did).
+func (m *Mapping) Changed(t time.Time) { m.lastChange.Store(t.UnixNano()) }
+
+// LastChange is when the daemon last saw the bytes change: written through the registry, or seen changed by a
+// watcher's sampler (which sees any program's writes, in the range it watches, while it runs). Zero if never.
+func (m *Mapping) LastChange() time.Time {
+	if ns := m.lastChange.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
 }
 
 // CopyTo streams n bytes at off to w (see shm.Mapping.CopyTo) and counts them.

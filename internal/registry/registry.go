@@ -46,7 +46,7 @@ func (r *Registry) OpenMapping(o shm.Options) (*Mapping, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Mapping{Mapping: m, OpenedAt: time.Now()}, nil
+		return &Mapping{Mapping: m, OpenedAt: time.Now(), done: make(chan struct{})}, nil
 	})
 }
 
@@ -164,6 +164,7 @@ func (r *Registry) CloseAll() Closed {
 		c.Events++
 	}
 	for _, m := range removeAll[*Mapping](r.t, kindMapping) {
+		m.drain(0) // watchers end; transfers had their time in the HTTP server's shutdown
 		m.Close()
 		r.t.release(m.Name())
 		c.Mappings++

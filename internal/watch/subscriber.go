@@ -1,0 +1,125 @@
+package watch
+
+import "sync"
+
+// Subscriber is one stream's subscription to its sources: a bounded queue of messages, read with Next.
+type Subscriber struct {
+	hub      *Hub
+	samplers []*sampler
+	ready    chan struct{} // a token: Next has something
+
+	mu      sync.Mutex
+	queue   []*Message
+	pending map[*sampler]bool   // sources whose next message is a snapshot of their state then
+	closed  map[*sampler]string // sources that ended, and why
+	done    bool                // Close was called
+
+	sent map[*sampler]uint64 // the last seq returned by Next for each source (Next's own)
+}
+
+// Ready receives when Next has messages.
+func (sub *Subscriber) Ready() <-chan struct{} { return sub.ready }
+
+// deliver queues m from s, unless the subscriber is behind: then it drops its queue and takes a fresh
+// snapshot of every source at its next read instead (latest state wins).
+func (sub *Subscriber) deliver(s *sampler, m *Message) {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	switch {
+	case sub.pending[s]:
+		// the snapshot it will get covers this change
+	case len(sub.queue) >= sub.hub.QueueLen:
+		sub.queue = sub.queue[:0]
+		for _, s := range sub.samplers {
+			if _, ended := sub.closed[s]; !ended {
+				sub.pending[s] = true
+			}
+		}
+	default:
+		sub.queue = append(sub.queue, m)
+	}
+	sub.notify()
+}
+
+// resync makes s's next message a snapshot.
+func (sub *Subscriber) resync(s *sampler) {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	sub.pending[s] = true
+	sub.notify()
+}
+
+// end records that s ended.
+func (sub *Subscriber) end(s *sampler, reason string) {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	sub.closed[s] = reason
+	sub.notify()
+}
+
+func (sub *Subscriber) notify() {
+	select {
+	case sub.ready <- struct{}{}:
+	default:
+	}
+}
+
+// Next returns what is waiting, in order: queued changes first, then the snapshots of sources that were
+// resynchronised, then closed messages. ended reports that every source has ended (the stream is over).
+func (sub *Subscriber) Next() (msgs []*Message, ended bool) {
+	sub.mu.Lock()
+	msgs = append(msgs, sub.queue...)
+	sub.queue = sub.queue[:0]
+	var snaps, gone []*sampler
+	for s := range sub.pending {
+		snaps = append(snaps, s)
+	}
+	clear(sub.pending)
+	reasons := make(map[*sampler]string)
+	for s, why := range sub.closed {
+		if why != "" {
+			gone = append(gone, s)
+			reasons[s] = why
+			sub.closed[s] = "" // sent
+		}
+	}
+	ended = len(sub.closed) == len(sub.samplers)
+	sub.mu.Unlock()
+	for _, s := range snaps {
+		msgs = append(msgs, s.snapshot())
+	}
+	for _, s := range gone {
+		msgs = append(msgs, s.closedMessage(reasons[s]))
+	}
+	// A change can arrive after the snapshot that already holds it was taken: drop it, so that every
+	// source's seq increases.
+	if sub.sent == nil {
+		sub.sent = make(map[*sampler]uint64)
+	}
+	out := msgs[:0]
+	for _, m := range msgs {
+		if last, ok := sub.sent[m.from]; ok && m.Type == "change" && m.seq <= last {
+			continue
+		}
+		sub.sent[m.from] = m.seq
+		out = append(out, m)
+	}
+	return out, ended
+}
+
+// Close unsubscribes from every source.
+func (sub *Subscriber) Close() {
+	sub.mu.Lock()
+	if sub.done {
+		sub.mu.Unlock()
+		return
+	}
+	sub.done = true
+	sub.mu.Unlock()
+	for _, s := range sub.samplers {
+		s.remove(sub)
+	}
+	sub.hub.mu.Lock()
+	sub.hub.watchers--
+	sub.hub.mu.Unlock()
+}
