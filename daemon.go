@@ -25,8 +25,8 @@ type daemon struct {
 	srv      *http.Server
 	token    string
 	tokenSrc string
-	// cancelWaits ends long-polls and mutex waits at shutdown, first, so that they end at once (503)
-	// instead of holding the shutdown up.
+	// cancelWaits ends long-polls, mutex waits and watch streams at shutdown, first, so that they end at once
+	// (503, or event: closed) instead of holding the shutdown up.
 	cancelWaits context.CancelFunc
 }
 
@@ -54,27 +54,31 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
-	d.srv = newServer(api.New(d.reg, d.apiConfig()), d.log)
 	base, cancel := context.WithCancel(context.Background())
-	d.srv.BaseContext, d.cancelWaits = func(net.Listener) context.Context { return base }, cancel
+	d.cancelWaits = cancel
+	d.srv = newServer(api.New(d.reg, d.apiConfig(base.Done())), d.log)
+	d.srv.BaseContext = func(net.Listener) context.Context { return base }
 	return d, nil
 }
 
-func (d *daemon) apiConfig() api.Config {
+func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 	c := d.c
 	return api.Config{
-		Hosts:          append(api.LoopbackHosts(d.ln.Addr().String()), c.extraHosts...),
-		Logger:         d.log,
-		Spec:           openapiSpec,
-		Token:          d.token,
-		AllowedOrigins: c.allowOrigin,
-		MaxBody:        c.maxBody,
-		RateLimit:      c.rateLimit,
-		Burst:          c.burst,
-		MaxWaiters:     c.maxWaiters,
-		MaxBuffered:    c.maxBuffered,
-		Version:        version(),
-		Session0:       d.env.session0,
+		Hosts:            append(api.LoopbackHosts(d.ln.Addr().String()), c.extraHosts...),
+		Logger:           d.log,
+		Spec:             openapiSpec,
+		Token:            d.token,
+		AllowedOrigins:   c.allowOrigin,
+		MaxBody:          c.maxBody,
+		RateLimit:        c.rateLimit,
+		Burst:            c.burst,
+		MaxWaiters:       c.maxWaiters,
+		MaxBuffered:      c.maxBuffered,
+		Version:          version(),
+		Session0:         d.env.session0,
+		MaxWatchers:      c.maxWatchers,
+		MinWatchInterval: c.minWatch,
+		Stopping:         stopping,
 	}
 }
 

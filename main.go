@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/shmbridge/shmbridge/api"
@@ -113,6 +114,8 @@ func resolveToken(c *config) (string, string, error) {
 type config struct {
 	listen, filesRoot, logLevel, tokenFile, sddl string
 	maxMappings, maxSync, maxWaiters, burst      int
+	maxWatchers                                  int
+	minWatch                                     time.Duration
 	maxBody, maxBuffered                         int64
 	rateLimit                                    float64
 	noAuth, tokenCreate, version                 bool
@@ -146,6 +149,8 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.maxMappings, "max-mappings", 1024, "most mappings the daemon holds at once (0: no limit)")
 	fs.IntVar(&c.maxSync, "max-sync-objects", 256, "most events, and most mutexes, the daemon holds at once (each; 0: no limit)")
 	fs.IntVar(&c.maxWaiters, "max-waiters", api.DefaultMaxWaiters, "most requests waiting at once on events and mutexes; the next gets 429")
+	fs.IntVar(&c.maxWatchers, "max-watchers", api.DefaultMaxWatchers, "most watch streams open at once; the next gets 429")
+	fs.DurationVar(&c.minWatch, "min-watch-interval", api.DefaultMinWatchInterval, "smallest ?interval= a watch stream may ask for")
 	fs.Int64Var(&c.maxBody, "max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
 	fs.Int64Var(&c.maxBuffered, "max-buffered", api.DefaultMaxBuffered, "bytes all requests may copy into memory at once (?lock= copies, text writes); past it they get 503 busy")
 	fs.Float64Var(&c.rateLimit, "rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")

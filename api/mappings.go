@@ -25,7 +25,11 @@ type Mapping struct {
 	Created  bool      `json:"created" validate:"required"`
 	OpenedAt time.Time `json:"opened_at" validate:"required" format:"date-time"`
 	// LastWriteAt is when bytes were last written through the API; absent if never.
-	LastWriteAt  *time.Time `json:"last_write_at,omitempty" format:"date-time"`
+	LastWriteAt *time.Time `json:"last_write_at,omitempty" format:"date-time"`
+	// LastChangeAt is when the daemon last saw the bytes change: a write through the API, or, while a watch
+	// stream samples it, a change by any program in the watched range. Absent if never. While nothing watches
+	// the mapping, other programs' writes are not seen: then it only tells of the API's writes.
+	LastChangeAt *time.Time `json:"last_change_at,omitempty" format:"date-time"`
 	BytesRead    int64      `json:"bytes_read" validate:"required"`
 	BytesWritten int64      `json:"bytes_written" validate:"required"`
 	// Hint, on a create's answer, is advice about where the object lives: a daemon running as a Windows service
@@ -46,6 +50,10 @@ func mappingOf(e *registry.Mapping) Mapping {
 	if t := e.LastWrite(); !t.IsZero() {
 		t = t.UTC()
 		m.LastWriteAt = &t
+	}
+	if t := e.LastChange(); !t.IsZero() {
+		t = t.UTC()
+		m.LastChangeAt = &t
 	}
 	return m
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"log/slog"
 	"net"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/swaggest/swgui/v5emb"
 )
 
@@ -44,6 +46,16 @@ type Config struct {
 	// Session0: the daemon runs in session 0 (a Windows service), where Local\ names are session 0's own and
 	// invisible to programs in users' sessions. Creates of names that are not Global\ then carry a hint.
 	Session0 bool
+	// MaxWatchers caps the watch streams open at once; the next is 429 too-many-watchers. 0 means
+	// DefaultMaxWatchers.
+	MaxWatchers int
+	// MinWatchInterval is the smallest ?interval= a watch may ask for. 0 means DefaultMinWatchInterval.
+	MinWatchInterval time.Duration
+	// WatchHeartbeat is how often a quiet watch stream sends a comment. 0 means DefaultWatchHeartbeat.
+	WatchHeartbeat time.Duration
+	// Stopping, closed when the daemon begins to shut down, ends watch streams with event: closed (reason
+	// shutdown). nil: never.
+	Stopping <-chan struct{}
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -69,6 +81,11 @@ type server struct {
 	version  string
 	session0 bool
 	buffers  *buffers
+
+	hub       *watch.Hub
+	minWatch  time.Duration
+	heartbeat time.Duration
+	stopping  <-chan struct{}
 }
 
 // New returns the API handler over reg.
@@ -82,6 +99,11 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.hub = watch.New()
+	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
+	s.minWatch = cmp.Or(cfg.MinWatchInterval, DefaultMinWatchInterval)
+	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
+	s.stopping = cfg.Stopping
 	r := chi.NewRouter()
 	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check
 	// and authentication: requests that are refused anyway (cheaply) cannot spend the budget of the clients
@@ -113,6 +135,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 			r.Get("/data", s.handle(s.readData))
 			r.Put("/data", s.handle(s.writeData))
 			r.Post("/flush", s.handle(s.flush))
+			r.Get("/watch", s.handle(s.watchMapping))
 		})
 	})
 	r.Route("/v1/events", func(r chi.Router) {

@@ -16,7 +16,7 @@ func TestDiff(t *testing.T) {
 		{"abcdefgh", "Xbcdefgh", []span{{0, 1}}},
 		{"abcdefgh", "abcdefgX", []span{{7, 1}}},
 		{"abcdefghijklmnopqrstuvwxyz0123456789", "aXcdefghijklmnopqrstuvwxyz01234567X9", []span{{1, 1}, {34, 1}}},
-		{"abcdefghijklmnop", "XbcdefghijklmnoX", []span{{0, 16}}}, // 14 apart: merged
+		{"abcdefghijklmnop", "XbcdefghijklmnoX", []span{{0, 16}}},                   // 14 apart: merged
 		{"abcdefghijklmnopqrstu", "XXcdefghijklmnopqrsXX", []span{{0, 2}, {19, 2}}}, // 17 apart: two
 	} {
 		got := diff([]byte(c.prev), []byte(c.cur), nil)

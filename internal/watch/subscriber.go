@@ -10,6 +10,7 @@ type Subscriber struct {
 
 	mu      sync.Mutex
 	queue   []*Message
+	queued  int // bytes of data in queue
 	pending map[*sampler]bool   // sources whose next message is a snapshot of their state then
 	closed  map[*sampler]string // sources that ended, and why
 	done    bool                // Close was called
@@ -28,8 +29,9 @@ func (sub *Subscriber) deliver(s *sampler, m *Message) {
 	switch {
 	case sub.pending[s]:
 		// the snapshot it will get covers this change
-	case len(sub.queue) >= sub.hub.QueueLen:
-		sub.queue = sub.queue[:0]
+	case len(sub.queue) >= sub.hub.QueueLen || len(sub.queue) > 0 && sub.queued+len(m.Data) > sub.hub.QueueBytes:
+		clear(sub.queue) // the messages may go: others may hold them, this subscriber does not
+		sub.queue, sub.queued = sub.queue[:0], 0
 		for _, s := range sub.samplers {
 			if _, ended := sub.closed[s]; !ended {
 				sub.pending[s] = true
@@ -37,6 +39,7 @@ func (sub *Subscriber) deliver(s *sampler, m *Message) {
 		}
 	default:
 		sub.queue = append(sub.queue, m)
+		sub.queued += len(m.Data)
 	}
 	sub.notify()
 }
@@ -69,7 +72,8 @@ func (sub *Subscriber) notify() {
 func (sub *Subscriber) Next() (msgs []*Message, ended bool) {
 	sub.mu.Lock()
 	msgs = append(msgs, sub.queue...)
-	sub.queue = sub.queue[:0]
+	clear(sub.queue)
+	sub.queue, sub.queued = sub.queue[:0], 0
 	var snaps, gone []*sampler
 	for s := range sub.pending {
 		snaps = append(snaps, s)
@@ -122,4 +126,23 @@ func (sub *Subscriber) Close() {
 	sub.hub.mu.Lock()
 	sub.hub.watchers--
 	sub.hub.mu.Unlock()
+}
+
+// End returns a closed message, with reason, for each of the subscriber's sources that has not ended: what a
+// stream sends when it ends for a reason of its own (the daemon stops).
+func (sub *Subscriber) End(reason string) []*Message {
+	sub.mu.Lock()
+	var open []*sampler
+	for _, s := range sub.samplers {
+		if _, ended := sub.closed[s]; !ended {
+			open = append(open, s)
+			sub.closed[s] = ""
+		}
+	}
+	sub.mu.Unlock()
+	msgs := make([]*Message, 0, len(open))
+	for _, s := range open {
+		msgs = append(msgs, s.closedMessage(reason))
+	}
+	return msgs
 }

@@ -61,8 +61,10 @@ var ErrTooManyWatchers = errors.New("watch: too many watchers")
 type Hub struct {
 	// MaxWatchers caps the subscribers at once (0: no cap).
 	MaxWatchers int
-	// QueueLen is how many messages a subscriber may have waiting before it is resynchronised with snapshots.
-	QueueLen int
+	// QueueLen and QueueBytes are how many messages, and bytes of them, a subscriber may have waiting (at
+	// least one) before it is resynchronised with snapshots instead.
+	QueueLen   int
+	QueueBytes int
 
 	mu       sync.Mutex
 	samplers map[Source]*sampler
@@ -70,7 +72,9 @@ type Hub struct {
 }
 
 // New returns an empty hub.
-func New() *Hub { return &Hub{samplers: make(map[Source]*sampler), QueueLen: 64} }
+func New() *Hub {
+	return &Hub{samplers: make(map[Source]*sampler), QueueLen: 64, QueueBytes: 1 << 20}
+}
 
 // Subscribe subscribes to sources, each starting with a snapshot of its current state. Close the subscriber
 // when done.

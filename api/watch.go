@@ -1,0 +1,228 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shmbridge/shmbridge/internal/watch"
+	sse "github.com/tmaxmax/go-sse"
+)
+
+// Watch streams: defaults and caps.
+const (
+	defaultWatchInterval = 10 * time.Millisecond
+	maxWatchInterval     = time.Hour
+	// DefaultMaxWatchers is the default of Config.MaxWatchers.
+	DefaultMaxWatchers = 1024
+	// DefaultMinWatchInterval is the default of Config.MinWatchInterval.
+	DefaultMinWatchInterval = time.Millisecond
+	// DefaultWatchHeartbeat is the default of Config.WatchHeartbeat.
+	DefaultWatchHeartbeat = 15 * time.Second
+)
+
+// WatchData is the JSON data of every message of a watch stream (text/event-stream). The event type says
+// which fields are set: snapshot (mapping, seq, at, offset, and data or text), change (mapping, seq, at, and
+// spans or text), closed (mapping, seq, at, reason), signal (event, seq, at).
+type WatchData struct {
+	// Mapping is the mapping the message is about (every message but signal).
+	Mapping string `json:"mapping,omitempty" example:"Local\\Telemetry"`
+	// Event is the event a signal message is about.
+	Event string `json:"event,omitempty"`
+	// Seq increases with every change the daemon saw (per mapping, or per event for signals).
+	Seq int64 `json:"seq" validate:"required"`
+	// At is when the daemon saw the state (RFC 3339, sub-second).
+	At time.Time `json:"at" validate:"required" format:"date-time"`
+	// Offset is where a snapshot's data starts (absolute, in the mapping).
+	Offset *int64 `json:"offset,omitempty"`
+	// Data is a snapshot's bytes: base64 (format=base64, the default) or hex (format=hex).
+	Data string `json:"data,omitempty"`
+	// Text is the text up to the first NUL, whole, in snapshots and changes of an as=text stream.
+	Text *string `json:"text,omitempty"`
+	// Spans are a change's changed byte runs, at absolute offsets; runs close together are merged.
+	Spans []WatchSpan `json:"spans,omitempty"`
+	// Reason says why a closed mapping's stream ends: closed (DELETE), shutdown, or the error that ended it.
+	Reason string `json:"reason,omitempty"`
+}
+
+// WatchSpan is a run of changed bytes.
+type WatchSpan struct {
+	Offset int64  `json:"offset" validate:"required"`
+	Data   string `json:"data" validate:"required"`
+}
+
+// watchMapping godoc
+//
+//	@Summary		Watch a mapping change (Server-Sent Events)
+//	@ID				watchMapping
+//	@Description	A text/event-stream: first `event: snapshot` (the bytes from `offset` for `length`), then `event: change`
+//	@Description	for each change the daemon sees, by any program, with only the changed byte runs (`spans`, at absolute
+//	@Description	offsets). It samples every `interval`; or, with `event=NAME`, each time that event (held by the daemon)
+//	@Description	fires. Every message has an increasing `id:` and JSON `data:` (WatchData). `event: closed` ends the stream
+//	@Description	when the mapping is closed or the daemon stops; comments (`: keep-alive`) every 15 s tell a quiet producer
+//	@Description	from a dead connection. A client that falls behind gets a fresh snapshot instead of the changes it
+//	@Description	missed. Reconnecting (Last-Event-ID) starts with a fresh snapshot: state, not history. A browser's
+//	@Description	EventSource authenticates with the login cookie.
+//	@Tags			watch
+//	@Param			name		path	string	true	"Mapping name, percent-encoded"
+//	@Param			offset		query	integer	false	"Start offset in bytes"					minimum(0)
+//	@Param			length		query	integer	false	"Number of bytes (default: to the end)"	minimum(0)
+//	@Param			interval	query	string	false	"How often to sample: 10ms (default), at least -min-watch-interval, at most 1h"
+//	@Param			event		query	string	false	"Sample when this event fires instead (an event the daemon holds)"
+//	@Param			format		query	string	false	"How bytes travel"																	Enums(base64, hex)
+//	@Param			as			query	string	false	"bytes (default) or text: the whole text up to the first NUL, whenever it changes"	Enums(bytes, text)
+//	@Param			encoding	query	string	false	"Text encoding for as=text"															Enums(utf-8, utf-16le)
+//	@Produce		application/problem+json
+//	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
+//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		404	{object}	Problem	"not-found (the mapping, or the event)"
+//	@Failure		416	{object}	Problem	"out-of-range"
+//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers; see Retry-After)"
+//	@Produce		text/event-stream
+//	@Success		200	{object}	WatchData	"a stream of messages whose data is WatchData"
+//	@Security		BearerAuth
+//	@Router			/v1/mappings/{name}/watch [get]
+func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.mapping(r)
+	if err != nil {
+		return err
+	}
+	opts, err := s.parseWatch(r)
+	if err != nil {
+		return err
+	}
+	off, _, err := intParam(r, "offset", 0)
+	if err != nil {
+		return err
+	}
+	n, _, err := intParam(r, "length", max(m.Size()-off, 0))
+	if err != nil {
+		return err
+	}
+	if err := m.CheckRange("read", off, n); err != nil {
+		return err
+	}
+	src := opts
+	src.Mapping, src.Off, src.N = m, off, n
+	return s.stream(w, r, []watch.Source{src})
+}
+
+// parseWatch reads the parameters every watch has: interval or event, format, as and encoding.
+func (s *server) parseWatch(r *http.Request) (watch.Source, error) {
+	q := r.URL.Query()
+	var src watch.Source
+	if q.Has("event") && q.Has("interval") {
+		return src, fail(kindInvalidRequest, "give interval or event, not both")
+	}
+	if name := q.Get("event"); name != "" {
+		e, err := s.reg.GetEvent(name)
+		if err != nil {
+			return src, notOpen(err, "event", name)
+		}
+		src.Event = e
+	} else {
+		d := defaultWatchInterval
+		if v := q.Get("interval"); v != "" {
+			var err error
+			if d, err = time.ParseDuration(v); err != nil || d < s.minWatch || d > maxWatchInterval {
+				return src, fail(kindInvalidRequest, fmt.Sprintf("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", s.minWatch, maxWatchInterval))
+			}
+		}
+		src.Interval = d
+	}
+	switch as, f := q.Get("as"), q.Get("format"); {
+	case as == "text" && f != "":
+		return src, fail(kindInvalidRequest, "format applies to bytes, not to as=text")
+	case as == "text":
+		enc := strings.ToLower(q.Get("encoding"))
+		switch enc {
+		case "", "utf-8":
+			src.Format = watch.UTF8
+		case "utf-16le":
+			src.Format = watch.UTF16LE
+		default:
+			return src, fail(kindInvalidRequest, `encoding must be "utf-8" or "utf-16le"`)
+		}
+	case as != "" && as != "bytes":
+		return src, fail(kindInvalidRequest, `as must be "bytes" or "text"`)
+	case q.Has("encoding"):
+		return src, fail(kindInvalidRequest, "encoding needs as=text")
+	case f == "" || f == "base64":
+		src.Format = watch.Base64
+	case f == "hex":
+		src.Format = watch.Hex
+	default:
+		return src, fail(kindInvalidRequest, `format must be "base64" or "hex"`)
+	}
+	return src, nil
+}
+
+// stream subscribes to sources and writes their messages as Server-Sent Events until every source has ended,
+// the client goes away or the daemon stops.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source) error {
+	sub, err := s.hub.Subscribe(sources)
+	if errors.Is(err, watch.ErrTooManyWatchers) {
+		return fail(kindTooManyWatchers, fmt.Sprintf("%d streams are open already, the daemon's limit (-max-watchers)", s.hub.MaxWatchers)).
+			with("Retry-After", "1")
+	}
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	sess, err := sse.Upgrade(w, r)
+	if err != nil {
+		return err
+	}
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{}) // a GET has no body to wait for: the stream lives as long as it is read
+	heartbeat := time.NewTicker(s.heartbeat)
+	defer heartbeat.Stop()
+	var id int64
+	send := func(msgs []*watch.Message) bool {
+		rc.SetWriteDeadline(time.Now().Add(30 * time.Second)) // a client that stops reading is cut after 30 s
+		for _, m := range msgs {
+			id++
+			e := &sse.Message{ID: sse.ID(strconv.FormatInt(id, 10)), Type: sse.Type(m.Type)}
+			e.AppendData(m.Data)
+			if sess.Send(e) != nil {
+				return false
+			}
+		}
+		return sess.Flush() == nil
+	}
+	if !send(nil) { // the headers, at once
+		return nil
+	}
+	for {
+		select {
+		case <-sub.Ready():
+			msgs, ended := sub.Next()
+			if !send(msgs) || ended {
+				return nil
+			}
+		case <-heartbeat.C:
+			e := &sse.Message{}
+			e.AppendComment("keep-alive")
+			rc.SetWriteDeadline(time.Now().Add(30 * time.Second))
+			if sess.Send(e) != nil || sess.Flush() != nil {
+				return nil
+			}
+		case <-s.stopping:
+			send(sub.End("shutdown"))
+			return nil
+		case <-r.Context().Done():
+			select {
+			case <-s.stopping: // the daemon's shutdown cancels requests too
+				send(sub.End("shutdown"))
+			default: // the client went away
+			}
+			return nil
+		}
+	}
+}

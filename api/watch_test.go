@@ -1,0 +1,421 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pb33f/libopenapi"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
+	sse "github.com/tmaxmax/go-sse"
+)
+
+// watchSchema is the spec's schema of a watch message's data.
+var watchSchema = sync.OnceValues(func() (*base.Schema, error) {
+	spec, err := os.ReadFile("../openapi.yaml")
+	if err != nil {
+		return nil, err
+	}
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		return nil, err
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		return nil, err
+	}
+	s, ok := model.Model.Components.Schemas.Get("api.WatchData")
+	if !ok {
+		return nil, errors.New("openapi.yaml has no api.WatchData schema")
+	}
+	return s.Schema(), nil
+})
+
+type watchEvent struct {
+	id   int
+	typ  string
+	data api.WatchData
+	raw  string
+}
+
+// stream is a watch stream being read: its events arrive on events, each checked against the spec.
+type stream struct {
+	t      *testing.T
+	resp   *http.Response
+	cancel context.CancelFunc
+	events chan watchEvent
+	lastID int
+	err    error // why reading ended, if not at the end of the stream; read once events is closed
+}
+
+// watch opens a watch stream and checks its answer is 200 text/event-stream.
+func (b *bridge) watch(t *testing.T, p string, hdr ...string) *stream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", b.base+p, nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
+		cancel()
+		t.Fatalf("GET %s: %d %s", p, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	s := &stream{t: t, resp: resp, cancel: cancel, events: make(chan watchEvent, 1024)}
+	schema, err := watchSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(s.events)
+		validator := schema_validation.NewSchemaValidator()
+		for e, err := range sse.Read(resp.Body, &sse.ReadConfig{MaxEventSize: 16 << 20}) {
+			if err != nil {
+				s.err = err
+				return
+			}
+			if ok, errs := validator.ValidateSchemaString(schema, e.Data); !ok {
+				t.Errorf("a %s message does not match WatchData in openapi.yaml: %s%s", e.Type, e.Data, describe(errs))
+			}
+			var we watchEvent
+			we.id, _ = strconv.Atoi(e.LastEventID)
+			we.typ, we.raw = e.Type, e.Data
+			json.Unmarshal([]byte(e.Data), &we.data)
+			s.events <- we
+		}
+	}()
+	t.Cleanup(s.close)
+	return s
+}
+
+func (s *stream) close() { s.cancel(); s.resp.Body.Close() }
+
+// next returns the next event; it fails the test after 5 s, or if the stream ended.
+func (s *stream) next() watchEvent {
+	s.t.Helper()
+	select {
+	case e, ok := <-s.events:
+		if !ok {
+			s.t.Fatalf("the stream ended (%v)", s.err)
+		}
+		if e.id <= s.lastID {
+			s.t.Fatalf("event id %d after %d: ids must increase", e.id, s.lastID)
+		}
+		s.lastID = e.id
+		return e
+	case <-time.After(5 * time.Second):
+		s.t.Fatal("no event within 5 s")
+	}
+	return watchEvent{}
+}
+
+// ended reports whether the stream ends within d (with no further event).
+func (s *stream) ended(d time.Duration) bool {
+	select {
+	case e, ok := <-s.events:
+		if ok {
+			s.t.Fatalf("an event after the end: %s %s", e.typ, e.raw)
+		}
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+func b64(t *testing.T, s string) []byte {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestWatch: a snapshot of the range, then only the changed runs at absolute offsets, whoever writes (the API
+// or a program beside it); last_change_at follows; DELETE ends the stream with closed.
+func TestWatch(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 4096, ""))
+	b.do("PUT", path(n, "/data?offset=10"), strings.NewReader("hello"))
+	s := b.watch(t, path(n, "/watch?offset=8&length=100&interval=2ms"))
+	e := s.next()
+	if e.typ != "snapshot" || e.data.Mapping != n || e.data.Offset == nil || *e.data.Offset != 8 {
+		t.Fatalf("first: %s %s", e.typ, e.raw)
+	}
+	if got := b64(t, e.data.Data); len(got) != 100 || string(got[2:7]) != "hello" {
+		t.Fatalf("snapshot data %q", got)
+	}
+	seq := e.data.Seq
+
+	// A write beside the API, as a native program's.
+	m, err := b.reg.GetMapping(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Mapping.WriteAt([]byte("J"), 10)
+	m.Mapping.WriteAt([]byte("!"), 100)
+	m.Mapping.WriteAt([]byte("?"), 200) // outside the watched range
+	e = s.next()
+	if e.typ != "change" || e.data.Seq <= seq || len(e.data.Spans) != 2 || e.data.Spans[0].Offset != 10 ||
+		string(b64(t, e.data.Spans[0].Data)) != "J" || e.data.Spans[1].Offset != 100 {
+		t.Fatalf("change: %s %s", e.typ, e.raw)
+	}
+	_, data := b.do("GET", path(n), nil)
+	if mp := decode[api.Mapping](t, data); mp.LastChangeAt == nil || time.Since(*mp.LastChangeAt) > 5*time.Second {
+		t.Fatalf("last_change_at after a watched change: %s", data)
+	}
+
+	resp, data := b.do("DELETE", path(n, "?unlink=true"), nil)
+	expect(t, resp, data, 204)
+	if e = s.next(); e.typ != "closed" || e.data.Reason != "closed" || e.data.Mapping != n {
+		t.Fatalf("after DELETE: %s %s", e.typ, e.raw)
+	}
+	if !s.ended(2 * time.Second) {
+		t.Fatal("the stream goes on after closed")
+	}
+}
+
+// TestWatchFormats: hex, and text (whole, up to the first NUL, when it changes).
+func TestWatchFormats(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	b.do("PUT", path(n, "/data?encoding=utf-16le&nul=true"), strings.NewReader("hé"), "Content-Type", "text/plain; charset=utf-8")
+	hx := b.watch(t, path(n, "/watch?format=hex&length=4"))
+	if e := hx.next(); e.data.Data != "6800e900" {
+		t.Fatalf("hex snapshot: %s", e.raw)
+	}
+	txt := b.watch(t, path(n, "/watch?as=text&encoding=utf-16le"))
+	if e := txt.next(); e.typ != "snapshot" || e.data.Text == nil || *e.data.Text != "hé" {
+		t.Fatalf("text snapshot: %s", e.raw)
+	}
+	b.do("PUT", path(n, "/data?encoding=utf-16le&nul=true"), strings.NewReader("ho!"), "Content-Type", "text/plain; charset=utf-8")
+	if e := txt.next(); e.typ != "change" || e.data.Text == nil || *e.data.Text != "ho!" || len(e.data.Spans) != 0 {
+		t.Fatalf("text change: %s", e.raw)
+	}
+	if e := hx.next(); e.typ != "change" || len(e.data.Spans) != 1 || e.data.Spans[0].Data != "6f" || e.data.Spans[0].Offset != 2 {
+		t.Fatalf("hex change: %s", e.raw)
+	}
+}
+
+// TestWatchErrors: every bad parameter is a problem before the stream starts.
+func TestWatchErrors(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	for _, c := range []struct {
+		query  string
+		status int
+		kind   string
+	}{
+		{"?interval=500us", 400, "invalid-request"},
+		{"?interval=2h", 400, "invalid-request"},
+		{"?interval=soon", 400, "invalid-request"},
+		{"?interval=10ms&event=E", 400, "invalid-request"},
+		{"?event=" + n + "-none", 404, "not-found"},
+		{"?format=octal", 400, "invalid-request"},
+		{"?as=text&format=hex", 400, "invalid-request"},
+		{"?as=words", 400, "invalid-request"},
+		{"?encoding=utf-16le", 400, "invalid-request"},
+		{"?as=text&encoding=latin1", 400, "invalid-request"},
+		{"?offset=65", 416, "out-of-range"},
+		{"?offset=60&length=5", 416, "out-of-range"},
+		{"?offset=-1", 400, "invalid-request"},
+	} {
+		resp, data := b.do("GET", path(n, "/watch"+c.query), nil, "Invalid", "on purpose")
+		expect(t, resp, data, c.status)
+		wantProblem(t, data, c.kind)
+	}
+	resp, data := b.do("GET", path(n+"-none", "/watch"), nil)
+	expect(t, resp, data, 404)
+	wantProblem(t, data, "not-found")
+}
+
+// TestWatchCap: past -max-watchers, 429 too-many-watchers with Retry-After; a stream that ends frees its place.
+func TestWatchCap(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxWatchers = 2 })
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	s1 := b.watch(t, path(n, "/watch"))
+	b.watch(t, path(n, "/watch?format=hex"))
+	resp, data := b.do("GET", path(n, "/watch"), nil)
+	expect(t, resp, data, 429)
+	wantProblem(t, data, "too-many-watchers")
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	s1.next()
+	s1.close()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		req, _ := http.NewRequest("GET", b.base+path(n, "/watch"), nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err := http.DefaultClient.Do(req) // answers with the headers: 200 (a stream) or 429
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a closed stream's place is not freed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestWatchDisconnect: clients that go away free their subscriptions: the goroutines return to what they were.
+func TestWatchDisconnect(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 4096, ""))
+	runtime.GC()
+	before := runtime.NumGoroutine()
+	var streams []*stream
+	for i := range 20 {
+		s := b.watch(t, path(n, "/watch?interval="+strconv.Itoa(1+i%3)+"ms"))
+		s.next()
+		streams = append(streams, s)
+	}
+	if during := runtime.NumGoroutine(); during < before+20 {
+		t.Fatalf("%d goroutines with 20 streams, %d before", during, before)
+	}
+	for _, s := range streams {
+		s.close()
+	}
+	var after int
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		http.DefaultClient.CloseIdleConnections()
+		if after = runtime.NumGoroutine(); after <= before {
+			return
+		}
+	}
+	t.Fatalf("%d goroutines after the 20 clients left, %d before", after, before)
+}
+
+// TestWatchShutdown: the daemon stopping ends streams with closed (reason shutdown).
+func TestWatchShutdown(t *testing.T) {
+	stopping := make(chan struct{})
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Stopping = stopping })
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	s := b.watch(t, path(n, "/watch"))
+	s.next()
+	close(stopping)
+	if e := s.next(); e.typ != "closed" || e.data.Reason != "shutdown" {
+		t.Fatalf("at shutdown: %s %s", e.typ, e.raw)
+	}
+	if !s.ended(2 * time.Second) {
+		t.Fatal("the stream goes on after the shutdown's closed")
+	}
+}
+
+// TestWatchHeartbeat: a quiet stream sends comments.
+func TestWatchHeartbeat(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.WatchHeartbeat = 50 * time.Millisecond })
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	req, _ := http.NewRequest("GET", b.base+path(n, "/watch"), nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line == ": keep-alive\n" {
+			return
+		}
+	}
+	t.Fatal("no heartbeat comment")
+}
+
+// TestWatchReconnect: Last-Event-ID answers a fresh snapshot.
+func TestWatchReconnect(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	s := b.watch(t, path(n, "/watch"))
+	s.next()
+	b.do("PUT", path(n, "/data"), strings.NewReader("x"))
+	last := s.next()
+	s.close()
+	b.do("PUT", path(n, "/data"), strings.NewReader("y"))
+	s = b.watch(t, path(n, "/watch"), "Last-Event-ID", strconv.Itoa(last.id))
+	if e := s.next(); e.typ != "snapshot" || string(b64(t, e.data.Data)[:1]) != "y" {
+		t.Fatalf("after reconnecting: %s %s", e.typ, e.raw)
+	}
+}
+
+// TestWatchSlowClient: a client that stops reading neither slows another client nor makes the daemon's memory
+// grow: the other one keeps seeing every state within its interval.
+func TestWatchSlowClient(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	const size = 1 << 20
+	b.create(createBody(n, size, ""))
+	m, _ := b.reg.GetMapping(n)
+	// A client that reads the headers and nothing more: its TCP buffers fill, then the daemon's writes block.
+	req, _ := http.NewRequest("GET", b.base+path(n, "/watch?interval=1ms"), nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	slow, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Body.Close()
+	fast := b.watch(t, path(n, "/watch?interval=1ms"))
+	state := b64(t, fast.next().data.Data)
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	heapBefore := ms.HeapInuse
+	page := make([]byte, size)
+	for i := range 200 {
+		for j := range page {
+			page[j] = byte(i + j) // every byte changes: each change is a whole MiB, base64
+		}
+		m.Mapping.WriteAt(page, 0)
+		for deadline := time.Now().Add(5 * time.Second); state[0] != byte(i) || state[size-1] != byte(i+size-1); {
+			if time.Now().After(deadline) {
+				t.Fatalf("write %d: the reading client did not see it within 5 s", i)
+			}
+			e := fast.next()
+			switch e.typ {
+			case "snapshot":
+				state = b64(t, e.data.Data)
+			case "change":
+				for _, sp := range e.data.Spans {
+					copy(state[sp.Offset:], b64(t, sp.Data))
+				}
+			}
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if grown := int64(ms.HeapInuse) - int64(heapBefore); grown > 64<<20 {
+		t.Fatalf("heap grew by %d MiB while a client did not read", grown>>20)
+	}
+}
