@@ -138,6 +138,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 			r.Get("/watch", s.handle(s.watchMapping))
 		})
 	})
+	r.Get("/v1/watch", s.handle(s.watchMany))
 	r.Route("/v1/events", func(r chi.Router) {
 		r.Post("/", s.handle(s.createEvent))
 		r.Get("/", s.handle(s.listEvents))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +111,70 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	src.Mapping, src.Off, src.N = m, off, n
 	return s.stream(w, r, []watch.Source{src})
 }
+
+// watchMany godoc
+//
+//	@Summary		Watch several mappings and events on one stream (Server-Sent Events)
+//	@ID				watchMany
+//	@Description	One stream for several things (a browser allows only 6 connections per host over HTTP/1.1): for each
+//	@Description	`mapping`, whole, the messages of GET /v1/mappings/{name}/watch, each naming its mapping; for each
+//	@Description	`event`, an `event: signal` message each time the daemon sees it set or pulsed, without taking the
+//	@Description	signal from anyone. On Windows only manual-reset events can be watched (a wait on an auto-reset event
+//	@Description	consumes its signal): an auto-reset one is 400. `interval`, `format`, `as` and `encoding` apply to the
+//	@Description	mappings. The stream ends when everything it watches is closed.
+//	@Tags			watch
+//	@Param			mapping		query	[]string	false	"A mapping to watch (repeat for several)"				collectionFormat(multi)
+//	@Param			event		query	[]string	false	"An event whose signals to report (repeat for several)"	collectionFormat(multi)
+//	@Param			interval	query	string		false	"How often to sample the mappings: 10ms (default), at least -min-watch-interval, at most 1h"
+//	@Param			format		query	string		false	"How bytes travel"			Enums(base64, hex)
+//	@Param			as			query	string		false	"bytes (default) or text"	Enums(bytes, text)
+//	@Param			encoding	query	string		false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
+//	@Produce		application/problem+json
+//	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
+//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		404	{object}	Problem	"not-found (a mapping or an event)"
+//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers; see Retry-After)"
+//	@Produce		text/event-stream
+//	@Success		200	{object}	WatchData	"a stream of messages whose data is WatchData"
+//	@Security		BearerAuth
+//	@Router			/v1/watch [get]
+func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	mappings, events := q["mapping"], q["event"]
+	if len(mappings)+len(events) == 0 {
+		return fail(kindInvalidRequest, "name at least one mapping= or event=")
+	}
+	if len(mappings)+len(events) > maxWatchSources {
+		return fail(kindInvalidRequest, fmt.Sprintf("at most %d mappings and events on one stream", maxWatchSources))
+	}
+	q.Del("event") // here event= names events to report, not a trigger
+	opts, err := s.parseWatch(&http.Request{URL: &url.URL{RawQuery: q.Encode()}})
+	if err != nil {
+		return err
+	}
+	var sources []watch.Source
+	for _, name := range mappings {
+		m, err := s.reg.GetMapping(name)
+		if err != nil {
+			return err
+		}
+		src := opts
+		src.Mapping, src.N = m, m.Size()
+		sources = append(sources, src)
+	}
+	for _, name := range events {
+		e, err := s.reg.GetEvent(name)
+		if err != nil {
+			return err
+		}
+		sources = append(sources, watch.Source{Event: e})
+	}
+	return s.stream(w, r, sources)
+}
+
+// maxWatchSources caps what one stream watches.
+const maxWatchSources = 64
 
 // parseWatch reads the parameters every watch has: interval or event, format, as and encoding.
 func (s *server) parseWatch(r *http.Request) (watch.Source, error) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strconv"
@@ -418,4 +419,83 @@ func TestWatchSlowClient(t *testing.T) {
 	if grown := int64(ms.HeapInuse) - int64(heapBefore); grown > 64<<20 {
 		t.Fatalf("heap grew by %d MiB while a client did not read", grown>>20)
 	}
+}
+
+// TestWatchOnEvent: with event=, the mapping is sampled each time the event fires and not otherwise; the
+// event's signal stays for the native program that waits for it.
+func TestWatchOnEvent(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	ev := name(t, "-ready")
+	b.create(createBody(n, 64, ""))
+	manual := runtime.GOOS == "windows" // Windows can observe only a manual-reset event
+	b.post(t, "/v1/events", map[string]any{"name": ev, "manual_reset": manual}, 201)
+	s := b.watch(t, path(n, "/watch?event="+url.QueryEscape(ev)))
+	s.next() // snapshot
+	m, _ := b.reg.GetMapping(n)
+	m.Mapping.WriteAt([]byte("new"), 0)
+	select {
+	case e := <-s.events:
+		t.Fatalf("a change before the event fired: %s", e.raw)
+	case <-time.After(200 * time.Millisecond):
+	}
+	b.post(t, eventPath(ev, "/set"), nil, 200)
+	if e := s.next(); e.typ != "change" || string(b64(t, e.data.Spans[0].Data)) != "new" {
+		t.Fatalf("after set: %s %s", e.typ, e.raw)
+	}
+	if !b.waitEvent(t, ev, "0s") {
+		t.Fatal("watching took the event's signal")
+	}
+}
+
+// TestWatchMany: one stream for two mappings and an event: each message names its source; a closed mapping
+// ends its part only; the stream ends when everything it watches is closed.
+func TestWatchMany(t *testing.T) {
+	b := newBridge(t, nil)
+	a, c, ev := name(t, "-a"), name(t, "-c"), name(t, "-ev")
+	b.create(createBody(a, 16, ""))
+	b.create(createBody(c, 32, ""))
+	b.post(t, "/v1/events", map[string]any{"name": ev, "manual_reset": true}, 201)
+	q := url.Values{"mapping": {a, c}, "event": {ev}, "interval": {"2ms"}}
+	s := b.watch(t, "/v1/watch?"+q.Encode())
+	seen := map[string]int{}
+	for range 2 {
+		e := s.next()
+		if e.typ != "snapshot" {
+			t.Fatalf("first messages: %s %s", e.typ, e.raw)
+		}
+		seen[e.data.Mapping] = len(b64(t, e.data.Data))
+	}
+	if seen[a] != 16 || seen[c] != 32 {
+		t.Fatalf("snapshots: %v", seen)
+	}
+	b.do("PUT", path(c, "/data?offset=3"), strings.NewReader("z"))
+	if e := s.next(); e.typ != "change" || e.data.Mapping != c || e.data.Spans[0].Offset != 3 {
+		t.Fatalf("after a write to %s: %s %s", c, e.typ, e.raw)
+	}
+	b.post(t, eventPath(ev, "/set"), nil, 200)
+	if e := s.next(); e.typ != "signal" || e.data.Event != ev || e.data.Seq != 1 {
+		t.Fatalf("after set: %s %s", e.typ, e.raw)
+	}
+	b.do("DELETE", path(a, "?unlink=true"), nil)
+	if e := s.next(); e.typ != "closed" || e.data.Mapping != a {
+		t.Fatalf("after DELETE %s: %s %s", a, e.typ, e.raw)
+	}
+	b.do("DELETE", path(c, "?unlink=true"), nil)
+	b.do("DELETE", eventPath(ev, "?unlink=true"), nil)
+	closed := map[string]bool{}
+	for range 2 {
+		e := s.next()
+		closed[e.data.Mapping+e.data.Event] = e.typ == "closed"
+	}
+	if !closed[c] || !closed[ev] {
+		t.Fatalf("closed messages: %v", closed)
+	}
+	if !s.ended(2 * time.Second) {
+		t.Fatal("the stream goes on with nothing left to watch")
+	}
+	resp, data := b.do("GET", "/v1/watch", nil, "Invalid", "on purpose")
+	expect(t, resp, data, 400)
+	resp, data = b.do("GET", "/v1/watch?mapping="+url.QueryEscape(a), nil)
+	expect(t, resp, data, 404)
 }

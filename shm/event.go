@@ -35,6 +35,8 @@ type Event struct {
 	waiters  []chan struct{} // each buffered(1), oldest first; the watcher delivers by sending
 	watching bool
 	watchEnd chan struct{} // closed when the current watcher returns
+
+	observers sync.WaitGroup // Observer.Next calls under way: Close waits for them before closing the handle
 }
 
 // OpenEvent creates or opens the named event according to o.Mode.
@@ -221,8 +223,66 @@ func (e *Event) Close() error {
 	if watching {
 		<-end // the watcher no longer touches the handle or the shared word
 	}
+	e.observers.Wait()
 	if err := e.os.close(); err != nil {
 		return &Error{Op: "close", Name: e.name, Err: ErrInvalid, OSErr: err}
 	}
 	return nil
+}
+
+// Observer watches an event fire without taking its signal from anyone: see Event.Observer.
+type Observer struct {
+	e  *Event
+	os osObserver
+}
+
+// observeSlice is how long one OS wait of Observer.Next lasts before it looks at its stop channel again.
+const observeSlice = 50 * time.Millisecond
+
+// Observer returns an observer of the event's firings: each Next waits for the next set or pulse after the one
+// before (the first: after Observer was called), and takes no signal, so a native program waiting on an
+// auto-reset event still gets it. On Linux every set and pulse moves the event's sequence word, which the
+// observer watches (futex). Windows has no such word: a manual-reset event can be observed (a wait takes
+// nothing from it), an auto-reset one cannot (a wait that sees it signaled consumes the signal), which is
+// ErrInvalid.
+func (e *Event) Observer() (*Observer, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, newErr("observe", e.name, ErrClosed, "")
+	}
+	ob := &Observer{e: e}
+	if err := e.os.newObserver(&ob.os, e.manual); err != nil {
+		return nil, &Error{Op: "observe", Name: e.name, Err: ErrInvalid, Detail: err.Error()}
+	}
+	return ob, nil
+}
+
+// Next waits until the event fires (true), stop closes (false, nil), or the event is closed (ErrClosed).
+func (o *Observer) Next(stop <-chan struct{}) (bool, error) {
+	e := o.e
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return false, newErr("observe", e.name, ErrClosed, "")
+	}
+	e.observers.Add(1)
+	e.mu.Unlock()
+	defer e.observers.Done()
+	for {
+		fired, err := e.os.observe(&o.os, observeSlice)
+		switch {
+		case err != nil:
+			return false, osFailure("observe", e.name, err)
+		case fired:
+			return true, nil
+		}
+		select {
+		case <-stop:
+			return false, nil
+		case <-e.closedCh:
+			return false, newErr("observe", e.name, ErrClosed, "the event was closed")
+		default:
+		}
+	}
 }

@@ -43,6 +43,11 @@ func (o *osEvent) wait() (bool, error) { return false, ErrUnsupported }
 func (o *osEvent) interrupt()          {}
 func (o *osEvent) close() error        { return nil }
 
+type osObserver struct{}
+
+func (o *osEvent) newObserver(*osObserver, bool) error              { return ErrUnsupported }
+func (o *osEvent) observe(*osObserver, time.Duration) (bool, error) { return false, ErrUnsupported }
+
 type osMutex struct{}
 
 func (o *osMutex) open(mo MutexOptions, _ string) (bool, error) {

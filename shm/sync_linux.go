@@ -298,6 +298,37 @@ func (o *osEvent) interrupt() {
 
 func (o *osEvent) close() error { return o.syncObject.close() }
 
+// osObserver is the sequence word's value at the last firing an observer saw.
+type osObserver struct{ seq uint32 }
+
+func (o *osEvent) newObserver(ob *osObserver, _ bool) error {
+	return o.guarded(func() { ob.seq = atomic.LoadUint32(o.word(evSeq)) })
+}
+
+// observe waits up to slice for the sequence word to move from what ob saw last: every set and pulse moves it.
+func (o *osEvent) observe(ob *osObserver, slice time.Duration) (fired bool, err error) {
+	gerr := o.guarded(func() {
+		seq := o.word(evSeq)
+		s := atomic.LoadUint32(seq)
+		if s == ob.seq {
+			ts := unix.NsecToTimespec(int64(slice))
+			switch e := futex(seq, futexWait, s, &ts); e {
+			case 0, unix.EAGAIN, unix.EINTR, unix.ETIMEDOUT:
+			default:
+				err = e
+				return
+			}
+			s = atomic.LoadUint32(seq)
+		}
+		fired = s != ob.seq
+		ob.seq = s
+	})
+	if gerr != nil {
+		return false, gerr
+	}
+	return fired, err
+}
+
 // osMutex is an flock(2) lock on the object (released by the kernel if its holder dies) plus an owner word:
 // the holder's PID, written after locking and cleared before unlocking. A lock that finds a PID there was
 // abandoned: its holder ended without unlocking.

@@ -302,3 +302,72 @@ func TestMutexInProcessAndClose(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// observe runs ob.Next in the background; its result arrives on the channel.
+func observe(ob *shm.Observer, stop <-chan struct{}) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		fired, err := ob.Next(stop)
+		if err == nil && !fired {
+			err = errors.New("stopped")
+		}
+		done <- err
+	}()
+	return done
+}
+
+func fires(t *testing.T, done <-chan error, within time.Duration) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+	case <-time.After(within):
+		t.Fatalf("Next did not see the event fire within %v", within)
+	}
+}
+
+// TestObserveManualReset: an observer sees every set and pulse of a manual-reset event, takes nothing from it,
+// and does not report a state the event was in already; Next ends on stop and on close.
+func TestObserveManualReset(t *testing.T) {
+	e := openEvent(t, shm.EventOptions{Name: testName(t), ManualReset: true, InitialState: true})
+	ob, err := e.Observer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := observe(ob, stop)
+	select {
+	case err := <-done:
+		t.Fatalf("Next answered (%v) for a state the event was in already", err)
+	case <-time.After(150 * time.Millisecond):
+	}
+	e.Reset()
+	time.Sleep(20 * time.Millisecond)
+	e.Set()
+	fires(t, done, 2*time.Second)
+	if ok, _ := e.Wait(context.Background(), 0); !ok {
+		t.Fatal("observing took the manual-reset event's state")
+	}
+	e.Reset()
+	done = observe(ob, stop)
+	time.Sleep(100 * time.Millisecond) // inside the OS wait
+	e.Pulse()
+	fires(t, done, 2*time.Second)
+
+	done = observe(ob, stop)
+	close(stop)
+	if err := <-done; err == nil || err.Error() != "stopped" {
+		t.Fatalf("Next after stop: %v", err)
+	}
+	done = observe(ob, nil)
+	time.Sleep(20 * time.Millisecond)
+	e.Close()
+	select {
+	case err := <-done:
+		mustErr(t, err, shm.ErrClosed)
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close did not end Next")
+	}
+}

@@ -139,6 +139,39 @@ func (o *osEvent) wait() (bool, error) {
 
 func (o *osEvent) interrupt() { windows.SetEvent(o.cancel) }
 
+// osObserver remembers whether the last observation saw the event set: it must be reset before it can fire again.
+type osObserver struct{ sawSet bool }
+
+func (o *osEvent) newObserver(ob *osObserver, manual bool) error {
+	if !manual {
+		return errors.New("an auto-reset event cannot be watched on Windows: any wait that sees it signaled consumes the signal a native program waits for (watch a manual-reset event, or sample at an interval)")
+	}
+	ob.sawSet, _ = o.state() // a state it is in already is not a firing
+	return nil
+}
+
+// observe waits up to slice for a manual-reset event to become signaled (a wait takes nothing from it); after a
+// firing it first waits for a reset, looking at the state (NtQueryEvent) every millisecond.
+func (o *osEvent) observe(ob *osObserver, slice time.Duration) (bool, error) {
+	if ob.sawSet {
+		for end := time.Now().Add(slice); time.Now().Before(end); time.Sleep(time.Millisecond) {
+			if set, known := o.state(); known && !set {
+				ob.sawSet = false
+				break
+			}
+		}
+		if ob.sawSet {
+			return false, nil
+		}
+	}
+	ev, err := windows.WaitForSingleObject(o.h, uint32(slice/time.Millisecond))
+	if err != nil {
+		return false, err
+	}
+	ob.sawSet = ev == windows.WAIT_OBJECT_0
+	return ob.sawSet, nil
+}
+
 func (o *osEvent) close() error {
 	err := windows.CloseHandle(o.h)
 	windows.CloseHandle(o.cancel)

@@ -10,7 +10,7 @@ type Subscriber struct {
 
 	mu      sync.Mutex
 	queue   []*Message
-	queued  int // bytes of data in queue
+	queued  int                 // bytes of data in queue
 	pending map[*sampler]bool   // sources whose next message is a snapshot of their state then
 	closed  map[*sampler]string // sources that ended, and why
 	done    bool                // Close was called
@@ -90,7 +90,9 @@ func (sub *Subscriber) Next() (msgs []*Message, ended bool) {
 	ended = len(sub.closed) == len(sub.samplers)
 	sub.mu.Unlock()
 	for _, s := range snaps {
-		msgs = append(msgs, s.snapshot())
+		if m := s.snapshot(); m != nil {
+			msgs = append(msgs, m)
+		}
 	}
 	for _, s := range gone {
 		msgs = append(msgs, s.closedMessage(reasons[s]))

@@ -35,11 +35,11 @@ const (
 	UTF16LE Format = "utf-16le" // the same, decoded from UTF-16LE
 )
 
-// Source is what one sampler watches.
+// Source is what one sampler watches: a mapping's range, sampled every Interval or, with Event set, each time
+// the event fires; or, with no Mapping, the event's firings themselves (signal messages).
 type Source struct {
-	Mapping *registry.Mapping
-	Off, N  int64
-	// Interval samples every Interval; or, with Event set, each time the event fires.
+	Mapping  *registry.Mapping
+	Off, N   int64
 	Interval time.Duration
 	Event    *registry.Event
 	Format   Format
@@ -127,8 +127,17 @@ func (h *Hub) sampler(src Source) (*sampler, error) {
 	}
 	s := &sampler{hub: h, src: src, subs: make(map[*Subscriber]struct{}), stop: make(chan struct{}),
 		cur: make([]byte, src.N), prev: make([]byte, src.N)}
-	if err := s.read(s.cur); err != nil {
-		return nil, err
+	if src.Event != nil {
+		ob, err := src.Event.Observer()
+		if err != nil {
+			return nil, err
+		}
+		s.observer = ob
+	}
+	if src.Mapping != nil {
+		if err := s.read(s.cur); err != nil {
+			return nil, err
+		}
 	}
 	s.at = time.Now()
 	h.samplers[src] = s
@@ -138,9 +147,11 @@ func (h *Hub) sampler(src Source) (*sampler, error) {
 
 // sampler samples one source and fans its changes out.
 type sampler struct {
-	hub  *Hub
-	src  Source
-	stop chan struct{} // closed when the last subscriber leaves
+	hub      *Hub
+	src      Source
+	observer *shm.Observer // of src.Event
+	stop     chan struct{} // closed when the last subscriber leaves, or the source ended
+	stopOnce sync.Once
 
 	mu     sync.Mutex
 	subs   map[*Subscriber]struct{}
@@ -164,26 +175,55 @@ func (s *sampler) read(p []byte) error {
 }
 
 func (s *sampler) run() {
-	var tick <-chan time.Time
-	if s.src.Event == nil {
+	var halt <-chan struct{} = s.stop
+	if s.src.Mapping != nil {
+		halt = either(s.stop, s.src.Mapping.Done())
+	}
+	// next waits for the time of the next sample: true; false when halted.
+	next := func() (bool, error) { return s.observer.Next(halt) }
+	if s.observer == nil {
 		t := time.NewTicker(s.src.Interval)
 		defer t.Stop()
-		tick = t.C
+		next = func() (bool, error) {
+			select {
+			case <-halt:
+				return false, nil
+			case <-t.C:
+				return true, nil
+			}
+		}
 	}
 	for {
-		select {
-		case <-s.stop:
-			return
-		case <-s.src.Mapping.Done():
-			s.end("closed")
-			return
-		case <-tick:
+		ok, err := next()
+		if err == nil && ok {
+			err = s.sample()
 		}
-		if err := s.sample(); err != nil {
+		switch {
+		case err != nil:
 			s.end(endReason(err))
+			return
+		case !ok:
+			select {
+			case <-s.stop: // the last subscriber left
+			default:
+				s.end("closed") // the mapping's close began
+			}
 			return
 		}
 	}
+}
+
+// either is closed when a or b is.
+func either(a, b <-chan struct{}) <-chan struct{} {
+	c := make(chan struct{})
+	go func() {
+		select {
+		case <-a:
+		case <-b:
+		}
+		close(c)
+	}()
+	return c
 }
 
 func endReason(err error) string {
@@ -193,8 +233,12 @@ func endReason(err error) string {
 	return err.Error()
 }
 
-// sample reads the source and sends what changed to every subscriber.
+// sample reads the source and sends what changed to every subscriber; for a signal source, it sends the signal.
 func (s *sampler) sample() error {
+	if s.src.Mapping == nil {
+		s.signal()
+		return nil
+	}
 	if err := s.read(s.prev); err != nil {
 		return err
 	}
@@ -216,6 +260,18 @@ func (s *sampler) sample() error {
 	return nil
 }
 
+// signal sends a signal message: the event fired.
+func (s *sampler) signal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	s.at = time.Now()
+	s.snap = &Message{Type: "signal", Data: marshal(s.header()), from: s, seq: s.seq} // the latest signal
+	for sub := range s.subs {
+		sub.deliver(s, s.snap)
+	}
+}
+
 // end sends closed to every subscriber and forgets the sampler.
 func (s *sampler) end(reason string) {
 	s.hub.mu.Lock()
@@ -223,6 +279,7 @@ func (s *sampler) end(reason string) {
 		delete(s.hub.samplers, s.src)
 	}
 	s.hub.mu.Unlock()
+	s.halt()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = reason
@@ -235,11 +292,12 @@ func (s *sampler) add(sub *Subscriber) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.subs[sub] = struct{}{}
-	if s.closed != "" {
+	switch {
+	case s.closed != "":
 		sub.end(s, s.closed)
-		return
+	case s.src.Mapping != nil:
+		sub.resync(s) // its first message is a snapshot; a signal source has none: it starts with the next signal
 	}
-	sub.resync(s) // its first message is a snapshot
 }
 
 // remove unsubscribes sub; the last one out stops the sampler.
@@ -252,15 +310,18 @@ func (s *sampler) remove(sub *Subscriber) {
 	s.mu.Unlock()
 	if last && s.hub.samplers[s.src] == s {
 		delete(s.hub.samplers, s.src)
-		close(s.stop)
+		s.halt()
 	}
 }
 
-// snapshot is the current state as a snapshot message (built once per state).
+func (s *sampler) halt() { s.stopOnce.Do(func() { close(s.stop) }) }
+
+// snapshot is the current state as a snapshot message (built once per state); for a signal source, its last
+// signal (nil if it never fired).
 func (s *sampler) snapshot() *Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.snap == nil {
+	if s.snap == nil && s.src.Mapping != nil {
 		d := s.header()
 		d.Offset = &s.src.Off
 		s.encode(&d, s.cur)
@@ -285,7 +346,8 @@ func (s *sampler) change() *Message {
 
 // data is the JSON of snapshot, change and closed messages.
 type data struct {
-	Mapping string     `json:"mapping"`
+	Mapping string     `json:"mapping,omitempty"`
+	Event   string     `json:"event,omitempty"`
 	Seq     uint64     `json:"seq"`
 	At      string     `json:"at"`
 	Offset  *int64     `json:"offset,omitempty"`
@@ -301,7 +363,13 @@ type spanData struct {
 }
 
 func (s *sampler) header() data {
-	return data{Mapping: s.src.Mapping.Name(), Seq: s.seq, At: s.at.UTC().Format(time.RFC3339Nano)}
+	d := data{Seq: s.seq, At: s.at.UTC().Format(time.RFC3339Nano)}
+	if s.src.Mapping != nil {
+		d.Mapping = s.src.Mapping.Name()
+	} else {
+		d.Event = s.src.Event.Name()
+	}
+	return d
 }
 
 func (s *sampler) encode(d *data, b []byte) {
