@@ -351,10 +351,15 @@ func TestObserveManualReset(t *testing.T) {
 		t.Fatal("observing took the manual-reset event's state")
 	}
 	e.Reset()
-	done = observe(ob, stop)
-	time.Sleep(100 * time.Millisecond) // inside the OS wait
-	e.Pulse()
-	fires(t, done, 2*time.Second)
+	if runtime.GOOS == "linux" {
+		// A pulse moves the Linux event's sequence word. On Windows a pulse reaches only a thread inside a wait
+		// at that very instant (Microsoft calls PulseEvent unreliable); under Wine the observer's timed waits
+		// miss it: Windows observers see sets.
+		done = observe(ob, stop)
+		time.Sleep(100 * time.Millisecond) // inside the OS wait
+		e.Pulse()
+		fires(t, done, 2*time.Second)
+	}
 
 	done = observe(ob, stop)
 	close(stop)

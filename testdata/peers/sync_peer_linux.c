@@ -7,6 +7,10 @@
  *                                        text as hex, set ACK; exit 0, or 5 if READY never came
  *   sync_peer hold MUTEX MS              open the mutex, lock it, print LOCKED, sleep MS, unlock, print RELEASED
  *   sync_peer abandon MUTEX              open the mutex, lock it, print LOCKED, exit without unlocking
+ *   sync_peer tick MAP EVENT N MS        open the mapping (4 KiB) and EVENT ("-": none); N times, every MS ms:
+ *                                        write the count (uint32, little-endian) at 0 and its low byte over bytes
+ *                                        4-63 (64 bytes changed), then set EVENT, and reset it 5 ms later (a
+ *                                        manual-reset event fires once per tick); print DONE
  *
  * Exit codes: 0 ok, 2 usage, 4 failure, 5 timeout. */
 #include "../../shm/include/shmbridge_sync.h"
@@ -67,6 +71,24 @@ int main(int argc, char **argv) {
         usleep(atoi(argv[3]) * 1000);
         shmbridge_mutex_unlock(&m);
         ready("RELEASED");
+        return 0;
+    }
+    if (strcmp(role, "tick") == 0 && argc == 6) {
+        char *view = map_shm(argv[2], 0);
+        shmbridge_event_t *ev = strcmp(argv[3], "-") == 0 ? NULL : shmbridge_event_open(argv[3], 0, 0, 0);
+        if (!view || (strcmp(argv[3], "-") != 0 && !ev)) { perror("tick"); return 4; }
+        int n = atoi(argv[4]), ms = atoi(argv[5]);
+        for (unsigned i = 1; i <= (unsigned)n; i++) {
+            memset(view + 4, (int)(i & 0xff), 60);
+            __atomic_store_n((unsigned *)view, i, __ATOMIC_SEQ_CST);
+            if (ev) {
+                shmbridge_event_set(ev);
+                usleep(5000);
+                shmbridge_event_reset(ev);
+            }
+            usleep((ms > 5 && ev ? ms - 5 : ms) * 1000);
+        }
+        ready("DONE");
         return 0;
     }
     return 2;

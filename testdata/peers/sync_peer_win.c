@@ -11,6 +11,10 @@
  *                                        ReleaseMutex, print RELEASED
  *   sync_peer abandon MUTEX              wait for the mutex, print LOCKED, exit without releasing it
  *                                        (its next owner gets WAIT_ABANDONED)
+ *   sync_peer tick MAP EVENT N MS        open the mapping (4 KiB) and EVENT ("-": none); N times, every MS ms:
+ *                                        write the count (uint32, little-endian) at 0 and its low byte over bytes
+ *                                        4-63 (64 bytes changed), then SetEvent, and ResetEvent 5 ms later (a
+ *                                        manual-reset event fires once per tick); print DONE
  *
  * Exit codes: 0 ok, 2 usage, 4 failure, 5 timeout. */
 #include <windows.h>
@@ -69,6 +73,26 @@ int wmain(int argc, wchar_t **argv) {
         ReleaseMutex(m);
         ready("RELEASED");
         CloseHandle(m);
+        return 0;
+    }
+    if (wcscmp(role, L"tick") == 0 && argc == 6) {
+        HANDLE h = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, argv[2]);
+        HANDLE ev = wcscmp(argv[3], L"-") == 0 ? NULL : OpenEventW(EVENT_MODIFY_STATE, FALSE, argv[3]);
+        if (!h || (wcscmp(argv[3], L"-") != 0 && !ev)) { fprintf(stderr, "open: %lu\n", GetLastError()); return 4; }
+        volatile char *view = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, SIZE);
+        if (!view) return 4;
+        int n = _wtoi(argv[4]), ms = _wtoi(argv[5]);
+        for (unsigned i = 1; i <= (unsigned)n; i++) {
+            for (int j = 4; j < 64; j++) view[j] = (char)(i & 0xff);
+            InterlockedExchange((volatile LONG *)view, (LONG)i);
+            if (ev) {
+                SetEvent(ev);
+                Sleep(5);
+                ResetEvent(ev);
+            }
+            Sleep(ms > 5 && ev ? ms - 5 : ms);
+        }
+        ready("DONE");
         return 0;
     }
     return 2;
