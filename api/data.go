@@ -99,31 +99,32 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 func (s *server) planRead(r *http.Request) (readPlan, error) {
 	var p readPlan
 	var err error
+	q := r.URL.Query()
 	if p.mapping, err = s.mapping(r); err != nil {
 		return p, err
 	}
-	if p.lock, err = s.parseLock(r); err != nil {
+	if p.lock, err = s.parseLock(q); err != nil {
 		return p, err
 	}
-	if p.wait, err = s.parseWait(r); err != nil {
+	if p.wait, err = s.parseWait(q); err != nil {
 		return p, err
 	}
 	size := p.mapping.Size()
-	off, hasOff, err := intParam(r, "offset", 0)
+	off, hasOff, err := intParam(q, "offset", 0)
 	if err != nil {
 		return p, err
 	}
-	n, hasLen, err := intParam(r, "length", max(size-off, 0))
+	n, hasLen, err := intParam(q, "length", max(size-off, 0))
 	if err != nil {
 		return p, err
 	}
 	p.off, p.n = off, n
 	rh := r.Header.Get("Range")
-	switch as := r.URL.Query().Get("as"); {
+	switch as := q.Get("as"); {
 	case as == "text" && rh != "":
 		return p, fail(kindInvalidRequest, "Range applies to bytes, not to ?as=text; use offset and length")
 	case as == "text":
-		if p.text, err = encodingParam(r, "utf-8"); err != nil {
+		if p.text, err = encodingParam(q, "utf-8"); err != nil {
 			return p, err
 		}
 	case as != "" && as != "bytes":
@@ -140,7 +141,13 @@ func (s *server) planRead(r *http.Request) (readPlan, error) {
 			p.contentRange = fmt.Sprintf("bytes %d-%d/%d", off, off+n-1, size)
 		}
 	}
-	if err := p.mapping.CheckRange("read", p.off, p.n); err != nil {
+	// A read's first chunk is read before the status goes out (send), and finds out itself if the object shrank:
+	// only a longer read is checked here against the object's size now (a system call).
+	check := p.mapping.CheckSize
+	if p.n > firstChunk {
+		check = p.mapping.CheckRange
+	}
+	if err := check("read", p.off, p.n); err != nil {
 		return p, err
 	}
 	return p, p.lock.fits(p.n)
@@ -173,9 +180,17 @@ func (s *server) readSource(w http.ResponseWriter, r *http.Request, p readPlan) 
 
 // send answers the planned bytes from src: raw, or as text up to the first NUL.
 func (p readPlan) send(w http.ResponseWriter, src source) error {
-	transferDeadline(w, p.n)
+	if p.n > firstChunk {
+		transferDeadline(w, p.n) // one chunk is written at once, within the server's own timeouts
+	}
 	if p.text != nil {
 		return sendText(w, src, p.off, p.n, p.text)
+	}
+	// The first chunk is read before the status goes out, so that a failure there (the object shrank) is still a
+	// problem response; most reads are that one chunk.
+	first := make([]byte, min(p.n, firstChunk))
+	if _, err := src.ReadAt(first, p.off); err != nil {
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
@@ -187,9 +202,16 @@ func (p readPlan) send(w http.ResponseWriter, src source) error {
 		status = http.StatusPartialContent
 	}
 	w.WriteHeader(status)
-	_, err := src.CopyTo(w, p.off, p.n)
+	if _, err := w.Write(first); err != nil {
+		return err
+	}
+	rest := int64(len(first))
+	_, err := src.CopyTo(w, p.off+rest, p.n-rest)
 	return err
 }
+
+// firstChunk is how much of a read send reads before it answers.
+const firstChunk = 64 << 10
 
 // transferDeadline gives a data transfer time in proportion to its size, past the server's default timeouts.
 func transferDeadline(w http.ResponseWriter, n int64) {
@@ -382,22 +404,23 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 func (s *server) planWrite(r *http.Request) (writePlan, error) {
 	p := writePlan{length: r.ContentLength}
 	var err error
+	q := r.URL.Query()
 	if p.mapping, err = s.mapping(r); err != nil {
 		return p, err
 	}
-	if p.off, _, err = intParam(r, "offset", 0); err != nil {
+	if p.off, _, err = intParam(q, "offset", 0); err != nil {
 		return p, err
 	}
-	if p.text, err = encodingParam(r, ""); err != nil {
+	if p.text, err = encodingParam(q, ""); err != nil {
 		return p, err
 	}
-	if p.nul, err = boolParam(r, "nul"); err != nil {
+	if p.nul, err = boolParam(q, "nul"); err != nil {
 		return p, err
 	}
 	if p.nul && p.text == nil {
 		return p, fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
 	}
-	if p.lock, err = s.parseLock(r); err != nil {
+	if p.lock, err = s.parseLock(q); err != nil {
 		return p, err
 	}
 	// A browser cannot send a cross-origin PUT without a CORS preflight, whatever its type; the type check is

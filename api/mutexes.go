@@ -209,11 +209,12 @@ func (s *server) closeMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/mutexes/{name}/acquire [post]
 func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
-	timeout, err := durationParam(r, "timeout", defaultLockTimeout)
+	q := r.URL.Query()
+	timeout, err := durationParam(q, "timeout", defaultLockTimeout)
 	if err != nil {
 		return err
 	}
-	lease, err := durationParam(r, "hold", defaultLease)
+	lease, err := durationParam(q, "hold", defaultLease)
 	if err != nil {
 		return err
 	}

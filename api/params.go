@@ -31,8 +31,8 @@ func pathName(r *http.Request) (string, error) {
 }
 
 // intParam parses a non-negative integer query parameter; def when absent.
-func intParam(r *http.Request, key string, def int64) (int64, bool, error) {
-	v := r.URL.Query().Get(key)
+func intParam(q url.Values, key string, def int64) (int64, bool, error) {
+	v := q.Get(key)
 	if v == "" {
 		return def, false, nil
 	}
@@ -43,8 +43,8 @@ func intParam(r *http.Request, key string, def int64) (int64, bool, error) {
 	return n, true, nil
 }
 
-func boolParam(r *http.Request, key string) (bool, error) {
-	v := r.URL.Query().Get(key)
+func boolParam(q url.Values, key string) (bool, error) {
+	v := q.Get(key)
 	if v == "" {
 		return false, nil
 	}
@@ -59,8 +59,8 @@ func boolParam(r *http.Request, key string) (bool, error) {
 const maxWait = 5 * time.Minute
 
 // durationParam parses a duration query parameter ("5s", "250ms", "1m"); def when absent, at most maxWait.
-func durationParam(r *http.Request, key string, def time.Duration) (time.Duration, error) {
-	v := r.URL.Query().Get(key)
+func durationParam(q url.Values, key string, def time.Duration) (time.Duration, error) {
+	v := q.Get(key)
 	if v == "" {
 		return def, nil
 	}
@@ -94,8 +94,8 @@ var textEncodings = map[string]*textEncoding{
 }
 
 // encodingParam reads ?encoding= (def when absent; nil for "").
-func encodingParam(r *http.Request, def string) (*textEncoding, error) {
-	name := cmp.Or(strings.ToLower(r.URL.Query().Get("encoding")), def)
+func encodingParam(q url.Values, def string) (*textEncoding, error) {
+	name := cmp.Or(strings.ToLower(q.Get("encoding")), def)
 	enc, ok := textEncodings[name]
 	if !ok && name != "" {
 		return nil, fail(kindInvalidRequest, `encoding must be "utf-8" or "utf-16le"`)

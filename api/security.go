@@ -157,11 +157,17 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", apiCSP)
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cache-Control", "no-store")
+		for k, v := range securityHeaderValues {
+			h[k] = v // canonical keys, values never modified: no copy, no canonicalisation per request
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+var securityHeaderValues = http.Header{
+	"Content-Security-Policy": {apiCSP},
+	"X-Frame-Options":         {"DENY"},
+	"X-Content-Type-Options":  {"nosniff"},
+	"Referrer-Policy":         {"no-referrer"},
+	"Cache-Control":           {"no-store"},
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
@@ -54,13 +55,13 @@ type eventWait struct {
 	timeout time.Duration
 }
 
-func (s *server) parseWait(r *http.Request) (eventWait, error) {
-	name := r.URL.Query().Get("wait")
-	timeout, err := durationParam(r, "timeout", defaultWaitTimeout)
+func (s *server) parseWait(q url.Values) (eventWait, error) {
+	name := q.Get("wait")
+	timeout, err := durationParam(q, "timeout", defaultWaitTimeout)
 	switch {
 	case err != nil:
 		return eventWait{}, err
-	case name == "" && r.URL.Query().Has("timeout"):
+	case name == "" && q.Has("timeout"):
 		return eventWait{}, fail(kindInvalidRequest, "timeout needs wait=EVENT")
 	case name == "":
 		return eventWait{}, nil
@@ -92,13 +93,13 @@ type copyLock struct {
 
 // parseLock reads ?lock= and ?lock_timeout= before any work: a bad parameter or a mutex the daemon does not
 // hold fails at once, not after a ?wait= or a body upload.
-func (s *server) parseLock(r *http.Request) (copyLock, error) {
-	name := r.URL.Query().Get("lock")
-	timeout, err := durationParam(r, "lock_timeout", defaultLockTimeout)
+func (s *server) parseLock(q url.Values) (copyLock, error) {
+	name := q.Get("lock")
+	timeout, err := durationParam(q, "lock_timeout", defaultLockTimeout)
 	switch {
 	case err != nil:
 		return copyLock{}, err
-	case name == "" && r.URL.Query().Has("lock_timeout"):
+	case name == "" && q.Has("lock_timeout"):
 		return copyLock{}, fail(kindInvalidRequest, "lock_timeout needs lock=NAME")
 	case name == "":
 		return copyLock{}, nil

@@ -92,15 +92,16 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	opts, err := s.parseWatch(r)
+	q := r.URL.Query()
+	opts, err := s.parseWatch(q)
 	if err != nil {
 		return err
 	}
-	off, _, err := intParam(r, "offset", 0)
+	off, _, err := intParam(q, "offset", 0)
 	if err != nil {
 		return err
 	}
-	n, _, err := intParam(r, "length", max(m.Size()-off, 0))
+	n, _, err := intParam(q, "length", max(m.Size()-off, 0))
 	if err != nil {
 		return err
 	}
@@ -149,7 +150,7 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 		return fail(kindInvalidRequest, fmt.Sprintf("at most %d mappings and events on one stream", maxWatchSources))
 	}
 	q.Del("event") // here event= names events to report, not a trigger
-	opts, err := s.parseWatch(&http.Request{URL: &url.URL{RawQuery: q.Encode()}})
+	opts, err := s.parseWatch(q)
 	if err != nil {
 		return err
 	}
@@ -177,8 +178,7 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 const maxWatchSources = 64
 
 // parseWatch reads the parameters every watch has: interval or event, format, as and encoding.
-func (s *server) parseWatch(r *http.Request) (watch.Source, error) {
-	q := r.URL.Query()
+func (s *server) parseWatch(q url.Values) (watch.Source, error) {
 	var src watch.Source
 	if q.Has("event") && q.Has("interval") {
 		return src, fail(kindInvalidRequest, "give interval or event, not both")

@@ -303,11 +303,19 @@ func (m *Mapping) File() string { return m.file }
 func (m *Mapping) ReadAt(p []byte, off int64) (int, error) {
 	var rerr error
 	n, err := m.copyAt("read", p, off, func(view []byte) { rerr = m.os.read(p, view, off) })
-	if err == nil && rerr != nil {
+	switch {
+	case err != nil:
+		return n, err
+	case errors.Is(rerr, errShrunk):
+		return 0, &Error{Op: "read", Name: m.name, Err: ErrOutOfRange, Detail: rerr.Error()}
+	case rerr != nil:
 		return 0, &Error{Op: "read", Name: m.name, Err: ErrFault, Detail: rerr.Error()}
 	}
-	return n, err
+	return n, nil
 }
+
+// errShrunk is the per-OS read's error when another process truncated the object below what it was reading.
+var errShrunk = errors.New("another process truncated the object")
 
 // WriteAt copies p into the view at off. It writes all of p or nothing (ErrOutOfRange, ErrReadOnly).
 func (m *Mapping) WriteAt(p []byte, off int64) (int, error) {
@@ -317,6 +325,17 @@ func (m *Mapping) WriteAt(p []byte, off int64) (int, error) {
 	return m.copyAt("write", p, off, func(view []byte) { copy(view, p) })
 }
 
+// CheckSize reports ErrOutOfRange unless [off, off+n) lies within the size the mapping was opened with. It
+// makes no system call: enough before a read, which finds out itself if the object shrank since (ErrOutOfRange).
+func (m *Mapping) CheckSize(op string, off, n int64) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return newErr(op, m.name, ErrClosed, "")
+	}
+	return m.boundsLocked(op, off, n, false)
+}
+
 // CheckRange reports ErrOutOfRange unless [off, off+n) lies within the mapping's current size.
 func (m *Mapping) CheckRange(op string, off, n int64) error {
 	m.mu.RLock()
@@ -324,14 +343,19 @@ func (m *Mapping) CheckRange(op string, off, n int64) error {
 	if m.closed {
 		return newErr(op, m.name, ErrClosed, "")
 	}
-	return m.boundsLocked(op, off, n)
+	return m.boundsLocked(op, off, n, true)
 }
 
-// boundsLocked checks [off, off+n) against the current size without integer overflow.
-func (m *Mapping) boundsLocked(op string, off, n int64) error {
+// boundsLocked checks [off, off+n) against the size without integer overflow; live, against the object's size
+// now (fstat on Linux: another process may have shrunk it). A copy into the view needs live (touching a page
+// past the end would raise SIGBUS); a read does not: the per-OS read finds out itself (Linux's pread stops at
+// the end; a Windows section never shrinks).
+func (m *Mapping) boundsLocked(op string, off, n int64, live bool) error {
 	size := m.Size()
-	if cur, ok := m.os.currentSize(); ok && cur < size {
-		size = cur // another process shrank the object
+	if live {
+		if cur, ok := m.os.currentSize(); ok && cur < size {
+			size = cur // another process shrank the object
+		}
 	}
 	if off < 0 || n < 0 || off > size || n > size-off {
 		return newErr(op, m.name, ErrOutOfRange, fmt.Sprintf("offset %d + length %d exceeds size %d", off, n, size))
@@ -346,7 +370,7 @@ func (m *Mapping) copyAt(op string, p []byte, off int64, f func(view []byte)) (i
 		return 0, newErr(op, m.name, ErrClosed, "")
 	}
 	n := int64(len(p))
-	if err := m.boundsLocked(op, off, n); err != nil {
+	if err := m.boundsLocked(op, off, n, op != "read"); err != nil {
 		return 0, err
 	}
 	if n == 0 {
@@ -422,8 +446,10 @@ func eachChunk(off, n int64, f func(buf []byte, at int64) (int, error)) (int64, 
 // CopyTo writes n bytes of the view starting at off to w, a chunk at a time: memory use is one chunk, whatever
 // n is, and the mapping lock is never held while w blocks.
 func (m *Mapping) CopyTo(w io.Writer, off, n int64) (int64, error) {
-	if err := m.CheckRange("read", off, n); err != nil {
-		return 0, err
+	if n > copyChunk { // a single chunk's read checks its own range
+		if err := m.CheckRange("read", off, n); err != nil {
+			return 0, err
+		}
 	}
 	return eachChunk(off, n, func(buf []byte, at int64) (int, error) {
 		if _, err := m.ReadAt(buf, at); err != nil {

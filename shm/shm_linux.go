@@ -139,7 +139,7 @@ func (o *osMapping) read(p, _ []byte, off int64) error {
 		case err != nil:
 			return err
 		case k == 0:
-			return fmt.Errorf("the object ended at offset %d: another process truncated it", off)
+			return fmt.Errorf("%w: it ends at offset %d", errShrunk, off)
 		}
 		p, off = p[k:], off+int64(k)
 	}

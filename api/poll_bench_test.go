@@ -1,0 +1,48 @@
+package api_test
+
+// BenchmarkPoll64 is what most users do: poll a small telemetry block. 64-byte reads through the bridge
+// (authentication, the Host check, security headers, the rate limiter off) against bare net/http serving 64
+// bytes from a []byte, in the same run, 16 clients at once over keep-alive connections.
+//
+//	go test ./api -run '^$' -bench Poll64 -count 8 | tee poll.txt && go tool benchstat poll.txt
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func BenchmarkPoll64(b *testing.B) {
+	br := newBridge(b, nil)
+	n := name(b, "")
+	br.create(createBody(n, 4096, ""))
+	payload := make([]byte, 64)
+	base := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", "64")
+		w.Write(payload)
+	}))
+	b.Cleanup(base.Close)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	poll := func(b *testing.B, url string) {
+		b.SetParallelism(8) // 16 clients on 2 cores
+		b.RunParallel(func(pb *testing.PB) {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("Authorization", "Bearer "+testToken) // the baseline ignores it
+			for pb.Next() {
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if k, _ := io.Copy(io.Discard, resp.Body); k != 64 {
+					b.Errorf("%d bytes", k)
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+	b.Run("bridge", func(b *testing.B) { poll(b, br.base+path(n, "/data?length=64")) })
+	b.Run("baseline", func(b *testing.B) { poll(b, base.URL) })
+}
