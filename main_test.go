@@ -17,7 +17,7 @@ func TestHelpStatesListenAddressAndFlags(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, runEnv{log: &out}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{DefaultListen, "-listen", "-files-root", "-allow-host", "-log-level", "-max-mappings", "-max-body", "-rate-limit", "-burst", "-token-file", "-no-auth", "-allow-origin"} {
+	for _, want := range []string{DefaultListen, "-listen", "-files-root", "-allow-host", "-log-level", "-max-mappings", "-max-body", "-rate-limit", "-burst", "-token-file", "-no-auth", "-allow-origin", "-max-watchers", "-min-watch-interval"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h does not mention %q:\n%s", want, out.String())
 		}
