@@ -182,6 +182,9 @@ func (c *config) check() error {
 			return fmt.Errorf("-allow-origin %q: want an origin like https://dash.example (no wildcard, no path)", o)
 		}
 	}
+	if c.minWatch <= 0 {
+		return fmt.Errorf("-min-watch-interval %s: want a duration above 0, e.g. 1ms", c.minWatch)
+	}
 	if c.sddl != "" {
 		if err := checkSDDL(c.sddl); err != nil {
 			return fmt.Errorf("-sddl: %w", err)

@@ -35,6 +35,8 @@ func TestBadFlagsAreErrors(t *testing.T) {
 		{"-allow-origin", "https://dash.example/app"},
 		{"stray-argument"},
 		{"-sddl", "not an sddl"}, // and on Linux any -sddl
+		{"-min-watch-interval", "0s"},
+		{"-min-watch-interval", "-1ms"},
 	} {
 		if err := run(context.Background(), args, runEnv{log: &bytes.Buffer{}}); err == nil {
 			t.Errorf("run(%q) succeeded", args)

@@ -101,7 +101,10 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s.hub = watch.New()
 	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
-	s.minWatch = cmp.Or(cfg.MinWatchInterval, DefaultMinWatchInterval)
+	s.minWatch = max(cfg.MinWatchInterval, 0)
+	if s.minWatch == 0 {
+		s.minWatch = DefaultMinWatchInterval
+	}
 	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
 	s.stopping = cfg.Stopping
 	r := chi.NewRouter()

@@ -193,7 +193,7 @@ func (s *server) parseWatch(q url.Values) (watch.Source, error) {
 		d := defaultWatchInterval
 		if v := q.Get("interval"); v != "" {
 			var err error
-			if d, err = time.ParseDuration(v); err != nil || d < s.minWatch || d > maxWatchInterval {
+			if d, err = time.ParseDuration(v); err != nil || d <= 0 || d < s.minWatch || d > maxWatchInterval {
 				return src, fail(kindInvalidRequest, fmt.Sprintf("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", s.minWatch, maxWatchInterval))
 			}
 		}
