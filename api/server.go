@@ -101,6 +101,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s.hub = watch.New()
 	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
+	s.hub.Reserve = s.buffers.take // a sampler's memory comes out of the same budget as every other copy
 	s.minWatch = max(cfg.MinWatchInterval, 0)
 	if s.minWatch == 0 {
 		s.minWatch = DefaultMinWatchInterval

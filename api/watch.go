@@ -77,12 +77,14 @@ type WatchSpan struct {
 //	@Param			as			query	string	false	"bytes (default) or text: the whole text up to the first NUL, whenever it changes"	Enums(bytes, text)
 //	@Param			encoding	query	string	false	"Text encoding for as=text"															Enums(utf-8, utf-16le)
 //	@Produce		application/problem+json
-//	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
+//	@Failure		400	{object}	Problem	"invalid-request (also: a range over 16 MiB, an auto-reset event on Windows), invalid-name"
 //	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		404	{object}	Problem	"not-found (the mapping, or the event)"
 //	@Failure		416	{object}	Problem	"out-of-range"
 //	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers; see Retry-After)"
+//	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
+//	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
 //	@Produce		text/event-stream
 //	@Success		200	{object}	WatchData	"a stream of messages whose data is WatchData"
 //	@Security		BearerAuth
@@ -107,6 +109,9 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := m.CheckRange("read", off, n); err != nil {
 		return err
+	}
+	if n > maxWatchLength {
+		return fail(kindInvalidRequest, fmt.Sprintf("a watch samples at most %d bytes: choose a range with offset and length", maxWatchLength))
 	}
 	src := opts
 	src.Mapping, src.Off, src.N = m, off, n
@@ -136,6 +141,8 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		404	{object}	Problem	"not-found (a mapping or an event)"
 //	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers; see Retry-After)"
+//	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
+//	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
 //	@Produce		text/event-stream
 //	@Success		200	{object}	WatchData	"a stream of messages whose data is WatchData"
 //	@Security		BearerAuth
@@ -160,6 +167,9 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if m.Size() > maxWatchLength {
+			return fail(kindInvalidRequest, fmt.Sprintf("%s is over %d bytes, the most a watch samples: watch a range of it with GET /v1/mappings/{name}/watch?offset=&length=", quote(name), maxWatchLength))
+		}
 		src := opts
 		src.Mapping, src.N = m, m.Size()
 		sources = append(sources, src)
@@ -174,8 +184,11 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 	return s.stream(w, r, sources)
 }
 
-// maxWatchSources caps what one stream watches.
-const maxWatchSources = 64
+// maxWatchSources caps what one stream watches; maxWatchLength the bytes of one watched range.
+const (
+	maxWatchSources = 64
+	maxWatchLength  = 16 << 20
+)
 
 // parseWatch reads the parameters every watch has: interval or event, format, as and encoding.
 func (s *server) parseWatch(q url.Values) (watch.Source, error) {

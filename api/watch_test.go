@@ -499,3 +499,45 @@ func TestWatchMany(t *testing.T) {
 	resp, data = b.do("GET", "/v1/watch?mapping="+url.QueryEscape(a), nil)
 	expect(t, resp, data, 404)
 }
+
+// TestWatchMemory: what a watch samples is capped (16 MiB a range) and its sampler's memory comes out of the
+// -max-buffered budget: past it, 503 busy; a sampler that stops gives it back.
+func TestWatchMemory(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxBuffered = 3 << 20 })
+	n, big := name(t, ""), name(t, "-big")
+	b.create(createBody(n, 512<<10, ""))
+	b.create(createBody(big, 17<<20, ""))
+	resp, data := b.do("GET", path(big, "/watch"), nil)
+	expect(t, resp, data, 400)
+	wantProblem(t, data, "invalid-request", "16777216")
+	resp, data = b.do("GET", "/v1/watch?mapping="+url.QueryEscape(big), nil)
+	expect(t, resp, data, 400)
+	resp, data = b.do("GET", path(big, "/watch?length=4194304"), nil) // 4 MiB: more than the whole budget
+	expect(t, resp, data, 413)
+	wantProblem(t, data, "too-large")
+
+	s := b.watch(t, path(n, "/watch")) // 512 KiB: about 2.4 MiB of the 3
+	s.next()
+	resp, data = b.do("GET", path(n, "/watch?interval=20ms"), nil) // another sampler
+	expect(t, resp, data, 503)
+	wantProblem(t, data, "busy")
+	b.watch(t, path(n, "/watch")).next() // the same source: the same sampler, nothing more to take
+	s.close()
+	b.do("DELETE", path(n, "?unlink=true"), nil) // ends the other stream too: the sampler stops
+	b.create(createBody(n, 512<<10, ""))
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		req, _ := http.NewRequest("GET", b.base+path(n, "/watch?interval=20ms"), nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the budget was not given back: %d", resp.StatusCode)
+		}
+	}
+}

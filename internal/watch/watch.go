@@ -65,6 +65,9 @@ type Hub struct {
 	// least one) before it is resynchronised with snapshots instead.
 	QueueLen   int
 	QueueBytes int
+	// Reserve, if set, is asked for the memory of each new sampler of n watched bytes (its samples and the
+	// messages it encodes); its error refuses the subscription. The returned func gives it back.
+	Reserve func(n int64) (release func(), err error)
 
 	mu       sync.Mutex
 	samplers map[Source]*sampler
@@ -125,17 +128,26 @@ func (h *Hub) sampler(src Source) (*sampler, error) {
 	if s, ok := h.samplers[src]; ok {
 		return s, nil
 	}
+	release := func() {}
+	if h.Reserve != nil && src.N > 0 {
+		var err error
+		if release, err = h.Reserve(SamplerCost(src.N)); err != nil {
+			return nil, err
+		}
+	}
 	s := &sampler{hub: h, src: src, subs: make(map[*Subscriber]struct{}), stop: make(chan struct{}),
-		cur: make([]byte, src.N), prev: make([]byte, src.N)}
+		cur: make([]byte, src.N), prev: make([]byte, src.N), release: release}
 	if src.Event != nil {
 		ob, err := src.Event.Observer()
 		if err != nil {
+			release()
 			return nil, err
 		}
 		s.observer = ob
 	}
 	if src.Mapping != nil {
 		if err := s.read(s.cur); err != nil {
+			release()
 			return nil, err
 		}
 	}
@@ -152,6 +164,7 @@ type sampler struct {
 	observer *shm.Observer // of src.Event
 	stop     chan struct{} // closed when the last subscriber leaves, or the source ended
 	stopOnce sync.Once
+	release  func() // gives back what Hub.Reserve gave
 
 	mu     sync.Mutex
 	subs   map[*Subscriber]struct{}
@@ -314,7 +327,11 @@ func (s *sampler) remove(sub *Subscriber) {
 	}
 }
 
-func (s *sampler) halt() { s.stopOnce.Do(func() { close(s.stop) }) }
+func (s *sampler) halt() { s.stopOnce.Do(func() { close(s.stop); s.release() }) }
+
+// SamplerCost is the memory a sampler of n bytes holds at most: two samples, and a snapshot and a change
+// message (base64: 4/3 of the bytes each).
+func SamplerCost(n int64) int64 { return 2*n + 2*(n+2)/3*4 }
 
 // snapshot is the current state as a snapshot message (built once per state); for a signal source, its last
 // signal (nil if it never fired).
