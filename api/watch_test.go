@@ -541,3 +541,36 @@ func TestWatchMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchCookie: a browser's EventSource cannot send Authorization: a stream authenticates with the login
+// cookie, from the daemon's own pages only.
+func TestWatchCookie(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	for site, want := range map[string]int{"same-origin": 200, "": 200, "cross-site": 403, "same-site": 403} {
+		req, _ := http.NewRequest("GET", b.base+path(n, "/watch"), nil)
+		req.AddCookie(&http.Cookie{Name: api.TokenCookie, Value: testToken})
+		req.Header.Set("Accept", "text/event-stream")
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("cookie, Sec-Fetch-Site %q: %d, want %d", site, resp.StatusCode, want)
+		}
+	}
+	req, _ := http.NewRequest("GET", b.base+path(n, "/watch"), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("no token, no cookie: %d", resp.StatusCode)
+	}
+}
