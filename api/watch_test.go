@@ -118,6 +118,24 @@ func (b *bridge) watch(t *testing.T, p string, hdr ...string) *stream {
 
 func (s *stream) close() { s.cancel(); s.resp.Body.Close() }
 
+// watchStatus opens a watch and answers its status (a stream's 200 comes with the headers), closing it.
+func (b *bridge) watchStatus(t *testing.T, p string, cookie ...*http.Cookie) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", b.base+p, nil)
+	if len(cookie) == 0 {
+		req.Header.Set("Authorization", "Bearer "+testToken)
+	}
+	for _, c := range cookie {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // next returns the next event; it fails the test after 5 s, or if the stream ended.
 func (s *stream) next() watchEvent {
 	s.t.Helper()
@@ -274,17 +292,7 @@ func TestWatchCap(t *testing.T) {
 	}
 	s1.next()
 	s1.close()
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		req, _ := http.NewRequest("GET", b.base+path(n, "/watch"), nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		resp, err := http.DefaultClient.Do(req) // answers with the headers: 200 (a stream) or 429
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode == 200 {
-			break
-		}
+	for deadline := time.Now().Add(5 * time.Second); b.watchStatus(t, path(n, "/watch")) != 200; {
 		if time.Now().After(deadline) {
 			t.Fatal("a closed stream's place is not freed")
 		}
@@ -534,19 +542,9 @@ func TestWatchMemory(t *testing.T) {
 	s.close()
 	b.do("DELETE", path(n, "?unlink=true"), nil) // ends the other stream too: the sampler stops
 	b.create(createBody(n, 512<<10, ""))
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		req, _ := http.NewRequest("GET", b.base+path(n, "/watch?interval=20ms"), nil)
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode == 200 {
-			break
-		}
+	for deadline := time.Now().Add(5 * time.Second); b.watchStatus(t, path(n, "/watch?interval=20ms")) != 200; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the budget was not given back: %d", resp.StatusCode)
+			t.Fatal("the budget was not given back")
 		}
 	}
 }

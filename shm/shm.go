@@ -327,23 +327,18 @@ func (m *Mapping) WriteAt(p []byte, off int64) (int, error) {
 
 // CheckSize reports ErrOutOfRange unless [off, off+n) lies within the size the mapping was opened with. It
 // makes no system call: enough before a read, which finds out itself if the object shrank since (ErrOutOfRange).
-func (m *Mapping) CheckSize(op string, off, n int64) error {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if m.closed {
-		return newErr(op, m.name, ErrClosed, "")
-	}
-	return m.boundsLocked(op, off, n, false)
-}
+func (m *Mapping) CheckSize(op string, off, n int64) error { return m.check(op, off, n, false) }
 
 // CheckRange reports ErrOutOfRange unless [off, off+n) lies within the mapping's current size.
-func (m *Mapping) CheckRange(op string, off, n int64) error {
+func (m *Mapping) CheckRange(op string, off, n int64) error { return m.check(op, off, n, true) }
+
+func (m *Mapping) check(op string, off, n int64, live bool) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
 		return newErr(op, m.name, ErrClosed, "")
 	}
-	return m.boundsLocked(op, off, n, true)
+	return m.boundsLocked(op, off, n, live)
 }
 
 // boundsLocked checks [off, off+n) against the size without integer overflow; live, against the object's size
