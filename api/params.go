@@ -84,13 +84,14 @@ func parseMode(m string) (shm.Mode, error) {
 
 // textEncoding is an encoding ?encoding= accepts, with its code unit size (the NUL terminator's width).
 type textEncoding struct {
+	name string
 	enc  encoding.Encoding
 	unit int
 }
 
 var textEncodings = map[string]*textEncoding{
-	"utf-8":    {unicode.UTF8, 1},
-	"utf-16le": {unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 2},
+	"utf-8":    {"utf-8", unicode.UTF8, 1},
+	"utf-16le": {"utf-16le", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 2},
 }
 
 // encodingParam reads ?encoding= (def when absent; nil for "").

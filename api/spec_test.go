@@ -23,12 +23,18 @@ import (
 	"github.com/pb33f/libopenapi-validator/helpers"
 )
 
-var loadSpec = sync.OnceValues(func() (validator.Validator, error) {
+// readSpec parses openapi.yaml. Each caller gets a document of its own: libopenapi renders schemas as it
+// validates, which is not safe for concurrent use.
+func readSpec() (libopenapi.Document, error) {
 	spec, err := os.ReadFile("../openapi.yaml")
 	if err != nil {
 		return nil, err
 	}
-	doc, err := libopenapi.NewDocument(spec)
+	return libopenapi.NewDocument(spec)
+}
+
+var loadSpec = sync.OnceValues(func() (validator.Validator, error) {
+	doc, err := readSpec()
 	if err != nil {
 		return nil, err
 	}

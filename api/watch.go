@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/watch"
@@ -216,15 +215,11 @@ func (s *server) parseWatch(q url.Values) (watch.Source, error) {
 	case as == "text" && f != "":
 		return src, fail(kindInvalidRequest, "format applies to bytes, not to as=text")
 	case as == "text":
-		enc := strings.ToLower(q.Get("encoding"))
-		switch enc {
-		case "", "utf-8":
-			src.Format = watch.UTF8
-		case "utf-16le":
-			src.Format = watch.UTF16LE
-		default:
-			return src, fail(kindInvalidRequest, `encoding must be "utf-8" or "utf-16le"`)
+		enc, err := encodingParam(q, "utf-8")
+		if err != nil {
+			return src, err
 		}
+		src.Format = watch.Format(enc.name) // watch.UTF8, watch.UTF16LE
 	case as != "" && as != "bytes":
 		return src, fail(kindInvalidRequest, `as must be "bytes" or "text"`)
 	case q.Has("encoding"):

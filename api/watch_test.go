@@ -8,7 +8,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pb33f/libopenapi"
 	verrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
@@ -27,11 +25,7 @@ import (
 
 // watchSchema is the spec's schema of a watch message's data.
 var watchSchema = sync.OnceValues(func() (*base.Schema, error) {
-	spec, err := os.ReadFile("../openapi.yaml")
-	if err != nil {
-		return nil, err
-	}
-	doc, err := libopenapi.NewDocument(spec)
+	doc, err := readSpec()
 	if err != nil {
 		return nil, err
 	}
