@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/shmbridge/shmbridge/web"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
@@ -67,6 +69,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Hosts:            append(api.LoopbackHosts(d.ln.Addr().String()), c.extraHosts...),
 		Logger:           d.log,
 		Spec:             openapiSpec,
+		Dashboard:        web.FS,
 		Token:            d.token,
 		AllowedOrigins:   c.allowOrigin,
 		MaxBody:          c.maxBody,
@@ -89,7 +92,7 @@ func (d *daemon) serve(ctx context.Context) error {
 	go func() { errc <- d.srv.Serve(d.ln) }()
 	addr := d.ln.Addr().String()
 	d.log.Info("shmbridge listening", "addr", "http://"+addr, "files_root", d.c.filesRoot, "version", version())
-	announceAuth(d.log, d.token, d.tokenSrc, d.c.tokenFile, addr)
+	announceAuth(d.log, d.token, d.tokenSrc, d.c.tokenFile, addr, d.env.terminal)
 	if d.env.session0 {
 		d.log.Warn(`running as a Windows service, in session 0: Local\ names (and names without a prefix) are session 0's own, ` +
 			`invisible to programs in users' sessions; share with them through Global\ names`)
@@ -124,8 +127,11 @@ func (d *daemon) close() {
 	}
 }
 
-// announceAuth tells the operator how clients authenticate.
-func announceAuth(log *slog.Logger, token, source, tokenFile, addr string) {
+// announceAuth tells the operator how clients authenticate, and where the dashboard is. In a terminal, the
+// dashboard's URL carries the token (as Jupyter's does): opening it logs the browser in. A log that goes
+// elsewhere (a file, the journal, the Event Log) never holds the token.
+func announceAuth(log *slog.Logger, token, source, tokenFile, addr string, terminal bool) {
+	dashboard := "http://" + addr + "/"
 	switch {
 	case token == "":
 		log.Warn("authentication is off (-no-auth): every program and user on this machine can read and write the mappings")
@@ -133,8 +139,15 @@ func announceAuth(log *slog.Logger, token, source, tokenFile, addr string) {
 		log.Info("requests need the token in SHMBRIDGE_TOKEN", "curl", `curl --oauth2-bearer "$SHMBRIDGE_TOKEN" http://`+addr+"/v1/mappings")
 	default:
 		log.Info("requests need the bearer token", "token_file", tokenFile, "created", source == "created",
-			"curl", fmt.Sprintf(`curl --oauth2-bearer "$(cat '%s')" http://%s/v1/mappings`, tokenFile, addr),
-			"browser", "http://"+addr+"/docs?token=<the token>")
+			"curl", fmt.Sprintf(`curl --oauth2-bearer "$(cat '%s')" http://%s/v1/mappings`, tokenFile, addr))
+	}
+	switch {
+	case token == "":
+		log.Info("dashboard", "url", dashboard)
+	case terminal:
+		log.Info("dashboard: open this URL to log in", "url", dashboard+"?token="+url.QueryEscape(token))
+	default:
+		log.Info("dashboard: open it and paste the token, or add ?token=<the token> to the URL", "url", dashboard)
 	}
 }
 

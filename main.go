@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"golang.org/x/term"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -47,7 +48,7 @@ func main() {
 	case "health":
 		err = healthCommand(args, os.Stderr)
 	default:
-		err = run(ctx, args, runEnv{log: os.Stderr, out: os.Stdout})
+		err = run(ctx, args, runEnv{log: os.Stderr, out: os.Stdout, terminal: term.IsTerminal(int(os.Stderr.Fd()))})
 	}
 	stop()
 	if err != nil {
@@ -198,6 +199,7 @@ type runEnv struct {
 	log      io.Writer // where logs and -h go: stderr, or the Event Log for a service
 	out      io.Writer // where -version goes: stdout (nil: log)
 	session0 bool      // runs as a Windows service, in session 0
+	terminal bool      // the log goes to a terminal (a person reads it): it may show the dashboard's login URL
 }
 
 // run runs the daemon with args until ctx ends (Ctrl+C, SIGTERM or a service stop).

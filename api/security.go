@@ -80,9 +80,9 @@ func (s *server) validToken(t string) bool {
 }
 
 // authenticate lets a request through if it carries the token (constant-time compare): as a bearer token, or
-// as the login cookie. GET /healthz needs none.
+// as the login cookie. Public paths (GET /healthz, the dashboard's files) need none.
 func (s *server) authenticate(r *http.Request) error {
-	if len(s.token) == 0 || r.URL.Path == "/healthz" && r.Method == http.MethodGet {
+	if len(s.token) == 0 || public(r) {
 		return nil
 	}
 	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.validToken(t) {
@@ -101,20 +101,20 @@ func (s *server) authenticate(r *http.Request) error {
 		with("WWW-Authenticate", `Bearer realm="shmbridge"`)
 }
 
-// login answers /docs?token=T with the right T: it sets the login cookie and redirects to /docs, so the token
-// leaves the address bar.
+// login answers /docs?token=T and /?token=T (the dashboard) with the right T: it sets the login cookie and
+// redirects to the same page without the token, so it leaves the address bar (and the history).
 func (s *server) login(next http.Handler) http.Handler {
 	if len(s.token) == 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/docs" || !r.URL.Query().Has("token") || !s.validToken(r.URL.Query().Get("token")) {
+		if p := r.URL.Path; p != "/docs" && p != "/" || !r.URL.Query().Has("token") || !s.validToken(r.URL.Query().Get("token")) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: string(s.token), Path: "/", HttpOnly: true,
 			SameSite: http.SameSiteStrictMode})
-		http.Redirect(w, r, "/docs", http.StatusSeeOther)
+		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
 	})
 }
 

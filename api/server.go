@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"encoding/json"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -56,6 +57,9 @@ type Config struct {
 	// Stopping, closed when the daemon begins to shut down, ends watch streams with event: closed (reason
 	// shutdown). nil: never.
 	Stopping <-chan struct{}
+	// Dashboard holds the dashboard's files (index.html, its scripts and style sheet), served at / and /ui/;
+	// nil serves 404 there. The daemon embeds web.FS.
+	Dashboard fs.FS
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -72,15 +76,16 @@ func LoopbackHosts(addr string) []string {
 }
 
 type server struct {
-	reg      *registry.Registry
-	waits    chan struct{} // a slot per waiting request
-	log      *slog.Logger
-	spec     []byte
-	maxBody  int64
-	token    []byte
-	version  string
-	session0 bool
-	buffers  *buffers
+	reg       *registry.Registry
+	waits     chan struct{} // a slot per waiting request
+	log       *slog.Logger
+	spec      []byte
+	dashboard fs.FS
+	maxBody   int64
+	token     []byte
+	version   string
+	session0  bool
+	buffers   *buffers
 
 	hub       *watch.Hub
 	minWatch  time.Duration
@@ -93,7 +98,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	if cfg.MaxWaiters <= 0 {
 		cfg.MaxWaiters = DefaultMaxWaiters
 	}
-	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
 		buffers: newBuffers(cfg.MaxBuffered)}
 	if s.log == nil {
@@ -126,6 +131,8 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		return fail(kindMethod, "method not allowed on this route")
 	}))
 	r.Get("/healthz", s.handle(s.health))
+	r.Get("/", s.handle(s.dashboardPage))
+	r.Get("/ui/{file}", s.handle(s.dashboardAsset))
 	r.Get("/openapi.yaml", s.handle(s.openapi))
 	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
 	r.Get("/docs", s.handle(s.docsPage(ui)))
@@ -143,6 +150,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		})
 	})
 	r.Get("/v1/watch", s.handle(s.watchMany))
+	r.Get("/v1/os/objects", s.handle(s.listOSObjects))
 	r.Route("/v1/events", func(r chi.Router) {
 		r.Post("/", s.handle(s.createEvent))
 		r.Get("/", s.handle(s.listEvents))

@@ -10,7 +10,7 @@
 package shm
 
 // The Windows calls x/sys lacks are //sys lines in shm_windows.go; this writes their bindings.
-//go:generate go tool mkwinsyscall -output zsyscall_windows.go shm_windows.go sync_windows.go
+//go:generate go tool mkwinsyscall -output zsyscall_windows.go shm_windows.go sync_windows.go objects_windows.go
 
 import (
 	"errors"

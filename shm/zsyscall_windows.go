@@ -41,9 +41,11 @@ var (
 	modkernel32 = windows.NewLazySystemDLL("kernel32.dll")
 	modntdll    = windows.NewLazySystemDLL("ntdll.dll")
 
-	procOpenFileMappingW = modkernel32.NewProc("OpenFileMappingW")
-	procNtQueryEvent     = modntdll.NewProc("NtQueryEvent")
-	procNtQueryMutant    = modntdll.NewProc("NtQueryMutant")
+	procOpenFileMappingW       = modkernel32.NewProc("OpenFileMappingW")
+	procNtOpenDirectoryObject  = modntdll.NewProc("NtOpenDirectoryObject")
+	procNtQueryDirectoryObject = modntdll.NewProc("NtQueryDirectoryObject")
+	procNtQueryEvent           = modntdll.NewProc("NtQueryEvent")
+	procNtQueryMutant          = modntdll.NewProc("NtQueryMutant")
 )
 
 func openFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (handle windows.Handle, err error) {
@@ -55,6 +57,30 @@ func openFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (ha
 	handle = windows.Handle(r0)
 	if handle == 0 {
 		err = errnoErr(e1)
+	}
+	return
+}
+
+func ntOpenDirectoryObject(handle *windows.Handle, access uint32, attrs *windows.OBJECT_ATTRIBUTES) (ntstatus error) {
+	r0, _, _ := syscall.SyscallN(procNtOpenDirectoryObject.Addr(), uintptr(unsafe.Pointer(handle)), uintptr(access), uintptr(unsafe.Pointer(attrs)))
+	if r0 != 0 {
+		ntstatus = windows.NTStatus(r0)
+	}
+	return
+}
+
+func ntQueryDirectoryObject(handle windows.Handle, buf *byte, bufLen uint32, single bool, restart bool, context *uint32, retLen *uint32) (ntstatus error) {
+	var _p0 uint32
+	if single {
+		_p0 = 1
+	}
+	var _p1 uint32
+	if restart {
+		_p1 = 1
+	}
+	r0, _, _ := syscall.SyscallN(procNtQueryDirectoryObject.Addr(), uintptr(handle), uintptr(unsafe.Pointer(buf)), uintptr(bufLen), uintptr(_p0), uintptr(_p1), uintptr(unsafe.Pointer(context)), uintptr(unsafe.Pointer(retLen)))
+	if r0 != 0 {
+		ntstatus = windows.NTStatus(r0)
 	}
 	return
 }

@@ -150,6 +150,10 @@ func closeNamed[T named](t *table, k kind, name string, unlink bool, close func(
 // Closed counts what CloseAll closed.
 type Closed struct{ Mappings, Events, Mutexes int }
 
+// Holds reports which kind of object ("mapping", "event", "mutex") the daemon holds open under name, in any
+// spelling of it; "" when none.
+func (r *Registry) Holds(name string) string { return string(r.t.holds(name)) }
+
 // CloseAll closes every held object (without unlinking): waits end with shm.ErrClosed, leases end.
 func (r *Registry) CloseAll() Closed {
 	var c Closed

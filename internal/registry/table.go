@@ -168,3 +168,17 @@ func removeAll[T named](t *table, k kind) []T {
 	}
 	return objs
 }
+
+// holds reports the kind of object the table holds under name's key ("" if none, or if name is invalid).
+func (t *table) holds(name string) kind {
+	key, err := shm.Key(name)
+	if err != nil {
+		return ""
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if s, ok := t.slots[key]; ok && s.obj != nil && !s.closing {
+		return s.kind
+	}
+	return ""
+}

@@ -11,11 +11,14 @@
  *                                        write the count (uint32, little-endian) at 0 and its low byte over bytes
  *                                        4-63 (64 bytes changed), then set EVENT, and reset it 5 ms later (a
  *                                        manual-reset event fires once per tick); print DONE
+ *   sync_peer stamp MAP N MS             open the mapping; N times, every MS ms, write the wall-clock time in
+ *                                        milliseconds since 1970 (uint64, little-endian) at 0; print DONE
  *
  * Exit codes: 0 ok, 2 usage, 4 failure, 5 timeout. */
 #include "../../shm/include/shmbridge_sync.h"
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SIZE 4096
 
@@ -87,6 +90,20 @@ int main(int argc, char **argv) {
                 shmbridge_event_reset(ev);
             }
             usleep((ms > 5 && ev ? ms - 5 : ms) * 1000);
+        }
+        ready("DONE");
+        return 0;
+    }
+    if (strcmp(role, "stamp") == 0 && argc == 5) {
+        char *view = map_shm(argv[2], 0);
+        if (!view) { perror("stamp"); return 4; }
+        int n = atoi(argv[3]), ms = atoi(argv[4]);
+        for (int i = 0; i < n; i++) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            uint64_t now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+            __atomic_store_n((uint64_t *)view, now, __ATOMIC_SEQ_CST); /* x86-64 and arm64: little-endian */
+            usleep(ms * 1000);
         }
         ready("DONE");
         return 0;

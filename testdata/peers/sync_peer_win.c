@@ -15,6 +15,8 @@
  *                                        write the count (uint32, little-endian) at 0 and its low byte over bytes
  *                                        4-63 (64 bytes changed), then SetEvent, and ResetEvent 5 ms later (a
  *                                        manual-reset event fires once per tick); print DONE
+ *   sync_peer stamp MAP N MS             open the mapping; N times, every MS ms, write the wall-clock time in
+ *                                        milliseconds since 1970 (uint64, little-endian) at 0; print DONE
  *
  * Exit codes: 0 ok, 2 usage, 4 failure, 5 timeout. */
 #include <windows.h>
@@ -91,6 +93,22 @@ int wmain(int argc, wchar_t **argv) {
                 ResetEvent(ev);
             }
             Sleep(ms > 5 && ev ? ms - 5 : ms);
+        }
+        ready("DONE");
+        return 0;
+    }
+    if (wcscmp(role, L"stamp") == 0 && argc == 5) {
+        HANDLE h = OpenFileMappingW(FILE_MAP_ALL_ACCESS, FALSE, argv[2]);
+        if (!h) { fprintf(stderr, "open: %lu\n", GetLastError()); return 4; }
+        volatile LONG64 *view = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, SIZE);
+        if (!view) return 4;
+        int n = _wtoi(argv[3]), ms = _wtoi(argv[4]);
+        for (int i = 0; i < n; i++) {
+            FILETIME ft;
+            GetSystemTimeAsFileTime(&ft); /* 100 ns since 1601 */
+            ULONGLONG t = ((ULONGLONG)ft.dwHighDateTime << 32 | ft.dwLowDateTime) / 10000 - 11644473600000ULL;
+            InterlockedExchange64(view, (LONG64)t);
+            Sleep(ms);
         }
         ready("DONE");
         return 0;

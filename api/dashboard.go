@@ -1,0 +1,77 @@
+package api
+
+import (
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// dashboardCSP lets the dashboard run its own module scripts and style sheet and talk to this daemon, and
+// nothing else: no inline script or style, no other origin, no framing.
+const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// dashboardPage godoc
+//
+//	@Summary	The dashboard (embedded in the binary; public: its data comes from the API)
+//	@ID			getDashboard
+//	@Tags		daemon
+//	@Param		token	query	string	false	"The token: logs the browser in (an HttpOnly cookie) and redirects to /"
+//	@Produce	application/problem+json
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure	404	{object}	Problem	"not-found: this daemon serves no dashboard"
+//	@Produce	html
+//	@Success	200	{string}	string		"the page"
+//	@Success	303	{string}	string		"logged in: the cookie is set, go to /"
+//	@Header		303	{string}	Location	"/"
+//	@Header		303	{string}	Set-Cookie	"shmbridge_token (HttpOnly; SameSite=Strict)"
+//	@Router		/ [get]
+func (s *server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
+	return s.dashboardFile(w, r, "index.html")
+}
+
+// dashboardAsset godoc
+//
+//	@Summary	A script or style sheet of the dashboard (public)
+//	@ID			getDashboardAsset
+//	@Tags		daemon
+//	@Param		file	path	string	true	"File name, e.g. app.js"
+//	@Produce	application/problem+json
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure	404	{object}	Problem	"not-found"
+//	@Produce	javascript,text/css
+//	@Success	200	{string}	string	"the file"
+//	@Router		/ui/{file} [get]
+func (s *server) dashboardAsset(w http.ResponseWriter, r *http.Request) error {
+	return s.dashboardFile(w, r, chi.URLParam(r, "file"))
+}
+
+func (s *server) dashboardFile(w http.ResponseWriter, r *http.Request, name string) error {
+	if s.dashboard == nil {
+		return fail(kindNotFound, "this daemon serves no dashboard")
+	}
+	if path.Ext(name) == ".go" || !fs.ValidPath(name) {
+		return fail(kindNotFound, "no such file")
+	}
+	if _, err := fs.Stat(s.dashboard, name); err != nil {
+		return fail(kindNotFound, "no such file")
+	}
+	w.Header().Set("Content-Security-Policy", dashboardCSP)
+	http.ServeFileFS(w, r, s.dashboard, name)
+	return nil
+}
+
+// public reports whether r may go without the token: liveness, and the dashboard's own files (the page
+// explains a 401 of the API and takes the token).
+func public(r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	p := r.URL.Path
+	return p == "/healthz" || p == "/" || strings.HasPrefix(p, "/ui/")
+}
