@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,5 +91,25 @@ func TestHealthCommand(t *testing.T) {
 	}
 	if err := healthCommand([]string{"-listen", "127.0.0.1:1", "-timeout", "2s"}, &out); err == nil {
 		t.Fatal("health succeeded with no daemon at 127.0.0.1:1")
+	}
+}
+
+// TestDashboardURLInATerminalOnly: in a terminal the start log prints the dashboard URL with the token (opening
+// it logs the browser in, as Jupyter's does); a log that goes to a file or a journal never holds the token.
+func TestDashboardURLInATerminalOnly(t *testing.T) {
+	const token = "dashboard-test-token-0123456789"
+	t.Setenv("SHMBRIDGE_TOKEN", token)
+	for _, terminal := range []bool{true, false} {
+		var log bytes.Buffer
+		announceAuth(slog.New(slog.NewTextHandler(&log, nil)), token, "env", "", "127.0.0.1:8765", terminal)
+		url := regexp.MustCompile(`msg="dashboard[^"]*" url="?(http://[^"\s]+)`).FindStringSubmatch(log.String())
+		switch {
+		case url == nil:
+			t.Errorf("terminal %v: no dashboard URL in the log:\n%s", terminal, log.String())
+		case terminal && url[1] != "http://127.0.0.1:8765/?token="+token:
+			t.Errorf("in a terminal: URL %s, want the one that logs in", url[1])
+		case !terminal && strings.Contains(log.String(), token):
+			t.Errorf("not a terminal, yet the token is in the log:\n%s", log.String())
+		}
 	}
 }

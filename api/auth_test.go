@@ -9,6 +9,8 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/web"
 )
 
 // TestEveryRouteNeedsToken walks every operation in openapi.yaml (and a route outside it): without a token, or
@@ -56,10 +58,11 @@ func TestEveryRouteNeedsToken(t *testing.T) {
 	expect(t, resp, data, 200)
 }
 
-// TestDocsLogin: /docs?token= sets an HttpOnly, SameSite=Strict cookie and redirects to /docs, which then loads
-// with the cookie alone; a wrong token sets nothing.
-func TestDocsLogin(t *testing.T) {
-	b := newBridge(t, nil)
+// TestPageLogin: /docs?token= and /?token= (the dashboard) set an HttpOnly, SameSite=Strict cookie and
+// redirect to the page without the token, which then loads with the cookie alone, as does the API; a wrong
+// token sets nothing (the dashboard, public, then explains the 401s of its API calls).
+func TestPageLogin(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Dashboard = web.FS })
 	noRedirect := &http.Client{Transport: b.client.Transport, // spec-checked, and sends no bearer token here
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(url string, cookies ...*http.Cookie) (*http.Response, error) {
@@ -72,22 +75,31 @@ func TestDocsLogin(t *testing.T) {
 		}
 		return noRedirect.Do(req)
 	}
-	resp, err := get(b.base + "/docs?token=wrong")
-	if err != nil || resp.StatusCode != 401 || len(resp.Cookies()) != 0 {
-		t.Fatalf("wrong token: %v %v %v", resp.StatusCode, resp.Cookies(), err)
-	}
-	resp, err = get(b.base + "/docs?token=" + testToken)
-	if err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/docs" {
-		t.Fatalf("login: %v %v", resp.Status, err)
-	}
-	cookies := resp.Cookies()
-	if len(cookies) != 1 || cookies[0].Name != api.TokenCookie || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
-		t.Fatalf("login cookie: %+v", cookies)
-	}
-	for _, p := range []string{"/docs", "/openapi.yaml", "/docs/swagger-ui.css", "/v1/mappings"} {
-		resp, err := get(b.base+p, cookies[0])
-		if err != nil || resp.StatusCode != 200 {
-			t.Errorf("%s with the cookie: %v %v", p, resp.Status, err)
+	for _, page := range []struct {
+		path      string
+		wrong     int
+		withToken []string
+	}{
+		{"/docs", 401, []string{"/docs", "/openapi.yaml", "/docs/swagger-ui.css", "/v1/mappings"}},
+		{"/", 200, []string{"/", "/ui/app.js", "/v1/mappings", "/v1/os/objects"}},
+	} {
+		resp, err := get(b.base + page.path + "?token=wrong")
+		if err != nil || resp.StatusCode != page.wrong || len(resp.Cookies()) != 0 {
+			t.Fatalf("%s, wrong token: %v %v %v", page.path, resp.StatusCode, resp.Cookies(), err)
+		}
+		resp, err = get(b.base + page.path + "?token=" + testToken)
+		if err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page.path {
+			t.Fatalf("%s login: %v %v", page.path, resp.Status, err)
+		}
+		cookies := resp.Cookies()
+		if len(cookies) != 1 || cookies[0].Name != api.TokenCookie || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
+			t.Fatalf("%s login cookie: %+v", page.path, cookies)
+		}
+		for _, p := range page.withToken {
+			resp, err := get(b.base+p, cookies[0])
+			if err != nil || resp.StatusCode != 200 {
+				t.Errorf("%s with the cookie: %v %v", p, resp.Status, err)
+			}
 		}
 	}
 }

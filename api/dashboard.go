@@ -44,7 +44,7 @@ func (s *server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
-//	@Produce	javascript,text/css
+//	@Produce	text/javascript,text/css
 //	@Success	200	{string}	string	"the file"
 //	@Router		/ui/{file} [get]
 func (s *server) dashboardAsset(w http.ResponseWriter, r *http.Request) error {
