@@ -14,9 +14,11 @@ import (
 )
 
 // TestEveryRouteNeedsToken walks every operation in openapi.yaml (and a route outside it): without a token, or
-// with a wrong one, each answers 401 with WWW-Authenticate, GETs included; only GET /healthz answers.
+// with a wrong one, each answers 401 with WWW-Authenticate, GETs included; only GET /healthz and the
+// dashboard's files (public: the repository's own, showing nothing without the API) answer.
 func TestEveryRouteNeedsToken(t *testing.T) {
-	b := newBridge(t, nil)
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Dashboard = web.FS })
+	public := map[string]bool{"/healthz": true, "/": true, "/ui/app.js": true}
 	n := name(t, "")
 	b.create(createBody(n, 16, ""))
 
@@ -26,7 +28,7 @@ func TestEveryRouteNeedsToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{name}", strings.ReplaceAll(path(n), "/v1/mappings/", ""), "{asset}", "swagger-ui.css")
+	params := strings.NewReplacer("{name}", strings.ReplaceAll(path(n), "/v1/mappings/", ""), "{asset}", "swagger-ui.css", "{file}", "app.js")
 	routes := [][2]string{{"GET", "/no/such/route"}}
 	for p, item := range model.Model.Paths.PathItems.FromOldest() {
 		for method := range item.GetOperations().FromOldest() {
@@ -43,7 +45,7 @@ func TestEveryRouteNeedsToken(t *testing.T) {
 				hdr = append(hdr, "Content-Type", "application/json")
 			}
 			resp, data := b.do(r[0], r[1], strings.NewReader("{}"), hdr...)
-			if r[1] == "/healthz" {
+			if public[r[1]] && r[0] == "GET" {
 				expect(t, resp, data, http.StatusOK)
 				continue
 			}
