@@ -66,12 +66,18 @@ func (s *server) dashboardFile(w http.ResponseWriter, r *http.Request, name stri
 	return nil
 }
 
-// public reports whether r may go without the token: liveness, and the dashboard's own files (the page
-// explains a 401 of the API and takes the token).
+// public reports whether r may go without the token: liveness, and what is public in the repository anyway —
+// the dashboard's files (the page explains a 401 of the API and takes the token), the OpenAPI description and
+// the API page (a client generator can fetch the spec without the token; the page's "Try it out" needs it).
+// They show nothing of any mapping.
 func public(r *http.Request) bool {
 	if r.Method != http.MethodGet {
 		return false
 	}
-	p := r.URL.Path
-	return p == "/healthz" || p == "/" || strings.HasPrefix(p, "/ui/")
+	switch p := r.URL.Path; {
+	case p == "/healthz", p == "/", p == "/openapi.yaml", p == "/docs":
+		return true
+	default:
+		return strings.HasPrefix(p, "/ui/") || strings.HasPrefix(p, "/docs/")
+	}
 }

@@ -20,17 +20,15 @@ type Health struct {
 
 // openapi godoc
 //
-//	@Summary	This API's OpenAPI 3.1 description
+//	@Summary	This API's OpenAPI 3.1 description (public, like the repository's openapi.yaml)
 //	@ID			getOpenAPI
 //	@Tags		daemon
 //	@Produce	application/problem+json
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: no spec configured"
 //	@Produce	application/yaml
 //	@Success	200	{string}	string	"openapi.yaml"
-//	@Security	BearerAuth
 //	@Router		/openapi.yaml [get]
 func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 	if s.spec == nil {
@@ -43,11 +41,10 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 
 // docsPage godoc
 //
-//	@Summary	A readable API page (Swagger UI, embedded in the binary: works offline)
+//	@Summary	A readable API page (Swagger UI, embedded in the binary: works offline; public, its "Try it out" needs the token)
 //	@ID			getDocsPage
 //	@Tags		daemon
 //	@Produce	application/problem+json
-//	@Failure	401		{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403		{object}	Problem	"host-not-allowed"
 //	@Failure	429		{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404		{object}	Problem	"not-found: no spec configured"
@@ -57,7 +54,6 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 //	@Success	303	{string}	string		"logged in: the cookie is set, go to /docs"
 //	@Header		303	{string}	Location	"/docs"
 //	@Header		303	{string}	Set-Cookie	"shmbridge_token (HttpOnly; SameSite=Strict)"
-//	@Security	BearerAuth
 //	@Router		/docs [get]
 func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -74,18 +70,16 @@ func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Reque
 
 // docsAsset godoc
 //
-//	@Summary	A script, style sheet or icon of the API page
+//	@Summary	A script, style sheet or icon of the API page (public)
 //	@ID			getDocsAsset
 //	@Tags		daemon
 //	@Param		asset	path	string	true	"File name, e.g. swagger-ui-bundle.js"
 //	@Produce	application/problem+json
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	application/javascript,text/css,image/png,text/html
 //	@Success	200	{string}	string	"the file"
-//	@Security	BearerAuth
 //	@Router		/docs/{asset} [get]
 func (s *server) docsAsset(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {

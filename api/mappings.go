@@ -30,8 +30,12 @@ type Mapping struct {
 	// stream samples it, a change by any program in the watched range. Absent if never. While nothing watches
 	// the mapping, other programs' writes are not seen: then it only tells of the API's writes.
 	LastChangeAt *time.Time `json:"last_change_at,omitempty" format:"date-time"`
-	BytesRead    int64      `json:"bytes_read" validate:"required"`
-	BytesWritten int64      `json:"bytes_written" validate:"required"`
+	// Unlinked (Linux) says the mapping's /dev/shm name is gone: another program removed it (shm_unlink; Python's
+	// resource tracker does at exit before 3.13, cpython gh-82300). The daemon still holds the memory, but no
+	// other program can open it by name any more; close it, and create it again.
+	Unlinked     bool  `json:"unlinked,omitempty"`
+	BytesRead    int64 `json:"bytes_read" validate:"required"`
+	BytesWritten int64 `json:"bytes_written" validate:"required"`
 	// Hint, on a create's answer, is advice about where the object lives: a daemon running as a Windows service
 	// (session 0) says here that a name without Global\ is invisible to programs in users' sessions.
 	Hint string `json:"hint,omitempty"`
@@ -40,7 +44,7 @@ type Mapping struct {
 func mappingOf(e *registry.Mapping) Mapping {
 	m := Mapping{Name: e.Name(), MappedSize: e.MappedSize(), Access: e.Access().String(), Backing: "pagefile",
 		File: e.File(), Created: e.Created(), OpenedAt: e.OpenedAt.UTC(), BytesRead: e.BytesRead(),
-		BytesWritten: e.BytesWritten()}
+		BytesWritten: e.BytesWritten(), Unlinked: e.Unlinked()}
 	if n := e.RequestedSize(); n > 0 {
 		m.Size = &n
 	}

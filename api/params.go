@@ -136,3 +136,19 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// splitNameHint explains a 404 whose path looks like a name split at its backslash: a literal \ in a URL
+// becomes / in browsers, fetch and most URL parsers, so /v1/mappings/Local\X arrives as /v1/mappings/Local/X.
+func splitNameHint(p string) string {
+	for _, kind := range []string{"/v1/mappings/", "/v1/events/", "/v1/mutexes/"} {
+		rest, ok := strings.CutPrefix(p, kind)
+		if !ok {
+			continue
+		}
+		if ns, _, ok := strings.Cut(rest, "/"); ok && (strings.EqualFold(ns, "local") || strings.EqualFold(ns, "global")) {
+			return `: this looks like a name whose \ became / (URLs turn a literal backslash into a slash); ` +
+				`percent-encode the name: Local%5CX (JavaScript: encodeURIComponent(name); Python: urllib.parse.quote(name, safe=""))`
+		}
+	}
+	return ""
+}

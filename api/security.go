@@ -67,7 +67,8 @@ func refuseSimplePOST(r *http.Request) error {
 	}
 	switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
 	case "text/plain", "application/x-www-form-urlencoded", "multipart/form-data":
-		return fail(kindCrossOrigin, "a POST with a "+mt+" body could come from any web page: send application/json")
+		return fail(kindCrossOrigin, "POST bodies are JSON: send Content-Type: application/json. A "+mt+" body is refused "+
+			"because any web page can send one (Python's urllib and curl -d send application/x-www-form-urlencoded unless told otherwise)")
 	}
 	return nil
 }

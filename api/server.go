@@ -87,6 +87,7 @@ type server struct {
 	session0  bool
 	buffers   *buffers
 
+	metrics   *metrics
 	hub       *watch.Hub
 	minWatch  time.Duration
 	heartbeat time.Duration
@@ -113,24 +114,26 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
 	s.stopping = cfg.Stopping
+	s.metrics = newMetrics(s)
 	r := chi.NewRouter()
 	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check
 	// and authentication: requests that are refused anyway (cheaply) cannot spend the budget of the clients
 	// that hold the token.
-	r.Use(s.logRequests, securityHeaders,
+	r.Use(s.observe, securityHeaders,
 		s.checks(checkHost(cfg.Hosts)),
 		allowOrigins(cfg.AllowedOrigins),
 		s.checks(crossOrigin(cfg.AllowedOrigins), refuseSimplePOST),
 		s.login,
 		s.checks(s.authenticate, rateLimit(cfg.RateLimit, cfg.Burst)),
 		escapedRoutePath)
-	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
-		return fail(kindNotFound, "no such route")
+	r.NotFound(s.handle(func(_ http.ResponseWriter, r *http.Request) error {
+		return fail(kindNotFound, "no such route"+splitNameHint(r.URL.Path))
 	}))
 	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindMethod, "method not allowed on this route")
 	}))
 	r.Get("/healthz", s.handle(s.health))
+	r.Get("/metrics", s.handle(s.metricsPage))
 	r.Get("/", s.handle(s.dashboardPage))
 	r.Get("/ui/{file}", s.handle(s.dashboardAsset))
 	r.Get("/openapi.yaml", s.handle(s.openapi))
@@ -196,6 +199,7 @@ func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p, header := problemFor(err, r)
 	s.logFailure(r, p.Status, err)
+	s.countRejection(p)
 	writeProblem(w, p, header)
 }
 
@@ -228,20 +232,6 @@ func (rec *recorder) Write(p []byte) (int, error) {
 }
 
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
-
-// logRequests logs each request at debug level: under polling, info stays quiet.
-func (s *server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		start := time.Now()
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
-	})
-}
 
 // escapedRoutePath makes chi route on the escaped path, so a name's %2F or %25 stays inside its path segment;
 // pathName unescapes the parameter exactly once.

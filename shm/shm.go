@@ -325,6 +325,15 @@ func (m *Mapping) WriteAt(p []byte, off int64) (int, error) {
 	return m.copyAt("write", p, off, func(view []byte) { copy(view, p) })
 }
 
+// Unlinked reports that the mapping's name is gone while the daemon holds it (Linux: another program, such as
+// Python's resource tracker, shm_unlink-ed it; the memory lives on, but no other program can open it by name).
+// Always false on Windows, where a named object lives as long as a handle.
+func (m *Mapping) Unlinked() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return !m.closed && m.os.unlinked()
+}
+
 // CheckSize reports ErrOutOfRange unless [off, off+n) lies within the size the mapping was opened with. It
 // makes no system call: enough before a read, which finds out itself if the object shrank since (ErrOutOfRange).
 func (m *Mapping) CheckSize(op string, off, n int64) error { return m.check(op, off, n, false) }

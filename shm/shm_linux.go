@@ -155,6 +155,12 @@ func (o *osMapping) currentSize() (int64, bool) {
 	return st.Size, true
 }
 
+// unlinked: the object has no name left (st_nlink 0). A file-backed mapping's file counts the same way.
+func (o *osMapping) unlinked() bool {
+	var st unix.Stat_t
+	return unix.Fstat(o.fd, &st) == nil && st.Nlink == 0
+}
+
 func (o *osMapping) flush(name string, view []byte) error {
 	if err := unix.Msync(view, unix.MS_SYNC); err != nil {
 		return &Error{Op: "flush", Name: name, Err: ErrInvalid, OSErr: err}

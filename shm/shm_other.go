@@ -22,6 +22,7 @@ func key(_, base string) string { return base }
 func (m *Mapping) open(o Options, _ string) error { return unsupported(o.Mode.op(), o.Name) }
 
 func (o *osMapping) currentSize() (int64, bool)         { return 0, false }
+func (o *osMapping) unlinked() bool                     { return false }
 func (o *osMapping) read(p, view []byte, _ int64) error { copy(p, view); return nil }
 func (o *osMapping) flush(string, []byte) error         { return nil }
 func (o *osMapping) close(string, []byte) error         { return nil }

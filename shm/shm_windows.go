@@ -22,6 +22,9 @@ type osMapping struct {
 	f    *os.File // the backing file of a file-backed mapping, else nil
 }
 
+// unlinked: a Windows named object cannot lose its name while a handle is open.
+func (o *osMapping) unlinked() bool { return false }
+
 // key: a bare name is created in the session namespace, so "X" and "Local\X" are one object.
 func key(name, _ string) string {
 	if strings.HasPrefix(name, `Local\`) || strings.HasPrefix(name, `Global\`) {

@@ -19,7 +19,8 @@ type Mapping struct {
 	lastWrite    atomic.Int64 // Unix nanoseconds; 0 = never
 	lastChange   atomic.Int64 // Unix nanoseconds; 0 = never seen
 
-	done chan struct{} // closed when the close begins
+	done   chan struct{} // closed when the close begins
+	totals *totals       // the registry's
 
 	pinMu   sync.Mutex
 	pins    int           // transfers under way
@@ -87,10 +88,20 @@ func (m *Mapping) LastWrite() time.Time {
 	return time.Time{}
 }
 
+func (m *Mapping) read(n int64) {
+	m.bytesRead.Add(n)
+	if m.totals != nil {
+		m.totals.read.Add(n)
+	}
+}
+
 func (m *Mapping) wrote(n int64) {
 	if n > 0 {
 		now := time.Now().UnixNano()
 		m.bytesWritten.Add(n)
+		if m.totals != nil {
+			m.totals.written.Add(n)
+		}
 		m.lastWrite.Store(now)
 		m.lastChange.Store(now)
 	}
@@ -111,14 +122,14 @@ func (m *Mapping) LastChange() time.Time {
 // CopyTo streams n bytes at off to w (see shm.Mapping.CopyTo) and counts them.
 func (m *Mapping) CopyTo(w io.Writer, off, n int64) (int64, error) {
 	k, err := m.Mapping.CopyTo(w, off, n)
-	m.bytesRead.Add(k)
+	m.read(k)
 	return k, err
 }
 
 // ReadAt reads like shm.Mapping.ReadAt and counts the bytes.
 func (m *Mapping) ReadAt(p []byte, off int64) (int, error) {
 	k, err := m.Mapping.ReadAt(p, off)
-	m.bytesRead.Add(int64(k))
+	m.read(int64(k))
 	return k, err
 }
 

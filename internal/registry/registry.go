@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"errors"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/shmbridge/shmbridge/shm"
@@ -28,8 +29,16 @@ type Registry struct {
 	// what it creates.
 	DefaultSDDL string
 
-	t *table
+	t      *table
+	totals totals
 }
+
+// totals counts the bytes copied through every mapping the registry held, closed ones too.
+type totals struct{ read, written atomic.Int64 }
+
+// BytesRead and BytesWritten are the bytes copied out of and into every mapping the registry has held.
+func (r *Registry) BytesRead() int64    { return r.totals.read.Load() }
+func (r *Registry) BytesWritten() int64 { return r.totals.written.Load() }
 
 // New returns an empty registry. root confines file-backed mappings; nil disables them.
 func New(root *os.Root) *Registry {
@@ -46,7 +55,7 @@ func (r *Registry) OpenMapping(o shm.Options) (*Mapping, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Mapping{Mapping: m, OpenedAt: time.Now(), done: make(chan struct{})}, nil
+		return &Mapping{Mapping: m, OpenedAt: time.Now(), done: make(chan struct{}), totals: &r.totals}, nil
 	})
 }
 

@@ -30,6 +30,7 @@ func (sub *Subscriber) deliver(s *sampler, m *Message) {
 	case sub.pending[s]:
 		// the snapshot it will get covers this change
 	case len(sub.queue) >= sub.hub.QueueLen || len(sub.queue) > 0 && sub.queued+len(m.Data) > sub.hub.QueueBytes:
+		sub.hub.behind.Add(1)
 		clear(sub.queue) // the messages may go: others may hold them, this subscriber does not
 		sub.queue, sub.queued = sub.queue[:0], 0
 		for _, s := range sub.samplers {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
@@ -72,7 +73,16 @@ type Hub struct {
 	mu       sync.Mutex
 	samplers map[Source]*sampler
 	watchers int
+
+	behind   atomic.Int64 // times a subscriber fell behind and was resynchronised
+	overruns atomic.Int64 // samples that took longer than their interval
 }
+
+// Behind is how many times a subscriber fell behind (its queue full) and got snapshots instead of changes.
+func (h *Hub) Behind() int64 { return h.behind.Load() }
+
+// Overruns is how many samples took longer than their source's interval (the next one then comes late).
+func (h *Hub) Overruns() int64 { return h.overruns.Load() }
 
 // New returns an empty hub.
 func New() *Hub {
@@ -209,7 +219,11 @@ func (s *sampler) run() {
 	for {
 		ok, err := next()
 		if err == nil && ok {
+			start := time.Now()
 			err = s.sample()
+			if s.src.Interval > 0 && time.Since(start) > s.src.Interval {
+				s.hub.overruns.Add(1)
+			}
 		}
 		switch {
 		case err != nil:

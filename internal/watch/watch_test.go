@@ -186,6 +186,9 @@ func TestSlowSubscriber(t *testing.T) {
 			}
 		}
 	}
+	if hub.Behind() == 0 {
+		t.Error("Behind() counts no subscriber that fell behind")
+	}
 	msgs, _ := slow.Next()
 	if len(msgs) > hub.QueueLen+1 {
 		t.Fatalf("the slow subscriber has %d messages waiting, more than its queue (%d)", len(msgs), hub.QueueLen)

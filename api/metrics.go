@@ -1,0 +1,121 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the daemon's vital signs in Prometheus' exposition: requests by route pattern (never by name:
+// names are unbounded), their durations, bytes copied, objects held, waits, watch streams, refusals. Each
+// server has its own registry (tests run several).
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	rejected *prometheus.CounterVec
+	handler  http.Handler
+}
+
+// rejections are the problem kinds counted as refused requests, by reason.
+var rejections = map[string]bool{
+	"unauthorized": true, "host-not-allowed": true, "cross-origin": true, "rate-limited": true,
+	"too-many-waiters": true, "too-many-watchers": true, "busy": true,
+}
+
+func newMetrics(s *server) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "shmbridge_http_requests_total", Help: "HTTP requests answered, by route pattern, method and status class.",
+	}, []string{"route", "method", "code"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "shmbridge_http_request_duration_seconds", Help: "Time to answer a request, by route pattern (watch streams: their whole life).",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"route"})
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "shmbridge_rejected_requests_total", Help: "Requests refused before any work, by reason (the problem type).",
+	}, []string{"reason"})
+	for r := range rejections {
+		m.rejected.WithLabelValues(r) // every reason shows, at 0, from the start
+	}
+	gauge := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	}
+	counter := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f)
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.rejected,
+		counter("shmbridge_read_bytes_total", "Bytes copied out of mappings (reads, watch samples).", func() float64 { return float64(s.reg.BytesRead()) }),
+		counter("shmbridge_written_bytes_total", "Bytes copied into mappings.", func() float64 { return float64(s.reg.BytesWritten()) }),
+		gauge("shmbridge_mappings_held", "Mappings the daemon holds open.", func() float64 { return float64(len(s.reg.Mappings())) }),
+		gauge("shmbridge_events_held", "Events the daemon holds open.", func() float64 { return float64(len(s.reg.Events())) }),
+		gauge("shmbridge_mutexes_held", "Mutexes the daemon holds open.", func() float64 { return float64(len(s.reg.Mutexes())) }),
+		gauge("shmbridge_waiting_requests", "Requests waiting for an event or a mutex.", func() float64 { return float64(len(s.waits)) }),
+		gauge("shmbridge_watch_subscribers", "Watch streams open.", func() float64 { return float64(s.hub.Watchers()) }),
+		gauge("shmbridge_watch_samplers", "Samplers running (one per watched range, interval or event).", func() float64 { return float64(s.hub.Samplers()) }),
+		counter("shmbridge_watch_resyncs_total", "Times a watch stream fell behind and got snapshots instead of changes.", func() float64 { return float64(s.hub.Behind()) }),
+		counter("shmbridge_watch_sampler_overruns_total", "Samples that took longer than their interval.", func() float64 { return float64(s.hub.Overruns()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "shmbridge_build_info", Help: "The daemon's build (always 1).",
+			ConstLabels: prometheus.Labels{"version": s.version}}, func() float64 { return 1 }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return m
+}
+
+// observe counts and times every request by its route pattern, and logs it at debug level.
+func (s *server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		d := time.Since(start)
+		route := "unmatched" // refused before routing, or no such route
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePattern() != "" {
+			route = rctx.RoutePattern()
+		}
+		status := rec.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.metrics.requests.WithLabelValues(route, r.Method, classes[min(status/100, 5)]).Inc()
+		s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "dur", d)
+	})
+}
+
+var classes = [...]string{"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
+// countRejection counts a problem whose type is a refusal.
+func (s *server) countRejection(p Problem) {
+	if kind := strings.TrimPrefix(p.Type, ProblemTypePrefix); rejections[kind] {
+		s.metrics.rejected.WithLabelValues(kind).Inc()
+	}
+}
+
+// metricsPage godoc
+//
+//	@Summary		The daemon's metrics (Prometheus text exposition)
+//	@ID				getMetrics
+//	@Description	Requests by route pattern and status class, durations, bytes read and written, objects held, waiting
+//	@Description	requests, watch streams and samplers, refusals by reason, build info, Go runtime and process. No
+//	@Description	label ever carries an object's name. Prometheus scrapes it with `authorization: {credentials_file: …}`.
+//	@Tags			daemon
+//	@Produce		application/problem+json
+//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
+//	@Failure		403	{object}	Problem	"host-not-allowed"
+//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Produce		plain
+//	@Success		200	{string}	string	"the metrics"
+//	@Security		BearerAuth
+//	@Router			/metrics [get]
+func (s *server) metricsPage(w http.ResponseWriter, r *http.Request) error {
+	s.metrics.handler.ServeHTTP(w, r)
+	return nil
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The operators' side, with the real tools (Debian's prometheus, promtool and caddy): the daemon scraped by
+// Prometheus with the configuration in examples/prometheus, and reached through Caddy with the one in
+// examples/caddy.
+
+const opsToken = "ops-test-token-0123456789abcdef"
+
+// needTool finds a command; in CI a missing one is a failure.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed (.ci/test installs it)", name)
+		}
+		t.Skipf("%s is not installed", name)
+	}
+	return p
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).AddrPort().String()
+}
+
+// startTool runs a command until the test ends.
+func startTool(t *testing.T, name string, args ...string) *bytes.Buffer {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return &out
+}
+
+// eventually retries f for up to 30 s.
+func eventually(t *testing.T, what string, f func() error) {
+	t.Helper()
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if err = f(); err == nil {
+			return
+		}
+	}
+	t.Fatalf("%s: %v", what, err)
+}
+
+func get(c *http.Client, url, token string) (int, []byte, error) {
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+// TestPrometheusScrapes: Prometheus, with examples/prometheus/prometheus.yml (the token in a credentials file),
+// finds the daemon up, sees a request counter move after traffic, and promtool passes the exposition.
+func TestPrometheusScrapes(t *testing.T) {
+	prom, promtool := needTool(t, "prometheus"), needTool(t, "promtool")
+	t.Setenv("SHMBRIDGE_TOKEN", opsToken)
+	addr, _ := startDaemon(t, "-listen", "127.0.0.1:0")
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	os.WriteFile(tokenFile, []byte(opsToken), 0o600)
+	conf, err := os.ReadFile("examples/prometheus/prometheus.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf = []byte(strings.NewReplacer("/etc/prometheus/shmbridge-token", tokenFile, "127.0.0.1:8765", addr,
+		"scrape_interval: 15s", "scrape_interval: 1s").Replace(string(conf)))
+	os.WriteFile(filepath.Join(dir, "prometheus.yml"), conf, 0o600)
+	web := freePort(t)
+	log := startTool(t, prom, "--config.file="+filepath.Join(dir, "prometheus.yml"), "--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+web)
+
+	query := func(q string) (float64, error) {
+		code, body, err := get(http.DefaultClient, "http://"+web+"/api/v1/query?query="+q, "")
+		if err != nil || code != 200 {
+			return 0, fmt.Errorf("%d %s %v\n%s", code, body, err, log)
+		}
+		var r struct {
+			Data struct {
+				Result []struct {
+					Value [2]any `json:"value"`
+				} `json:"result"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil || len(r.Data.Result) != 1 {
+			return 0, fmt.Errorf("%s: %s", q, body)
+		}
+		var v float64
+		fmt.Sscan(r.Data.Result[0].Value[1].(string), &v)
+		return v, nil
+	}
+	eventually(t, "the target up", func() error {
+		if v, err := query(`up{job="shmbridge"}`); err != nil || v != 1 {
+			return fmt.Errorf("up = %v, %v", v, err)
+		}
+		return nil
+	})
+	for range 5 {
+		if code, body, err := get(http.DefaultClient, "http://"+addr+"/v1/mappings", opsToken); code != 200 {
+			t.Fatalf("GET /v1/mappings: %d %s %v", code, body, err)
+		}
+	}
+	eventually(t, "the request counter moving", func() error {
+		v, err := query(`shmbridge_http_requests_total{route="/v1/mappings",method="GET",code="2xx"}`)
+		if err != nil || v < 5 {
+			return fmt.Errorf("%v, %v", v, err)
+		}
+		return nil
+	})
+
+	_, exposition, err := get(http.DefaultClient, "http://"+addr+"/metrics", opsToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := exec.Command(promtool, "check", "metrics")
+	check.Stdin = bytes.NewReader(exposition)
+	if out, err := check.CombinedOutput(); err != nil {
+		t.Fatalf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+// TestBehindCaddy: Caddy with examples/caddy/Caddyfile (its own CA here: tls internal) serves the daemon over
+// HTTPS; the daemon answers only because it was told the name clients use (-allow-host), and still wants the
+// token.
+func TestBehindCaddy(t *testing.T) {
+	caddy := needTool(t, "caddy")
+	t.Setenv("SHMBRIDGE_TOKEN", opsToken)
+	front := freePort(t)
+	_, port, _ := net.SplitHostPort(front)
+	site := "shm.test:" + port
+	addr, _ := startDaemon(t, "-listen", "127.0.0.1:0", "-allow-host", site)
+	dir := t.TempDir()
+	example, err := os.ReadFile("examples/caddy/Caddyfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Test-only global options: leave this machine's trust store and Caddy's admin port alone.
+	conf := "{\n\tskip_install_trust\n\tadmin off\n}\n\n" + string(example)
+	os.WriteFile(filepath.Join(dir, "Caddyfile"), []byte(conf), 0o600)
+	t.Setenv("SHMBRIDGE_SITE", "https://"+site)
+	t.Setenv("SHMBRIDGE_TLS", "internal")
+	t.Setenv("SHMBRIDGE_UPSTREAM", addr)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(dir, "data"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	log := startTool(t, caddy, "run", "--config", filepath.Join(dir, "Caddyfile"), "--adapter", "caddyfile")
+
+	root := filepath.Join(dir, "data", "caddy", "pki", "authorities", "local", "root.crt")
+	var client *http.Client
+	eventually(t, "Caddy's CA", func() error {
+		pem, err := os.ReadFile(root)
+		if err != nil {
+			return fmt.Errorf("%v\n%s", err, log)
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+		dialer := &net.Dialer{}
+		client = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: pool},
+			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return dialer.DialContext(ctx, network, front) // shm.test is this machine
+			},
+		}}
+		return nil
+	})
+	url := "https://" + site + "/v1/mappings"
+	eventually(t, "the daemon through Caddy", func() error {
+		code, body, err := get(client, url, opsToken)
+		if err != nil || code != 200 {
+			return fmt.Errorf("%d %s %v\n%s", code, body, err, log)
+		}
+		return nil
+	})
+	if code, _, err := get(client, url, ""); code != 401 {
+		t.Errorf("without the token through Caddy: %d %v", code, err)
+	}
+	// A watch stream comes through as it happens (Caddy does not buffer it).
+	req, _ := http.NewRequest("POST", "https://"+site+"/v1/mappings", strings.NewReader(`{"name":"shmbridge-ops-caddy","size":64}`))
+	req.Header.Set("Authorization", "Bearer "+opsToken)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := client.Do(req); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("create through Caddy: %v %v", resp, err)
+	}
+	defer os.Remove("/dev/shm/shmbridge-ops-caddy")
+	req, _ = http.NewRequest("GET", "https://"+site+"/v1/mappings/shmbridge-ops-caddy/watch", nil)
+	req.Header.Set("Authorization", "Bearer "+opsToken)
+	client.Timeout = 0
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	first := make(chan string, 1)
+	go func() {
+		b := make([]byte, 256)
+		n, _ := io.ReadAtLeast(resp.Body, b, len("event: snapshot"))
+		first <- string(b[:n])
+	}()
+	select {
+	case s := <-first:
+		if !strings.Contains(s, "event: snapshot") {
+			t.Errorf("the stream through Caddy begins %q", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("no snapshot through Caddy within 5 s: the proxy buffers the stream")
+	}
+}
