@@ -166,6 +166,7 @@ func TestSlowSubscriber(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer slow.Close()
+	next(t, slow) // its snapshot: from here on it is sent changes, and stops reading them
 	fast, err := hub.Subscribe([]watch.Source{src})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,127 @@
+// A tour of shmbridge from Node.js (18+): built-in fetch, ES modules, no packages.
+//
+// Finds the daemon like the daemon does (SHMBRIDGE_URL, default http://127.0.0.1:8765; SHMBRIDGE_TOKEN, else
+// the token file), then: creates a mapping, writes and reads bytes and UTF-16LE text, waits for an event,
+// follows the watch stream for a few changes, handles a problem by its type, and closes everything.
+//
+//   node example.mjs
+
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+const URL = (process.env.SHMBRIDGE_URL ?? 'http://127.0.0.1:8765').replace(/\/$/, '');
+
+/** Where the daemon keeps its token: %APPDATA%\shmbridge\token on Windows, else ~/.config/shmbridge/token. */
+function tokenFile() {
+  if (process.platform === 'win32') return join(process.env.APPDATA, 'shmbridge', 'token');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'shmbridge', 'token');
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'shmbridge', 'token');
+}
+
+const TOKEN = process.env.SHMBRIDGE_TOKEN || readFileSync(tokenFile(), 'utf8').trim();
+
+/** An RFC 9457 problem the daemon answered: branch on .type, show .title and .detail. */
+class Problem extends Error {
+  constructor(status, p) {
+    super(`${status} ${p.title}: ${p.detail}`);
+    Object.assign(this, { status, type: p.type, title: p.title, detail: p.detail });
+  }
+}
+
+/** Sends a request; answers the response (its body unread). Names in path must be encoded (see obj). */
+async function call(method, path, { json, data, text } = {}) {
+  const headers = { Authorization: `Bearer ${TOKEN}` };
+  let body;
+  if (json !== undefined) [headers['Content-Type'], body] = ['application/json', JSON.stringify(json)];
+  else if (data !== undefined) [headers['Content-Type'], body] = ['application/octet-stream', data];
+  else if (text !== undefined) [headers['Content-Type'], body] = ['text/plain; charset=utf-8', text];
+  const res = await fetch(URL + path, { method, headers, body });
+  if (!res.ok) throw new Problem(res.status, await res.json().catch(() => ({})));
+  return res;
+}
+
+/** The path of a mapping, event or mutex. A literal \ in a URL becomes / (and the request 404s): encode the name. */
+const obj = (kind, name, rest = '') => `/v1/${kind}/${encodeURIComponent(name)}${rest}`;
+
+/** Follows a mapping's watch stream (Server-Sent Events) for n messages after the snapshot. */
+async function watch(name, n, onReady) {
+  const res = await call('GET', obj('mappings', name, '/watch?interval=10ms&length=8'));
+  const seen = [];
+  let buf = '';
+  let event;
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body) {
+    buf += decoder.decode(chunk, { stream: true });
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) {
+        const msg = JSON.parse(line.slice(6));
+        seen.push([event, msg]);
+        console.log(`  ${event}: seq ${msg.seq}`, JSON.stringify(msg.spans ?? msg.data));
+        if (event === 'snapshot') onReady();
+        if (seen.length > n) return seen; // leaving the loop cancels the stream
+      }
+    }
+  }
+  return seen;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const check = (ok, what) => {
+  if (!ok) throw new Error(`unexpected: ${what}`);
+};
+
+const name = `Local\\node-example-${process.pid}`;
+const ev = `Local\\node-example-ready-${process.pid}`;
+const m = await (await call('POST', '/v1/mappings', { json: { name, size: 4096, mode: 'open_or_create' } })).json();
+console.log('mapping:', m.name, m.size, 'bytes,', m.created ? 'created' : 'opened');
+try {
+  // Bytes.
+  await call('PUT', obj('mappings', name, '/data?offset=0'), { data: new Uint8Array([1, 2, 3, 4]) });
+  const got = new Uint8Array(await (await call('GET', obj('mappings', name, '/data?offset=0&length=4'))).arrayBuffer());
+  check(got.join() === '1,2,3,4', got);
+  console.log('bytes:', Buffer.from(got).toString('hex'));
+
+  // UTF-16LE text, NUL-terminated, as Windows programs keep strings.
+  await call('PUT', obj('mappings', name, '/data?offset=64&encoding=utf-16le&nul=true'), { text: 'Grüße, 世界' });
+  const text = await (await call('GET', obj('mappings', name, '/data?offset=64&as=text&encoding=utf-16le'))).text();
+  check(text === 'Grüße, 世界', text);
+  console.log('text:', text);
+
+  // An event: wait for it while someone else (here a timer, usually a native program) sets it.
+  await call('POST', '/v1/events', { json: { name: ev, manual_reset: false } });
+  setTimeout(() => call('POST', obj('events', ev, '/set')), 200);
+  const r = await (await call('POST', obj('events', ev, '/wait?timeout=5s'))).json();
+  check(r.signaled, r);
+  console.log('event: signaled');
+
+  // The watch stream: a snapshot, then each change (three writes, once the snapshot is in).
+  const writer = async () => {
+    for (let i = 1; i <= 3; i++) {
+      await sleep(100);
+      await call('PUT', obj('mappings', name, '/data?offset=0'), { data: new Uint8Array([0x10 + i]) });
+    }
+  };
+  const msgs = await watch(name, 3, writer);
+  check(msgs.map(([e]) => e).join() === 'snapshot,change,change,change', msgs);
+  console.log('watch: snapshot and 3 changes');
+
+  // A problem, handled by its type.
+  try {
+    await call('POST', '/v1/mappings', { json: { name: `${name}-missing`, mode: 'open' } });
+  } catch (p) {
+    if (!(p instanceof Problem) || p.type !== 'urn:shmbridge:problem:not-found') throw p;
+    console.log('problem:', p.title, '-', p.detail);
+  }
+} finally {
+  // unlink: on Linux a name outlives the daemon's handle; the next create would be 409 exists.
+  await call('DELETE', obj('mappings', name, '?unlink=true'));
+  await call('DELETE', obj('events', ev, '?unlink=true')).catch((p) => {
+    if (p.type !== 'urn:shmbridge:problem:not-found') throw p;
+  });
+}
+console.log('closed: ok');
