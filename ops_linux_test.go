@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // The operators' side, with the real tools (Debian's prometheus, promtool and caddy): the daemon scraped by
@@ -48,16 +50,16 @@ func freePort(t *testing.T) string {
 }
 
 // startTool runs a command until the test ends.
-func startTool(t *testing.T, name string, args ...string) *bytes.Buffer {
+func startTool(t *testing.T, name string, args ...string) *testutil.LockedBuffer {
 	t.Helper()
-	var out bytes.Buffer
+	out := &testutil.LockedBuffer{}
 	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return &out
+	return out
 }
 
 // eventually retries f for up to 30 s.
