@@ -1,8 +1,11 @@
 package api
 
 import (
+	"cmp"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -20,6 +23,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	rejected *prometheus.CounterVec
 	handler  http.Handler
+	cache    sync.Map // seriesKey → requestSeries
 }
 
 // rejections are the problem kinds counted as refused requests, by reason.
@@ -73,24 +77,56 @@ func newMetrics(s *server) *metrics {
 func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &recorder{ResponseWriter: w}
+		rec := &recorder{ResponseWriter: w} // handle finds it and uses it too
 		next.ServeHTTP(rec, r)
 		d := time.Since(start)
 		route := "unmatched" // refused before routing, or no such route
 		if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePattern() != "" {
 			route = rctx.RoutePattern()
 		}
-		status := rec.status
-		if status == 0 {
-			status = http.StatusOK
+		status := cmp.Or(rec.status, http.StatusOK)
+		series := s.metrics.series(route, r.Method, status)
+		series.count.Inc()
+		series.duration.Observe(d.Seconds())
+		if s.log.Enabled(r.Context(), slog.LevelDebug) { // the arguments would cost allocations on every poll
+			s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "dur", d)
 		}
-		s.metrics.requests.WithLabelValues(route, r.Method, classes[min(status/100, 5)]).Inc()
-		s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "dur", d)
 	})
 }
 
+// requestSeries are the request counter and the duration histogram of one route, method and status class.
+type requestSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+type seriesKey struct {
+	route, method string
+	class         int
+}
+
+// series looks up the request metrics of a route, method and status once, and keeps them (looking them up in
+// the vectors on every request is a tenth of a small poll's cost). Routes are the router's patterns and
+// methods the known ones, so what it keeps is bounded: a client inventing methods gets "other".
+func (m *metrics) series(route, method string, status int) requestSeries {
+	if !knownMethods[method] {
+		method = "other"
+	}
+	k := seriesKey{route, method, min(status/100, 5)}
+	if v, ok := m.cache.Load(k); ok {
+		return v.(requestSeries)
+	}
+	v := requestSeries{m.requests.WithLabelValues(route, method, classes[k.class]), m.duration.WithLabelValues(route)}
+	m.cache.Store(k, v)
+	return v
+}
+
 var classes = [...]string{"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true,
+	http.MethodDelete: true, http.MethodOptions: true, http.MethodConnect: true, http.MethodTrace: true,
+}
 
 // countRejection counts a problem whose type is a refusal.
 func (s *server) countRejection(p Problem) {

@@ -68,6 +68,14 @@ func TestMetrics(t *testing.T) {
 	}
 	resp, data = b.do("GET", path(n+"-missing", "/data"), nil)
 	expect(t, resp, data, 404)
+	for _, p := range []string{"/v1/mappings", "/v1/mappings/"} { // a trailing slash is the same route
+		resp, data = b.do("GET", p, nil, "Invalid", "on purpose")
+		expect(t, resp, data, 200)
+	}
+	for _, method := range []string{"FROB1", "FROB2"} { // invented methods must not make new series
+		resp, data = b.do(method, path(n, "/data"), nil, "Invalid", "on purpose")
+		expect(t, resp, data, 405)
+	}
 
 	m := b.scrape()
 	for _, c := range []struct {
@@ -79,6 +87,10 @@ func TestMetrics(t *testing.T) {
 		{"shmbridge_http_requests_total", map[string]string{"route": "/v1/mappings/{name}/data", "method": "GET", "code": "4xx"}, 1},
 		{"shmbridge_http_requests_total", map[string]string{"route": "/v1/mappings/{name}/data", "method": "PUT", "code": "2xx"}, 1},
 		{"shmbridge_http_requests_total", map[string]string{"route": "unmatched", "method": "GET", "code": "4xx"}, 1}, // the 401
+		{"shmbridge_http_requests_total", map[string]string{"method": "other", "code": "4xx"}, 2},
+		{"shmbridge_http_requests_total", map[string]string{"method": "FROB1"}, -1},
+		{"shmbridge_http_requests_total", map[string]string{"route": "/v1/mappings", "method": "GET"}, 2},
+		{"shmbridge_http_requests_total", map[string]string{"route": "/v1/mappings/"}, -1}, // one pattern, not two
 		{"shmbridge_http_request_duration_seconds", map[string]string{"route": "/v1/mappings/{name}/data"}, 5},
 		{"shmbridge_rejected_requests_total", map[string]string{"reason": "unauthorized"}, 1},
 		{"shmbridge_rejected_requests_total", map[string]string{"reason": "rate-limited"}, 0},

@@ -11,6 +11,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/shm"
 )
 
 func BenchmarkPoll64(b *testing.B) {
@@ -45,4 +49,40 @@ func BenchmarkPoll64(b *testing.B) {
 	}
 	b.Run("bridge", func(b *testing.B) { poll(b, br.base+path(n, "/data?length=64")) })
 	b.Run("baseline", func(b *testing.B) { poll(b, base.URL) })
+}
+
+// BenchmarkPollHandler is the same 64-byte poll without the network: the daemon's own work per request (every
+// check, the routing, the metrics, the read of the bytes, the response headers) against a bare handler that
+// writes 64 bytes, both into an httptest.ResponseRecorder. It is what to profile
+// (-cpuprofile, -memprofile) before changing the request path.
+//
+//	go test ./api -run '^$' -bench PollHandler -count 8 | tee handler.txt && go tool benchstat handler.txt
+func BenchmarkPollHandler(b *testing.B) {
+	reg := registry.New(nil)
+	h := api.New(reg, api.Config{Hosts: []string{"shmbridge.test"}, Token: testToken})
+	n := name(b, "")
+	if _, err := reg.OpenMapping(shm.Options{Name: n, Size: 4096, Mode: shm.Create}); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { reg.CloseMapping(n, true) })
+	payload := make([]byte, 64)
+	base := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", "64")
+		w.Write(payload)
+	})
+	serve := func(b *testing.B, h http.Handler) {
+		req := httptest.NewRequest("GET", "http://shmbridge.test"+path(n, "/data?length=64"), nil)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		b.ReportAllocs()
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != 200 || w.Body.Len() != 64 {
+				b.Fatal(w.Code, w.Body.String())
+			}
+		}
+	}
+	b.Run("bridge", func(b *testing.B) { serve(b, h) })
+	b.Run("baseline", func(b *testing.B) { serve(b, base) })
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -140,49 +141,42 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
 	r.Get("/docs", s.handle(s.docsPage(ui)))
 	r.Get("/docs/{asset}", s.handle(s.docsAsset(ui)))
-	r.Route("/v1/mappings", func(r chi.Router) {
-		r.Post("/", s.handle(s.createMapping))
-		r.Get("/", s.handle(s.listMappings))
-		r.Route("/{name}", func(r chi.Router) {
-			r.Get("/", s.handle(s.getMapping))
-			r.Delete("/", s.handle(s.closeMapping))
-			r.Get("/data", s.handle(s.readData))
-			r.Put("/data", s.handle(s.writeData))
-			r.Post("/flush", s.handle(s.flush))
-			r.Get("/watch", s.handle(s.watchMapping))
-		})
-	})
+	// One flat table (not nested routers): a request is routed by one tree lookup, and its pattern is the
+	// metrics' route label as it stands. escapedRoutePath drops a trailing slash, so /v1/mappings/ is /v1/mappings.
+	r.Post("/v1/mappings", s.handle(s.createMapping))
+	r.Get("/v1/mappings", s.handle(s.listMappings))
+	r.Get("/v1/mappings/{name}", s.handle(s.getMapping))
+	r.Delete("/v1/mappings/{name}", s.handle(s.closeMapping))
+	r.Get("/v1/mappings/{name}/data", s.handle(s.readData))
+	r.Put("/v1/mappings/{name}/data", s.handle(s.writeData))
+	r.Post("/v1/mappings/{name}/flush", s.handle(s.flush))
+	r.Get("/v1/mappings/{name}/watch", s.handle(s.watchMapping))
 	r.Get("/v1/watch", s.handle(s.watchMany))
 	r.Get("/v1/os/objects", s.handle(s.listOSObjects))
-	r.Route("/v1/events", func(r chi.Router) {
-		r.Post("/", s.handle(s.createEvent))
-		r.Get("/", s.handle(s.listEvents))
-		r.Route("/{name}", func(r chi.Router) {
-			r.Get("/", s.handle(s.getEvent))
-			r.Delete("/", s.handle(s.closeEvent))
-			r.Post("/set", s.handle(s.setEvent))
-			r.Post("/reset", s.handle(s.resetEvent))
-			r.Post("/pulse", s.handle(s.pulseEvent))
-			r.Post("/wait", s.handle(s.waitEvent))
-		})
-	})
-	r.Route("/v1/mutexes", func(r chi.Router) {
-		r.Post("/", s.handle(s.createMutex))
-		r.Get("/", s.handle(s.listMutexes))
-		r.Route("/{name}", func(r chi.Router) {
-			r.Get("/", s.handle(s.getMutex))
-			r.Delete("/", s.handle(s.closeMutex))
-			r.Post("/acquire", s.handle(s.acquireMutex))
-			r.Post("/release", s.handle(s.releaseMutex))
-		})
-	})
+	r.Post("/v1/events", s.handle(s.createEvent))
+	r.Get("/v1/events", s.handle(s.listEvents))
+	r.Get("/v1/events/{name}", s.handle(s.getEvent))
+	r.Delete("/v1/events/{name}", s.handle(s.closeEvent))
+	r.Post("/v1/events/{name}/set", s.handle(s.setEvent))
+	r.Post("/v1/events/{name}/reset", s.handle(s.resetEvent))
+	r.Post("/v1/events/{name}/pulse", s.handle(s.pulseEvent))
+	r.Post("/v1/events/{name}/wait", s.handle(s.waitEvent))
+	r.Post("/v1/mutexes", s.handle(s.createMutex))
+	r.Get("/v1/mutexes", s.handle(s.listMutexes))
+	r.Get("/v1/mutexes/{name}", s.handle(s.getMutex))
+	r.Delete("/v1/mutexes/{name}", s.handle(s.closeMutex))
+	r.Post("/v1/mutexes/{name}/acquire", s.handle(s.acquireMutex))
+	r.Post("/v1/mutexes/{name}/release", s.handle(s.releaseMutex))
 	return r
 }
 
 // handle adapts a handler that returns an error to http.HandlerFunc: the error goes to writeError.
 func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		rec := &recorder{ResponseWriter: w}
+		rec, ok := w.(*recorder) // observe's, for every routed request
+		if !ok {
+			rec = &recorder{ResponseWriter: w}
+		}
 		if err := h(rec, r); err != nil {
 			if rec.status != 0 {
 				// The status line is out: cut the connection so the client cannot take a short body for a whole one.
@@ -233,12 +227,16 @@ func (rec *recorder) Write(p []byte) (int, error) {
 
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
-// escapedRoutePath makes chi route on the escaped path, so a name's %2F or %25 stays inside its path segment;
-// pathName unescapes the parameter exactly once.
+// escapedRoutePath makes chi route on the escaped path, so a name's %2F or %25 stays inside its path segment
+// (pathName unescapes the parameter exactly once), without a trailing slash (/v1/mappings/ is /v1/mappings).
 func escapedRoutePath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rctx := chi.RouteContext(r.Context()); rctx != nil {
-			rctx.RoutePath = r.URL.EscapedPath()
+			p := r.URL.EscapedPath()
+			if len(p) > 1 {
+				p = strings.TrimSuffix(p, "/")
+			}
+			rctx.RoutePath = p
 		}
 		next.ServeHTTP(w, r)
 	})
