@@ -105,9 +105,10 @@ type seriesKey struct {
 	class         int
 }
 
-// series looks up the request metrics of a route, method and status once, and keeps them (looking them up in
-// the vectors on every request is a tenth of a small poll's cost). Routes are the router's patterns and
-// methods the known ones, so what it keeps is bounded: a client inventing methods gets "other".
+// series looks up the request metrics of a route, method and status class once, and keeps them (the vectors'
+// lookups hash and validate every label, two per request: 2 % of the daemon's CPU under a 64-byte poll). Routes
+// are the router's patterns and methods the known ones, so what it keeps is bounded: a client inventing
+// methods gets "other".
 func (m *metrics) series(route, method string, status int) requestSeries {
 	if !knownMethods[method] {
 		method = "other"
