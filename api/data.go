@@ -83,11 +83,10 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	unpin, err := p.mapping.Pin()
-	if err != nil {
+	if err := p.mapping.Pin(); err != nil {
 		return err
 	}
-	defer unpin()
+	defer p.mapping.Unpin()
 	src, done, err := s.readSource(w, r, p)
 	if err != nil {
 		return err
@@ -193,9 +192,8 @@ func (p readPlan) send(w http.ResponseWriter, src source) error {
 		return err
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
+	h["Content-Type"], h["Accept-Ranges"] = octetStream, acceptRanges // shared, never modified: no allocation
 	h.Set("Content-Length", strconv.FormatInt(p.n, 10))
-	h.Set("Accept-Ranges", "bytes")
 	status := http.StatusOK
 	if p.contentRange != "" {
 		h.Set("Content-Range", p.contentRange)
@@ -209,6 +207,8 @@ func (p readPlan) send(w http.ResponseWriter, src source) error {
 	_, err := src.CopyTo(w, p.off+rest, p.n-rest)
 	return err
 }
+
+var octetStream, acceptRanges = []string{"application/octet-stream"}, []string{"bytes"}
 
 // firstChunk is how much of a read send reads before it answers.
 const firstChunk = 64 << 10
@@ -376,11 +376,10 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unpin, err := p.mapping.Pin()
-	if err != nil {
+	if err := p.mapping.Pin(); err != nil {
 		return err
 	}
-	defer unpin()
+	defer p.mapping.Unpin()
 	transferDeadline(w, max(p.length, 0))
 	body, n, done, err := s.writeBody(r, p)
 	if err != nil {

@@ -2,7 +2,8 @@ package api_test
 
 // BenchmarkPoll64 is what most users do: poll a small telemetry block. 64-byte reads through the bridge
 // (authentication, the Host check, security headers, the rate limiter off) against bare net/http serving 64
-// bytes from a []byte, in the same run, 16 clients at once over keep-alive connections.
+// bytes from a []byte, in the same run, 16 clients at once over keep-alive connections; and against that bare
+// server sending the daemon's response headers too.
 //
 //	go test ./api -run '^$' -bench Poll64 -count 8 | tee poll.txt && go tool benchstat poll.txt
 
@@ -28,6 +29,21 @@ func BenchmarkPoll64(b *testing.B) {
 		w.Write(payload)
 	}))
 	b.Cleanup(base.Close)
+	// The same bare server answering with the headers a poll of the daemon carries beyond it: what they cost by
+	// themselves (the client parses them too).
+	withHeaders := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Accept-Ranges", "bytes")
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Length", "64")
+		w.Write(payload)
+	}))
+	b.Cleanup(withHeaders.Close)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	poll := func(b *testing.B, url string) {
 		b.SetParallelism(8) // 16 clients on 2 cores
@@ -49,6 +65,7 @@ func BenchmarkPoll64(b *testing.B) {
 	}
 	b.Run("bridge", func(b *testing.B) { poll(b, br.base+path(n, "/data?length=64")) })
 	b.Run("baseline", func(b *testing.B) { poll(b, base.URL) })
+	b.Run("baseline-headers", func(b *testing.B) { poll(b, withHeaders.URL) })
 }
 
 // BenchmarkPollHandler is the same 64-byte poll without the network: the daemon's own work per request (every

@@ -160,8 +160,9 @@ func fullShmInside(t *testing.T) {
 }
 
 // TestSparseReadsAllocateNothing: reading a region of a /dev/shm object nobody wrote returns zeros and
-// allocates no tmpfs page (reads go through pread, not through the view); a create larger than /dev/shm
-// itself is refused with ErrNoSpace.
+// allocates no tmpfs page (reads larger than a page go through pread, not through the view); a small read,
+// copied from the view, allocates the pages it touches and no more; a create larger than /dev/shm itself is
+// refused with ErrNoSpace.
 func TestSparseReadsAllocateNothing(t *testing.T) {
 	name := fmt.Sprintf("shmbridge-sparse-%d", os.Getpid())
 	m, err := shm.Open(shm.Options{Name: name, Size: 64 << 20, Mode: shm.Create})
@@ -172,16 +173,27 @@ func TestSparseReadsAllocateNothing(t *testing.T) {
 	if _, err := m.CopyTo(io.Discard, 0, 32<<20); err != nil {
 		t.Fatal(err)
 	}
-	buf := make([]byte, 4096)
-	if _, err := m.ReadAt(buf, 40<<20); err != nil || !bytes.Equal(buf, make([]byte, 4096)) {
+	buf := make([]byte, 4097)
+	if _, err := m.ReadAt(buf, 40<<20); err != nil || !bytes.Equal(buf, make([]byte, 4097)) {
 		t.Fatalf("reading a hole: %v", err)
 	}
-	var st unix.Stat_t
-	if err := unix.Stat(filepath.Join(shm.ShmDir, name), &st); err != nil {
-		t.Fatal(err)
+	allocated := func() int64 {
+		var st unix.Stat_t
+		if err := unix.Stat(filepath.Join(shm.ShmDir, name), &st); err != nil {
+			t.Fatal(err)
+		}
+		return st.Blocks * 512
 	}
-	if st.Blocks != 0 {
-		t.Fatalf("reading 32 MiB nobody wrote allocated %d KiB of tmpfs", st.Blocks/2)
+	if k := allocated(); k != 0 {
+		t.Fatalf("reading 32 MiB nobody wrote allocated %d KiB of tmpfs", k>>10)
+	}
+	for off := int64(48 << 20); off < 49<<20; off += 1 << 16 { // 16 small reads, each across a page boundary
+		if _, err := m.ReadAt(buf[:64], off-32); err != nil || !bytes.Equal(buf[:64], make([]byte, 64)) {
+			t.Fatalf("a small read of a hole: %v", err)
+		}
+	}
+	if k := allocated(); k > 16*2*4096 {
+		t.Fatalf("16 small reads allocated %d KiB of tmpfs, more than the pages they touch", k>>10)
 	}
 	if _, err := m.WriteAt([]byte("x"), 1<<20); err != nil {
 		t.Fatal(err)

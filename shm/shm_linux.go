@@ -127,10 +127,21 @@ func userName(uid uint32) string {
 	return s
 }
 
-// read reads the bytes at off through the file descriptor (pread), not through the view: on tmpfs a read
-// fault on a hole (a page nobody wrote) allocates the page, while pread returns zeros for it and allocates
-// nothing, so reading a large sparse object cannot fill /dev/shm. The page cache keeps the two coherent.
-func (o *osMapping) read(p, _ []byte, off int64) error {
+// read copies the bytes at off into p. A read of up to viewRead bytes (a poll of a telemetry block, what most
+// clients do) copies from the view: no system call. A larger one reads through the file descriptor (pread): on
+// tmpfs a read fault on a hole (a page nobody wrote) allocates the page, while pread returns zeros for it and
+// allocates nothing, so reading a large sparse object cannot fill /dev/shm. The page cache keeps the two
+// coherent. A copy from the view past an end another process truncated faults: the size then says it shrank.
+func (o *osMapping) read(p, view []byte, off int64) error {
+	if len(p) <= viewRead {
+		err := guard(func() { copy(p, view) })
+		if err != nil {
+			if cur, _ := o.currentSize(); cur < off+int64(len(p)) {
+				return fmt.Errorf("%w: it ends at offset %d", errShrunk, cur)
+			}
+		}
+		return err
+	}
 	for len(p) > 0 {
 		k, err := unix.Pread(o.fd, p, off)
 		switch {
@@ -145,6 +156,11 @@ func (o *osMapping) read(p, _ []byte, off int64) error {
 	}
 	return nil
 }
+
+// viewRead is the largest read copied from the view. A pread costs about 2 µs on the CI machine, a quarter of
+// the daemon's own work per 64-byte poll. The price of the view: a hole it reads is allocated, but a read this
+// small touches two pages at most, of an object whose size its creator chose.
+const viewRead = 4096
 
 // currentSize is the object's size now: another process may have truncated it under the view.
 func (o *osMapping) currentSize() (int64, bool) {

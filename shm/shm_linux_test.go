@@ -59,7 +59,7 @@ func TestLinuxFileSymlinkCannotEscapeRoot(t *testing.T) {
 }
 
 // TestLinuxTruncatedUnderView: another process shrinks the object; copies past the new end are refused with
-// ErrOutOfRange (fstat before each access) instead of raising SIGBUS.
+// ErrOutOfRange (fstat before each write, pread's end or the fault guard for reads) instead of raising SIGBUS.
 func TestLinuxTruncatedUnderView(t *testing.T) {
 	name := "shmbridge-linux-" + t.Name()
 	m, err := Open(Options{Name: name, Size: 1 << 20})
@@ -77,6 +77,14 @@ func TestLinuxTruncatedUnderView(t *testing.T) {
 	}
 	if _, err := m.ReadAt(buf[:4096], 0); err != nil {
 		t.Fatalf("read within the remaining object: %v", err)
+	}
+	// A small read copies from the view (no pread to stop at the end): it faults, and is told apart from other
+	// faults by the size.
+	if _, err := m.ReadAt(buf[:64], 8192); !errors.Is(err, ErrOutOfRange) {
+		t.Fatalf("a small read past the truncated end: %v", err)
+	}
+	if _, err := m.ReadAt(buf[:64], 4096-64); err != nil {
+		t.Fatalf("a small read ending at the truncated end: %v", err)
 	}
 }
 

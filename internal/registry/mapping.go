@@ -29,19 +29,20 @@ type Mapping struct {
 }
 
 // Pin marks a transfer under way: CloseMapping lets it finish (up to CloseGrace) before unmapping. It fails
-// with shm.ErrClosed once the close has begun. Call unpin when the transfer ends; later calls do nothing.
-func (m *Mapping) Pin() (unpin func(), err error) {
+// with shm.ErrClosed once the close has begun. Call Unpin once when a pinned transfer ends (a defer; no closure
+// to allocate on every poll).
+func (m *Mapping) Pin() error {
 	m.pinMu.Lock()
 	defer m.pinMu.Unlock()
 	if m.closing {
-		return nil, &shm.Error{Op: "transfer", Name: m.Name(), Err: shm.ErrClosed}
+		return &shm.Error{Op: "transfer", Name: m.Name(), Err: shm.ErrClosed}
 	}
 	m.pins++
-	var once sync.Once
-	return func() { once.Do(m.unpin) }, nil
+	return nil
 }
 
-func (m *Mapping) unpin() {
+// Unpin ends a transfer Pin began.
+func (m *Mapping) Unpin() {
 	m.pinMu.Lock()
 	defer m.pinMu.Unlock()
 	m.pins--

@@ -57,8 +57,7 @@ func TestNameTakenWhileClosing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { reg.CloseMapping(name, true); shm.Unlink(name) })
-	unpin, err := e.Pin() // a transfer under way
-	if err != nil {
+	if err := e.Pin(); err != nil { // a transfer under way
 		t.Fatal(err)
 	}
 	closed := make(chan error, 1)
@@ -70,7 +69,7 @@ func TestNameTakenWhileClosing(t *testing.T) {
 	if _, err := reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
 		t.Fatalf("an event of that name during the close: %v, want ErrExists", err)
 	}
-	unpin()
+	e.Unpin()
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}

@@ -188,12 +188,11 @@ type sampler struct {
 }
 
 func (s *sampler) read(p []byte) error {
-	unpin, err := s.src.Mapping.Pin()
-	if err != nil {
+	if err := s.src.Mapping.Pin(); err != nil {
 		return err
 	}
-	defer unpin()
-	_, err = s.src.Mapping.ReadAt(p, s.src.Off)
+	defer s.src.Mapping.Unpin()
+	_, err := s.src.Mapping.ReadAt(p, s.src.Off)
 	return err
 }
 
