@@ -98,7 +98,7 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 func (s *server) planRead(r *http.Request) (readPlan, error) {
 	var p readPlan
 	var err error
-	q := r.URL.Query()
+	q := queryOf(r)
 	if p.mapping, err = s.mapping(r); err != nil {
 		return p, err
 	}
@@ -193,7 +193,7 @@ func (p readPlan) send(w http.ResponseWriter, src source) error {
 	}
 	h := w.Header()
 	h["Content-Type"], h["Accept-Ranges"] = octetStream, acceptRanges // shared, never modified: no allocation
-	h.Set("Content-Length", strconv.FormatInt(p.n, 10))
+	h["Content-Length"] = []string{strconv.FormatInt(p.n, 10)}
 	status := http.StatusOK
 	if p.contentRange != "" {
 		h.Set("Content-Range", p.contentRange)
@@ -403,7 +403,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 func (s *server) planWrite(r *http.Request) (writePlan, error) {
 	p := writePlan{length: r.ContentLength}
 	var err error
-	q := r.URL.Query()
+	q := queryOf(r)
 	if p.mapping, err = s.mapping(r); err != nil {
 		return p, err
 	}

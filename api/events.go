@@ -277,7 +277,7 @@ func (s *server) pulseEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/events/{name}/wait [post]
 func (s *server) waitEvent(w http.ResponseWriter, r *http.Request) error {
-	timeout, err := durationParam(r.URL.Query(), "timeout", defaultWaitTimeout)
+	timeout, err := durationParam(queryOf(r), "timeout", defaultWaitTimeout)
 	if err != nil {
 		return err
 	}

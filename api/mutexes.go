@@ -209,7 +209,7 @@ func (s *server) closeMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/mutexes/{name}/acquire [post]
 func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+	q := queryOf(r)
 	timeout, err := durationParam(q, "timeout", defaultLockTimeout)
 	if err != nil {
 		return err
@@ -267,7 +267,7 @@ func (s *server) releaseMutex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id := r.URL.Query().Get("lease")
+	id := queryOf(r).Get("lease")
 	if id == "" {
 		return fail(kindInvalidRequest, "lease= is required: the id acquire answered")
 	}

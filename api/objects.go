@@ -11,7 +11,7 @@ import (
 // closeObject answers the DELETE of a mapping, event or mutex (what): close the one {name} names, and with
 // ?unlink= remove its name.
 func (s *server) closeObject(w http.ResponseWriter, r *http.Request, what string, close func(name string, unlink bool) (string, error)) error {
-	unlink, err := boolParam(r.URL.Query(), "unlink")
+	unlink, err := boolParam(queryOf(r), "unlink")
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ type OSObject struct {
 //	@Security		BearerAuth
 //	@Router			/v1/os/objects [get]
 func (s *server) listOSObjects(w http.ResponseWriter, r *http.Request) error {
-	want := r.URL.Query().Get("kind")
+	want := queryOf(r).Get("kind")
 	switch want {
 	case "", "mapping", "event", "mutex", "other":
 	default:

@@ -31,7 +31,7 @@ func pathName(r *http.Request) (string, error) {
 }
 
 // intParam parses a non-negative integer query parameter; def when absent.
-func intParam(q url.Values, key string, def int64) (int64, bool, error) {
+func intParam(q query, key string, def int64) (int64, bool, error) {
 	v := q.Get(key)
 	if v == "" {
 		return def, false, nil
@@ -43,7 +43,7 @@ func intParam(q url.Values, key string, def int64) (int64, bool, error) {
 	return n, true, nil
 }
 
-func boolParam(q url.Values, key string) (bool, error) {
+func boolParam(q query, key string) (bool, error) {
 	v := q.Get(key)
 	if v == "" {
 		return false, nil
@@ -59,7 +59,7 @@ func boolParam(q url.Values, key string) (bool, error) {
 const maxWait = 5 * time.Minute
 
 // durationParam parses a duration query parameter ("5s", "250ms", "1m"); def when absent, at most maxWait.
-func durationParam(q url.Values, key string, def time.Duration) (time.Duration, error) {
+func durationParam(q query, key string, def time.Duration) (time.Duration, error) {
 	v := q.Get(key)
 	if v == "" {
 		return def, nil
@@ -95,7 +95,7 @@ var textEncodings = map[string]*textEncoding{
 }
 
 // encodingParam reads ?encoding= (def when absent; nil for "").
-func encodingParam(q url.Values, def string) (*textEncoding, error) {
+func encodingParam(q query, def string) (*textEncoding, error) {
 	name := cmp.Or(strings.ToLower(q.Get("encoding")), def)
 	enc, ok := textEncodings[name]
 	if !ok && name != "" {

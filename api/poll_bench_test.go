@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/bare"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/shm"
 )
@@ -23,26 +24,11 @@ func BenchmarkPoll64(b *testing.B) {
 	n := name(b, "")
 	br.create(createBody(n, 4096, ""))
 	payload := make([]byte, 64)
-	base := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Length", "64")
-		w.Write(payload)
-	}))
+	base := httptest.NewServer(bare.Bytes(payload, nil))
 	b.Cleanup(base.Close)
 	// The same bare server answering with the headers a poll of the daemon carries beyond it: what they cost by
 	// themselves (the client parses them too).
-	withHeaders := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cache-Control", "no-store")
-		h.Set("Accept-Ranges", "bytes")
-		h.Set("Content-Type", "application/octet-stream")
-		h.Set("Content-Length", "64")
-		w.Write(payload)
-	}))
+	withHeaders := httptest.NewServer(bare.Bytes(payload, bare.DaemonHeaders()))
 	b.Cleanup(withHeaders.Close)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	poll := func(b *testing.B, url string) {
@@ -83,13 +69,10 @@ func BenchmarkPollHandler(b *testing.B) {
 	}
 	b.Cleanup(func() { reg.CloseMapping(n, true) })
 	payload := make([]byte, 64)
-	base := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Length", "64")
-		w.Write(payload)
-	})
+	base := bare.Bytes(payload, nil)
 	serve := func(b *testing.B, h http.Handler) {
-		req := httptest.NewRequest("GET", "http://shmbridge.test"+path(n, "/data?length=64"), nil)
+		req := httptest.NewRequest("GET", path(n, "/data?length=64"), nil) // the request target as a client sends it
+		req.Host = "shmbridge.test"
 		req.Header.Set("Authorization", "Bearer "+testToken)
 		b.ReportAllocs()
 		for b.Loop() {

@@ -232,7 +232,7 @@ func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 func escapedRoutePath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rctx := chi.RouteContext(r.Context()); rctx != nil {
-			p := r.URL.EscapedPath()
+			p := escapedPath(r)
 			if len(p) > 1 {
 				p = strings.TrimSuffix(p, "/")
 			}
@@ -240,6 +240,17 @@ func escapedRoutePath(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// escapedPath is the request's path as the client escaped it: the request target up to its query, as the
+// server received it (r.URL.EscapedPath would escape the unescaped path again, a copy per request, to the same
+// effect: the names pathName unescapes are the same); EscapedPath for a request that was not received so.
+func escapedPath(r *http.Request) string {
+	if strings.HasPrefix(r.RequestURI, "/") {
+		p, _, _ := strings.Cut(r.RequestURI, "?")
+		return p
+	}
+	return r.URL.EscapedPath()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

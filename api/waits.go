@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
@@ -55,7 +54,7 @@ type eventWait struct {
 	timeout time.Duration
 }
 
-func (s *server) parseWait(q url.Values) (eventWait, error) {
+func (s *server) parseWait(q query) (eventWait, error) {
 	name := q.Get("wait")
 	timeout, err := durationParam(q, "timeout", defaultWaitTimeout)
 	switch {
@@ -93,7 +92,7 @@ type copyLock struct {
 
 // parseLock reads ?lock= and ?lock_timeout= before any work: a bad parameter or a mutex the daemon does not
 // hold fails at once, not after a ?wait= or a body upload.
-func (s *server) parseLock(q url.Values) (copyLock, error) {
+func (s *server) parseLock(q query) (copyLock, error) {
 	name := q.Get("lock")
 	timeout, err := durationParam(q, "lock_timeout", defaultLockTimeout)
 	switch {

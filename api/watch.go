@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -93,8 +92,8 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	opts, err := s.parseWatch(q)
+	q := queryOf(r)
+	opts, err := s.parseWatch(q, false)
 	if err != nil {
 		return err
 	}
@@ -147,16 +146,15 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/watch [get]
 func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	mappings, events := q["mapping"], q["event"]
+	q := queryOf(r)
+	mappings, events := q.All("mapping"), q.All("event")
 	if len(mappings)+len(events) == 0 {
 		return fail(kindInvalidRequest, "name at least one mapping= or event=")
 	}
 	if len(mappings)+len(events) > maxWatchSources {
 		return fail(kindInvalidRequest, fmt.Sprintf("at most %d mappings and events on one stream", maxWatchSources))
 	}
-	q.Del("event") // here event= names events to report, not a trigger
-	opts, err := s.parseWatch(q)
+	opts, err := s.parseWatch(q, true)
 	if err != nil {
 		return err
 	}
@@ -189,16 +187,21 @@ const (
 	maxWatchLength  = 16 << 20
 )
 
-// parseWatch reads the parameters every watch has: interval or event, format, as and encoding.
-func (s *server) parseWatch(q url.Values) (watch.Source, error) {
+// parseWatch reads the parameters every watch has: interval or event (the event that triggers samples, but on
+// /v1/watch, many: the events to report), format, as and encoding.
+func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 	var src watch.Source
-	if q.Has("event") && q.Has("interval") {
-		return src, fail(kindInvalidRequest, "give interval or event, not both")
+	trigger := ""
+	if !many {
+		if q.Has("event") && q.Has("interval") {
+			return src, fail(kindInvalidRequest, "give interval or event, not both")
+		}
+		trigger = q.Get("event")
 	}
-	if name := q.Get("event"); name != "" {
-		e, err := s.reg.GetEvent(name)
+	if trigger != "" {
+		e, err := s.reg.GetEvent(trigger)
 		if err != nil {
-			return src, notOpen(err, "event", name)
+			return src, notOpen(err, "event", trigger)
 		}
 		src.Event = e
 	} else {

@@ -375,6 +375,9 @@ func TestWatchReconnect(t *testing.T) {
 	b.do("PUT", path(n, "/data"), strings.NewReader("x"))
 	last := s.next()
 	s.close()
+	// Until the daemon sees the disconnect, a new stream joins the old one's sampler, whose snapshot is its
+	// latest sample (up to an interval old); wait for it to go, so the snapshot below is read after the PUT.
+	waitUntil(t, "the first stream's sampler to stop", func() bool { return value(b.scrape(), "shmbridge_watch_samplers", nil) == 0 })
 	b.do("PUT", path(n, "/data"), strings.NewReader("y"))
 	s = b.watch(t, path(n, "/watch"), "Last-Event-ID", strconv.Itoa(last.id))
 	if e := s.next(); e.typ != "snapshot" || string(b64(t, e.data.Data)[:1]) != "y" {

@@ -2,6 +2,9 @@
 // registry, no shared memory. It serves
 //
 //	GET /bytes   64 bytes from a []byte (what a poll of a small telemetry block costs at the least)
+//	GET /bytes-headers
+//	             the same with the headers a poll of the daemon carries beyond it (its security headers and
+//	             Accept-Ranges): what they cost by themselves
 //	GET /watch   a Server-Sent Events stream broadcasting, from a channel, the same change messages the
 //	             daemon's watch sends (64 changed bytes as base64 JSON) every -interval, to every client
 //
@@ -19,6 +22,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/bare"
 )
 
 func main() {
@@ -29,11 +34,8 @@ func main() {
 	var b broadcaster
 	go b.run(*interval)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /bytes", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Length", "64")
-		w.Write(payload)
-	})
+	mux.Handle("GET /bytes", bare.Bytes(payload, nil))
+	mux.Handle("GET /bytes-headers", bare.Bytes(payload, bare.DaemonHeaders()))
 	mux.HandleFunc("GET /watch", b.serve)
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
