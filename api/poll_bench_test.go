@@ -2,8 +2,9 @@ package api_test
 
 // BenchmarkPoll64 is what most users do: poll a small telemetry block. 64-byte reads through the bridge
 // (authentication, the Host check, security headers, the rate limiter off) against bare net/http serving 64
-// bytes from a []byte, in the same run, 16 clients at once over keep-alive connections; and against that bare
-// server sending the daemon's response headers too.
+// bytes from a []byte, in the same run, 16 clients at once over keep-alive connections; against that bare
+// server sending the daemon's response headers too; and against that routed by chi (bare.Chi): the ceiling of
+// any daemon built on chi that sends those headers.
 //
 //	go test ./api -run '^$' -bench Poll64 -count 8 | tee poll.txt && go tool benchstat poll.txt
 
@@ -30,6 +31,8 @@ func BenchmarkPoll64(b *testing.B) {
 	// themselves (the client parses them too).
 	withHeaders := httptest.NewServer(bare.Bytes(payload, bare.DaemonHeaders()))
 	b.Cleanup(withHeaders.Close)
+	routed := httptest.NewServer(bare.Chi(payload))
+	b.Cleanup(routed.Close)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	poll := func(b *testing.B, url string) {
 		b.SetParallelism(8) // 16 clients on 2 cores
@@ -52,12 +55,13 @@ func BenchmarkPoll64(b *testing.B) {
 	b.Run("bridge", func(b *testing.B) { poll(b, br.base+path(n, "/data?length=64")) })
 	b.Run("baseline", func(b *testing.B) { poll(b, base.URL) })
 	b.Run("baseline-headers", func(b *testing.B) { poll(b, withHeaders.URL) })
+	b.Run("baseline-chi", func(b *testing.B) { poll(b, routed.URL+path(n, "/data?length=64")) })
 }
 
 // BenchmarkPollHandler is the same 64-byte poll without the network: the daemon's own work per request (every
 // check, the routing, the metrics, the read of the bytes, the response headers) against a bare handler that
-// writes 64 bytes, both into an httptest.ResponseRecorder. It is what to profile
-// (-cpuprofile, -memprofile) before changing the request path.
+// writes 64 bytes, and against that handler with the daemon's headers routed by chi (bare.Chi), all into an
+// httptest.ResponseRecorder. It is what to profile (-cpuprofile, -memprofile) before changing the request path.
 //
 //	go test ./api -run '^$' -bench PollHandler -count 8 | tee handler.txt && go tool benchstat handler.txt
 func BenchmarkPollHandler(b *testing.B) {
@@ -85,4 +89,5 @@ func BenchmarkPollHandler(b *testing.B) {
 	}
 	b.Run("bridge", func(b *testing.B) { serve(b, h) })
 	b.Run("baseline", func(b *testing.B) { serve(b, base) })
+	b.Run("baseline-chi", func(b *testing.B) { serve(b, bare.Chi(payload)) })
 }

@@ -8,7 +8,10 @@
 //	GET /watch   a Server-Sent Events stream broadcasting, from a channel, the same change messages the
 //	             daemon's watch sends (64 changed bytes as base64 JSON) every -interval, to every client
 //
-// It prints its address on stdout.
+// and on a second listener, GET /v1/mappings/{name}/data: the 64 bytes with the daemon's headers, routed by chi
+// as the daemon routes (bare.Chi; its own listener, so that nothing routes the request before chi does).
+//
+// It prints its addresses on stdout, one per line: the bare server's, then chi's.
 package main
 
 import (
@@ -41,7 +44,13 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	lnChi, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(ln.Addr())
+	fmt.Println(lnChi.Addr())
+	go func() { log.Fatal(http.Serve(lnChi, bare.Chi(payload))) }()
 	log.Fatal(http.Serve(ln, mux))
 }
 
