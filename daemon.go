@@ -80,6 +80,8 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Version:          version(),
 		Session0:         d.env.session0,
 		MaxWatchers:      c.maxWatchers,
+		MaxSamplers:      c.maxSamplers,
+		MaxSampleRate:    c.maxSampleRate,
 		MinWatchInterval: c.minWatch,
 		Stopping:         stopping,
 	}

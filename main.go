@@ -115,7 +115,8 @@ func resolveToken(c *config) (string, string, error) {
 type config struct {
 	listen, filesRoot, logLevel, tokenFile, sddl string
 	maxMappings, maxSync, maxWaiters, burst      int
-	maxWatchers                                  int
+	maxWatchers, maxSamplers                     int
+	maxSampleRate                                float64
 	minWatch                                     time.Duration
 	maxBody, maxBuffered                         int64
 	rateLimit                                    float64
@@ -151,6 +152,8 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.maxSync, "max-sync-objects", 256, "most events, and most mutexes, the daemon holds at once (each; 0: no limit)")
 	fs.IntVar(&c.maxWaiters, "max-waiters", api.DefaultMaxWaiters, "most requests waiting at once on events and mutexes; the next gets 429")
 	fs.IntVar(&c.maxWatchers, "max-watchers", api.DefaultMaxWatchers, "most watch streams open at once; the next gets 429")
+	fs.IntVar(&c.maxSamplers, "max-samplers", api.DefaultMaxSamplers, "most distinct ranges watched at once (a range, interval or event and format each; streams of the same share one); the next gets 429")
+	fs.Float64Var(&c.maxSampleRate, "max-sample-rate", api.DefaultMaxSampleRate, "most samples per second of every interval watch together (a 10ms watch counts 100); the next gets 429")
 	fs.DurationVar(&c.minWatch, "min-watch-interval", api.DefaultMinWatchInterval, "smallest ?interval= a watch stream may ask for")
 	fs.Int64Var(&c.maxBody, "max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
 	fs.Int64Var(&c.maxBuffered, "max-buffered", api.DefaultMaxBuffered, "bytes all requests may copy into memory at once (?lock= copies, text writes); past it they get 503 busy")

@@ -26,15 +26,34 @@ func newBuffers(size int64) *buffers {
 	return &buffers{sem: semaphore.NewWeighted(size), size: size}
 }
 
-// take reserves n bytes of the budget, or answers 503 busy (with Retry-After) when it is spent; a request that
-// needs more than the whole budget is 413. The caller calls the returned func when its buffer is gone.
-func (b *buffers) take(n int64) (func(), error) {
-	if n > b.size {
-		return nil, fail(kindTooLarge, fmt.Sprintf("this request needs %d bytes of memory, more than the daemon's buffer budget of %d (-max-buffered)", n, b.size))
+// Take reserves n bytes of the budget, or answers 503 busy (with Retry-After) when it is spent; a request that
+// needs more than the whole budget is 413. Give gives them back. (A watch.Budget: watch streams take from it.)
+func (b *buffers) Take(n int64) error {
+	if err := b.fits(n); err != nil {
+		return err
 	}
 	if !b.sem.TryAcquire(n) {
-		return nil, fail(kindBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size)).
+		return fail(kindBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size)).
 			with("Retry-After", "1")
 	}
-	return func() { b.sem.Release(n) }, nil
+	return nil
+}
+
+// Give gives back n bytes Take reserved.
+func (b *buffers) Give(n int64) { b.sem.Release(n) }
+
+// fits refuses a need of n bytes that the whole budget could never hold.
+func (b *buffers) fits(n int64) error {
+	if n > b.size {
+		return fail(kindTooLarge, fmt.Sprintf("this request needs %d bytes of memory, more than the daemon's buffer budget of %d (-max-buffered)", n, b.size))
+	}
+	return nil
+}
+
+// take is Take with the func that gives the bytes back.
+func (b *buffers) take(n int64) (func(), error) {
+	if err := b.Take(n); err != nil {
+		return nil, err
+	}
+	return func() { b.Give(n) }, nil
 }

@@ -64,6 +64,7 @@ func newMetrics(s *server) *metrics {
 		gauge("shmbridge_watch_samplers", "Samplers running (one per watched range, interval or event).", func() float64 { return float64(s.hub.Samplers()) }),
 		counter("shmbridge_watch_resyncs_total", "Times a watch stream fell behind and got snapshots instead of changes.", func() float64 { return float64(s.hub.Behind()) }),
 		counter("shmbridge_watch_sampler_overruns_total", "Samples that took longer than their interval.", func() float64 { return float64(s.hub.Overruns()) }),
+		counter("shmbridge_watch_starved_total", "Watch messages not made, or made later, because the memory budget (-max-buffered) was spent.", func() float64 { return float64(s.hub.Starved()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "shmbridge_build_info", Help: "The daemon's build (always 1).",
 			ConstLabels: prometheus.Labels{"version": s.version}}, func() float64 { return 1 }),
 		collectors.NewGoCollector(),

@@ -51,6 +51,12 @@ type Config struct {
 	// MaxWatchers caps the watch streams open at once; the next is 429 too-many-watchers. 0 means
 	// DefaultMaxWatchers.
 	MaxWatchers int
+	// MaxSamplers caps the distinct sources watched at once (a sampler each: a range, its interval or event,
+	// its format); past it a stream is 429 too-many-samplers. 0 means DefaultMaxSamplers.
+	MaxSamplers int
+	// MaxSampleRate caps the samples per second of every interval-driven sampler together (a 10 ms sampler
+	// counts 100); past it a stream is 429 too-many-samplers. 0 means DefaultMaxSampleRate.
+	MaxSampleRate float64
 	// MinWatchInterval is the smallest ?interval= a watch may ask for. 0 means DefaultMinWatchInterval.
 	MinWatchInterval time.Duration
 	// WatchHeartbeat is how often a quiet watch stream sends a comment. 0 means DefaultWatchHeartbeat.
@@ -108,7 +114,9 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s.hub = watch.New()
 	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
-	s.hub.Reserve = s.buffers.take // a sampler's memory comes out of the same budget as every other copy
+	s.hub.MaxSamplers = cmp.Or(cfg.MaxSamplers, DefaultMaxSamplers)
+	s.hub.MaxSampleRate = cmp.Or(cfg.MaxSampleRate, DefaultMaxSampleRate)
+	s.hub.Budget = s.buffers // samplers and messages take from the same budget as every other copy
 	s.minWatch = max(cfg.MinWatchInterval, 0)
 	if s.minWatch == 0 {
 		s.minWatch = DefaultMinWatchInterval

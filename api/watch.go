@@ -17,6 +17,10 @@ const (
 	maxWatchInterval     = time.Hour
 	// DefaultMaxWatchers is the default of Config.MaxWatchers.
 	DefaultMaxWatchers = 1024
+	// DefaultMaxSamplers is the default of Config.MaxSamplers.
+	DefaultMaxSamplers = 1024
+	// DefaultMaxSampleRate is the default of Config.MaxSampleRate: 200 streams at the default 10 ms.
+	DefaultMaxSampleRate = 20000
 	// DefaultMinWatchInterval is the default of Config.MinWatchInterval.
 	DefaultMinWatchInterval = time.Millisecond
 	// DefaultWatchHeartbeat is the default of Config.WatchHeartbeat.
@@ -43,7 +47,9 @@ type WatchData struct {
 	Text *string `json:"text,omitempty"`
 	// Spans are a change's changed byte runs, at absolute offsets; runs close together are merged.
 	Spans []WatchSpan `json:"spans,omitempty"`
-	// Reason says why a closed mapping's stream ends: closed (DELETE), shutdown, or the error that ended it.
+	// Reason says why a source's stream ends: closed (the mapping, or the watched event, was closed: DELETE),
+	// event-closed (the event that triggered the samples was closed; the mapping is still held), shutdown, or
+	// the error that ended it.
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -80,7 +86,7 @@ type WatchSpan struct {
 //	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		404	{object}	Problem	"not-found (the mapping, or the event)"
 //	@Failure		416	{object}	Problem	"out-of-range"
-//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers; see Retry-After)"
+//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
 //	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
 //	@Produce		text/event-stream
@@ -138,7 +144,7 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
 //	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		404	{object}	Problem	"not-found (a mapping or an event)"
-//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers; see Retry-After)"
+//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
 //	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
 //	@Produce		text/event-stream
@@ -240,12 +246,23 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 // stream subscribes to sources and writes their messages as Server-Sent Events until every source has ended,
 // the client goes away or the daemon stops.
 func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source) error {
+	for _, src := range sources {
+		if err := s.buffers.fits(watch.SamplerCost(src.N, src.Format)); err != nil {
+			return err // its snapshot could never be made
+		}
+	}
 	sub, err := s.hub.Subscribe(sources)
-	if errors.Is(err, watch.ErrTooManyWatchers) {
+	switch {
+	case errors.Is(err, watch.ErrTooManyWatchers):
 		return fail(kindTooManyWatchers, fmt.Sprintf("%d streams are open already, the daemon's limit (-max-watchers)", s.hub.MaxWatchers)).
 			with("Retry-After", "1")
-	}
-	if err != nil {
+	case errors.Is(err, watch.ErrTooManySamplers):
+		return fail(kindTooManySamplers, fmt.Sprintf("%d distinct ranges are watched already, the daemon's limit (-max-samplers): "+
+			"watch what others watch (the same range, interval and format share one sampler)", s.hub.MaxSamplers)).with("Retry-After", "1")
+	case errors.Is(err, watch.ErrSampleRate):
+		return fail(kindTooManySamplers, fmt.Sprintf("the watches running sample %g times a second together, the daemon's limit (-max-sample-rate): "+
+			"ask for a longer interval, or watch on an event", s.hub.MaxSampleRate)).with("Retry-After", "1")
+	case err != nil:
 		return err
 	}
 	defer sub.Close()
@@ -260,7 +277,14 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.
 	heartbeat := time.NewTicker(s.heartbeat)
 	defer heartbeat.Stop()
 	var id int64
+	// send writes msgs (zero-copy: each message's one encoding is shared by every stream that sends it) and
+	// lets go of them: the memory a stream holds is the budget's while it writes.
 	send := func(msgs []*watch.Message) bool {
+		defer func() {
+			for _, m := range msgs {
+				m.Release()
+			}
+		}()
 		rc.SetWriteDeadline(time.Now().Add(30 * time.Second)) // a client that stops reading is cut after 30 s
 		for _, m := range msgs {
 			id++

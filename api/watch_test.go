@@ -514,10 +514,10 @@ func TestWatchMany(t *testing.T) {
 	expect(t, resp, data, 404)
 }
 
-// TestWatchMemory: what a watch samples is capped (16 MiB a range) and its sampler's memory comes out of the
-// -max-buffered budget: past it, 503 busy; a sampler that stops gives it back.
+// TestWatchMemory: what a watch samples is capped (16 MiB a range) and its sampler's memory, and its
+// messages', come out of the -max-buffered budget: past it, 503 busy; a sampler that stops gives it back.
 func TestWatchMemory(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxBuffered = 3 << 20 })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxBuffered = 5 << 19 })
 	n, big := name(t, ""), name(t, "-big")
 	b.create(createBody(n, 512<<10, ""))
 	b.create(createBody(big, 17<<20, ""))
@@ -530,7 +530,7 @@ func TestWatchMemory(t *testing.T) {
 	expect(t, resp, data, 413)
 	wantProblem(t, data, "too-large")
 
-	s := b.watch(t, path(n, "/watch")) // 512 KiB: about 2.4 MiB of the 3
+	s := b.watch(t, path(n, "/watch")) // 512 KiB: two samples (1 MiB) and the snapshot it keeps (0.67 MiB) of the 2.5
 	s.next()
 	resp, data = b.do("GET", path(n, "/watch?interval=20ms"), nil) // another sampler
 	expect(t, resp, data, 503)

@@ -2,6 +2,8 @@ package shm
 
 import (
 	"context"
+	"errors"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -23,6 +25,7 @@ type EventOptions struct {
 
 // Event is an open named event. Waits are served by one watcher goroutine per event (one OS thread blocked in
 // the OS wait while anyone waits), which hands signals to the waiting callers: many waiters cost one thread.
+// Observers (watch streams) share one observation of the event's firings in the same way.
 type Event struct {
 	name    string
 	created bool
@@ -32,11 +35,10 @@ type Event struct {
 	mu       sync.Mutex
 	closed   bool
 	closedCh chan struct{}
-	waiters  []chan struct{} // each buffered(1), oldest first; the watcher delivers by sending
+	waiters  []chan error // each buffered(1), oldest first; the watcher delivers nil (signaled) or the OS failure
 	watching bool
 	watchEnd chan struct{} // closed when the current watcher returns
-
-	observers sync.WaitGroup // Observer.Next calls under way: Close waits for them before closing the handle
+	obs      *observation  // the observation of firings while anyone observes (or while its last one ends)
 }
 
 // OpenEvent creates or opens the named event according to o.Mode.
@@ -118,22 +120,26 @@ func (e *Event) do(op string, f func() error) error {
 
 // Wait waits until the event is signaled (true), the timeout passes (false, nil), ctx ends (false,
 // ctx.Err()) or the event is closed (ErrClosed). A timeout of 0 only tests the state. On an auto-reset event a
-// true result consumes the signal, as WaitForSingleObject does.
+// true result consumes the signal, as WaitForSingleObject does. An object another process broke (truncated on
+// Linux) is ErrFault, as a set or pulse of it is.
 func (e *Event) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
 		return false, newErr("wait", e.name, ErrClosed, "")
 	}
-	if e.os.try() {
+	if took, err := e.os.try(); err != nil || took {
 		e.mu.Unlock()
+		if err != nil {
+			return false, osFailure("wait", e.name, err)
+		}
 		return true, nil
 	}
 	if timeout <= 0 {
 		e.mu.Unlock()
 		return false, nil
 	}
-	ch := make(chan struct{}, 1)
+	ch := make(chan error, 1)
 	e.waiters = append(e.waiters, ch)
 	if !e.watching {
 		e.watching, e.watchEnd = true, make(chan struct{})
@@ -145,8 +151,8 @@ func (e *Event) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 	defer t.Stop()
 	var err error
 	select {
-	case <-ch:
-		return true, nil
+	case err := <-ch:
+		return err == nil, err
 	case <-t.C:
 	case <-ctx.Done():
 		err = ctx.Err()
@@ -163,9 +169,9 @@ func (e *Event) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 		}
 		return false, err
 	}
-	// The watcher delivered a signal just as the wait ended.
-	if err == nil {
-		return true, nil
+	// The watcher delivered just as the wait ended.
+	if werr := <-ch; werr != nil || err == nil {
+		return werr == nil, werr
 	}
 	if !e.manual && !e.closed {
 		e.os.set() // an auto-reset signal nobody will receive: pass it on
@@ -174,25 +180,31 @@ func (e *Event) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 }
 
 // watch waits in the OS for the event and hands each signal to the waiters: all of them for a manual-reset
-// event, the oldest for an auto-reset one. It returns when nobody waits any more or the event closes.
+// event, the oldest for an auto-reset one. A failing OS wait (the object was broken) fails every waiter. It
+// returns when nobody waits any more or the event closes.
 func (e *Event) watch(end chan struct{}) {
 	defer close(end)
 	for {
 		signaled, err := e.os.wait()
 		e.mu.Lock()
-		if signaled {
-			switch {
-			case e.manual:
-				for _, ch := range e.waiters {
-					ch <- struct{}{}
-				}
-				e.waiters = nil
-			case len(e.waiters) > 0:
-				e.waiters[0] <- struct{}{}
-				e.waiters = e.waiters[1:]
-			case !e.closed:
-				e.os.set() // consumed an auto-reset signal with nobody to give it to: put it back
+		switch {
+		case err != nil:
+			err = osFailure("wait", e.name, err)
+			for _, ch := range e.waiters {
+				ch <- err
 			}
+			e.waiters = nil
+		case !signaled:
+		case e.manual:
+			for _, ch := range e.waiters {
+				ch <- nil
+			}
+			e.waiters = nil
+		case len(e.waiters) > 0:
+			e.waiters[0] <- nil
+			e.waiters = e.waiters[1:]
+		case !e.closed:
+			e.os.set() // consumed an auto-reset signal with nobody to give it to: put it back
 		}
 		if len(e.waiters) == 0 || e.closed {
 			e.watching = false
@@ -200,9 +212,6 @@ func (e *Event) watch(end chan struct{}) {
 			return
 		}
 		e.mu.Unlock()
-		if err != nil {
-			time.Sleep(10 * time.Millisecond) // a failing OS wait must not spin; waiters still time out
-		}
 	}
 }
 
@@ -219,11 +228,18 @@ func (e *Event) Close() error {
 	if watching {
 		e.os.interrupt()
 	}
+	obs := e.obs
+	if obs != nil && !obs.stopping {
+		obs.stopping = true
+		e.os.stopObserving()
+	}
 	e.mu.Unlock()
 	if watching {
 		<-end // the watcher no longer touches the handle or the shared word
 	}
-	e.observers.Wait()
+	if obs != nil {
+		<-obs.end // nor does the observation
+	}
 	if err := e.os.close(); err != nil {
 		return &Error{Op: "close", Name: e.name, Err: ErrInvalid, OSErr: err}
 	}
@@ -232,57 +248,142 @@ func (e *Event) Close() error {
 
 // Observer watches an event fire without taking its signal from anyone: see Event.Observer.
 type Observer struct {
-	e  *Event
-	os osObserver
+	e      *Event
+	ob     *observation
+	gen    uint64        // the observation's firings this observer has seen
+	closed chan struct{} // closed by Close
 }
 
-// observeSlice is how long one OS wait of Observer.Next lasts before it looks at its stop channel again.
-const observeSlice = 50 * time.Millisecond
+// observation is the one OS wait of an event's firings that all its observers share: a goroutine, on an OS
+// thread of its own, blocked in the OS until the event fires or its last observer leaves. An idle observer
+// costs no thread and no wake-up of its own, however many there are.
+type observation struct {
+	users    int           // open observers
+	gen      uint64        // firings seen
+	fired    chan struct{} // closed at the next firing (or failure), then replaced
+	err      error         // the OS wait failed: every observer gets it
+	stopping bool          // the goroutine is ending (its last observer left, or the OS wait failed)
+	end      chan struct{} // closed when the goroutine has returned
+}
 
 // Observer returns an observer of the event's firings: each Next waits for the next set or pulse after the one
 // before (the first: after Observer was called), and takes no signal, so a native program waiting on an
 // auto-reset event still gets it. On Linux every set and pulse moves the event's sequence word, which the
-// observer watches (futex). Windows has no such word: a manual-reset event can be observed (a wait takes
+// observation watches (futex). Windows has no such word: a manual-reset event can be observed (a wait takes
 // nothing from it), an auto-reset one cannot (a wait that sees it signaled consumes the signal), which is
-// ErrInvalid.
+// ErrInvalid. Close the observer when done.
 func (e *Event) Observer() (*Observer, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	for e.obs != nil && e.obs.stopping {
+		ob := e.obs
+		e.mu.Unlock()
+		<-ob.end
+		e.mu.Lock()
+		if e.obs == ob {
+			e.obs = nil
+		}
+	}
 	if e.closed {
 		return nil, newErr("observe", e.name, ErrClosed, "")
 	}
-	ob := &Observer{e: e}
-	if err := e.os.newObserver(&ob.os, e.manual); err != nil {
-		return nil, &Error{Op: "observe", Name: e.name, Err: ErrInvalid, Detail: err.Error()}
+	if e.obs == nil {
+		var st osObserver
+		// What to compare with is read now, not when the goroutine starts: a firing right after Observer
+		// returns is a firing.
+		if err := e.os.newObserver(&st, e.manual); err != nil {
+			if errors.Is(err, ErrFault) {
+				return nil, osFailure("observe", e.name, err)
+			}
+			return nil, &Error{Op: "observe", Name: e.name, Err: ErrInvalid, Detail: err.Error()}
+		}
+		e.obs = &observation{fired: make(chan struct{}), end: make(chan struct{})}
+		go e.observe(e.obs, st)
 	}
-	return ob, nil
+	e.obs.users++
+	return &Observer{e: e, ob: e.obs, gen: e.obs.gen, closed: make(chan struct{})}, nil
+}
+
+// observe is the observation's goroutine. Its OS wait blocks the thread it runs on, which it keeps (it never
+// unlocks it), so that the thread ends with the goroutine instead of staying in the runtime's pool.
+func (e *Event) observe(ob *observation, st osObserver) {
+	runtime.LockOSThread()
+	defer close(ob.end)
+	for {
+		fired, err := e.os.observe(&st)
+		e.mu.Lock()
+		if err != nil {
+			ob.err = osFailure("observe", e.name, err)
+			ob.stopping = true
+		}
+		if fired {
+			ob.gen++
+		}
+		if fired || err != nil {
+			close(ob.fired)
+			ob.fired = make(chan struct{})
+		}
+		done := ob.stopping || e.closed
+		e.mu.Unlock()
+		if done {
+			return
+		}
+	}
 }
 
 // Next waits until the event fires (true), stop closes (false, nil), or the event is closed (ErrClosed).
+// Firings between two calls count as one.
 func (o *Observer) Next(stop <-chan struct{}) (bool, error) {
-	e := o.e
+	e, ob := o.e, o.ob
 	e.mu.Lock()
-	if e.closed {
-		e.mu.Unlock()
-		return false, newErr("observe", e.name, ErrClosed, "")
-	}
-	e.observers.Add(1)
-	e.mu.Unlock()
-	defer e.observers.Done()
 	for {
-		fired, err := e.os.observe(&o.os, observeSlice)
 		switch {
-		case err != nil:
-			return false, osFailure("observe", e.name, err)
-		case fired:
+		case e.closed || isClosed(o.closed):
+			e.mu.Unlock()
+			return false, newErr("observe", e.name, ErrClosed, "")
+		case o.gen < ob.gen:
+			o.gen = ob.gen
+			e.mu.Unlock()
 			return true, nil
+		case ob.err != nil:
+			e.mu.Unlock()
+			return false, ob.err
 		}
+		fired := ob.fired
+		e.mu.Unlock()
 		select {
+		case <-fired:
 		case <-stop:
 			return false, nil
 		case <-e.closedCh:
 			return false, newErr("observe", e.name, ErrClosed, "the event was closed")
-		default:
+		case <-o.closed:
+			return false, newErr("observe", e.name, ErrClosed, "the observer was closed")
 		}
+		e.mu.Lock()
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// Close ends the observer; the last one to close ends the observation.
+func (o *Observer) Close() {
+	e, ob := o.e, o.ob
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if isClosed(o.closed) {
+		return
+	}
+	close(o.closed)
+	if ob.users--; ob.users == 0 && !ob.stopping {
+		ob.stopping = true
+		e.os.stopObserving()
 	}
 }

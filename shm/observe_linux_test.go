@@ -16,8 +16,8 @@ func TestObserveAutoReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := observe(ob, nil)
-	time.Sleep(20 * time.Millisecond)
+	defer ob.Close()
+	done := observe(ob, nil) // its baseline was read by Observer: a set now is a firing, begun its wait or not
 	e.Set()
 	fires(t, done, 2*time.Second)
 	if ok, _ := e.Wait(context.Background(), 0); !ok {

@@ -38,7 +38,7 @@ func (o *osEvent) open(eo EventOptions, _ string) (bool, bool, error) {
 func (o *osEvent) set() error          { return ErrUnsupported }
 func (o *osEvent) reset() error        { return ErrUnsupported }
 func (o *osEvent) pulse() error        { return ErrUnsupported }
-func (o *osEvent) try() bool           { return false }
+func (o *osEvent) try() (bool, error)  { return false, ErrUnsupported }
 func (o *osEvent) state() (bool, bool) { return false, false }
 func (o *osEvent) wait() (bool, error) { return false, ErrUnsupported }
 func (o *osEvent) interrupt()          {}
@@ -46,8 +46,9 @@ func (o *osEvent) close() error        { return nil }
 
 type osObserver struct{}
 
-func (o *osEvent) newObserver(*osObserver, bool) error              { return ErrUnsupported }
-func (o *osEvent) observe(*osObserver, time.Duration) (bool, error) { return false, ErrUnsupported }
+func (o *osEvent) newObserver(*osObserver, bool) error { return ErrUnsupported }
+func (o *osEvent) observe(*osObserver) (bool, error)   { return false, ErrUnsupported }
+func (o *osEvent) stopObserving()                      {}
 
 type osMutex struct{}
 

@@ -176,6 +176,7 @@ type osEvent struct {
 	syncObject
 	manual bool
 	stop   atomic.Bool // interrupt asks the watcher's wait to return
+	obStop atomic.Bool // stopObserving asks the observation's wait to return
 }
 
 func (o *osEvent) open(eo EventOptions, base string) (created, manual bool, err error) {
@@ -239,10 +240,10 @@ func (o *osEvent) pulse() error {
 }
 
 // try takes the signal if there is one: a manual-reset event only reads the state, an auto-reset one resets
-// it. A truncated object has no signal to take.
-func (o *osEvent) try() (took bool) {
-	o.guarded(func() { took = o.takeSignal() })
-	return took
+// it. A truncated object is ErrFault.
+func (o *osEvent) try() (took bool, err error) {
+	err = o.guarded(func() { took = o.takeSignal() })
+	return took, err
 }
 
 // takeSignal is try's work, for callers already guarded.
@@ -298,35 +299,53 @@ func (o *osEvent) interrupt() {
 
 func (o *osEvent) close() error { return o.syncObject.close() }
 
-// osObserver is the sequence word's value at the last firing an observer saw.
+// osObserver is the sequence word's value at the last firing the observation saw.
 type osObserver struct{ seq uint32 }
 
 func (o *osEvent) newObserver(ob *osObserver, _ bool) error {
+	o.obStop.Store(false)
 	return o.guarded(func() { ob.seq = atomic.LoadUint32(o.word(evSeq)) })
 }
 
-// observe waits up to slice for the sequence word to move from what ob saw last: every set and pulse moves it.
-func (o *osEvent) observe(ob *osObserver, slice time.Duration) (fired bool, err error) {
-	gerr := o.guarded(func() {
-		seq := o.word(evSeq)
-		s := atomic.LoadUint32(seq)
-		if s == ob.seq {
-			ts := unix.NsecToTimespec(int64(slice))
-			switch e := futex(seq, futexWait, s, &ts); e {
-			case 0, unix.EAGAIN, unix.EINTR, unix.ETIMEDOUT:
-			default:
-				err = e
-				return
+// observeBackstop bounds one futex wait of the observation. Nothing else wakes it while the event stays quiet;
+// the backstop is for an object another process truncated, on which stopObserving has no word to wake.
+const observeBackstop = 2 * time.Second
+
+// observe waits for the sequence word to move from what ob saw last (true: every set and pulse moves it), or
+// for stopObserving (false).
+func (o *osEvent) observe(ob *osObserver) (fired bool, err error) {
+	for {
+		gerr := o.guarded(func() {
+			seq := o.word(evSeq)
+			s := atomic.LoadUint32(seq)
+			if s == ob.seq && !o.obStop.Load() {
+				ts := unix.NsecToTimespec(int64(observeBackstop))
+				switch e := futex(seq, futexWait, s, &ts); e {
+				case 0, unix.EAGAIN, unix.EINTR, unix.ETIMEDOUT:
+				default:
+					err = e
+					return
+				}
+				s = atomic.LoadUint32(seq)
 			}
-			s = atomic.LoadUint32(seq)
+			fired = s != ob.seq
+			ob.seq = s
+		})
+		switch {
+		case gerr != nil:
+			return false, gerr
+		case err != nil || fired:
+			return fired, err
+		case o.obStop.Swap(false):
+			return false, nil
 		}
-		fired = s != ob.seq
-		ob.seq = s
-	})
-	if gerr != nil {
-		return false, gerr
 	}
-	return fired, err
+}
+
+// stopObserving ends observe's wait (see interrupt).
+func (o *osEvent) stopObserving() {
+	o.obStop.Store(true)
+	o.guarded(func() { wakeAll(o.word(evSeq)) })
 }
 
 // osMutex is an flock(2) lock on the object (released by the kernel if its holder dies) plus an owner word:

@@ -3,7 +3,10 @@ package shm_test
 import (
 	"context"
 	"errors"
+	"os"
 	"runtime"
+	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +52,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// startWaiters starts n waits on e and returns a channel of their results.
+// startWaiters starts n waits on e and returns a channel of their results. It returns once the event counts
+// them as waiting (Waiters): not yet once they are in the OS wait, which nothing can observe. A set reaches them
+// either way (it stays until taken); a pulse reaches only threads in the OS wait at that moment: see pulseUntil.
 func startWaiters(t *testing.T, e *shm.Event, n int, timeout time.Duration) chan bool {
 	t.Helper()
 	results := make(chan bool, n)
@@ -132,17 +137,12 @@ func TestEventInitialStateAndPulse(t *testing.T) {
 			t.Fatal("initial_state true: not signaled")
 		}
 		e.Reset()
+		e.Pulse() // nobody waits: the pulse is lost, not kept as a set would be
+		if s, known := e.State(); s || !known {
+			t.Fatalf("manual=%v: a pulse with nobody waiting left signaled=%v known=%v", manual, s, known)
+		}
 		results := startWaiters(t, e, 2, 10*time.Second)
-		e.Pulse()
-		want := map[bool]int{true: 2, false: 1}[manual]
-		for range want {
-			if !<-results {
-				t.Fatal("pulse: not signaled")
-			}
-		}
-		if s, _ := e.State(); s {
-			t.Fatalf("manual=%v: signaled after a pulse", manual)
-		}
+		pulseUntil(t, e, results, map[bool]int{true: 2, false: 1}[manual])
 		if !manual {
 			select {
 			case <-results:
@@ -153,6 +153,39 @@ func TestEventInitialStateAndPulse(t *testing.T) {
 			<-results
 		}
 	}
+}
+
+// pulseUntil pulses e until want of the waiters on results have woken, each signaled, and checks after every
+// pulse that it left the event non-signaled. A waiter counted as waiting may not be in the OS wait yet, and a
+// pulse passes it by (as PulseEvent does on Windows): so it pulses again, every 20 ms, for up to 10 s. A pulse
+// that never wakes anyone, or that leaves the event set, fails.
+func pulseUntil(t *testing.T, e *shm.Event, results <-chan bool, want int) {
+	t.Helper()
+	pulses := 0
+	for woken, deadline := 0, time.Now().Add(10*time.Second); woken < want; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pulses woke %d of %d waiters", pulses, woken, want)
+		}
+		if err := e.Pulse(); err != nil {
+			t.Fatal(err)
+		}
+		pulses++
+		if s, known := e.State(); s || !known {
+			t.Fatalf("after a pulse: signaled=%v known=%v, want non-signaled", s, known)
+		}
+		for more := true; more && woken < want; {
+			select {
+			case ok := <-results:
+				if !ok {
+					t.Fatal("a waiter timed out: the pulses did not reach it")
+				}
+				woken++
+			case <-time.After(20 * time.Millisecond):
+				more = false
+			}
+		}
+	}
+	t.Logf("%d waiters woken by %d pulses", want, pulses)
 }
 
 // A wait ends at its timeout, when its context ends and when the event closes, and leaves no goroutine behind.
@@ -336,6 +369,7 @@ func TestObserveManualReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer ob.Close()
 	stop := make(chan struct{})
 	done := observe(ob, stop)
 	select {
@@ -343,20 +377,17 @@ func TestObserveManualReset(t *testing.T) {
 		t.Fatalf("Next answered (%v) for a state the event was in already", err)
 	case <-time.After(150 * time.Millisecond):
 	}
-	e.Reset()
-	time.Sleep(20 * time.Millisecond)
-	e.Set()
-	fires(t, done, 2*time.Second)
+	resetAndSet(t, e, done)
 	if ok, _ := e.Wait(context.Background(), 0); !ok {
 		t.Fatal("observing took the manual-reset event's state")
 	}
 	e.Reset()
 	if runtime.GOOS == "linux" {
-		// A pulse moves the Linux event's sequence word. On Windows a pulse reaches only a thread inside a wait
-		// at that very instant (Microsoft calls PulseEvent unreliable); under Wine the observer's timed waits
-		// miss it: Windows observers see sets.
+		// A pulse moves the Linux event's sequence word, which the observation compares with what it read when
+		// the observer was made: a pulse right after is seen, whether its OS wait has begun or not. On Windows
+		// a pulse reaches only a thread inside a wait at that very instant (Microsoft calls PulseEvent
+		// unreliable): Windows observers see sets.
 		done = observe(ob, stop)
-		time.Sleep(100 * time.Millisecond) // inside the OS wait
 		e.Pulse()
 		fires(t, done, 2*time.Second)
 	}
@@ -367,7 +398,6 @@ func TestObserveManualReset(t *testing.T) {
 		t.Fatalf("Next after stop: %v", err)
 	}
 	done = observe(ob, nil)
-	time.Sleep(20 * time.Millisecond)
 	e.Close()
 	select {
 	case err := <-done:
@@ -375,4 +405,91 @@ func TestObserveManualReset(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("Close did not end Next")
 	}
+}
+
+// resetAndSet resets and sets a manual-reset event until the observer waiting on done sees the set. On Linux
+// the first set is seen (every set moves the sequence word). Windows cannot wait for a reset: the observation
+// looks at the state every few milliseconds while the event stays set, and a reset and set closer together
+// than that look like one state, so there it tries again, up to 20 times.
+func resetAndSet(t *testing.T, e *shm.Event, done <-chan error) {
+	t.Helper()
+	tries := 1
+	if runtime.GOOS == "windows" {
+		tries = 20
+	}
+	for i := range tries {
+		e.Reset()
+		e.Set()
+		wait := 100 * time.Millisecond
+		if i == tries-1 {
+			wait = 5 * time.Second
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("Next: %v", err)
+			}
+			return
+		case <-time.After(wait):
+		}
+	}
+	t.Fatalf("the observer saw none of %d sets after a reset", tries)
+}
+
+// TestObserversShareOneWait: many observers of one event share one OS wait: they take no OS thread each (a
+// watch stream that waits for an event costs nothing while the event is quiet), all see each firing, and the
+// thread is given back when the last one closes.
+func TestObserversShareOneWait(t *testing.T) {
+	e := openEvent(t, shm.EventOptions{Name: testName(t), ManualReset: true})
+	threadsBefore := liveThreads()
+	created := pprof.Lookup("threadcreate").Count()
+	const n = 300
+	obs := make([]*shm.Observer, n)
+	dones := make([]<-chan error, n)
+	for i := range obs {
+		ob, err := e.Observer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs[i], dones[i] = ob, observe(ob, nil)
+	}
+	e.Set()
+	for i := range obs {
+		fires(t, dones[i], 5*time.Second)
+		dones[i] = observe(obs[i], nil)
+	}
+	resetAndSet(t, e, dones[0])
+	dones[0] = observe(obs[0], nil)
+	for i := 1; i < n; i++ {
+		fires(t, dones[i], 5*time.Second)
+		dones[i] = observe(obs[i], nil)
+	}
+	if more := pprof.Lookup("threadcreate").Count() - created; more > 16 {
+		t.Fatalf("%d observers in Next made %d OS threads", n, more)
+	} else {
+		t.Logf("%d observers: %d more OS threads", n, more)
+	}
+	for i, ob := range obs {
+		ob.Close()
+		mustErr(t, <-dones[i], shm.ErrClosed)
+	}
+	if runtime.GOOS == "linux" {
+		for deadline := time.Now().Add(5 * time.Second); liveThreads() > threadsBefore+1; runtime.Gosched() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d OS threads after the observers closed, %d before", liveThreads(), threadsBefore)
+			}
+		}
+	}
+}
+
+// liveThreads is how many OS threads the process has now (Linux: /proc/self/status).
+func liveThreads() int {
+	data, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return 0
 }

@@ -60,9 +60,10 @@ func openNamed(name, kind string, mode Mode, access Access, create, open func() 
 	return h, true, nil
 }
 
-// osEvent is a Windows event plus an unnamed cancel event that ends the watcher's wait.
+// osEvent is a Windows event plus two unnamed events: cancel ends the watcher's wait, obCancel the
+// observation's.
 type osEvent struct {
-	h, cancel windows.Handle
+	h, cancel, obCancel windows.Handle
 }
 
 func (o *osEvent) open(eo EventOptions, _ string) (created, manual bool, err error) {
@@ -93,7 +94,13 @@ func (o *osEvent) open(eo EventOptions, _ string) (created, manual bool, err err
 		windows.CloseHandle(h)
 		return false, false, &Error{Op: "create", Name: eo.Name, Err: ErrInvalid, OSErr: err}
 	}
-	o.h, o.cancel = h, cancel
+	obCancel, err := windows.CreateEvent(nil, 0, 0, nil)
+	if err != nil {
+		windows.CloseHandle(h)
+		windows.CloseHandle(cancel)
+		return false, false, &Error{Op: "create", Name: eo.Name, Err: ErrInvalid, OSErr: err}
+	}
+	o.h, o.cancel, o.obCancel = h, cancel, obCancel
 	return created, manual, nil
 }
 
@@ -115,9 +122,9 @@ func (o *osEvent) reset() error { return windows.ResetEvent(o.h) }
 func (o *osEvent) pulse() error { return windows.PulseEvent(o.h) }
 
 // try: WaitForSingleObject with no timeout, which consumes an auto-reset event's signal, as a waiter should.
-func (o *osEvent) try() bool {
+func (o *osEvent) try() (bool, error) {
 	ev, err := windows.WaitForSingleObject(o.h, 0)
-	return err == nil && ev == windows.WAIT_OBJECT_0
+	return err == nil && ev == windows.WAIT_OBJECT_0, err
 }
 
 // state asks NtQueryEvent, which reads the state without consuming it.
@@ -139,32 +146,33 @@ func (o *osEvent) wait() (bool, error) {
 
 func (o *osEvent) interrupt() { windows.SetEvent(o.cancel) }
 
-// osObserver remembers whether the last observation saw the event set: it must be reset before it can fire again.
+// osObserver remembers whether the observation last saw the event set: it must be reset before it can fire again.
 type osObserver struct{ sawSet bool }
 
 func (o *osEvent) newObserver(ob *osObserver, manual bool) error {
 	if !manual {
 		return errors.New("an auto-reset event cannot be watched on Windows: any wait that sees it signaled consumes the signal a native program waits for (watch a manual-reset event, or sample at an interval)")
 	}
-	ob.sawSet, _ = o.state() // a state it is in already is not a firing
+	windows.ResetEvent(o.obCancel) // a stop meant for an observation that ended already
+	ob.sawSet, _ = o.state()       // a state it is in already is not a firing
 	return nil
 }
 
-// observe waits up to slice for a manual-reset event to become signaled (a wait takes nothing from it); after a
-// firing it first waits for a reset, looking at the state (NtQueryEvent) every millisecond.
-func (o *osEvent) observe(ob *osObserver, slice time.Duration) (bool, error) {
-	if ob.sawSet {
-		for end := time.Now().Add(slice); time.Now().Before(end); time.Sleep(time.Millisecond) {
-			if set, known := o.state(); known && !set {
-				ob.sawSet = false
-				break
-			}
+// observe waits for a manual-reset event to become signaled (true; a wait takes nothing from it), or for
+// stopObserving (false). After a firing it first waits for a reset: Windows cannot wait for that, so it
+// looks at the state (NtQueryEvent), every millisecond at first, less often the longer the event stays set.
+func (o *osEvent) observe(ob *osObserver) (bool, error) {
+	handles := []windows.Handle{o.h, o.obCancel}
+	for pause := uint32(1); ob.sawSet; pause = min(2*pause, 10) {
+		if set, known := o.state(); known && !set {
+			ob.sawSet = false
+			break
 		}
-		if ob.sawSet {
-			return false, nil
+		if ev, err := windows.WaitForSingleObject(o.obCancel, pause); err != nil || ev == windows.WAIT_OBJECT_0 {
+			return false, err
 		}
 	}
-	ev, err := windows.WaitForSingleObject(o.h, uint32(slice/time.Millisecond))
+	ev, err := windows.WaitForMultipleObjects(handles, false, windows.INFINITE)
 	if err != nil {
 		return false, err
 	}
@@ -172,9 +180,13 @@ func (o *osEvent) observe(ob *osObserver, slice time.Duration) (bool, error) {
 	return ob.sawSet, nil
 }
 
+// stopObserving ends observe's wait.
+func (o *osEvent) stopObserving() { windows.SetEvent(o.obCancel) }
+
 func (o *osEvent) close() error {
 	err := windows.CloseHandle(o.h)
 	windows.CloseHandle(o.cancel)
+	windows.CloseHandle(o.obCancel)
 	return err
 }
 

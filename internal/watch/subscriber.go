@@ -1,6 +1,9 @@
 package watch
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // Subscriber is one stream's subscription to its sources: a bounded queue of messages, read with Next.
 type Subscriber struct {
@@ -9,11 +12,12 @@ type Subscriber struct {
 	ready    chan struct{} // a token: Next has something
 
 	mu      sync.Mutex
-	queue   []*Message
+	queue   []*Message          // each held for the queue
 	queued  int                 // bytes of data in queue
 	pending map[*sampler]bool   // sources whose next message is a snapshot of their state then
-	closed  map[*sampler]string // sources that ended, and why
+	closed  map[*sampler]string // sources that ended, and why ("" once its closed message went out)
 	done    bool                // Close was called
+	retry   *time.Timer         // notifies again when a snapshot could not be made
 
 	sent map[*sampler]uint64 // the last seq returned by Next for each source (Next's own)
 }
@@ -27,22 +31,29 @@ func (sub *Subscriber) deliver(s *sampler, m *Message) {
 	sub.mu.Lock()
 	defer sub.mu.Unlock()
 	switch {
-	case sub.pending[s]:
-		// the snapshot it will get covers this change
+	case sub.done || sub.pending[s]:
+		// gone, or the snapshot it will get covers this change
 	case len(sub.queue) >= sub.hub.QueueLen || len(sub.queue) > 0 && sub.queued+len(m.Data) > sub.hub.QueueBytes:
 		sub.hub.behind.Add(1)
-		clear(sub.queue) // the messages may go: others may hold them, this subscriber does not
-		sub.queue, sub.queued = sub.queue[:0], 0
+		sub.dropQueueLocked()
 		for _, s := range sub.samplers {
 			if _, ended := sub.closed[s]; !ended {
 				sub.pending[s] = true
 			}
 		}
 	default:
-		sub.queue = append(sub.queue, m)
+		sub.queue = append(sub.queue, m.retain())
 		sub.queued += len(m.Data)
 	}
 	sub.notify()
+}
+
+func (sub *Subscriber) dropQueueLocked() {
+	for i, m := range sub.queue {
+		m.Release()
+		sub.queue[i] = nil
+	}
+	sub.queue, sub.queued = sub.queue[:0], 0
 }
 
 // resync makes s's next message a snapshot.
@@ -70,6 +81,8 @@ func (sub *Subscriber) notify() {
 
 // Next returns what is waiting, in order: queued changes first, then the snapshots of sources that were
 // resynchronised, then closed messages. ended reports that every source has ended (the stream is over).
+// Release each message once written. A snapshot the budget has no room for now stays pending: Ready fires
+// again a little later (Hub.Retry) to try again.
 func (sub *Subscriber) Next() (msgs []*Message, ended bool) {
 	sub.mu.Lock()
 	msgs = append(msgs, sub.queue...)
@@ -90,22 +103,26 @@ func (sub *Subscriber) Next() (msgs []*Message, ended bool) {
 	}
 	ended = len(sub.closed) == len(sub.samplers)
 	sub.mu.Unlock()
+	var starved []*sampler
 	for _, s := range snaps {
 		if m := s.snapshot(); m != nil {
 			msgs = append(msgs, m)
+		} else if s.src.Mapping != nil {
+			starved = append(starved, s)
 		}
 	}
 	for _, s := range gone {
 		msgs = append(msgs, s.closedMessage(reasons[s]))
 	}
+	if len(starved) > 0 {
+		sub.starve(starved)
+	}
 	// A change can arrive after the snapshot that already holds it was taken: drop it, so that every
 	// source's seq increases.
-	if sub.sent == nil {
-		sub.sent = make(map[*sampler]uint64)
-	}
 	out := msgs[:0]
 	for _, m := range msgs {
 		if last, ok := sub.sent[m.from]; ok && m.Type == "change" && m.seq <= last {
+			m.Release()
 			continue
 		}
 		sub.sent[m.from] = m.seq
@@ -114,7 +131,26 @@ func (sub *Subscriber) Next() (msgs []*Message, ended bool) {
 	return out, ended
 }
 
-// Close unsubscribes from every source.
+// starve puts back the snapshots that could not be made, and arranges for Next to be tried again.
+func (sub *Subscriber) starve(ss []*sampler) {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	if sub.done {
+		return
+	}
+	for _, s := range ss {
+		if _, ended := sub.closed[s]; !ended {
+			sub.pending[s] = true
+		}
+	}
+	if sub.retry == nil {
+		sub.retry = time.AfterFunc(sub.hub.Retry, sub.notify)
+	} else {
+		sub.retry.Reset(sub.hub.Retry)
+	}
+}
+
+// Close unsubscribes from every source and lets go of what it still holds.
 func (sub *Subscriber) Close() {
 	sub.mu.Lock()
 	if sub.done {
@@ -122,6 +158,10 @@ func (sub *Subscriber) Close() {
 		return
 	}
 	sub.done = true
+	sub.dropQueueLocked()
+	if sub.retry != nil {
+		sub.retry.Stop()
+	}
 	sub.mu.Unlock()
 	for _, s := range sub.samplers {
 		s.remove(sub)

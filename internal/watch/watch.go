@@ -5,25 +5,20 @@
 //
 // A subscriber that falls behind never slows a sampler or the other subscribers, and never makes memory grow:
 // its queue is bounded, and once it overflows the subscriber gets, instead of the changes it missed, a fresh
-// snapshot of each source's current state (latest state wins).
+// snapshot of each source's current state (latest state wins). Every byte a sampler or a message holds comes
+// out of the hub's Budget, for as long as anyone holds it: a stalled stream's unsent message too.
 //
 // This package knows nothing of HTTP: a stream (package api) writes what Subscriber.Next returns.
 package watch
 
 import (
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
-	"github.com/shmbridge/shmbridge/shm"
-	"golang.org/x/text/encoding/unicode"
 )
 
 // Format is how a source's bytes travel in messages.
@@ -36,6 +31,8 @@ const (
 	UTF16LE Format = "utf-16le" // the same, decoded from UTF-16LE
 )
 
+func (f Format) text() bool { return f == UTF8 || f == UTF16LE }
+
 // Source is what one sampler watches: a mapping's range, sampled every Interval or, with Event set, each time
 // the event fires; or, with no Mapping, the event's firings themselves (signal messages).
 type Source struct {
@@ -46,36 +43,54 @@ type Source struct {
 	Format   Format
 }
 
-// Message is one message of a stream, its data encoded once for all the subscribers it goes to.
-type Message struct {
-	Type string // snapshot, change, closed, signal
-	Data string // JSON
-
-	from *sampler
-	seq  uint64
+// Budget is the memory the hub's samplers and messages are taken from (the daemon's -max-buffered, shared
+// with every other copy a request makes).
+type Budget interface {
+	// Take reserves n bytes, or fails at once when they are not free.
+	Take(n int64) error
+	// Give returns n bytes Take reserved.
+	Give(n int64)
 }
 
-// ErrTooManyWatchers: the hub serves MaxWatchers subscribers already.
-var ErrTooManyWatchers = errors.New("watch: too many watchers")
+// Errors of Subscribe: the hub's caps.
+var (
+	ErrTooManyWatchers = errors.New("watch: too many watchers")
+	ErrTooManySamplers = errors.New("watch: too many samplers")
+	ErrSampleRate      = errors.New("watch: sample rate over the limit")
+)
 
 // Hub holds the samplers of every watched source. The zero value is not usable: see New.
 type Hub struct {
 	// MaxWatchers caps the subscribers at once (0: no cap).
 	MaxWatchers int
+	// MaxSamplers caps the samplers at once, that is the distinct sources watched (0: no cap).
+	MaxSamplers int
+	// MaxSampleRate caps the samples per second of every interval sampler together (0: no cap): each costs
+	// 1/Interval. Samplers driven by an event cost nothing of it (the event sets their pace, and a quiet one
+	// wakes nobody).
+	MaxSampleRate float64
 	// QueueLen and QueueBytes are how many messages, and bytes of them, a subscriber may have waiting (at
 	// least one) before it is resynchronised with snapshots instead.
 	QueueLen   int
 	QueueBytes int
-	// Reserve, if set, is asked for the memory of each new sampler of n watched bytes (its samples and the
-	// messages it encodes); its error refuses the subscription. The returned func gives it back.
-	Reserve func(n int64) (release func(), err error)
+	// Budget, if set, is what samplers and messages take their memory from; nil takes from nothing.
+	Budget Budget
+	// Retry is how soon a subscriber whose snapshot could not be made (the budget was spent) tries again.
+	Retry time.Duration
 
 	mu       sync.Mutex
 	samplers map[Source]*sampler
 	watchers int
+	rate     float64 // samples per second of the running interval samplers
 
 	behind   atomic.Int64 // times a subscriber fell behind and was resynchronised
 	overruns atomic.Int64 // samples that took longer than their interval
+	starved  atomic.Int64 // messages not made because the budget was spent
+}
+
+// New returns an empty hub.
+func New() *Hub {
+	return &Hub{samplers: make(map[Source]*sampler), QueueLen: 64, QueueBytes: 1 << 20, Retry: 100 * time.Millisecond}
 }
 
 // Behind is how many times a subscriber fell behind (its queue full) and got snapshots instead of changes.
@@ -84,26 +99,26 @@ func (h *Hub) Behind() int64 { return h.behind.Load() }
 // Overruns is how many samples took longer than their source's interval (the next one then comes late).
 func (h *Hub) Overruns() int64 { return h.overruns.Load() }
 
-// New returns an empty hub.
-func New() *Hub {
-	return &Hub{samplers: make(map[Source]*sampler), QueueLen: 64, QueueBytes: 1 << 20}
-}
+// Starved is how many messages were not made, or made later, because the budget was spent.
+func (h *Hub) Starved() int64 { return h.starved.Load() }
 
 // Subscribe subscribes to sources, each starting with a snapshot of its current state. Close the subscriber
 // when done.
 func (h *Hub) Subscribe(sources []Source) (*Subscriber, error) {
+	sub := &Subscriber{hub: h, ready: make(chan struct{}, 1), pending: make(map[*sampler]bool),
+		closed: make(map[*sampler]string), sent: make(map[*sampler]uint64)}
 	h.mu.Lock()
 	if h.MaxWatchers > 0 && h.watchers >= h.MaxWatchers {
 		h.mu.Unlock()
 		return nil, ErrTooManyWatchers
 	}
 	h.watchers++
-	h.mu.Unlock()
-	sub := &Subscriber{hub: h, ready: make(chan struct{}, 1), pending: make(map[*sampler]bool),
-		closed: make(map[*sampler]string)}
+	// Looked up and joined under one lock: a sampler found here cannot be stopped by its last subscriber
+	// leaving before this one has joined it.
 	for _, src := range sources {
-		s, err := h.sampler(src)
+		s, err := h.samplerLocked(src)
 		if err != nil {
+			h.mu.Unlock()
 			sub.Close()
 			return nil, err
 		}
@@ -113,6 +128,7 @@ func (h *Hub) Subscribe(sources []Source) (*Subscriber, error) {
 		sub.samplers = append(sub.samplers, s)
 		s.add(sub)
 	}
+	h.mu.Unlock()
 	return sub, nil
 }
 
@@ -130,330 +146,65 @@ func (h *Hub) Samplers() int {
 	return len(h.samplers)
 }
 
-// sampler returns the running sampler of src, or starts one (taking its first sample now, so that a bad
-// source fails here).
-func (h *Hub) sampler(src Source) (*sampler, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+// samplerLocked returns the running sampler of src, or starts one (taking its first sample now, so that a bad
+// source fails here). h.mu is held.
+func (h *Hub) samplerLocked(src Source) (*sampler, error) {
 	if s, ok := h.samplers[src]; ok {
 		return s, nil
 	}
-	release := func() {}
-	if h.Reserve != nil && src.N > 0 {
-		var err error
-		if release, err = h.Reserve(SamplerCost(src.N)); err != nil {
-			return nil, err
-		}
+	if h.MaxSamplers > 0 && len(h.samplers) >= h.MaxSamplers {
+		return nil, ErrTooManySamplers
 	}
-	s := &sampler{hub: h, src: src, subs: make(map[*Subscriber]struct{}), stop: make(chan struct{}),
-		cur: make([]byte, src.N), prev: make([]byte, src.N), release: release}
-	if src.Event != nil {
-		ob, err := src.Event.Observer()
-		if err != nil {
-			release()
-			return nil, err
-		}
-		s.observer = ob
+	var rate float64
+	if src.Event == nil && src.Interval > 0 {
+		rate = float64(time.Second) / float64(src.Interval)
 	}
-	if src.Mapping != nil {
-		if err := s.read(s.cur); err != nil {
-			release()
-			return nil, err
-		}
+	if h.MaxSampleRate > 0 && rate > 0 && h.rate+rate > h.MaxSampleRate {
+		return nil, ErrSampleRate
 	}
-	s.at = time.Now()
+	s, err := newSampler(h, src)
+	if err != nil {
+		return nil, err
+	}
+	s.rate = rate
+	h.rate += rate
 	h.samplers[src] = s
 	go s.run()
 	return s, nil
 }
 
-// sampler samples one source and fans its changes out.
-type sampler struct {
-	hub      *Hub
-	src      Source
-	observer *shm.Observer // of src.Event
-	stop     chan struct{} // closed when the last subscriber leaves, or the source ended
-	stopOnce sync.Once
-	release  func() // gives back what Hub.Reserve gave
-
-	mu     sync.Mutex
-	subs   map[*Subscriber]struct{}
-	seq    uint64
-	at     time.Time // when cur was sampled
-	cur    []byte    // the last sample
-	prev   []byte
-	snap   *Message // cur as a snapshot message, built once when asked for
-	spans  []span
-	closed string // why the source ended; "" while it runs
+// forgetLocked drops s from the running samplers, if it is still there. h.mu is held.
+func (h *Hub) forgetLocked(s *sampler) bool {
+	if h.samplers[s.src] != s {
+		return false
+	}
+	delete(h.samplers, s.src)
+	h.rate -= s.rate
+	if len(h.samplers) == 0 {
+		h.rate = 0 // no float drift left behind
+	}
+	return true
 }
 
-func (s *sampler) read(p []byte) error {
-	if err := s.src.Mapping.Pin(); err != nil {
-		return err
+// take reserves n bytes of the budget; false (and counted) when it is spent.
+func (h *Hub) take(n int64) bool {
+	if h.Budget == nil || n == 0 {
+		return true
 	}
-	defer s.src.Mapping.Unpin()
-	_, err := s.src.Mapping.ReadAt(p, s.src.Off)
-	return err
+	if h.Budget.Take(n) != nil {
+		h.starved.Add(1)
+		return false
+	}
+	return true
 }
 
-func (s *sampler) run() {
-	var halt <-chan struct{} = s.stop
-	if s.src.Mapping != nil {
-		halt = either(s.stop, s.src.Mapping.Done())
-	}
-	// next waits for the time of the next sample: true; false when halted.
-	next := func() (bool, error) { return s.observer.Next(halt) }
-	if s.observer == nil {
-		t := time.NewTicker(s.src.Interval)
-		defer t.Stop()
-		next = func() (bool, error) {
-			select {
-			case <-halt:
-				return false, nil
-			case <-t.C:
-				return true, nil
-			}
-		}
-	}
-	for {
-		ok, err := next()
-		if err == nil && ok {
-			start := time.Now()
-			err = s.sample()
-			if s.src.Interval > 0 && time.Since(start) > s.src.Interval {
-				s.hub.overruns.Add(1)
-			}
-		}
-		switch {
-		case err != nil:
-			s.end(endReason(err))
-			return
-		case !ok:
-			select {
-			case <-s.stop: // the last subscriber left
-			default:
-				s.end("closed") // the mapping's close began
-			}
-			return
-		}
+func (h *Hub) give(n int64) {
+	if h.Budget != nil && n > 0 {
+		h.Budget.Give(n)
 	}
 }
 
-// either is closed when a or b is.
-func either(a, b <-chan struct{}) <-chan struct{} {
-	c := make(chan struct{})
-	go func() {
-		select {
-		case <-a:
-		case <-b:
-		}
-		close(c)
-	}()
-	return c
-}
-
-func endReason(err error) string {
-	if errors.Is(err, shm.ErrClosed) {
-		return "closed"
-	}
-	return err.Error()
-}
-
-// sample reads the source and sends what changed to every subscriber; for a signal source, it sends the signal.
-func (s *sampler) sample() error {
-	if s.src.Mapping == nil {
-		s.signal()
-		return nil
-	}
-	if err := s.read(s.prev); err != nil {
-		return err
-	}
-	now := time.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.prev, s.cur = s.cur, s.prev // cur is the new sample now
-	s.spans = diff(s.prev, s.cur, s.spans)
-	if len(s.spans) == 0 {
-		return nil
-	}
-	s.seq++
-	s.at, s.snap = now, nil
-	s.src.Mapping.Changed(now)
-	m := s.change()
-	for sub := range s.subs {
-		sub.deliver(s, m)
-	}
-	return nil
-}
-
-// signal sends a signal message: the event fired.
-func (s *sampler) signal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.seq++
-	s.at = time.Now()
-	s.snap = &Message{Type: "signal", Data: marshal(s.header()), from: s, seq: s.seq} // the latest signal
-	for sub := range s.subs {
-		sub.deliver(s, s.snap)
-	}
-}
-
-// end sends closed to every subscriber and forgets the sampler.
-func (s *sampler) end(reason string) {
-	s.hub.mu.Lock()
-	if s.hub.samplers[s.src] == s {
-		delete(s.hub.samplers, s.src)
-	}
-	s.hub.mu.Unlock()
-	s.halt()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = reason
-	for sub := range s.subs {
-		sub.end(s, reason)
-	}
-}
-
-func (s *sampler) add(sub *Subscriber) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.subs[sub] = struct{}{}
-	switch {
-	case s.closed != "":
-		sub.end(s, s.closed)
-	case s.src.Mapping != nil:
-		sub.resync(s) // its first message is a snapshot; a signal source has none: it starts with the next signal
-	}
-}
-
-// remove unsubscribes sub; the last one out stops the sampler.
-func (s *sampler) remove(sub *Subscriber) {
-	s.hub.mu.Lock()
-	defer s.hub.mu.Unlock()
-	s.mu.Lock()
-	delete(s.subs, sub)
-	last := len(s.subs) == 0
-	s.mu.Unlock()
-	if last && s.hub.samplers[s.src] == s {
-		delete(s.hub.samplers, s.src)
-		s.halt()
-	}
-}
-
-func (s *sampler) halt() { s.stopOnce.Do(func() { close(s.stop); s.release() }) }
-
-// SamplerCost is the memory a sampler of n bytes holds at most: two samples, and a snapshot and a change
-// message (base64: 4/3 of the bytes each).
-func SamplerCost(n int64) int64 { return 2*n + 2*(n+2)/3*4 }
-
-// snapshot is the current state as a snapshot message (built once per state); for a signal source, its last
-// signal (nil if it never fired).
-func (s *sampler) snapshot() *Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.snap == nil && s.src.Mapping != nil {
-		d := s.header()
-		d.Offset = &s.src.Off
-		s.encode(&d, s.cur)
-		s.snap = &Message{Type: "snapshot", Data: marshal(d), from: s, seq: s.seq}
-	}
-	return s.snap
-}
-
-// change is the last sample's change message.
-func (s *sampler) change() *Message {
-	d := s.header()
-	if s.src.Format == UTF8 || s.src.Format == UTF16LE {
-		s.encode(&d, s.cur) // text travels whole
-	} else {
-		d.Spans = make([]spanData, len(s.spans))
-		for i, sp := range s.spans {
-			d.Spans[i] = spanData{Offset: s.src.Off + int64(sp.off), Data: encodeBytes(s.src.Format, s.cur[sp.off:sp.off+sp.n])}
-		}
-	}
-	return &Message{Type: "change", Data: marshal(d), from: s, seq: s.seq}
-}
-
-// data is the JSON of snapshot, change and closed messages.
-type data struct {
-	Mapping string     `json:"mapping,omitempty"`
-	Event   string     `json:"event,omitempty"`
-	Seq     uint64     `json:"seq"`
-	At      string     `json:"at"`
-	Offset  *int64     `json:"offset,omitempty"`
-	Data    *string    `json:"data,omitempty"`
-	Text    *string    `json:"text,omitempty"`
-	Spans   []spanData `json:"spans,omitempty"`
-	Reason  string     `json:"reason,omitempty"`
-}
-
-type spanData struct {
-	Offset int64  `json:"offset"`
-	Data   string `json:"data"`
-}
-
-func (s *sampler) header() data {
-	d := data{Seq: s.seq, At: s.at.UTC().Format(time.RFC3339Nano)}
-	if s.src.Mapping != nil {
-		d.Mapping = s.src.Mapping.Name()
-	} else {
-		d.Event = s.src.Event.Name()
-	}
-	return d
-}
-
-func (s *sampler) encode(d *data, b []byte) {
-	switch s.src.Format {
-	case UTF8, UTF16LE:
-		t := decodeText(s.src.Format, b)
-		d.Text = &t
-	default:
-		e := encodeBytes(s.src.Format, b)
-		d.Data = &e
-	}
-}
-
-func encodeBytes(f Format, b []byte) string {
-	if f == Hex {
-		return hex.EncodeToString(b)
-	}
-	return base64.StdEncoding.EncodeToString(b)
-}
-
-// decodeText decodes b up to its first NUL code unit.
-func decodeText(f Format, b []byte) string {
-	if f == UTF8 {
-		for i, c := range b {
-			if c == 0 {
-				b = b[:i]
-				break
-			}
-		}
-		return string(b)
-	}
-	for i := 0; i+1 < len(b); i += 2 {
-		if b[i] == 0 && b[i+1] == 0 {
-			b = b[:i]
-			break
-		}
-	}
-	t, _ := unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder().Bytes(b[:len(b)&^1])
-	return string(t)
-}
-
-func marshal(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("watch: %v", err)) // only strings and numbers: cannot fail
-	}
-	return string(b)
-}
-
-// closedMessage says a source ended.
-func (s *sampler) closedMessage(reason string) *Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.header()
-	d.At, d.Reason = time.Now().UTC().Format(time.RFC3339Nano), reason
-	return &Message{Type: "closed", Data: marshal(d), from: s, seq: s.seq}
-}
+// SamplerCost is the memory a sampler of n bytes in format f needs to run at all: its two samples, the
+// scratch space of a text format, and one snapshot message. A source whose cost is more than the whole
+// budget can never be watched.
+func SamplerCost(n int64, f Format) int64 { return sampleCost(n, f) + maxPayload(n, f) }

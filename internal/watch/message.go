@@ -1,0 +1,279 @@
+package watch
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Message is one message of a stream, its data encoded once for all the subscribers it goes to. A message
+// that carries bytes holds its size of the hub's budget until the last of its holders (the sampler, queues,
+// a stream writing it) releases it.
+type Message struct {
+	Type string // snapshot, change, closed, signal
+	Data string // JSON
+
+	from *sampler
+	seq  uint64
+	cost int64        // bytes of the budget it holds; 0 for the small messages that carry no bytes
+	refs atomic.Int64 // its holders
+}
+
+// Release gives up one hold on m: every message Subscriber.Next returns is the caller's to release once it is
+// written (or dropped).
+func (m *Message) Release() {
+	if m.refs.Add(-1) == 0 && m.cost > 0 {
+		m.from.hub.give(m.cost)
+	}
+}
+
+func (m *Message) retain() *Message {
+	m.refs.Add(1)
+	return m
+}
+
+// header is what every message of a source starts with.
+type header struct {
+	typ    string
+	seq    uint64
+	at     time.Time
+	ts     []byte // at, formatted (RFC 3339, sub-second)
+	offset *int64
+	reason string
+}
+
+// payload is what a message carries after its header: the bytes encoded (data), the text (text), the changed
+// runs (spans), or nothing.
+type payload struct {
+	format Format
+	data   []byte // data, or the text's bytes (UTF-8, not yet escaped)
+	spans  []span // change spans of data, with base the absolute offset of data[0]
+	base   int64  // absolute offset of data[0]
+	asText bool   // data is text
+	none   bool   // a header-only message
+}
+
+// build encodes a message of s into one allocation of its exact size, taking that size from the budget when
+// it carries bytes; nil when the budget cannot give it.
+func (s *sampler) build(h header, p payload) *Message {
+	var tb [40]byte
+	h.ts = h.at.UTC().AppendFormat(tb[:0], time.RFC3339Nano)
+	n := s.headerLen(h) + p.len() + 1
+	var cost int64
+	if !p.none {
+		cost = int64(n)
+		if !s.hub.take(cost) {
+			return nil
+		}
+	}
+	b := make([]byte, 0, n)
+	b = s.appendHeader(b, h)
+	b = p.append(b)
+	b = append(b, '}')
+	if len(b) != n {
+		panic(fmt.Sprintf("watch: a message of %d bytes was counted as %d", len(b), n)) // FuzzMessageLength
+	}
+	m := &Message{Type: h.typ, Data: unsafe.String(unsafe.SliceData(b), len(b)), from: s, seq: h.seq, cost: cost}
+	m.refs.Store(1)
+	return m
+}
+
+// The header: {"mapping":NAME or "event":NAME,"seq":N,"at":"TIME"[,"offset":N][,"reason":TEXT]
+func (s *sampler) headerLen(h header) int {
+	n := len(`{"":,"seq":,"at":""`) + len(s.nameKey()) + jsonStringLen(bytesOf(s.name)) + decLen(h.seq) + len(h.ts)
+	if h.offset != nil {
+		n += len(`,"offset":`) + decLen(uint64(*h.offset))
+	}
+	if h.reason != "" {
+		n += len(`,"reason":`) + jsonStringLen(bytesOf(h.reason))
+	}
+	return n
+}
+
+func (s *sampler) appendHeader(b []byte, h header) []byte {
+	b = append(b, `{"`...)
+	b = append(b, s.nameKey()...)
+	b = append(b, `":`...)
+	b = appendJSONString(b, bytesOf(s.name))
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendUint(b, h.seq, 10)
+	b = append(b, `,"at":"`...)
+	b = append(b, h.ts...)
+	b = append(b, '"')
+	if h.offset != nil {
+		b = append(b, `,"offset":`...)
+		b = strconv.AppendInt(b, *h.offset, 10)
+	}
+	if h.reason != "" {
+		b = append(b, `,"reason":`...)
+		b = appendJSONString(b, bytesOf(h.reason))
+	}
+	return b
+}
+
+// nameKey is the key of what a message is about: the mapping, or the event of a signal source.
+func (s *sampler) nameKey() string {
+	if s.src.Mapping != nil {
+		return "mapping"
+	}
+	return "event"
+}
+
+func (p payload) len() int {
+	switch {
+	case p.none:
+		return 0
+	case p.asText:
+		return len(`,"text":`) + jsonStringLen(p.data)
+	case p.spans != nil:
+		n := len(`,"spans":[]`)
+		for i, sp := range p.spans {
+			if i > 0 {
+				n++
+			}
+			n += len(`{"offset":,"data":""}`) + decLen(uint64(p.base)+uint64(sp.off)) + encodedLen(p.format, sp.n)
+		}
+		return n
+	default:
+		return len(`,"data":""`) + encodedLen(p.format, len(p.data))
+	}
+}
+
+func (p payload) append(b []byte) []byte {
+	switch {
+	case p.none:
+	case p.asText:
+		b = append(b, `,"text":`...)
+		b = appendJSONString(b, p.data)
+	case p.spans != nil:
+		b = append(b, `,"spans":[`...)
+		for i, sp := range p.spans {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"offset":`...)
+			b = strconv.AppendInt(b, p.base+int64(sp.off), 10)
+			b = append(b, `,"data":"`...)
+			b = appendEncoded(b, p.format, p.data[sp.off:sp.off+sp.n])
+			b = append(b, `"}`...)
+		}
+		b = append(b, ']')
+	default:
+		b = append(b, `,"data":"`...)
+		b = appendEncoded(b, p.format, p.data)
+		b = append(b, '"')
+	}
+	return b
+}
+
+func encodedLen(f Format, n int) int {
+	if f == Hex {
+		return hex.EncodedLen(n)
+	}
+	return base64.StdEncoding.EncodedLen(n)
+}
+
+func appendEncoded(b []byte, f Format, src []byte) []byte {
+	if f == Hex {
+		return hex.AppendEncode(b, src)
+	}
+	return base64.StdEncoding.AppendEncode(b, src)
+}
+
+func decLen(v uint64) int {
+	n := 1
+	for ; v >= 10; v /= 10 {
+		n++
+	}
+	return n
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json escapes it without its HTML escaping
+// (<, > and & stay one byte each): quotes and backslashes, control characters, U+2028 and U+2029, and each
+// byte of invalid UTF-8 as \ufffd. jsonStringLen is its exact length, known before anything is allocated
+// (FuzzJSONString holds both to encoding/json).
+func appendJSONString(b, s []byte) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func jsonStringLen(s []byte) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 0x20 && c != '"' && c != '\\':
+				n++
+			case c == '"', c == '\\', c == '\b', c == '\f', c == '\n', c == '\r', c == '\t':
+				n += 2
+			default:
+				n += 6
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			n += 6
+		} else {
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
+// bytesOf is s as bytes, without a copy: only to read.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

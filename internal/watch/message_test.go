@@ -1,0 +1,31 @@
+package watch
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// FuzzJSONString: appendJSONString writes what encoding/json writes for a string without HTML escaping, and
+// jsonStringLen is its length exactly: a message's size is known before it is made.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "hello", "<&>", "\"\\", "\x00\x01\b\f\n\r\t\x1f\x7f", "\u2028\u2029", "\xff\xfe", "é\xc3", "日本\xe6\x97"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(string(s)); err != nil {
+			t.Fatal(err)
+		}
+		w := bytes.TrimSuffix(want.Bytes(), []byte("\n"))
+		got := appendJSONString(nil, s)
+		if !bytes.Equal(got, w) {
+			t.Fatalf("%q: appendJSONString %s, encoding/json %s", s, got, w)
+		}
+		if n := jsonStringLen(s); n != len(got) {
+			t.Fatalf("%q: jsonStringLen %d, written %d", s, n, len(got))
+		}
+	})
+}
