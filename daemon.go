@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"github.com/shmbridge/shmbridge/web"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"time"
 
@@ -27,6 +27,8 @@ type daemon struct {
 	srv      *http.Server
 	token    string
 	tokenSrc string
+	// loginCode is the one-time code of the dashboard's login link, printed in a terminal ("" elsewhere).
+	loginCode string
 	// cancelWaits ends long-polls, mutex waits and watch streams at shutdown, first, so that they end at once
 	// (503, or event: closed) instead of holding the shutdown up.
 	cancelWaits context.CancelFunc
@@ -51,6 +53,9 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	if d.token, d.tokenSrc, err = resolveToken(c); err != nil {
 		return nil, err
 	}
+	if env.terminal && d.token != "" {
+		d.loginCode = rand.Text()
+	}
 	if d.ln, err = net.Listen("tcp", c.listen); err != nil {
 		return nil, err
 	}
@@ -71,6 +76,8 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Spec:             openapiSpec,
 		Dashboard:        web.FS,
 		Token:            d.token,
+		LoginCode:        d.loginCode,
+		LoginCodeUntil:   time.Now().Add(api.LoginCodeLife),
 		AllowedOrigins:   c.allowOrigin,
 		MaxBody:          c.maxBody,
 		RateLimit:        c.rateLimit,
@@ -94,7 +101,7 @@ func (d *daemon) serve(ctx context.Context) error {
 	go func() { errc <- d.srv.Serve(d.ln) }()
 	addr := d.ln.Addr().String()
 	d.log.Info("shmbridge listening", "addr", "http://"+addr, "files_root", d.c.filesRoot, "version", version())
-	announceAuth(d.log, d.token, d.tokenSrc, d.c.tokenFile, addr, d.env.terminal)
+	announceAuth(d.log, d.token, d.tokenSrc, d.c.tokenFile, addr, d.loginCode)
 	if d.env.session0 {
 		d.log.Warn(`running as a Windows service, in session 0: Local\ names (and names without a prefix) are session 0's own, ` +
 			`invisible to programs in users' sessions; share with them through Global\ names`)
@@ -129,10 +136,11 @@ func (d *daemon) close() {
 	}
 }
 
-// announceAuth tells the operator how clients authenticate, and where the dashboard is. In a terminal, the
-// dashboard's URL carries the token (as Jupyter's does): opening it logs the browser in. A log that goes
-// elsewhere (a file, the journal, the Event Log) never holds the token.
-func announceAuth(log *slog.Logger, token, source, tokenFile, addr string, terminal bool) {
+// announceAuth tells the operator how clients authenticate, and where the dashboard is. In a terminal (a
+// loginCode was made), the dashboard's link carries a one-time code: opening it logs the browser in, once, for
+// 15 minutes; a link kept in the browser's history is worth nothing after. A log that goes elsewhere (a file,
+// the journal, the Event Log) never holds a code, nor ever the token.
+func announceAuth(log *slog.Logger, token, source, tokenFile, addr, loginCode string) {
 	dashboard := "http://" + addr + "/"
 	switch {
 	case token == "":
@@ -146,10 +154,10 @@ func announceAuth(log *slog.Logger, token, source, tokenFile, addr string, termi
 	switch {
 	case token == "":
 		log.Info("dashboard", "url", dashboard)
-	case terminal:
-		log.Info("dashboard: open this URL to log in", "url", dashboard+"?token="+url.QueryEscape(token))
+	case loginCode != "":
+		log.Info("dashboard: open this link to log in (it works once, within 15 minutes; then paste the token)", "url", dashboard+"#code="+loginCode)
 	default:
-		log.Info("dashboard: open it and paste the token, or add ?token=<the token> to the URL", "url", dashboard)
+		log.Info("dashboard: open it and paste the token", "url", dashboard)
 	}
 }
 

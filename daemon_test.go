@@ -3,7 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
+	"encoding/json"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,10 +16,17 @@ import (
 // startDaemon runs the daemon with args until the test ends, and returns its address and log.
 func startDaemon(t *testing.T, args ...string) (string, *testutil.LockedBuffer) {
 	t.Helper()
+	return startDaemonIn(t, runEnv{}, args...)
+}
+
+// startDaemonIn is startDaemon in env (its log is the returned buffer).
+func startDaemonIn(t *testing.T, env runEnv, args ...string) (string, *testutil.LockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := &testutil.LockedBuffer{}
+	env.log = log
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, runEnv{log: log}) }()
+	go func() { done <- run(ctx, args, env) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -94,22 +102,51 @@ func TestHealthCommand(t *testing.T) {
 	}
 }
 
-// TestDashboardURLInATerminalOnly: in a terminal the start log prints the dashboard URL with the token (opening
-// it logs the browser in, as Jupyter's does); a log that goes to a file or a journal never holds the token.
-func TestDashboardURLInATerminalOnly(t *testing.T) {
+// TestDashboardLoginLinkInATerminalOnly: in a terminal the start log prints the dashboard's login link, with a
+// one-time code and never the token: the code logs one browser in (a session), once; the link left in the
+// browser's history is worth nothing after. A log that goes to a file or a journal holds no code.
+func TestDashboardLoginLinkInATerminalOnly(t *testing.T) {
 	const token = "dashboard-test-token-0123456789"
 	t.Setenv("SHMBRIDGE_TOKEN", token)
 	for _, terminal := range []bool{true, false} {
-		var log bytes.Buffer
-		announceAuth(slog.New(slog.NewTextHandler(&log, nil)), token, "env", "", "127.0.0.1:8765", terminal)
+		addr, log := startDaemonIn(t, runEnv{terminal: terminal}, "-listen", "127.0.0.1:0")
 		url := regexp.MustCompile(`msg="dashboard[^"]*" url="?(http://[^"\s]+)`).FindStringSubmatch(log.String())
-		switch {
-		case url == nil:
-			t.Errorf("terminal %v: no dashboard URL in the log:\n%s", terminal, log.String())
-		case terminal && url[1] != "http://127.0.0.1:8765/?token="+token:
-			t.Errorf("in a terminal: URL %s, want the one that logs in", url[1])
-		case !terminal && strings.Contains(log.String(), token):
-			t.Errorf("not a terminal, yet the token is in the log:\n%s", log.String())
+		if url == nil {
+			t.Fatalf("terminal %v: no dashboard URL in the log:\n%s", terminal, log.String())
+		}
+		if strings.Contains(log.String(), token) {
+			t.Errorf("terminal %v: the token is in the log:\n%s", terminal, log.String())
+		}
+		code, hasCode := strings.CutPrefix(url[1], "http://"+addr+"/#code=")
+		if hasCode != terminal {
+			t.Fatalf("terminal %v: dashboard URL %s", terminal, url[1])
+		}
+		if !terminal {
+			continue
+		}
+		login := func() (int, string) {
+			req, _ := http.NewRequest("POST", "http://"+addr+"/v1/sessions", strings.NewReader(`{"code":"`+code+`"}`))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var s struct{ Session string }
+			json.NewDecoder(resp.Body).Decode(&s)
+			return resp.StatusCode, s.Session
+		}
+		status, session := login()
+		if status != 201 || session == "" || strings.Contains(session, token) {
+			t.Fatalf("login with the code: %d %q", status, session)
+		}
+		req, _ := http.NewRequest("GET", "http://"+addr+"/v1/mappings", nil)
+		req.Header.Set("Authorization", "Bearer "+session)
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("the session on the API: %v %v", resp, err)
+		}
+		if status, _ := login(); status != 401 {
+			t.Fatalf("the code used a second time: %d, want 401", status)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/shmbridge/shmbridge/api"
@@ -60,67 +61,94 @@ func TestEveryRouteNeedsToken(t *testing.T) {
 	expect(t, resp, data, 200)
 }
 
-// TestPageLogin: /docs?token= and /?token= (the dashboard) set an HttpOnly, SameSite=Strict cookie and
-// redirect to the page without the token; the API then answers the cookie alone; a wrong token sets nothing
-// (the pages are public: the dashboard then explains the 401s of its API calls).
-func TestPageLogin(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Dashboard = web.FS })
-	noRedirect := &http.Client{Transport: b.client.Transport, // spec-checked, and sends no bearer token here
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(url string, cookies ...*http.Cookie) (*http.Response, error) {
-		// Cookie and ?token= logins are described in prose, not as security schemes (see api/doc.go): outside
-		// the spec, so only the responses are checked.
-		ctx := context.WithValue(context.WithValue(context.Background(), noTokenKey{}, true), invalidKey{}, true)
-		req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
-		for _, c := range cookies {
-			req.AddCookie(c)
-		}
-		return noRedirect.Do(req)
+// TestSessions: the dashboard's login. POST /v1/sessions with the token gives a session credential (not the
+// token) that the API takes as a bearer credential, a watch stream too; {} with a session renews it; DELETE
+// /v1/sessions/current ends it at once; a forged or altered one is refused; the token cannot be logged out.
+func TestSessions(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	login := func(body string, auth string) (*http.Response, []byte) {
+		return b.do("POST", "/v1/sessions", strings.NewReader(body), "Content-Type", "application/json", "Authorization", auth)
 	}
-	for _, page := range []struct {
-		path      string
-		withToken []string
-	}{
-		{"/docs", []string{"/v1/mappings", "/v1/events"}},
-		{"/", []string{"/v1/mappings", "/v1/os/objects"}},
+	resp, data := login(`{"token":"`+testToken+`"}`, "")
+	expect(t, resp, data, 201)
+	s := decode[api.Session](t, data)
+	if !strings.HasPrefix(s.Session, "s1.") || strings.Contains(s.Session, testToken) || time.Until(s.ExpiresAt) < 23*time.Hour {
+		t.Fatalf("session %+v", s)
+	}
+	bearer := "Bearer " + s.Session
+	resp, data = b.do("GET", "/v1/mappings", nil, "Authorization", bearer)
+	expect(t, resp, data, 200)
+	if st := b.watchStatus(t, path(n, "/watch"), bearer); st != 200 {
+		t.Fatalf("a watch stream with the session: %d", st)
+	}
+	resp, data = login(`{}`, bearer) // renewal
+	expect(t, resp, data, 201)
+	renewed := decode[api.Session](t, data)
+	if renewed.Session == s.Session {
+		t.Fatal("renewal gave the same session")
+	}
+	for _, bad := range []struct{ body, auth, kind string }{
+		{`{"token":"wrong-token-0123456789"}`, "", "unauthorized"},
+		{`{"token":"` + testToken + `","code":"x"}`, "", "invalid-request"},
+		{`{"code":"not-the-code"}`, "", "unauthorized"}, // this daemon has no code at all
+		{`{}`, "", "unauthorized"},
+		{`{}`, "Bearer " + s.Session[:len(s.Session)-2] + "xx", "unauthorized"}, // the MAC altered
 	} {
-		resp, err := get(b.base + page.path + "?token=wrong")
-		if err != nil || resp.StatusCode != 200 || len(resp.Cookies()) != 0 {
-			t.Fatalf("%s, wrong token: %v %v %v", page.path, resp.StatusCode, resp.Cookies(), err)
+		resp, data := login(bad.body, bad.auth)
+		expect(t, resp, data, map[string]int{"unauthorized": 401, "invalid-request": 400}[bad.kind])
+		wantProblem(t, data, bad.kind)
+	}
+	resp, data = b.do("DELETE", "/v1/sessions/current", nil, "Authorization", bearer)
+	expect(t, resp, data, 204)
+	resp, data = b.do("GET", "/v1/mappings", nil, "Authorization", bearer)
+	expect(t, resp, data, 401)
+	resp, data = b.do("GET", "/v1/mappings", nil, "Authorization", "Bearer "+renewed.Session) // another session lives on
+	expect(t, resp, data, 200)
+	resp, data = b.do("DELETE", "/v1/sessions/current", nil)
+	expect(t, resp, data, 400)
+	wantProblem(t, data, "invalid-request", "token")
+}
+
+// TestLoginCode: the one-time code of the login link gives one session, once; then it is refused (the link
+// in a browser's history is worth nothing); so is a code past its time.
+func TestLoginCode(t *testing.T) {
+	for _, until := range []time.Time{time.Now().Add(time.Minute), time.Now().Add(-time.Second)} {
+		b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) {
+			c.LoginCode, c.LoginCodeUntil = "one-time-code-0123456789", until
+		})
+		login := func() (*http.Response, []byte) {
+			return b.do("POST", "/v1/sessions", strings.NewReader(`{"code":"one-time-code-0123456789"}`), "Content-Type", "application/json", "Authorization", "")
 		}
-		resp, err = get(b.base + page.path + "?token=" + testToken)
-		if err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page.path {
-			t.Fatalf("%s login: %v %v", page.path, resp.Status, err)
+		resp, data := login()
+		if time.Now().After(until) {
+			expect(t, resp, data, 401)
+			wantProblem(t, data, "unauthorized", "expired")
+			continue
 		}
-		cookies := resp.Cookies()
-		if len(cookies) != 1 || cookies[0].Name != api.TokenCookie || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
-			t.Fatalf("%s login cookie: %+v", page.path, cookies)
-		}
-		for _, p := range page.withToken {
-			resp, err := get(b.base+p, cookies[0])
-			if err != nil || resp.StatusCode != 200 {
-				t.Errorf("%s with the cookie: %v %v", p, resp.Status, err)
-			}
-		}
+		expect(t, resp, data, 201)
+		resp, data = b.do("GET", "/v1/mappings", nil, "Authorization", "Bearer "+decode[api.Session](t, data).Session)
+		expect(t, resp, data, 200)
+		resp, data = login()
+		expect(t, resp, data, 401)
+		wantProblem(t, data, "unauthorized", "used")
 	}
 }
 
-// TestCookieOnlyFromOwnPages: the login cookie authenticates requests from the daemon's own pages (and typed
-// URLs), whatever the method; a page on another localhost port (same-site, so the browser sends the cookie)
-// gets 403 cross-origin, even for a GET. A bearer token is not affected.
-func TestCookieOnlyFromOwnPages(t *testing.T) {
+// TestNoCookieIsACredential: browsers send a localhost cookie to every port, and let every port set one, so
+// the daemon reads none: the token in a cookie is 401, and cookies another port set (the old login cookie's
+// name among them, with longer paths) cannot break a request that carries its credential.
+func TestNoCookieIsACredential(t *testing.T) {
 	b := newBridge(t, nil)
-	get := func(site string, cookie bool) int {
-		ctx := context.WithValue(context.Background(), invalidKey{}, true) // Sec-Fetch-Site and the cookie are outside the spec
-		if cookie {
-			ctx = context.WithValue(ctx, noTokenKey{}, true)
-		}
+	do := func(auth string, cookies ...*http.Cookie) int {
+		ctx := context.WithValue(context.WithValue(context.Background(), invalidKey{}, true), noTokenKey{}, true)
 		req, _ := http.NewRequestWithContext(ctx, "GET", b.base+"/v1/mappings", nil)
-		if cookie {
-			req.AddCookie(&http.Cookie{Name: api.TokenCookie, Value: testToken})
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
 		}
-		if site != "" {
-			req.Header.Set("Sec-Fetch-Site", site)
+		for _, c := range cookies {
+			req.AddCookie(c)
 		}
 		resp, err := b.client.Do(req)
 		if err != nil {
@@ -129,12 +157,17 @@ func TestCookieOnlyFromOwnPages(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for site, want := range map[string]int{"": 200, "same-origin": 200, "none": 200, "same-site": 403, "cross-site": 403} {
-		if got := get(site, true); got != want {
-			t.Errorf("cookie, Sec-Fetch-Site %q: %d, want %d", site, got, want)
-		}
-		if got := get(site, false); got != 200 {
-			t.Errorf("bearer token, Sec-Fetch-Site %q: %d, want 200", site, got)
+	if got := do("", &http.Cookie{Name: "shmbridge_token", Value: testToken}); got != 401 {
+		t.Errorf("the token as a cookie: %d, want 401", got)
+	}
+	junk := []*http.Cookie{{Name: "shmbridge_token", Value: "junk"}, {Name: "shmbridge_session", Value: "junk"}, {Name: "Authorization", Value: "Bearer junk"}}
+	if got := do("Bearer "+testToken, junk...); got != 200 {
+		t.Errorf("the token, with another port's cookies: %d, want 200", got)
+	}
+	// The scheme is case-insensitive (RFC 9110 §11.1), and spaces around the credential do not count.
+	for _, auth := range []string{"bearer " + testToken, "BEARER " + testToken, "Bearer  " + testToken + " "} {
+		if got := do(auth); got != 200 {
+			t.Errorf("Authorization %q: %d, want 200", auth, got)
 		}
 	}
 }

@@ -19,16 +19,12 @@ const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; i
 //	@Summary	The dashboard (embedded in the binary; public: its data comes from the API)
 //	@ID			getDashboard
 //	@Tags		daemon
-//	@Param		token	query	string	false	"The token: logs the browser in (an HttpOnly cookie) and redirects to /"
 //	@Produce	application/problem+json
 //	@Failure	403	{object}	Problem	"host-not-allowed"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: this daemon serves no dashboard"
 //	@Produce	html
-//	@Success	200	{string}	string		"the page"
-//	@Success	303	{string}	string		"logged in: the cookie is set, go to /"
-//	@Header		303	{string}	Location	"/"
-//	@Header		303	{string}	Set-Cookie	"shmbridge_token (HttpOnly; SameSite=Strict)"
+//	@Success	200	{string}	string	"the page"
 //	@Router		/ [get]
 func (s *server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	return s.dashboardFile(w, r, "index.html")
@@ -71,6 +67,9 @@ func (s *server) dashboardFile(w http.ResponseWriter, r *http.Request, name stri
 // the API page (a client generator can fetch the spec without the token; the page's "Try it out" needs it).
 // They show nothing of any mapping.
 func public(r *http.Request) bool {
+	if r.Method == http.MethodPost && r.URL.Path == "/v1/sessions" {
+		return true // the login: it authenticates by its body (the token, or the one-time code)
+	}
 	if r.Method != http.MethodGet {
 		return false
 	}

@@ -7,8 +7,8 @@
 // `oneOf: [{type: object}, <the real schema>]`, which no valid body satisfies (it matches both). So every
 // operation here declares its body parameter first, then `@Accept`. And with more than one
 // `@securitydefinitions`, each overwrites the one before (all end up under the first name with the last one's
-// attributes), so only the bearer scheme is declared; the docs page's cookie and ?token= login are described
-// in it and in GET /docs.
+// attributes), so only the bearer scheme is declared: the token, or a session of POST /v1/sessions, both sent
+// the same way.
 //
 //	@title							shmbridge API
 //	@version						1
@@ -20,7 +20,7 @@
 //	@externalDocs.description		README
 //	@externalDocs.url				https://github.com/shmbridge/shmbridge#readme
 //	@securitydefinitions.bearerauth	BearerAuth
-//	@description					The token the daemon writes at first start (see its log), or SHMBRIDGE_TOKEN. A browser logs in once with GET /docs?token=…, which sets the same token as an HttpOnly, SameSite=Strict cookie (shmbridge_token) that every route also accepts.
+//	@description					The token the daemon writes at first start (see its log), or SHMBRIDGE_TOKEN; or a session credential from POST /v1/sessions (what the dashboard sends). No cookie is read.
 package api
 
 //go:generate go run ../internal/cmd/genspec

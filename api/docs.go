@@ -41,19 +41,15 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 
 // docsPage godoc
 //
-//	@Summary	A readable API page (Swagger UI, embedded in the binary: works offline; public, its "Try it out" needs the token)
+//	@Summary	A readable API page (Swagger UI, embedded in the binary: works offline; public; its "Try it out" takes the token under Authorize)
 //	@ID			getDocsPage
 //	@Tags		daemon
 //	@Produce	application/problem+json
-//	@Failure	403		{object}	Problem	"host-not-allowed"
-//	@Failure	429		{object}	Problem	"rate-limited (see Retry-After)"
-//	@Failure	404		{object}	Problem	"not-found: no spec configured"
-//	@Param		token	query		string	false	"The token: logs the browser in (an HttpOnly cookie) and redirects to /docs"
+//	@Failure	403	{object}	Problem	"host-not-allowed"
+//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure	404	{object}	Problem	"not-found: no spec configured"
 //	@Produce	html
-//	@Success	200	{string}	string		"the page"
-//	@Success	303	{string}	string		"logged in: the cookie is set, go to /docs"
-//	@Header		303	{string}	Location	"/docs"
-//	@Header		303	{string}	Set-Cookie	"shmbridge_token (HttpOnly; SameSite=Strict)"
+//	@Success	200	{string}	string	"the page"
 //	@Router		/docs [get]
 func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {

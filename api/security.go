@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/cors"
 	"golang.org/x/time/rate"
@@ -73,50 +74,40 @@ func refuseSimplePOST(r *http.Request) error {
 	return nil
 }
 
-// TokenCookie holds the token for the daemon's own pages once they have logged in with /docs?token=.
-const TokenCookie = "shmbridge_token"
-
 func (s *server) validToken(t string) bool {
 	return subtle.ConstantTimeCompare([]byte(t), s.token) == 1
 }
 
-// authenticate lets a request through if it carries the token (constant-time compare): as a bearer token, or
-// as the login cookie. Public paths (GET /healthz, the dashboard's files) need none.
+// credential reads the request's bearer credential (the scheme in any case, RFC 9110 §11.1): the token (id
+// "") or a session the daemon issued (its id and expiry). No cookie is ever read: any port of localhost can
+// set one for the daemon's host, and receives the daemon's.
+func (s *server) credential(r *http.Request) (id string, until time.Time, ok bool) {
+	scheme, cred, found := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", time.Time{}, false
+	}
+	cred = strings.TrimSpace(cred)
+	if s.validToken(cred) {
+		return "", time.Time{}, true
+	}
+	return s.sessions.check(cred, time.Now())
+}
+
+// authenticate lets a request through if it carries the token or a session as its bearer credential.
+// Public routes (GET /healthz, the dashboard's files, the spec, and the login itself) need none.
 func (s *server) authenticate(r *http.Request) error {
 	if len(s.token) == 0 || public(r) {
 		return nil
 	}
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.validToken(t) {
+	if _, _, ok := s.credential(r); ok {
 		return nil
 	}
-	if c, err := r.Cookie(TokenCookie); err == nil && s.validToken(c.Value) {
-		// A browser sends the cookie with requests from any page of this site (every localhost port is
-		// same-site), and some GETs change state (?wait= takes a signal, ?lock= a mutex): the cookie counts
-		// only for requests from the daemon's own pages, or typed in the address bar.
-		if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-			return fail(kindCrossOrigin, "the login cookie is accepted only from the daemon's own pages (Sec-Fetch-Site: "+site+"); other clients send Authorization: Bearer")
-		}
-		return nil
-	}
-	return fail(kindUnauthorized, "send Authorization: Bearer <token> (curl: --oauth2-bearer \"$TOKEN\"); the daemon says at start where its token is").
-		with("WWW-Authenticate", `Bearer realm="shmbridge"`)
+	return unauthorized()
 }
 
-// login answers /docs?token=T and /?token=T (the dashboard) with the right T: it sets the login cookie and
-// redirects to the same page without the token, so it leaves the address bar (and the history).
-func (s *server) login(next http.Handler) http.Handler {
-	if len(s.token) == 0 {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Path; p != "/docs" && p != "/" || !s.validToken(queryOf(r).Get("token")) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: string(s.token), Path: "/", HttpOnly: true,
-			SameSite: http.SameSiteStrictMode})
-		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
-	})
+func unauthorized() error {
+	return fail(kindUnauthorized, "send Authorization: Bearer <token> (curl: --oauth2-bearer \"$TOKEN\"); the daemon says at start where its token is").
+		with("WWW-Authenticate", `Bearer realm="shmbridge"`)
 }
 
 // rateLimit answers 429 with Retry-After once requests come faster than perSecond (with burst above it).

@@ -23,10 +23,14 @@ type Config struct {
 	Hosts []string
 	// Logger receives one line per request at debug level, lifecycle events at info, failures at warn/error.
 	Logger *slog.Logger
-	// Token is the bearer token every request but GET /healthz must carry (Authorization: Bearer); the docs
-	// page also takes it once as ?token= and keeps it in an HttpOnly, SameSite=Strict cookie. "" disables
+	// Token is the bearer token every request but the public ones must carry (Authorization: Bearer), or a
+	// session credential the daemon issued for it (POST /v1/sessions: the dashboard's login). "" disables
 	// authentication.
 	Token string
+	// LoginCode is a one-time code for the dashboard's login link (the daemon prints it in a terminal): POST
+	// /v1/sessions takes it once, before LoginCodeUntil, for a session. "": none.
+	LoginCode      string
+	LoginCodeUntil time.Time
 	// AllowedOrigins are web origins ("https://dash.example") whose pages may call the API from a browser:
 	// they get CORS headers and pass the cross-origin check. Empty (the default): no CORS headers at all.
 	AllowedOrigins []string
@@ -90,6 +94,7 @@ type server struct {
 	dashboard fs.FS
 	maxBody   int64
 	token     []byte
+	sessions  *sessions
 	version   string
 	session0  bool
 	buffers   *buffers
@@ -109,6 +114,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
 		buffers: newBuffers(cfg.MaxBuffered)}
+	s.sessions = newSessions(s.token, cfg.LoginCode, cfg.LoginCodeUntil)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -132,7 +138,6 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		s.checks(checkHost(cfg.Hosts)),
 		allowOrigins(cfg.AllowedOrigins),
 		s.checks(crossOrigin(cfg.AllowedOrigins), refuseSimplePOST),
-		s.login,
 		s.checks(s.authenticate, rateLimit(cfg.RateLimit, cfg.Burst)),
 		escapedRoutePath)
 	r.NotFound(s.handle(func(_ http.ResponseWriter, r *http.Request) error {
@@ -169,6 +174,8 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	r.Post("/v1/events/{name}/reset", s.handle(s.resetEvent))
 	r.Post("/v1/events/{name}/pulse", s.handle(s.pulseEvent))
 	r.Post("/v1/events/{name}/wait", s.handle(s.waitEvent))
+	r.Post("/v1/sessions", s.handle(s.createSession))
+	r.Delete("/v1/sessions/current", s.handle(s.deleteSession))
 	r.Post("/v1/mutexes", s.handle(s.createMutex))
 	r.Get("/v1/mutexes", s.handle(s.listMutexes))
 	r.Get("/v1/mutexes/{name}", s.handle(s.getMutex))

@@ -69,8 +69,8 @@ type WatchSpan struct {
 //	@Description	fires. Every message has an increasing `id:` and JSON `data:` (WatchData). `event: closed` ends the stream
 //	@Description	when the mapping is closed or the daemon stops; comments (`: keep-alive`) every 15 s tell a quiet producer
 //	@Description	from a dead connection. A client that falls behind gets a fresh snapshot instead of the changes it
-//	@Description	missed. Reconnecting (Last-Event-ID) starts with a fresh snapshot: state, not history. A browser's
-//	@Description	EventSource authenticates with the login cookie.
+//	@Description	missed. Reconnecting (Last-Event-ID) starts with a fresh snapshot: state, not history. A browser reads
+//	@Description	it with fetch (an EventSource cannot send Authorization).
 //	@Tags			watch
 //	@Param			name		path	string	true	"Mapping name, percent-encoded"
 //	@Param			offset		query	integer	false	"Start offset in bytes"					minimum(0)

@@ -112,15 +112,14 @@ func (b *bridge) watch(t *testing.T, p string, hdr ...string) *stream {
 
 func (s *stream) close() { s.cancel(); s.resp.Body.Close() }
 
-// watchStatus opens a watch and answers its status (a stream's 200 comes with the headers), closing it.
-func (b *bridge) watchStatus(t *testing.T, p string, cookie ...*http.Cookie) int {
+// watchStatus opens a watch and answers its status (a stream's 200 comes with the headers), closing it. auth,
+// if given, is the Authorization header to send instead of the test token's.
+func (b *bridge) watchStatus(t *testing.T, p string, auth ...string) int {
 	t.Helper()
 	req, _ := http.NewRequest("GET", b.base+p, nil)
-	if len(cookie) == 0 {
-		req.Header.Set("Authorization", "Bearer "+testToken)
-	}
-	for _, c := range cookie {
-		req.AddCookie(c)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	for _, a := range auth {
+		req.Header.Set("Authorization", a)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -543,38 +542,5 @@ func TestWatchMemory(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the budget was not given back")
 		}
-	}
-}
-
-// TestWatchCookie: a browser's EventSource cannot send Authorization: a stream authenticates with the login
-// cookie, from the daemon's own pages only.
-func TestWatchCookie(t *testing.T) {
-	b := newBridge(t, nil)
-	n := name(t, "")
-	b.create(createBody(n, 64, ""))
-	for site, want := range map[string]int{"same-origin": 200, "": 200, "cross-site": 403, "same-site": 403} {
-		req, _ := http.NewRequest("GET", b.base+path(n, "/watch"), nil)
-		req.AddCookie(&http.Cookie{Name: api.TokenCookie, Value: testToken})
-		req.Header.Set("Accept", "text/event-stream")
-		if site != "" {
-			req.Header.Set("Sec-Fetch-Site", site)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != want {
-			t.Errorf("cookie, Sec-Fetch-Site %q: %d, want %d", site, resp.StatusCode, want)
-		}
-	}
-	req, _ := http.NewRequest("GET", b.base+path(n, "/watch"), nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 401 {
-		t.Errorf("no token, no cookie: %d", resp.StatusCode)
 	}
 }

@@ -1,4 +1,9 @@
-// The REST API from the page: fetch with the login cookie (same origin), problems as errors.
+// The REST API from the page: fetch with the tab's session credential, problems as errors, watch streams read
+// with fetch (an EventSource cannot send Authorization).
+//
+// The credential is a session the daemon issued (POST /v1/sessions), kept in this tab's sessionStorage: only
+// this origin (this port) can read it, and no request carries it but the ones this page sends. Never a cookie:
+// every port of localhost receives, and can set, the cookies of the others.
 
 /** An RFC 9457 problem the daemon answered, as an Error: title and detail are what the page shows. */
 export class Problem extends Error {
@@ -11,10 +16,31 @@ export class Problem extends Error {
   }
 }
 
+const KEY = 'shmbridge.session';
+
+/** The tab's session ({session, expires_at}), or null. */
+function session() {
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY));
+  } catch {
+    return null;
+  }
+}
+
+function authHeaders() {
+  const s = session();
+  return s ? { Authorization: `Bearer ${s.session}` } : {};
+}
+
 /** Called with every 401: the page then asks for the token. */
 let onUnauthorized = () => {};
 export function whenUnauthorized(f) {
   onUnauthorized = f;
+}
+
+function unauthorized(err) {
+  sessionStorage.removeItem(KEY); // expired, logged out, or a daemon with another token: it is worth nothing now
+  onUnauthorized(err);
 }
 
 /** The path of an object: names carry backslashes (Local\X), which a URL must not hold as they are. */
@@ -23,9 +49,19 @@ export function objectPath(kind, name, rest = '') {
   return `/v1/${plural}/${encodeURIComponent(name)}${rest}`;
 }
 
+async function problemOf(res) {
+  let p = {};
+  try {
+    p = await res.json();
+  } catch {
+    // not a problem document: the status says it
+  }
+  return new Problem(res.status, p);
+}
+
 /** Sends a request; answers the parsed JSON, the bytes (as: 'bytes'), the text (as: 'text') or null for 204. */
 export async function call(method, path, { json, body, headers = {}, as } = {}) {
-  const init = { method, headers: { ...headers }, credentials: 'same-origin' };
+  const init = { method, headers: { ...authHeaders(), ...headers }, credentials: 'omit' };
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
@@ -35,14 +71,8 @@ export async function call(method, path, { json, body, headers = {}, as } = {}) 
   }
   const res = await fetch(path, init);
   if (!res.ok) {
-    let p = {};
-    try {
-      p = await res.json();
-    } catch {
-      // not a problem document: the status says it
-    }
-    const err = new Problem(res.status, p);
-    if (res.status === 401) onUnauthorized(err);
+    const err = await problemOf(res);
+    if (res.status === 401) unauthorized(err);
     throw err;
   }
   if (res.status === 204) return null;
@@ -53,6 +83,37 @@ export async function call(method, path, { json, body, headers = {}, as } = {}) 
 
 export const get = (path, opts) => call('GET', path, opts);
 export const post = (path, json) => call('POST', path, { json: json ?? {} });
+
+/** Logs this tab in with {token} (the login form) or {code} (the one-time code of the daemon's login link). */
+export async function login(body) {
+  const res = await fetch('/v1/sessions', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'omit',
+  });
+  if (!res.ok) throw await problemOf(res);
+  sessionStorage.setItem(KEY, JSON.stringify(await res.json()));
+}
+
+/** Whether this tab holds a session. */
+export const hasSession = () => session() !== null;
+
+/** Renews the session when less than half its life is left (a dashboard left open for days stays logged in). */
+export async function renew() {
+  const s = session();
+  if (!s || Date.parse(s.expires_at) - Date.now() > 12 * 3600 * 1000) return;
+  sessionStorage.setItem(KEY, JSON.stringify(await post('/v1/sessions')));
+}
+
+/** Ends the session at the daemon and forgets it here. */
+export async function logout() {
+  try {
+    if (hasSession()) await call('DELETE', '/v1/sessions/current');
+  } finally {
+    sessionStorage.removeItem(KEY);
+  }
+}
 
 /** Reads n bytes at off of a mapping. */
 export function readBytes(name, off, n) {
@@ -73,9 +134,9 @@ export function writeText(name, off, text, encoding) {
 }
 
 /**
- * A watch stream that reconnects by itself: an EventSource (authenticated by the login cookie), reopened
- * after a pause when the browser gives up on it (a 4xx, or the daemon restarting). on(type, data) gets each
- * message's parsed JSON; status(state) gets 'connecting', 'live', 'reconnecting' or 'ended'.
+ * A watch stream (Server-Sent Events, read with fetch so that it carries the session) that reconnects by itself
+ * after a pause when it drops (the daemon restarting, a network error), slower each time. on(type, data) gets
+ * each message's parsed JSON; status(state) gets 'connecting', 'live', 'reconnecting' or 'ended'.
  */
 export class Stream {
   constructor(url, on, status) {
@@ -87,39 +148,83 @@ export class Stream {
     this.open();
   }
 
-  open() {
+  async open() {
     this.status('connecting');
-    const es = (this.es = new EventSource(this.url));
-    es.onopen = () => {
+    const abort = (this.abort = new AbortController());
+    try {
+      const res = await fetch(this.url, {
+        headers: { ...authHeaders(), Accept: 'text/event-stream' },
+        credentials: 'omit',
+        cache: 'no-store',
+        signal: abort.signal,
+      });
+      if (res.status === 401) {
+        this.close();
+        this.status('ended');
+        unauthorized(await problemOf(res));
+        return;
+      }
+      if (!res.ok) throw await problemOf(res);
       this.retry = 500;
       this.status('live');
-    };
-    for (const type of ['snapshot', 'change', 'signal', 'closed']) {
-      es.addEventListener(type, (e) => {
-        const data = JSON.parse(e.data);
-        if (type === 'closed') {
-          this.close();
-          this.status('ended');
-        }
-        this.on(type, data);
-      });
+      await this.read(res.body);
+    } catch {
+      // dropped, refused or aborted: reconnect below, unless closed
     }
-    es.onerror = () => {
-      if (this.closed) return;
-      if (es.readyState === EventSource.CLOSED) {
-        // The browser gave up (an error status): try again later, slower each time.
-        this.status('reconnecting');
-        this.timer = setTimeout(() => this.open(), this.retry);
-        this.retry = Math.min(this.retry * 2, 10000);
-      } else {
-        this.status('reconnecting'); // the browser reconnects by itself
+    if (this.closed) return;
+    this.status('reconnecting');
+    this.timer = setTimeout(() => this.open(), this.retry);
+    this.retry = Math.min(this.retry * 2, 10000);
+  }
+
+  /** Reads the stream's events until it ends (text/event-stream: lines, a blank line ends an event). */
+  async read(body) {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let parts = []; // of the line being read: a message of megabytes comes in many chunks
+    let type = '';
+    let data = [];
+    const line = (l) => {
+      if (l.endsWith('\r')) l = l.slice(0, -1);
+      if (l === '') {
+        if (data.length) this.dispatch(type || 'message', data.join('\n'));
+        type = '';
+        data = [];
+        return;
       }
+      if (l[0] === ':') return; // a comment: the keep-alive
+      const c = l.indexOf(':');
+      const field = c < 0 ? l : l.slice(0, c);
+      let value = c < 0 ? '' : l.slice(c + 1);
+      if (value[0] === ' ') value = value.slice(1);
+      if (field === 'event') type = value;
+      else if (field === 'data') data.push(value);
     };
+    while (!this.closed) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      let start = 0;
+      for (let i; (i = value.indexOf('\n', start)) >= 0; start = i + 1) {
+        parts.push(value.slice(start, i));
+        line(parts.join(''));
+        parts = [];
+      }
+      if (start < value.length) parts.push(value.slice(start));
+    }
+  }
+
+  dispatch(type, text) {
+    if (this.closed) return;
+    const data = JSON.parse(text);
+    if (type === 'closed') {
+      this.close();
+      this.status('ended');
+    }
+    this.on(type, data);
   }
 
   close() {
     this.closed = true;
     clearTimeout(this.timer);
-    this.es?.close();
+    this.abort?.abort();
   }
 }

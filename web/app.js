@@ -1,7 +1,7 @@
 // The dashboard: log in, list what the daemon holds (live), create/open/close, events and mutexes, what the
 // OS has, and the hex view of one mapping. Every name and text goes into the page as text, never as HTML.
 
-import { Problem, Stream, call, get, objectPath, post, whenUnauthorized } from './api.js';
+import { Problem, Stream, call, get, hasSession, login, logout, objectPath, post, renew, whenUnauthorized } from './api.js';
 import { duration, freshness, parseSize, size } from './bytes.js';
 import { HexView } from './hexview.js';
 
@@ -57,17 +57,38 @@ const view = new HexView($('view'), {
 function showLogin(why) {
   state.loggedIn = false;
   $('main').hidden = true;
+  $('logout').hidden = true;
   $('login').hidden = false;
   if (why) $('login-why').textContent = why;
   $('login-token').focus();
 }
 
-whenUnauthorized(() => showLogin());
+whenUnauthorized(() =>
+  showLogin(state.loggedIn || hasSession()
+    ? 'The session ended (it expired, was logged out, or the daemon now has another token): log in again.'
+    : 'The API answered 401: this tab is not logged in.'));
 
-$('login-form').addEventListener('submit', (e) => {
+// The form posts the token (never in a URL: the address bar and the history would keep it) for a session that
+// only this tab holds.
+$('login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  // The daemon checks it, sets the cookie and redirects here without it (the address bar keeps no token).
-  location.replace('/?token=' + encodeURIComponent($('login-token').value.trim()));
+  try {
+    await login({ token: $('login-token').value.trim() });
+  } catch (err) {
+    showLogin(err.detail || err.message);
+    return;
+  }
+  $('login-form').reset();
+  poll();
+});
+
+$('logout').addEventListener('click', async () => {
+  try {
+    await logout();
+  } finally {
+    stopStreams();
+    showLogin('Logged out: this tab holds no session any more.');
+  }
 });
 
 // ---- tables
@@ -230,6 +251,7 @@ async function refresh() {
     state.loggedIn = true;
     $('login').hidden = true;
     $('main').hidden = false;
+    $('logout').hidden = !hasSession();
     refreshOS();
     openLinked(mappings);
   }
@@ -269,7 +291,21 @@ async function refreshOS() {
   }
 }
 
+/** Ends the streams (a logout, or a session that ended): they would only get 401s. */
+function stopStreams() {
+  state.eventStream?.close();
+  state.eventStream = null;
+  state.eventsKey = '';
+  view.close();
+  $('view').hidden = true;
+  state.viewStatus = '';
+}
+
+let polling = false;
+
 async function poll() {
+  if (polling) return; // one loop, whatever logs in again
+  polling = true;
   try {
     await refresh();
     state.pollFailed = false;
@@ -278,6 +314,7 @@ async function poll() {
     if (!(err instanceof Problem) || err.status !== 401) setConn();
   }
   setConn();
+  polling = false;
   if (state.loggedIn || state.pollFailed) setTimeout(poll, POLL_MS);
 }
 
@@ -315,17 +352,28 @@ $('message-close').addEventListener('click', () => ($('message').hidden = true))
 
 // ---- start
 
-function start() {
-  if (new URLSearchParams(location.search).has('token')) {
-    // The daemon redirects a right token away; one still here is wrong.
+async function start() {
+  const linked = new URLSearchParams(location.hash.slice(1));
+  if (linked.has('code')) {
+    // The daemon's login link: its one-time code is used up now, so the link in the history is worth nothing.
+    history.replaceState(null, '', location.pathname);
+    try {
+      await login({ code: linked.get('code') });
+    } catch (err) {
+      showLogin(err.detail || err.message);
+      return;
+    }
+  } else if (new URLSearchParams(location.search).has('token')) {
     history.replaceState(null, '', '/');
-    showLogin('That token is not this daemon\'s: check which daemon (and which token file) this is.');
+    showLogin('The token does not go in the address bar (the browser\'s history would keep it): paste it here, or open the login link the daemon prints in its terminal.');
     return;
   }
   get('/healthz').then((h) => {
     $('version').textContent = h.version || '';
     state.windows = /windows/.test(h.version || '');
   }, () => {}); // the lists say what is wrong
+  setInterval(() => renew().catch(() => {}), 30 * 60 * 1000);
+  renew().catch(() => {});
   poll();
 }
 

@@ -12,8 +12,11 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -52,53 +55,70 @@ async function api(method, path, body) {
 const path = (kind, name, rest = '') => `/v1/${kind}/${encodeURIComponent(name)}${rest}`;
 
 before(async () => {
-  // In a terminal the daemon prints the dashboard's login URL (as Jupyter does): `script` gives it one. Under
-  // Wine the daemon's handles are not a Windows console, so there the test makes the URL from the address.
-  const [cmd, args] = windows
-    ? ['wine', [bin('shmbridge.exe'), '-listen', '127.0.0.1:0']]
-    : ['script', ['-qfec', `${bin('shmbridge')} -listen 127.0.0.1:0`, '/dev/null']];
-  daemon = spawn(cmd, args, { env: { ...process.env, SHMBRIDGE_TOKEN: token }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let log = '';
-  loginURL = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no dashboard URL in the log:\n' + log)), 120000);
-    const read = (d) => {
-      log += d;
-      const m = /msg="dashboard: open this URL to log in" url="?(http:\/\/[^"\s]+)/.exec(log);
-      const listening = /msg="shmbridge listening" addr=(http:\/\/\S+)/.exec(log);
-      if (m || (windows && listening)) {
-        clearTimeout(timer);
-        resolve(m ? m[1] : `${listening[1]}/?token=${token}`);
-      }
-    };
-    daemon.stdout.on('data', read);
-    daemon.stderr.on('data', read);
-    daemon.on('exit', (code) => reject(new Error(`daemon exited (${code}):\n${log}`)));
-  });
-  base = new URL(loginURL).origin;
+  ({ proc: daemon, base, loginURL } = await startDaemon('127.0.0.1:0'));
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 });
 
+/**
+ * Starts a daemon at addr and answers it, its base URL and its login link. In a terminal the daemon prints the
+ * dashboard's login link, with a one-time code: `script` gives it one. Under Wine the daemon's handles are not
+ * a Windows console: there is no link, and the tests log in with the form.
+ */
+async function startDaemon(addr) {
+  const [cmd, args] = windows
+    ? ['wine', [bin('shmbridge.exe'), '-listen', addr]]
+    : ['script', ['-qfec', `${bin('shmbridge')} -listen ${addr}`, '/dev/null']];
+  const proc = spawn(cmd, args, { env: { ...process.env, SHMBRIDGE_TOKEN: token }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no dashboard URL in the log:\n' + log)), 120000);
+    const read = (d) => {
+      log += d;
+      const m = /msg="dashboard: open this link to log in[^"]*" url="?(http:\/\/[^"\s]+)/.exec(log);
+      const listening = /msg="shmbridge listening" addr=(http:\/\/\S+)/.exec(log);
+      if (listening && (m || windows)) {
+        clearTimeout(timer);
+        resolve({ proc, base: listening[1], loginURL: m?.[1] });
+      }
+    };
+    proc.stdout.on('data', read);
+    proc.stderr.on('data', read);
+    proc.on('exit', (code) => reject(new Error(`daemon exited (${code}):\n${log}`)));
+  });
+}
+
+/** Stops a daemon startDaemon started: Ctrl+C on its terminal (SIGINT under Wine), then SIGKILL after 15 s. */
+async function stopDaemon(proc) {
+  const exited = new Promise((r) => proc.on('exit', r));
+  if (windows) proc.kill('SIGINT');
+  else proc.stdin.write('\x03');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15000))]);
+  proc.kill('SIGKILL');
+}
+
 after(async () => {
   await browser?.close();
-  if (daemon) {
-    const exited = new Promise((r) => daemon.on('exit', r));
-    if (windows) daemon.kill('SIGINT');
-    else daemon.stdin.write('\x03'); // Ctrl+C on the terminal: the daemon stops cleanly
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15000))]);
-    daemon.kill('SIGKILL');
-  }
+  if (daemon) await stopDaemon(daemon);
   // A failed test leaves its names behind (the daemon closes what it holds at exit, but does not unlink).
   if (!windows) for (const f of readdirSync('/dev/shm')) if (f.startsWith('dash-') && f.endsWith(suffix)) rmSync('/dev/shm/' + f);
 });
 
-/** A new browser context (its own cookies) logged in through the URL from the log, on the dashboard. */
+/** A new browser context, on the dashboard, logged in with the form (the token pasted). */
 async function loggedIn() {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
-  await page.goto(loginURL);
-  await page.locator('#main').waitFor();
+  await page.goto(base + '/');
+  await logInWithForm(page);
   return { context, page };
+}
+
+/** Logs the page in with the form: the token pasted. */
+async function logInWithForm(page) {
+  await page.locator('#login-token').waitFor();
+  await page.fill('#login-token', token);
+  await page.click('#login-form button');
+  await page.locator('#main').waitFor();
 }
 
 /** Creates a mapping through the dashboard's form; its view opens. */
@@ -159,7 +179,8 @@ test('the stream drops when the daemon goes away, the indicator says so, and the
   assert.equal((await call('POST', '/v1/mappings', { name, size: 4096 })).status, 201);
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${own}/?token=${token}#mapping=${encodeURIComponent(name)}`);
+  await page.goto(`${own}/#mapping=${encodeURIComponent(name)}`);
+  await logInWithForm(page);
   await page.locator('#conn[data-state="live"]').waitFor();
   d.kill('SIGKILL');
   await page.locator('#conn[data-state="offline"], #conn[data-state="reconnecting"]').waitFor();
@@ -186,25 +207,145 @@ test('the 401 page explains where the token is and takes it pasted', { skip: win
   await page.fill('#login-token', 'not-the-token');
   await page.click('#login-form button');
   await page.locator('#login-why', { hasText: "not this daemon's" }).waitFor();
-  assert.equal(new URL(page.url()).search, '', 'the wrong token stays in the address bar');
-  await page.fill('#login-token', token);
-  await page.click('#login-form button');
-  await page.locator('#main').waitFor();
-  assert.equal(new URL(page.url()).search, '');
+  assert.equal(page.url(), base + '/', 'the token went into the address bar');
+  await logInWithForm(page);
+  assert.equal(page.url(), base + '/');
+  // An old bookmark with the token in it is refused: the page says why, and takes the token only pasted.
+  const old = await context.newPage();
+  await old.goto(base + '/?token=' + token);
+  await old.locator('#login-why', { hasText: 'address bar' }).waitFor();
+  assert.equal(old.url(), base + '/');
   await context.close();
 });
 
-test('log in through the URL: an HttpOnly, SameSite=Strict cookie; the token leaves the address bar', { skip: windows }, async () => {
-  assert.match(loginURL, /\/\?token=/);
-  const { context, page } = await loggedIn();
-  assert.equal(page.url(), base + '/');
-  const [cookie] = await context.cookies();
-  assert.equal(cookie.name, 'shmbridge_token');
-  assert.equal(cookie.httpOnly, true);
-  assert.equal(cookie.sameSite, 'Strict');
-  assert.equal(await page.evaluate(() => document.cookie), '', 'scripts cannot read the cookie');
+test('log in through the link from the log: a one-time code, no cookie, a session only this tab holds', { skip: windows }, async () => {
+  assert.match(loginURL, /\/#code=/);
+  assert.ok(!loginURL.includes(token), 'the login link carries the token');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(loginURL);
+  await page.locator('#main').waitFor();
+  assert.equal(page.url(), base + '/', 'the code stayed in the address bar');
+  assert.deepEqual(await context.cookies(), [], 'the login set a cookie');
+  const held = await page.evaluate(() => JSON.parse(sessionStorage.getItem('shmbridge.session')));
+  assert.match(held.session, /^s1\./);
+  assert.ok(!held.session.includes(token));
+  // The link again (from the history, another tab, anyone who saw it): used up.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(loginURL);
+  await again.locator('#login-why', { hasText: 'used already' }).waitFor();
+  await again.context().close();
+  // Log out: the session ends at the daemon too.
+  await page.click('#logout');
+  await page.locator('#login').waitFor();
+  const res = await fetch(base + '/v1/mappings', { headers: { Authorization: `Bearer ${held.session}` } });
+  assert.equal(res.status, 401, 'the session still works after the logout');
   await context.close();
 });
+
+test('a page on another localhost port receives no credential, reads none, and cannot lock the dashboard out', { skip: windows }, async () => {
+  // Another local web server (any user's dev server): it records every request the browser sends it.
+  const seen = [];
+  const other = http.createServer((req, res) => {
+    seen.push({ url: req.url, cookie: req.headers.cookie || '', authorization: req.headers.authorization || '' });
+    if (req.url === '/report') {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        seen.push({ report: JSON.parse(body) });
+        res.end('ok');
+      });
+      return;
+    }
+    res.setHeader('Content-Type', 'text/html');
+    res.end(`<!doctype html><script type="module">
+      const daemon = ${JSON.stringify(base)};
+      // Cookie tossing: cookies for the daemon's host, with longer paths than any the daemon might set.
+      document.cookie = 'shmbridge_token=junk; path=/v1';
+      document.cookie = 'shmbridge_session=junk; path=/';
+      const out = { storage: { ...sessionStorage }, local: { ...localStorage }, cookies: document.cookie };
+      const attempt = async (name, f) => { try { out[name] = await f(); } catch (e) { out[name] = 'refused: ' + e.name; } };
+      await attempt('read', async () => (await fetch(daemon + '/v1/mappings', { credentials: 'include' })).status);
+      await attempt('create', async () => (await fetch(daemon + '/v1/mappings', { method: 'POST', mode: 'no-cors', credentials: 'include',
+        headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ name: 'other-port-${suffix}', size: 16 }) })).type);
+      await attempt('login', async () => (await fetch(daemon + '/v1/sessions', { method: 'POST', mode: 'no-cors', credentials: 'include',
+        headers: { 'Content-Type': 'text/plain' }, body: '{}' })).type);
+      out.stream = await new Promise((resolve) => {
+        const es = new EventSource(daemon + '/v1/watch?event=x', { withCredentials: true });
+        es.onopen = () => resolve('open');
+        es.onerror = () => { es.close(); resolve('refused'); };
+      });
+      await fetch('/report', { method: 'POST', body: JSON.stringify(out) });
+    </script>`);
+  });
+  other.listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  const otherBase = `http://127.0.0.1:${other.address().port}`;
+  try {
+    const { context, page } = await loggedIn();
+    const attacker = await context.newPage();
+    await attacker.goto(otherBase + '/');
+    await waitUntil(() => seen.some((s) => s.report));
+    const { report } = seen.find((s) => s.report);
+    for (const s of seen.filter((x) => !x.report)) {
+      assert.ok(!(s.cookie + s.authorization).includes(token), `the other port received the token: ${JSON.stringify(s)}`);
+      assert.ok(!/s1\./.test(s.cookie + s.authorization), `the other port received a session: ${JSON.stringify(s)}`);
+    }
+    assert.deepEqual(report.storage, {}, 'the other port read the session');
+    assert.deepEqual(report.local, {});
+    assert.notEqual(report.read, 200, 'the other port read the API');
+    assert.equal(report.stream, 'refused', 'the other port opened a watch stream');
+    assert.equal((await api('GET', '/v1/mappings')).some((m) => m.name === `other-port-${suffix}`), false, 'the other port created a mapping');
+    // Its cookies are on the daemon's host now: the dashboard goes on, a reload stays logged in, and a new
+    // tab logs in with the form, whatever they say.
+    const cookies = await context.cookies(base + '/v1/mappings'); // what the browser sends the daemon's API
+    assert.ok(cookies.some((c) => c.name === 'shmbridge_token' && c.path === '/v1'), 'the tossed cookie is not there: the test tests nothing');
+    await page.reload();
+    await page.locator('#main').waitFor();
+    await page.locator('#conn[data-state="live"]').waitFor();
+    const tab = await context.newPage();
+    await tab.goto(base + '/');
+    await logInWithForm(tab);
+    await context.close();
+  } finally {
+    other.close();
+  }
+});
+
+test('the browser\'s history holds no token: neither the login link (its code is used up) nor the form puts one there', { skip: windows }, async () => {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const addr = `127.0.0.1:${srv.address().port}`;
+  srv.close();
+  const own = await startDaemon(addr); // a daemon of this test's own: its own, unused, login link
+  const profile = mkdtempSync(join(tmpdir(), 'shmbridge-history-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const page = await context.newPage();
+    await page.goto(own.loginURL);
+    await page.locator('#main').waitFor();
+    await page.click('#logout');
+    await page.locator('#login').waitFor();
+    await logInWithForm(page);
+    await context.close();
+    const urls = execFileSync('python3', ['-c', 'import sqlite3,sys\nfor (u,) in sqlite3.connect(sys.argv[1]).execute("select url from urls"): print(u)', join(profile, 'Default', 'History')], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    assert.ok(urls.some((u) => u.startsWith(own.base)), `the history has no visit of the dashboard: ${urls}`);
+    const code = new URL(own.loginURL).hash.slice('#code='.length);
+    for (const u of urls) assert.ok(!u.includes(token), `the history holds the token: ${u}`);
+    const res = await fetch(own.base + '/v1/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+    assert.equal(res.status, 401, 'the code in the history still logs in');
+  } finally {
+    await stopDaemon(own.proc);
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+/** Waits until f() is true (checked every 20 ms, for up to 10 s). */
+async function waitUntil(f) {
+  for (const end = Date.now() + 10000; !f(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+  }
+}
 
 test('an edit in the grid is read back by a native peer; keyboard navigation', { skip: windows }, async () => {
   const { context, page } = await loggedIn();
