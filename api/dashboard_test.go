@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -158,4 +160,37 @@ func TestOSObjects(t *testing.T) {
 func quoteJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// TestNamesThatDisplayAsOthers: a name with a bidirectional-text control (U+202E makes adv3x‮gpj.exe display
+// as adv3xexe.jpg) or a C1 control is refused with 400 invalid-name on every kind; what the OS has under such
+// a name is listed as not openable, with the reason, and never as held.
+func TestNamesThatDisplayAsOthers(t *testing.T) {
+	b := newBridge(t, nil)
+	for _, n := range []string{name(t, "-adv3x\u202egpj.exe"), name(t, "-\u2066x"), name(t, "-\u0085")} {
+		for route, body := range map[string]string{"/v1/mappings": `,"size":64`, "/v1/events": "", "/v1/mutexes": ""} {
+			resp, data := b.do("POST", route, strings.NewReader(`{"name":`+quoteJSON(n)+body+`}`), "Content-Type", "application/json")
+			expect(t, resp, data, 400)
+			wantProblem(t, data, "invalid-name")
+		}
+	}
+	if runtime.GOOS != "linux" {
+		return
+	}
+	native := strings.TrimPrefix(name(t, "-adv3x\u202egpj.exe"), `Local\`)
+	if err := os.WriteFile(filepath.Join(shm.ShmDir, native), make([]byte, 64), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(filepath.Join(shm.ShmDir, native))
+	resp, data := b.do("GET", "/v1/os/objects?kind=mapping", nil)
+	expect(t, resp, data, 200)
+	for _, o := range decode[api.OSObjects](t, data).Objects {
+		if o.Name == native {
+			if o.Openable || !strings.Contains(o.Reason, "bidirectional") {
+				t.Fatalf("%q listed as %+v", native, o)
+			}
+			return
+		}
+	}
+	t.Fatalf("%q is not listed", native)
 }

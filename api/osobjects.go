@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/shmbridge/shmbridge/shm"
@@ -9,7 +10,8 @@ import (
 // OSObjects answers GET /v1/os/objects: the named objects the OS has, held by this daemon or not.
 type OSObjects struct {
 	Objects []OSObject `json:"objects" validate:"required"`
-	// Truncated: there were more than 10,000 objects; the list holds 10,000 of them.
+	// Truncated: more than 10,000 objects matched; the list holds every one the daemon holds, and the first by
+	// name of the others, 10,000 in all.
 	Truncated bool `json:"truncated" validate:"required"`
 }
 
@@ -26,6 +28,10 @@ type OSObject struct {
 	Size *int64 `json:"size,omitempty" example:"4096"`
 	// Held is the kind this daemon holds the name open as (mapping, event, mutex); absent if it does not.
 	Held string `json:"held,omitempty" enums:"mapping,event,mutex"`
+	// Openable is false for a name the API refuses (not valid UTF-8 or UTF-16, a control or a bidirectional-text
+	// character): Reason says why. Such a name is listed as JSON can carry it, which may not be its bytes.
+	Openable bool   `json:"openable" validate:"required"`
+	Reason   string `json:"reason,omitempty" example:"control characters are not allowed"`
 }
 
 // listOSObjects godoc
@@ -35,7 +41,8 @@ type OSObject struct {
 //	@Description	What native programs made, and what a create would find taken: on Linux the files of /dev/shm this
 //	@Description	user may open (events and mutexes told apart by their header); on Windows the objects of this session's
 //	@Description	and the global BaseNamedObjects directories (NtQueryDirectoryObject, as WinObj lists them), with their
-//	@Description	types. Sorted by name, at most 10,000. `held` says what the daemon holds the name open as.
+//	@Description	types. Filtered by `kind`, then sorted by name and cut at 10,000, always keeping what the daemon holds:
+//	@Description	`held` says what it holds the name open as. `openable` is false for a name the API cannot use (`reason`).
 //	@Tags			objects
 //	@Param			kind	query	string	false	"Only objects of this kind"	Enums(mapping, event, mutex, other)
 //	@Produce		application/problem+json
@@ -55,22 +62,20 @@ func (s *server) listOSObjects(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return fail(kindInvalidRequest, `kind must be "mapping", "event", "mutex" or "other"`)
 	}
-	objs, truncated, err := shm.Objects()
+	objs, truncated, err := shm.Objects(shm.ObjectFilter{Kind: want, Keep: func(name string) bool { return s.reg.Holds(name) != "" }})
 	if err != nil {
 		return err
 	}
 	list := OSObjects{Objects: make([]OSObject, 0, len(objs)), Truncated: truncated}
 	for _, o := range objs {
-		j := OSObject{Name: o.Name, Kind: o.Kind, OSType: o.Type, Held: s.reg.Holds(o.Name)}
-		if j.Kind == "" {
-			j.Kind = "other"
+		j := OSObject{Name: o.Name, Kind: cmp.Or(o.Kind, "other"), OSType: o.Type, Openable: o.Unusable == "", Reason: o.Unusable}
+		if j.Openable {
+			j.Held = s.reg.Holds(o.Name)
 		}
 		if o.Size >= 0 {
 			j.Size = &o.Size
 		}
-		if want == "" || want == j.Kind {
-			list.Objects = append(list.Objects, j)
-		}
+		list.Objects = append(list.Objects, j)
 	}
 	return writeJSON(w, http.StatusOK, list)
 }

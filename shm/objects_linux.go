@@ -9,28 +9,26 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// listObjects reads up to limit objects from /dev/shm: regular files this user may open (shm_open and
-// Python's SharedMemory make them; so does this package for events and mutexes, told apart by their magic).
-func listObjects(limit int) ([]Object, error) {
+// listObjects passes visit every object of /dev/shm: regular files this user may open (shm_open and Python's
+// SharedMemory make them; so does this package for events and mutexes, told apart by their magic).
+func listObjects(visit func(Object)) error {
 	d, err := os.Open(ShmDir)
 	if err != nil {
-		return nil, fsError("list", ShmDir, "directory "+ShmDir, ShmDir, ReadOnly, err)
+		return fsError("list", ShmDir, "directory "+ShmDir, ShmDir, ReadOnly, err)
 	}
 	defer d.Close()
-	var objs []Object
 	for {
-		// In batches: a /dev/shm of a million names costs the entries of one batch plus what is kept.
+		// In batches: a /dev/shm of a million names costs the entries of one batch at a time.
 		entries, err := d.ReadDir(1024)
 		for _, e := range entries {
-			if o, ok := objectAt(e); ok && len(objs) < limit {
-				objs = append(objs, o)
+			if o, ok := objectAt(e); ok {
+				visit(o)
 			}
 		}
-		if err != nil || len(objs) == limit {
-			break // io.EOF, or a directory that went away under us: what was read is the answer
+		if err != nil {
+			return nil // io.EOF, or a directory that went away under us: what was read is the answer
 		}
 	}
-	return objs, nil
 }
 
 // objectAt describes the /dev/shm entry e, if it is a regular file this user may open (read-only at least).

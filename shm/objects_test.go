@@ -18,7 +18,7 @@ func TestObjectsListsWhatTheOSHas(t *testing.T) {
 	openEvent(t, shm.EventOptions{Name: name("-e"), ManualReset: true})
 	openMutex(t, shm.MutexOptions{Name: name("-x")})
 
-	objs, truncated, err := shm.Objects()
+	objs, truncated, err := shm.Objects(shm.ObjectFilter{})
 	if err != nil || truncated {
 		t.Fatalf("Objects: %v (truncated %v)", err, truncated)
 	}

@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -197,11 +198,15 @@ func splitName(op, name string) (string, error) {
 		return bad(`a name may not contain "/" or "\" (other than the Local\ or Global\ prefix)`)
 	case !utf8.ValidString(base):
 		return bad("not valid UTF-8")
-	case strings.ContainsFunc(base, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+	case strings.ContainsFunc(base, unicode.IsControl):
 		return bad("control characters are not allowed")
+	case strings.ContainsFunc(base, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }):
+		// They reorder text as it displays: a name with one shows as another (adv3x\u202egpj.exe as adv3xexe.jpg).
+		return bad("bidirectional-text controls (U+202E and the like) are not allowed: they make a name display as another")
 	}
 	return base, nil
 }
+
 
 // Mapping is an open, mapped view of a named shared memory object.
 type Mapping struct {

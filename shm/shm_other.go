@@ -66,4 +66,4 @@ func CheckUnlink(name string) error { return Unlink(name) }
 
 func ownerOf(string) string { return "" }
 
-func listObjects(int) ([]Object, error) { return nil, unsupported("list", "") }
+func listObjects(func(Object)) error { return unsupported("list", "") }

@@ -2,7 +2,7 @@
 // OS has, and the hex view of one mapping. Every name and text goes into the page as text, never as HTML.
 
 import { Problem, Stream, call, get, hasSession, login, logout, objectPath, post, renew, whenUnauthorized } from './api.js';
-import { duration, freshness, parseSize, size } from './bytes.js';
+import { duration, freshness, parseSize, printable, size } from './bytes.js';
 import { HexView } from './hexview.js';
 
 const $ = (id) => document.getElementById(id);
@@ -17,6 +17,7 @@ const state = {
   eventStream: null,
   viewStatus: '',
   pollFailed: false,
+  os: { objects: [], truncated: false, page: 0 }, // what the OS has; a page of it is shown
 };
 
 // ---- messages and the connection indicator
@@ -139,7 +140,7 @@ const since = (t) => duration(Math.max(0, Math.round((Date.now() - Date.parse(t)
 
 function fillMapping(tr, m) {
   const c = tr.cells;
-  c[0].textContent = m.name;
+  c[0].textContent = printable(m.name);
   c[1].textContent = size(m.size ?? m.mapped_size);
   c[2].textContent = m.access;
   c[3].textContent = m.backing === 'file' ? `file ${m.file}` : m.backing;
@@ -152,7 +153,7 @@ function fillMapping(tr, m) {
 
 function fillEvent(tr, e) {
   const c = tr.cells;
-  c[0].textContent = e.name;
+  c[0].textContent = printable(e.name);
   c[1].textContent = e.manual_reset ? 'manual' : 'auto';
   c[2].textContent = e.state.replace('_', ' ');
   c[3].textContent = e.waiters;
@@ -169,7 +170,7 @@ function fillEvent(tr, e) {
 
 function fillMutex(tr, m) {
   const c = tr.cells;
-  c[0].textContent = m.name;
+  c[0].textContent = printable(m.name);
   c[1].textContent = m.state;
   c[2].textContent = [m.owner_pid && `pid ${m.owner_pid}`, m.held && 'this daemon'].filter(Boolean).join(', ') || '—';
   c[3].textContent = m.abandoned ? 'yes' : 'no';
@@ -192,13 +193,32 @@ function fillMutex(tr, m) {
 
 function fillOSObject(tr, o) {
   const c = tr.cells;
-  c[0].textContent = o.name;
+  c[0].textContent = printable(o.name);
   c[1].textContent = o.kind;
   c[2].textContent = o.os_type;
   c[3].textContent = o.size == null ? '—' : size(o.size);
   if (o.held) actions(c[4], document.createTextNode(`held (${o.held})`));
+  else if (!o.openable) actions(c[4], document.createTextNode(`cannot open: ${o.reason}`));
   else if (o.kind === 'other') actions(c[4]);
   else actions(c[4], button('Open', () => openObject(o.kind, o.name)));
+}
+
+const OS_PAGE = 100; // rows of "On this system" at once: a machine can have thousands of objects
+
+/** Shows the page of the OS's objects that the filter and the pager select. */
+function renderOS() {
+  const f = $('os-filter').value.trim().toLowerCase();
+  const all = state.os.objects;
+  const list = f ? all.filter((o) => o.name.toLowerCase().includes(f)) : all;
+  const pages = Math.max(1, Math.ceil(list.length / OS_PAGE));
+  state.os.page = Math.max(0, Math.min(state.os.page, pages - 1));
+  const first = state.os.page * OS_PAGE;
+  const shown = list.slice(first, first + OS_PAGE);
+  syncRows($('os-objects').tBodies[0], shown, 5, fillOSObject);
+  const more = state.os.truncated ? ' (the OS has more: the first 10,000 by name are listed, and what the daemon holds)' : '';
+  $('os-count').textContent = list.length ? `${first + 1}–${first + shown.length} of ${list.length}${more}` : f ? 'no name matches' : 'none';
+  $('os-prev').disabled = state.os.page === 0;
+  $('os-next').disabled = state.os.page >= pages - 1;
 }
 
 async function closeObject(kind, name) {
@@ -285,7 +305,9 @@ window.addEventListener('hashchange', async () => {
 async function refreshOS() {
   try {
     const r = await get('/v1/os/objects');
-    syncRows($('os-objects').tBodies[0], r.objects, 5, fillOSObject);
+    state.os.objects = r.objects;
+    state.os.truncated = r.truncated;
+    renderOS();
   } catch (err) {
     if (err.status !== 401) showError(err);
   }
@@ -348,6 +370,18 @@ onSubmit('create-event', (f) => post('/v1/events', { name: f.get('name').trim(),
 onSubmit('create-mutex', (f) => post('/v1/mutexes', { name: f.get('name').trim(), mode: f.get('mode') }));
 
 $('os-refresh').addEventListener('click', refreshOS);
+$('os-filter').addEventListener('input', () => {
+  state.os.page = 0;
+  renderOS();
+});
+$('os-prev').addEventListener('click', () => {
+  state.os.page--;
+  renderOS();
+});
+$('os-next').addEventListener('click', () => {
+  state.os.page++;
+  renderOS();
+});
 $('message-close').addEventListener('click', () => ($('message').hidden = true));
 
 // ---- start

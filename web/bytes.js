@@ -170,3 +170,12 @@ export function parseSize(text) {
   const n = Number(m[1]) * mult;
   return Number.isSafeInteger(n) ? n : NaN;
 }
+
+/**
+ * s as it should display: the characters that do not show as themselves (controls, bidirectional-text and other
+ * format characters, line separators) escaped as a visible \u{…}. A name with U+202E must not display as
+ * another name.
+ */
+export function printable(s) {
+  return s.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+}

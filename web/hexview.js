@@ -2,7 +2,7 @@
 // watch stream, with a cursor, a selection, in-place editing, a value inspector and a text pane.
 
 import { Stream, objectPath, readBytes, writeAt, writeText } from './api.js';
-import { byteChar, byteClass, formatBytes, fromBase64, hexByte, hexOffset, inspect, parseOffset, size, textUpToNul } from './bytes.js';
+import { byteChar, byteClass, formatBytes, fromBase64, hexByte, hexOffset, inspect, parseOffset, printable, size, textUpToNul } from './bytes.js';
 
 const COLS = 16;
 const ROWS = 32;
@@ -138,7 +138,7 @@ export class HexView {
     this.name = m.name;
     this.size = m.size ?? m.mapped_size;
     this.writable = m.access === 'read_write';
-    this.title.textContent = m.name;
+    this.title.textContent = printable(m.name);
     this.title.title = `${size(this.size)}, ${m.access}`;
     this.top = 0;
     this.cursor = 0;
