@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -9,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
@@ -56,8 +59,14 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	if env.terminal && d.token != "" {
 		d.loginCode = rand.Text()
 	}
+	conns := d.fitDescriptors()
 	if d.ln, err = net.Listen("tcp", c.listen); err != nil {
 		return nil, err
+	}
+	var limited *fds.Listener
+	if conns > 0 {
+		limited = fds.NewListener(d.ln, conns)
+		d.ln = limited
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
@@ -65,7 +74,28 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	d.cancelWaits = cancel
 	d.srv = newServer(api.New(d.reg, d.apiConfig(base.Done())), d.log)
 	d.srv.BaseContext = func(net.Listener) context.Context { return base }
+	if limited != nil {
+		d.srv.ConnState = limited.ConnState
+	}
 	return d, nil
+}
+
+// fitDescriptors fits the caps on what holds file descriptors to the process's limit (see package fds), says
+// so in the log when it lowers any, and answers how many connections the listener may hold (0: no cap).
+func (d *daemon) fitDescriptors() int {
+	c := d.c
+	limit := fds.Limit()
+	caps, conns, lowered := fds.Fit(fds.Caps{Mappings: c.maxMappings, SyncObjects: c.maxSync,
+		Watchers: cmp.Or(c.maxWatchers, api.DefaultMaxWatchers), Waiters: cmp.Or(c.maxWaiters, api.DefaultMaxWaiters)}, limit)
+	c.maxMappings, c.maxSync, c.maxWatchers, c.maxWaiters = caps.Mappings, caps.SyncObjects, caps.Watchers, caps.Waiters
+	if len(lowered) > 0 {
+		d.log.Warn("the file descriptor limit is too low for the caps: lowered them to fit, keeping room for the health check and a DELETE "+
+			"(raise the limit: ulimit -n, or LimitNOFILE= in a systemd unit)", "limit", limit, "lowered", strings.Join(lowered, ", "))
+	}
+	if conns > 0 {
+		d.log.Debug("file descriptors", "limit", limit, "max_connections", conns)
+	}
+	return conns
 }
 
 func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
