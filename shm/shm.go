@@ -207,7 +207,6 @@ func splitName(op, name string) (string, error) {
 	return base, nil
 }
 
-
 // Mapping is an open, mapped view of a named shared memory object.
 type Mapping struct {
 	name      string
