@@ -2,6 +2,9 @@ package api
 
 import (
 	"fmt"
+	"io"
+	"slices"
+	"sync/atomic"
 
 	"golang.org/x/sync/semaphore"
 )
@@ -15,8 +18,9 @@ const maxTextBody = 16 << 20
 // buffers is the one byte budget of every request that copies data into memory (?lock= copies, text PUTs):
 // however many clients do it at once, and however slowly they read, the daemon holds at most its size.
 type buffers struct {
-	sem  *semaphore.Weighted
-	size int64
+	sem   *semaphore.Weighted
+	size  int64
+	inUse atomic.Int64 // taken now (the shmbridge_buffered_bytes gauge)
 }
 
 func newBuffers(size int64) *buffers {
@@ -36,11 +40,15 @@ func (b *buffers) Take(n int64) error {
 		return fail(kindBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size)).
 			with("Retry-After", "1")
 	}
+	b.inUse.Add(n)
 	return nil
 }
 
 // Give gives back n bytes Take reserved.
-func (b *buffers) Give(n int64) { b.sem.Release(n) }
+func (b *buffers) Give(n int64) {
+	b.inUse.Add(-n)
+	b.sem.Release(n)
+}
 
 // fits refuses a need of n bytes that the whole budget could never hold.
 func (b *buffers) fits(n int64) error {
@@ -56,4 +64,33 @@ func (b *buffers) take(n int64) (func(), error) {
 		return nil, err
 	}
 	return func() { b.Give(n) }, nil
+}
+
+// readStep is how much of a body readAll takes from the budget at a time, ahead of the bytes.
+const readStep = 64 << 10
+
+// readAll reads r, at most limit bytes, into memory, taking the room from the budget a step at a time as the
+// bytes arrive: what a slow client holds is what it sent. taken is what to Give back when the bytes are gone
+// (also after an error).
+func (b *buffers) readAll(r io.Reader, limit int64) (data []byte, taken int64, err error) {
+	for {
+		if int64(len(data)) == taken && taken < limit {
+			step := min(readStep, limit-taken)
+			if err := b.Take(step); err != nil {
+				return nil, taken, err
+			}
+			taken += step
+			data = slices.Grow(data, int(step))
+		}
+		n, rerr := r.Read(data[len(data):min(int64(cap(data)), taken)])
+		data = data[:len(data)+n]
+		switch {
+		case rerr == io.EOF:
+			return data, taken, nil
+		case rerr != nil:
+			return nil, taken, fail(kindInvalidRequest, "reading the body: "+rerr.Error())
+		case int64(len(data)) >= limit:
+			return data, taken, nil
+		}
+	}
 }

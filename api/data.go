@@ -237,8 +237,9 @@ func (s *snapshot) CopyTo(w io.Writer, off, n int64) (int64, error) {
 // parseRange parses a single-range "bytes=" header against size (RFC 9110 §14.1.2). ok is false when the
 // header is to be ignored (another unit, or several ranges: serving the whole is allowed).
 func parseRange(h string, size int64) (off, n int64, ok bool, err *apiError) {
-	spec, found := strings.CutPrefix(h, "bytes=")
-	if !found || strings.Contains(spec, ",") {
+	// The unit is case-insensitive (RFC 9110 §14.1): Bytes= is bytes=.
+	unit, spec, found := strings.Cut(h, "=")
+	if !found || !strings.EqualFold(unit, "bytes") || strings.Contains(spec, ",") {
 		return 0, size, false, nil
 	}
 	// RFC 9110 §14.1.1: positions are digits only; a range whose last position is before its first, or with
@@ -476,55 +477,67 @@ func (s *server) writeBody(r *http.Request, p writePlan) (body io.Reader, n int6
 }
 
 // convertText reads a text body (UTF-8, at most maxTextBody) and converts it to the plan's encoding, with a
-// NUL if asked. The body and its conversion (at most twice as long, plus a NUL) come out of the buffer budget.
+// NUL if asked. The body comes out of the buffer budget as its bytes arrive (a client that sends one byte a
+// second holds what it sent, not what it might send), its conversion (at most twice as long, plus a NUL) once
+// it is read.
 func (s *server) convertText(r *http.Request, p writePlan) (io.Reader, int64, func(), error) {
 	expect := int64(maxTextBody)
 	if p.length >= 0 {
 		expect = p.length
 	}
-	done, err := s.buffers.take(3*expect + 4)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	data, err := s.readText(r, p, expect)
-	if err != nil {
-		done()
-		return nil, 0, nil, err
-	}
-	return bytes.NewReader(data), int64(len(data)), done, nil
-}
-
-func (s *server) readText(r *http.Request, p writePlan, expect int64) ([]byte, error) {
 	// A UTF-8 body never shrinks by more than half converting to UTF-16, so read at most twice the room.
 	room := p.mapping.Size() - p.off
 	limit := min(2*room+4, expect+1)
 	if s.maxBody > 0 {
 		limit = min(limit, s.maxBody+1)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit))
-	switch {
-	case err != nil:
-		return nil, fail(kindInvalidRequest, "reading the body: "+err.Error())
-	case !utf8.Valid(body):
-		return nil, fail(kindInvalidRequest, "the body is not valid UTF-8 text")
-	case s.maxBody > 0 && int64(len(body)) > s.maxBody:
-		return nil, fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
-	case int64(len(body)) > expect:
-		return nil, errTextTooLarge
-	case int64(len(body)) > 2*room+3:
-		return nil, recast(kindTooLarge, shm.ErrOutOfRange, p.mapping.CheckRange("write", p.off, int64(len(body))))
+	body, taken, err := s.buffers.readAll(r.Body, limit)
+	done := func() { s.buffers.Give(taken) }
+	if err == nil {
+		err = s.checkText(p, body, expect, room)
 	}
+	if err != nil {
+		done()
+		return nil, 0, nil, err
+	}
+	convert := 2*int64(len(body)) + int64(p.text.unit)
+	if err := s.buffers.Take(convert); err != nil {
+		done()
+		return nil, 0, nil, err
+	}
+	taken += convert
 	data, err := p.text.enc.NewEncoder().Bytes(body)
 	if err != nil {
-		return nil, fail(kindInvalidRequest, "converting the text: "+err.Error())
+		done()
+		return nil, 0, nil, fail(kindInvalidRequest, "converting the text: "+err.Error())
 	}
 	if p.nul {
 		data = append(data, make([]byte, p.text.unit)...)
 	}
 	if err := p.mapping.CheckRange("write", p.off, int64(len(data))); err != nil {
-		return nil, recast(kindTooLarge, shm.ErrOutOfRange, err)
+		done()
+		return nil, 0, nil, recast(kindTooLarge, shm.ErrOutOfRange, err)
 	}
-	return data, p.lock.fits(int64(len(data)))
+	if err := p.lock.fits(int64(len(data))); err != nil {
+		done()
+		return nil, 0, nil, err
+	}
+	return bytes.NewReader(data), int64(len(data)), done, nil
+}
+
+// checkText checks a text body as read: valid UTF-8, within the caps and the room.
+func (s *server) checkText(p writePlan, body []byte, expect, room int64) error {
+	switch {
+	case !utf8.Valid(body):
+		return fail(kindInvalidRequest, "the body is not valid UTF-8 text")
+	case s.maxBody > 0 && int64(len(body)) > s.maxBody:
+		return fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
+	case int64(len(body)) > expect:
+		return errTextTooLarge
+	case int64(len(body)) > 2*room+3:
+		return recast(kindTooLarge, shm.ErrOutOfRange, p.mapping.CheckRange("write", p.off, int64(len(body))))
+	}
+	return nil
 }
 
 // errTextTooLarge refuses a text body over maxTextBody, before anything is written.

@@ -203,6 +203,7 @@ func (s *server) signalEvent(op func(*registry.Event) error) func(http.ResponseW
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
+//	@Failure		500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Produce		json
 //	@Success		200	{object}	Event	"the event after the call"
 //	@Security		BearerAuth
@@ -223,6 +224,7 @@ func (s *server) setEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
+//	@Failure	500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Produce	json
 //	@Success	200	{object}	Event	"the event after the call"
 //	@Security	BearerAuth
@@ -246,6 +248,7 @@ func (s *server) resetEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
+//	@Failure		500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Produce		json
 //	@Success		200	{object}	Event	"the event after the call"
 //	@Security		BearerAuth
@@ -271,6 +274,7 @@ func (s *server) pulseEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		429	{object}	Problem	"rate-limited, too-many-waiters (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found (also: the event was closed while waiting)"
+//	@Failure		500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Failure		503	{object}	Problem	"shutting-down: the daemon stopped while waiting"
 //	@Produce		json
 //	@Success		200	{object}	WaitResult

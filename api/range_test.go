@@ -29,7 +29,11 @@ func TestParseRange(t *testing.T) {
 		{"bytes=99999999999999999999-", 100, 0, 0, false, true},
 		{"bytes=0-99999999999999999999", 100, 0, 100, true, false},
 		{"bytes=0-1,5-6", 100, 0, 100, false, false}, // several ranges: ignored
-		{"items=0-1", 100, 0, 100, false, false},     // another unit: ignored
+		{"Bytes=0-1", 100, 0, 2, true, false},        // the unit is case-insensitive (RFC 9110 §14.1)
+		{"BYTES=90-", 100, 90, 10, true, false},
+		{"items=0-1", 100, 0, 100, false, false},  // another unit: ignored
+		{"bytes =0-1", 100, 0, 100, false, false}, // not a unit
+		{"items=0-1", 100, 0, 100, false, false},  // another unit: ignored
 	} {
 		off, n, ok, err := parseRange(c.h, c.size)
 		if ok != c.ok || (err != nil) != c.fail || (ok && (off != c.off || n != c.n)) {

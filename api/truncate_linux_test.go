@@ -6,6 +6,7 @@ package api_test
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,4 +59,28 @@ func TestTruncatedMidRead(t *testing.T) {
 	if _, err := os.Stat(obj); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestTruncatedEventOneAnswer: an event another process cut below its header answers every operation the
+// same way, 500 fault: set, pulse, a wait, a data read that waits on it; the daemon goes on serving.
+func TestTruncatedEventOneAnswer(t *testing.T) {
+	b := newBridge(t, nil)
+	ev, n := name(t, "-ev"), name(t, "")
+	b.post(t, "/v1/events", map[string]any{"name": ev}, 201)
+	b.create(createBody(n, 64, ""))
+	if err := os.Truncate(filepath.Join(shm.ShmDir, strings.TrimPrefix(ev, `Local\`)), 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct{ method, path string }{
+		{"POST", eventPath(ev, "/set")},
+		{"POST", eventPath(ev, "/pulse")},
+		{"POST", eventPath(ev, "/wait?timeout=2s")},
+		{"GET", path(n, "/data?wait="+url.QueryEscape(ev)+"&timeout=2s")},
+	} {
+		resp, data := b.do(r.method, r.path, nil)
+		expect(t, resp, data, 500)
+		wantProblem(t, data, "fault", "truncated")
+	}
+	resp, data := b.do("GET", "/healthz", nil)
+	expect(t, resp, data, 200)
 }

@@ -3,6 +3,9 @@ package api_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"io"
+	"net/http"
 	"fmt"
 	"net"
 	"net/url"
@@ -182,4 +185,31 @@ func liveThreads() int {
 		}
 	}
 	return 0
+}
+
+// TestSlowTextBodiesHoldWhatTheySent: text PUTs whose chunked bodies trickle in (a byte, then nothing) hold
+// what they sent of the memory budget, not the most a text body may be (3 × 16 MiB each, which two of them
+// took of a 100 MiB budget for as long as they stalled): another copy still gets its memory.
+func TestSlowTextBodiesHoldWhatTheySent(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxBuffered = 100 << 20 })
+	n := name(t, "")
+	b.create(createBody(n, 8<<20, ""))
+	for range 2 {
+		pr, pw := io.Pipe()
+		t.Cleanup(func() { pw.CloseWithError(errors.New("the test ended")) })
+		req, _ := http.NewRequest("PUT", b.base+path(n, "/data?encoding=utf-16le"), pr)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+		go func() {
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		pw.Write([]byte("x"))
+	}
+	// Both uploads under way: each holds its first step of the budget.
+	waitUntil(t, "the uploads to begin", func() bool { return value(b.scrape(), "shmbridge_buffered_bytes", nil) >= 2*64<<10 })
+	if status := b.watchStatus(t, path(n, "/watch?length=4194304")); status != 200 {
+		t.Fatalf("a 4 MiB watch (8 MiB of the budget) beside two stalled text uploads: %d", status)
+	}
 }

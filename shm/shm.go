@@ -244,7 +244,7 @@ func Open(o Options) (*Mapping, error) {
 	case o.File != "" && o.Root == nil:
 		return nil, newErr(op, o.Name, ErrAccessDenied, "file-backed mappings are disabled (no files root configured)")
 	case o.File != "" && !filepath.IsLocal(o.File):
-		return nil, newErr(op, o.Name, ErrInvalid, "file must be a relative path that stays under the files root")
+		return nil, escapeError(op, o.Name, o.File)
 	}
 	m := &Mapping{name: o.Name, requested: o.Size, access: o.Access, file: o.File}
 	if err := m.open(o, base); err != nil {

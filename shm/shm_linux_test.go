@@ -53,8 +53,8 @@ func TestLinuxFileSymlinkCannotEscapeRoot(t *testing.T) {
 	root, _ := os.OpenRoot(dir)
 	defer root.Close()
 	_, err := Open(Options{Name: "shmbridge-linux-esc", Mode: OpenExisting, Access: ReadOnly, File: "out", Root: root})
-	if !errors.Is(err, ErrInvalid) {
-		t.Fatalf("symlink out of the files root: %v", err)
+	if !errors.Is(err, ErrAccessDenied) {
+		t.Fatalf("symlink out of the files root: %v, want ErrAccessDenied", err)
 	}
 }
 
