@@ -394,9 +394,11 @@ func TestFileBackedOverHTTP(t *testing.T) {
 		t.Fatalf("file holds %d bytes", len(disk))
 	}
 	b.do("DELETE", path(n), nil)
-	for _, bad := range []string{"../x.bin", "/etc/passwd", "a/../../x.bin"} {
-		resp, data = b.do("POST", "/v1/mappings", strings.NewReader(createBody(n, 10, fmt.Sprintf(`,"file":%q`, bad))), "Content-Type", "application/json")
-		if resp.StatusCode != 400 && resp.StatusCode != 404 {
+	// Out of the files root is forbidden: 403 access-denied, saying so (a symbolic link out, too).
+	os.Symlink("/etc/passwd", filepath.Join(dir, "out.bin"))
+	for _, bad := range []string{"../x.bin", "/etc/passwd", "a/../../x.bin", "out.bin"} {
+		resp, data = b.do("POST", "/v1/mappings", strings.NewReader(createBody(n, 10, fmt.Sprintf(`,"file":%q,"mode":"open_or_create"`, bad))), "Content-Type", "application/json")
+		if resp.StatusCode != 403 || !strings.Contains(string(data), "outside the files root") {
 			t.Errorf("file %q: %d %s", bad, resp.StatusCode, data)
 		}
 	}

@@ -328,11 +328,9 @@ func TestFileBacked(t *testing.T) {
 	}
 	_, err = shm.Open(shm.Options{Name: name + "-4", Mode: shm.OpenExisting, File: "missing.bin", Root: root})
 	mustErr(t, err, shm.ErrNotFound)
-	// A path out of the root is access denied (403), by its spelling or through a symbolic link.
-	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "out.bin")); err != nil {
-		t.Fatal(err)
-	}
-	for _, bad := range []string{"../escape.bin", "a/../../escape.bin", filepath.Join(dir, "abs.bin"), "/etc/passwd", "out.bin"} {
+	// A path out of the root is access denied (403) by its spelling (through a symbolic link too: Linux,
+	// TestLinuxFileSymlinkCannotEscapeRoot).
+	for _, bad := range []string{"../escape.bin", "a/../../escape.bin", filepath.Join(dir, "abs.bin"), "/etc/passwd"} {
 		_, err = shm.Open(shm.Options{Name: name + "-5", Size: 10, Mode: shm.OpenOrCreate, File: bad, Root: root})
 		mustErr(t, err, shm.ErrAccessDenied)
 	}

@@ -408,19 +408,24 @@ func TestObserveManualReset(t *testing.T) {
 }
 
 // resetAndSet resets and sets a manual-reset event until the observer waiting on done sees the set. On Linux
-// the first set is seen (every set moves the sequence word). Windows cannot wait for a reset: the observation
-// looks at the state every few milliseconds while the event stays set, and a reset and set closer together
-// than that look like one state, so there it tries again, up to 20 times.
+// the first set is seen (every set moves the sequence word, whatever the observation is doing). Windows cannot
+// wait for a reset: after a firing the observation looks at the state every few milliseconds (up to 10), and
+// a reset and a set closer together than its look are one state to it. There is nothing to observe of when
+// it has looked, so on Windows the set comes 20 ms after the reset, and is tried again, up to 10 times, the
+// pause longer each time: a busy machine may delay a look, never skip it.
 func resetAndSet(t *testing.T, e *shm.Event, done <-chan error) {
 	t.Helper()
 	tries := 1
 	if runtime.GOOS == "windows" {
-		tries = 20
+		tries = 10
 	}
 	for i := range tries {
 		e.Reset()
+		if runtime.GOOS == "windows" {
+			time.Sleep(time.Duration(i+1) * 20 * time.Millisecond)
+		}
 		e.Set()
-		wait := 100 * time.Millisecond
+		wait := 200 * time.Millisecond
 		if i == tries-1 {
 			wait = 5 * time.Second
 		}
