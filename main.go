@@ -156,7 +156,7 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.Float64Var(&c.maxSampleRate, "max-sample-rate", api.DefaultMaxSampleRate, "most samples per second of every interval watch together (a 10ms watch counts 100); the next gets 429")
 	fs.DurationVar(&c.minWatch, "min-watch-interval", api.DefaultMinWatchInterval, "smallest ?interval= a watch stream may ask for")
 	fs.Int64Var(&c.maxBody, "max-body", 4<<30, "largest body of a PUT of data, in bytes (0: whatever the mapping holds)")
-	fs.Int64Var(&c.maxBuffered, "max-buffered", api.DefaultMaxBuffered, "bytes all requests may copy into memory at once (?lock= copies, text writes); past it they get 503 busy")
+	fs.Int64Var(&c.maxBuffered, "max-buffered", api.DefaultMaxBuffered, "bytes all requests may copy into memory at once (?lock= copies, text writes, watch samples and messages); past it they get 503 busy")
 	fs.Float64Var(&c.rateLimit, "rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
 	fs.IntVar(&c.burst, "burst", 4000, "requests answered at once above -rate-limit")
 	fs.StringVar(&c.tokenFile, "token-file", defaultTokenFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
