@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // stall opens a watch stream over a raw connection that never reads: a stalled subscriber. It returns once
@@ -100,7 +100,7 @@ func TestWatchIdleStreamsOnOneEvent(t *testing.T) {
 	n, ev := name(t, ""), name(t, "-ev")
 	b.create(createBody(n, 4096, ""))
 	b.post(t, "/v1/events", map[string]any{"name": ev, "manual_reset": true}, 201)
-	threads := liveThreads()
+	threads := testutil.Threads()
 	created := pprof.Lookup("threadcreate").Count()
 	const streams = 300
 	var ss []*stream
@@ -127,7 +127,7 @@ func TestWatchIdleStreamsOnOneEvent(t *testing.T) {
 	}
 	waitUntil(t, "the samplers to stop", func() bool { return value(b.scrape(), "shmbridge_watch_samplers", nil) == 0 })
 	if runtime.GOOS == "linux" {
-		waitUntil(t, "the threads to go", func() bool { return liveThreads() <= threads+2 })
+		waitUntil(t, "the threads to go", func() bool { return testutil.Threads() <= threads+2 })
 	}
 }
 
@@ -173,18 +173,6 @@ func TestWatchTriggerEventClosed(t *testing.T) {
 			t.Fatalf("after the %s's DELETE: %s %s, want reason %s", deleted, e.typ, e.raw, want)
 		}
 	}
-}
-
-// liveThreads is how many OS threads the process has now (Linux: /proc/self/status; 0 elsewhere).
-func liveThreads() int {
-	data, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return 0
 }
 
 // TestSlowTextBodiesHoldWhatTheySent: text PUTs whose chunked bodies trickle in (a byte, then nothing) hold

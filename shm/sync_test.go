@@ -3,15 +3,14 @@ package shm_test
 import (
 	"context"
 	"errors"
-	"os"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -446,7 +445,7 @@ func resetAndSet(t *testing.T, e *shm.Event, done <-chan error) {
 // thread is given back when the last one closes.
 func TestObserversShareOneWait(t *testing.T) {
 	e := openEvent(t, shm.EventOptions{Name: testName(t), ManualReset: true})
-	threadsBefore := liveThreads()
+	threadsBefore := testutil.Threads()
 	created := pprof.Lookup("threadcreate").Count()
 	const n = 300
 	obs := make([]*shm.Observer, n)
@@ -479,22 +478,10 @@ func TestObserversShareOneWait(t *testing.T) {
 		mustErr(t, <-dones[i], shm.ErrClosed)
 	}
 	if runtime.GOOS == "linux" {
-		for deadline := time.Now().Add(5 * time.Second); liveThreads() > threadsBefore+1; runtime.Gosched() {
+		for deadline := time.Now().Add(5 * time.Second); testutil.Threads() > threadsBefore+1; runtime.Gosched() {
 			if time.Now().After(deadline) {
-				t.Fatalf("%d OS threads after the observers closed, %d before", liveThreads(), threadsBefore)
+				t.Fatalf("%d OS threads after the observers closed, %d before", testutil.Threads(), threadsBefore)
 			}
 		}
 	}
-}
-
-// liveThreads is how many OS threads the process has now (Linux: /proc/self/status).
-func liveThreads() int {
-	data, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return 0
 }
