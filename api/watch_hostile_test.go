@@ -127,7 +127,8 @@ func TestWatchIdleStreamsOnOneEvent(t *testing.T) {
 	}
 	waitUntil(t, "the samplers to stop", func() bool { return value(b.scrape(), "shmbridge_watch_samplers", nil) == 0 })
 	if runtime.GOOS == "linux" {
-		waitUntil(t, "the threads to go", func() bool { return testutil.Threads() <= threads+2 })
+		// A few threads the runtime started meanwhile stay; one per stream would be 300.
+		waitUntil(t, "the threads to go", func() bool { return testutil.Threads() <= threads+8 })
 	}
 }
 
