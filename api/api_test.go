@@ -20,6 +20,7 @@ import (
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/testutil"
+	"github.com/shmbridge/shmbridge/shm"
 )
 
 // bridge is a daemon under test: the real handler on a real loopback listener.
@@ -65,6 +66,18 @@ func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *reg
 		}
 	})
 	return b
+}
+
+// native opens the mapping called name as another program would, with a view of its own: what it writes goes
+// below the daemon's registry (only a watch stream's sampler sees it).
+func native(t testing.TB, name string) *shm.Mapping {
+	t.Helper()
+	v, err := shm.Open(shm.Options{Name: name, Mode: shm.OpenExisting})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
 }
 
 // name returns a mapping name unique to this process and test.

@@ -19,9 +19,8 @@ const dashboardCSP = "default-src 'none'; script-src 'self'; style-src 'self'; i
 //	@Summary	The dashboard (embedded in the binary; public: its data comes from the API)
 //	@ID			getDashboard
 //	@Tags		daemon
+//	@Param		token	query	string	false	"Not taken: the token never goes in a URL (the browser's history would keep it); the page says so and takes it pasted"
 //	@Produce	application/problem+json
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: this daemon serves no dashboard"
 //	@Produce	html
 //	@Success	200	{string}	string	"the page"
@@ -37,8 +36,6 @@ func (s *server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 //	@Tags		daemon
 //	@Param		file	path	string	true	"File name, e.g. app.js"
 //	@Produce	application/problem+json
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	text/javascript,text/css
 //	@Success	200	{string}	string	"the file"

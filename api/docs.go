@@ -24,8 +24,6 @@ type Health struct {
 //	@ID			getOpenAPI
 //	@Tags		daemon
 //	@Produce	application/problem+json
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: no spec configured"
 //	@Produce	application/yaml
 //	@Success	200	{string}	string	"openapi.yaml"
@@ -45,8 +43,6 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 //	@ID			getDocsPage
 //	@Tags		daemon
 //	@Produce	application/problem+json
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found: no spec configured"
 //	@Produce	html
 //	@Success	200	{string}	string	"the page"
@@ -71,8 +67,6 @@ func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Reque
 //	@Tags		daemon
 //	@Param		asset	path	string	true	"File name, e.g. swagger-ui-bundle.js"
 //	@Produce	application/problem+json
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	application/javascript,text/css,image/png,text/html
 //	@Success	200	{string}	string	"the file"
@@ -104,8 +98,6 @@ func hasAsset(name string) bool {
 //	@ID			health
 //	@Tags		daemon
 //	@Produce	application/problem+json
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce	json
 //	@Success	200	{object}	Health
 //	@Router		/healthz [get]

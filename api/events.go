@@ -2,11 +2,9 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
-	"github.com/shmbridge/shmbridge/shm"
 )
 
 // Event is a named event the daemon holds, as the API shows it.
@@ -24,6 +22,8 @@ type Event struct {
 	Waiters  int       `json:"waiters" validate:"required"`
 	Created  bool      `json:"created" validate:"required"`
 	OpenedAt time.Time `json:"opened_at" validate:"required" format:"date-time"`
+	// AlreadyOpen, on an open's answer (200), says the daemon held it already: the answer is that event.
+	AlreadyOpen bool `json:"already_open,omitempty"`
 }
 
 func eventOf(e *registry.Event) Event {
@@ -71,16 +71,15 @@ func (s *server) event(r *http.Request) (*registry.Event, error) {
 //	@ID				createEvent
 //	@Description	As for mappings, `mode` is "create" (default; 409 `exists` if the name is taken), "open" (404 if there is
 //	@Description	none) or "open_or_create". Events, mutexes and mappings share one namespace: a name held by another kind
-//	@Description	of object is 409 `exists` saying so. On Linux an event is a 32-byte /dev/shm object other programs use
-//	@Description	through include/shmbridge_sync.h.
+//	@Description	of object is 409 `exists` saying so; an open of an event the daemon holds already answers it (200,
+//	@Description	`already_open`). On Linux an event is a 32-byte /dev/shm object other programs use through
+//	@Description	include/shmbridge_sync.h.
 //	@Tags			events
 //	@Param			request	body	EventRequest	true	"What to create or open"
 //	@Accept			json
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure		403	{object}	Problem	"access-denied (see missing_right)"
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such event"
 //	@Failure		409	{object}	Problem	"exists, limit-reached (-max-sync-objects)"
 //	@Failure		507	{object}	Problem	"no-space: /dev/shm is full (Linux)"
@@ -90,6 +89,8 @@ func (s *server) event(r *http.Request) (*registry.Event, error) {
 //	@Produce		json
 //	@Success		201	{object}	Event
 //	@Header			201	{string}	Location	"URL of the event"
+//	@Success		200	{object}	Event		"opened already: the daemon held it (already_open)"
+//	@Header			200	{string}	Location	"URL of the event"
 //	@Security		BearerAuth
 //	@Router			/v1/events [post]
 func (s *server) createEvent(w http.ResponseWriter, r *http.Request) error {
@@ -101,16 +102,17 @@ func (s *server) createEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.reg.OpenEvent(shm.EventOptions{Name: req.Name, Mode: mode, ManualReset: req.ManualReset,
+	e, already, err := s.reg.OpenEvent(registry.EventOptions{Name: req.Name, Mode: mode, ManualReset: req.ManualReset,
 		InitialState: req.InitialState, SDDL: req.SDDL})
 	if err != nil {
 		return err
 	}
-	s.log.Info("event opened", "name", e.Name(), "created", e.Created(), "manual_reset", e.ManualReset())
-	w.Header().Set("Location", "/v1/events/"+url.PathEscape(e.Name()))
+	if !already {
+		s.log.Info("event opened", "name", e.Name(), "created", e.Created(), "manual_reset", e.ManualReset())
+	}
 	ev := eventOf(e)
-	ev.Hint = s.sessionHint(ev.Name, ev.Created)
-	return writeJSON(w, http.StatusCreated, ev)
+	ev.Hint, ev.AlreadyOpen = s.sessionHint(ev.Name, ev.Created && !already), already
+	return s.opened(w, registry.KindEvent, e.Name(), already, ev)
 }
 
 // listEvents godoc
@@ -119,9 +121,6 @@ func (s *server) createEvent(w http.ResponseWriter, r *http.Request) error {
 //	@ID			listEvents
 //	@Tags		events
 //	@Produce	application/problem+json
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce	json
 //	@Success	200	{array}	Event
 //	@Security	BearerAuth
@@ -138,9 +137,6 @@ func (s *server) listEvents(w http.ResponseWriter, r *http.Request) error {
 //	@Param		name	path	string	true	"Event name, percent-encoded (Local%5CDataReady)"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	json
 //	@Success	200	{object}	Event
@@ -164,9 +160,6 @@ func (s *server) getEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Param			unlink	query	boolean	false	"Also remove the name (Linux)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Success		204
 //	@Security		BearerAuth
@@ -199,9 +192,6 @@ func (s *server) signalEvent(op func(*registry.Event) error) func(http.ResponseW
 //	@Param			name	path	string	true	"Event name, percent-encoded"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Produce		json
@@ -220,9 +210,6 @@ func (s *server) setEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Param		name	path	string	true	"Event name, percent-encoded"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Failure	500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Produce	json
@@ -244,9 +231,6 @@ func (s *server) resetEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Param			name	path	string	true	"Event name, percent-encoded"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Produce		json
@@ -270,9 +254,7 @@ func (s *server) pulseEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Param			timeout	query	string	false	"How long to wait: 5s, 250ms, 2m (default 30s, at most 5m; 0 only tests the state)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited, too-many-waiters (see Retry-After)"
+//	@Failure		429	{object}	Problem	"too-many-waiters (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found (also: the event was closed while waiting)"
 //	@Failure		500	{object}	Problem	"fault: another process truncated the event (Linux)"
 //	@Failure		503	{object}	Problem	"shutting-down: the daemon stopped while waiting"
@@ -289,7 +271,7 @@ func (s *server) waitEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	signaled, err := s.waitOn(w, r, e, timeout)
+	signaled, err := e.Wait(r.Context(), timeout, s.waiting(w, r))
 	if err != nil {
 		return err
 	}

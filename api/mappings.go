@@ -2,11 +2,9 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
-	"github.com/shmbridge/shmbridge/shm"
 )
 
 // Mapping is a mapping the daemon holds, as the API shows it.
@@ -39,6 +37,9 @@ type Mapping struct {
 	// Hint, on a create's answer, is advice about where the object lives: a daemon running as a Windows service
 	// (session 0) says here that a name without Global\ is invisible to programs in users' sessions.
 	Hint string `json:"hint,omitempty"`
+	// AlreadyOpen, on an open's answer (200), says the daemon held it already: the answer is that mapping, as
+	// it was opened then (created says who made it).
+	AlreadyOpen bool `json:"already_open,omitempty"`
 }
 
 func mappingOf(e *registry.Mapping) Mapping {
@@ -79,7 +80,7 @@ type CreateRequest struct {
 	SDDL string `json:"sddl,omitempty" example:"D:P(A;;GA;;;OW)(A;;GA;;;SY)(A;;GR;;;BU)"`
 }
 
-var accesses = map[string]shm.Access{"": shm.ReadWrite, "read_write": shm.ReadWrite, "read": shm.ReadOnly}
+var accesses = map[string]registry.Access{"": registry.ReadWrite, "read_write": registry.ReadWrite, "read": registry.ReadOnly}
 
 // createMapping godoc
 //
@@ -88,19 +89,20 @@ var accesses = map[string]shm.Access{"": shm.ReadWrite, "read_write": shm.ReadWr
 //	@Description	`mode` "create" (default) fails with 409 `exists` if the name is taken; "open" fails with 404 `not-found`
 //	@Description	if there is no such object (it never creates an empty one); "open_or_create" does either. `size` is
 //	@Description	required to create; when opening, an existing object smaller than `size` is 409 `too-small`.
-//	@Description	A name the daemon already holds is 409 `exists` whatever the mode; a name another program holds is 409
-//	@Description	`exists` with its owner in `detail` where the OS says. On Windows the object is created with `sddl`, by
+//	@Description	An open ("open" or "open_or_create") of a name the daemon holds already answers that mapping (200,
+//	@Description	`already_open`) if it can serve the request: 409 `incompatible` when it is held read-only and
+//	@Description	read_write is asked, or with another file, and `too-small` when smaller than `size`; a create of it is
+//	@Description	409 `exists`, as is a name another program holds (its owner in `detail` where the OS says). On Linux
+//	@Description	the shm_open spelling `/Telemetry` is the same name. On Windows the object is created with `sddl`, by
 //	@Description	default a DACL for this user and SYSTEM only.
 //	@Tags			mappings
 //	@Param			request	body	CreateRequest	true	"What to create or open"
 //	@Accept			json
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed, cross-origin (a browser request from another site, or a form or text/plain body)"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure		403	{object}	Problem	"access-denied (see missing_right)"
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such object"
-//	@Failure		409	{object}	Problem	"exists, too-small, limit-reached (-max-mappings)"
+//	@Failure		409	{object}	Problem	"exists, incompatible, too-small, limit-reached (-max-mappings)"
 //	@Failure		413	{object}	Problem	"too-large: JSON body over 64 KiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type: the body must be application/json"
 //	@Failure		503	{object}	Problem	"busy: the daemon is out of file descriptors"
@@ -108,6 +110,8 @@ var accesses = map[string]shm.Access{"": shm.ReadWrite, "read_write": shm.ReadWr
 //	@Produce		json
 //	@Success		201	{object}	Mapping
 //	@Header			201	{string}	Location	"URL of the mapping"
+//	@Success		200	{object}	Mapping		"opened already: the daemon held it (already_open)"
+//	@Header			200	{string}	Location	"URL of the mapping"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings [post]
 func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
@@ -123,15 +127,16 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fail(kindInvalidRequest, `access must be "read_write" or "read"`)
 	}
-	e, err := s.reg.OpenMapping(shm.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File, SDDL: req.SDDL})
+	e, already, err := s.reg.OpenMapping(registry.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File, SDDL: req.SDDL})
 	if err != nil {
 		return err
 	}
-	s.log.Info("mapping opened", "name", e.Name(), "created", e.Created(), "size", e.Size(), "access", e.Access())
-	w.Header().Set("Location", "/v1/mappings/"+url.PathEscape(e.Name()))
+	if !already {
+		s.log.Info("mapping opened", "name", e.Name(), "created", e.Created(), "size", e.Size(), "access", e.Access())
+	}
 	m := mappingOf(e)
-	m.Hint = s.sessionHint(m.Name, m.Created)
-	return writeJSON(w, http.StatusCreated, m)
+	m.Hint, m.AlreadyOpen = s.sessionHint(m.Name, m.Created && !already), already
+	return s.opened(w, registry.KindMapping, e.Name(), already, m)
 }
 
 // listMappings godoc
@@ -140,9 +145,6 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 //	@ID			listMappings
 //	@Tags		mappings
 //	@Produce	application/problem+json
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce	json
 //	@Success	200	{array}	Mapping
 //	@Security	BearerAuth
@@ -168,9 +170,6 @@ func (s *server) mapping(r *http.Request) (*registry.Mapping, error) {
 //	@Param		name	path	string	true	"Mapping name, percent-encoded (Local%5CTelemetry)"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	json
 //	@Success	200	{object}	Mapping
@@ -195,9 +194,6 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param			unlink	query	boolean	false	"Also remove the name (Linux)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Success		204
 //	@Security		BearerAuth
@@ -214,9 +210,6 @@ func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param		name	path	string	true	"Mapping name, percent-encoded"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Success	204
 //	@Security	BearerAuth

@@ -147,9 +147,6 @@ func (s *server) countRejection(p Problem) {
 //	@Description	label ever carries an object's name. Prometheus scrapes it with `authorization: {credentials_file: …}`.
 //	@Tags			daemon
 //	@Produce		application/problem+json
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce		plain
 //	@Success		200	{string}	string	"the metrics"
 //	@Security		BearerAuth

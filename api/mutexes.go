@@ -3,11 +3,9 @@ package api
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
-	"github.com/shmbridge/shmbridge/shm"
 )
 
 // Mutex is a named mutex the daemon holds, as the API shows it.
@@ -27,6 +25,8 @@ type Mutex struct {
 	HeldUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
 	Created   bool       `json:"created" validate:"required"`
 	OpenedAt  time.Time  `json:"opened_at" validate:"required" format:"date-time"`
+	// AlreadyOpen, on an open's answer (200), says the daemon held it already: the answer is that mutex.
+	AlreadyOpen bool `json:"already_open,omitempty"`
 }
 
 func mutexOf(e *registry.Mutex) Mutex {
@@ -88,9 +88,7 @@ func (s *server) mutex(r *http.Request) (*registry.Mutex, error) {
 //	@Accept			json
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"access-denied (see missing_right), host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure		403	{object}	Problem	"access-denied (see missing_right)"
 //	@Failure		404	{object}	Problem	"not-found: mode open and no such mutex"
 //	@Failure		409	{object}	Problem	"exists, limit-reached (-max-sync-objects)"
 //	@Failure		507	{object}	Problem	"no-space: /dev/shm is full (Linux)"
@@ -100,6 +98,8 @@ func (s *server) mutex(r *http.Request) (*registry.Mutex, error) {
 //	@Produce		json
 //	@Success		201	{object}	Mutex
 //	@Header			201	{string}	Location	"URL of the mutex"
+//	@Success		200	{object}	Mutex		"opened already: the daemon held it (already_open)"
+//	@Header			200	{string}	Location	"URL of the mutex"
 //	@Security		BearerAuth
 //	@Router			/v1/mutexes [post]
 func (s *server) createMutex(w http.ResponseWriter, r *http.Request) error {
@@ -111,15 +111,16 @@ func (s *server) createMutex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.reg.OpenMutex(shm.MutexOptions{Name: req.Name, Mode: mode, SDDL: req.SDDL})
+	m, already, err := s.reg.OpenMutex(registry.MutexOptions{Name: req.Name, Mode: mode, SDDL: req.SDDL})
 	if err != nil {
 		return err
 	}
-	s.log.Info("mutex opened", "name", m.Name(), "created", m.Created())
-	w.Header().Set("Location", "/v1/mutexes/"+url.PathEscape(m.Name()))
+	if !already {
+		s.log.Info("mutex opened", "name", m.Name(), "created", m.Created())
+	}
 	mu := mutexOf(m)
-	mu.Hint = s.sessionHint(mu.Name, mu.Created)
-	return writeJSON(w, http.StatusCreated, mu)
+	mu.Hint, mu.AlreadyOpen = s.sessionHint(mu.Name, mu.Created && !already), already
+	return s.opened(w, registry.KindMutex, m.Name(), already, mu)
 }
 
 // listMutexes godoc
@@ -128,9 +129,6 @@ func (s *server) createMutex(w http.ResponseWriter, r *http.Request) error {
 //	@ID			listMutexes
 //	@Tags		mutexes
 //	@Produce	application/problem+json
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce	json
 //	@Success	200	{array}	Mutex
 //	@Security	BearerAuth
@@ -147,9 +145,6 @@ func (s *server) listMutexes(w http.ResponseWriter, r *http.Request) error {
 //	@Param		name	path	string	true	"Mutex name, percent-encoded"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Produce	json
 //	@Success	200	{object}	Mutex
@@ -174,9 +169,6 @@ func (s *server) getMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Param			unlink	query	boolean	false	"Also remove the name (Linux)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Success		204
 //	@Security		BearerAuth
@@ -199,9 +191,7 @@ func (s *server) closeMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Param			hold	query	string	false	"Lease: released after this long (default 30s, at most 5m)"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-name, invalid-request"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited, too-many-waiters (see Retry-After)"
+//	@Failure		429	{object}	Problem	"too-many-waiters (see Retry-After)"
 //	@Failure		404	{object}	Problem	"not-found (also: the mutex was closed while waiting)"
 //	@Failure		503	{object}	Problem	"shutting-down"
 //	@Produce		json
@@ -225,13 +215,8 @@ func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	end, err := s.beginWait(w, r, timeout)
-	if err != nil {
-		return err
-	}
-	defer end()
-	abandoned, id, until, err := m.Acquire(r.Context(), timeout, lease)
-	if errors.Is(err, shm.ErrTimeout) {
+	abandoned, id, until, err := m.Acquire(r.Context(), timeout, lease, s.waiting(w, r))
+	if errors.Is(err, registry.ErrTimeout) {
 		return writeJSON(w, http.StatusOK, AcquireResult{})
 	}
 	if err != nil {
@@ -253,9 +238,6 @@ func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Param		lease	query	string	true	"The lease's id, as acquire answered it"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name, invalid-request (no lease)"
-//	@Failure	401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure	403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure	429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Failure	404	{object}	Problem	"not-found"
 //	@Failure	409	{object}	Problem	"not-held: the daemon does not hold it (never acquired, released, or the lease ran out), or not for this lease"
 //	@Produce	json

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"strings"
+
+	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
 // What mappings, events and mutexes have in common in the API: closing one, listing them, and the hint a
@@ -26,6 +28,16 @@ func (s *server) closeObject(w http.ResponseWriter, r *http.Request, what string
 	s.log.Info(what+" closed", "name", closed, "unlink", unlink)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// opened answers a create or open of an object of kind k: 201 with its Location when the daemon opened it
+// now, 200 when it held it already (an open of a name it holds answers that object).
+func (s *server) opened(w http.ResponseWriter, k registry.Kind, name string, already bool, body any) error {
+	w.Header().Set("Location", objectURL(k, name))
+	if already {
+		return writeJSON(w, http.StatusOK, body)
+	}
+	return writeJSON(w, http.StatusCreated, body)
 }
 
 // writeList answers a list of held objects, shown by show ([] when there are none).

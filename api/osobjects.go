@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"net/http"
 
-	"github.com/shmbridge/shmbridge/shm"
+	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
 // OSObjects answers GET /v1/os/objects: the named objects the OS has, held by this daemon or not.
@@ -47,9 +47,7 @@ type OSObject struct {
 //	@Param			kind	query	string	false	"Only objects of this kind"	Enums(mapping, event, mutex, other)
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, access-denied"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
+//	@Failure		403	{object}	Problem	"access-denied"
 //	@Failure		501	{object}	Problem	"unsupported: no backend on this OS"
 //	@Produce		json
 //	@Success		200	{object}	OSObjects
@@ -62,15 +60,15 @@ func (s *server) listOSObjects(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return fail(kindInvalidRequest, `kind must be "mapping", "event", "mutex" or "other"`)
 	}
-	objs, truncated, err := shm.Objects(shm.ObjectFilter{Kind: want, Keep: func(name string) bool { return s.reg.Holds(name) != "" }})
+	objs, truncated, err := s.reg.Objects(registry.Kind(want))
 	if err != nil {
 		return err
 	}
 	list := OSObjects{Objects: make([]OSObject, 0, len(objs)), Truncated: truncated}
 	for _, o := range objs {
-		j := OSObject{Name: o.Name, Kind: cmp.Or(o.Kind, "other"), OSType: o.Type, Openable: o.Unusable == "", Reason: o.Unusable}
+		j := OSObject{Name: o.Name, Kind: string(cmp.Or(o.Kind, registry.KindOther)), OSType: o.Type, Openable: o.Unusable == "", Reason: o.Unusable}
 		if j.Openable {
-			j.Held = s.reg.Holds(o.Name)
+			j.Held = string(s.reg.Holds(o.Name))
 		}
 		if o.Size >= 0 {
 			j.Size = &o.Size

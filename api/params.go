@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/shmbridge/shmbridge/shm"
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -71,10 +71,10 @@ func durationParam(q query, key string, def time.Duration) (time.Duration, error
 	return d, nil
 }
 
-var modes = map[string]shm.Mode{"": shm.Create, "create": shm.Create, "open": shm.OpenExisting, "open_or_create": shm.OpenOrCreate}
+var modes = map[string]registry.Mode{"": registry.Create, "create": registry.Create, "open": registry.OpenExisting, "open_or_create": registry.OpenOrCreate}
 
 // parseMode reads the "mode" of a create request ("" is create).
-func parseMode(m string) (shm.Mode, error) {
+func parseMode(m string) (registry.Mode, error) {
 	mode, ok := modes[m]
 	if !ok {
 		return 0, fail(kindInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
@@ -140,8 +140,8 @@ func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 // splitNameHint explains a 404 whose path looks like a name split at its backslash: a literal \ in a URL
 // becomes / in browsers, fetch and most URL parsers, so /v1/mappings/Local\X arrives as /v1/mappings/Local/X.
 func splitNameHint(p string) string {
-	for _, kind := range []string{"/v1/mappings/", "/v1/events/", "/v1/mutexes/"} {
-		rest, ok := strings.CutPrefix(p, kind)
+	for _, k := range registry.Kinds {
+		rest, ok := strings.CutPrefix(p, collection(k)+"/")
 		if !ok {
 			continue
 		}
@@ -151,4 +151,115 @@ func splitNameHint(p string) string {
 		}
 	}
 	return ""
+}
+
+// collection is the route of a kind's collection: /v1/mappings, /v1/events, /v1/mutexes.
+func collection(k registry.Kind) string { return "/v1/" + k.Plural() }
+
+// objectURL is the path of the object of kind k called name (its Location).
+func objectURL(k registry.Kind, name string) string {
+	return collection(k) + "/" + url.PathEscape(name)
+}
+
+// dataParams are the parameters of the data routes (GET and PUT …/data), parsed in one place: the mapping,
+// where, what encoding, and the waits (?wait= before a read, ?lock= around the copy), each looked up in the
+// registry now, so that a bad parameter or an object the daemon does not hold fails at once, not after a
+// wait or a body upload.
+type dataParams struct {
+	mapping        *registry.Mapping
+	off, n         int64
+	hasOff, hasLen bool
+	text           *textEncoding // a read: as=text, decoded from it; a write: the UTF-8 body converted to it
+	nul            bool          // a write: a NUL code unit after the text
+	wait           *registry.Event
+	waitTimeout    time.Duration
+	lock           *registry.Mutex
+	lockTimeout    time.Duration
+}
+
+// Defaults of ?timeout= (long-polls), ?lock_timeout= and ?hold= (mutex leases); maxWait caps them all.
+const (
+	defaultWaitTimeout = 30 * time.Second
+	defaultLockTimeout = 5 * time.Second
+	defaultLease       = 30 * time.Second
+)
+
+// maxLockedCopy caps a ?lock= copy, which is made in memory while the mutex is held.
+const maxLockedCopy = 64 << 20
+
+func (s *server) parseData(r *http.Request, write bool) (dataParams, error) {
+	var p dataParams
+	var err error
+	q := queryOf(r)
+	if p.mapping, err = s.mapping(r); err != nil {
+		return p, err
+	}
+	if p.off, p.hasOff, err = intParam(q, "offset", 0); err != nil {
+		return p, err
+	}
+	if p.lock, p.lockTimeout, err = lookupParam(q, "lock", "lock_timeout", defaultLockTimeout, s.reg.GetMutex, registry.KindMutex); err != nil {
+		return p, err
+	}
+	if write {
+		if p.text, err = encodingParam(q, ""); err != nil {
+			return p, err
+		}
+		if p.nul, err = boolParam(q, "nul"); err != nil {
+			return p, err
+		}
+		if p.nul && p.text == nil {
+			return p, fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
+		}
+		return p, nil
+	}
+	if p.n, p.hasLen, err = intParam(q, "length", max(p.mapping.Size()-p.off, 0)); err != nil {
+		return p, err
+	}
+	switch as := q.Get("as"); {
+	case as == "text":
+		if p.text, err = encodingParam(q, "utf-8"); err != nil {
+			return p, err
+		}
+	case as != "" && as != "bytes":
+		return p, fail(kindInvalidRequest, `as must be "bytes" or "text"`)
+	case q.Has("encoding"):
+		return p, fail(kindInvalidRequest, "encoding needs as=text")
+	}
+	p.wait, p.waitTimeout, err = lookupParam(q, "wait", "timeout", defaultWaitTimeout, s.reg.GetEvent, registry.KindEvent)
+	return p, err
+}
+
+// lookupParam reads a parameter naming an object the daemon holds (?wait=EVENT, ?lock=MUTEX) and the
+// duration that goes with it (?timeout=, ?lock_timeout=): nil if absent; the duration alone is an error.
+func lookupParam[T any](q query, key, durKey string, def time.Duration, get func(string) (T, error), k registry.Kind) (T, time.Duration, error) {
+	var zero T
+	name := q.Get(key)
+	d, err := durationParam(q, durKey, def)
+	switch {
+	case err != nil:
+		return zero, 0, err
+	case name == "" && q.Has(durKey):
+		return zero, 0, fail(kindInvalidRequest, fmt.Sprintf("%s needs %s=%s", durKey, key, strings.ToUpper(string(k))))
+	case name == "":
+		return zero, 0, nil
+	}
+	obj, err := heldObject(get, k, name)
+	return obj, d, err
+}
+
+// heldObject looks up an object a parameter names, explaining one the daemon does not hold.
+func heldObject[T any](get func(string) (T, error), k registry.Kind, name string) (T, error) {
+	obj, err := get(name)
+	if errors.Is(err, registry.ErrNotFound) {
+		return obj, fail(kindNotFound, fmt.Sprintf("the daemon holds no %s %s: open it first with POST %s", k, quote(name), collection(k)))
+	}
+	return obj, err
+}
+
+// lockFits refuses a copy of n bytes under ?lock= that is too large to make in memory.
+func (p dataParams) lockFits(n int64) error {
+	if p.lock != nil && n > maxLockedCopy {
+		return fail(kindTooLarge, fmt.Sprintf("a copy under ?lock= is made in memory while the mutex is held: at most %d bytes (use offset and length)", maxLockedCopy))
+	}
+	return nil
 }

@@ -68,7 +68,7 @@ func BenchmarkPollHandler(b *testing.B) {
 	reg := registry.New(nil)
 	h := api.New(reg, api.Config{Hosts: []string{"shmbridge.test"}, Token: testToken})
 	n := name(b, "")
-	if _, err := reg.OpenMapping(shm.Options{Name: n, Size: 4096, Mode: shm.Create}); err != nil {
+	if _, _, err := reg.OpenMapping(shm.Options{Name: n, Size: 4096, Mode: shm.Create}); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { reg.CloseMapping(n, true) })

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/shmbridge/shmbridge/shm"
+	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
 // ProblemTypePrefix starts every problem "type": scripts branch on the part after it.
@@ -16,7 +16,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -46,6 +46,7 @@ var (
 	kindInvalidName     = newKind("invalid-name", http.StatusBadRequest, "Invalid name")
 	kindNotFound        = newKind("not-found", http.StatusNotFound, "Not found")
 	kindExists          = newKind("exists", http.StatusConflict, "Name already exists")
+	kindIncompatible    = newKind("incompatible", http.StatusConflict, "Held already, otherwise")
 	kindTooSmall        = newKind("too-small", http.StatusConflict, "Existing object is smaller than requested")
 	kindReadOnly        = newKind("read-only", http.StatusConflict, "Mapping is read-only")
 	kindAccessDenied    = newKind("access-denied", http.StatusForbidden, "Access denied")
@@ -79,21 +80,22 @@ var causes = []struct {
 	kind   kind
 	detail string // replaces the error's text, if set
 }{
-	{shm.ErrInvalidName, kindInvalidName, ""},
-	{shm.ErrInvalid, kindInvalidRequest, ""},
-	{shm.ErrNotFound, kindNotFound, ""},
-	{shm.ErrClosed, kindNotFound, ""},
-	{shm.ErrExists, kindExists, ""},
-	{shm.ErrTooSmall, kindTooSmall, ""},
-	{shm.ErrLimit, kindLimitReached, ""},
-	{shm.ErrReadOnly, kindReadOnly, ""},
-	{shm.ErrAccessDenied, kindAccessDenied, ""},
-	{shm.ErrOutOfRange, kindOutOfRange, ""},
-	{shm.ErrFault, kindFault, ""},
-	{shm.ErrNotHeld, kindNotHeld, ""},
-	{shm.ErrTimeout, kindLocked, ""},
-	{shm.ErrResources, kindBusy, ""},
-	{shm.ErrNoSpace, kindNoSpace, ""},
+	{registry.ErrInvalidName, kindInvalidName, ""},
+	{registry.ErrInvalid, kindInvalidRequest, ""},
+	{registry.ErrNotFound, kindNotFound, ""},
+	{registry.ErrClosed, kindNotFound, ""},
+	{registry.ErrExists, kindExists, ""},
+	{registry.ErrIncompatible, kindIncompatible, ""},
+	{registry.ErrTooSmall, kindTooSmall, ""},
+	{registry.ErrLimit, kindLimitReached, ""},
+	{registry.ErrReadOnly, kindReadOnly, ""},
+	{registry.ErrAccessDenied, kindAccessDenied, ""},
+	{registry.ErrOutOfRange, kindOutOfRange, ""},
+	{registry.ErrFault, kindFault, ""},
+	{registry.ErrNotHeld, kindNotHeld, ""},
+	{registry.ErrTimeout, kindLocked, ""},
+	{registry.ErrResources, kindBusy, ""},
+	{registry.ErrNoSpace, kindNoSpace, ""},
 	{errors.ErrUnsupported, kindUnsupported, ""},
 	{context.Canceled, kindShuttingDown, "the wait was cancelled: the daemon is shutting down"},
 }
@@ -147,7 +149,7 @@ func problemFor(err error, r *http.Request) (Problem, http.Header) {
 	}
 	p := Problem{Type: ProblemTypePrefix + k.name, Title: k.title, Status: k.status, Detail: detail,
 		Instance: r.URL.RequestURI()}
-	if se := (*shm.Error)(nil); errors.As(err, &se) {
+	if se := (*registry.Error)(nil); errors.As(err, &se) {
 		p.MissingRight = se.Right
 	}
 	return p, header

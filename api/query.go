@@ -68,3 +68,25 @@ func (q query) values(key string) iter.Seq[string] {
 		}
 	}
 }
+
+// unknown is the first key of the query that is not one of known ("" if none): a misspelt parameter
+// (?lenght=4) is an error, not silently ignored. A pair url.ParseQuery would drop (a ';' in it, a bad escape)
+// is unknown too.
+func (q query) unknown(known []string) string {
+	for s := string(q); s != ""; {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if pair == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil || strings.Contains(pair, ";") {
+			return k
+		}
+		if !slices.Contains(known, key) {
+			return key
+		}
+	}
+	return ""
+}

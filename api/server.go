@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -146,43 +147,62 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(kindMethod, "method not allowed on this route")
 	}))
-	r.Get("/healthz", s.handle(s.health))
-	r.Get("/metrics", s.handle(s.metricsPage))
-	r.Get("/", s.handle(s.dashboardPage))
-	r.Get("/ui/{file}", s.handle(s.dashboardAsset))
-	r.Get("/openapi.yaml", s.handle(s.openapi))
-	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
-	r.Get("/docs", s.handle(s.docsPage(ui)))
-	r.Get("/docs/{asset}", s.handle(s.docsAsset(ui)))
 	// One flat table (not nested routers): a request is routed by one tree lookup, and its pattern is the
-	// metrics' route label as it stands. escapedRoutePath drops a trailing slash, so /v1/mappings/ is /v1/mappings.
-	r.Post("/v1/mappings", s.handle(s.createMapping))
-	r.Get("/v1/mappings", s.handle(s.listMappings))
-	r.Get("/v1/mappings/{name}", s.handle(s.getMapping))
-	r.Delete("/v1/mappings/{name}", s.handle(s.closeMapping))
-	r.Get("/v1/mappings/{name}/data", s.handle(s.readData))
-	r.Put("/v1/mappings/{name}/data", s.handle(s.writeData))
-	r.Post("/v1/mappings/{name}/flush", s.handle(s.flush))
-	r.Get("/v1/mappings/{name}/watch", s.handle(s.watchMapping))
-	r.Get("/v1/watch", s.handle(s.watchMany))
-	r.Get("/v1/os/objects", s.handle(s.listOSObjects))
-	r.Post("/v1/events", s.handle(s.createEvent))
-	r.Get("/v1/events", s.handle(s.listEvents))
-	r.Get("/v1/events/{name}", s.handle(s.getEvent))
-	r.Delete("/v1/events/{name}", s.handle(s.closeEvent))
-	r.Post("/v1/events/{name}/set", s.handle(s.setEvent))
-	r.Post("/v1/events/{name}/reset", s.handle(s.resetEvent))
-	r.Post("/v1/events/{name}/pulse", s.handle(s.pulseEvent))
-	r.Post("/v1/events/{name}/wait", s.handle(s.waitEvent))
-	r.Post("/v1/sessions", s.handle(s.createSession))
-	r.Delete("/v1/sessions/current", s.handle(s.deleteSession))
-	r.Post("/v1/mutexes", s.handle(s.createMutex))
-	r.Get("/v1/mutexes", s.handle(s.listMutexes))
-	r.Get("/v1/mutexes/{name}", s.handle(s.getMutex))
-	r.Delete("/v1/mutexes/{name}", s.handle(s.closeMutex))
-	r.Post("/v1/mutexes/{name}/acquire", s.handle(s.acquireMutex))
-	r.Post("/v1/mutexes/{name}/release", s.handle(s.releaseMutex))
+	// metrics' route label as it stands. escapedRoutePath drops a trailing slash, so /v1/mappings/ is
+	// /v1/mappings. Each route lists the query parameters it takes: any other is 400 (TestQueryParamsAsSpec
+	// holds the lists to openapi.yaml's).
+	route := func(method, pattern string, h func(http.ResponseWriter, *http.Request) error, params ...string) {
+		r.Method(method, pattern, s.handle(takes(params, h)))
+	}
+	route("GET", "/healthz", s.health)
+	route("GET", "/metrics", s.metricsPage)
+	route("GET", "/", s.dashboardPage, "token")
+	route("GET", "/ui/{file}", s.dashboardAsset)
+	route("GET", "/openapi.yaml", s.openapi)
+	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
+	route("GET", "/docs", s.docsPage(ui))
+	route("GET", "/docs/{asset}", s.docsAsset(ui))
+	route("POST", "/v1/sessions", s.createSession)
+	route("DELETE", "/v1/sessions/current", s.deleteSession)
+	route("POST", "/v1/mappings", s.createMapping)
+	route("GET", "/v1/mappings", s.listMappings)
+	route("GET", "/v1/mappings/{name}", s.getMapping)
+	route("DELETE", "/v1/mappings/{name}", s.closeMapping, "unlink")
+	route("GET", "/v1/mappings/{name}/data", s.readData, "offset", "length", "as", "encoding", "wait", "timeout", "lock", "lock_timeout")
+	route("PUT", "/v1/mappings/{name}/data", s.writeData, "offset", "encoding", "nul", "lock", "lock_timeout")
+	route("POST", "/v1/mappings/{name}/flush", s.flush)
+	route("GET", "/v1/mappings/{name}/watch", s.watchMapping, "offset", "length", "interval", "event", "format", "as", "encoding")
+	route("GET", "/v1/watch", s.watchMany, "mapping", "event", "interval", "format", "as", "encoding")
+	route("GET", "/v1/os/objects", s.listOSObjects, "kind")
+	route("POST", "/v1/events", s.createEvent)
+	route("GET", "/v1/events", s.listEvents)
+	route("GET", "/v1/events/{name}", s.getEvent)
+	route("DELETE", "/v1/events/{name}", s.closeEvent, "unlink")
+	route("POST", "/v1/events/{name}/set", s.setEvent)
+	route("POST", "/v1/events/{name}/reset", s.resetEvent)
+	route("POST", "/v1/events/{name}/pulse", s.pulseEvent)
+	route("POST", "/v1/events/{name}/wait", s.waitEvent, "timeout")
+	route("POST", "/v1/mutexes", s.createMutex)
+	route("GET", "/v1/mutexes", s.listMutexes)
+	route("GET", "/v1/mutexes/{name}", s.getMutex)
+	route("DELETE", "/v1/mutexes/{name}", s.closeMutex, "unlink")
+	route("POST", "/v1/mutexes/{name}/acquire", s.acquireMutex, "timeout", "hold")
+	route("POST", "/v1/mutexes/{name}/release", s.releaseMutex, "lease")
 	return r
+}
+
+// takes refuses a request with a query parameter that is not one of params, naming it, before h runs.
+func takes(params []string, h func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if k := queryOf(r).unknown(params); k != "" {
+			takes := "no query parameters"
+			if len(params) > 0 {
+				takes = "only " + strings.Join(params, ", ")
+			}
+			return fail(kindInvalidRequest, fmt.Sprintf("unknown query parameter %s: this route takes %s", quote(k), takes))
+		}
+		return h(w, r)
+	}
 }
 
 // handle adapts a handler that returns an error to http.HandlerFunc: the error goes to writeError.

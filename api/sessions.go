@@ -157,10 +157,8 @@ type Session struct {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request"
 //	@Failure		401	{object}	Problem	"unauthorized: a wrong token, a code used, expired or wrong"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
 //	@Failure		413	{object}	Problem	"too-large"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Produce		json
 //	@Success		201	{object}	Session
 //	@Router			/v1/sessions [post]
@@ -199,9 +197,6 @@ func (s *server) createSession(w http.ResponseWriter, r *http.Request) error {
 //	@Tags			sessions
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request: the credential is the token, not a session"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed, cross-origin"
-//	@Failure		429	{object}	Problem	"rate-limited (see Retry-After)"
 //	@Success		204
 //	@Security		BearerAuth
 //	@Router			/v1/sessions/current [delete]

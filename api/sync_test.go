@@ -441,7 +441,7 @@ func TestShutdownEndsWaits(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	n := fmt.Sprintf(`Local\shmbridge-shutdown-%d`, os.Getpid())
-	if _, err := reg.OpenEvent(shm.EventOptions{Name: n}); err != nil {
+	if _, _, err := reg.OpenEvent(shm.EventOptions{Name: n}); err != nil {
 		t.Fatal(err)
 	}
 	defer shm.Unlink(n)

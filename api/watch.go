@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	sse "github.com/tmaxmax/go-sse"
 )
@@ -82,11 +83,9 @@ type WatchSpan struct {
 //	@Param			encoding	query	string	false	"Text encoding for as=text"															Enums(utf-8, utf-16le)
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request (also: a range over 16 MiB, an auto-reset event on Windows), invalid-name"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		404	{object}	Problem	"not-found (the mapping, or the event)"
 //	@Failure		416	{object}	Problem	"out-of-range"
-//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
+//	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
 //	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
 //	@Produce		text/event-stream
@@ -141,10 +140,8 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param			encoding	query	string		false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
-//	@Failure		401	{object}	Problem	"unauthorized: no or wrong token"
-//	@Failure		403	{object}	Problem	"host-not-allowed"
 //	@Failure		404	{object}	Problem	"not-found (a mapping or an event)"
-//	@Failure		429	{object}	Problem	"rate-limited, too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
+//	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
 //	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
 //	@Produce		text/event-stream
@@ -205,9 +202,9 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 		trigger = q.Get("event")
 	}
 	if trigger != "" {
-		e, err := s.reg.GetEvent(trigger)
+		e, err := heldObject(s.reg.GetEvent, registry.KindEvent, trigger)
 		if err != nil {
-			return src, notOpen(err, "event", trigger)
+			return src, err
 		}
 		src.Event = e
 	} else {

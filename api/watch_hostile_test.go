@@ -58,7 +58,7 @@ func TestWatchStalledSubscribersStayInTheBudget(t *testing.T) {
 	n := name(t, "")
 	const size = 4 << 20
 	b.create(createBody(n, size, ""))
-	m, _ := b.reg.GetMapping(n)
+	m := native(t, n)
 	before := heapInUse()
 	stop := make(chan struct{})
 	writing := make(chan struct{})
@@ -74,7 +74,7 @@ func TestWatchStalledSubscribersStayInTheBudget(t *testing.T) {
 			for j := range buf {
 				buf[j] = byte(i + j)
 			}
-			m.Mapping.WriteAt(buf, 0)
+			m.WriteAt(buf, 0)
 		}
 	}()
 	defer func() { close(stop); <-writing }()
@@ -109,8 +109,7 @@ func TestWatchIdleStreamsOnOneEvent(t *testing.T) {
 		s.next() // its snapshot
 		ss = append(ss, s)
 	}
-	m, _ := b.reg.GetMapping(n)
-	m.Mapping.WriteAt(bytes.Repeat([]byte{1}, streams), 0)
+	native(t, n).WriteAt(bytes.Repeat([]byte{1}, streams), 0)
 	b.post(t, eventPath(ev, "/set"), nil, 200)
 	for _, s := range ss {
 		if e := s.next(); e.typ != "change" {

@@ -187,13 +187,10 @@ func TestWatch(t *testing.T) {
 	seq := e.data.Seq
 
 	// A write beside the API, as a native program's.
-	m, err := b.reg.GetMapping(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Mapping.WriteAt([]byte("J"), 10)
-	m.Mapping.WriteAt([]byte("!"), 100)
-	m.Mapping.WriteAt([]byte("?"), 200) // outside the watched range
+	m := native(t, n)
+	m.WriteAt([]byte("J"), 10)
+	m.WriteAt([]byte("!"), 100)
+	m.WriteAt([]byte("?"), 200) // outside the watched range
 	e = s.next()
 	if e.typ != "change" || e.data.Seq <= seq || len(e.data.Spans) != 2 || e.data.Spans[0].Offset != 10 ||
 		string(b64(t, e.data.Spans[0].Data)) != "J" || e.data.Spans[1].Offset != 100 {
@@ -391,7 +388,7 @@ func TestWatchSlowClient(t *testing.T) {
 	n := name(t, "")
 	const size = 1 << 20
 	b.create(createBody(n, size, ""))
-	m, _ := b.reg.GetMapping(n)
+	m := native(t, n)
 	// A client that reads the headers and nothing more: its TCP buffers fill, then the daemon's writes block.
 	req, _ := http.NewRequest("GET", b.base+path(n, "/watch?interval=1ms"), nil)
 	req.Header.Set("Authorization", "Bearer "+testToken)
@@ -411,7 +408,7 @@ func TestWatchSlowClient(t *testing.T) {
 		for j := range page {
 			page[j] = byte(i + j) // every byte changes: each change is a whole MiB, base64
 		}
-		m.Mapping.WriteAt(page, 0)
+		m.WriteAt(page, 0)
 		for deadline := time.Now().Add(5 * time.Second); state[0] != byte(i) || state[size-1] != byte(i+size-1); {
 			if time.Now().After(deadline) {
 				t.Fatalf("write %d: the reading client did not see it within 5 s", i)
@@ -445,8 +442,7 @@ func TestWatchOnEvent(t *testing.T) {
 	b.post(t, "/v1/events", map[string]any{"name": ev, "manual_reset": manual}, 201)
 	s := b.watch(t, path(n, "/watch?event="+url.QueryEscape(ev)))
 	s.next() // snapshot
-	m, _ := b.reg.GetMapping(n)
-	m.Mapping.WriteAt([]byte("new"), 0)
+	native(t, n).WriteAt([]byte("new"), 0)
 	select {
 	case e := <-s.events:
 		t.Fatalf("a change before the event fired: %s", e.raw)

@@ -11,8 +11,8 @@ type Object struct {
 	// Name is the name to open it by: the /dev/shm file name on Linux; Local\X (this session's namespace)
 	// or Global\X on Windows.
 	Name string
-	// Kind is "mapping", "event" or "mutex"; "" for other kinds of objects (semaphores, symbolic links, …).
-	Kind string
+	// Kind is what this package opens it as; "" for other kinds of objects (semaphores, symbolic links, …).
+	Kind Kind
 	// Type is what the OS calls it: the object manager's type name on Windows (Section, Event, Mutant,
 	// Semaphore, …); on Linux "file", or "semaphore" for a POSIX named semaphore (sem.X).
 	Type string
@@ -23,14 +23,17 @@ type Object struct {
 	Unusable string
 }
 
+// KindOther is, in an ObjectFilter, the objects of no Kind.
+const KindOther Kind = "other"
+
 // MaxObjects caps what Objects returns (and keeps in memory while it reads): past it the list is cut, and
 // Objects says so.
 const MaxObjects = 10000
 
 // ObjectFilter says which objects Objects lists.
 type ObjectFilter struct {
-	// Kind keeps only objects of this kind ("mapping", "event", "mutex"; "other" for the rest); "" keeps all.
-	Kind string
+	// Kind keeps only objects of this kind; KindOther for the rest; "" keeps all.
+	Kind Kind
 	// Keep, if set, marks names that are listed whatever the cap (the daemon's own objects).
 	Keep func(name string) bool
 }
@@ -47,7 +50,7 @@ func Objects(f ObjectFilter) (objs []Object, truncated bool, err error) {
 		if o.Unusable == "" {
 			o.Unusable = unusable(o.Name)
 		}
-		if k := cmp.Or(o.Kind, "other"); f.Kind != "" && f.Kind != k {
+		if k := cmp.Or(o.Kind, KindOther); f.Kind != "" && f.Kind != k {
 			return
 		}
 		matched++

@@ -44,7 +44,7 @@ func objectAt(e os.DirEntry) (Object, bool) {
 	if err != nil {
 		return Object{}, false
 	}
-	o := Object{Name: e.Name(), Kind: "mapping", Type: "file", Size: info.Size()}
+	o := Object{Name: e.Name(), Kind: KindMapping, Type: "file", Size: info.Size()}
 	if strings.HasPrefix(o.Name, "sem.") { // sem_open("/X") is /dev/shm/sem.X
 		o.Kind, o.Type = "", "semaphore"
 		return o, true
@@ -52,9 +52,9 @@ func objectAt(e os.DirEntry) (Object, bool) {
 	if o.Size == syncObjectSize {
 		switch syncMagic(path) {
 		case eventMagic:
-			o.Kind = "event"
+			o.Kind = KindEvent
 		case mutexMagic:
-			o.Kind = "mutex"
+			o.Kind = KindMutex
 		}
 	}
 	return o, true

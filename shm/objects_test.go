@@ -35,7 +35,7 @@ func TestObjectsListsWhatTheOSHas(t *testing.T) {
 		}
 		return objs[i], true
 	}
-	for suffix, kind := range map[string]string{"-m": "mapping", "-e": "event", "-x": "mutex"} {
+	for suffix, kind := range map[string]shm.Kind{"-m": shm.KindMapping, "-e": shm.KindEvent, "-x": shm.KindMutex} {
 		o, ok := listed(name(suffix))
 		if !ok {
 			t.Errorf("%s is not listed among %d objects", name(suffix), len(objs))

@@ -19,7 +19,7 @@ type objectDirectoryInformation struct {
 }
 
 // kinds maps the object manager's type names to the kinds this package opens.
-var kinds = map[string]string{"Section": "mapping", "Event": "event", "Mutant": "mutex"}
+var kinds = map[string]Kind{"Section": KindMapping, "Event": KindEvent, "Mutant": KindMutex}
 
 // listObjects reads the object manager's directories the way WinObj does: the global \BaseNamedObjects
 // (Global\ names) and, outside session 0, this session's \Sessions\N\BaseNamedObjects (Local\ names). In

@@ -38,10 +38,8 @@ var (
 	ErrReadOnly     = errors.New("shm: mapping is read-only")
 	ErrTooSmall     = errors.New("shm: existing object is smaller than the requested size")
 	ErrFault        = errors.New("shm: memory fault during copy")
-	ErrLimit        = errors.New("shm: limit reached")
-	ErrTimeout      = errors.New("shm: timed out")      // a mutex was not acquired in time
-	ErrNotHeld      = errors.New("shm: mutex not held") // a release of a mutex the daemon does not hold
-	ErrNoSpace      = errors.New("shm: no space left")  // the shared memory file system (/dev/shm) is full
+	ErrTimeout      = errors.New("shm: timed out")     // a mutex was not acquired in time
+	ErrNoSpace      = errors.New("shm: no space left") // the shared memory file system (/dev/shm) is full
 	ErrResources    = errors.New("shm: out of file descriptors")
 	// ErrUnsupported: this operating system has no shmbridge backend (Linux and Windows have one).
 	ErrUnsupported = fmt.Errorf("shm: named shared memory is not supported on this system, only on Linux and Windows: %w", errors.ErrUnsupported)
@@ -183,6 +181,9 @@ func splitName(op, name string) (string, error) {
 			base = name[len(p):]
 			break
 		}
+	}
+	if shmOpenSlash && base == name {
+		base = strings.TrimPrefix(base, "/") // shm_open's spelling, /Telemetry: the same name
 	}
 	bad := func(why string) (string, error) {
 		return "", newErr(op, name, ErrInvalidName, why)

@@ -22,6 +22,9 @@ type osMapping struct {
 }
 
 // key: every namespace prefix names the same /dev/shm object.
+// shmOpenSlash: a name may start with the "/" shm_open(3) wants ("/Telemetry" is /dev/shm/Telemetry).
+const shmOpenSlash = true
+
 func key(_, base string) string { return base }
 
 func (m *Mapping) open(o Options, base string) (err error) {

@@ -17,6 +17,9 @@ func unsupported(op, name string) error { return &Error{Op: op, Name: name, Err:
 
 type osMapping struct{}
 
+// shmOpenSlash: as on Windows.
+const shmOpenSlash = false
+
 func key(_, base string) string { return base }
 
 func (m *Mapping) open(o Options, _ string) error { return unsupported(o.Mode.op(), o.Name) }

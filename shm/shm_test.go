@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"runtime"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/internal/testutil"
@@ -167,12 +168,21 @@ func TestNames(t *testing.T) {
 			t.Errorf("Key(%q) = %v, want ok", name, err)
 		}
 	}
-	for _, name := range []string{"", `Local\`, `Global\`, "a/b", "/a", `a\b`, `Local\a\b`, ".", "..", `Local\..`,
-		long + "a", "nul\x00", "ctl\x01", "bad\xff"} {
+	bad := []string{"", `Local\`, `Global\`, "a/b", `a\b`, `Local\a\b`, ".", "..", `Local\..`,
+		long + "a", "nul\x00", "ctl\x01", "bad\xff", "//a", `Local\/a`, "/"}
+	if runtime.GOOS != "linux" {
+		bad = append(bad, "/a") // on Linux shm_open's spelling of a (TestShmOpenSpelling)
+	}
+	for _, name := range bad {
 		_, err := shm.Key(name)
 		mustErr(t, err, shm.ErrInvalidName)
 		_, err = shm.Open(shm.Options{Name: name, Size: 1})
 		mustErr(t, err, shm.ErrInvalidName)
+	}
+	if runtime.GOOS == "linux" {
+		if a, b := mustKey(t, "/T"), mustKey(t, "T"); a != b {
+			t.Errorf(`Key("/T") = %q, Key("T") = %q: shm_open's spelling is the same object`, a, b)
+		}
 	}
 	a, _ := shm.Key("T")
 	b, _ := shm.Key(`Local\T`)
@@ -334,4 +344,13 @@ func TestFileBacked(t *testing.T) {
 		_, err = shm.Open(shm.Options{Name: name + "-5", Size: 10, Mode: shm.OpenOrCreate, File: bad, Root: root})
 		mustErr(t, err, shm.ErrAccessDenied)
 	}
+}
+
+func mustKey(t *testing.T, name string) string {
+	t.Helper()
+	k, err := shm.Key(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

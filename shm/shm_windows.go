@@ -26,6 +26,9 @@ type osMapping struct {
 func (o *osMapping) unlinked() bool { return false }
 
 // key: a bare name is created in the session namespace, so "X" and "Local\X" are one object.
+// shmOpenSlash: no leading "/" in Windows names.
+const shmOpenSlash = false
+
 func key(name, _ string) string {
 	if strings.HasPrefix(name, `Local\`) || strings.HasPrefix(name, `Global\`) {
 		return name

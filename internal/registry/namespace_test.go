@@ -28,12 +28,12 @@ func TestOneKindPerName(t *testing.T) {
 			// Land anywhere in the event's create: after its file exists, before the daemon holds it.
 			for t0 := time.Now(); time.Since(t0) < time.Duration(i%50)*time.Microsecond; {
 			}
-			_, mapErr = reg.OpenMapping(shm.Options{Name: name, Size: 32, Mode: shm.OpenOrCreate}) // an event object is 32 bytes
+			_, _, mapErr = reg.OpenMapping(shm.Options{Name: name, Size: 32, Mode: shm.OpenOrCreate}) // an event object is 32 bytes
 		}()
 		go func() {
 			defer wg.Done()
 			<-start
-			_, evErr = reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate})
+			_, _, evErr = reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate})
 		}()
 		close(start)
 		wg.Wait()
@@ -52,7 +52,7 @@ func TestOneKindPerName(t *testing.T) {
 func TestNameTakenWhileClosing(t *testing.T) {
 	reg := registry.New(nil)
 	name := fmt.Sprintf("shmbridge-closing-%d", os.Getpid())
-	e, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.Create})
+	e, _, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.Create})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,17 +63,17 @@ func TestNameTakenWhileClosing(t *testing.T) {
 	closed := make(chan error, 1)
 	go func() { _, err := reg.CloseMapping(name, true); closed <- err }()
 	time.Sleep(100 * time.Millisecond) // the close waits for the transfer
-	if _, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
+	if _, _, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
 		t.Fatalf("open_or_create during the close: %v, want ErrExists", err)
 	}
-	if _, err := reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
+	if _, _, err := reg.OpenEvent(shm.EventOptions{Name: name, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
 		t.Fatalf("an event of that name during the close: %v, want ErrExists", err)
 	}
 	e.Unpin()
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	e2, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate})
+	e2, _, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate})
 	if err != nil {
 		t.Fatal(err)
 	}

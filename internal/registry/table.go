@@ -5,60 +5,52 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/shmbridge/shmbridge/shm"
 )
 
-// kind is what a name holds: mappings, events and mutexes live in one kernel namespace (Windows) or one
-// directory (/dev/shm), so one name holds one kind at a time.
-type kind string
-
-const (
-	kindMapping kind = "mapping"
-	kindEvent   kind = "event"
-	kindMutex   kind = "mutex"
-)
-
-func (k kind) plural() string {
-	if k == kindMutex {
-		return "mutexes"
-	}
-	return string(k) + "s"
-}
-
-// table is the one table of every name the daemon holds, of any kind, by shm.Key: that a name holds one kind
-// at a time is so by construction, not by a check across tables. A name is taken from the moment an open
-// begins until its close is done (a close lets transfers finish, then unlinks; an open in that window would
-// reopen the old object, which the unlink then takes away from every other program). Safe for concurrent use.
+// table is the one table of every name the daemon holds, of any kind, by Key: that a name holds one kind at a
+// time is so by construction, not by a check across tables. A name is taken from the moment an open begins
+// until its close is done (a close lets transfers finish, then unlinks; an open in that window would reopen
+// the old object, which the unlink then takes away from every other program). Safe for concurrent use.
 type table struct {
 	mu    sync.Mutex
 	slots map[string]*slot
-	count map[kind]int // slots of each kind, opening and open (not closing)
+	count map[Kind]int // slots of each kind, opening and open (not closing)
 }
 
 // slot is one taken name.
 type slot struct {
-	kind    kind
+	kind    Kind
 	obj     named // nil while the open is under way
 	closing bool
 }
 
 type named interface{ Name() string }
 
-func newTable() *table { return &table{slots: make(map[string]*slot), count: make(map[kind]int)} }
+func newTable() *table { return &table{slots: make(map[string]*slot), count: make(map[Kind]int)} }
 
-// add takes name for an object of kind k, unless it is taken or the table already holds max of that kind (0:
-// no cap; shm.ErrLimit), then opens the object with open outside the lock and holds it.
-func add[T named](t *table, k kind, name, op string, max int, open func() (T, error)) (T, error) {
+// add takes name for an object of kind k and opens it with open (outside the lock), unless the name is taken
+// or the table holds max of that kind already (0: no cap; ErrLimit). A name the table holds open already, of
+// kind k, is the answer to an open (mode OpenExisting or OpenOrCreate) if compatible says it can serve it:
+// then already is true. Anything else taken is ErrExists, saying why.
+func add[T named](t *table, k Kind, name string, mode Mode, max int, compatible func(T) error, open func() (T, error)) (obj T, already bool, err error) {
 	var zero T
-	key, err := shm.Key(name)
+	key, err := Key(name)
 	if err != nil {
-		return zero, err
+		return zero, false, err
 	}
+	op := mode.String()
 	t.mu.Lock()
+	if s, ok := t.slots[key]; ok && s.kind == k && s.obj != nil && !s.closing && mode != Create {
+		held := s.obj.(T)
+		t.mu.Unlock()
+		if err := compatible(held); err != nil {
+			return zero, false, err
+		}
+		return held, true, nil
+	}
 	if err := t.takeLocked(key, k, name, op, max); err != nil {
 		t.mu.Unlock()
-		return zero, err
+		return zero, false, err
 	}
 	t.mu.Unlock()
 
@@ -69,13 +61,13 @@ func add[T named](t *table, k kind, name, op string, max int, open func() (T, er
 	if err != nil {
 		delete(t.slots, key)
 		t.count[k]--
-		return zero, err
+		return zero, false, err
 	}
 	t.slots[key].obj = v
-	return v, nil
+	return v, false, nil
 }
 
-func (t *table) takeLocked(key string, k kind, name, op string, max int) error {
+func (t *table) takeLocked(key string, k Kind, name, op string, max int) error {
 	if s, ok := t.slots[key]; ok {
 		var why string
 		switch {
@@ -86,13 +78,13 @@ func (t *table) takeLocked(key string, k kind, name, op string, max int) error {
 		case s.obj == nil:
 			why = "another request is opening it in this daemon"
 		default:
-			why = "already open in this daemon"
+			why = "already open in this daemon (to use it, open it with mode open or open_or_create)"
 		}
-		return &shm.Error{Op: op, Name: name, Err: shm.ErrExists, Detail: why}
+		return &Error{Op: op, Name: name, Err: ErrExists, Detail: why}
 	}
 	if max > 0 && t.count[k] >= max {
-		return &shm.Error{Op: op, Name: name, Err: shm.ErrLimit,
-			Detail: fmt.Sprintf("the daemon holds %d %s, its limit: close some first", t.count[k], k.plural())}
+		return &Error{Op: op, Name: name, Err: ErrLimit,
+			Detail: fmt.Sprintf("the daemon holds %d %s, its limit: close some first", t.count[k], k.Plural())}
 	}
 	t.slots[key] = &slot{kind: k}
 	t.count[k]++
@@ -100,19 +92,19 @@ func (t *table) takeLocked(key string, k kind, name, op string, max int) error {
 }
 
 // get returns the open object of kind k called name (any spelling of the same object).
-func get[T named](t *table, k kind, name string) (T, error) {
+func get[T named](t *table, k Kind, name string) (T, error) {
 	return lookup[T](t, k, name, "get", false)
 }
 
 // remove forgets the object of kind k called name and returns it; the name stays taken, as closing, until
 // release.
-func remove[T named](t *table, k kind, name string) (T, error) {
+func remove[T named](t *table, k Kind, name string) (T, error) {
 	return lookup[T](t, k, name, "close", true)
 }
 
-func lookup[T named](t *table, k kind, name, op string, forget bool) (T, error) {
+func lookup[T named](t *table, k Kind, name, op string, forget bool) (T, error) {
 	var zero T
-	key, err := shm.Key(name)
+	key, err := Key(name)
 	if err != nil {
 		return zero, err
 	}
@@ -120,7 +112,7 @@ func lookup[T named](t *table, k kind, name, op string, forget bool) (T, error) 
 	defer t.mu.Unlock()
 	s, ok := t.slots[key]
 	if !ok || s.kind != k || s.obj == nil || s.closing {
-		return zero, &shm.Error{Op: op, Name: name, Err: shm.ErrNotFound, Detail: "no " + string(k) + " by that name is open in this daemon"}
+		return zero, &Error{Op: op, Name: name, Err: ErrNotFound, Detail: "no " + string(k) + " by that name is open in this daemon"}
 	}
 	if forget {
 		s.closing = true
@@ -131,7 +123,7 @@ func lookup[T named](t *table, k kind, name, op string, forget bool) (T, error) 
 
 // release frees a name remove or removeAll returned the object of, once that object is closed (and unlinked).
 func (t *table) release(name string) {
-	key, err := shm.Key(name)
+	key, err := Key(name)
 	if err != nil {
 		return
 	}
@@ -141,7 +133,7 @@ func (t *table) release(name string) {
 }
 
 // list returns the open objects of kind k sorted by name.
-func list[T named](t *table, k kind) []T {
+func list[T named](t *table, k Kind) []T {
 	t.mu.Lock()
 	var objs []T
 	for _, s := range t.slots {
@@ -155,7 +147,7 @@ func list[T named](t *table, k kind) []T {
 }
 
 // removeAll forgets every open object of kind k and returns them, their names closing until release.
-func removeAll[T named](t *table, k kind) []T {
+func removeAll[T named](t *table, k Kind) []T {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var objs []T
@@ -170,8 +162,8 @@ func removeAll[T named](t *table, k kind) []T {
 }
 
 // holds reports the kind of object the table holds under name's key ("" if none, or if name is invalid).
-func (t *table) holds(name string) kind {
-	key, err := shm.Key(name)
+func (t *table) holds(name string) Kind {
+	key, err := Key(name)
 	if err != nil {
 		return ""
 	}

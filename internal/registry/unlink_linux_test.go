@@ -32,7 +32,7 @@ func TestUnlinkOnlyOwnObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := registry.New(nil)
-	if _, err := reg.OpenMapping(shm.Options{Name: name, Mode: shm.OpenExisting, Access: shm.ReadOnly}); err != nil {
+	if _, _, err := reg.OpenMapping(shm.Options{Name: name, Mode: shm.OpenExisting, Access: shm.ReadOnly}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := reg.CloseMapping(name, true); !errors.Is(err, shm.ErrAccessDenied) {

@@ -105,9 +105,10 @@ func TestStalledSubscribersStayInTheBudget(t *testing.T) {
 	src := []watch.Source{{Mapping: m, N: n, Interval: time.Millisecond, Format: watch.Base64}}
 	var held []*watch.Message
 	var subs []*watch.Subscriber
+	other := native(t, m)
 	for i := 0; i < 40 && hub.Starved() == 0; i++ {
 		seen := m.LastChange()
-		m.Mapping.WriteAt(bytes.Repeat([]byte{byte(i + 1)}, 8), 0) // a new state, in one store (below the registry: only the sampler sees it)
+		other.WriteAt(bytes.Repeat([]byte{byte(i + 1)}, 8), 0) // a new state, in one store (below the registry: only the sampler sees it)
 		if i > 0 {
 			for m.LastChange().Equal(seen) { // the sampler has seen it: a new subscriber's snapshot is of it
 				runtime.Gosched()
@@ -293,7 +294,7 @@ func TestSamplerCaps(t *testing.T) {
 	}
 	b.Close()
 	// d (100/s) is running: another 10 ms sampler is over the rate, one that samples on an event is not.
-	ev, err := reg.OpenEvent(shm.EventOptions{Name: m.Name() + "-ev", Mode: shm.Create, ManualReset: true})
+	ev, _, err := reg.OpenEvent(shm.EventOptions{Name: m.Name() + "-ev", Mode: shm.Create, ManualReset: true})
 	if err != nil {
 		t.Fatal(err)
 	}

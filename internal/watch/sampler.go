@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/shmbridge/shmbridge/shm"
+	"github.com/shmbridge/shmbridge/internal/registry"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -21,9 +21,9 @@ const (
 type sampler struct {
 	hub      *Hub
 	src      Source
-	name     string        // of the mapping, or of the event of a signal source
-	observer *shm.Observer // of src.Event
-	stop     chan struct{} // closed when the last subscriber leaves, or the source ended
+	name     string             // of the mapping, or of the event of a signal source
+	observer *registry.Observer // of src.Event
+	stop     chan struct{}      // closed when the last subscriber leaves, or the source ended
 	stopOnce sync.Once
 	cost     int64   // of the budget, for cur, prev and scratch
 	rate     float64 // samples per second it counts in the hub's rate
@@ -106,14 +106,7 @@ func newSampler(h *Hub, src Source) (*sampler, error) {
 	return s, nil
 }
 
-func (s *sampler) read(p []byte) error {
-	if err := s.src.Mapping.Pin(); err != nil {
-		return err
-	}
-	defer s.src.Mapping.Unpin()
-	_, err := s.src.Mapping.ReadAt(p, s.src.Off)
-	return err
-}
+func (s *sampler) read(p []byte) error { return s.src.Mapping.Sample(p, s.src.Off) }
 
 func (s *sampler) run() {
 	defer s.hub.give(s.cost)
@@ -165,7 +158,7 @@ func (s *sampler) run() {
 // endReason is what the closed message says of err: the trigger event's close is not the mapping's.
 func (s *sampler) endReason(err error) string {
 	switch {
-	case !errors.Is(err, shm.ErrClosed):
+	case !errors.Is(err, registry.ErrClosed):
 		return err.Error()
 	case s.src.Mapping != nil && s.src.Event != nil && !isDone(s.src.Mapping.Done()):
 		return ReasonEventClosed

@@ -10,15 +10,10 @@ import (
 	"github.com/shmbridge/shmbridge/shm"
 )
 
-// Event is an event the registry holds.
-type Event struct {
-	*shm.Event
-	OpenedAt time.Time
-}
-
-// Mutex is a mutex the registry holds, and the lease on it while the daemon locks it for a client.
+// Mutex is a mutex the registry holds (package shm's, which only the registry closes), and the lease on it
+// while the daemon locks it for a client.
 type Mutex struct {
-	*shm.Mutex
+	mx       *shm.Mutex
 	OpenedAt time.Time
 
 	mu     sync.Mutex
@@ -28,12 +23,19 @@ type Mutex struct {
 	timer  *time.Timer
 }
 
+// Name is the name the mutex was opened with; Created whether the daemon made it.
+func (m *Mutex) Name() string  { return m.mx.Name() }
+func (m *Mutex) Created() bool { return m.mx.Created() }
+
+// State is what the OS tells of the mutex.
+func (m *Mutex) State() MutexState { return m.mx.State() }
+
 // Acquire locks the mutex for a lease of d: it stays locked until Release with the lease's id, or until d
 // passes (so a client that goes away cannot keep a native program out for ever). The id, random and new for
 // each lease, is what lets a release end this lease only: a client whose lease ran out cannot end the next
-// one's. See shm.Mutex.Lock for the rest.
-func (m *Mutex) Acquire(ctx context.Context, timeout, d time.Duration) (abandoned bool, lease string, until time.Time, err error) {
-	unlock, abandoned, err := m.Lock(ctx, timeout)
+// one's. The wait (up to timeout) is within waiting (nil: no bound). See shm.Mutex.Lock for the rest.
+func (m *Mutex) Acquire(ctx context.Context, timeout, d time.Duration, waiting Waiting) (abandoned bool, lease string, until time.Time, err error) {
+	unlock, abandoned, err := m.lock(ctx, timeout, waiting)
 	if err != nil {
 		return false, "", time.Time{}, err
 	}
@@ -51,7 +53,19 @@ func (m *Mutex) Acquire(ctx context.Context, timeout, d time.Duration) (abandone
 	return abandoned, lease, until, nil
 }
 
-// Release ends the lease whose id is lease: shm.ErrNotHeld if there is none, or another one locks the mutex now.
+// lock waits for the mutex, up to timeout, within waiting.
+func (m *Mutex) lock(ctx context.Context, timeout time.Duration, waiting Waiting) (unlock func() error, abandoned bool, err error) {
+	if waiting != nil {
+		end, err := waiting(timeout)
+		if err != nil {
+			return nil, false, err
+		}
+		defer end()
+	}
+	return m.mx.Lock(ctx, timeout)
+}
+
+// Release ends the lease whose id is lease: ErrNotHeld if there is none, or another one locks the mutex now.
 func (m *Mutex) Release(lease string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -64,7 +78,7 @@ func (m *Mutex) Release(lease string) error {
 	default:
 		return m.endLeaseLocked()
 	}
-	return &shm.Error{Op: "release", Name: m.Name(), Err: shm.ErrNotHeld, Detail: why}
+	return &Error{Op: "release", Name: m.Name(), Err: ErrNotHeld, Detail: why}
 }
 
 func (m *Mutex) endLeaseLocked() error {
@@ -81,6 +95,9 @@ func (m *Mutex) Lease() (leased bool, until time.Time) {
 	return m.unlock != nil, m.until
 }
 
+// compatible: any held mutex serves an open.
+func (m *Mutex) compatible(MutexOptions) error { return nil }
+
 // close ends the lease, if any, and closes the mutex.
 func (m *Mutex) close() error {
 	m.mu.Lock()
@@ -88,5 +105,5 @@ func (m *Mutex) close() error {
 		m.endLeaseLocked()
 	}
 	m.mu.Unlock()
-	return m.Close()
+	return m.mx.Close()
 }
