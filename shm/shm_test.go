@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
-	"runtime"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/internal/testutil"
