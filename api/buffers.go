@@ -37,7 +37,7 @@ func (b *buffers) Take(n int64) error {
 		return err
 	}
 	if !b.sem.TryAcquire(n) {
-		return fail(kindBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size)).
+		return fail(probBusy, fmt.Sprintf("the daemon's buffer budget (%d bytes, -max-buffered) is in use by other copies: try again", b.size)).
 			with("Retry-After", "1")
 	}
 	b.inUse.Add(n)
@@ -53,7 +53,7 @@ func (b *buffers) Give(n int64) {
 // fits refuses a need of n bytes that the whole budget could never hold.
 func (b *buffers) fits(n int64) error {
 	if n > b.size {
-		return fail(kindTooLarge, fmt.Sprintf("this request needs %d bytes of memory, more than the daemon's buffer budget of %d (-max-buffered)", n, b.size))
+		return fail(probTooLarge, fmt.Sprintf("this request needs %d bytes of memory, more than the daemon's buffer budget of %d (-max-buffered)", n, b.size))
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func (b *buffers) readAll(r io.Reader, limit int64) (data []byte, taken int64, e
 		case rerr == io.EOF:
 			return data, taken, nil
 		case rerr != nil:
-			return nil, taken, fail(kindInvalidRequest, "reading the body: "+rerr.Error())
+			return nil, taken, fail(probInvalidRequest, "reading the body: "+rerr.Error())
 		case int64(len(data)) >= limit:
 			return data, taken, nil
 		}

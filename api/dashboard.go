@@ -46,13 +46,13 @@ func (s *server) dashboardAsset(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) dashboardFile(w http.ResponseWriter, r *http.Request, name string) error {
 	if s.dashboard == nil {
-		return fail(kindNotFound, "this daemon serves no dashboard")
+		return fail(probNotFound, "this daemon serves no dashboard")
 	}
 	if path.Ext(name) == ".go" || !fs.ValidPath(name) {
-		return fail(kindNotFound, "no such file")
+		return fail(probNotFound, "no such file")
 	}
 	if _, err := fs.Stat(s.dashboard, name); err != nil {
-		return fail(kindNotFound, "no such file")
+		return fail(probNotFound, "no such file")
 	}
 	w.Header().Set("Content-Security-Policy", dashboardCSP)
 	http.ServeFileFS(w, r, s.dashboard, name)

@@ -173,3 +173,27 @@ func TestNamesThatDisplayAsOthers(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardKinds: the dashboard's list of object kinds (web/api.js's KINDS) is the daemon's, in order,
+// with the same plurals: one list, kept in two languages, held together here.
+func TestDashboardKinds(t *testing.T) {
+	js, err := fs.ReadFile(web.FS, "api.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`export const KINDS = \{([^}]*)\}`).FindSubmatch(js)
+	if m == nil {
+		t.Fatal("api.js has no KINDS")
+	}
+	var got []string
+	for _, kv := range regexp.MustCompile(`(\w+): '(\w+)'`).FindAllSubmatch(m[1], -1) {
+		got = append(got, string(kv[1])+"="+string(kv[2]))
+	}
+	var want []string
+	for _, k := range registry.Kinds {
+		want = append(want, string(k)+"="+k.Plural())
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("web/api.js KINDS: %v, the daemon's: %v", got, want)
+	}
+}

@@ -30,7 +30,7 @@ type Health struct {
 //	@Router		/openapi.yaml [get]
 func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 	if s.spec == nil {
-		return fail(kindNotFound, "this daemon serves no OpenAPI document")
+		return fail(probNotFound, "this daemon serves no OpenAPI document")
 	}
 	w.Header().Set("Content-Type", "application/yaml")
 	_, err := w.Write(s.spec)
@@ -50,7 +50,7 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) error {
 func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if s.spec == nil {
-			return fail(kindNotFound, "this daemon serves no OpenAPI document")
+			return fail(probNotFound, "this daemon serves no OpenAPI document")
 		}
 		w.Header().Set("Content-Security-Policy", docsCSP)
 		r2 := r.Clone(r.Context())
@@ -74,7 +74,7 @@ func (s *server) docsPage(ui http.Handler) func(http.ResponseWriter, *http.Reque
 func (s *server) docsAsset(ui http.Handler) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if !hasAsset(chi.URLParam(r, "asset")) || s.spec == nil {
-			return fail(kindNotFound, "no such asset")
+			return fail(probNotFound, "no such asset")
 		}
 		w.Header().Set("Content-Security-Policy", docsCSP)
 		ui.ServeHTTP(w, r)

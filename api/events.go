@@ -165,7 +165,7 @@ func (s *server) getEvent(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/events/{name} [delete]
 func (s *server) closeEvent(w http.ResponseWriter, r *http.Request) error {
-	return s.closeObject(w, r, "event", s.reg.CloseEvent)
+	return s.closeObject(w, r, registry.KindEvent, s.reg.CloseEvent)
 }
 
 // signalEvent answers POST /v1/events/{name}/set, /reset and /pulse.

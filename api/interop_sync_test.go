@@ -149,7 +149,7 @@ func TestInteropNativeHoldsMutex(t *testing.T) {
 	lock := "/data?length=12&lock=" + url.QueryEscape(mx)
 	resp, data := b.do("GET", path(mp, lock+"&lock_timeout=50ms"), nil)
 	expect(t, resp, data, 423)
-	if m := decode[api.Mutex](t, b.getOK(t, mutexPath(mx))); m.State != "locked" || m.Held {
+	if m := decode[api.Mutex](t, b.getOK(t, mutexPath(mx))); m.State != "locked" || m.Leased {
 		t.Fatalf("held by the native peer, the mutex shows %+v", m)
 	}
 	start := time.Now()

@@ -125,7 +125,7 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	}
 	access, ok := accesses[req.Access]
 	if !ok {
-		return fail(kindInvalidRequest, `access must be "read_write" or "read"`)
+		return fail(probInvalidRequest, `access must be "read_write" or "read"`)
 	}
 	e, already, err := s.reg.OpenMapping(registry.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File, SDDL: req.SDDL})
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *server) getMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name} [delete]
 func (s *server) closeMapping(w http.ResponseWriter, r *http.Request) error {
-	return s.closeObject(w, r, "mapping", s.reg.CloseMapping)
+	return s.closeObject(w, r, registry.KindMapping, s.reg.CloseMapping)
 }
 
 // flush godoc

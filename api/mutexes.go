@@ -20,11 +20,11 @@ type Mutex struct {
 	OwnerPID int `json:"owner_pid,omitempty"`
 	// Abandoned: the OS says its last owner ended while holding it (WAIT_ABANDONED).
 	Abandoned bool `json:"abandoned" validate:"required"`
-	// Held: this daemon holds it for a client (POST …/acquire), until HeldUntil.
-	Held      bool       `json:"held" validate:"required"`
-	HeldUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
-	Created   bool       `json:"created" validate:"required"`
-	OpenedAt  time.Time  `json:"opened_at" validate:"required" format:"date-time"`
+	// Leased (JSON "held"): this daemon holds it locked for a client (POST …/acquire), until LeasedUntil.
+	Leased      bool       `json:"held" validate:"required"`
+	LeasedUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
+	Created     bool       `json:"created" validate:"required"`
+	OpenedAt    time.Time  `json:"opened_at" validate:"required" format:"date-time"`
 	// AlreadyOpen, on an open's answer (200), says the daemon held it already: the answer is that mutex.
 	AlreadyOpen bool `json:"already_open,omitempty"`
 }
@@ -40,7 +40,7 @@ func mutexOf(e *registry.Mutex) Mutex {
 	}
 	if leased, until := e.Lease(); leased {
 		u := until.UTC()
-		m.Held, m.HeldUntil = true, &u
+		m.Leased, m.LeasedUntil = true, &u
 	}
 	return m
 }
@@ -61,8 +61,8 @@ type AcquireResult struct {
 	// Abandoned: the previous owner ended while holding it (WAIT_ABANDONED): the mutex is held all the same,
 	// but what it guards may be half-written.
 	Abandoned bool `json:"abandoned" validate:"required"`
-	// HeldUntil is when the lease ends and the daemon releases it, unless released before.
-	HeldUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
+	// LeasedUntil (JSON "held_until") is when the lease ends and the daemon releases it, unless released before.
+	LeasedUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
 	// Lease identifies this lease: POST …/release?lease= must give it, so that a client whose lease ran out
 	// cannot end the next client's.
 	Lease string `json:"lease,omitempty" example:"JZ4X2V7Q3KMB5TWNRAHPL6YCDE"`
@@ -174,7 +174,7 @@ func (s *server) getMutex(w http.ResponseWriter, r *http.Request) error {
 //	@Security		BearerAuth
 //	@Router			/v1/mutexes/{name} [delete]
 func (s *server) closeMutex(w http.ResponseWriter, r *http.Request) error {
-	return s.closeObject(w, r, "mutex", s.reg.CloseMutex)
+	return s.closeObject(w, r, registry.KindMutex, s.reg.CloseMutex)
 }
 
 // acquireMutex godoc
@@ -209,7 +209,7 @@ func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if lease == 0 {
-		return fail(kindInvalidRequest, "hold must be more than 0")
+		return fail(probInvalidRequest, "hold must be more than 0")
 	}
 	m, err := s.mutex(r)
 	if err != nil {
@@ -226,7 +226,7 @@ func (s *server) acquireMutex(w http.ResponseWriter, r *http.Request) error {
 		s.log.Warn("mutex was abandoned by its last owner", "name", m.Name())
 	}
 	until = until.UTC()
-	return writeJSON(w, http.StatusOK, AcquireResult{Acquired: true, Abandoned: abandoned, HeldUntil: &until, Lease: id})
+	return writeJSON(w, http.StatusOK, AcquireResult{Acquired: true, Abandoned: abandoned, LeasedUntil: &until, Lease: id})
 }
 
 // releaseMutex godoc
@@ -251,7 +251,7 @@ func (s *server) releaseMutex(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := queryOf(r).Get("lease")
 	if id == "" {
-		return fail(kindInvalidRequest, "lease= is required: the id acquire answered")
+		return fail(probInvalidRequest, "lease= is required: the id acquire answered")
 	}
 	if err := m.Release(id); err != nil {
 		return err

@@ -10,9 +10,9 @@ import (
 // What mappings, events and mutexes have in common in the API: closing one, listing them, and the hint a
 // create answers.
 
-// closeObject answers the DELETE of a mapping, event or mutex (what): close the one {name} names, and with
+// closeObject answers the DELETE of a mapping, event or mutex (of kind k): close the one {name} names, and with
 // ?unlink= remove its name.
-func (s *server) closeObject(w http.ResponseWriter, r *http.Request, what string, close func(name string, unlink bool) (string, error)) error {
+func (s *server) closeObject(w http.ResponseWriter, r *http.Request, k registry.Kind, close func(name string, unlink bool) (string, error)) error {
 	unlink, err := boolParam(queryOf(r), "unlink")
 	if err != nil {
 		return err
@@ -25,7 +25,7 @@ func (s *server) closeObject(w http.ResponseWriter, r *http.Request, what string
 	if err != nil {
 		return err
 	}
-	s.log.Info(what+" closed", "name", closed, "unlink", unlink)
+	s.log.Info(string(k)+" closed", "name", closed, "unlink", unlink)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

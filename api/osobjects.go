@@ -58,7 +58,7 @@ func (s *server) listOSObjects(w http.ResponseWriter, r *http.Request) error {
 	switch want {
 	case "", "mapping", "event", "mutex", "other":
 	default:
-		return fail(kindInvalidRequest, `kind must be "mapping", "event", "mutex" or "other"`)
+		return fail(probInvalidRequest, `kind must be "mapping", "event", "mutex" or "other"`)
 	}
 	objs, truncated, err := s.reg.Objects(registry.Kind(want))
 	if err != nil {

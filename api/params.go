@@ -25,7 +25,7 @@ import (
 func pathName(r *http.Request) (string, error) {
 	name, err := url.PathUnescape(chi.URLParam(r, "name"))
 	if err != nil {
-		return "", fail(kindInvalidName, "bad percent-encoding in the name")
+		return "", fail(probInvalidName, "bad percent-encoding in the name")
 	}
 	return name, nil
 }
@@ -38,7 +38,7 @@ func intParam(q query, key string, def int64) (int64, bool, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, false, fail(kindInvalidRequest, key+" must be a non-negative integer")
+		return 0, false, fail(probInvalidRequest, key+" must be a non-negative integer")
 	}
 	return n, true, nil
 }
@@ -50,7 +50,7 @@ func boolParam(q query, key string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, fail(kindInvalidRequest, key+" must be true or false")
+		return false, fail(probInvalidRequest, key+" must be true or false")
 	}
 	return b, nil
 }
@@ -66,7 +66,7 @@ func durationParam(q query, key string, def time.Duration) (time.Duration, error
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 || d > maxWait {
-		return 0, fail(kindInvalidRequest, fmt.Sprintf("%s must be a duration with a unit, from 0 to %s: 5s, 250ms, 2m", key, maxWait))
+		return 0, fail(probInvalidRequest, fmt.Sprintf("%s must be a duration with a unit, from 0 to %s: 5s, 250ms, 2m", key, maxWait))
 	}
 	return d, nil
 }
@@ -77,7 +77,7 @@ var modes = map[string]registry.Mode{"": registry.Create, "create": registry.Cre
 func parseMode(m string) (registry.Mode, error) {
 	mode, ok := modes[m]
 	if !ok {
-		return 0, fail(kindInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
+		return 0, fail(probInvalidRequest, `mode must be "create", "open" or "open_or_create"`)
 	}
 	return mode, nil
 }
@@ -99,7 +99,7 @@ func encodingParam(q query, def string) (*textEncoding, error) {
 	name := cmp.Or(strings.ToLower(q.Get("encoding")), def)
 	enc, ok := textEncodings[name]
 	if !ok && name != "" {
-		return nil, fail(kindInvalidRequest, `encoding must be "utf-8" or "utf-16le"`)
+		return nil, fail(probInvalidRequest, `encoding must be "utf-8" or "utf-16le"`)
 	}
 	return enc, nil
 }
@@ -110,27 +110,27 @@ const maxJSONBody = 64 << 10
 // no unknown field, nothing after the object.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return fail(kindUnsupportedType, "the body must be application/json (curl: --json)")
+		return fail(probUnsupportedType, "the body must be application/json (curl: --json)")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return fail(kindTooLarge, fmt.Sprintf("JSON body over %d bytes", maxJSONBody))
+			return fail(probTooLarge, fmt.Sprintf("JSON body over %d bytes", maxJSONBody))
 		}
-		return fail(kindInvalidRequest, "reading the body: "+err.Error())
+		return fail(probInvalidRequest, "reading the body: "+err.Error())
 	}
 	// encoding/json would turn invalid UTF-8 into U+FFFD silently, and a name must mean what was sent.
 	if !utf8.Valid(body) {
-		return fail(kindInvalidRequest, "invalid JSON body: not valid UTF-8")
+		return fail(probInvalidRequest, "invalid JSON body: not valid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fail(kindInvalidRequest, "invalid JSON body: "+err.Error())
+		return fail(probInvalidRequest, "invalid JSON body: "+err.Error())
 	}
 	if err := dec.Decode(&json.RawMessage{}); err != io.EOF {
-		return fail(kindInvalidRequest, "invalid JSON body: something follows the object")
+		return fail(probInvalidRequest, "invalid JSON body: something follows the object")
 	}
 	return nil
 }
@@ -208,7 +208,7 @@ func (s *server) parseData(r *http.Request, write bool) (dataParams, error) {
 			return p, err
 		}
 		if p.nul && p.text == nil {
-			return p, fail(kindInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
+			return p, fail(probInvalidRequest, "nul=true needs a text encoding (encoding=utf-8 or utf-16le)")
 		}
 		return p, nil
 	}
@@ -221,9 +221,9 @@ func (s *server) parseData(r *http.Request, write bool) (dataParams, error) {
 			return p, err
 		}
 	case as != "" && as != "bytes":
-		return p, fail(kindInvalidRequest, `as must be "bytes" or "text"`)
+		return p, fail(probInvalidRequest, `as must be "bytes" or "text"`)
 	case q.Has("encoding"):
-		return p, fail(kindInvalidRequest, "encoding needs as=text")
+		return p, fail(probInvalidRequest, "encoding needs as=text")
 	}
 	p.wait, p.waitTimeout, err = lookupParam(q, "wait", "timeout", defaultWaitTimeout, s.reg.GetEvent, registry.KindEvent)
 	return p, err
@@ -239,7 +239,7 @@ func lookupParam[T any](q query, key, durKey string, def time.Duration, get func
 	case err != nil:
 		return zero, 0, err
 	case name == "" && q.Has(durKey):
-		return zero, 0, fail(kindInvalidRequest, fmt.Sprintf("%s needs %s=%s", durKey, key, strings.ToUpper(string(k))))
+		return zero, 0, fail(probInvalidRequest, fmt.Sprintf("%s needs %s=%s", durKey, key, strings.ToUpper(string(k))))
 	case name == "":
 		return zero, 0, nil
 	}
@@ -251,7 +251,7 @@ func lookupParam[T any](q query, key, durKey string, def time.Duration, get func
 func heldObject[T any](get func(string) (T, error), k registry.Kind, name string) (T, error) {
 	obj, err := get(name)
 	if errors.Is(err, registry.ErrNotFound) {
-		return obj, fail(kindNotFound, fmt.Sprintf("the daemon holds no %s %s: open it first with POST %s", k, quote(name), collection(k)))
+		return obj, fail(probNotFound, fmt.Sprintf("the daemon holds no %s %s: open it first with POST %s", k, quote(name), collection(k)))
 	}
 	return obj, err
 }
@@ -259,7 +259,7 @@ func heldObject[T any](get func(string) (T, error), k registry.Kind, name string
 // lockFits refuses a copy of n bytes under ?lock= that is too large to make in memory.
 func (p dataParams) lockFits(n int64) error {
 	if p.lock != nil && n > maxLockedCopy {
-		return fail(kindTooLarge, fmt.Sprintf("a copy under ?lock= is made in memory while the mutex is held: at most %d bytes (use offset and length)", maxLockedCopy))
+		return fail(probTooLarge, fmt.Sprintf("a copy under ?lock= is made in memory while the mutex is held: at most %d bytes (use offset and length)", maxLockedCopy))
 	}
 	return nil
 }

@@ -25,92 +25,93 @@ type Problem struct {
 	MissingRight string `json:"missing_right,omitempty" example:"SeCreateGlobalPrivilege"`
 }
 
-// kind is one stable problem type.
-type kind struct {
+// problemType is one stable problem type (RFC 9457's "type"): its name after ProblemTypePrefix, status and
+// title.
+type problemType struct {
 	name   string
 	status int
 	title  string
 }
 
-// kinds lists every problem kind, in the order they are declared: newKind adds each.
-var kinds []kind
+// problemTypes lists every problem type, in the order they are declared: newProblemType adds each.
+var problemTypes []problemType
 
-func newKind(name string, status int, title string) kind {
-	k := kind{name, status, title}
-	kinds = append(kinds, k)
-	return k
+func newProblemType(name string, status int, title string) problemType {
+	t := problemType{name, status, title}
+	problemTypes = append(problemTypes, t)
+	return t
 }
 
 var (
-	kindInvalidRequest  = newKind("invalid-request", http.StatusBadRequest, "Invalid request")
-	kindInvalidName     = newKind("invalid-name", http.StatusBadRequest, "Invalid name")
-	kindNotFound        = newKind("not-found", http.StatusNotFound, "Not found")
-	kindExists          = newKind("exists", http.StatusConflict, "Name already exists")
-	kindIncompatible    = newKind("incompatible", http.StatusConflict, "Held already, otherwise")
-	kindTooSmall        = newKind("too-small", http.StatusConflict, "Existing object is smaller than requested")
-	kindReadOnly        = newKind("read-only", http.StatusConflict, "Mapping is read-only")
-	kindAccessDenied    = newKind("access-denied", http.StatusForbidden, "Access denied")
-	kindHostNotAllowed  = newKind("host-not-allowed", http.StatusForbidden, "Host not allowed")
-	kindCrossOrigin     = newKind("cross-origin", http.StatusForbidden, "Cross-origin request refused")
-	kindOutOfRange      = newKind("out-of-range", http.StatusRequestedRangeNotSatisfiable, "Range not satisfiable")
-	kindTooLarge        = newKind("too-large", http.StatusRequestEntityTooLarge, "Body does not fit")
-	kindLengthRequired  = newKind("length-required", http.StatusLengthRequired, "Content-Length required")
-	kindUnsupportedType = newKind("unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type")
-	kindMethod          = newKind("method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed")
-	kindFault           = newKind("fault", http.StatusInternalServerError, "Memory fault during copy")
-	kindInternal        = newKind("internal", http.StatusInternalServerError, "Internal error")
-	kindLimitReached    = newKind("limit-reached", http.StatusConflict, "Too many objects open")
-	kindRateLimited     = newKind("rate-limited", http.StatusTooManyRequests, "Too many requests")
-	kindUnauthorized    = newKind("unauthorized", http.StatusUnauthorized, "Authentication required")
-	kindTooManyWaiters  = newKind("too-many-waiters", http.StatusTooManyRequests, "Too many requests waiting")
-	kindTooManyWatchers = newKind("too-many-watchers", http.StatusTooManyRequests, "Too many watch streams")
-	kindTooManySamplers = newKind("too-many-samplers", http.StatusTooManyRequests, "Too much being watched")
-	kindLocked          = newKind("locked", http.StatusLocked, "Mutex stayed held")
-	kindNotHeld         = newKind("not-held", http.StatusConflict, "Mutex not held by the daemon")
-	kindShuttingDown    = newKind("shutting-down", http.StatusServiceUnavailable, "Daemon shutting down")
-	kindUnsupported     = newKind("unsupported", http.StatusNotImplemented, "Not supported on this system")
-	kindNoSpace         = newKind("no-space", http.StatusInsufficientStorage, "No space left for the object")
-	kindBusy            = newKind("busy", http.StatusServiceUnavailable, "Daemon busy")
+	probInvalidRequest  = newProblemType("invalid-request", http.StatusBadRequest, "Invalid request")
+	probInvalidName     = newProblemType("invalid-name", http.StatusBadRequest, "Invalid name")
+	probNotFound        = newProblemType("not-found", http.StatusNotFound, "Not found")
+	probExists          = newProblemType("exists", http.StatusConflict, "Name already exists")
+	probIncompatible    = newProblemType("incompatible", http.StatusConflict, "Held already, otherwise")
+	probTooSmall        = newProblemType("too-small", http.StatusConflict, "Existing object is smaller than requested")
+	probReadOnly        = newProblemType("read-only", http.StatusConflict, "Mapping is read-only")
+	probAccessDenied    = newProblemType("access-denied", http.StatusForbidden, "Access denied")
+	probHostNotAllowed  = newProblemType("host-not-allowed", http.StatusForbidden, "Host not allowed")
+	probCrossOrigin     = newProblemType("cross-origin", http.StatusForbidden, "Cross-origin request refused")
+	probOutOfRange      = newProblemType("out-of-range", http.StatusRequestedRangeNotSatisfiable, "Range not satisfiable")
+	probTooLarge        = newProblemType("too-large", http.StatusRequestEntityTooLarge, "Body does not fit")
+	probLengthRequired  = newProblemType("length-required", http.StatusLengthRequired, "Content-Length required")
+	probUnsupportedType = newProblemType("unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type")
+	probMethod          = newProblemType("method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed")
+	probFault           = newProblemType("fault", http.StatusInternalServerError, "Memory fault during copy")
+	probInternal        = newProblemType("internal", http.StatusInternalServerError, "Internal error")
+	probLimitReached    = newProblemType("limit-reached", http.StatusConflict, "Too many objects open")
+	probRateLimited     = newProblemType("rate-limited", http.StatusTooManyRequests, "Too many requests")
+	probUnauthorized    = newProblemType("unauthorized", http.StatusUnauthorized, "Authentication required")
+	probTooManyWaiters  = newProblemType("too-many-waiters", http.StatusTooManyRequests, "Too many requests waiting")
+	probTooManyWatchers = newProblemType("too-many-watchers", http.StatusTooManyRequests, "Too many watch streams")
+	probTooManySamplers = newProblemType("too-many-samplers", http.StatusTooManyRequests, "Too much being watched")
+	probLocked          = newProblemType("locked", http.StatusLocked, "Mutex stayed held")
+	probNotHeld         = newProblemType("not-held", http.StatusConflict, "Mutex not held by the daemon")
+	probShuttingDown    = newProblemType("shutting-down", http.StatusServiceUnavailable, "Daemon shutting down")
+	probUnsupported     = newProblemType("unsupported", http.StatusNotImplemented, "Not supported on this system")
+	probNoSpace         = newProblemType("no-space", http.StatusInsufficientStorage, "No space left for the object")
+	probBusy            = newProblemType("busy", http.StatusServiceUnavailable, "Daemon busy")
 )
 
-// causes maps the errors of the layers below to their problem kind, first match wins. An error that matches
+// causes maps the errors of the layers below to their problem type, first match wins. An error that matches
 // none is 500 internal.
 var causes = []struct {
 	err    error
-	kind   kind
+	ptype  problemType
 	detail string // replaces the error's text, if set
 }{
-	{registry.ErrInvalidName, kindInvalidName, ""},
-	{registry.ErrInvalid, kindInvalidRequest, ""},
-	{registry.ErrNotFound, kindNotFound, ""},
-	{registry.ErrClosed, kindNotFound, ""},
-	{registry.ErrExists, kindExists, ""},
-	{registry.ErrIncompatible, kindIncompatible, ""},
-	{registry.ErrTooSmall, kindTooSmall, ""},
-	{registry.ErrLimit, kindLimitReached, ""},
-	{registry.ErrReadOnly, kindReadOnly, ""},
-	{registry.ErrAccessDenied, kindAccessDenied, ""},
-	{registry.ErrOutOfRange, kindOutOfRange, ""},
-	{registry.ErrFault, kindFault, ""},
-	{registry.ErrNotHeld, kindNotHeld, ""},
-	{registry.ErrTimeout, kindLocked, ""},
-	{registry.ErrResources, kindBusy, ""},
-	{registry.ErrNoSpace, kindNoSpace, ""},
-	{errors.ErrUnsupported, kindUnsupported, ""},
-	{context.Canceled, kindShuttingDown, "the wait was cancelled: the daemon is shutting down"},
+	{registry.ErrInvalidName, probInvalidName, ""},
+	{registry.ErrInvalid, probInvalidRequest, ""},
+	{registry.ErrNotFound, probNotFound, ""},
+	{registry.ErrClosed, probNotFound, ""},
+	{registry.ErrExists, probExists, ""},
+	{registry.ErrIncompatible, probIncompatible, ""},
+	{registry.ErrTooSmall, probTooSmall, ""},
+	{registry.ErrLimit, probLimitReached, ""},
+	{registry.ErrReadOnly, probReadOnly, ""},
+	{registry.ErrAccessDenied, probAccessDenied, ""},
+	{registry.ErrOutOfRange, probOutOfRange, ""},
+	{registry.ErrFault, probFault, ""},
+	{registry.ErrNotHeld, probNotHeld, ""},
+	{registry.ErrTimeout, probLocked, ""},
+	{registry.ErrResources, probBusy, ""},
+	{registry.ErrNoSpace, probNoSpace, ""},
+	{errors.ErrUnsupported, probUnsupported, ""},
+	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},
 }
 
-// apiError is a failure with its problem kind decided here: one the HTTP layer detects itself, or an error
-// from below that means another kind here than it does by itself (see recast). It may carry response headers
+// apiError is a failure with its problem type decided here: one the HTTP layer detects itself, or an error
+// from below that means another type here than it does by itself (see recast). It may carry response headers
 // (Retry-After, WWW-Authenticate, Content-Range).
 type apiError struct {
-	kind   kind
+	ptype  problemType
 	detail string
 	cause  error
 	header http.Header
 }
 
-func (e *apiError) Error() string { return e.kind.name + ": " + e.detail }
+func (e *apiError) Error() string { return e.ptype.name + ": " + e.detail }
 func (e *apiError) Unwrap() error { return e.cause }
 
 // with adds a header to the problem response.
@@ -122,27 +123,27 @@ func (e *apiError) with(key, value string) *apiError {
 	return e
 }
 
-func fail(k kind, detail string) *apiError { return &apiError{kind: k, detail: detail} }
+func fail(t problemType, detail string) *apiError { return &apiError{ptype: t, detail: detail} }
 
-// recast makes err a problem of kind k, its text the detail (a range that does not fit is 416 on a read and
+// recast makes err a problem of type t, its text the detail (a range that does not fit is 416 on a read and
 // 413 on a write: it is the body that is too large). Any other error passes unchanged.
-func recast(k kind, match, err error) error {
+func recast(t problemType, match, err error) error {
 	if !errors.Is(err, match) {
 		return err
 	}
-	return &apiError{kind: k, detail: err.Error(), cause: err}
+	return &apiError{ptype: t, detail: err.Error(), cause: err}
 }
 
 // problemFor maps an error to its problem and the headers that go with it.
 func problemFor(err error, r *http.Request) (Problem, http.Header) {
-	k, detail := kindInternal, err.Error()
+	k, detail := probInternal, err.Error()
 	var header http.Header
 	if ae := (*apiError)(nil); errors.As(err, &ae) {
-		k, detail, header = ae.kind, ae.detail, ae.header
+		k, detail, header = ae.ptype, ae.detail, ae.header
 	} else {
 		for _, c := range causes {
 			if errors.Is(err, c.err) {
-				k, detail = c.kind, cmp.Or(c.detail, detail)
+				k, detail = c.ptype, cmp.Or(c.detail, detail)
 				break
 			}
 		}

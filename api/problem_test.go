@@ -41,13 +41,13 @@ func TestProblemTypesInSpec(t *testing.T) {
 	for _, v := range typ.Schema().Enum {
 		inSpec = append(inSpec, v.Value)
 	}
-	for _, k := range kinds {
+	for _, k := range problemTypes {
 		inCode = append(inCode, ProblemTypePrefix+k.name)
 	}
 	slices.Sort(inSpec)
 	slices.Sort(inCode)
 	if !slices.Equal(inSpec, inCode) {
-		t.Fatalf("Problem.type enum in openapi.yaml:\n  %v\nkinds in problem.go:\n  %v", inSpec, inCode)
+		t.Fatalf("Problem.type enum in openapi.yaml:\n  %v\nproblem types in problem.go:\n  %v", inSpec, inCode)
 	}
 }
 
@@ -64,7 +64,7 @@ func TestUnsupportedIs501(t *testing.T) {
 	}
 }
 
-// TestProblemTypesInREADME: the README's table of problem types lists every kind, with its status, and no
+// TestProblemTypesInREADME: the README's table of problem types lists every problem type, with its status, and no
 // other.
 func TestProblemTypesInREADME(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
@@ -76,7 +76,7 @@ func TestProblemTypesInREADME(t *testing.T) {
 	for _, row := range rows {
 		inREADME[row[1]] = row[2]
 	}
-	for _, k := range kinds {
+	for _, k := range problemTypes {
 		if got, want := inREADME[k.name], strconv.Itoa(k.status); got != want {
 			t.Errorf("README: %s is %q, want %s", k.name, got, want)
 		}

@@ -55,7 +55,7 @@ func FuzzParseRange(f *testing.F) {
 		off, n, ok, err := parseRange(h, size)
 		if err != nil {
 			var ae *apiError
-			if !errors.As(err, &ae) || ae.kind != kindOutOfRange {
+			if !errors.As(err, &ae) || ae.ptype != probOutOfRange {
 				t.Fatalf("parseRange(%q, %d): %v", h, size, err)
 			}
 			return

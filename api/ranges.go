@@ -22,7 +22,7 @@ func parseRange(h string, size int64) (off, n int64, ok bool, err *apiError) {
 	if !found || first == "" && !digits(last) || first != "" && (!digits(first) || last != "" && !digits(last)) {
 		return 0, size, false, nil
 	}
-	bad := fail(kindOutOfRange, fmt.Sprintf("range %q not satisfiable for %d bytes", h, size))
+	bad := fail(probOutOfRange, fmt.Sprintf("range %q not satisfiable for %d bytes", h, size))
 	if first == "" { // suffix: the last N bytes
 		k, perr := strconv.ParseInt(last, 10, 64)
 		if perr != nil {

@@ -90,9 +90,9 @@ func (s *server) planRead(r *http.Request) (readPlan, error) {
 	if rh := r.Header.Get("Range"); rh != "" {
 		switch {
 		case p.text != nil:
-			return p, fail(kindInvalidRequest, "Range applies to bytes, not to ?as=text; use offset and length")
+			return p, fail(probInvalidRequest, "Range applies to bytes, not to ?as=text; use offset and length")
 		case p.hasOff || p.hasLen:
-			return p, fail(kindInvalidRequest, "use either a Range header or offset/length, not both")
+			return p, fail(probInvalidRequest, "use either a Range header or offset/length, not both")
 		}
 		size := p.mapping.Size()
 		off, n, ok, err := parseRange(rh, size)
@@ -209,7 +209,7 @@ func (u *untilNUL) Read(p []byte) (int, error) {
 // lockError explains a transfer's ?lock= mutex that stayed held (423 locked); other errors pass.
 func (p dataParams) lockError(err error) error {
 	if p.lock != nil && errors.Is(err, registry.ErrTimeout) {
-		return fail(kindLocked, fmt.Sprintf("the mutex %s stayed held for %s (lock_timeout)", quote(p.lock.Name()), p.lockTimeout))
+		return fail(probLocked, fmt.Sprintf("the mutex %s stayed held for %s (lock_timeout)", quote(p.lock.Name()), p.lockTimeout))
 	}
 	return err
 }

@@ -39,7 +39,7 @@ func (s *server) checks(cs ...check) func(http.Handler) http.Handler {
 func checkHost(hosts []string) check {
 	return func(r *http.Request) error {
 		if !slices.Contains(hosts, r.Host) {
-			return fail(kindHostNotAllowed, "Host "+quote(r.Host)+" is not an allowed name for this daemon (see -allow-host)")
+			return fail(probHostNotAllowed, "Host "+quote(r.Host)+" is not an allowed name for this daemon (see -allow-host)")
 		}
 		return nil
 	}
@@ -54,7 +54,7 @@ func crossOrigin(trusted []string) check {
 	}
 	return func(r *http.Request) error {
 		if cop.Check(r) != nil {
-			return fail(kindCrossOrigin, "a browser sent this request from another site")
+			return fail(probCrossOrigin, "a browser sent this request from another site")
 		}
 		return nil
 	}
@@ -68,7 +68,7 @@ func refuseSimplePOST(r *http.Request) error {
 	}
 	switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
 	case "text/plain", "application/x-www-form-urlencoded", "multipart/form-data":
-		return fail(kindCrossOrigin, "POST bodies are JSON: send Content-Type: application/json. A "+mt+" body is refused "+
+		return fail(probCrossOrigin, "POST bodies are JSON: send Content-Type: application/json. A "+mt+" body is refused "+
 			"because any web page can send one (Python's urllib and curl -d send application/x-www-form-urlencoded unless told otherwise)")
 	}
 	return nil
@@ -106,7 +106,7 @@ func (s *server) authenticate(r *http.Request) error {
 }
 
 func unauthorized() error {
-	return fail(kindUnauthorized, "send Authorization: Bearer <token> (curl: --oauth2-bearer \"$TOKEN\"); the daemon says at start where its token is").
+	return fail(probUnauthorized, "send Authorization: Bearer <token> (curl: --oauth2-bearer \"$TOKEN\"); the daemon says at start where its token is").
 		with("WWW-Authenticate", `Bearer realm="shmbridge"`)
 }
 
@@ -119,7 +119,7 @@ func rateLimit(perSecond float64, burst int) check {
 	return func(*http.Request) error {
 		if res := lim.Reserve(); res.Delay() > 0 {
 			res.Cancel()
-			return fail(kindRateLimited, fmt.Sprintf("over %g requests per second (-rate-limit)", perSecond)).
+			return fail(probRateLimited, fmt.Sprintf("over %g requests per second (-rate-limit)", perSecond)).
 				with("Retry-After", strconv.Itoa(max(1, int(math.Ceil(res.Delay().Seconds())))))
 		}
 		return nil

@@ -142,10 +142,10 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		s.checks(s.authenticate, rateLimit(cfg.RateLimit, cfg.Burst)),
 		escapedRoutePath)
 	r.NotFound(s.handle(func(_ http.ResponseWriter, r *http.Request) error {
-		return fail(kindNotFound, "no such route"+splitNameHint(r.URL.Path))
+		return fail(probNotFound, "no such route"+splitNameHint(r.URL.Path))
 	}))
 	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error {
-		return fail(kindMethod, "method not allowed on this route")
+		return fail(probMethod, "method not allowed on this route")
 	}))
 	// One flat table (not nested routers): a request is routed by one tree lookup, and its pattern is the
 	// metrics' route label as it stands. escapedRoutePath drops a trailing slash, so /v1/mappings/ is
@@ -199,7 +199,7 @@ func takes(params []string, h func(http.ResponseWriter, *http.Request) error) fu
 			if len(params) > 0 {
 				takes = "only " + strings.Join(params, ", ")
 			}
-			return fail(kindInvalidRequest, fmt.Sprintf("unknown query parameter %s: this route takes %s", quote(k), takes))
+			return fail(probInvalidRequest, fmt.Sprintf("unknown query parameter %s: this route takes %s", quote(k), takes))
 		}
 		return h(w, r)
 	}

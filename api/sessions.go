@@ -170,14 +170,14 @@ func (s *server) createSession(w http.ResponseWriter, r *http.Request) error {
 	now := time.Now()
 	switch {
 	case req.Token != "" && req.Code != "":
-		return fail(kindInvalidRequest, "send the token or the code, not both")
+		return fail(probInvalidRequest, "send the token or the code, not both")
 	case req.Code != "":
 		if !s.sessions.takeCode(req.Code, now) {
-			return fail(kindUnauthorized, "this login link was used already, has expired (after 15 minutes) or is not this daemon's: paste the token instead")
+			return fail(probUnauthorized, "this login link was used already, has expired (after 15 minutes) or is not this daemon's: paste the token instead")
 		}
 	case req.Token != "":
 		if !s.validToken(req.Token) {
-			return fail(kindUnauthorized, "that token is not this daemon's: check which daemon (and which token file) this is")
+			return fail(probUnauthorized, "that token is not this daemon's: check which daemon (and which token file) this is")
 		}
 	default:
 		if _, _, ok := s.credential(r); !ok {
@@ -206,7 +206,7 @@ func (s *server) deleteSession(w http.ResponseWriter, r *http.Request) error {
 		return unauthorized()
 	}
 	if id == "" {
-		return fail(kindInvalidRequest, "this request carries the token, not a session: there is nothing to log out (change the token to end every session)")
+		return fail(probInvalidRequest, "this request carries the token, not a session: there is nothing to log out (change the token to end every session)")
 	}
 	s.sessions.revoke(id, until, time.Now())
 	w.WriteHeader(http.StatusNoContent)

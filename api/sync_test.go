@@ -326,7 +326,7 @@ func TestLockedCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := decode[api.Mutex](t, b.getOK(t, mutexPath(m))); st.State != "locked" || st.Held {
+	if st := decode[api.Mutex](t, b.getOK(t, mutexPath(m))); st.State != "locked" || st.Leased {
 		t.Fatalf("mutex held by another handle shows %+v", st)
 	}
 	resp, data := b.do("GET", path(n, "/data?"+lock+"&lock_timeout=50ms"), nil)
@@ -381,16 +381,16 @@ func TestMutexLease(t *testing.T) {
 	b := newBridge(t, nil)
 	m := name(t, "")
 	mx := decode[api.Mutex](t, b.post(t, "/v1/mutexes", map[string]any{"name": m}, 201))
-	if mx.State != "unlocked" || mx.Held || !mx.Created {
+	if mx.State != "unlocked" || mx.Leased || !mx.Created {
 		t.Fatalf("created %+v", mx)
 	}
 	res := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?timeout=1s&hold=10s"), nil, 200))
-	if !res.Acquired || res.Abandoned || res.HeldUntil == nil || time.Until(*res.HeldUntil) < 5*time.Second || res.Lease == "" {
+	if !res.Acquired || res.Abandoned || res.LeasedUntil == nil || time.Until(*res.LeasedUntil) < 5*time.Second || res.Lease == "" {
 		t.Fatalf("acquire: %+v", res)
 	}
 	lease := res.Lease
 	mx = decode[api.Mutex](t, b.getOK(t, mutexPath(m)))
-	if mx.State != "locked" || !mx.Held {
+	if mx.State != "locked" || !mx.Leased {
 		t.Fatalf("held: %+v", mx)
 	}
 	if runtime.GOOS == "linux" && mx.OwnerPID != os.Getpid() {
@@ -406,7 +406,7 @@ func TestMutexLease(t *testing.T) {
 	resp, data = b.do("POST", mutexPath(m, "/release"), nil, "Invalid", "on purpose: no lease")
 	expect(t, resp, data, 400)
 	mx = decode[api.Mutex](t, b.post(t, mutexPath(m, "/release?lease="+lease), nil, 200))
-	if mx.Held || mx.State != "unlocked" {
+	if mx.Leased || mx.State != "unlocked" {
 		t.Fatalf("after release: %+v", mx)
 	}
 	resp, data = b.do("POST", mutexPath(m, "/release?lease="+lease), nil)
@@ -414,7 +414,7 @@ func TestMutexLease(t *testing.T) {
 	wantProblem(t, data, "not-held")
 
 	b.post(t, mutexPath(m, "/acquire?hold=100ms"), nil, 200)
-	waitUntil(t, "the lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Held })
+	waitUntil(t, "the lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Leased })
 	b.post(t, mutexPath(m, "/acquire?hold=1m"), nil, 200)
 	resp, data = b.do("DELETE", mutexPath(m), nil)
 	expect(t, resp, data, 204)
@@ -469,7 +469,7 @@ func TestLateReleaseKeepsTheNextLease(t *testing.T) {
 	m := name(t, "")
 	b.post(t, "/v1/mutexes", map[string]any{"name": m}, 201)
 	a := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?hold=200ms"), nil, 200))
-	waitUntil(t, "A's lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Held })
+	waitUntil(t, "A's lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Leased })
 	bl := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?hold=1m"), nil, 200))
 	if !a.Acquired || !bl.Acquired || a.Lease == "" || a.Lease == bl.Lease {
 		t.Fatalf("leases %+v %+v", a, bl)
@@ -477,7 +477,7 @@ func TestLateReleaseKeepsTheNextLease(t *testing.T) {
 	resp, data := b.do("POST", mutexPath(m, "/release?lease="+a.Lease), nil)
 	expect(t, resp, data, 409)
 	wantProblem(t, data, "not-held")
-	if mx := decode[api.Mutex](t, b.getOK(t, mutexPath(m))); !mx.Held || mx.State != "locked" {
+	if mx := decode[api.Mutex](t, b.getOK(t, mutexPath(m))); !mx.Leased || mx.State != "locked" {
 		t.Fatalf("A's late release ended B's lease: %+v", mx)
 	}
 	c := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?timeout=50ms"), nil, 200))

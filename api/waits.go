@@ -20,7 +20,7 @@ func (s *server) waiting(w http.ResponseWriter, r *http.Request) registry.Waitin
 		select {
 		case s.waits <- struct{}{}:
 		default:
-			return nil, fail(kindTooManyWaiters, fmt.Sprintf("%d requests are waiting already, the daemon's limit (-max-waiters)", cap(s.waits))).
+			return nil, fail(probTooManyWaiters, fmt.Sprintf("%d requests are waiting already, the daemon's limit (-max-waiters)", cap(s.waits))).
 				with("Retry-After", "1")
 		}
 		rc := http.NewResponseController(w)

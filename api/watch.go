@@ -114,7 +114,7 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if n > maxWatchLength {
-		return fail(kindInvalidRequest, fmt.Sprintf("a watch samples at most %d bytes: choose a range with offset and length", maxWatchLength))
+		return fail(probInvalidRequest, fmt.Sprintf("a watch samples at most %d bytes: choose a range with offset and length", maxWatchLength))
 	}
 	src := opts
 	src.Mapping, src.Off, src.N = m, off, n
@@ -152,10 +152,10 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 	q := queryOf(r)
 	mappings, events := q.All("mapping"), q.All("event")
 	if len(mappings)+len(events) == 0 {
-		return fail(kindInvalidRequest, "name at least one mapping= or event=")
+		return fail(probInvalidRequest, "name at least one mapping= or event=")
 	}
 	if len(mappings)+len(events) > maxWatchSources {
-		return fail(kindInvalidRequest, fmt.Sprintf("at most %d mappings and events on one stream", maxWatchSources))
+		return fail(probInvalidRequest, fmt.Sprintf("at most %d mappings and events on one stream", maxWatchSources))
 	}
 	opts, err := s.parseWatch(q, true)
 	if err != nil {
@@ -168,7 +168,7 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if m.Size() > maxWatchLength {
-			return fail(kindInvalidRequest, fmt.Sprintf("%s is over %d bytes, the most a watch samples: watch a range of it with GET /v1/mappings/{name}/watch?offset=&length=", quote(name), maxWatchLength))
+			return fail(probInvalidRequest, fmt.Sprintf("%s is over %d bytes, the most a watch samples: watch a range of it with GET /v1/mappings/{name}/watch?offset=&length=", quote(name), maxWatchLength))
 		}
 		src := opts
 		src.Mapping, src.N = m, m.Size()
@@ -197,7 +197,7 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 	trigger := ""
 	if !many {
 		if q.Has("event") && q.Has("interval") {
-			return src, fail(kindInvalidRequest, "give interval or event, not both")
+			return src, fail(probInvalidRequest, "give interval or event, not both")
 		}
 		trigger = q.Get("event")
 	}
@@ -212,14 +212,14 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 		if v := q.Get("interval"); v != "" {
 			var err error
 			if d, err = time.ParseDuration(v); err != nil || d <= 0 || d < s.minWatch || d > maxWatchInterval {
-				return src, fail(kindInvalidRequest, fmt.Sprintf("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", s.minWatch, maxWatchInterval))
+				return src, fail(probInvalidRequest, fmt.Sprintf("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", s.minWatch, maxWatchInterval))
 			}
 		}
 		src.Interval = d
 	}
 	switch as, f := q.Get("as"), q.Get("format"); {
 	case as == "text" && f != "":
-		return src, fail(kindInvalidRequest, "format applies to bytes, not to as=text")
+		return src, fail(probInvalidRequest, "format applies to bytes, not to as=text")
 	case as == "text":
 		enc, err := encodingParam(q, "utf-8")
 		if err != nil {
@@ -227,15 +227,15 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 		}
 		src.Format = watch.Format(enc.name) // watch.UTF8, watch.UTF16LE
 	case as != "" && as != "bytes":
-		return src, fail(kindInvalidRequest, `as must be "bytes" or "text"`)
+		return src, fail(probInvalidRequest, `as must be "bytes" or "text"`)
 	case q.Has("encoding"):
-		return src, fail(kindInvalidRequest, "encoding needs as=text")
+		return src, fail(probInvalidRequest, "encoding needs as=text")
 	case f == "" || f == "base64":
 		src.Format = watch.Base64
 	case f == "hex":
 		src.Format = watch.Hex
 	default:
-		return src, fail(kindInvalidRequest, `format must be "base64" or "hex"`)
+		return src, fail(probInvalidRequest, `format must be "base64" or "hex"`)
 	}
 	return src, nil
 }
@@ -251,13 +251,13 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.
 	sub, err := s.hub.Subscribe(sources)
 	switch {
 	case errors.Is(err, watch.ErrTooManyWatchers):
-		return fail(kindTooManyWatchers, fmt.Sprintf("%d streams are open already, the daemon's limit (-max-watchers)", s.hub.MaxWatchers)).
+		return fail(probTooManyWatchers, fmt.Sprintf("%d streams are open already, the daemon's limit (-max-watchers)", s.hub.MaxWatchers)).
 			with("Retry-After", "1")
 	case errors.Is(err, watch.ErrTooManySamplers):
-		return fail(kindTooManySamplers, fmt.Sprintf("%d distinct ranges are watched already, the daemon's limit (-max-samplers): "+
+		return fail(probTooManySamplers, fmt.Sprintf("%d distinct ranges are watched already, the daemon's limit (-max-samplers): "+
 			"watch what others watch (the same range, interval and format share one sampler)", s.hub.MaxSamplers)).with("Retry-After", "1")
 	case errors.Is(err, watch.ErrSampleRate):
-		return fail(kindTooManySamplers, fmt.Sprintf("the watches running sample %g times a second together, the daemon's limit (-max-sample-rate): "+
+		return fail(probTooManySamplers, fmt.Sprintf("the watches running sample %g times a second together, the daemon's limit (-max-sample-rate): "+
 			"ask for a longer interval, or watch on an event", s.hub.MaxSampleRate)).with("Retry-After", "1")
 	case err != nil:
 		return err

@@ -66,7 +66,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	written, abandoned, err := p.mapping.Write(r.Context(), registry.WriteOptions{Off: p.off, N: n, Body: body,
 		Lock: p.lock, LockTimeout: p.lockTimeout, Waiting: s.waiting(w, r)})
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
+		return fail(probInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (those were written)", written, n))
 	}
 	if err != nil {
 		return p.lockError(err)
@@ -96,15 +96,15 @@ func (s *server) planWrite(r *http.Request) (writePlan, error) {
 	}
 	switch err := p.mapping.CheckWrite(p.off, n); {
 	case err != nil:
-		return p, recast(kindTooLarge, registry.ErrOutOfRange, err) // a body that does not fit is 413: nothing is written
+		return p, recast(probTooLarge, registry.ErrOutOfRange, err) // a body that does not fit is 413: nothing is written
 	case p.text != nil && p.length > maxTextBody:
 		return p, errTextTooLarge
 	case p.text != nil:
 		return p, nil
 	case p.length < 0:
-		return p, fail(kindLengthRequired, "send the body with a Content-Length, so that a body that does not fit is refused before anything is written")
+		return p, fail(probLengthRequired, "send the body with a Content-Length, so that a body that does not fit is refused before anything is written")
 	case s.maxBody > 0 && p.length > s.maxBody:
-		return p, fail(kindTooLarge, fmt.Sprintf("a body of %d bytes is over the daemon's limit of %d (-max-body)", p.length, s.maxBody))
+		return p, fail(probTooLarge, fmt.Sprintf("a body of %d bytes is over the daemon's limit of %d (-max-body)", p.length, s.maxBody))
 	}
 	return p, p.lockFits(p.length)
 }
@@ -126,7 +126,7 @@ func bodyEncoding(contentType string, enc *textEncoding) (*textEncoding, error) 
 		}
 		return enc, nil
 	}
-	return nil, fail(kindUnsupportedType, "send the body as application/octet-stream or text/plain; charset=utf-8 (curl: -H 'Content-Type: application/octet-stream')")
+	return nil, fail(probUnsupportedType, "send the body as application/octet-stream or text/plain; charset=utf-8 (curl: -H 'Content-Type: application/octet-stream')")
 }
 
 // writeBody is what a PUT writes and its length: the request body itself, streamed, or, under ?lock= or for
@@ -146,7 +146,7 @@ func (s *server) writeBody(r *http.Request, p writePlan) (body io.Reader, n int6
 	data := make([]byte, p.length)
 	if k, err := io.ReadFull(r.Body, data); err != nil {
 		done()
-		return nil, 0, nil, fail(kindInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (nothing was written)", k, p.length))
+		return nil, 0, nil, fail(probInvalidRequest, fmt.Sprintf("the body ended after %d of %d bytes (nothing was written)", k, p.length))
 	}
 	return bytes.NewReader(data), p.length, done, nil
 }
@@ -184,14 +184,14 @@ func (s *server) convertText(r *http.Request, p writePlan) (io.Reader, int64, fu
 	data, err := p.text.enc.NewEncoder().Bytes(body)
 	if err != nil {
 		done()
-		return nil, 0, nil, fail(kindInvalidRequest, "converting the text: "+err.Error())
+		return nil, 0, nil, fail(probInvalidRequest, "converting the text: "+err.Error())
 	}
 	if p.nul {
 		data = append(data, make([]byte, p.text.unit)...)
 	}
 	if err := p.mapping.CheckRange("write", p.off, int64(len(data))); err != nil {
 		done()
-		return nil, 0, nil, recast(kindTooLarge, registry.ErrOutOfRange, err)
+		return nil, 0, nil, recast(probTooLarge, registry.ErrOutOfRange, err)
 	}
 	if err := p.lockFits(int64(len(data))); err != nil {
 		done()
@@ -204,19 +204,19 @@ func (s *server) convertText(r *http.Request, p writePlan) (io.Reader, int64, fu
 func (s *server) checkText(p writePlan, body []byte, expect, room int64) error {
 	switch {
 	case !utf8.Valid(body):
-		return fail(kindInvalidRequest, "the body is not valid UTF-8 text")
+		return fail(probInvalidRequest, "the body is not valid UTF-8 text")
 	case s.maxBody > 0 && int64(len(body)) > s.maxBody:
-		return fail(kindTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
+		return fail(probTooLarge, fmt.Sprintf("a body over the daemon's limit of %d bytes (-max-body)", s.maxBody))
 	case int64(len(body)) > expect:
 		return errTextTooLarge
 	case int64(len(body)) > 2*room+3:
-		return recast(kindTooLarge, registry.ErrOutOfRange, p.mapping.CheckRange("write", p.off, int64(len(body))))
+		return recast(probTooLarge, registry.ErrOutOfRange, p.mapping.CheckRange("write", p.off, int64(len(body))))
 	}
 	return nil
 }
 
 // errTextTooLarge refuses a text body over maxTextBody, before anything is written.
-var errTextTooLarge = fail(kindTooLarge, fmt.Sprintf("a text body is at most %d bytes; write more as bytes (application/octet-stream, no encoding=)", maxTextBody))
+var errTextTooLarge = fail(probTooLarge, fmt.Sprintf("a text body is at most %d bytes; write more as bytes (application/octet-stream, no encoding=)", maxTextBody))
 
 // WriteResult answers a successful PUT of data.
 type WriteResult struct {

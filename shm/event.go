@@ -23,7 +23,7 @@ type EventOptions struct {
 	SDDL string
 }
 
-// Event is an open named event. Waits are served by one watcher goroutine per event (one OS thread blocked in
+// Event is an open named event. Waits are served by one wait loop per event (a goroutine) (one OS thread blocked in
 // the OS wait while anyone waits), which hands signals to the waiting callers: many waiters cost one thread.
 // Observers (watch streams) share one observation of the event's firings in the same way.
 type Event struct {
@@ -35,9 +35,9 @@ type Event struct {
 	mu       sync.Mutex
 	closed   bool
 	closedCh chan struct{}
-	waiters  []chan error // each buffered(1), oldest first; the watcher delivers nil (signaled) or the OS failure
-	watching bool
-	watchEnd chan struct{} // closed when the current watcher returns
+	waiters  []chan error // each buffered(1), oldest first; the wait loop delivers nil (signaled) or the OS failure
+	looping  bool
+	loopEnd  chan struct{} // closed when the current wait loop returns
 	obs      *observation  // the observation of firings while anyone observes (or while its last one ends)
 }
 
@@ -141,9 +141,9 @@ func (e *Event) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 	}
 	ch := make(chan error, 1)
 	e.waiters = append(e.waiters, ch)
-	if !e.watching {
-		e.watching, e.watchEnd = true, make(chan struct{})
-		go e.watch(e.watchEnd)
+	if !e.looping {
+		e.looping, e.loopEnd = true, make(chan struct{})
+		go e.waitLoop(e.loopEnd)
 	}
 	e.mu.Unlock()
 
@@ -164,12 +164,12 @@ func (e *Event) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 	defer e.mu.Unlock()
 	if i := slices.Index(e.waiters, ch); i >= 0 {
 		e.waiters = slices.Delete(e.waiters, i, i+1)
-		if len(e.waiters) == 0 && e.watching {
-			e.os.interrupt() // nobody left to wait for: let the watcher go
+		if len(e.waiters) == 0 && e.looping {
+			e.os.interrupt() // nobody left to wait for: let the wait loop go
 		}
 		return false, err
 	}
-	// The watcher delivered just as the wait ended.
+	// The wait loop delivered just as the wait ended.
 	if werr := <-ch; werr != nil || err == nil {
 		return werr == nil, werr
 	}
@@ -179,10 +179,10 @@ func (e *Event) Wait(ctx context.Context, timeout time.Duration) (bool, error) {
 	return false, err
 }
 
-// watch waits in the OS for the event and hands each signal to the waiters: all of them for a manual-reset
+// waitLoop waits in the OS for the event and hands each signal to the waiters: all of them for a manual-reset
 // event, the oldest for an auto-reset one. A failing OS wait (the object was broken) fails every waiter. It
 // returns when nobody waits any more or the event closes.
-func (e *Event) watch(end chan struct{}) {
+func (e *Event) waitLoop(end chan struct{}) {
 	defer close(end)
 	for {
 		signaled, err := e.os.wait()
@@ -207,7 +207,7 @@ func (e *Event) watch(end chan struct{}) {
 			e.os.set() // consumed an auto-reset signal with nobody to give it to: put it back
 		}
 		if len(e.waiters) == 0 || e.closed {
-			e.watching = false
+			e.looping = false
 			e.mu.Unlock()
 			return
 		}
@@ -224,8 +224,8 @@ func (e *Event) Close() error {
 	}
 	e.closed = true
 	close(e.closedCh)
-	watching, end := e.watching, e.watchEnd
-	if watching {
+	looping, end := e.looping, e.loopEnd
+	if looping {
 		e.os.interrupt()
 	}
 	obs := e.obs
@@ -234,8 +234,8 @@ func (e *Event) Close() error {
 		e.os.stopObserving()
 	}
 	e.mu.Unlock()
-	if watching {
-		<-end // the watcher no longer touches the handle or the shared word
+	if looping {
+		<-end // the wait loop no longer touches the handle or the shared word
 	}
 	if obs != nil {
 		<-obs.end // nor does the observation
@@ -246,7 +246,7 @@ func (e *Event) Close() error {
 	return nil
 }
 
-// Observer watches an event fire without taking its signal from anyone: see Event.Observer.
+// Observer sees an event fire without taking its signal from anyone: see Event.Observer.
 type Observer struct {
 	e      *Event
 	ob     *observation
@@ -269,7 +269,7 @@ type observation struct {
 // Observer returns an observer of the event's firings: each Next waits for the next set or pulse after the one
 // before (the first: after Observer was called), and takes no signal, so a native program waiting on an
 // auto-reset event still gets it. On Linux every set and pulse moves the event's sequence word, which the
-// observation watches (futex). Windows has no such word: a manual-reset event can be observed (a wait takes
+// observation waits on (futex). Windows has no such word: a manual-reset event can be observed (a wait takes
 // nothing from it), an auto-reset one cannot (a wait that sees it signaled consumes the signal), which is
 // ErrInvalid. Close the observer when done.
 func (e *Event) Observer() (*Observer, error) {

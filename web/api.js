@@ -43,10 +43,15 @@ function unauthorized(err) {
   onUnauthorized(err);
 }
 
+/** The kinds of object and their plurals: the daemon's list (shm.Kinds; a test holds the two together). */
+export const KINDS = { mapping: 'mappings', event: 'events', mutex: 'mutexes' };
+
+/** The collection of a kind: /v1/mappings, /v1/events, /v1/mutexes. */
+export const collectionPath = (kind) => `/v1/${KINDS[kind]}`;
+
 /** The path of an object: names carry backslashes (Local\X), which a URL must not hold as they are. */
 export function objectPath(kind, name, rest = '') {
-  const plural = kind === 'mutex' ? 'mutexes' : kind + 's';
-  return `/v1/${plural}/${encodeURIComponent(name)}${rest}`;
+  return `${collectionPath(kind)}/${encodeURIComponent(name)}${rest}`;
 }
 
 async function problemOf(res) {

@@ -1,7 +1,7 @@
 // The dashboard: log in, list what the daemon holds (live), create/open/close, events and mutexes, what the
 // OS has, and the hex view of one mapping. Every name and text goes into the page as text, never as HTML.
 
-import { Problem, Stream, call, get, hasSession, login, logout, objectPath, post, renew, whenUnauthorized } from './api.js';
+import { KINDS, Problem, Stream, call, collectionPath, get, hasSession, login, logout, objectPath, post, renew, whenUnauthorized } from './api.js';
 import { duration, freshness, parseSize, printable, size } from './bytes.js';
 import { HexView } from './hexview.js';
 
@@ -231,8 +231,7 @@ async function closeObject(kind, name) {
 }
 
 async function openObject(kind, name) {
-  const plural = kind === 'mutex' ? 'mutexes' : kind + 's';
-  const obj = await post(`/v1/${plural}`, { name, mode: 'open' });
+  const obj = await post(collectionPath(kind), { name, mode: 'open' });
   if (kind === 'mapping') view.show(obj);
   await refreshOS();
 }
@@ -266,7 +265,7 @@ function watchEvents(events) {
 // ---- refresh
 
 async function refresh() {
-  const [mappings, events, mutexes] = await Promise.all([get('/v1/mappings'), get('/v1/events'), get('/v1/mutexes')]);
+  const [mappings, events, mutexes] = await Promise.all(Object.keys(KINDS).map((k) => get(collectionPath(k))));
   if (!state.loggedIn) {
     state.loggedIn = true;
     $('login').hidden = true;
@@ -296,7 +295,7 @@ function openLinked(mappings) {
 
 window.addEventListener('hashchange', async () => {
   try {
-    openLinked(await get('/v1/mappings'));
+    openLinked(await get(collectionPath('mapping')));
   } catch (err) {
     showError(err);
   }
@@ -364,10 +363,10 @@ onSubmit('create-mapping', async (f) => {
     req.size = parseSize(sizeText);
     if (Number.isNaN(req.size)) throw new Error(`size "${sizeText}" is not a size: 4096, 64k, 1 MiB`);
   }
-  view.show(await post('/v1/mappings', req));
+  view.show(await post(collectionPath('mapping'), req));
 });
-onSubmit('create-event', (f) => post('/v1/events', { name: f.get('name').trim(), mode: f.get('mode'), manual_reset: f.get('manual_reset') === 'on' }));
-onSubmit('create-mutex', (f) => post('/v1/mutexes', { name: f.get('name').trim(), mode: f.get('mode') }));
+onSubmit('create-event', (f) => post(collectionPath('event'), { name: f.get('name').trim(), mode: f.get('mode'), manual_reset: f.get('manual_reset') === 'on' }));
+onSubmit('create-mutex', (f) => post(collectionPath('mutex'), { name: f.get('name').trim(), mode: f.get('mode') }));
 
 $('os-refresh').addEventListener('click', refreshOS);
 $('os-filter').addEventListener('input', () => {

@@ -1,16 +1,4 @@
-// Package shm maps named shared memory: Windows named file mappings and, on Linux, POSIX shared memory objects
-// in /dev/shm (the names shm_open and Python's multiprocessing.shared_memory use).
-//
-// A Mapping is safe for concurrent use, including Close while copies are in flight: every copy holds the read
-// side of a per-mapping lock and Close takes the write side, so no copy ever touches an unmapped view. A memory
-// fault during a copy (another process truncated the object under the view) becomes ErrFault instead of killing
-// the process.
-//
-// This package knows nothing of HTTP.
 package shm
-
-// The Windows calls x/sys lacks are //sys lines in shm_windows.go; this writes their bindings.
-//go:generate go tool mkwinsyscall -output zsyscall_windows.go shm_windows.go sync_windows.go objects_windows.go
 
 import (
 	"errors"
@@ -20,126 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 )
-
-// Sentinel errors. Every error this package returns wraps one of them; test with errors.Is.
-var (
-	ErrExists       = errors.New("shm: name already exists")
-	ErrNotFound     = errors.New("shm: no such object")
-	ErrAccessDenied = errors.New("shm: access denied")
-	ErrOutOfRange   = errors.New("shm: out of range")
-	ErrClosed       = errors.New("shm: mapping closed")
-	ErrInvalidName  = errors.New("shm: invalid name")
-	ErrInvalid      = errors.New("shm: invalid argument")
-	ErrReadOnly     = errors.New("shm: mapping is read-only")
-	ErrTooSmall     = errors.New("shm: existing object is smaller than the requested size")
-	ErrFault        = errors.New("shm: memory fault during copy")
-	ErrTimeout      = errors.New("shm: timed out")     // a mutex was not acquired in time
-	ErrNoSpace      = errors.New("shm: no space left") // the shared memory file system (/dev/shm) is full
-	ErrResources    = errors.New("shm: out of file descriptors")
-	// ErrUnsupported: this operating system has no shmbridge backend (Linux and Windows have one).
-	ErrUnsupported = fmt.Errorf("shm: named shared memory is not supported on this system, only on Linux and Windows: %w", errors.ErrUnsupported)
-)
-
-// Error describes a failed operation. It unwraps to one of the sentinel errors (and to the OS error, if any).
-type Error struct {
-	Op   string // "create", "open", "read", "write", "flush", "close", "unlink"
-	Name string // the name as the caller gave it
-	// Right names the missing right when Err is ErrAccessDenied, e.g. "SeCreateGlobalPrivilege".
-	Right  string
-	Detail string // human-readable explanation, may be empty
-	Err    error  // a sentinel
-	OSErr  error  // the underlying OS error, may be nil
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Err.Error())
-	if e.Name != "" {
-		fmt.Fprintf(&b, ": %s %q", e.Op, e.Name)
-	} else if e.Op != "" {
-		fmt.Fprintf(&b, ": %s", e.Op)
-	}
-	if e.Detail != "" {
-		b.WriteString(": " + e.Detail)
-	}
-	if e.Right != "" {
-		b.WriteString(" (missing right: " + e.Right + ")")
-	}
-	if e.OSErr != nil {
-		b.WriteString(": " + e.OSErr.Error())
-	}
-	return b.String()
-}
-
-// osFailure is a failed OS operation on an open object: ErrFault when another process broke the object
-// under the daemon (a truncated event or mutex), else ErrInvalid.
-func osFailure(op, name string, err error) *Error {
-	if errors.Is(err, ErrFault) {
-		return &Error{Op: op, Name: name, Err: ErrFault, Detail: strings.TrimPrefix(err.Error(), ErrFault.Error()+": ")}
-	}
-	return &Error{Op: op, Name: name, Err: ErrInvalid, OSErr: err}
-}
-
-// Unwrap returns the sentinel and the OS error.
-func (e *Error) Unwrap() []error {
-	if e.OSErr != nil {
-		return []error{e.Err, e.OSErr}
-	}
-	return []error{e.Err}
-}
-
-func newErr(op, name string, sentinel error, detail string) *Error {
-	return &Error{Op: op, Name: name, Err: sentinel, Detail: detail}
-}
-
-// Mode says whether Open creates the object, opens an existing one, or either.
-type Mode int
-
-const (
-	Create       Mode = iota // create; ErrExists if the name is taken
-	OpenExisting             // open an object another program made; ErrNotFound if there is none
-	OpenOrCreate             // open if it exists, else create
-)
-
-// op is the verb errors name: "open" for OpenExisting, else "create".
-func (m Mode) op() string {
-	if m == OpenExisting {
-		return "open"
-	}
-	return "create"
-}
-
-func (m Mode) String() string {
-	switch m {
-	case Create:
-		return "create"
-	case OpenExisting:
-		return "open"
-	case OpenOrCreate:
-		return "open_or_create"
-	}
-	return fmt.Sprintf("Mode(%d)", int(m))
-}
-
-// Access is the access the view is mapped with.
-type Access int
-
-const (
-	ReadWrite Access = iota
-	ReadOnly
-)
-
-func (a Access) String() string {
-	if a == ReadOnly {
-		return "read"
-	}
-	return "read_write"
-}
 
 // Options configures Open.
 type Options struct {
@@ -158,54 +28,6 @@ type Options struct {
 	// SDDL is the security descriptor of an object Open creates (Windows only): by default this user and
 	// SYSTEM get full access and nobody else any ("D:P(A;;GA;;;<user SID>)(A;;GA;;;SY)").
 	SDDL string
-}
-
-// MaxNameLen is the longest name accepted, not counting a Local\ or Global\ prefix (Linux's NAME_MAX).
-const MaxNameLen = 255
-
-// Key validates name and returns the identity of the OS object it denotes: two names with the same key are the
-// same object ("Telemetry" and "Local\Telemetry" on Windows; any prefix on Linux).
-func Key(name string) (string, error) {
-	base, err := splitName("", name)
-	if err != nil {
-		return "", err
-	}
-	return key(name, base), nil
-}
-
-// splitName validates name and returns it without its namespace prefix; a failure is ErrInvalidName for op.
-func splitName(op, name string) (string, error) {
-	base := name
-	for _, p := range []string{`Local\`, `Global\`} {
-		if strings.HasPrefix(name, p) {
-			base = name[len(p):]
-			break
-		}
-	}
-	if shmOpenSlash && base == name {
-		base = strings.TrimPrefix(base, "/") // shm_open's spelling, /Telemetry: the same name
-	}
-	bad := func(why string) (string, error) {
-		return "", newErr(op, name, ErrInvalidName, why)
-	}
-	switch {
-	case base == "":
-		return bad("empty name")
-	case len(base) > MaxNameLen:
-		return bad(fmt.Sprintf("longer than %d bytes", MaxNameLen))
-	case base == "." || base == "..":
-		return bad(`"." and ".." are not names`)
-	case strings.ContainsAny(base, `/\`):
-		return bad(`a name may not contain "/" or "\" (other than the Local\ or Global\ prefix)`)
-	case !utf8.ValidString(base):
-		return bad("not valid UTF-8")
-	case strings.ContainsFunc(base, unicode.IsControl):
-		return bad("control characters are not allowed")
-	case strings.ContainsFunc(base, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }):
-		// They reorder text as it displays: a name with one shows as another (adv3x\u202egpj.exe as adv3xexe.jpg).
-		return bad("bidirectional-text controls (U+202E and the like) are not allowed: they make a name display as another")
-	}
-	return base, nil
 }
 
 // Mapping is an open, mapped view of a named shared memory object.
