@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/testutil"
+	"github.com/shmbridge/shmbridge/internal/winsvc"
 )
 
 // TestMain lets this test binary be the service: the service manager starts it as `… service run …`.
@@ -29,27 +30,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-func TestResolveBuiltinAccounts(t *testing.T) {
-	for _, n := range []string{"LocalService", "local service", `NT AUTHORITY\LocalService`, `nt authority\Local Service`} {
-		if a, pw, err := resolveAccount(n); err != nil || a.sid != "S-1-5-19" || pw != "" {
-			t.Errorf("%q: %+v %v", n, a, err)
-		}
-	}
-	if a, _, err := resolveAccount("LocalSystem"); err != nil || a.name != "LocalSystem" {
-		t.Errorf("LocalSystem: %+v %v", a, err)
-	}
-}
-
-func TestSplitServiceArgs(t *testing.T) {
-	o, rest, err := splitServiceArgs([]string{"-name", "n1", "--account=LocalSystem", "-listen", "127.0.0.1:1", "-name", "x"})
-	if err != nil || o.name != "n1" || o.account != "LocalSystem" || strings.Join(rest, " ") != "-listen 127.0.0.1:1 -name x" {
-		t.Fatalf("got %+v %q %v", o, rest, err)
-	}
-	if _, _, err := splitServiceArgs([]string{"-account"}); err == nil {
-		t.Fatal("-account without a value accepted")
-	}
 }
 
 // TestServiceLifecycle drives the real service manager (under Wine in CI): install with daemon flags, start,
@@ -78,9 +58,9 @@ func TestServiceLifecycle(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		svcCmd("uninstall", "-name", name)
-		testutil.RemoveAll(serviceDir(name))
+		testutil.RemoveAll(winsvc.Dir(name))
 	})
-	for _, want := range []string{`NT AUTHORITY\LocalService`, serviceDir(name), `Global\`} {
+	for _, want := range []string{`NT AUTHORITY\LocalService`, winsvc.Dir(name), `Global\`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("install output does not mention %q:\n%s", want, out)
 		}
@@ -92,7 +72,7 @@ func TestServiceLifecycle(t *testing.T) {
 	if err != nil || !strings.Contains(out, "running") || !strings.Contains(out, "service run -name "+name) {
 		t.Fatalf("status: %v\n%s", err, out)
 	}
-	token, err := os.ReadFile(filepath.Join(serviceDir(name), "token"))
+	token, err := os.ReadFile(filepath.Join(winsvc.Dir(name), "token"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,36 +1,12 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/internal/testutil"
 )
-
-func TestTokenFileMadeOnceAndPrivate(t *testing.T) {
-	path := filepath.Join(testutil.TempDir(t), "cfg", "shmbridge", "token")
-	tok, created, err := loadToken(path)
-	if err != nil || !created || len(tok) < 26 { // rand.Text: 26 base32 characters, 130 bits
-		t.Fatalf("first start: %q created=%v err=%v", tok, created, err)
-	}
-	again, created, err := loadToken(path)
-	if err != nil || created || again != tok {
-		t.Fatalf("second start: %q created=%v err=%v, want the same token", again, created, err)
-	}
-	if runtime.GOOS != "windows" {
-		st, _ := os.Stat(path)
-		if st.Mode().Perm() != 0o600 {
-			t.Fatalf("token file mode %04o, want 0600", st.Mode().Perm())
-		}
-		os.Chmod(path, 0o644)
-		if _, _, err := loadToken(path); err == nil {
-			t.Fatal("a token file others can read was accepted")
-		}
-	}
-}
 
 func TestTokenSources(t *testing.T) {
 	dir := testutil.TempDir(t)

@@ -8,6 +8,7 @@ package shm
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -70,3 +71,9 @@ func CheckUnlink(name string) error { return Unlink(name) }
 func ownerOf(string) string { return "" }
 
 func listObjects(func(Object)) error { return unsupported("list", "") }
+
+// CheckSDDL refuses any: security descriptors are Windows'; objects here are created mode 0600 for the
+// daemon's user.
+func CheckSDDL(string) error {
+	return errors.New("security descriptors are for Windows; on Linux objects are created mode 0600, owned by the daemon's user")
+}

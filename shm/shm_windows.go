@@ -177,6 +177,12 @@ func securityAttributes(name, sddl string) (*windows.SecurityAttributes, error) 
 
 func quoteSDDL(s string) string { return fmt.Sprintf("%q", s) }
 
+// CheckSDDL reports whether s is a security descriptor in SDDL, as objects are created with.
+func CheckSDDL(s string) error {
+	_, err := windows.SecurityDescriptorFromString(s)
+	return err
+}
+
 // existsError closes h, a handle to an object that already had name, and says who owns it.
 func existsError(name, op string, h windows.Handle) error {
 	defer windows.CloseHandle(h)

@@ -1,9 +1,9 @@
-package main
+package e2e
 
 // Benchmarks of the watch stream, the daemon and its baseline each in a process of their own (their CPU time and
 // memory read from /proc), clients in this one:
 //
-//	go test -run '^$' -bench Watch -benchtime 1x -count 5 . | tee watch.txt && go tool benchstat watch.txt
+//	go test -run '^$' -bench Watch -benchtime 1x -count 5 ./e2e | tee watch.txt && go tool benchstat watch.txt
 //
 // Fanout: a native writer (testdata/peers/sync_peer_linux.c) changes 64 bytes of a 4 KiB mapping at 100 Hz for
 // 10 s; 100 clients watch it (interval 10 ms). Against internal/cmd/benchbase, bare net/http broadcasting the

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,9 +18,9 @@ import (
 // /healthz and a DELETE are still answered — also with more idle keep-alive connections open than it can hold.
 func TestDescriptorLimit(t *testing.T) {
 	prlimit := needTool(t, "prlimit")
-	exe := filepath.Join(t.TempDir(), "shmbridge")
-	if out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	exe, err := daemonBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	addr := freePort(t)
 	log := &testutil.LockedBuffer{}

@@ -1,11 +1,10 @@
 //go:build linux
 
-package main
+package e2e
 
 import (
 	"bytes"
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -168,13 +167,13 @@ func TestDockerfileWindows(t *testing.T) {
 	if len(img.expose) != 1 || img.expose[0] != "8765" {
 		t.Errorf("EXPOSE %q", img.expose)
 	}
-	flags := new(config).flagSet(io.Discard)
+	flags := daemonFlags(t)
 	for k := range img.env {
 		if k == "SHMBRIDGE_TOKEN" {
 			t.Error("the image bakes in a token (ENV SHMBRIDGE_TOKEN)")
 		}
-		name, ok := strings.CutPrefix(k, envPrefix+"_")
-		if ok && flags.Lookup(strings.ReplaceAll(strings.ToLower(name), "_", "-")) == nil {
+		name, ok := strings.CutPrefix(k, "SHMBRIDGE_")
+		if ok && !flags[strings.ReplaceAll(strings.ToLower(name), "_", "-")] {
 			t.Errorf("ENV %s names no daemon flag", k)
 		}
 	}

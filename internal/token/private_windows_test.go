@@ -1,4 +1,4 @@
-package main
+package token
 
 // Windows-only: the token file's privacy is its ACL, not a mode. Wine accepts SetNamedSecurityInfo but does not
 // keep file DACLs (it reads back its default ACL), so under Wine this checks the descriptor that is applied.
