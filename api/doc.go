@@ -1,4 +1,5 @@
-// Package api is shmbridge's REST API: thin HTTP handlers over a shm.Registry.
+// Package api is shmbridge's REST API: thin HTTP handlers, grouped by resource, over internal/registry (the
+// API's one way down to the OS).
 //
 // The OpenAPI 3.1 description (openapi.yaml at the repository root) is generated from the annotations in this
 // package by `go generate ./...` (swag v2); see internal/cmd/genspec.

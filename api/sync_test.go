@@ -151,7 +151,7 @@ func TestManyLongPollsWakeOnOneSet(t *testing.T) {
 	waitUntil(t, "all long-polls waiting", func() bool {
 		return decode[api.Event](t, b.getOK(t, eventPath(n))).Waiters == waiters
 	})
-	// The waits share the event's one watcher thread: 200 of them must not make 200 OS threads.
+	// The waits share the event's one wait loop (one thread): 200 of them must not make 200 OS threads.
 	if more := pprof.Lookup("threadcreate").Count() - threads; more > 16 {
 		t.Fatalf("%d waiting requests made %d more OS threads", waiters, more)
 	} else {
@@ -183,7 +183,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// Clients that disconnect mid-wait leave no goroutine behind: not their handlers, not the event's watcher.
+// Clients that disconnect mid-wait leave no goroutine behind: not their handlers, not the event's wait loop.
 func TestDisconnectEndsWait(t *testing.T) {
 	b := newBridge(t, nil)
 	n := name(t, "")
@@ -248,8 +248,8 @@ func TestDisconnectEndsWait(t *testing.T) {
 	waitUntil(t, "the goroutines to end", func() bool { after = settle(); return after <= before+2 })
 	t.Logf("goroutines: %d before, %d with 40 waits, %d after they disconnected", before, during, after)
 	buf := make([]byte, 1<<20)
-	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "(*Event).watch") {
-		t.Fatalf("the event's watcher is still running:\n%s", stacks)
+	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "(*Event).waitLoop") {
+		t.Fatalf("the event's wait loop is still running:\n%s", stacks)
 	}
 }
 

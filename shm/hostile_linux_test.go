@@ -40,7 +40,7 @@ func TestTruncatedEventAndMutex(t *testing.T) {
 	if err := os.Truncate(filepath.Join(shm.ShmDir, name), 0); err != nil {
 		t.Fatal(err)
 	}
-	// The watcher finds the object cut at its next look (at the latest its 100 ms backstop), long before the
+	// The wait loop finds the object cut at its next look (at the latest its 100 ms backstop), long before the
 	// wait's own timeout.
 	if err := <-waited; !errors.Is(err, shm.ErrFault) {
 		t.Errorf("the wait under way: %v, want ErrFault", err)

@@ -223,7 +223,7 @@ func TestEventWaitEnds(t *testing.T) {
 		t.Fatalf("close: %v after %v", err, time.Since(start))
 	}
 	mustErr(t, e.Set(), shm.ErrClosed)
-	waitFor(t, "the watcher to go", func() bool { return runtime.NumGoroutine() <= before })
+	waitFor(t, "the wait loop to go", func() bool { return runtime.NumGoroutine() <= before })
 }
 
 func TestEventModesAndNamespace(t *testing.T) {

@@ -4,7 +4,7 @@
 //	index.html   the page
 //	style.css    its looks (byte classes after hexyl's)
 //	app.js       start: login, the object lists and forms, the views
-//	api.js       fetch and EventSource over the REST API; problems as errors
+//	api.js       fetch over the REST API with the tab's session, watch streams read with fetch; problems as errors
 //	hexview.js   the paged, live hex grid with cursor, selection, editing, inspector and text pane
 //	bytes.js     pure functions: byte classes, value decoding, hex/base64/C-array formatting, times
 //
