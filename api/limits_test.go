@@ -120,7 +120,8 @@ func TestBufferBudget(t *testing.T) {
 		resp, _ := b.do("GET", path(n, "/data?length=2097152&lock="+url.QueryEscape(m)+"&lock_timeout=5s"), nil)
 		first <- resp.StatusCode
 	}()
-	time.Sleep(300 * time.Millisecond) // the first holds 2 MiB of the 3, waiting for the mutex
+	// The first holds 2 MiB of the 3, waiting for the mutex.
+	waitUntil(t, "the first read to hold its buffer", func() bool { return value(b.scrape(), "shmbridge_buffered_bytes", nil) >= 2<<20 })
 	resp, data := b.do("GET", path(n, "/data?length=2097152&lock="+url.QueryEscape(m)+"&lock_timeout=5s"), nil)
 	expect(t, resp, data, 503)
 	wantProblem(t, data, "busy")

@@ -291,7 +291,7 @@ func TestWaitThenRead(t *testing.T) {
 	expect(t, resp, data, 204)
 
 	go func() {
-		time.Sleep(100 * time.Millisecond)
+		waitUntil(t, "the read to wait", func() bool { return decode[api.Event](t, b.getOK(t, eventPath(ev))).Waiters == 1 })
 		b.do("PUT", path(n, "/data?encoding=utf-8&nul=true"), strings.NewReader("frame 1"))
 		b.do("POST", eventPath(ev, "/set"), nil)
 	}()
@@ -335,12 +335,19 @@ func TestLockedCopy(t *testing.T) {
 	resp, data = b.do("PUT", path(n, "/data?"+lock+"&lock_timeout=50ms"), strings.NewReader("x"))
 	expect(t, resp, data, 423)
 
-	go func() { time.Sleep(200 * time.Millisecond); unlock() }()
-	start := time.Now()
+	waited := make(chan struct{})
+	go func() {
+		// Released once the write waits for it (the daemon counts it waiting).
+		waitUntil(t, "the write to wait for the mutex", func() bool { return value(b.scrape(), "shmbridge_waiting_requests", nil) == 1 })
+		close(waited)
+		unlock()
+	}()
 	resp, data = b.do("PUT", path(n, "/data?"+lock+"&lock_timeout=10s"), strings.NewReader("locked write"))
 	expect(t, resp, data, 200)
-	if d := time.Since(start); d < 150*time.Millisecond {
-		t.Fatalf("the write did not wait for the mutex (%v)", d)
+	select {
+	case <-waited:
+	default:
+		t.Fatal("the write did not wait for the mutex")
 	}
 	resp, data = b.do("GET", path(n, "/data?length=12&"+lock), nil)
 	expect(t, resp, data, 200)
@@ -366,7 +373,7 @@ func TestLockedCopy(t *testing.T) {
 	// Lock parameters are checked before anything waits: a bad one next to a long ?wait= answers at once.
 	ev := name(t, "-ready")
 	b.post(t, "/v1/events", map[string]any{"name": ev}, 201)
-	start = time.Now()
+	start := time.Now()
 	resp, data = b.do("GET", path(n, "/data?wait="+url.QueryEscape(ev)+"&timeout=5m&lock=nosuch"), nil)
 	expect(t, resp, data, 404)
 	resp, data = b.do("GET", path(n, "/data?wait="+url.QueryEscape(ev)+"&timeout=5m&"+lock+"&lock_timeout=1h"), nil)
@@ -446,7 +453,10 @@ func TestShutdownEndsWaits(t *testing.T) {
 	}
 	defer shm.Unlink(n)
 	go func() {
-		time.Sleep(100 * time.Millisecond)
+		e, _ := reg.GetEvent(n)
+		for e.Waiters() == 0 { // the wait has begun
+			runtime.Gosched()
+		}
 		cancel()
 	}()
 	start := time.Now()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -62,7 +63,15 @@ func TestNameTakenWhileClosing(t *testing.T) {
 	}
 	closed := make(chan error, 1)
 	go func() { _, err := reg.CloseMapping(name, true); closed <- err }()
-	time.Sleep(100 * time.Millisecond) // the close waits for the transfer
+	// The close has begun (the name is forgotten) and waits for the transfer.
+	for deadline := time.Now().Add(5 * time.Second); ; runtime.Gosched() {
+		if _, err := reg.GetMapping(name); errors.Is(err, shm.ErrNotFound) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the close did not begin")
+		}
+	}
 	if _, _, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
 		t.Fatalf("open_or_create during the close: %v, want ErrExists", err)
 	}
