@@ -5,8 +5,8 @@
 
 Starts the daemon on a free port (-listen 127.0.0.1:0; the port it got is read from its start log, and the
 README's 127.0.0.1:8765 is replaced by it, so a daemon the user left running is never touched), waits for
-/healthz, runs each `$ command` of the ```console blocks under "## A curl
-session", "## Synchronization" and "## Live" with bash, compares its output with the lines that follow it ("..." matches
+/healthz, runs each `$ command` of the ```console blocks under the README's "## A curl session" and
+"## Synchronization" and docs/watch.md's "# Live" with bash, compares its output with the lines that follow it ("..." matches
 anything). Each --also command runs against the same daemon after the session (its URL in $SHMBRIDGE_URL) and
 must exit 0. Then it leaves
 one mapping open and a long-poll waiting, stops the daemon with SIGINT and requires the wait to end with 503
@@ -14,12 +14,12 @@ within 5 s and a clean exit within 30 s: status 0 and "stopped closed_mappings=1
 """
 import json, os, re, secrets, signal, subprocess, sys, threading, time, urllib.error, urllib.request
 
-SECTIONS = ("## A curl session", "## Synchronization", "## Live: watch a mapping change")
+SECTIONS = (("README.md", "## A curl session"), ("README.md", "## Synchronization"), ("docs/watch.md", "# Live: watch a mapping change"))
 
-def session(readme):
-    text = open(readme, encoding="utf-8").read()
+def session(root):
     steps = []
-    for section in SECTIONS:
+    for path, section in SECTIONS:
+        text = open(os.path.join(root, path), encoding="utf-8").read()
         block = re.search(re.escape(section) + r".*?```console\n(.*?)```", text, re.S).group(1)
         steps += parse(block)
     return steps
@@ -41,7 +41,7 @@ def main():
     sep = sys.argv.index("--")
     cmd = sys.argv[sep + 1:]
     also = [a for flag, a in zip(sys.argv[1:sep], sys.argv[2:sep]) if flag == "--also"]
-    steps = session(os.path.join(os.path.dirname(__file__), "..", "README.md"))
+    steps = session(os.path.join(os.path.dirname(__file__), ".."))
     log = open("testdata/bin/daemon.log", "w+")
     # The session reads the token from $TOKEN; the daemon takes it from SHMBRIDGE_TOKEN (its token file is
     # tested elsewhere, and under Wine it lives inside the prefix).

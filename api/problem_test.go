@@ -64,10 +64,10 @@ func TestUnsupportedIs501(t *testing.T) {
 	}
 }
 
-// TestProblemTypesInREADME: the README's table of problem types lists every problem type, with its status, and no
-// other.
-func TestProblemTypesInREADME(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+// TestProblemTypesInDocs: docs/problems.md's table of problem types lists every problem type, with its
+// status, and no other.
+func TestProblemTypesInDocs(t *testing.T) {
+	readme, err := os.ReadFile("../docs/problems.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,11 +78,11 @@ func TestProblemTypesInREADME(t *testing.T) {
 	}
 	for _, k := range problemTypes {
 		if got, want := inREADME[k.name], strconv.Itoa(k.status); got != want {
-			t.Errorf("README: %s is %q, want %s", k.name, got, want)
+			t.Errorf("docs/problems.md: %s is %q, want %s", k.name, got, want)
 		}
 		delete(inREADME, k.name)
 	}
 	for name := range inREADME {
-		t.Errorf("README lists %s, which the API never answers", name)
+		t.Errorf("docs/problems.md lists %s, which the API never answers", name)
 	}
 }

@@ -124,8 +124,11 @@ try {
         Write-Host 'problem:' $_.Exception.Title '-' $_.Exception.Detail
     }
 } finally {
-    # unlink: on Linux a name outlives the daemon's handle; the next create would be 409 exists.
-    Invoke-Shm -Method Delete -Path (Get-ObjectPath 'mappings' $Name '?unlink=true') | Out-Null
+    # Unlink only what this script created: on Linux a name outlives the daemon's handle (the next create
+    # would be 409 exists), but a name a native program made is that program's: unlinking it would remove its
+    # object while it runs.
+    $unlink = if ($m.created) { '?unlink=true' } else { '' }
+    Invoke-Shm -Method Delete -Path (Get-ObjectPath 'mappings' $Name $unlink) | Out-Null
     try {
         Invoke-Shm -Method Delete -Path (Get-ObjectPath 'events' $Ev '?unlink=true') | Out-Null
     } catch [Problem] {
