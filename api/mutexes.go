@@ -20,7 +20,7 @@ type Mutex struct {
 	OwnerPID int `json:"owner_pid,omitempty"`
 	// Abandoned: the OS says its last owner ended while holding it (WAIT_ABANDONED).
 	Abandoned bool `json:"abandoned" validate:"required"`
-	// Leased (JSON "held"): this daemon holds it locked for a client (POST …/acquire), until LeasedUntil.
+	// held: this daemon holds it locked for a client, a lease (POST …/acquire), until held_until.
 	Leased      bool       `json:"held" validate:"required"`
 	LeasedUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
 	Created     bool       `json:"created" validate:"required"`
@@ -61,7 +61,7 @@ type AcquireResult struct {
 	// Abandoned: the previous owner ended while holding it (WAIT_ABANDONED): the mutex is held all the same,
 	// but what it guards may be half-written.
 	Abandoned bool `json:"abandoned" validate:"required"`
-	// LeasedUntil (JSON "held_until") is when the lease ends and the daemon releases it, unless released before.
+	// held_until is when the lease ends and the daemon releases it, unless released before.
 	LeasedUntil *time.Time `json:"held_until,omitempty" format:"date-time"`
 	// Lease identifies this lease: POST …/release?lease= must give it, so that a client whose lease ran out
 	// cannot end the next client's.
