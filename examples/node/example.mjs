@@ -121,7 +121,7 @@ try {
   // Unlink only what this script created: on Linux a name outlives the daemon's handle (the next create would
   // be 409 exists), but a name a native program made is that program's: unlinking it would remove its object
   // while it runs.
-  await call('DELETE', obj('mappings', name, m.created ? '?unlink=true' : ''));
+  await call('DELETE', obj('mappings', name, '?unlink=' + m.created));
   await call('DELETE', obj('events', ev, '?unlink=true')).catch((p) => {
     if (p.type !== 'urn:shmbridge:problem:not-found') throw p;
   });

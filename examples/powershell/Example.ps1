@@ -127,8 +127,7 @@ try {
     # Unlink only what this script created: on Linux a name outlives the daemon's handle (the next create
     # would be 409 exists), but a name a native program made is that program's: unlinking it would remove its
     # object while it runs.
-    $unlink = if ($m.created) { '?unlink=true' } else { '' }
-    Invoke-Shm -Method Delete -Path (Get-ObjectPath 'mappings' $Name $unlink) | Out-Null
+    Invoke-Shm -Method Delete -Path (Get-ObjectPath 'mappings' $Name "?unlink=$($m.created)") | Out-Null
     try {
         Invoke-Shm -Method Delete -Path (Get-ObjectPath 'events' $Ev '?unlink=true') | Out-Null
     } catch [Problem] {

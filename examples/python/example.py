@@ -141,7 +141,7 @@ def main():
         # Unlink only what this script created: on Linux a name outlives the daemon's handle (the next create
         # would be 409 exists), but a name a native program made is that program's: unlinking it would remove
         # its object while it runs.
-        call("DELETE", obj("mappings", name, "?unlink=true" if m["created"] else ""))
+        call("DELETE", obj("mappings", name, "?unlink=" + ("true" if m["created"] else "false")))
         try:
             call("DELETE", obj("events", ev, "?unlink=true"))
         except Problem as p:
