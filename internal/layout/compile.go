@@ -1,0 +1,459 @@
+package layout
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+type bigInt = big.Int
+
+// Importer finds an imported layout's source. from is the key of the importing document ("" for the one being
+// compiled), name what its meta/imports says; it answers the imported document's key (how a cycle is seen)
+// and its text.
+type Importer func(from, name string) (key string, src []byte, err error)
+
+// Limits bound what one layout may make the compiler and the decoder do: a layout is client input.
+type Limits struct {
+	Source  int // bytes of layout text (each document)
+	Imports int // documents in all, the imported ones included
+	Depth   int // nesting of user types while decoding
+	Steps   int // attributes read, array items and expression nodes evaluated, per decode
+	Items   int // elements of one array
+	Output  int // bytes of decoded strings, byte arrays and processed buffers, per decode
+}
+
+// DefaultLimits are generous for any real producer's struct and small for a machine.
+var DefaultLimits = Limits{Source: 1 << 20, Imports: 32, Depth: 64, Steps: 2_000_000, Items: 1_000_000, Output: 64 << 20}
+
+// Layout is a compiled layout: compile once, decode many times. It is immutable and safe for concurrent use.
+type Layout struct {
+	ID          string
+	root        *typeSpec
+	limits      Limits
+	Consistency *Consistency
+	// Fixed is the size of the top-level type when it does not depend on the data (-1 otherwise).
+	Fixed int
+	// Fields are the statically placed fields: those whose offset and size are known without the data.
+	Fields []Field
+}
+
+// Field is one statically placed field of a layout.
+type Field struct {
+	Path   string `json:"path"`
+	Offset int    `json:"offset"`
+	Size   int    `json:"size"`
+	Type   string `json:"type"`
+	// Bit and Bits place a bit field inside its bytes (Bit counted as the layout's bit-endian reads).
+	Bit  int `json:"bit,omitempty"`
+	Bits int `json:"bits,omitempty"`
+}
+
+// Compile reads a .ksy document and everything it imports, and checks it: every problem found is in the
+// Problems it returns.
+func Compile(src []byte, imp Importer, lim Limits) (*Layout, error) {
+	c := &compiler{imp: imp, lim: lim, files: map[string]*fileSpec{}}
+	f := c.load("", src, "/")
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	c.resolveFile(f)
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	c.typecheck()
+	if len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency}
+	l.Fixed, l.Fields = describeLayout(f.root)
+	if f.consistency != nil {
+		if err := f.consistency.check(l); err != nil {
+			return nil, Problems{{Path: "/meta/-shmbridge/consistency", Detail: err.Error()}}
+		}
+	}
+	return l, nil
+}
+
+type compiler struct {
+	imp      Importer
+	lim      Limits
+	files    map[string]*fileSpec
+	order    []*fileSpec
+	problems Problems
+	loading  int
+}
+
+// load parses one document and, depth first, what it imports.
+func (c *compiler) load(key string, src []byte, at string) *fileSpec {
+	if len(src) > c.lim.Source {
+		c.problems = append(c.problems, Problem{Path: at, Detail: fmt.Sprintf("the layout is %d bytes; at most %d are accepted", len(src), c.lim.Source)})
+		return nil
+	}
+	c.loading++
+	if c.loading > c.lim.Imports {
+		c.problems = append(c.problems, Problem{Path: at, Detail: fmt.Sprintf("more than %d layouts imported", c.lim.Imports)})
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		p := Problem{Path: "/", Detail: err.Error()}
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			p.Detail = strings.Join(te.Errors, "; ")
+		}
+		if key != "" {
+			p.Detail = key + ": " + p.Detail
+			p.Path = at
+		}
+		c.problems = append(c.problems, p)
+		return nil
+	}
+	f := &fileSpec{key: key}
+	c.files[key] = f
+	b := &builder{file: f}
+	f.root = b.parseFile(&doc)
+	c.order = append(c.order, f)
+	if key == "" && f.id != "" {
+		c.files[f.id] = f // a cycle back to the layout being compiled finds it by its id
+	}
+	for _, p := range b.problems {
+		if key != "" { // a problem in an imported layout: say which, where it was imported
+			p.Detail = fmt.Sprintf("in imported layout %q at %s (line %d): %s", key, p.Path, p.Line, p.Detail)
+			p.Path, p.Line = at, 0
+		}
+		c.problems = append(c.problems, p)
+	}
+	for _, im := range b.imports {
+		k, text, err := c.imp(key, im.name)
+		if err != nil {
+			c.problems = append(c.problems, Problem{Path: im.path, Line: im.node.Line, Detail: err.Error()})
+			continue
+		}
+		if g, ok := c.files[k]; ok {
+			f.imports = append(f.imports, g) // a cycle, or a diamond: the same document
+			continue
+		}
+		where := im.path
+		if key != "" {
+			where = at
+		}
+		if g := c.load(k, text, where); g != nil {
+			f.imports = append(f.imports, g)
+		}
+	}
+	return f
+}
+
+func (c *compiler) fail(path string, line int, format string, args ...any) {
+	p := Problem{Path: path, Line: line, Detail: fmt.Sprintf(format, args...)}
+	for _, q := range c.problems {
+		if q == p {
+			return
+		}
+	}
+	c.problems = append(c.problems, p)
+}
+
+func (c *compiler) resolveFile(f *fileSpec) {
+	for _, g := range c.order {
+		c.resolveType(g.root)
+	}
+}
+
+// lookupType finds a type by name as seen from t: t's own types, then its enclosing types', then the roots of
+// the imported documents, by their ids.
+func lookupType(t *typeSpec, name string) *typeSpec {
+	parts := strings.Split(name, "::")
+	var found *typeSpec
+	for s := t; s != nil && found == nil; s = s.parent {
+		if sub, ok := s.types[parts[0]]; ok {
+			found = sub
+		} else if s.parent == nil && s.name == parts[0] {
+			found = s
+		}
+	}
+	if found == nil {
+		found = importedRoot(t.file, parts[0], map[*fileSpec]bool{})
+	}
+	for _, p := range parts[1:] {
+		if found == nil {
+			return nil
+		}
+		found = found.types[p]
+	}
+	return found
+}
+
+func importedRoot(f *fileSpec, id string, seen map[*fileSpec]bool) *typeSpec {
+	if seen[f] {
+		return nil
+	}
+	seen[f] = true
+	for _, g := range f.imports {
+		if g.id == id {
+			return g.root
+		}
+	}
+	for _, g := range f.imports {
+		if r := importedRoot(g, id, seen); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func lookupEnum(t *typeSpec, name string) *enumSpec {
+	parts := strings.Split(name, "::")
+	last := parts[len(parts)-1]
+	if len(parts) == 1 {
+		for s := t; s != nil; s = s.parent {
+			if e, ok := s.enums[last]; ok {
+				return e
+			}
+		}
+		return nil
+	}
+	owner := lookupType(t, strings.Join(parts[:len(parts)-1], "::"))
+	if owner == nil {
+		return nil
+	}
+	return owner.enums[last]
+}
+
+func (c *compiler) resolveType(t *typeSpec) {
+	for _, p := range t.params {
+		if p.kind.prim == "user" {
+			if p.kind.resolved = lookupType(t, p.kind.user); p.kind.resolved == nil {
+				c.fail(t.path+"/params", 0, "unknown type %q", p.kind.user)
+			}
+		}
+	}
+	for _, a := range append(append([]*attr{}, t.seq...), t.instances...) {
+		c.resolveRef(t, &a.kind, a.path+"/type", a.line)
+		if a.enumName != "" {
+			if a.enum = lookupEnum(t, a.enumName); a.enum == nil {
+				c.fail(a.path+"/enum", a.line, "unknown enum %q", a.enumName)
+			} else if k := a.kind.prim; a.value == nil && k != "u" && k != "s" && k != "b" {
+				c.fail(a.path+"/enum", a.line, "an enum applies to an integer, not to %s", describeRef(a.kind))
+			}
+		}
+		if (a.kind.prim == "str" || a.kind.prim == "strz") && a.encoding == "" {
+			if a.encoding = encodingOf(t); a.encoding == "" {
+				c.fail(a.path+"/encoding", a.line, "a string needs an encoding (here or in meta/encoding)")
+			}
+		}
+		if a.repeat == repeatEOS || a.sizeEOS {
+			// fine anywhere
+		}
+		c.checkNames(t, a)
+	}
+	for _, sub := range t.types {
+		c.resolveType(sub)
+	}
+}
+
+func describeRef(r typeRef) string {
+	switch r.prim {
+	case "":
+		return "raw bytes"
+	case "user":
+		return "type " + r.user
+	case "switch":
+		return "a switched type"
+	case "u", "s", "f":
+		return fmt.Sprintf("%s%d", r.prim, r.size)
+	case "b":
+		return fmt.Sprintf("b%d", r.size)
+	}
+	return r.prim
+}
+
+func encodingOf(t *typeSpec) string {
+	for s := t; s != nil; s = s.parent {
+		if s.encoding != "" {
+			return s.encoding
+		}
+	}
+	return ""
+}
+
+func (c *compiler) resolveRef(t *typeSpec, r *typeRef, path string, line int) {
+	switch r.prim {
+	case "user":
+		if r.resolved = lookupType(t, r.user); r.resolved == nil {
+			c.fail(path, line, "unknown type %q", r.user)
+		} else if len(r.args) != len(r.resolved.params) {
+			c.fail(path, line, "type %s takes %d arguments, given %d", r.user, len(r.resolved.params), len(r.args))
+		}
+	case "switch":
+		for i := range r.cases {
+			c.resolveRef(t, &r.cases[i].kind, path+"/cases", line)
+		}
+	}
+}
+
+// checkNames refuses an expression that names an attribute the type does not have: a misspelt field would
+// otherwise fail only on the first decode.
+func (c *compiler) checkNames(t *typeSpec, a *attr) {
+	for _, x := range a.exprs() {
+		if x == nil {
+			continue
+		}
+		walk(x.n, func(n *node) {
+			if n.op != "name" || strings.HasPrefix(n.sval, "_") {
+				return
+			}
+			if !t.has(n.sval) {
+				c.fail(x.path, x.line, "unable to access %q in %s", n.sval, typeLabel(t))
+			}
+		})
+	}
+}
+
+func typeLabel(t *typeSpec) string {
+	if t.name == "" {
+		return "the top level"
+	}
+	return "type " + t.name
+}
+
+func (t *typeSpec) has(id string) bool {
+	for _, a := range t.seq {
+		if a.id == id {
+			return true
+		}
+	}
+	for _, a := range t.instances {
+		if a.id == id {
+			return true
+		}
+	}
+	for _, p := range t.params {
+		if p.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *attr) exprs() []*expr {
+	out := []*expr{a.value, a.pos, a.io, a.size, a.rexpr, a.cond, a.parent}
+	out = append(out, a.kind.exprs()...)
+	if a.valid != nil {
+		out = append(out, a.valid.eq, a.valid.min, a.valid.max, a.valid.expr)
+		out = append(out, a.valid.anyOf...)
+	}
+	if a.process != nil {
+		out = append(out, a.process.args...)
+	}
+	return out
+}
+
+func (r *typeRef) exprs() []*expr {
+	out := append([]*expr{}, r.args...)
+	if r.switchOn != nil {
+		out = append(out, r.switchOn)
+	}
+	for _, c := range r.cases {
+		out = append(out, c.key)
+		out = append(out, c.kind.exprs()...)
+	}
+	return out
+}
+
+// walk visits n and its sub-expressions, but not the names after a dot (they belong to another object).
+func walk(n *node, f func(*node)) {
+	if n == nil {
+		return
+	}
+	f(n)
+	for i, k := range n.kids {
+		if n.op == "enum" {
+			continue
+		}
+		_ = i
+		walk(k, f)
+	}
+}
+
+// staticSize is the size in bytes a type always has, or -1; bits of a type of bit fields round up.
+func staticSize(t *typeSpec, seen map[*typeSpec]bool) int {
+	if seen[t] {
+		return -1
+	}
+	seen[t] = true
+	defer delete(seen, t)
+	bits := 0
+	for _, a := range t.seq {
+		n := attrBits(t, a, seen)
+		if n < 0 {
+			return -1
+		}
+		if a.kind.prim != "b" {
+			bits = (bits + 7) &^ 7
+		}
+		bits += n
+	}
+	return (bits + 7) / 8
+}
+
+// attrBits is an attribute's static size in bits, or -1.
+func attrBits(t *typeSpec, a *attr, seen map[*typeSpec]bool) int {
+	if a.cond != nil {
+		return -1
+	}
+	one := -1
+	switch k := a.kind; k.prim {
+	case "u", "s", "f":
+		one = k.size * 8
+	case "b":
+		one = k.size
+	case "user":
+		if a.size != nil {
+			one = constInt(a.size) * 8
+		} else if k.resolved != nil && len(k.args) == 0 {
+			if s := staticSize(k.resolved, seen); s >= 0 {
+				one = s * 8
+			}
+		}
+	case "", "str", "bytes":
+		switch {
+		case a.contents != nil:
+			one = len(a.contents) * 8
+		case a.size != nil && a.terminator < 0 || a.size != nil && a.kind.prim != "strz":
+			if s := constInt(a.size); s >= 0 {
+				one = s * 8
+			}
+		}
+	case "switch":
+		if a.size != nil {
+			if s := constInt(a.size); s >= 0 {
+				one = s * 8
+			}
+		}
+	}
+	if one < 0 {
+		return -1
+	}
+	switch a.repeat {
+	case noRepeat:
+		return one
+	case repeatExpr:
+		if n := constInt(a.rexpr); n >= 0 {
+			return n * one
+		}
+	}
+	return -1
+}
+
+// constInt is the value of an integer literal expression, or -1.
+func constInt(x *expr) int {
+	if x == nil || x.n.op != "int" || !x.n.ival.IsInt64() || x.n.ival.Int64() < 0 || x.n.ival.Int64() > 1<<40 {
+		return -1
+	}
+	return int(x.n.ival.Int64())
+}

@@ -1,0 +1,163 @@
+package layout
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Consistency is how a layout's producer publishes a frame (meta/-shmbridge/consistency): what a read does
+// so that it never returns a frame half-written.
+type Consistency struct {
+	// Seqlock names one counter, odd while a write is in progress (Linux seqcount).
+	Seqlock string `json:"seqlock,omitempty"`
+	// Begin and End name a pair of counters that differ while a write is in progress (rFactor 2's
+	// mVersionUpdateBegin/End).
+	Begin string `json:"begin,omitempty"`
+	End   string `json:"end,omitempty"`
+	// Mutex names a named mutex to hold around the copy (HWiNFO's Global\HWiNFO_SM2_MUTEX).
+	Mutex string `json:"mutex,omitempty"`
+	// Frame names a field that changes every frame: no tear protection, a frame identity.
+	Frame string `json:"frame,omitempty"`
+	// Ring describes N buffers stamped with a tick (iRacing's varBuf).
+	Ring *Ring `json:"ring,omitempty"`
+
+	fields map[string]Field
+}
+
+// Ring: buffers is an array of structs, each with a tick and an offset field; length is a field giving each
+// buffer's size in bytes. A read copies the buffer of the newest tick and checks the tick did not move.
+type Ring struct {
+	Buffers string `json:"buffers" yaml:"buffers"`
+	Tick    string `json:"tick" yaml:"tick"`
+	Offset  string `json:"offset" yaml:"offset"`
+	Length  string `json:"length" yaml:"length"`
+	Count   string `json:"count,omitempty" yaml:"count"`
+}
+
+func (b *builder) parseExtension(n *yaml.Node, path string) *Consistency {
+	var out *Consistency
+	for _, kv := range b.mapping(n, path) {
+		p := path + "/" + kv[0].Value
+		if kv[0].Value != "consistency" {
+			b.fail(kv[0], p, "unknown key %q; -shmbridge takes: consistency", kv[0].Value)
+			continue
+		}
+		pairs := b.mapping(kv[1], p)
+		if len(pairs) != 1 {
+			b.fail(kv[1], p, "consistency takes exactly one of: seqlock, mutex, frame, ring")
+			continue
+		}
+		k, v, vp := pairs[0][0].Value, pairs[0][1], p+"/"+pairs[0][0].Value
+		c := &Consistency{}
+		switch k {
+		case "seqlock":
+			if deref(v) != nil && deref(v).Kind == yaml.MappingNode {
+				ps := b.mapping(v, vp)
+				b.keys(ps, vp, "begin", "end")
+				for _, f := range ps {
+					s, _ := b.scalar(f[1], vp+"/"+f[0].Value)
+					if f[0].Value == "begin" {
+						c.Begin = s
+					} else {
+						c.End = s
+					}
+				}
+				if c.Begin == "" || c.End == "" {
+					b.fail(v, vp, "a seqlock pair needs begin and end")
+				}
+			} else {
+				c.Seqlock, _ = b.scalar(v, vp)
+			}
+		case "mutex":
+			c.Mutex, _ = b.scalar(v, vp)
+		case "frame":
+			c.Frame, _ = b.scalar(v, vp)
+		case "ring":
+			ps := b.mapping(v, vp)
+			b.keys(ps, vp, "buffers", "tick", "offset", "length", "count")
+			r := &Ring{}
+			for _, f := range ps {
+				s, _ := b.scalar(f[1], vp+"/"+f[0].Value)
+				switch f[0].Value {
+				case "buffers":
+					r.Buffers = s
+				case "tick":
+					r.Tick = s
+				case "offset":
+					r.Offset = s
+				case "length":
+					r.Length = s
+				case "count":
+					r.Count = s
+				}
+			}
+			if r.Buffers == "" || r.Tick == "" || r.Offset == "" || r.Length == "" {
+				b.fail(v, vp, "a ring needs buffers, tick, offset and length")
+			}
+			c.Ring = r
+		default:
+			b.fail(pairs[0][0], vp, "unknown consistency %q; one of: seqlock, mutex, frame, ring", k)
+			continue
+		}
+		out = c
+	}
+	return out
+}
+
+// check makes sure every field the protocol names is a statically placed integer the daemon can read before
+// it decodes anything.
+func (c *Consistency) check(l *Layout) error {
+	c.fields = map[string]Field{}
+	for _, f := range l.Fields {
+		c.fields[f.Path] = f
+	}
+	need := func(path string, counter bool) error {
+		f, ok := c.fields[path]
+		if !ok {
+			return fmt.Errorf("%q is not a field at a fixed offset of the layout", path)
+		}
+		if !strings.HasPrefix(f.Type, "u") && !strings.HasPrefix(f.Type, "s") || f.Bits != 0 {
+			return fmt.Errorf("%q is %s; a counter is an integer of 1, 2, 4 or 8 bytes", path, f.Type)
+		}
+		if counter && f.Offset%f.Size != 0 {
+			return fmt.Errorf("%q at offset %d is not aligned to its %d bytes: it cannot be read atomically", path, f.Offset, f.Size)
+		}
+		return nil
+	}
+	switch {
+	case c.Seqlock != "":
+		return need(c.Seqlock, true)
+	case c.Begin != "":
+		if err := need(c.Begin, true); err != nil {
+			return err
+		}
+		return need(c.End, true)
+	case c.Frame != "":
+		return need(c.Frame, false)
+	case c.Mutex != "":
+		if strings.TrimSpace(c.Mutex) == "" {
+			return fmt.Errorf("the mutex needs a name")
+		}
+	case c.Ring != nil:
+		for _, p := range []string{c.Ring.Length} {
+			if err := need(p, false); err != nil {
+				return err
+			}
+		}
+		if err := need(c.Ring.Buffers+"[0]."+c.Ring.Tick, true); err != nil {
+			return fmt.Errorf("ring: %v", err)
+		}
+		if err := need(c.Ring.Buffers+"[0]."+c.Ring.Offset, false); err != nil {
+			return fmt.Errorf("ring: %v", err)
+		}
+	}
+	return nil
+}
+
+// Counter is a statically placed counter field the protocol reads.
+func (c *Consistency) Counter(path string) (Field, bool) {
+	f, ok := c.fields[path]
+	return f, ok
+}
