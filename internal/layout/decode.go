@@ -114,9 +114,9 @@ type object struct {
 	root   *object
 	params map[string]any
 	vals   map[string]any
-	state  map[string]uint8 // instances: 1 being computed, 2 done
+	state  map[string]uint8  // instances: 1 being computed, 2 done
 	spans  map[string][2]int // where each seq attribute was read in io (start, end)
-	le     int8             // 1 little, -1 big, 0 none given
+	le     int8              // 1 little, -1 big, 0 none given
 	start  int
 	end    int
 	path   string

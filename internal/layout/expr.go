@@ -323,7 +323,7 @@ func parseExpr(src string) (*node, error) {
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token  { t := p.toks[p.i]; p.i++; return t }
+func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
 func (p *parser) isOp(s string) bool {
 	t := p.peek()
 	return t.kind == "op" && t.text == s
