@@ -5,17 +5,19 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"github.com/shmbridge/shmbridge/web"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/fds"
+	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/web"
 )
 
 // daemon is a configured shmbridge: its listener, its HTTP server over the API, and the registry of what it
@@ -27,6 +29,7 @@ type daemon struct {
 	root     *os.Root // nil without -files-root
 	ln       net.Listener
 	reg      *registry.Registry
+	layouts  *layout.Store
 	srv      *http.Server
 	token    string
 	tokenSrc string
@@ -67,6 +70,9 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	if conns > 0 {
 		limited = fds.NewListener(d.ln, conns)
 		d.ln = limited
+	}
+	if d.layouts, err = openLayouts(c, d.log); err != nil {
+		return nil, err
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
@@ -121,7 +127,30 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		MaxSampleRate:    c.maxSampleRate,
 		MinWatchInterval: c.minWatch,
 		Stopping:         stopping,
+		Layouts:          d.layouts,
 	}
+}
+
+// openLayouts loads the saved layouts: -layouts-dir, by default layouts/ beside the token file. A file there
+// that does not compile is listed with its errors; it does not stop the daemon.
+func openLayouts(c *config, log *slog.Logger) (*layout.Store, error) {
+	dir := c.layoutsDir
+	switch {
+	case dir == "-":
+		dir = ""
+	case dir == "" && c.tokenFile != "":
+		dir = filepath.Join(filepath.Dir(c.tokenFile), "layouts")
+	}
+	s, err := layout.OpenStore(dir, layout.DefaultLimits, cmp.Or(c.maxLayouts, api.DefaultMaxLayouts))
+	if err != nil {
+		return nil, fmt.Errorf("-layouts-dir: %w", err)
+	}
+	for _, e := range s.List() {
+		if e.Layout == nil {
+			log.Warn("a saved layout does not compile (GET /v1/layouts/"+e.ID+" lists why)", "id", e.ID, "error", e.Problems.Error())
+		}
+	}
+	return s, nil
 }
 
 // serve answers requests until ctx ends, then shuts down: waits end with 503, requests under way get 5 s,

@@ -117,7 +117,8 @@ func resolveToken(c *config) (string, string, error) {
 type config struct {
 	listen, filesRoot, logLevel, tokenFile, sddl string
 	maxMappings, maxSync, maxWaiters, burst      int
-	maxWatchers, maxSamplers                     int
+	maxWatchers, maxSamplers, maxLayouts         int
+	layoutsDir                                   string
 	maxSampleRate                                float64
 	minWatch                                     time.Duration
 	maxBody, maxBuffered                         int64
@@ -162,6 +163,8 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.Float64Var(&c.rateLimit, "rate-limit", 2000, "requests per second answered, all clients together (0: no limit); the rest get 429")
 	fs.IntVar(&c.burst, "burst", 4000, "requests answered at once above -rate-limit")
 	fs.StringVar(&c.tokenFile, "token-file", token.DefaultFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
+	fs.StringVar(&c.layoutsDir, "layouts-dir", "", "directory of the saved layouts (ID.ksy each), loaded at start (default: layouts/ beside -token-file; \"-\": in memory only)")
+	fs.IntVar(&c.maxLayouts, "max-layouts", api.DefaultMaxLayouts, "most layouts saved at once; the next PUT gets 409")
 	fs.BoolVar(&c.tokenCreate, "token-create", true, "make the token file at first start when it is missing (false: refuse to start without a token, as a container does)")
 	fs.BoolVar(&c.noAuth, "no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
 	fs.StringVar(&c.sddl, "sddl", "", "Windows: security descriptor of objects created without an sddl of their own (default: this user and SYSTEM)")

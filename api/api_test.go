@@ -310,7 +310,7 @@ func TestErrorResponses(t *testing.T) {
 		{"unknown mapping", b, "GET", path("nope"), "", nil, 404, "not-found"},
 		{"unknown mapping data", b, "PUT", path("nope", "/data"), "x", nil, 404, "not-found"},
 		{"unknown route", b, "GET", "/v2/whatever", "", nil, 404, "not-found"},
-		{"wrong method", b, "PATCH", path(n), "", nil, 405, "method-not-allowed"},
+		{"wrong method", b, "PUT", path(n), "", nil, 405, "method-not-allowed"},
 		{"create existing", b, "POST", "/v1/mappings", createBody(n, 16, ""), js, 409, "exists"},
 		{"create existing elsewhere", b2, "POST", "/v1/mappings", createBody(n, 16, ""), js, 409, "exists"},
 		{"too small", b2, "POST", "/v1/mappings", createBody(n, 1<<30, `,"mode":"open"`), js, 409, "too-small"},

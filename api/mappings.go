@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
@@ -37,6 +38,8 @@ type Mapping struct {
 	// Hint, on a create's answer, is advice about where the object lives: a daemon running as a Windows service
 	// (session 0) says here that a name without Global\ is invisible to programs in users' sessions.
 	Hint string `json:"hint,omitempty"`
+	// Layout is the mapping's default layout: what GET …/fields decodes it by without ?layout=.
+	Layout string `json:"layout,omitempty" example:"telemetry"`
 	// AlreadyOpen, on an open's answer (200), says the daemon held it already: the answer is that mapping, as
 	// it was opened then (created says who made it).
 	AlreadyOpen bool `json:"already_open,omitempty"`
@@ -45,7 +48,7 @@ type Mapping struct {
 func mappingOf(e *registry.Mapping) Mapping {
 	m := Mapping{Name: e.Name(), MappedSize: e.MappedSize(), Access: e.Access().String(), Backing: "pagefile",
 		File: e.File(), Created: e.Created(), OpenedAt: e.OpenedAt.UTC(), BytesRead: e.BytesRead(),
-		BytesWritten: e.BytesWritten(), Unlinked: e.Unlinked()}
+		BytesWritten: e.BytesWritten(), Unlinked: e.Unlinked(), Layout: e.Layout()}
 	if n := e.RequestedSize(); n > 0 {
 		m.Size = &n
 	}
@@ -78,6 +81,8 @@ type CreateRequest struct {
 	// SDDL is the security descriptor of a mapping the daemon creates (Windows only; refused on Linux, where
 	// objects are 0600). Default: this user and SYSTEM, nobody else.
 	SDDL string `json:"sddl,omitempty" example:"D:P(A;;GA;;;OW)(A;;GA;;;SY)(A;;GR;;;BU)"`
+	// Layout is the mapping's default layout, by id (it need not be saved yet).
+	Layout string `json:"layout,omitempty" example:"telemetry"`
 }
 
 var accesses = map[string]registry.Access{"": registry.ReadWrite, "read_write": registry.ReadWrite, "read": registry.ReadOnly}
@@ -127,9 +132,17 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fail(probInvalidRequest, `access must be "read_write" or "read"`)
 	}
+	if req.Layout != "" {
+		if err := layout.CheckID(req.Layout); err != nil {
+			return fail(probInvalidRequest, "layout: "+err.Error())
+		}
+	}
 	e, already, err := s.reg.OpenMapping(registry.Options{Name: req.Name, Size: req.Size, Mode: mode, Access: access, File: req.File, SDDL: req.SDDL})
 	if err != nil {
 		return err
+	}
+	if req.Layout != "" {
+		e.SetLayout(req.Layout)
 	}
 	if !already {
 		s.log.Info("mapping opened", "name", e.Name(), "created", e.Created(), "size", e.Size(), "access", e.Access())
@@ -137,6 +150,49 @@ func (s *server) createMapping(w http.ResponseWriter, r *http.Request) error {
 	m := mappingOf(e)
 	m.Hint, m.AlreadyOpen = s.sessionHint(m.Name, m.Created && !already), already
 	return s.opened(w, registry.KindMapping, e.Name(), already, m)
+}
+
+// MappingPatch is the body of PATCH /v1/mappings/{name}: what to change.
+type MappingPatch struct {
+	// Layout sets the default layout ("" clears it).
+	Layout *string `json:"layout" example:"telemetry"`
+}
+
+// patchMapping godoc
+//
+//	@Summary	Change a mapping's default layout
+//	@ID			patchMapping
+//	@Tags		mappings
+//	@Param		name	path	string			true	"Mapping name, percent-encoded"
+//	@Param		request	body	MappingPatch	true	"What to change"
+//	@Accept		json
+//	@Produce	application/problem+json
+//	@Failure	400	{object}	Problem	"invalid-request"
+//	@Failure	404	{object}	Problem	"not-found"
+//	@Failure	415	{object}	Problem	"unsupported-media-type"
+//	@Produce	json
+//	@Success	200	{object}	Mapping
+//	@Security	BearerAuth
+//	@Router		/v1/mappings/{name} [patch]
+func (s *server) patchMapping(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.mapping(r)
+	if err != nil {
+		return err
+	}
+	var req MappingPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Layout == nil {
+		return fail(probInvalidRequest, `nothing to change: the body takes "layout"`)
+	}
+	if *req.Layout != "" {
+		if err := layout.CheckID(*req.Layout); err != nil {
+			return fail(probInvalidRequest, "layout: "+err.Error())
+		}
+	}
+	e.SetLayout(*req.Layout)
+	return writeJSON(w, http.StatusOK, mappingOf(e))
 }
 
 // listMappings godoc

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
+	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
@@ -16,13 +18,19 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
 	Instance string `json:"instance,omitempty" example:"/v1/mappings/Local%5CTelemetry"`
 	// MissingRight names the right or privilege an access-denied failure lacks, e.g. SeCreateGlobalPrivilege.
 	MissingRight string `json:"missing_right,omitempty" example:"SeCreateGlobalPrivilege"`
+	// Errors, on invalid-layout, are every problem found in the layout: the key's path, its line, what is wrong.
+	Errors []LayoutError `json:"errors,omitempty"`
+	// Path names the field a decode-failed or a refused field write is about (header.flags, items[3]); Offset,
+	// on decode-failed, is where in the mapping the decode failed.
+	Path   string `json:"path,omitempty" example:"header.version"`
+	Offset *int   `json:"offset,omitempty" example:"4"`
 }
 
 // problemType is one stable problem type (RFC 9457's "type"): its name after ProblemTypePrefix, status and
@@ -72,6 +80,10 @@ var (
 	probUnsupported     = newProblemType("unsupported", http.StatusNotImplemented, "Not supported on this system")
 	probNoSpace         = newProblemType("no-space", http.StatusInsufficientStorage, "No space left for the object")
 	probBusy            = newProblemType("busy", http.StatusServiceUnavailable, "Daemon busy")
+	probInvalidLayout   = newProblemType("invalid-layout", http.StatusBadRequest, "Invalid layout")
+	probDecodeFailed    = newProblemType("decode-failed", http.StatusUnprocessableEntity, "Data does not fit the layout")
+	probDecodedTooLarge = newProblemType("decoded-too-large", http.StatusRequestEntityTooLarge, "Decoded answer too large")
+	probInconsistent    = newProblemType("inconsistent", http.StatusServiceUnavailable, "No consistent frame")
 )
 
 // causes maps the errors of the layers below to their problem type, first match wins. An error that matches
@@ -98,6 +110,10 @@ var causes = []struct {
 	{registry.ErrResources, probBusy, ""},
 	{registry.ErrNoSpace, probNoSpace, ""},
 	{errors.ErrUnsupported, probUnsupported, ""},
+	{layout.ErrNotFound, probNotFound, ""},
+	{layout.ErrInvalidID, probInvalidRequest, ""},
+	{layout.ErrFull, probLimitReached, ""},
+	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", maxDecodedJSON)},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},
 }
 
@@ -153,6 +169,7 @@ func problemFor(err error, r *http.Request) (Problem, http.Header) {
 	if se := (*registry.Error)(nil); errors.As(err, &se) {
 		p.MissingRight = se.Right
 	}
+	p, header = layoutProblem(p, header, err)
 	return p, header
 }
 
@@ -167,4 +184,36 @@ func writeProblem(w http.ResponseWriter, p Problem, header http.Header) {
 	h.Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// layoutProblem fills in what a layout's failure says: the problems of a layout refused, the field and offset
+// of a decode that failed, the field of a write refused, the wait before a frame is tried again.
+func layoutProblem(p Problem, header http.Header, err error) (Problem, http.Header) {
+	set := func(t problemType, detail string) {
+		p.Type, p.Title, p.Status, p.Detail = ProblemTypePrefix+t.name, t.title, t.status, detail
+	}
+	var ps layout.Problems
+	var de *layout.DecodeError
+	var ee *layout.EncodeError
+	switch {
+	case errors.As(err, &ps):
+		set(probInvalidLayout, fmt.Sprintf("the layout has %d problem(s); the first: %s (line %d): %s", len(ps), ps[0].Path, ps[0].Line, ps[0].Detail))
+		if ae := (*apiError)(nil); errors.As(err, &ae) {
+			p.Detail = ae.detail
+		}
+		p.Errors = layoutErrors(ps)
+	case errors.As(err, &de):
+		set(probDecodeFailed, de.Error())
+		p.Path, p.Offset = de.Path, &de.Offset
+	case errors.As(err, &ee):
+		set(probInvalidRequest, ee.Error())
+		p.Path = ee.Path
+	case errors.Is(err, registry.ErrInconsistent):
+		set(probInconsistent, err.Error())
+		if header == nil {
+			header = http.Header{}
+		}
+		header.Set("Retry-After", "1")
+	}
+	return p, header
 }

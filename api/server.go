@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/swaggest/swgui/v5emb"
@@ -72,6 +73,8 @@ type Config struct {
 	// Dashboard holds the dashboard's files (index.html, its scripts and style sheet), served at / and /ui/;
 	// nil serves 404 there. The daemon embeds web.FS.
 	Dashboard fs.FS
+	// Layouts are the saved layouts (PUT /v1/layouts/{id}); nil: kept in memory only, with DefaultMaxLayouts.
+	Layouts *layout.Store
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -99,6 +102,7 @@ type server struct {
 	version   string
 	session0  bool
 	buffers   *buffers
+	layouts   *layout.Store
 
 	metrics   *metrics
 	hub       *watch.Hub
@@ -114,10 +118,13 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
-		buffers: newBuffers(cfg.MaxBuffered)}
+		buffers: newBuffers(cfg.MaxBuffered), layouts: cfg.Layouts}
 	s.sessions = newSessions(s.token, cfg.LoginCode, cfg.LoginCodeUntil)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.layouts == nil {
+		s.layouts, _ = layout.OpenStore("", layout.DefaultLimits, DefaultMaxLayouts)
 	}
 	s.hub = watch.New()
 	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
@@ -174,6 +181,14 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	route("GET", "/v1/mappings/{name}/watch", s.watchMapping, "offset", "length", "interval", "event", "format", "as", "encoding")
 	route("GET", "/v1/watch", s.watchMany, "mapping", "event", "interval", "format", "as", "encoding")
 	route("GET", "/v1/os/objects", s.listOSObjects, "kind")
+	route("PUT", "/v1/layouts/{id}", s.putLayout)
+	route("GET", "/v1/layouts", s.listLayouts)
+	route("GET", "/v1/layouts/{id}", s.getLayout)
+	route("DELETE", "/v1/layouts/{id}", s.deleteLayout)
+	route("GET", "/v1/mappings/{name}/fields", s.readFields, "layout", "fields")
+	route("PATCH", "/v1/mappings/{name}/fields", s.patchFields, "layout")
+	route("POST", "/v1/mappings/{name}/decode", s.decodeMapping, "fields")
+	route("PATCH", "/v1/mappings/{name}", s.patchMapping)
 	route("POST", "/v1/events", s.createEvent)
 	route("GET", "/v1/events", s.listEvents)
 	route("GET", "/v1/events/{name}", s.getEvent)

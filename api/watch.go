@@ -24,6 +24,8 @@ const (
 	DefaultMaxSampleRate = 20000
 	// DefaultMinWatchInterval is the default of Config.MinWatchInterval.
 	DefaultMinWatchInterval = time.Millisecond
+	// DefaultMaxLayouts is how many layouts a store keeps by default.
+	DefaultMaxLayouts = 256
 	// DefaultWatchHeartbeat is the default of Config.WatchHeartbeat.
 	DefaultWatchHeartbeat = 15 * time.Second
 )

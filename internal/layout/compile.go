@@ -50,6 +50,11 @@ type Field struct {
 	// Bit and Bits place a bit field inside its bytes (Bit counted as the layout's bit-endian reads).
 	Bit  int `json:"bit,omitempty"`
 	Bits int `json:"bits,omitempty"`
+	// Endian is a multi-byte number's byte order ("" where the type's endianness is decided by the data).
+	Endian string `json:"endian,omitempty"`
+
+	attr   *attr
+	bitsLE bool
 }
 
 // Compile reads a .ksy document and everything it imports, and checks it: every problem found is in the
@@ -57,13 +62,11 @@ type Field struct {
 func Compile(src []byte, imp Importer, lim Limits) (*Layout, error) {
 	c := &compiler{imp: imp, lim: lim, files: map[string]*fileSpec{}}
 	f := c.load("", src, "/")
-	if len(c.problems) > 0 {
+	if f == nil || f.root == nil {
 		return nil, c.problems
 	}
+	// Every problem at once: what did not parse is left out of what is resolved and checked.
 	c.resolveFile(f)
-	if len(c.problems) > 0 {
-		return nil, c.problems
-	}
 	c.typecheck()
 	if len(c.problems) > 0 {
 		return nil, c.problems
@@ -407,33 +410,21 @@ func attrBits(t *typeSpec, a *attr, seen map[*typeSpec]bool) int {
 		return -1
 	}
 	one := -1
-	switch k := a.kind; k.prim {
-	case "u", "s", "f":
+	switch k := a.kind; {
+	case a.sizeEOS:
+	case a.size != nil:
+		if s := constInt(a.size); s >= 0 {
+			one = s * 8
+		}
+	case a.contents != nil:
+		one = len(a.contents) * 8
+	case k.prim == "u" || k.prim == "s" || k.prim == "f":
 		one = k.size * 8
-	case "b":
+	case k.prim == "b":
 		one = k.size
-	case "user":
-		if a.size != nil {
-			one = constInt(a.size) * 8
-		} else if k.resolved != nil && len(k.args) == 0 {
-			if s := staticSize(k.resolved, seen); s >= 0 {
-				one = s * 8
-			}
-		}
-	case "", "str", "bytes":
-		switch {
-		case a.contents != nil:
-			one = len(a.contents) * 8
-		case a.size != nil && a.terminator < 0 || a.size != nil && a.kind.prim != "strz":
-			if s := constInt(a.size); s >= 0 {
-				one = s * 8
-			}
-		}
-	case "switch":
-		if a.size != nil {
-			if s := constInt(a.size); s >= 0 {
-				one = s * 8
-			}
+	case k.prim == "user" && k.resolved != nil && len(k.args) == 0:
+		if s := staticSize(k.resolved, seen); s >= 0 {
+			one = s * 8
 		}
 	}
 	if one < 0 {

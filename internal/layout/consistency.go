@@ -121,6 +121,12 @@ func (c *Consistency) check(l *Layout) error {
 		if !strings.HasPrefix(f.Type, "u") && !strings.HasPrefix(f.Type, "s") || f.Bits != 0 {
 			return fmt.Errorf("%q is %s; a counter is an integer of 1, 2, 4 or 8 bytes", path, f.Type)
 		}
+		if counter && f.Size != 4 && f.Size != 8 {
+			return fmt.Errorf("%q is %s; a counter read atomically is 4 or 8 bytes", path, f.Type)
+		}
+		if f.Size > 1 && f.Endian == "" {
+			return fmt.Errorf("%q has no fixed endianness (say u4le, or meta/endian)", path)
+		}
 		if counter && f.Offset%f.Size != 0 {
 			return fmt.Errorf("%q at offset %d is not aligned to its %d bytes: it cannot be read atomically", path, f.Offset, f.Size)
 		}

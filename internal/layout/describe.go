@@ -55,10 +55,12 @@ func describeType(t *typeSpec, prefix string, base int, out *[]Field, seen map[*
 				describeType(a.kind.resolved, p, at/8, out, seen, depth+1)
 				continue
 			}
-			f := Field{Path: p, Offset: at / 8, Size: (one + 7) / 8, Type: typeString(a)}
+			f := Field{Path: p, Offset: at / 8, Size: (one + 7) / 8, Type: typeString(a), attr: a, Endian: fixedEndian(t, a)}
 			if a.kind.prim == "b" {
 				f.Bit, f.Bits = at%8, a.kind.size
 				f.Size = (at%8 + a.kind.size + 7) / 8
+				f.bitsLE = a.kind.le == "le" || a.kind.le == "" && bitEndianOf(t) == "le"
+				f.Endian = ""
 			}
 			*out = append(*out, f)
 			if len(*out) >= maxDescribed {
@@ -91,4 +93,22 @@ func typeString(a *attr) string {
 		return "contents"
 	}
 	return "bytes"
+}
+
+// fixedEndian is a number's byte order when the layout fixes it: its type's suffix, or the nearest meta/endian
+// that is not switched. "" for single bytes and for an endianness the data decides.
+func fixedEndian(t *typeSpec, a *attr) string {
+	k := a.kind
+	if k.prim != "u" && k.prim != "s" && k.prim != "f" || k.size == 1 {
+		return ""
+	}
+	if k.le != "" {
+		return k.le
+	}
+	for s := t; s != nil; s = s.parent {
+		if s.endian != nil {
+			return s.endian.fixed
+		}
+	}
+	return ""
 }

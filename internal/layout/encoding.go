@@ -65,3 +65,26 @@ func decodeString(b []byte, name string) (string, error) {
 
 // aliases are names Kaitai's runtimes accept that IANA's registry spells otherwise.
 var aliases = map[string]string{"SJIS": "Shift_JIS", "CP437": "IBM437", "CP850": "IBM850", "CP1252": "windows-1252", "CP1251": "windows-1251", "EUC-JP": "EUC-JP", "GB2312": "GBK"}
+
+func encodeString(s, name string) ([]byte, error) {
+	e, err := lookupEncoding(name)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		for _, r := range s {
+			if r >= 0x80 {
+				return nil, fmt.Errorf("%q is not ASCII", s)
+			}
+		}
+		return []byte(s), nil
+	}
+	if e == unicode.UTF8 {
+		return []byte(s), nil
+	}
+	b, err := e.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		return nil, fmt.Errorf("%q cannot be written in %s", s, name)
+	}
+	return b, nil
+}

@@ -21,6 +21,8 @@ type Mapping struct {
 	lastWrite    atomic.Int64 // Unix nanoseconds; 0 = never
 	lastChange   atomic.Int64 // Unix nanoseconds; 0 = never seen
 
+	layout atomic.Pointer[string] // the default layout's id (nil: none)
+
 	done   chan struct{} // closed when the close begins
 	totals *totals       // the registry's
 
@@ -29,6 +31,18 @@ type Mapping struct {
 	closing bool          // CloseMapping has begun: no new pins
 	idle    chan struct{} // closed when pins drops to 0 while closing
 }
+
+// Layout is the id of the mapping's default layout ("" for none): what GET …/fields decodes it by when the
+// request names none.
+func (m *Mapping) Layout() string {
+	if p := m.layout.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// SetLayout sets the default layout ("" clears it).
+func (m *Mapping) SetLayout(id string) { m.layout.Store(&id) }
 
 // Name is the name the mapping was opened with.
 func (m *Mapping) Name() string { return m.m.Name() }

@@ -1,0 +1,327 @@
+package layout
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Edit is the bytes a field write makes: at Offset, Bytes (for a bit field, its whole bytes, the other bits
+// as they were).
+type Edit struct {
+	Path   string
+	Offset int
+	Bytes  []byte
+}
+
+// EncodeError is a field write refused: which field, and why.
+type EncodeError struct {
+	Path   string `json:"path"`
+	Detail string `json:"detail"`
+}
+
+func (e *EncodeError) Error() string { return e.Path + ": " + e.Detail }
+
+// Encode turns new values of statically placed fields (a JSON object, nested as the decoded value is) into
+// edits, in offset order. current gives the bytes at an offset as they are now: a bit field's other bits
+// are kept.
+func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n int) ([]byte, error)) ([]Edit, error) {
+	byPath := map[string]Field{}
+	for _, f := range l.Fields {
+		byPath[f.Path] = f
+	}
+	flat := map[string]json.RawMessage{}
+	if err := flatten("", values, flat, 0); err != nil {
+		return nil, err
+	}
+	paths := make([]string, 0, len(flat))
+	for p := range flat {
+		paths = append(paths, p)
+	}
+	sort.Slice(paths, func(i, j int) bool { return byPath[paths[i]].Offset < byPath[paths[j]].Offset })
+	for _, p := range paths {
+		if _, ok := byPath[p]; !ok {
+			return nil, &EncodeError{Path: p, Detail: l.whyNotWritable(p)}
+		}
+	}
+	// Each value is encoded over the bytes as the earlier ones left them: bit fields sharing a byte keep
+	// each other's bits.
+	overlay := map[int]byte{}
+	now := func(off, n int) ([]byte, error) {
+		b, err := current(off, n)
+		if err != nil {
+			return nil, err
+		}
+		b = append([]byte(nil), b...)
+		for i := range b {
+			if v, ok := overlay[off+i]; ok {
+				b[i] = v
+			}
+		}
+		return b, nil
+	}
+	var edits []Edit
+	for _, p := range paths {
+		e, err := encodeField(byPath[p], flat[p], now)
+		if err != nil {
+			return nil, &EncodeError{Path: p, Detail: err.Error()}
+		}
+		for i, c := range e.Bytes {
+			overlay[e.Offset+i] = c
+		}
+		edits = append(edits, e)
+	}
+	// Overlapping edits (bit fields of one byte) become one.
+	var out []Edit
+	for _, e := range edits {
+		if n := len(out); n > 0 && out[n-1].Offset+len(out[n-1].Bytes) > e.Offset {
+			last := &out[n-1]
+			end := max(last.Offset+len(last.Bytes), e.Offset+len(e.Bytes))
+			merged := make([]byte, end-last.Offset)
+			for i := range merged {
+				merged[i] = overlay[last.Offset+i]
+			}
+			last.Bytes, last.Path = merged, last.Path+","+e.Path
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (l *Layout) whyNotWritable(p string) string {
+	for _, a := range l.root.instances {
+		if a.id == p {
+			return "a computed field (an instance) cannot be written"
+		}
+	}
+	return "not a field at a fixed offset of the layout (computed, or placed by the data): it cannot be written"
+}
+
+func flatten(prefix string, in map[string]json.RawMessage, out map[string]json.RawMessage, depth int) error {
+	if depth > 32 {
+		return &EncodeError{Path: prefix, Detail: "nested too deeply"}
+	}
+	for k, v := range in {
+		p := join(prefix, k)
+		if t := bytes.TrimSpace(v); len(t) > 0 && t[0] == '{' {
+			var sub map[string]json.RawMessage
+			if err := json.Unmarshal(t, &sub); err != nil {
+				return &EncodeError{Path: p, Detail: err.Error()}
+			}
+			if err := flatten(p, sub, out, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		if t := bytes.TrimSpace(v); len(t) > 0 && t[0] == '[' {
+			var items []json.RawMessage
+			if err := json.Unmarshal(t, &items); err != nil {
+				return &EncodeError{Path: p, Detail: err.Error()}
+			}
+			for i, item := range items {
+				if string(bytes.TrimSpace(item)) == "null" {
+					continue // null: leave that item alone
+				}
+				ip := fmt.Sprintf("%s[%d]", p, i)
+				if t := bytes.TrimSpace(item); len(t) > 0 && t[0] == '{' {
+					var sub map[string]json.RawMessage
+					if err := json.Unmarshal(t, &sub); err != nil {
+						return &EncodeError{Path: ip, Detail: err.Error()}
+					}
+					if err := flatten(ip, sub, out, depth+1); err != nil {
+						return err
+					}
+					continue
+				}
+				out[ip] = item
+			}
+			continue
+		}
+		out[p] = v
+	}
+	return nil
+}
+
+func encodeField(f Field, raw json.RawMessage, current func(off, n int) ([]byte, error)) (Edit, error) {
+	a := f.attr
+	e := Edit{Path: f.Path, Offset: f.Offset}
+	k := a.kind
+	if a.contents != nil {
+		return e, fmt.Errorf("fixed contents cannot be written")
+	}
+	if a.process != nil {
+		return e, fmt.Errorf("a processed field cannot be written")
+	}
+	switch k.prim {
+	case "u", "s", "b":
+		var n json.Number
+		var name string
+		if a.enum != nil && json.Unmarshal(raw, &name) == nil {
+			m, ok := a.enum.byName[name]
+			if !ok {
+				return e, fmt.Errorf("enum %s has no member %q", a.enum.name, name)
+			}
+			n = json.Number(fmt.Sprint(m.value))
+			if m.big {
+				n = json.Number(fmt.Sprint(m.uval))
+			}
+		} else if k.prim == "b" && k.size == 1 && a.enum == nil {
+			var b bool
+			if err := json.Unmarshal(raw, &b); err != nil {
+				return e, fmt.Errorf("a b1 field is true or false")
+			}
+			n = "0"
+			if b {
+				n = "1"
+			}
+		} else {
+			d := json.NewDecoder(bytes.NewReader(raw))
+			d.UseNumber()
+			if err := d.Decode(&n); err != nil {
+				return e, fmt.Errorf("expected an integer, got %s", raw)
+			}
+		}
+		bits := k.size * 8
+		signed := k.prim == "s"
+		if k.prim == "b" {
+			bits = k.size
+		}
+		v, err := intInRange(string(n), bits, signed)
+		if err != nil {
+			return e, err
+		}
+		if k.prim == "b" {
+			cur, err := current(f.Offset, f.Size)
+			if err != nil {
+				return e, err
+			}
+			e.Bytes = setBits(cur, f.Bit, f.Bits, v, f.bitsLE)
+			return e, nil
+		}
+		e.Bytes = putInt(v, k.size, f.Endian == "be")
+	case "f":
+		var x float64
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return e, fmt.Errorf("expected a number, got %s", raw)
+		}
+		if k.size == 4 {
+			if math.Abs(x) > math.MaxFloat32 {
+				return e, fmt.Errorf("%v does not fit an f4", x)
+			}
+			e.Bytes = putInt(uint64(math.Float32bits(float32(x))), 4, f.Endian == "be")
+		} else {
+			e.Bytes = putInt(math.Float64bits(x), 8, f.Endian == "be")
+		}
+	case "str", "strz":
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return e, fmt.Errorf("expected a string, got %s", raw)
+		}
+		b, err := encodeString(s, a.encoding)
+		if err != nil {
+			return e, err
+		}
+		term := a.terminator
+		if k.prim == "strz" && term < 0 {
+			term = 0
+		}
+		room := f.Size
+		if term >= 0 && len(b) < room {
+			b = append(b, bytes.Repeat([]byte{byte(term)}, unitWidth(a.encoding))...)
+		}
+		if len(b) > room {
+			return e, fmt.Errorf("%d bytes encoded, but the field holds %d", len(b), room)
+		}
+		pad := byte(0)
+		if a.padRight >= 0 {
+			pad = byte(a.padRight)
+		}
+		for len(b) < room {
+			b = append(b, pad)
+		}
+		e.Bytes = b
+	default:
+		if k.prim == "" && a.size != nil {
+			var b []byte
+			if err := json.Unmarshal(raw, &b); err != nil {
+				return e, fmt.Errorf("raw bytes are written as base64, got %s", raw)
+			}
+			if len(b) != f.Size {
+				return e, fmt.Errorf("%d bytes given; the field is %d", len(b), f.Size)
+			}
+			e.Bytes = b
+			return e, nil
+		}
+		return e, fmt.Errorf("a field of %s cannot be written", describeRef(k))
+	}
+	return e, nil
+}
+
+func intInRange(s string, bits int, signed bool) (uint64, error) {
+	if strings.ContainsAny(s, ".eE") {
+		return 0, fmt.Errorf("%s is not an integer", s)
+	}
+	b, ok := new(bigInt).SetString(s, 10)
+	if !ok {
+		return 0, fmt.Errorf("%s is not an integer", s)
+	}
+	lo, hi := new(bigInt), new(bigInt).Lsh(bigOne, uint(bits))
+	hi.Sub(hi, bigOne)
+	if signed {
+		lo.Lsh(bigOne, uint(bits-1)).Neg(lo)
+		hi.Lsh(bigOne, uint(bits-1)).Sub(hi, bigOne)
+	}
+	if b.Cmp(lo) < 0 || b.Cmp(hi) > 0 {
+		return 0, fmt.Errorf("%s does not fit (%s to %s)", s, lo, hi)
+	}
+	if b.Sign() < 0 {
+		return uint64(b.Int64()), nil
+	}
+	return b.Uint64(), nil
+}
+
+var bigOne = new(bigInt).SetInt64(1)
+
+func putInt(v uint64, size int, be bool) []byte {
+	var b [8]byte
+	if be {
+		binary.BigEndian.PutUint64(b[:], v<<(64-8*uint(size)))
+		return append([]byte(nil), b[:size]...)
+	}
+	binary.LittleEndian.PutUint64(b[:], v)
+	return append([]byte(nil), b[:size]...)
+}
+
+// setBits writes v into bits [bit, bit+n) of cur as the reader reads them: big-endian bits count from the
+// first byte's high bit, little-endian ones from its low bit.
+func setBits(cur []byte, bit, n int, v uint64, le bool) []byte {
+	out := append([]byte(nil), cur...)
+	for i := range n {
+		var set bool
+		var pos int
+		if le {
+			set = v>>uint(i)&1 == 1
+			pos = bit + i
+			idx, sh := pos/8, uint(pos%8)
+			out[idx] = out[idx]&^(1<<sh) | b2u(set)<<sh
+		} else {
+			set = v>>uint(n-1-i)&1 == 1
+			pos = bit + i
+			idx, sh := pos/8, uint(7-pos%8)
+			out[idx] = out[idx]&^(1<<sh) | b2u(set)<<sh
+		}
+	}
+	return out
+}
+
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
