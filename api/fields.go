@@ -16,10 +16,11 @@ import (
 // (by its protocol: seqlock, ring, mutex; through the pin and the fault guard), then a decode of the copy.
 
 // Bounds of a frame read: a seqlock or ring read gives up after frameDeadline or frameRetries torn copies,
-// whichever comes first (503 inconsistent).
+// whichever comes first (503 inconsistent): longer than a 60 Hz producer's period, so a reader that arrives
+// mid-write finds the next gap even on a busy machine.
 const (
-	frameDeadline = 2 * time.Millisecond
-	frameRetries  = 10000
+	frameDeadline = 25 * time.Millisecond
+	frameRetries  = 100000
 	// maxDecodedJSON caps a /fields answer.
 	maxDecodedJSON = 16 << 20
 )
@@ -193,8 +194,8 @@ func (s *server) planFields(r *http.Request, m *registry.Mapping, l *layout.Layo
 	p.sel = sel
 	size := m.Size()
 	n := size
-	if l.Fixed >= 0 && int64(l.Fixed) < size {
-		n = int64(l.Fixed)
+	if l.Prefix >= 0 && int64(l.Prefix) < size {
+		n = int64(l.Prefix) // the layout reads only these: the stream is still the mapping's size (see Decode)
 	}
 	if n > maxLockedCopy {
 		return p, fail(probTooLarge, fmt.Sprintf("the layout has no fixed size, so it reads the whole mapping, and %d bytes is over the %d a decode copies", size, maxLockedCopy))

@@ -37,6 +37,10 @@ type Layout struct {
 	Consistency *Consistency
 	// Fixed is the size of the top-level type when it does not depend on the data (-1 otherwise).
 	Fixed int
+	// Prefix is how many leading bytes a decode reads when that is known without the data: Fixed, unless the
+	// layout looks at its stream as a whole (_io, size-eos, repeat: eos, an instance at a pos); -1 then, and
+	// a decode needs the whole mapping.
+	Prefix int
 	// Fields are the statically placed fields: those whose offset and size are known without the data.
 	Fields []Field
 }
@@ -73,6 +77,12 @@ func Compile(src []byte, imp Importer, lim Limits) (*Layout, error) {
 	}
 	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency}
 	l.Fixed, l.Fields = describeLayout(f.root)
+	l.Prefix = l.Fixed
+	for _, g := range c.order {
+		if readsWholeStream(g.root) {
+			l.Prefix = -1
+		}
+	}
 	if f.consistency != nil {
 		if err := f.consistency.check(l); err != nil {
 			return nil, Problems{{Path: "/meta/-shmbridge/consistency", Detail: err.Error()}}
@@ -447,4 +457,42 @@ func constInt(x *expr) int {
 		return -1
 	}
 	return int(x.n.ival.Int64())
+}
+
+// readsWholeStream: a type (or one inside it) sees more of its stream than its seq reads.
+func readsWholeStream(t *typeSpec) bool {
+	for _, a := range append(append([]*attr{}, t.seq...), t.instances...) {
+		if a.sizeEOS || a.repeat == repeatEOS || a.pos != nil || a.io != nil {
+			return true
+		}
+		for _, x := range a.exprs() {
+			found := false
+			if x != nil {
+				walkAll(x.n, func(n *node) {
+					if n.op == "name" && n.sval == "_io" || n.op == "attr" && n.sval == "_io" {
+						found = true
+					}
+				})
+			}
+			if found {
+				return true
+			}
+		}
+	}
+	for _, sub := range t.types {
+		if readsWholeStream(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func walkAll(n *node, f func(*node)) {
+	if n == nil {
+		return
+	}
+	f(n)
+	for _, k := range n.kids {
+		walkAll(k, f)
+	}
 }
