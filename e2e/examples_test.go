@@ -20,7 +20,7 @@ type call struct {
 var (
 	objectCall  = regexp.MustCompile(`(?:obj|Get-ObjectPath)\(?\s*['"](\w+)['"],?\s+\$?[\w.]+(?:,?\s+f?['"]([^'"]*)['"])?`)
 	literalPath = regexp.MustCompile(`['"](/v1/[^'"]*)['"]`)
-	methodOf    = regexp.MustCompile(`(?i)(?:call\(\s*|-Method\s+)['"]?(GET|PUT|POST|DELETE)\b`)
+	methodOf    = regexp.MustCompile(`(?i)(?:call\(\s*|-Method\s+)['"]?(GET|PUT|POST|PATCH|DELETE)\b`)
 )
 
 // exampleCalls reads the requests an example script makes.

@@ -80,6 +80,19 @@ const ev = `Local\\node-example-ready-${process.pid}`;
 const m = await (await call('POST', '/v1/mappings', { json: { name, size: 4096, mode: 'open_or_create' } })).json();
 console.log('mapping:', m.name, m.size, 'bytes,', m.created ? 'created' : 'opened');
 try {
+  // Fields: a layout (Kaitai Struct, here as JSON) says what the bytes are; the daemon decodes them, one
+  // consistent frame at a time (a seqlock: seq is odd while a producer writes), and writes fields by name.
+  const lid = `node_example_${process.pid}`;
+  await call('PUT', obj('layouts', lid), { json: {
+    meta: { id: lid, endian: 'le', '-shmbridge': { consistency: { seqlock: 'seq' } } },
+    seq: [{ id: 'seq', type: 'u4' }, { id: 'speed', type: 'f4' }, { id: 'gear', type: 's1' },
+      { id: 'driver', type: 'strz', size: 16, encoding: 'UTF-8' }] } });
+  await call('PATCH', obj('mappings', name, '/fields?layout=' + lid), { json: { speed: 61.5, gear: 3, driver: 'Ayrton' } });
+  const f = await (await call('GET', obj('mappings', name, '/fields?layout=' + lid))).json();
+  check(f.speed === 61.5 && f.gear === 3 && f.driver === 'Ayrton', JSON.stringify(f));
+  console.log('fields:', JSON.stringify(f));
+  await call('DELETE', obj('layouts', lid));
+
   // Bytes.
   await call('PUT', obj('mappings', name, '/data?offset=0'), { data: new Uint8Array([1, 2, 3, 4]) });
   const got = new Uint8Array(await (await call('GET', obj('mappings', name, '/data?offset=0&length=4'))).arrayBuffer());

@@ -34,7 +34,7 @@ function Invoke-Shm {
     param([string]$Method, [string]$Path, $Json, [byte[]]$Data, [string]$Text)
     $params = @{ Method = $Method; Uri = "$Url$Path"; Headers = $Headers; UseBasicParsing = $true }
     # Invoke-WebRequest sends a form type unless told: the daemon refuses that (any web page could send it).
-    if ($null -ne $Json) { $params.ContentType = 'application/json'; $params.Body = ($Json | ConvertTo-Json -Compress) }
+    if ($null -ne $Json) { $params.ContentType = 'application/json'; $params.Body = ($Json | ConvertTo-Json -Compress -Depth 10) }
     elseif ($null -ne $Data) { $params.ContentType = 'application/octet-stream'; $params.Body = $Data }
     elseif ($Text) { $params.ContentType = 'text/plain; charset=utf-8'; $params.Body = [Text.Encoding]::UTF8.GetBytes($Text) }
     try {
@@ -78,6 +78,20 @@ $Ev = "Local\ps-example-ready-$PID"
 $m = (Invoke-Shm -Method Post -Path '/v1/mappings' -Json @{ name = $Name; size = 4096; mode = 'open_or_create' }).Content | ConvertFrom-Json
 Write-Host 'mapping:' $m.name $m.size 'bytes,' $(if ($m.created) { 'created' } else { 'opened' })
 try {
+    # Fields: a layout (Kaitai Struct, here as JSON) says what the bytes are; the daemon decodes them, one
+    # consistent frame at a time (a seqlock: seq is odd while a producer writes), and writes fields by name.
+    $Lid = "ps_example_$PID"
+    Invoke-Shm -Method Put -Path (Get-ObjectPath 'layouts' $Lid) -Json @{
+        meta = @{ id = $Lid; endian = 'le'; '-shmbridge' = @{ consistency = @{ seqlock = 'seq' } } }
+        seq  = @(@{ id = 'seq'; type = 'u4' }, @{ id = 'speed'; type = 'f4' }, @{ id = 'gear'; type = 's1' },
+            @{ id = 'driver'; type = 'strz'; size = 16; encoding = 'UTF-8' })
+    } | Out-Null
+    Invoke-Shm -Method Patch -Path (Get-ObjectPath 'mappings' $Name "/fields?layout=$Lid") -Json @{ speed = 61.5; gear = 3; driver = 'Ayrton' } | Out-Null
+    $f = (Invoke-Shm -Method Get -Path (Get-ObjectPath 'mappings' $Name "/fields?layout=$Lid")).Content | ConvertFrom-Json
+    if ($f.speed -ne 61.5 -or $f.gear -ne 3 -or $f.driver -ne 'Ayrton') { throw "unexpected: $($f | ConvertTo-Json -Compress)" }
+    Write-Host 'fields:' ($f | ConvertTo-Json -Compress)
+    Invoke-Shm -Method Delete -Path (Get-ObjectPath 'layouts' $Lid) | Out-Null
+
     # Bytes. (Invoke-WebRequest -OutFile saves raw bytes to a file; .Content is them in memory.)
     Invoke-Shm -Method Put -Path (Get-ObjectPath 'mappings' $Name '/data?offset=0') -Data ([byte[]](1, 2, 3, 4)) | Out-Null
     $got = (Invoke-Shm -Method Get -Path (Get-ObjectPath 'mappings' $Name '/data?offset=0&length=4')).Content

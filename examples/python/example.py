@@ -3,7 +3,7 @@
 
 Finds the daemon like the daemon does (SHMBRIDGE_URL, default http://127.0.0.1:8765; SHMBRIDGE_TOKEN, else
 the token file), then: creates a mapping, writes and reads bytes and UTF-16LE text, waits for an event,
-follows the watch stream for a few changes, handles a problem by its type, and closes everything.
+decodes and writes fields by a layout, follows the watch stream for a few changes, handles a problem by its type, and closes everything.
 
     python3 example.py
 """
@@ -101,6 +101,19 @@ def main():
     m = json.loads(call("POST", "/v1/mappings", {"name": name, "size": 4096, "mode": "open_or_create"}))
     print("mapping:", m["name"], m["size"], "bytes,", "created" if m["created"] else "opened")
     try:
+        # Fields: a layout (Kaitai Struct, here as JSON) says what the bytes are; the daemon decodes them, one
+        # consistent frame at a time (a seqlock: seq is odd while a producer writes), and writes fields by name.
+        lid = f"py_example_{os.getpid()}"
+        call("PUT", obj("layouts", lid), {
+            "meta": {"id": lid, "endian": "le", "-shmbridge": {"consistency": {"seqlock": "seq"}}},
+            "seq": [{"id": "seq", "type": "u4"}, {"id": "speed", "type": "f4"}, {"id": "gear", "type": "s1"},
+                    {"id": "driver", "type": "strz", "size": 16, "encoding": "UTF-8"}]})
+        call("PATCH", obj("mappings", name, f"/fields?layout={lid}"), {"speed": 61.5, "gear": 3, "driver": "Ayrton"})
+        f = json.loads(call("GET", obj("mappings", name, f"/fields?layout={lid}")))
+        assert (f["speed"], f["gear"], f["driver"]) == (61.5, 3, "Ayrton"), f
+        print("fields:", f)
+        call("DELETE", obj("layouts", lid))
+
         # Bytes.
         call("PUT", obj("mappings", name, "/data?offset=0"), data=bytes([1, 2, 3, 4]))
         got = call("GET", obj("mappings", name, "/data?offset=0&length=4"))
