@@ -36,7 +36,11 @@ func (l *Listener) Accept() (net.Conn, error) {
 		if l.max > 0 && l.open >= l.max {
 			if old := l.oldestIdleLocked(); old != nil {
 				delete(l.idle, old)
-				go old.Close() // counted out by its Close
+				l.mu.Unlock()
+				// Closed here, not in a goroutine: counted out by its Close before the new one is counted in, so
+				// the open connections never pass the cap, not even for a moment (Accept runs in one goroutine).
+				old.Close()
+				l.mu.Lock()
 			} else {
 				l.mu.Unlock()
 				go refuse(c)
