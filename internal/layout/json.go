@@ -74,7 +74,7 @@ func (s *Selection) whole() bool { return s == nil || s.kids == nil && s.idx == 
 // AppendJSON appends the decoded value (or the selected part of it) as JSON, failing with ErrTooLarge past
 // max bytes.
 func (v *Value) AppendJSON(buf []byte, sel *Selection, max int) ([]byte, error) {
-	w := &jsonWriter{buf: buf, max: len(buf) + max}
+	w := &jsonWriter{buf: buf, max: len(buf) + max, depth: v.d.lim.Depth}
 	if err := w.object(v.obj, sel, ""); err != nil {
 		return nil, err
 	}
@@ -82,8 +82,10 @@ func (v *Value) AppendJSON(buf []byte, sel *Selection, max int) ([]byte, error) 
 }
 
 type jsonWriter struct {
-	buf []byte
-	max int
+	buf   []byte
+	max   int
+	depth int // objects and arrays left to nest: instances are computed as the walk reaches them, and one
+	// can hold its own type again without end (an instance at a pos of the same type)
 }
 
 func (w *jsonWriter) full() error {
@@ -94,6 +96,10 @@ func (w *jsonWriter) full() error {
 }
 
 func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
+	if w.depth--; w.depth < 0 {
+		return &DecodeError{Path: path, Detail: "the decoded value nests deeper than the limit (an instance of its own type, without end?)", Limit: true}
+	}
+	defer func() { w.depth++ }()
 	w.buf = append(w.buf, '{')
 	first := true
 	emit := func(id string, val any, s *Selection) error {
@@ -158,6 +164,9 @@ func (o *object) get(id string) (any, bool, error) {
 		if a.id == id {
 			return o.instance(a)
 		}
+	}
+	if v, ok := o.params[id]; ok { // a parameter: shown when asked for by name
+		return v, true, nil
 	}
 	return nil, false, &DecodeError{Path: join(o.path, id), Detail: fmt.Sprintf("type %s has no field %s", typeLabel(o.t), id)}
 }
@@ -278,4 +287,18 @@ func (v *Value) Eval(src string) (any, error) {
 		return nil, err
 	}
 	return v.obj.eval(&expr{src: src, n: n}, nil)
+}
+
+// EvalJSON evaluates an expression against the decoded value's top level and answers its value as the JSON
+// of /fields would show it (null when absent).
+func (v *Value) EvalJSON(src string) ([]byte, error) {
+	x, err := v.Eval(src)
+	if err != nil {
+		return nil, err
+	}
+	w := &jsonWriter{max: 1 << 20, depth: v.d.lim.Depth}
+	if err := w.value(x, nil, ""); err != nil {
+		return nil, err
+	}
+	return w.buf, nil
 }
