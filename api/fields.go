@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/layout"
@@ -24,6 +25,9 @@ const (
 	// maxDecodedJSON caps a /fields answer.
 	maxDecodedJSON = 16 << 20
 )
+
+// jsonBuffers keep /fields answers' buffers between requests (a poll of a struct makes one every time).
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // fieldsPlan is a read of fields, parsed and checked.
 type fieldsPlan struct {
@@ -58,7 +62,7 @@ type fieldsPlan struct {
 //	@Success		200	{object}	object
 //	@Header			200	{string}	Shmbridge-Consistency	"How the frame was read: seqlock, ring, mutex, frame or none"
 //	@Header			200	{integer}	Shmbridge-Retries		"Torn copies thrown away"
-//	@Header			200	{integer}	Shmbridge-Version		"The seqlock counter, the ring's tick or the frame field the copy is consistent at"
+//	@Header			200	{integer}	Shmbridge-Version		"The seqlock counter, the ring's tick, or the frame field, the copy is of"
 //	@Header			200	{integer}	Shmbridge-Ring-Buffer	"The ring buffer the copy is good for"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/fields [get]
@@ -131,10 +135,17 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	if err != nil {
 		return err
 	}
-	out, err := v.AppendJSON(make([]byte, 0, 4096), p.sel, maxDecodedJSON)
+	bp := jsonBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 1<<20 { // a huge answer's buffer goes to the collector, not back to the pool
+			jsonBuffers.Put(bp)
+		}
+	}()
+	out, err := v.AppendJSON((*bp)[:0], p.sel, maxDecodedJSON)
 	if err != nil {
 		return err
 	}
+	*bp = out
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Shmbridge-Consistency", consistencyName(l.Consistency))
@@ -145,8 +156,15 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	if f.Buffer >= 0 {
 		h.Set("Shmbridge-Ring-Buffer", strconv.Itoa(f.Buffer))
 	}
+	if c := l.Consistency; c != nil && c.Frame != "" {
+		if fr, ok := c.Counter(c.Frame); ok && fr.Offset+fr.Size <= len(f.Bytes) {
+			h.Set("Shmbridge-Version", strconv.FormatUint(counterValue(f.Bytes[fr.Offset:fr.Offset+fr.Size], fr.Endian == "be"), 10))
+		}
+	}
 	s.abandoned(w, p.frame.Lock, f.Abandoned)
-	_, err = w.Write(append(out, '\n'))
+	out = append(out, '\n')
+	*bp = out
+	_, err = w.Write(out)
 	return err
 }
 
@@ -307,4 +325,17 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 	s.abandoned(w, o.Lock, abandoned)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// counterValue reads an unsigned integer of 1 to 8 bytes.
+func counterValue(b []byte, bigEndian bool) uint64 {
+	var v uint64
+	for i := range b {
+		if bigEndian {
+			v = v<<8 | uint64(b[i])
+		} else {
+			v |= uint64(b[i]) << (8 * i)
+		}
+	}
+	return v
 }

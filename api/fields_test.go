@@ -243,3 +243,17 @@ func TestFieldsWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestFrameIdentity: a frame layout is read without protection, and its frame field identifies the copy.
+func TestFrameIdentity(t *testing.T) {
+	b := newBridge(t, nil)
+	b.putLayout(t, "acc", "meta:\n  id: acc\n  endian: le\n  -shmbridge:\n    consistency:\n      frame: packet_id\nseq:\n  - id: packet_id\n    type: s4\n  - id: gas\n    type: f4\n", 201)
+	n := name(t, "")
+	b.create(createBody(n, 8, `,"layout":"acc"`))
+	b.do("PUT", path(n, "/data"), strings.NewReader("\x2a\x00\x00\x00\x00\x00\x80\x3f"))
+	resp, data := b.do("GET", path(n, "/fields"), nil)
+	expect(t, resp, data, 200)
+	if resp.Header.Get("Shmbridge-Consistency") != "frame" || resp.Header.Get("Shmbridge-Version") != "42" || strings.TrimSpace(string(data)) != `{"packet_id":42,"gas":1}` {
+		t.Errorf("%v %s", resp.Header, data)
+	}
+}

@@ -9,7 +9,9 @@ package api_test
 //	go test ./api -run '^$' -bench Poll64 -count 8 | tee poll.txt && go tool benchstat poll.txt
 
 import (
+	"bytes"
 	"io"
+	"os"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -90,4 +92,45 @@ func BenchmarkPollHandler(b *testing.B) {
 	b.Run("bridge", func(b *testing.B) { serve(b, h) })
 	b.Run("baseline", func(b *testing.B) { serve(b, base) })
 	b.Run("baseline-chi", func(b *testing.B) { serve(b, bare.Chi(payload)) })
+}
+
+// BenchmarkFieldsHandler is BenchmarkPollHandler's /fields twin: the 640-byte struct of 90 fields
+// (testdata/layouts/bench_telemetry.ksy) decoded to JSON, against the raw /data of the same bytes. What to
+// profile before changing the fields path (.ci/bench-fields measures it served, under wrk).
+func BenchmarkFieldsHandler(b *testing.B) {
+	reg := registry.New(nil)
+	h := api.New(reg, api.Config{Hosts: []string{"shmbridge.test"}, Token: testToken})
+	n := name(b, "")
+	if _, _, err := reg.OpenMapping(shm.Options{Name: n, Size: 4096, Mode: shm.Create}); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { reg.CloseMapping(n, true) })
+	ksy, err := os.ReadFile("../testdata/layouts/bench_telemetry.ksy")
+	if err != nil {
+		b.Fatal(err)
+	}
+	put := httptest.NewRequest("PUT", "/v1/layouts/bench_telemetry", bytes.NewReader(ksy))
+	put.Host = "shmbridge.test"
+	put.Header.Set("Authorization", "Bearer "+testToken)
+	put.Header.Set("Content-Type", "application/yaml")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, put)
+	if w.Code != 201 {
+		b.Fatal(w.Code, w.Body.String())
+	}
+	serve := func(b *testing.B, target string) {
+		req := httptest.NewRequest("GET", target, nil)
+		req.Host = "shmbridge.test"
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		b.ReportAllocs()
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != 200 {
+				b.Fatal(w.Code, w.Body.String())
+			}
+		}
+	}
+	b.Run("data", func(b *testing.B) { serve(b, path(n, "/data?length=640")) })
+	b.Run("fields", func(b *testing.B) { serve(b, path(n, "/fields?layout=bench_telemetry")) })
 }

@@ -113,9 +113,10 @@ type object struct {
 	parent *object
 	root   *object
 	params map[string]any
-	vals   map[string]any
-	state  map[string]uint8  // instances: 1 being computed, 2 done
-	spans  map[string][2]int // where each seq attribute was read in io (start, end)
+	vals   []any    // by attribute slot
+	has    []bool   // the slot's value is there (an if may have left it out)
+	state  []uint8  // instances: 1 being computed, 2 done
+	spans  [][2]int // where each seq attribute was read in io (start, end)
 	le     int8              // 1 little, -1 big, 0 none given
 	start  int
 	end    int
@@ -171,13 +172,14 @@ func (d *decoder) parse(o *object, args []any) error {
 	if d.depth > d.lim.Depth {
 		return &DecodeError{Path: o.path, Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("types nested more than %d deep", d.lim.Depth), Limit: true}
 	}
-	o.vals = map[string]any{}
-	o.state = map[string]uint8{}
-	o.spans = map[string][2]int{}
-	o.params = map[string]any{}
-	for i, p := range o.t.params {
-		if i < len(args) {
-			o.params[p.id] = args[i]
+	n := len(o.t.seq) + len(o.t.instances)
+	o.vals, o.has, o.state, o.spans = make([]any, n), make([]bool, n), make([]uint8, n), make([][2]int, len(o.t.seq))
+	if len(o.t.params) > 0 {
+		o.params = make(map[string]any, len(o.t.params))
+		for i, p := range o.t.params {
+			if i < len(args) {
+				o.params[p.id] = args[i]
+			}
 		}
 	}
 	if err := o.resolveEndian(); err != nil {
@@ -251,15 +253,20 @@ func join(path, id string) string {
 func (o *object) readAttr(a *attr) error {
 	start := o.io.pos
 	v, present, err := o.attrValue(a, o.io)
-	o.spans[a.id] = [2]int{start, o.io.pos}
+	o.spans[a.slot] = [2]int{start, o.io.pos}
 	if err != nil {
 		return err
 	}
 	if present {
-		o.vals[a.id] = v
+		o.set(a, v)
 	}
 	return nil
 }
+
+func (o *object) set(a *attr, v any) { o.vals[a.slot], o.has[a.slot] = v, true }
+
+// value is a seq attribute's value or a computed instance's, if it is there.
+func (o *object) value(a *attr) (any, bool) { return o.vals[a.slot], o.has[a.slot] }
 
 // attrValue reads an attribute (seq or instance) from s.
 func (o *object) attrValue(a *attr, s *stream) (any, bool, error) {
@@ -302,19 +309,19 @@ func (o *object) attrValue(a *attr, s *stream) (any, bool, error) {
 			return nil, false, o.failAt(path, s.base+s.pos, "repeat-expr is %d items, but only %d bytes are left", n, len(s.buf)-s.pos)
 		}
 		items := make([]any, 0, min(n, 1024))
-		o.vals[a.id] = items
+		o.set(a, items)
 		for i := range int(n) {
 			v, err := o.readOne(a, s, fmt.Sprintf("%s[%d]", path, i), i, items)
 			if err != nil {
 				return nil, false, err
 			}
 			items = append(items, v)
-			o.vals[a.id] = items // the array read so far is visible to its own items' expressions
+			o.set(a, items) // the array read so far is visible to its own items' expressions
 		}
 		return items, true, nil
 	case repeatEOS:
 		items := []any{}
-		o.vals[a.id] = items
+		o.set(a, items)
 		for i := 0; s.pos < len(s.buf) || s.bitsLeft > 0; i++ {
 			if i >= o.d.lim.Items {
 				return nil, false, o.failAt(path, s.base+s.pos, "more than %d items", o.d.lim.Items)
@@ -324,12 +331,12 @@ func (o *object) attrValue(a *attr, s *stream) (any, bool, error) {
 				return nil, false, err
 			}
 			items = append(items, v)
-			o.vals[a.id] = items
+			o.set(a, items)
 		}
 		return items, true, nil
 	default: // until
 		items := []any{}
-		o.vals[a.id] = items
+		o.set(a, items)
 		for i := 0; ; i++ {
 			if i >= o.d.lim.Items {
 				return nil, false, o.failAt(path, s.base+s.pos, "more than %d items", o.d.lim.Items)
@@ -339,7 +346,7 @@ func (o *object) attrValue(a *attr, s *stream) (any, bool, error) {
 				return nil, false, err
 			}
 			items = append(items, v)
-			o.vals[a.id] = items
+			o.set(a, items)
 			done, err := o.evalBool(a.rexpr, &locals{index: i, hasIndex: true, cur: v, hasCur: true})
 			if err != nil {
 				return nil, false, err
@@ -632,7 +639,7 @@ func decodeNumber(prim string, size int, le bool, b []byte) any {
 		return int64(u<<shift) >> shift
 	case "f":
 		if size == 4 {
-			return float64(math.Float32frombits(uint32(u)))
+			return math.Float32frombits(uint32(u)) // kept as float32: its JSON is float32's shortest form
 		}
 		return math.Float64frombits(u)
 	}
@@ -779,22 +786,22 @@ func (o *object) check(a *attr, v any, path string, off int, loc *locals) error 
 
 // instance computes (once) and answers an instance of o.
 func (o *object) instance(a *attr) (any, bool, error) {
-	switch o.state[a.id] {
+	switch o.state[a.slot] {
 	case 1:
 		return nil, false, o.failAt(join(o.path, a.id), o.io.base+o.io.pos, "instance %s depends on itself", a.id)
 	case 2:
-		v, ok := o.vals[a.id]
+		v, ok := o.value(a)
 		return v, ok, nil
 	}
-	o.state[a.id] = 1
+	o.state[a.slot] = 1
 	if a.cond != nil {
 		c, err := o.evalBool(a.cond, nil)
 		if err != nil {
-			delete(o.state, a.id)
+			o.state[a.slot] = 0
 			return nil, false, err
 		}
 		if !c {
-			o.state[a.id] = 2
+			o.state[a.slot] = 2
 			return nil, false, nil
 		}
 	}
@@ -802,12 +809,12 @@ func (o *object) instance(a *attr) (any, bool, error) {
 	if a.io != nil {
 		x, err := o.eval(a.io, nil)
 		if err != nil {
-			delete(o.state, a.id)
+			o.state[a.slot] = 0
 			return nil, false, err
 		}
 		st, ok := x.(*stream)
 		if !ok {
-			delete(o.state, a.id)
+			o.state[a.slot] = 0
 			return nil, false, o.failAt(join(o.path, a.id), 0, "io is %s, not a stream", show(x))
 		}
 		s = st
@@ -818,11 +825,11 @@ func (o *object) instance(a *attr) (any, bool, error) {
 	if a.pos != nil {
 		p, err := o.evalInt(a.pos, nil)
 		if err != nil {
-			delete(o.state, a.id)
+			o.state[a.slot] = 0
 			return nil, false, err
 		}
 		if p < 0 || p > int64(len(s.buf)) {
-			delete(o.state, a.id)
+			o.state[a.slot] = 0
 			return nil, false, o.failAt(join(o.path, a.id), s.base, "pos %d is outside the stream of %d bytes", p, len(s.buf))
 		}
 		saved := *s
@@ -835,12 +842,12 @@ func (o *object) instance(a *attr) (any, bool, error) {
 		v, present, err = o.attrValue(a, s)
 	}
 	if err != nil {
-		delete(o.state, a.id)
+		o.state[a.slot] = 0
 		return nil, false, err
 	}
-	o.state[a.id] = 2
+	o.state[a.slot] = 2
 	if present {
-		o.vals[a.id] = v
+		o.set(a, v)
 	}
 	return v, present, nil
 }

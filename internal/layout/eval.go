@@ -106,6 +106,8 @@ func asFloat(v any) (float64, bool) {
 		return float64(v), true
 	case float64:
 		return v, true
+	case float32:
+		return float64(v), true
 	}
 	return 0, false
 }
@@ -185,6 +187,8 @@ func (o *object) evalNode(x *expr, n *node, l *locals) (any, error) {
 			switch v := v.(type) {
 			case float64:
 				return -v, nil
+			case float32:
+				return -float64(v), nil
 			default:
 				if isInt(v) {
 					return fromBig(new(big.Int).Neg(toBig(v))), nil
@@ -343,10 +347,11 @@ func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
 	default:
 		return nil, false, nil
 	}
-	span, ok := owner.spans[id]
-	if !ok {
+	a, ok := owner.t.byID[id]
+	if !ok || a.instance {
 		return nil, false, nil
 	}
+	span := owner.spans[a.slot]
 	return int64(span[1] - span[0]), true, nil
 }
 
@@ -422,16 +427,12 @@ func (o *object) member(v any, name string, args []any) (any, error) {
 			if p, ok := ob.params[name]; ok {
 				return p, nil
 			}
-			for _, a := range ob.t.seq {
-				if a.id == name {
-					return ob.vals[name], nil // absent (its if is false, or not read yet): null
+			if a, ok := ob.t.byID[name]; ok {
+				if !a.instance {
+					return ob.vals[a.slot], nil // absent (its if is false, or not read yet): null
 				}
-			}
-			for _, a := range ob.t.instances {
-				if a.id == name {
-					v, _, err := ob.instance(a)
-					return v, err
-				}
+				v, _, err := ob.instance(a)
+				return v, err
 			}
 			return nil, fmt.Errorf("type %s has no attribute %s", ob.t.name, name)
 		}
@@ -461,6 +462,8 @@ func (o *object) member(v any, name string, args []any) (any, error) {
 		case "to_i":
 			return v, nil
 		}
+	case float32:
+		return o.member(float64(v), name, args)
 	case float64:
 		switch name {
 		case "to_i":

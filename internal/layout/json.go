@@ -107,7 +107,7 @@ func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
 			w.buf = append(w.buf, ',')
 		}
 		first = false
-		w.buf = strconv.AppendQuote(w.buf[:len(w.buf):len(w.buf)], id)
+		w.buf = appendString(w.buf, id)
 		w.buf = append(w.buf, ':')
 		return w.value(val, s, join(path, id))
 	}
@@ -131,7 +131,7 @@ func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
 		if a.id[0] == '_' {
 			continue
 		}
-		if val, ok := o.vals[a.id]; ok {
+		if val, ok := o.value(a); ok {
 			if err := emit(a.id, val, nil); err != nil {
 				return err
 			}
@@ -154,16 +154,12 @@ func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
 
 // get answers a seq attribute, a computed instance or a parameter of o by its id.
 func (o *object) get(id string) (any, bool, error) {
-	for _, a := range o.t.seq {
-		if a.id == id {
-			v, ok := o.vals[id]
+	if a, ok := o.t.byID[id]; ok {
+		if !a.instance {
+			v, ok := o.value(a)
 			return v, ok, nil
 		}
-	}
-	for _, a := range o.t.instances {
-		if a.id == id {
-			return o.instance(a)
-		}
+		return o.instance(a)
 	}
 	if v, ok := o.params[id]; ok { // a parameter: shown when asked for by name
 		return v, true, nil
@@ -185,6 +181,12 @@ func (w *jsonWriter) value(v any, sel *Selection, path string) error {
 			w.buf = append(w.buf, "null"...)
 		} else {
 			w.buf = strconv.AppendFloat(w.buf, v, 'g', -1, 64)
+		}
+	case float32:
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			w.buf = append(w.buf, "null"...)
+		} else {
+			w.buf = strconv.AppendFloat(w.buf, float64(v), 'g', -1, 32)
 		}
 	case bool:
 		w.buf = strconv.AppendBool(w.buf, v)

@@ -128,7 +128,7 @@ func runSpec(dir, name string) error {
 }
 
 func sameValue(got, want any) bool {
-	if g, ok := got.(float64); ok {
+	if g, ok := asFloat(got); ok && !isInt(got) {
 		if w, ok := asFloat(want); ok {
 			return math.Abs(g-w) <= 1e-6*math.Max(1, math.Abs(w))
 		}

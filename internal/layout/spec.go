@@ -50,6 +50,7 @@ type typeSpec struct {
 	instances []*attr
 	types     map[string]*typeSpec
 	enums     map[string]*enumSpec
+	byID      map[string]*attr // seq attributes and instances by id
 }
 
 type endianSpec struct {
@@ -115,6 +116,7 @@ type attr struct {
 	id   string
 	path string
 	line int
+	slot int // where a decoded object keeps its value: seq attributes first, then instances
 
 	instance bool
 	value    *expr // a value instance
@@ -538,6 +540,15 @@ func (b *builder) parseType(t *typeSpec, pairs [][2]*yaml.Node, path string, top
 		case "to-string":
 			b.scalar(v, p)
 		}
+	}
+	t.byID = map[string]*attr{}
+	for i, a := range t.seq {
+		a.slot = i
+		t.byID[a.id] = a
+	}
+	for j, a := range t.instances {
+		a.slot = len(t.seq) + j
+		t.byID[a.id] = a
 	}
 }
 
