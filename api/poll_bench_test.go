@@ -11,9 +11,9 @@ package api_test
 import (
 	"bytes"
 	"io"
-	"os"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"

@@ -103,16 +103,16 @@ type benchStruct struct {
 	V77 float32 `json:"v77"`
 	V78 float32 `json:"v78"`
 	V79 float32 `json:"v79"`
-	V80 int32 `json:"v80"`
-	V81 int32 `json:"v81"`
-	V82 int32 `json:"v82"`
-	V83 int32 `json:"v83"`
-	V84 int32 `json:"v84"`
-	V85 int32 `json:"v85"`
-	V86 int32 `json:"v86"`
-	V87 int32 `json:"v87"`
-	V88 int32 `json:"v88"`
-	V89 int32 `json:"v89"`
+	V80 int32   `json:"v80"`
+	V81 int32   `json:"v81"`
+	V82 int32   `json:"v82"`
+	V83 int32   `json:"v83"`
+	V84 int32   `json:"v84"`
+	V85 int32   `json:"v85"`
+	V86 int32   `json:"v86"`
+	V87 int32   `json:"v87"`
+	V88 int32   `json:"v88"`
+	V89 int32   `json:"v89"`
 }
 
 // decodeByHand is what a hand-written Go reader does: a load per field.

@@ -117,7 +117,7 @@ type object struct {
 	has    []bool   // the slot's value is there (an if may have left it out)
 	state  []uint8  // instances: 1 being computed, 2 done
 	spans  [][2]int // where each seq attribute was read in io (start, end)
-	le     int8              // 1 little, -1 big, 0 none given
+	le     int8     // 1 little, -1 big, 0 none given
 	start  int
 	end    int
 	path   string
