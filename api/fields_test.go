@@ -216,6 +216,13 @@ func TestDecodeFailed(t *testing.T) {
 	}
 	// the daemon still serves
 	b.getOK(t, path(n))
+
+	// A JSON answer past its cap: 16 MiB of bytes are 21 MiB of base64.
+	big := name(t, "-big")
+	b.create(createBody(big, 16<<20, ""))
+	resp, data := b.do("POST", path(big, "/decode"), strings.NewReader("meta:\n  id: all\nseq:\n  - id: all\n    size-eos: true\n"), "Content-Type", "application/yaml")
+	expect(t, resp, data, 413)
+	wantProblem(t, data, "decoded-too-large")
 }
 
 func TestFieldsWrite(t *testing.T) {

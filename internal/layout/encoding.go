@@ -53,9 +53,11 @@ func decodeString(b []byte, name string) (string, error) {
 		}
 		return s.String(), nil
 	}
-	if e == unicode.UTF8 {
-		return strings.ToValidUTF8(string(b), "\uFFFD"), nil
+	if e == unicode.UTF8 && utf8.Valid(b) {
+		return string(b), nil
 	}
+	// Invalid UTF-8 becomes U+FFFD as WHATWG says (one per maximal invalid subsequence, as browsers and
+	// Kaitai's JavaScript runtime do).
 	out, err := e.NewDecoder().Bytes(b)
 	if err != nil {
 		return "", fmt.Errorf("%s: %v", name, err)
