@@ -5,12 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestStoreKeepsLayouts: saved layouts are files that a new store (a restart) loads; a file that does not
 // compile is listed with its problems and does not stop the others; imports resolve by id among them.
 func TestStoreKeepsLayouts(t *testing.T) {
-	dir := t.TempDir()
+	dir := testutil.TempDir(t) // t.TempDir cannot clean up under Wine
 	s, err := OpenStore(dir, DefaultLimits, 8)
 	if err != nil {
 		t.Fatal(err)
