@@ -7,7 +7,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"unsafe"
+
+	"github.com/shmbridge/shmbridge/internal/jsontext"
 )
 
 // Selection is a parsed ?fields= list: the paths to answer, nested as the decoded value is.
@@ -247,39 +249,7 @@ func (w *jsonWriter) value(v any, sel *Selection, path string) error {
 
 // appendString writes s as a JSON string without HTML escaping (a decoded value is data, not markup).
 func appendString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
-			buf = append(buf, c)
-			i++
-			continue
-		}
-		if c < 0x80 {
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, fmt.Sprintf("\\u%04x", c)...)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
-			buf = append(buf, fmt.Sprintf("\\u%04x", r)...)
-		} else {
-			buf = append(buf, s[i:i+n]...)
-		}
-		i += n
-	}
-	return append(buf, '"')
+	return jsontext.AppendString(buf, unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 // Eval evaluates an expression against the decoded value's top level (the spec suite's asserts use it).

@@ -406,34 +406,43 @@ func (b *builder) parseEndian(n *yaml.Node, path string) *endianSpec {
 		return nil
 	}
 	e := &endianSpec{}
+	e.switchOn = b.parseSwitch(n, path, func(key *expr, v *yaml.Node, cp string) {
+		if s, ok := b.scalar(v, cp); ok {
+			if s != "le" && s != "be" {
+				b.fail(v, cp, "expected be or le, got %q", s)
+			}
+			e.cases = append(e.cases, endianCase{key: key, endian: s})
+		}
+	})
+	return e
+}
+
+// parseSwitch reads a switch-on/cases map (a switched type, a switched endianness): each case's key (nil
+// for `_`) and value go to each.
+func (b *builder) parseSwitch(n *yaml.Node, path string, each func(key *expr, v *yaml.Node, path string)) *expr {
+	var on *expr
 	pairs := b.mapping(n, path)
 	b.keys(pairs, path, "switch-on", "cases")
 	for _, kv := range pairs {
 		p := path + "/" + kv[0].Value
 		switch kv[0].Value {
 		case "switch-on":
-			e.switchOn = b.expression(kv[1], p)
+			on = b.expression(kv[1], p)
 		case "cases":
 			for _, c := range b.mapping(kv[1], p) {
 				cp := p + "/" + c[0].Value
-				ec := endianCase{}
+				var key *expr
 				if c[0].Value != "_" {
-					ec.key = b.expression(c[0], cp)
+					key = b.expression(c[0], cp)
 				}
-				if s, ok := b.scalar(c[1], cp); ok {
-					if s != "le" && s != "be" {
-						b.fail(c[1], cp, "expected be or le, got %q", s)
-					}
-					ec.endian = s
-				}
-				e.cases = append(e.cases, ec)
+				each(key, c[1], cp)
 			}
 		}
 	}
-	if e.switchOn == nil {
-		b.fail(n, path, "a switched endianness needs switch-on")
+	if on == nil {
+		b.fail(n, path, "a switch needs switch-on")
 	}
-	return e
+	return on
 }
 
 type pendingImport struct {
@@ -818,30 +827,11 @@ func (b *builder) parseTypeField(n *yaml.Node, path string) typeRef {
 		return b.parseTypeName(n.Value, n, path)
 	}
 	r := typeRef{prim: "switch"}
-	pairs := b.mapping(n, path)
-	b.keys(pairs, path, "switch-on", "cases")
-	for _, kv := range pairs {
-		p := path + "/" + kv[0].Value
-		switch kv[0].Value {
-		case "switch-on":
-			r.switchOn = b.expression(kv[1], p)
-		case "cases":
-			for _, c := range b.mapping(kv[1], p) {
-				cp := p + "/" + c[0].Value
-				sc := switchCase{}
-				if c[0].Value != "_" {
-					sc.key = b.expression(c[0], cp)
-				}
-				if s, ok := b.scalar(c[1], cp); ok {
-					sc.kind = b.parseTypeName(s, c[1], cp)
-				}
-				r.cases = append(r.cases, sc)
-			}
+	r.switchOn = b.parseSwitch(n, path, func(key *expr, v *yaml.Node, cp string) {
+		if s, ok := b.scalar(v, cp); ok {
+			r.cases = append(r.cases, switchCase{key: key, kind: b.parseTypeName(s, v, cp)})
 		}
-	}
-	if r.switchOn == nil {
-		b.fail(n, path, "a switched type needs switch-on")
-	}
+	})
 	return r
 }
 

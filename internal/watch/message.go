@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 	"unsafe"
+
+	"github.com/shmbridge/shmbridge/internal/jsontext"
 )
 
 // Message is one message of a stream, its data encoded once for all the subscribers it goes to. A message
@@ -85,12 +86,12 @@ func (s *sampler) build(h header, p payload) *Message {
 
 // The header: {"mapping":NAME or "event":NAME,"seq":N,"at":"TIME"[,"offset":N][,"reason":TEXT]
 func (s *sampler) headerLen(h header) int {
-	n := len(`{"":,"seq":,"at":""`) + len(s.nameKey()) + jsonStringLen(bytesOf(s.name)) + decLen(h.seq) + len(h.ts)
+	n := len(`{"":,"seq":,"at":""`) + len(s.nameKey()) + jsontext.StringLen(bytesOf(s.name)) + decLen(h.seq) + len(h.ts)
 	if h.offset != nil {
 		n += len(`,"offset":`) + decLen(uint64(*h.offset))
 	}
 	if h.reason != "" {
-		n += len(`,"reason":`) + jsonStringLen(bytesOf(h.reason))
+		n += len(`,"reason":`) + jsontext.StringLen(bytesOf(h.reason))
 	}
 	return n
 }
@@ -99,7 +100,7 @@ func (s *sampler) appendHeader(b []byte, h header) []byte {
 	b = append(b, `{"`...)
 	b = append(b, s.nameKey()...)
 	b = append(b, `":`...)
-	b = appendJSONString(b, bytesOf(s.name))
+	b = jsontext.AppendString(b, bytesOf(s.name))
 	b = append(b, `,"seq":`...)
 	b = strconv.AppendUint(b, h.seq, 10)
 	b = append(b, `,"at":"`...)
@@ -111,7 +112,7 @@ func (s *sampler) appendHeader(b []byte, h header) []byte {
 	}
 	if h.reason != "" {
 		b = append(b, `,"reason":`...)
-		b = appendJSONString(b, bytesOf(h.reason))
+		b = jsontext.AppendString(b, bytesOf(h.reason))
 	}
 	return b
 }
@@ -129,7 +130,7 @@ func (p payload) len() int {
 	case p.none:
 		return 0
 	case p.asText:
-		return len(`,"text":`) + jsonStringLen(p.data)
+		return len(`,"text":`) + jsontext.StringLen(p.data)
 	case p.spans != nil:
 		n := len(`,"spans":[]`)
 		for i, sp := range p.spans {
@@ -149,7 +150,7 @@ func (p payload) append(b []byte) []byte {
 	case p.none:
 	case p.asText:
 		b = append(b, `,"text":`...)
-		b = appendJSONString(b, p.data)
+		b = jsontext.AppendString(b, p.data)
 	case p.spans != nil:
 		b = append(b, `,"spans":[`...)
 		for i, sp := range p.spans {
@@ -189,88 +190,6 @@ func decLen(v uint64) int {
 	n := 1
 	for ; v >= 10; v /= 10 {
 		n++
-	}
-	return n
-}
-
-// appendJSONString appends s as a JSON string, escaped as encoding/json escapes it without its HTML escaping
-// (<, > and & stay one byte each): quotes and backslashes, control characters, U+2028 and U+2029, and each
-// byte of invalid UTF-8 as \ufffd. jsonStringLen is its exact length, known before anything is allocated
-// (FuzzJSONString holds both to encoding/json).
-func appendJSONString(b, s []byte) []byte {
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-func jsonStringLen(s []byte) int {
-	n := 2
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c >= 0x20 && c != '"' && c != '\\':
-				n++
-			case c == '"', c == '\\', c == '\b', c == '\f', c == '\n', c == '\r', c == '\t':
-				n += 2
-			default:
-				n += 6
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			n += 6
-		} else {
-			n += size
-		}
-		i += size
 	}
 	return n
 }

@@ -1,4 +1,4 @@
-package watch
+package jsontext
 
 import (
 	"bytes"
@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// FuzzJSONString: appendJSONString writes what encoding/json writes for a string without HTML escaping, and
-// jsonStringLen is its length exactly: a message's size is known before it is made.
+// FuzzJSONString: AppendString writes what encoding/json writes for a string without HTML escaping, and
+// StringLen is its length exactly: a message's size is known before it is made.
 func FuzzJSONString(f *testing.F) {
 	for _, s := range []string{"", "hello", "<&>", "\"\\", "\x00\x01\b\f\n\r\t\x1f\x7f", "\u2028\u2029", "\xff\xfe", "é\xc3", "日本\xe6\x97"} {
 		f.Add([]byte(s))
@@ -20,12 +20,12 @@ func FuzzJSONString(f *testing.F) {
 			t.Fatal(err)
 		}
 		w := bytes.TrimSuffix(want.Bytes(), []byte("\n"))
-		got := appendJSONString(nil, s)
+		got := AppendString(nil, s)
 		if !bytes.Equal(got, w) {
-			t.Fatalf("%q: appendJSONString %s, encoding/json %s", s, got, w)
+			t.Fatalf("%q: AppendString %s, encoding/json %s", s, got, w)
 		}
-		if n := jsonStringLen(s); n != len(got) {
-			t.Fatalf("%q: jsonStringLen %d, written %d", s, n, len(got))
+		if n := StringLen(s); n != len(got) {
+			t.Fatalf("%q: StringLen %d, written %d", s, n, len(got))
 		}
 	})
 }
