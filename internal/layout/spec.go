@@ -264,6 +264,17 @@ func (b *builder) boolean(n *yaml.Node, path string) bool {
 	return v
 }
 
+// encoding reads an encoding's name, refusing one the interpreter cannot decode.
+func (b *builder) encoding(n *yaml.Node, path string) string {
+	s, ok := b.scalar(n, path)
+	if ok {
+		if _, err := lookupEncoding(s); err != nil {
+			b.fail(n, path, "%v", err)
+		}
+	}
+	return s
+}
+
 // expression parses a scalar as an expression (YAML integers and booleans are expressions too).
 func (b *builder) expression(n *yaml.Node, path string) *expr {
 	s, ok := b.scalar(n, path)
@@ -343,12 +354,7 @@ func (b *builder) parseMeta(t *typeSpec, n *yaml.Node, path string, top bool) {
 				t.bitEndian = s
 			}
 		case "encoding":
-			if s, ok := b.scalar(v, p); ok {
-				if _, err := lookupEncoding(s); err != nil {
-					b.fail(v, p, "%v", err)
-				}
-				t.encoding = s
-			}
+			t.encoding = b.encoding(v, p)
 		case "imports":
 			if !top {
 				b.fail(v, p, "imports belong in the top-level meta")
@@ -761,12 +767,7 @@ func (b *builder) parseAttr(n *yaml.Node, path string, instance bool, id string)
 		case "eos-error":
 			a.eosError = b.boolean(v, p)
 		case "encoding":
-			if s, ok := b.scalar(v, p); ok {
-				if _, err := lookupEncoding(s); err != nil {
-					b.fail(v, p, "%v", err)
-				}
-				a.encoding = s
-			}
+			a.encoding = b.encoding(v, p)
 		case "process":
 			a.process = b.parseProcess(v, p)
 		case "parent":
