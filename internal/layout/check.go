@@ -61,7 +61,6 @@ type checker struct {
 	free    map[*typeSpec]bool               // types given a `parent:` somewhere: their _parent is anyone
 	visit   map[*attr]bool
 	types   []*typeSpec
-	current *attr
 }
 
 func (c *compiler) typecheck() {
@@ -113,7 +112,6 @@ func (k *checker) checkType(t *typeSpec) {
 		}
 	}
 	for _, a := range append(append([]*attr{}, t.seq...), t.instances...) {
-		k.current = a
 		k.want(t, a.size, tyInt, nil)
 		k.want(t, a.pos, tyInt, nil)
 		k.want(t, a.cond, tyBool, nil)
@@ -344,9 +342,7 @@ func (k *checker) attrType(t *typeSpec, a *attr) *ty {
 		}
 		k.visit[a] = true
 		defer delete(k.visit, a)
-		saved := k.current
 		got := k.infer(t, a.value, nil)
-		k.current = saved
 		if got == nil {
 			return tyAny
 		}

@@ -465,6 +465,12 @@ func (o *object) readOne(a *attr, s *stream, path string, index int, items []any
 				s.pos += width
 			}
 		}
+		if a.process != nil {
+			var err error
+			if raw, err = o.process(a.process, raw, loc); err != nil {
+				return nil, o.failAt(path, off, "%v", err)
+			}
+		}
 		sub = &stream{buf: raw, base: off}
 	}
 	switch kind.prim {
@@ -836,10 +842,8 @@ func (o *object) instance(a *attr) (any, bool, error) {
 		s.pos, s.bits, s.bitsLeft = int(p), 0, 0
 		v, present, err = o.attrValue(a, s)
 		s.pos, s.bits, s.bitsLeft = saved.pos, saved.bits, saved.bitsLeft
-	} else if a.value != nil || s == o.io {
-		v, present, err = o.attrValue(a, s)
 	} else {
-		v, present, err = o.attrValue(a, s)
+		v, present, err = o.attrValue(a, s) // a value, or read where the stream stands (io without pos)
 	}
 	if err != nil {
 		o.state[a.slot] = 0

@@ -800,6 +800,9 @@ func (b *builder) parseAttr(n *yaml.Node, path string, instance bool, id string)
 	if hasKey("repeat-until") && repeat != "until" {
 		b.fail(n, path+"/repeat-until", "repeat-until needs repeat: until")
 	}
+	if a.process != nil && a.size == nil && !a.sizeEOS && a.terminator < 0 && a.kind.prim != "strz" {
+		b.fail(n, path+"/process", "process works on bytes of a known extent: give size, size-eos or terminator")
+	}
 	if a.valid != nil && a.valid.inEnum && a.enumName == "" {
 		b.fail(n, path+"/valid/in-enum", "valid/in-enum requires the enum key")
 	}
