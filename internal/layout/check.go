@@ -56,11 +56,11 @@ func (t *ty) String() string {
 // checker finds, at save time, the type errors Kaitai's compiler refuses: a size that is a string, a
 // comparison of an enum with an integer, a method a value does not have.
 type checker struct {
-	c       *compiler
-	users   map[*typeSpec]map[*typeSpec]bool // type → the types that use it
-	free    map[*typeSpec]bool               // types given a `parent:` somewhere: their _parent is anyone
-	visit   map[*attr]bool
-	types   []*typeSpec
+	c     *compiler
+	users map[*typeSpec]map[*typeSpec]bool // type → the types that use it
+	free  map[*typeSpec]bool               // types given a `parent:` somewhere: their _parent is anyone
+	visit map[*attr]bool
+	types []*typeSpec
 }
 
 func (c *compiler) typecheck() {
