@@ -60,7 +60,7 @@ func lex(src string) ([]token, error) {
 			}
 			out = append(out, token{kind: "fstr", node: n, pos: i})
 			i = j
-		case c == '_' || unicode.IsLetter(rune(c)):
+		case c == '_' || c < 0x80 && unicode.IsLetter(rune(c)): // identifiers are ASCII (a byte above 0x7f is no letter)
 			j := i
 			for j < len(src) && (src[j] == '_' || src[j] >= '0' && src[j] <= '9' || src[j] < 0x80 && unicode.IsLetter(rune(src[j]))) {
 				j++
