@@ -410,6 +410,9 @@ func staticSize(t *typeSpec, seen map[*typeSpec]bool) int {
 			bits = (bits + 7) &^ 7
 		}
 		bits += n
+		if bits > maxStaticBits {
+			return -1
+		}
 	}
 	return (bits + 7) / 8
 }
@@ -444,12 +447,15 @@ func attrBits(t *typeSpec, a *attr, seen map[*typeSpec]bool) int {
 	case noRepeat:
 		return one
 	case repeatExpr:
-		if n := constInt(a.rexpr); n >= 0 {
+		if n := constInt(a.rexpr); n >= 0 && (one == 0 || n <= maxStaticBits/one) {
 			return n * one
 		}
 	}
 	return -1
 }
+
+// maxStaticBits bounds a static size (8 GiB): past it a type is "dynamic", and no sum overflows.
+const maxStaticBits = 1 << 36
 
 // constInt is the value of an integer literal expression, or -1.
 func constInt(x *expr) int {

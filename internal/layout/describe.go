@@ -41,6 +41,9 @@ func describeType(t *typeSpec, prefix string, base int, out *[]Field, seen map[*
 		count, one := 1, n
 		if a.repeat == repeatExpr {
 			count = constInt(a.rexpr)
+			if count > maxDescribed {
+				return // a huge fixed array ends the description (its items would be more fields than it lists)
+			}
 			if count > 0 {
 				one = n / count
 			}

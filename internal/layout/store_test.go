@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/shmbridge/shmbridge/internal/testutil"
 )
@@ -70,6 +71,26 @@ func TestStoreBounded(t *testing.T) {
 		_, _, err := s.Put(id, []byte("meta:\n  id: "+id+"\n"))
 		if i < 2 && err != nil || i == 2 && !errors.Is(err, ErrFull) {
 			t.Errorf("%s: %v", id, err)
+		}
+	}
+}
+
+// TestCompileBounded: what a layout's text can make the compiler do is bounded too: a huge fixed array of an
+// empty type, sizes past any mapping.
+func TestCompileBounded(t *testing.T) {
+	for _, ksy := range []string{
+		"meta:\n  id: a\nseq:\n  - id: x\n    type: e\n    repeat: expr\n    repeat-expr: 1099511627776\ntypes:\n  e: {}\n",
+		"meta:\n  id: a\nseq:\n  - id: x\n    type: u8\n    repeat: expr\n    repeat-expr: 1099511627776\n  - id: y\n    type: u8le\n    repeat: expr\n    repeat-expr: 1099511627776\n",
+	} {
+		done := make(chan error, 1)
+		go func() { _, err := Compile([]byte(ksy), nil, DefaultLimits); done <- err }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Logf("refused: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("compiling took more than 5 s: %q", ksy)
 		}
 	}
 }
