@@ -117,7 +117,7 @@ func (s *server) decodeMapping(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *registry.Mapping, l *layout.Layout) error {
-	p, err := s.planFields(r, m, l)
+	p, err := s.planFields(m, l, queryOf(r).Get("fields"))
 	if err != nil {
 		return err
 	}
@@ -156,10 +156,8 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	if f.Buffer >= 0 {
 		h.Set("Shmbridge-Ring-Buffer", strconv.Itoa(f.Buffer))
 	}
-	if c := l.Consistency; c != nil && c.Frame != "" {
-		if fr, ok := c.Counter(c.Frame); ok && fr.Offset+fr.Size <= len(f.Bytes) {
-			h.Set("Shmbridge-Version", strconv.FormatUint(counterValue(f.Bytes[fr.Offset:fr.Offset+fr.Size], fr.Endian == "be"), 10))
-		}
+	if v, ok := frameField(l)(f); ok {
+		h.Set("Shmbridge-Version", strconv.FormatUint(v, 10))
 	}
 	s.abandoned(w, p.frame.Lock, f.Abandoned)
 	out = append(out, '\n')
@@ -186,26 +184,31 @@ func consistencyName(c *layout.Consistency) string {
 
 // layoutFor is the layout a request names (?layout=), or the mapping's default.
 func (s *server) layoutFor(r *http.Request, m *registry.Mapping) (*layout.Layout, error) {
-	id := queryOf(r).Get("layout")
+	l, _, err := s.layoutByID(m, queryOf(r).Get("layout"))
+	return l, err
+}
+
+// layoutByID is the saved layout id, or ("") the mapping's default, and its id.
+func (s *server) layoutByID(m *registry.Mapping, id string) (*layout.Layout, string, error) {
 	if id == "" {
 		if id = m.Layout(); id == "" {
-			return nil, fail(probInvalidRequest, "no layout: name one with ?layout=ID, or give the mapping a default layout (PATCH /v1/mappings/{name} {\"layout\": ID})")
+			return nil, "", fail(probInvalidRequest, fmt.Sprintf("no layout for %s: name one with ?layout=ID, or give the mapping a default layout (PATCH /v1/mappings/{name} {\"layout\": ID})", quote(m.Name())))
 		}
 	}
 	e, err := s.layouts.Get(id)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if e.Layout == nil {
-		return nil, &apiError{ptype: probInvalidLayout, detail: fmt.Sprintf("the saved layout %q does not compile: %v", id, e.Problems), cause: e.Problems}
+		return nil, "", &apiError{ptype: probInvalidLayout, detail: fmt.Sprintf("the saved layout %q does not compile: %v", id, e.Problems), cause: e.Problems}
 	}
-	return e.Layout, nil
+	return e.Layout, id, nil
 }
 
 // planFields decides what to copy (the layout's fixed size, or the whole mapping) and how (its protocol).
-func (s *server) planFields(r *http.Request, m *registry.Mapping, l *layout.Layout) (fieldsPlan, error) {
+func (s *server) planFields(m *registry.Mapping, l *layout.Layout, fields string) (fieldsPlan, error) {
 	p := fieldsPlan{mapping: m, layout: l}
-	sel, err := layout.ParseSelection(queryOf(r).Get("fields"))
+	sel, err := layout.ParseSelection(fields)
 	if err != nil {
 		return p, fail(probInvalidRequest, "fields: "+err.Error())
 	}
@@ -309,7 +312,7 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.planFields(r, m, l)
+	p, err := s.planFields(m, l, "")
 	if err != nil {
 		return err
 	}
@@ -325,6 +328,38 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 	s.abandoned(w, o.Lock, abandoned)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// frameField reads the layout's frame field from a frame (false: it has none, or the frame is too short).
+func frameField(l *layout.Layout) func(registry.Frame) (uint64, bool) {
+	c := l.Consistency
+	if c == nil || c.Frame == "" {
+		return func(registry.Frame) (uint64, bool) { return 0, false }
+	}
+	fr, ok := c.Counter(c.Frame)
+	return func(f registry.Frame) (uint64, bool) {
+		if !ok || fr.Offset+fr.Size > len(f.Bytes) {
+			return 0, false
+		}
+		return counterValue(f.Bytes[fr.Offset:fr.Offset+fr.Size], fr.Endian == "be"), true
+	}
+}
+
+// frameVersion is how a decoded watch counts a layout's frames: the counter's reader (nil: the layout has
+// none), how far it moves per frame, and whether an unchanged counter means an unchanged frame.
+func frameVersion(l *layout.Layout, o registry.FrameOptions) (version func(registry.Frame) (uint64, bool), step uint64, same bool) {
+	fromFrame := func(f registry.Frame) (uint64, bool) { return f.Version, true }
+	switch c := l.Consistency; {
+	case o.Seqlock != nil:
+		return fromFrame, 2, true // odd while written: two steps a frame
+	case o.Begin != nil:
+		return fromFrame, 1, true
+	case len(o.Ticks) > 0:
+		return fromFrame, 1, false // a header beside the ring can change while the ticks stand still
+	case c != nil && c.Frame != "":
+		return frameField(l), 1, true
+	}
+	return nil, 0, false
 }
 
 // counterValue reads an unsigned integer of 1 to 8 bytes.

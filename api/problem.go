@@ -10,6 +10,7 @@ import (
 
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/watch"
 )
 
 // ProblemTypePrefix starts every problem "type": scripts branch on the part after it.
@@ -114,6 +115,7 @@ var causes = []struct {
 	{layout.ErrInvalidID, probInvalidRequest, ""},
 	{layout.ErrFull, probLimitReached, ""},
 	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", maxDecodedJSON)},
+	{watch.ErrBudgetSpent, probBusy, ""},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},
 }
 

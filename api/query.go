@@ -90,3 +90,23 @@ func (q query) unknown(known []string) string {
 	}
 	return ""
 }
+
+// pairs yields every parameter in order, unescaped, skipping what values skips: for parameters that go with
+// the one before them (/v1/watch's layout= after its mapping=).
+func (q query) pairs() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for s := string(q); s != ""; {
+			var pair string
+			pair, s, _ = strings.Cut(s, "&")
+			if pair == "" || strings.Contains(pair, ";") {
+				continue
+			}
+			k, v, _ := strings.Cut(pair, "=")
+			k, err1 := url.QueryUnescape(k)
+			v, err2 := url.QueryUnescape(v)
+			if err1 == nil && err2 == nil && !yield(k, v) {
+				return
+			}
+		}
+	}
+}

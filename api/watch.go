@@ -31,8 +31,11 @@ const (
 )
 
 // WatchData is the JSON data of every message of a watch stream (text/event-stream). The event type says
-// which fields are set: snapshot (mapping, seq, at, offset, and data or text), change (mapping, seq, at, and
-// spans or text), closed (mapping, seq, at, reason), signal (event, seq, at).
+// which fields are set: snapshot (mapping, seq, at, offset, and data or text; decoded: layout, version,
+// fields), change (mapping, seq, at, and spans, or with full=true offset and data, or text), fields (a decoded
+// stream's change: mapping, seq, at, layout, version, frames, fields), error (a decoded stream's frame that
+// could not be read or decoded: mapping, seq, at, layout, error), closed (mapping, seq, at, reason), signal
+// (event, seq, at).
 type WatchData struct {
 	// Mapping is the mapping the message is about (every message but signal).
 	Mapping string `json:"mapping,omitempty" example:"Local\\Telemetry"`
@@ -50,10 +53,36 @@ type WatchData struct {
 	Text *string `json:"text,omitempty"`
 	// Spans are a change's changed byte runs, at absolute offsets; runs close together are merged.
 	Spans []WatchSpan `json:"spans,omitempty"`
+	// Layout is the layout a decoded stream decodes by.
+	Layout string `json:"layout,omitempty"`
+	// Version is the frame's counter (the seqlock's, the ring's newest tick, the frame field) in a decoded
+	// stream whose layout has one.
+	Version *uint64 `json:"version,omitempty"`
+	// Frames is how many frames the producer made since the stream's previous message about this mapping
+	// (more than 1: frames were coalesced), where the layout has a counter.
+	Frames *uint64 `json:"frames,omitempty"`
+	// Fields are the decoded fields: all the selected ones in a snapshot; in a fields message only what
+	// changed, to merge into the snapshot: an object into an object by key, an object into an array by item
+	// index, anything else replacing what was there (null: no value now).
+	Fields map[string]any `json:"fields,omitempty"`
+	// Error says why a decoded stream's frame could not be read or decoded (said once, until a frame decodes
+	// again, which comes as a snapshot).
+	Error *WatchError `json:"error,omitempty"`
 	// Reason says why a source's stream ends: closed (the mapping, or the watched event, was closed: DELETE),
 	// event-closed (the event that triggered the samples was closed; the mapping is still held), shutdown, or
 	// the error that ended it.
 	Reason string `json:"reason,omitempty"`
+}
+
+// WatchError is why a decoded stream's frame failed.
+type WatchError struct {
+	// Kind is the problem type it would be on GET …/fields: decode-failed, inconsistent, locked,
+	// decoded-too-large, busy, fault.
+	Kind   string `json:"kind" validate:"required"`
+	Detail string `json:"detail" validate:"required"`
+	// Path and Offset are where a decode failed.
+	Path   string `json:"path,omitempty"`
+	Offset *int64 `json:"offset,omitempty"`
 }
 
 // WatchSpan is a run of changed bytes.
@@ -68,28 +97,39 @@ type WatchSpan struct {
 //	@ID				watchMapping
 //	@Description	A text/event-stream: first `event: snapshot` (the bytes from `offset` for `length`), then `event: change`
 //	@Description	for each change the daemon sees, by any program, with only the changed byte runs (`spans`, at absolute
-//	@Description	offsets). It samples every `interval`; or, with `event=NAME`, each time that event (held by the daemon)
-//	@Description	fires. Every message has an increasing `id:` and JSON `data:` (WatchData). `event: closed` ends the stream
-//	@Description	when the mapping is closed or the daemon stops; comments (`: keep-alive`) every 15 s tell a quiet producer
-//	@Description	from a dead connection. A client that falls behind gets a fresh snapshot instead of the changes it
-//	@Description	missed. Reconnecting (Last-Event-ID) starts with a fresh snapshot: state, not history. A browser reads
-//	@Description	it with fetch (an EventSource cannot send Authorization).
+//	@Description	offsets; with `full=true`, the whole range as `data`). It samples every `interval`; or, with `event=NAME`,
+//	@Description	each time that event (held by the daemon) fires; with `lock=MUTEX`, each sample is copied under that
+//	@Description	mutex. With `layout=ID` (empty: the mapping's default layout) the stream is decoded: each sample one
+//	@Description	consistent frame read by the layout's protocol, a snapshot of the selected `fields`, then `event: fields`
+//	@Description	with only the fields that changed (see WatchData.fields), and `frames`, how many frames the producer made
+//	@Description	since the previous message. Every message has an increasing `id:` and JSON `data:` (WatchData).
+//	@Description	`event: closed` ends the stream when the mapping is closed or the daemon stops; comments (`: keep-alive`)
+//	@Description	every 15 s tell a quiet producer from a dead connection. A client that falls behind gets a fresh snapshot
+//	@Description	instead of the changes it missed. Reconnecting (Last-Event-ID) starts with a fresh snapshot: state, not
+//	@Description	history. A browser reads it with fetch (an EventSource cannot send Authorization).
 //	@Tags			watch
-//	@Param			name		path	string	true	"Mapping name, percent-encoded"
-//	@Param			offset		query	integer	false	"Start offset in bytes"					minimum(0)
-//	@Param			length		query	integer	false	"Number of bytes (default: to the end)"	minimum(0)
-//	@Param			interval	query	string	false	"How often to sample: 10ms (default), at least -min-watch-interval, at most 1h"
-//	@Param			event		query	string	false	"Sample when this event fires instead (an event the daemon holds)"
-//	@Param			format		query	string	false	"How bytes travel"																	Enums(base64, hex)
-//	@Param			as			query	string	false	"bytes (default) or text: the whole text up to the first NUL, whenever it changes"	Enums(bytes, text)
-//	@Param			encoding	query	string	false	"Text encoding for as=text"															Enums(utf-8, utf-16le)
+//	@Param			name			path	string	true	"Mapping name, percent-encoded"
+//	@Param			offset			query	integer	false	"Start offset in bytes"					minimum(0)
+//	@Param			length			query	integer	false	"Number of bytes (default: to the end)"	minimum(0)
+//	@Param			interval		query	string	false	"How often to sample: 10ms (default), at least -min-watch-interval, at most 1h"
+//	@Param			event			query	string	false	"Sample when this event fires instead (an event the daemon holds)"
+//	@Param			format			query	string	false	"How bytes travel"																	Enums(base64, hex)
+//	@Param			as				query	string	false	"bytes (default) or text: the whole text up to the first NUL, whenever it changes"	Enums(bytes, text)
+//	@Param			encoding		query	string	false	"Text encoding for as=text"															Enums(utf-8, utf-16le)
+//	@Param			lock			query	string	false	"A named mutex (one the daemon holds) to hold while copying each sample"
+//	@Param			lock_timeout	query	string	false	"How long to wait for the mutex: 5s, 250ms (default 5s, at most 5m)"
+//	@Param			full			query	boolean	false	"Send the whole range in every change, not the changed runs"
+//	@Param			layout			query	string	false	"Decode by this layout (empty: the mapping's default): a stream of fields"
+//	@Param			fields			query	string	false	"With layout: comma-separated field paths a.b,c[2]"
 //	@Produce		application/problem+json
-//	@Failure		400	{object}	Problem	"invalid-request (also: a range over 16 MiB, an auto-reset event on Windows), invalid-name"
-//	@Failure		404	{object}	Problem	"not-found (the mapping, or the event)"
+//	@Failure		400	{object}	Problem	"invalid-request (also: a range over 16 MiB, an auto-reset event on Windows), invalid-name, invalid-layout"
+//	@Failure		404	{object}	Problem	"not-found (the mapping, the event, the mutex or the layout)"
 //	@Failure		416	{object}	Problem	"out-of-range"
+//	@Failure		422	{object}	Problem	"decode-failed: the mapping's first frame does not decode by the layout (see path, offset)"
+//	@Failure		423	{object}	Problem	"locked: the mutex stayed held for lock_timeout"
 //	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
-//	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
-//	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
+//	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered); decoded-too-large"
+//	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After); inconsistent"
 //	@Produce		text/event-stream
 //	@Success		200	{object}	WatchData	"a stream of messages whose data is WatchData"
 //	@Security		BearerAuth
@@ -103,6 +143,21 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	opts, err := s.parseWatch(q, false)
 	if err != nil {
 		return err
+	}
+	if q.Has("layout") {
+		for _, k := range []string{"offset", "length", "format", "as", "encoding", "lock", "lock_timeout", "full"} {
+			if q.Has(k) {
+				return fail(probInvalidRequest, fmt.Sprintf("%s applies to a stream of bytes, not to one decoded by a layout (which reads by its own protocol)", k))
+			}
+		}
+		src, err := s.decodedSource(m, q.Get("layout"), q.Get("fields"), opts)
+		if err != nil {
+			return err
+		}
+		return s.stream(w, r, []watch.Source{src})
+	}
+	if q.Has("fields") {
+		return fail(probInvalidRequest, "fields selects decoded fields: give a layout= too")
 	}
 	off, _, err := intParam(q, "offset", 0)
 	if err != nil {
@@ -118,9 +173,37 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	if n > maxWatchLength {
 		return fail(probInvalidRequest, fmt.Sprintf("a watch samples at most %d bytes: choose a range with offset and length", maxWatchLength))
 	}
+	p := dataParams{}
+	if p.lock, p.lockTimeout, err = lookupParam(q, "lock", "lock_timeout", defaultLockTimeout, s.reg.GetMutex, registry.KindMutex); err != nil {
+		return err
+	}
+	if err := p.lockFits(n); err != nil {
+		return err
+	}
 	src := opts
-	src.Mapping, src.Off, src.N = m, off, n
+	if src.Full, err = boolParam(q, "full"); err != nil {
+		return err
+	}
+	src.Mapping, src.Off, src.N, src.Lock, src.LockTimeout = m, off, n, p.lock, p.lockTimeout
 	return s.stream(w, r, []watch.Source{src})
+}
+
+// decodedSource is a decoded watch of m by the layout id names ("": m's default), of the fields listed,
+// sampled as opts says.
+func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watch.Source) (watch.Source, error) {
+	l, id, err := s.layoutByID(m, id)
+	if err != nil {
+		return opts, err
+	}
+	p, err := s.planFields(m, l, fields)
+	if err != nil {
+		return opts, err
+	}
+	d := &watch.Decoding{Layout: l, ID: id, Fields: fields, Sel: p.sel, Frame: p.frame, MaxJSON: maxDecodedJSON}
+	d.Version, d.Step, d.Same = frameVersion(l, p.frame)
+	src := opts
+	src.Mapping, src.Decode, src.Format, src.Full = m, d, "", false
+	return src, nil
 }
 
 // watchMany godoc
@@ -131,8 +214,11 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Description	`mapping`, whole, the messages of GET /v1/mappings/{name}/watch, each naming its mapping; for each
 //	@Description	`event`, an `event: signal` message each time the daemon sees it set or pulsed, without taking the
 //	@Description	signal from anyone. On Windows only manual-reset events can be watched (a wait on an auto-reset event
-//	@Description	consumes its signal): an auto-reset one is 400. `interval`, `format`, `as` and `encoding` apply to the
-//	@Description	mappings. The stream ends when everything it watches is closed.
+//	@Description	consumes its signal): an auto-reset one is 400. `interval`, `format`, `as`, `encoding` and `full` apply to
+//	@Description	the mappings. A `layout=` (and `fields=`) right after a `mapping=` decodes that mapping (an empty
+//	@Description	`layout=`: by its default layout), as GET /v1/mappings/{name}/watch?layout= does:
+//	@Description	`?mapping=A&layout=acc_physics&fields=speedKmh&mapping=B`. The stream ends when everything it watches is
+//	@Description	closed.
 //	@Tags			watch
 //	@Param			mapping		query	[]string	false	"A mapping to watch (repeat for several)"				collectionFormat(multi)
 //	@Param			event		query	[]string	false	"An event whose signals to report (repeat for several)"	collectionFormat(multi)
@@ -140,9 +226,13 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Param			format		query	string		false	"How bytes travel"			Enums(base64, hex)
 //	@Param			as			query	string		false	"bytes (default) or text"	Enums(bytes, text)
 //	@Param			encoding	query	string		false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
+//	@Param			full		query	boolean		false	"Send the whole mapping in every change, not the changed runs"
+//	@Param			layout		query	[]string	false	"Decode the mapping named just before by this layout (empty: its default)"	collectionFormat(multi)
+//	@Param			fields		query	[]string	false	"With a layout: the fields of the mapping named just before, a.b,c[2]"		collectionFormat(multi)
 //	@Produce		application/problem+json
-//	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
-//	@Failure		404	{object}	Problem	"not-found (a mapping or an event)"
+//	@Failure		400	{object}	Problem	"invalid-request, invalid-name, invalid-layout"
+//	@Failure		404	{object}	Problem	"not-found (a mapping, an event or a layout)"
+//	@Failure		422	{object}	Problem	"decode-failed: a decoded mapping's first frame does not decode (see path, offset)"
 //	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
 //	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
@@ -152,7 +242,32 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Router			/v1/watch [get]
 func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 	q := queryOf(r)
-	mappings, events := q.All("mapping"), q.All("event")
+	type watched struct {
+		name, layout, fields string
+		decoded, selected    bool
+	}
+	var mappings []*watched
+	var events []string
+	for k, v := range q.pairs() {
+		var last *watched
+		if len(mappings) > 0 {
+			last = mappings[len(mappings)-1]
+		}
+		switch {
+		case k == "mapping":
+			mappings = append(mappings, &watched{name: v})
+		case k == "event":
+			events = append(events, v)
+		case (k == "layout" || k == "fields") && last == nil:
+			return fail(probInvalidRequest, k+"= goes after the mapping= it is for: ?mapping=A&layout=ID&fields=x,y&mapping=B")
+		case k == "layout" && last.decoded, k == "fields" && last.selected:
+			return fail(probInvalidRequest, fmt.Sprintf("two %s= for the mapping %s", k, quote(last.name)))
+		case k == "layout":
+			last.layout, last.decoded = v, true
+		case k == "fields":
+			last.fields, last.selected = v, true
+		}
+	}
 	if len(mappings)+len(events) == 0 {
 		return fail(probInvalidRequest, "name at least one mapping= or event=")
 	}
@@ -163,14 +278,27 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if opts.Full, err = boolParam(q, "full"); err != nil {
+		return err
+	}
 	var sources []watch.Source
-	for _, name := range mappings {
-		m, err := s.reg.GetMapping(name)
+	for _, mw := range mappings {
+		m, err := s.reg.GetMapping(mw.name)
 		if err != nil {
 			return err
 		}
-		if m.Size() > maxWatchLength {
-			return fail(probInvalidRequest, fmt.Sprintf("%s is over %d bytes, the most a watch samples: watch a range of it with GET /v1/mappings/{name}/watch?offset=&length=", quote(name), maxWatchLength))
+		switch {
+		case mw.selected && !mw.decoded:
+			return fail(probInvalidRequest, fmt.Sprintf("fields selects decoded fields: give %s a layout= too", quote(mw.name)))
+		case mw.decoded:
+			src, err := s.decodedSource(m, mw.layout, mw.fields, opts)
+			if err != nil {
+				return err
+			}
+			sources = append(sources, src)
+			continue
+		case m.Size() > maxWatchLength:
+			return fail(probInvalidRequest, fmt.Sprintf("%s is over %d bytes, the most a watch samples: watch a range of it with GET /v1/mappings/{name}/watch?offset=&length=", quote(mw.name), maxWatchLength))
 		}
 		src := opts
 		src.Mapping, src.N = m, m.Size()
@@ -246,7 +374,7 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 // the client goes away or the daemon stops.
 func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source) error {
 	for _, src := range sources {
-		if err := s.buffers.fits(watch.SamplerCost(src.N, src.Format)); err != nil {
+		if err := s.buffers.fits(src.Cost()); err != nil {
 			return err // its snapshot could never be made
 		}
 	}

@@ -38,6 +38,8 @@ type FrameOptions struct {
 	// Deadline and Retries bound the attempts of a seqlock or a ring; past either, ErrInconsistent.
 	Deadline time.Duration
 	Retries  int
+	// Into, if its capacity is at least N, is the buffer the copy is made in (a sampler reuses its own).
+	Into []byte
 }
 
 // Frame is a consistent copy and how it was read.
@@ -63,7 +65,12 @@ func (m *Mapping) ReadFrame(ctx context.Context, o FrameOptions) (Frame, error) 
 		return Frame{}, err
 	}
 	defer m.Unpin()
-	f := Frame{Bytes: make([]byte, o.N), Buffer: -1}
+	f := Frame{Buffer: -1}
+	if int64(cap(o.Into)) >= o.N {
+		f.Bytes = o.Into[:o.N]
+	} else {
+		f.Bytes = make([]byte, o.N)
+	}
 	copyAll := func() error { _, err := m.ReadAt(f.Bytes, 0); return err }
 	switch {
 	case o.Lock != nil:

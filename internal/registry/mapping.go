@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sync"
@@ -223,4 +224,14 @@ func (m *Mapping) Sample(p []byte, off int64) error {
 	defer m.Unpin()
 	_, err := m.ReadAt(p, off)
 	return err
+}
+
+// SampleUnder is Sample with lock held around the copy (waiting up to timeout for it): a watch stream's
+// sample under ?lock=. abandoned reports that the mutex's last owner ended holding it.
+func (m *Mapping) SampleUnder(ctx context.Context, lock *Mutex, timeout time.Duration, p []byte, off int64) (abandoned bool, err error) {
+	if err := m.Pin(); err != nil {
+		return false, err
+	}
+	defer m.Unpin()
+	return lock.under(ctx, timeout, nil, func() error { _, err := m.ReadAt(p, off); return err })
 }

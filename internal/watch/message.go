@@ -40,23 +40,28 @@ func (m *Message) retain() *Message {
 
 // header is what every message of a source starts with.
 type header struct {
-	typ    string
-	seq    uint64
-	at     time.Time
-	ts     []byte // at, formatted (RFC 3339, sub-second)
-	offset *int64
-	reason string
+	typ     string
+	seq     uint64
+	at      time.Time
+	ts      []byte // at, formatted (RFC 3339, sub-second)
+	offset  *int64
+	reason  string
+	layout  string  // a decoded source's layout
+	version *uint64 // its frame's counter
+	frames  *uint64 // the frames the producer made since the source's last message
 }
 
 // payload is what a message carries after its header: the bytes encoded (data), the text (text), the changed
 // runs (spans), or nothing.
 type payload struct {
-	format Format
-	data   []byte // data, or the text's bytes (UTF-8, not yet escaped)
-	spans  []span // change spans of data, with base the absolute offset of data[0]
-	base   int64  // absolute offset of data[0]
-	asText bool   // data is text
-	none   bool   // a header-only message
+	format  Format
+	data    []byte // data, or the text's bytes (UTF-8, not yet escaped)
+	spans   []span // change spans of data, with base the absolute offset of data[0]
+	base    int64  // absolute offset of data[0]
+	asText  bool   // data is text
+	fields  []byte // decoded fields (JSON)
+	errJSON []byte // an error message's error (JSON)
+	none    bool   // a message that carries no bytes of the mapping
 }
 
 // build encodes a message of s into one allocation of its exact size, taking that size from the budget when
@@ -93,6 +98,15 @@ func (s *sampler) headerLen(h header) int {
 	if h.reason != "" {
 		n += len(`,"reason":`) + jsontext.StringLen(bytesOf(h.reason))
 	}
+	if h.layout != "" {
+		n += len(`,"layout":`) + jsontext.StringLen(bytesOf(h.layout))
+	}
+	if h.version != nil {
+		n += len(`,"version":`) + decLen(*h.version)
+	}
+	if h.frames != nil {
+		n += len(`,"frames":`) + decLen(*h.frames)
+	}
 	return n
 }
 
@@ -114,6 +128,18 @@ func (s *sampler) appendHeader(b []byte, h header) []byte {
 		b = append(b, `,"reason":`...)
 		b = jsontext.AppendString(b, bytesOf(h.reason))
 	}
+	if h.layout != "" {
+		b = append(b, `,"layout":`...)
+		b = jsontext.AppendString(b, bytesOf(h.layout))
+	}
+	if h.version != nil {
+		b = append(b, `,"version":`...)
+		b = strconv.AppendUint(b, *h.version, 10)
+	}
+	if h.frames != nil {
+		b = append(b, `,"frames":`...)
+		b = strconv.AppendUint(b, *h.frames, 10)
+	}
 	return b
 }
 
@@ -127,8 +153,12 @@ func (s *sampler) nameKey() string {
 
 func (p payload) len() int {
 	switch {
+	case p.errJSON != nil:
+		return len(`,"error":`) + len(p.errJSON)
 	case p.none:
 		return 0
+	case p.fields != nil:
+		return len(`,"fields":`) + len(p.fields)
 	case p.asText:
 		return len(`,"text":`) + jsontext.StringLen(p.data)
 	case p.spans != nil:
@@ -147,7 +177,13 @@ func (p payload) len() int {
 
 func (p payload) append(b []byte) []byte {
 	switch {
+	case p.errJSON != nil:
+		b = append(b, `,"error":`...)
+		b = append(b, p.errJSON...)
 	case p.none:
+	case p.fields != nil:
+		b = append(b, `,"fields":`...)
+		b = append(b, p.fields...)
 	case p.asText:
 		b = append(b, `,"text":`...)
 		b = jsontext.AppendString(b, p.data)

@@ -2,6 +2,7 @@ package watch
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"sync"
 	"time"
@@ -39,7 +40,10 @@ type sampler struct {
 	spans   []span
 	closed  string // why the source ended; "" while it runs
 	halted  bool
+	dec     decodedState // a decoded source's
 }
+
+var timeNow = time.Now
 
 // sampleCost is what a sampler of n bytes holds for as long as it runs.
 func sampleCost(n int64, f Format) int64 {
@@ -68,7 +72,16 @@ func maxPayload(n int64, f Format) int64 {
 // newSampler takes a sampler's memory from the budget and its first sample, so that a bad source fails here.
 func newSampler(h *Hub, src Source) (*sampler, error) {
 	s := &sampler{hub: h, src: src, subs: make(map[*Subscriber]struct{}), stop: make(chan struct{})}
-	if src.Mapping != nil {
+	switch {
+	case src.Decode != nil:
+		s.name = src.Mapping.Name()
+		s.cost = DecodedCost(src.Decode.Frame.N)
+		if h.Budget != nil && s.cost > 0 {
+			if err := h.Budget.Take(s.cost); err != nil {
+				return nil, err
+			}
+		}
+	case src.Mapping != nil:
 		s.name = src.Mapping.Name()
 		s.cost = sampleCost(src.N, src.Format)
 		if h.Budget != nil && s.cost > 0 {
@@ -80,7 +93,7 @@ func newSampler(h *Hub, src Source) (*sampler, error) {
 		if src.Format == UTF16LE {
 			s.scratch = make([]byte, 0, src.N/2*3)
 		}
-	} else {
+	default:
 		s.name = src.Event.Name()
 	}
 	fail := func(err error) (*sampler, error) {
@@ -97,7 +110,12 @@ func newSampler(h *Hub, src Source) (*sampler, error) {
 		}
 		s.observer = ob
 	}
-	if src.Mapping != nil {
+	switch {
+	case src.Decode != nil:
+		if err := s.startDecoded(); err != nil {
+			return fail(err)
+		}
+	case src.Mapping != nil:
 		if err := s.read(s.cur); err != nil {
 			return fail(err)
 		}
@@ -106,10 +124,17 @@ func newSampler(h *Hub, src Source) (*sampler, error) {
 	return s, nil
 }
 
-func (s *sampler) read(p []byte) error { return s.src.Mapping.Sample(p, s.src.Off) }
+// read copies the watched range into p (under the source's mutex, if it has one).
+func (s *sampler) read(p []byte) error {
+	if s.src.Lock == nil {
+		return s.src.Mapping.Sample(p, s.src.Off)
+	}
+	_, err := s.src.Mapping.SampleUnder(context.Background(), s.src.Lock, s.src.LockTimeout, p, s.src.Off)
+	return err
+}
 
 func (s *sampler) run() {
-	defer s.hub.give(s.cost)
+	defer func() { s.hub.give(s.cost) }() // what it holds then: a decoded one's grows
 	var halt <-chan struct{} = s.stop
 	if s.src.Mapping != nil {
 		halt = either(s.stop, s.src.Mapping.Done())
@@ -190,9 +215,12 @@ func either(a, b <-chan struct{}) <-chan struct{} {
 
 // sample reads the source and sends what changed to every subscriber; for a signal source, it sends the signal.
 func (s *sampler) sample() error {
-	if s.src.Mapping == nil {
+	switch {
+	case s.src.Mapping == nil:
 		s.signal()
 		return nil
+	case s.src.Decode != nil:
+		return s.sampleDecoded()
 	}
 	if err := s.read(s.prev); err != nil {
 		return err
@@ -205,11 +233,21 @@ func (s *sampler) sample() error {
 	if len(s.spans) == 0 {
 		return nil
 	}
+	s.newState(now)
+	s.fanOut(s.change())
+	return nil
+}
+
+// newState counts a new state of the source, seen at now. s.mu is held.
+func (s *sampler) newState(now time.Time) {
 	s.seq++
 	s.at = now
 	s.dropSnap()
 	s.src.Mapping.Changed(now)
-	m := s.change()
+}
+
+// fanOut hands m (nil: the budget had no room for it) to every subscriber. s.mu is held.
+func (s *sampler) fanOut(m *Message) {
 	for sub := range s.subs {
 		if m != nil {
 			sub.deliver(s, m)
@@ -220,7 +258,6 @@ func (s *sampler) sample() error {
 	if m != nil {
 		m.Release() // the sampler's own hold: the queues hold it now
 	}
-	return nil
 }
 
 // signal sends a signal message: the event fired.
@@ -300,7 +337,18 @@ func (s *sampler) halt() {
 func (s *sampler) snapshot() *Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.snap == nil && s.src.Mapping != nil && !s.halted {
+	switch {
+	case s.snap != nil || s.halted:
+	case s.src.Decode != nil:
+		h := header{typ: "snapshot", seq: s.seq, at: s.at}
+		s.versionHeader(&h)
+		if s.dec.failing != "" { // a subscriber that joins a failing source hears why first
+			h.typ = "error"
+			s.snap = s.build(h, payload{errJSON: errorJSON(s.dec.err), none: true})
+		} else {
+			s.snap = s.build(h, payload{fields: s.dec.json})
+		}
+	case s.src.Mapping != nil:
 		s.snap = s.build(header{typ: "snapshot", seq: s.seq, at: s.at, offset: &s.src.Off}, s.whole())
 	}
 	if s.snap == nil {
@@ -320,7 +368,11 @@ func (s *sampler) whole() payload {
 // change is the last sample's change message: the changed runs, or the whole text (text travels whole).
 func (s *sampler) change() *Message {
 	h := header{typ: "change", seq: s.seq, at: s.at}
-	if s.src.Format.text() {
+	switch {
+	case s.src.Format.text():
+		return s.build(h, s.whole())
+	case s.src.Full:
+		h.offset = &s.src.Off
 		return s.build(h, s.whole())
 	}
 	return s.build(h, payload{format: s.src.Format, data: s.cur, spans: s.spans, base: s.src.Off})

@@ -121,7 +121,7 @@ func (sub *Subscriber) Next() (msgs []*Message, ended bool) {
 	// source's seq increases.
 	out := msgs[:0]
 	for _, m := range msgs {
-		if last, ok := sub.sent[m.from]; ok && m.Type == "change" && m.seq <= last {
+		if last, ok := sub.sent[m.from]; ok && (m.Type == "change" || m.Type == "fields") && m.seq <= last {
 			m.Release()
 			continue
 		}

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
@@ -41,6 +42,36 @@ type Source struct {
 	Interval time.Duration
 	Event    *registry.Event
 	Format   Format
+	// Lock, if set, is a named mutex held around each sample's copy (a raw source's ?lock=).
+	Lock        *registry.Mutex
+	LockTimeout time.Duration
+	// Full sends the whole range in every change message instead of the changed runs.
+	Full bool
+	// Decode, if set, makes the source a decoded one: each sample a consistent frame decoded by a layout, its
+	// messages the decoded fields (Off, N and Format are not used).
+	Decode *Decoding
+}
+
+// key is what makes two sources one: subscribers of equal keys share a sampler.
+type key struct {
+	mapping     *registry.Mapping
+	off, n      int64
+	interval    time.Duration
+	event       *registry.Event
+	format      Format
+	lock        *registry.Mutex
+	lockTimeout time.Duration
+	full        bool
+	layout      *layout.Layout
+	fields      string
+}
+
+func (src Source) key() key {
+	k := key{src.Mapping, src.Off, src.N, src.Interval, src.Event, src.Format, src.Lock, src.LockTimeout, src.Full, nil, ""}
+	if d := src.Decode; d != nil {
+		k.layout, k.fields, k.off, k.n, k.format = d.Layout, d.Fields, 0, 0, ""
+	}
+	return k
 }
 
 // Budget is the memory the hub's samplers and messages are taken from (the daemon's -max-buffered, shared
@@ -79,7 +110,7 @@ type Hub struct {
 	Retry time.Duration
 
 	mu       sync.Mutex
-	samplers map[Source]*sampler
+	samplers map[key]*sampler
 	watchers int
 	rate     float64 // samples per second of the running interval samplers
 
@@ -90,7 +121,7 @@ type Hub struct {
 
 // New returns an empty hub.
 func New() *Hub {
-	return &Hub{samplers: make(map[Source]*sampler), QueueLen: 64, QueueBytes: 1 << 20, Retry: 100 * time.Millisecond}
+	return &Hub{samplers: make(map[key]*sampler), QueueLen: 64, QueueBytes: 1 << 20, Retry: 100 * time.Millisecond}
 }
 
 // Behind is how many times a subscriber fell behind (its queue full) and got snapshots instead of changes.
@@ -149,7 +180,7 @@ func (h *Hub) Samplers() int {
 // samplerLocked returns the running sampler of src, or starts one (taking its first sample now, so that a bad
 // source fails here). h.mu is held.
 func (h *Hub) samplerLocked(src Source) (*sampler, error) {
-	if s, ok := h.samplers[src]; ok {
+	if s, ok := h.samplers[src.key()]; ok {
 		return s, nil
 	}
 	if h.MaxSamplers > 0 && len(h.samplers) >= h.MaxSamplers {
@@ -168,17 +199,17 @@ func (h *Hub) samplerLocked(src Source) (*sampler, error) {
 	}
 	s.rate = rate
 	h.rate += rate
-	h.samplers[src] = s
+	h.samplers[src.key()] = s
 	go s.run()
 	return s, nil
 }
 
 // forgetLocked drops s from the running samplers, if it is still there. h.mu is held.
 func (h *Hub) forgetLocked(s *sampler) bool {
-	if h.samplers[s.src] != s {
+	if h.samplers[s.src.key()] != s {
 		return false
 	}
-	delete(h.samplers, s.src)
+	delete(h.samplers, s.src.key())
 	h.rate -= s.rate
 	if len(h.samplers) == 0 {
 		h.rate = 0 // no float drift left behind
@@ -208,3 +239,15 @@ func (h *Hub) give(n int64) {
 // scratch space of a text format, and one snapshot message. A source whose cost is more than the whole
 // budget can never be watched.
 func SamplerCost(n int64, f Format) int64 { return sampleCost(n, f) + maxPayload(n, f) }
+
+// Cost is the memory src's sampler needs to run at all (SamplerCost, DecodedCost).
+func (src Source) Cost() int64 {
+	if src.Decode != nil {
+		return DecodedCost(src.Decode.Frame.N)
+	}
+	return SamplerCost(src.N, src.Format)
+}
+
+// DecodedCost is the memory a decoded sampler of frames of n bytes needs to start: its two frames (what its
+// decoded JSON takes is taken from the budget as it grows).
+func DecodedCost(n int64) int64 { return 2 * n }

@@ -1,0 +1,221 @@
+package watch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"unsafe"
+
+	"github.com/shmbridge/shmbridge/internal/jsontext"
+	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/registry"
+)
+
+// Decoding makes a source a decoded one: each sample is one consistent frame (read by the layout's protocol),
+// decoded by the layout once, and its JSON encoded once for every subscriber. The first message is a snapshot
+// of the selected fields; then a fields message carries only what changed (the patch of jsondiff.go).
+type Decoding struct {
+	Layout *layout.Layout
+	ID     string                // the layout's id, named in every message
+	Fields string                // the selection as asked (?fields=): part of what makes two sources one
+	Sel    *layout.Selection     // Fields, parsed
+	Frame  registry.FrameOptions // how a frame is copied: its N bytes, its protocol
+	// Version reads the frame's counter (the seqlock's, the ring's newest tick, the frame field); nil when the
+	// layout has none. Step is how far it moves per frame (2 for a single seqlock counter, else 1).
+	Version func(registry.Frame) (uint64, bool)
+	Step    uint64
+	// Same: an unchanged Version means an unchanged frame (a seqlock, a frame field), so the sample is not
+	// decoded at all.
+	Same bool
+	// MaxJSON caps a frame's decoded JSON.
+	MaxJSON int
+}
+
+// decodedState is what a decoded sampler keeps between samples.
+type decodedState struct {
+	frame, spare []byte // the last frame, and the buffer the next is copied into
+	json, next   []byte // the last frame's JSON, and the buffer of the next
+	tree, prev   jtree  // the trees of json and of the one before (prev: the next one's, once swapped)
+	patch        []byte
+	held         int64 // bytes of the budget the JSON buffers and trees hold
+
+	version    uint64 // of the last frame
+	hasVersion bool
+	sent       uint64 // the version the last message was of
+	hasSent    bool
+	failing    string // why the last sample failed ("" when it decoded): said once, not every sample
+	err        error  // and the error itself
+}
+
+// ErrBudgetSpent is a decoded sample whose JSON the budget has no room for.
+var ErrBudgetSpent = errors.New("the daemon's memory budget (-max-buffered) has no room for this stream's decoded fields now")
+
+// startDecoded takes a decoded sampler's first frame: an error here (a frame that does not decode) fails the
+// subscription.
+func (s *sampler) startDecoded() error {
+	d := s.src.Decode
+	s.dec.frame, s.dec.spare = make([]byte, d.Frame.N), make([]byte, d.Frame.N)
+	f, err := s.readFrame()
+	if err != nil {
+		return err
+	}
+	if err := s.decodeInto(f); err != nil {
+		return err
+	}
+	s.swapFrame(f)
+	s.dec.sent, s.dec.hasSent = s.dec.version, s.dec.hasVersion
+	return nil
+}
+
+func (s *sampler) readFrame() (registry.Frame, error) {
+	o := s.src.Decode.Frame
+	o.Into = s.dec.spare
+	return s.src.Mapping.ReadFrame(context.Background(), o)
+}
+
+// decodeInto decodes f into the next buffers (json and tree stay the last frame's), taking what they grow by
+// from the budget.
+func (s *sampler) decodeInto(f registry.Frame) error {
+	d := s.src.Decode
+	v, err := d.Layout.Decode(f.Bytes)
+	if err != nil {
+		return err
+	}
+	out, err := v.AppendJSON(s.dec.next[:0], d.Sel, d.MaxJSON)
+	if err != nil {
+		return err
+	}
+	s.dec.next = out
+	if err := s.dec.prev.parse(out); err != nil {
+		return err
+	}
+	need := int64(cap(s.dec.json)+cap(s.dec.next)+2*cap(s.dec.patch)) +
+		int64(cap(s.dec.tree.nodes)+cap(s.dec.prev.nodes))*int64(unsafe.Sizeof(jnode{}))
+	if need > s.dec.held {
+		if !s.hub.take(need - s.dec.held) {
+			return ErrBudgetSpent
+		}
+		s.cost += need - s.dec.held
+		s.dec.held = need
+	}
+	return nil
+}
+
+// swapFrame makes the frame just decoded the last one.
+func (s *sampler) swapFrame(f registry.Frame) {
+	s.dec.frame, s.dec.spare = f.Bytes, s.dec.frame
+	s.dec.json, s.dec.next = s.dec.next, s.dec.json
+	s.dec.tree, s.dec.prev = s.dec.prev, s.dec.tree
+	s.dec.version, s.dec.hasVersion = 0, false
+	if v := s.src.Decode.Version; v != nil {
+		s.dec.version, s.dec.hasVersion = v(f)
+	}
+}
+
+// sampleDecoded reads and decodes a frame and sends the fields that changed. A frame that cannot be read
+// consistently or decoded is said once (an error message) and the stream goes on; the first good one after
+// it comes as a snapshot. Only the mapping's close ends the source.
+func (s *sampler) sampleDecoded() error {
+	d := s.src.Decode
+	f, err := s.readFrame()
+	if err != nil {
+		if errors.Is(err, registry.ErrClosed) {
+			return err
+		}
+		s.failed(err)
+		return nil
+	}
+	s.dec.spare = f.Bytes
+	if s.dec.failing == "" {
+		if d.Version != nil && d.Same && s.dec.hasVersion {
+			if v, ok := d.Version(f); ok && v == s.dec.version {
+				return nil // the producer has not written since
+			}
+		}
+		if bytes.Equal(f.Bytes, s.dec.frame) {
+			return nil // the same bytes decode the same
+		}
+	}
+	if err := s.decodeInto(f); err != nil {
+		s.failed(err)
+		return nil
+	}
+	now := timeNow()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.swapFrame(f)
+	if s.dec.failing != "" { // back from a failure: every subscriber starts again from a snapshot
+		s.dec.failing = ""
+		s.newState(now)
+		for sub := range s.subs {
+			sub.resync(s)
+		}
+		return nil
+	}
+	patch, changed := appendPatch(s.dec.patch[:0], &s.dec.prev, &s.dec.tree)
+	s.dec.patch = patch
+	if !changed {
+		return nil
+	}
+	s.newState(now)
+	h := header{typ: "fields", seq: s.seq, at: s.at}
+	s.versionHeader(&h)
+	if s.dec.hasVersion && s.dec.hasSent && s.dec.version >= s.dec.sent {
+		frames := (s.dec.version - s.dec.sent) / max(d.Step, 1)
+		h.frames = &frames
+	}
+	s.dec.sent, s.dec.hasSent = s.dec.version, s.dec.hasVersion
+	s.fanOut(s.build(h, payload{fields: patch}))
+	return nil
+}
+
+// failed says err to every subscriber, once for as long as it lasts.
+func (s *sampler) failed(err error) {
+	why := err.Error()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dec.failing == why {
+		return
+	}
+	s.dec.failing, s.dec.err = why, err
+	s.newState(timeNow())
+	h := header{typ: "error", seq: s.seq, at: s.at}
+	s.versionHeader(&h)
+	s.fanOut(s.build(h, payload{errJSON: errorJSON(err), none: true}))
+}
+
+// versionHeader puts the layout and the frame's version in h.
+func (s *sampler) versionHeader(h *header) {
+	h.layout = s.src.Decode.ID
+	if s.dec.hasVersion {
+		v := s.dec.version
+		h.version = &v
+	}
+}
+
+// errorJSON is err as the error member of an error message: its detail, and where a decode failed.
+func errorJSON(err error) []byte {
+	b := []byte(`{"detail":`)
+	b = jsontext.AppendString(b, []byte(err.Error()))
+	var de *layout.DecodeError
+	switch {
+	case errors.As(err, &de):
+		b = append(b, `,"kind":"decode-failed","path":`...)
+		b = jsontext.AppendString(b, []byte(de.Path))
+		b = append(b, `,"offset":`...)
+		b = strconv.AppendInt(b, int64(de.Offset), 10)
+	case errors.Is(err, registry.ErrInconsistent):
+		b = append(b, `,"kind":"inconsistent"`...)
+	case errors.Is(err, registry.ErrTimeout):
+		b = append(b, `,"kind":"locked"`...)
+	case errors.Is(err, layout.ErrTooLarge):
+		b = append(b, `,"kind":"decoded-too-large"`...)
+	case errors.Is(err, ErrBudgetSpent):
+		b = append(b, `,"kind":"busy"`...)
+	default:
+		b = append(b, fmt.Sprintf(`,"kind":"fault"`)...)
+	}
+	return append(b, '}')
+}
