@@ -106,10 +106,28 @@ func TestLayoutLifecycle(t *testing.T) {
 	}
 	var list []api.Layout
 	json.Unmarshal(b.getOK(t, "/v1/layouts"), &list)
-	if len(list) != 1 || list[0].ID != "telemetry" || list[0].Source != "" {
-		t.Errorf("list: %+v", list)
+	saved, builtin := []string{}, map[string]api.Layout{}
+	for _, l := range list {
+		if l.Source != "" {
+			t.Errorf("a list shows %s's source", l.ID)
+		}
+		if l.Builtin {
+			builtin[l.ID] = l
+		} else {
+			saved = append(saved, l.ID)
+		}
 	}
-	resp, data := b.do("DELETE", "/v1/layouts/telemetry", nil)
+	if len(saved) != 1 || saved[0] != "telemetry" || len(builtin) != 6 || builtin["hwinfo"].Mapping != `Global\HWiNFO_SENS_SM2` {
+		t.Errorf("saved %v, built in %d: %+v", saved, len(builtin), builtin["hwinfo"])
+	}
+	// The catalogue is read-only, and does not count against -max-layouts.
+	resp, data := b.do("PUT", "/v1/layouts/hwinfo", strings.NewReader("meta:\n  id: hwinfo\n"), "Content-Type", "application/yaml")
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "built-in")
+	resp, data = b.do("DELETE", "/v1/layouts/iracing", nil)
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "built-in")
+	resp, data = b.do("DELETE", "/v1/layouts/telemetry", nil)
 	expect(t, resp, data, 204)
 	resp, data = b.do("GET", "/v1/layouts/telemetry", nil)
 	expect(t, resp, data, 404)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/layout"
 )
 
@@ -27,6 +28,13 @@ type Layout struct {
 	Errors []LayoutError `json:"errors,omitempty"`
 	// Source is the .ksy as saved (GET of one layout only).
 	Source string `json:"source,omitempty"`
+	// Builtin marks one of the daemon's own layouts (the catalogue of real producers): read-only.
+	Builtin bool `json:"builtin,omitempty"`
+	// Title, Mapping and Protocol describe a built-in layout: its producer, the named mapping that producer
+	// creates, and how a read of it is kept consistent.
+	Title    string `json:"title,omitempty" example:"HWiNFO sensors"`
+	Mapping  string `json:"mapping,omitempty" example:"Global\\HWiNFO_SENS_SM2"`
+	Protocol string `json:"protocol,omitempty" example:"mutex: Global\\HWiNFO_SM2_MUTEX"`
 }
 
 // LayoutField is a field at a fixed offset.
@@ -79,7 +87,10 @@ func layoutErrors(ps layout.Problems) []LayoutError {
 }
 
 func layoutOf(e *layout.Entry, withSource bool) Layout {
-	out := Layout{ID: e.ID, Fields: []LayoutField{}}
+	out := Layout{ID: e.ID, Fields: []LayoutField{}, Builtin: e.Builtin}
+	if p, ok := catalogue.Lookup(e.ID); ok && e.Builtin {
+		out.Title, out.Mapping, out.Protocol = p.Title, p.Mapping, p.Protocol
+	}
 	if len(e.Problems) > 0 {
 		out.Errors = layoutErrors(e.Problems)
 	}
@@ -139,7 +150,7 @@ func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 //	@Accept			application/yaml,json
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-layout (see errors), invalid-request (the id)"
-//	@Failure		409	{object}	Problem	"limit-reached (-max-layouts)"
+//	@Failure		409	{object}	Problem	"limit-reached (-max-layouts), built-in (a catalogue layout's id)"
 //	@Failure		413	{object}	Problem	"too-large: over 1 MiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
 //	@Produce		json
@@ -167,14 +178,16 @@ func (s *server) putLayout(w http.ResponseWriter, r *http.Request) error {
 
 // listLayouts godoc
 //
-//	@Summary	List the saved layouts
-//	@ID			listLayouts
-//	@Tags		layouts
-//	@Produce	application/problem+json
-//	@Produce	json
-//	@Success	200	{array}	Layout
-//	@Security	BearerAuth
-//	@Router		/v1/layouts [get]
+//	@Summary		List the layouts: the built-in catalogue and the saved ones
+//	@ID				listLayouts
+//	@Description	The catalogue of real producers' layouts (builtin, read-only: ACC, rFactor 2, HWiNFO, iRacing, with the
+//	@Description	mapping each decodes) and the layouts saved with PUT, by id.
+//	@Tags			layouts
+//	@Produce		application/problem+json
+//	@Produce		json
+//	@Success		200	{array}	Layout
+//	@Security		BearerAuth
+//	@Router			/v1/layouts [get]
 func (s *server) listLayouts(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, s.layouts.List(), func(e *layout.Entry) Layout { return layoutOf(e, false) })
 }
@@ -211,6 +224,7 @@ func (s *server) getLayout(w http.ResponseWriter, r *http.Request) error {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request: not a layout id"
 //	@Failure		404	{object}	Problem	"not-found"
+//	@Failure		409	{object}	Problem	"built-in: a catalogue layout is read-only"
 //	@Success		204
 //	@Security		BearerAuth
 //	@Router			/v1/layouts/{id} [delete]

@@ -19,7 +19,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -59,6 +59,7 @@ var (
 	probIncompatible    = newProblemType("incompatible", http.StatusConflict, "Held already, otherwise")
 	probTooSmall        = newProblemType("too-small", http.StatusConflict, "Existing object is smaller than requested")
 	probReadOnly        = newProblemType("read-only", http.StatusConflict, "Mapping is read-only")
+	probBuiltin         = newProblemType("built-in", http.StatusConflict, "Layout is built in")
 	probAccessDenied    = newProblemType("access-denied", http.StatusForbidden, "Access denied")
 	probHostNotAllowed  = newProblemType("host-not-allowed", http.StatusForbidden, "Host not allowed")
 	probCrossOrigin     = newProblemType("cross-origin", http.StatusForbidden, "Cross-origin request refused")
@@ -114,6 +115,7 @@ var causes = []struct {
 	{layout.ErrNotFound, probNotFound, ""},
 	{layout.ErrInvalidID, probInvalidRequest, ""},
 	{layout.ErrFull, probLimitReached, ""},
+	{layout.ErrBuiltin, probBuiltin, ""},
 	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", maxDecodedJSON)},
 	{watch.ErrBudgetSpent, probBusy, ""},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/watch"
@@ -125,6 +126,9 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	if s.layouts == nil {
 		s.layouts, _ = layout.OpenStore("", layout.DefaultLimits, DefaultMaxLayouts)
+	}
+	if err := s.layouts.AddBuiltins(catalogue.Sources()); err != nil {
+		panic(err) // the catalogue's own test compiles them
 	}
 	s.hub = watch.New()
 	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)

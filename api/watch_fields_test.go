@@ -273,7 +273,7 @@ func TestWatchMixed(t *testing.T) {
 		t.Fatalf("snapshots: %v", got)
 	}
 	for _, bad := range []string{
-		"/v1/watch?layout=telemetry&mapping=" + url.QueryEscape(a),                     // before its mapping
+		"/v1/watch?layout=telemetry&mapping=" + url.QueryEscape(a),                       // before its mapping
 		"/v1/watch?mapping=" + url.QueryEscape(a) + "&layout=telemetry&layout=telemetry", // twice
 		"/v1/watch?mapping=" + url.QueryEscape(a) + "&fields=speed",                      // no layout
 	} {

@@ -17,8 +17,9 @@ type Store struct {
 	lim Limits
 	max int
 
-	mu      sync.RWMutex
-	entries map[string]*Entry
+	mu       sync.RWMutex
+	entries  map[string]*Entry
+	builtins int // entries that are built in (not counted against max)
 }
 
 // Entry is one saved layout: its source, and either its compiled form or why it does not compile.
@@ -27,6 +28,7 @@ type Entry struct {
 	Source   []byte
 	Layout   *Layout  // nil when it does not compile
 	Problems Problems // why it does not
+	Builtin  bool     // one of the daemon's own (read-only)
 }
 
 // Errors of the store, for the API to map to its problems.
@@ -34,6 +36,7 @@ var (
 	ErrNotFound  = errors.New("no such layout")
 	ErrInvalidID = errors.New("invalid layout id")
 	ErrFull      = errors.New("too many layouts")
+	ErrBuiltin   = errors.New("built-in layout")
 )
 
 // MaxID is the longest layout id.
@@ -79,6 +82,30 @@ func OpenStore(dir string, lim Limits, max int) (*Store, error) {
 	s.recompileLocked()
 	s.mu.Unlock()
 	return s, nil
+}
+
+// AddBuiltins adds layouts built into the daemon (id → source): read and listed as saved ones, never
+// replaced, deleted or counted against the store's cap; a saved file of the same id is hidden by them. One
+// that does not compile is an error (they are the daemon's own, tested).
+func (s *Store) AddBuiltins(srcs map[string][]byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, src := range srcs {
+		if err := CheckID(id); err != nil {
+			return err
+		}
+		if e, ok := s.entries[id]; !ok || !e.Builtin {
+			s.builtins++
+		}
+		s.entries[id] = &Entry{ID: id, Source: src, Builtin: true}
+	}
+	s.recompileLocked()
+	for id := range srcs {
+		if e := s.entries[id]; e.Layout == nil {
+			return fmt.Errorf("the built-in layout %s does not compile: %v", id, e.Problems)
+		}
+	}
+	return nil
 }
 
 // Dir is where the layouts are kept.
@@ -137,9 +164,12 @@ func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, had := s.entries[id]
-	if !had && len(s.entries) >= s.max {
-		return nil, false, fmt.Errorf("%w: %d are saved, the most this daemon keeps (-max-layouts)", ErrFull, len(s.entries))
+	old, had := s.entries[id]
+	if had && old.Builtin {
+		return nil, false, fmt.Errorf("%w %q is read-only: save yours under another id", ErrBuiltin, id)
+	}
+	if saved := len(s.entries) - s.builtins; !had && saved >= s.max {
+		return nil, false, fmt.Errorf("%w: %d are saved, the most this daemon keeps (-max-layouts)", ErrFull, saved)
 	}
 	l, ps := s.compileLocked(id, src)
 	if ps != nil {
@@ -189,8 +219,12 @@ func (s *Store) Delete(id string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.entries[id]; !ok {
+	e, ok := s.entries[id]
+	if !ok {
 		return fmt.Errorf("%w %q", ErrNotFound, id)
+	}
+	if e.Builtin {
+		return fmt.Errorf("%w %q is read-only", ErrBuiltin, id)
 	}
 	if s.dir != "" {
 		if err := os.Remove(filepath.Join(s.dir, id+".ksy")); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -1,0 +1,371 @@
+/* The native producers of shmbridge's layout catalogue: each creates its producer's named mapping(s) as that
+ * program does, fills the exact struct (producers.h) with known values, prints one line
+ *   READY {"field": value, ...}
+ * (what it wrote, as JSON, for the test to compare with what the API decodes), and then writes a frame
+ * every millisecond by the producer's own protocol until stdin closes. Every value of a frame is a function
+ * of the frame's number, so a decoded frame is checked whole: a torn one would not add up.
+ *
+ *   producers acc          Local\acpmf_physics, _graphics, _static (packetId last, as the frame)
+ *   producers rf2          $rFactor2SMMP_Telemetry$ (mVersionUpdateBegin bumped before, End after)
+ *   producers hwinfo [N]   Global\HWiNFO_SENS_SM2 under Global\HWiNFO_SM2_MUTEX; N extra bytes per element
+ *                          (a newer HWiNFO with larger elements)
+ *   producers hwinfo-dead  the same header, its signature "DEAD" (HWiNFO not running)
+ *   producers iracing      Local\IRSDKMemMapFileName, a ring of 3 buffers, Local\IRSDKDataValidEvent set
+ *                          after each
+ *
+ * gcc on Linux (shm_open, shmbridge_sync.h), mingw on Windows (CreateFileMapping, CreateMutex, CreateEvent).
+ * Exit codes: 0 ok, 2 usage, 4 failure. */
+#include "producers.h"
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _WIN32
+#include <windows.h>
+typedef HANDLE mutex_t;
+typedef HANDLE event_t;
+static void *create_mapping(const char *name, size_t size) {
+    HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, (DWORD)size, name);
+    if (h == NULL) return NULL;
+    return MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, size);
+}
+static int open_mutex(mutex_t *m, const char *name) { *m = CreateMutexA(NULL, FALSE, name); return *m ? 0 : -1; }
+static void lock(mutex_t *m) { WaitForSingleObject(*m, INFINITE); }
+static void unlock(mutex_t *m) { ReleaseMutex(*m); }
+static int open_event(event_t *e, const char *name) { *e = CreateEventA(NULL, TRUE, FALSE, name); return *e ? 0 : -1; }
+static void pulse(event_t *e) { SetEvent(*e); ResetEvent(*e); }
+static void nap(void) { Sleep(1); }
+static DWORD WINAPI watch_stdin(LPVOID arg);
+static void start_watch(void) { CreateThread(NULL, 0, watch_stdin, NULL, 0, NULL); }
+#define NAME(local) local
+#else
+#include "../../shm/include/shmbridge_sync.h"
+#include <pthread.h>
+typedef shmbridge_mutex_t mutex_t;
+typedef shmbridge_event_t *event_t;
+static char made[8][200]; /* what it created in /dev/shm, unlinked at exit (Windows drops it with the handle) */
+static int nmade;
+static void unlink_made(void) {
+    for (int i = 0; i < nmade; i++) {
+        char p[2048];
+        snprintf(p, sizeof p, "/dev/shm/%s", made[i]);
+        unlink(p);
+    }
+}
+static void remember(const char *name) {
+    if (nmade == 0) atexit(unlink_made);
+    if (nmade < 8) snprintf(made[nmade++], sizeof made[0], "%s", name);
+}
+static void *create_mapping(const char *name, size_t size) {
+    char path[300];
+    snprintf(path, sizeof path, "/%s", name);
+    remember(name);
+    int fd = shm_open(path, O_RDWR | O_CREAT, 0600);
+    if (fd < 0 || ftruncate(fd, (off_t)size) != 0) return NULL;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+static int open_mutex(mutex_t *m, const char *name) { remember(name); return shmbridge_mutex_open(m, name, 1); }
+static void lock(mutex_t *m) { shmbridge_mutex_lock(m); }
+static void unlock(mutex_t *m) { shmbridge_mutex_unlock(m); }
+static int open_event(event_t *e, const char *name) {
+    remember(name);
+    *e = shmbridge_event_open(name, 1, 1, 0);
+    return *e ? 0 : -1;
+}
+static void pulse(event_t *e) { shmbridge_event_set(*e); shmbridge_event_reset(*e); }
+static void nap(void) { struct timespec t = {0, 1000 * 1000}; nanosleep(&t, NULL); }
+static void *watch_stdin(void *arg);
+static void start_watch(void) { pthread_t th; pthread_create(&th, NULL, watch_stdin, NULL); }
+#define NAME(local) (strchr(local, '\\') ? strchr(local, '\\') + 1 : local) /* Linux: no Local\ or Global\ */
+#endif
+
+static volatile int done;
+#ifdef _WIN32
+static DWORD WINAPI watch_stdin(LPVOID arg)
+#else
+static void *watch_stdin(void *arg)
+#endif
+{
+    (void)arg;
+    char buf[64];
+    while (fread(buf, 1, sizeof buf, stdin) > 0) {
+    }
+    done = 1;
+    return 0;
+}
+
+static void *must_map(const char *name, size_t size) {
+    void *p = create_mapping(NAME(name), size);
+    if (p == NULL) {
+        fprintf(stderr, "cannot create %s\n", name);
+        exit(4);
+    }
+    memset(p, 0, size);
+    return p;
+}
+
+static void put16(wchar16 *dst, const uint16_t *src) { /* UTF-16 */
+    while ((*dst++ = *src++) != 0) {
+    }
+}
+
+#define STORE(p, v) __atomic_store_n(p, v, __ATOMIC_SEQ_CST)
+
+/* ---- ACC ---- */
+static void acc_frame(acc_physics *p, acc_graphics *g, int32_t n) {
+    p->speedKmh = n * 0.5f;
+    p->rpms = 1000 + n % 5000;
+    g->iCurrentTime = n * 16;
+    g->normalizedCarPosition = (n % 1000) / 1000.0f;
+    STORE(&p->packetId, n); /* last: the frame */
+    STORE(&g->packetId, n);
+}
+
+static int run_acc(void) {
+    acc_physics *p = must_map("Local\\acpmf_physics", sizeof(acc_physics));
+    acc_graphics *g = must_map("Local\\acpmf_graphics", sizeof(acc_graphics));
+    acc_static *s = must_map("Local\\acpmf_static", sizeof(acc_static));
+    p->gas = 0.75f;
+    p->fuel = 42.5f;
+    p->gear = 3;
+    for (int i = 0; i < 4; i++) p->tyreCoreTemperature[i] = 80.0f + i;
+    p->tyreContactPoint[3][2] = -1.5f;
+    p->waterTemp = 90.5f;
+    p->absVibrations = 0.25f;
+    g->status = 2;  /* AC_LIVE */
+    g->session = 2; /* AC_RACE */
+    put16(g->currentTime, u"1:23.456");
+    put16(g->tyreCompound, u"dry_compound");
+    g->carCoordinates[59][0] = 59.0f;
+    g->carID[0] = 7;
+    g->flag = 1; /* blue */
+    put16(g->trackStatus, u"OPTIMUM");
+    g->gapBehind = 1234;
+    put16(s->smVersion, u"1.9");
+    put16(s->acVersion, u"1.8.12");
+    s->numCars = 30;
+    put16(s->carModel, u"ferrari_296_gt3");
+    put16(s->track, u"monza");
+    put16(s->playerName, u"Ayrton");
+    put16(s->playerSurname, u"S\u00e9nna");
+    s->maxRpm = 8000;
+    s->tyreRadius[3] = 0.35f;
+    put16(s->trackConfiguration, u"gp");
+    s->isOnline = 1;
+    put16(s->wetTyresName, u"WH");
+    acc_frame(p, g, 1);
+    printf("READY {\"sizes\":[%zu,%zu,%zu],\"speed_kmh_per_packet\":0.5,\"gas\":0.75,\"fuel\":42.5,\"gear\":3,"
+           "\"tyre_core_temperature\":[80,81,82,83],\"tyre_contact_point_3_z\":-1.5,\"water_temp\":90.5,"
+           "\"abs_vibrations\":0.25,\"status\":\"live\",\"session\":\"race\",\"current_time\":\"1:23.456\","
+           "\"tyre_compound\":\"dry_compound\",\"car_coordinates_59_x\":59,\"car_id_0\":7,\"flag\":\"blue\","
+           "\"track_status\":\"OPTIMUM\",\"gap_behind\":1234,\"sm_version\":\"1.9\",\"ac_version\":\"1.8.12\","
+           "\"num_cars\":30,\"car_model\":\"ferrari_296_gt3\",\"track\":\"monza\",\"player_surname\":\"S\u00e9nna\","
+           "\"max_rpm\":8000,\"tyre_radius_3\":0.35,\"track_configuration\":\"gp\",\"is_online\":1,"
+           "\"wet_tyres_name\":\"WH\",\"offsets\":{\"water_temp\":%zu,\"abs_vibrations\":%zu,\"gap_behind\":%zu,"
+           "\"wet_tyres_name\":%zu,\"car_id\":%zu,\"is_online\":%zu}}\n",
+           sizeof(acc_physics), sizeof(acc_graphics), sizeof(acc_static), offsetof(acc_physics, waterTemp),
+           offsetof(acc_physics, absVibrations), offsetof(acc_graphics, gapBehind), offsetof(acc_static, wetTyresName),
+           offsetof(acc_graphics, carID), offsetof(acc_static, isOnline));
+    fflush(stdout);
+    for (int32_t n = 2; !done; n++) {
+        acc_frame(p, g, n);
+        nap();
+    }
+    return 0;
+}
+
+/* ---- rFactor 2 ---- */
+static void rf2_frame(rf2_telemetry *t, uint32_t n) {
+    STORE(&t->mVersionUpdateBegin, n);
+    for (int v = 0; v < 2; v++) {
+        rf2_vehicle_telemetry *c = &t->mVehicles[v];
+        c->mElapsedTime = n / 100.0;
+        c->mEngineRPM = 1000.0 + n + v;
+        c->mPos.x = (double)n;
+        c->mWheels[3].mTemperature[2] = 350.0 + n;
+    }
+    STORE(&t->mVersionUpdateEnd, n);
+}
+
+static int run_rf2(void) {
+    rf2_telemetry *t = must_map("$rFactor2SMMP_Telemetry$", sizeof(rf2_telemetry));
+    t->mNumVehicles = 2;
+    const char *names[2] = {"Oreca 07", "Porsche 963"};
+    for (int v = 0; v < 2; v++) {
+        rf2_vehicle_telemetry *c = &t->mVehicles[v];
+        c->mID = v;
+        c->mLapNumber = 3 + v;
+        snprintf(c->mVehicleName, sizeof c->mVehicleName, "%s", names[v]);
+        snprintf(c->mTrackName, sizeof c->mTrackName, "Le Mans");
+        c->mGear = 4;
+        c->mFuel = 55.25;
+        snprintf(c->mFrontTireCompoundName, sizeof c->mFrontTireCompoundName, "Medium");
+        c->mElectricBoostMotorState = 2;
+        c->mWheels[0].mFlat = 1;
+        snprintf(c->mWheels[0].mTerrainName, sizeof c->mWheels[0].mTerrainName, "ROAD");
+    }
+    rf2_frame(t, 1);
+    printf("READY {\"size\":%zu,\"vehicle_size\":%zu,\"num_vehicles\":2,\"id\":[0,1],\"lap_number\":[3,4],"
+           "\"vehicle_name\":[\"Oreca 07\",\"Porsche 963\"],\"track_name\":\"Le Mans\",\"gear\":4,\"fuel\":55.25,"
+           "\"front_tire_compound_name\":\"Medium\",\"electric_boost_motor_state\":2,\"wheel_0_flat\":1,"
+           "\"wheel_0_terrain_name\":\"ROAD\",\"engine_rpm\":\"1000+version+vehicle\",\"elapsed_time\":\"version/100\","
+           "\"wheel_3_temperature_2\":\"350+version\",\"offsets\":{\"fuel\":%zu,\"electric_boost_motor_state\":%zu,"
+           "\"wheels\":%zu}}\n",
+           sizeof(rf2_telemetry), sizeof(rf2_vehicle_telemetry), offsetof(rf2_vehicle_telemetry, mFuel),
+           offsetof(rf2_vehicle_telemetry, mElectricBoostMotorState), offsetof(rf2_vehicle_telemetry, mWheels));
+    fflush(stdout);
+    for (uint32_t n = 2; !done; n++) {
+        rf2_frame(t, n);
+        nap();
+    }
+    return 0;
+}
+
+/* ---- HWiNFO ---- */
+static int run_hwinfo(int dead, int extra) {
+    const uint32_t ns = 2, nr = 3, ss = sizeof(hwinfo_sensor) + extra, rs = sizeof(hwinfo_reading) + extra;
+    size_t size = sizeof(hwinfo_header) + ns * ss + nr * rs;
+    uint8_t *base = must_map("Global\\HWiNFO_SENS_SM2", size);
+    mutex_t mx;
+    if (open_mutex(&mx, NAME("Global\\HWiNFO_SM2_MUTEX")) != 0) {
+        fprintf(stderr, "cannot open the mutex\n");
+        return 4;
+    }
+    hwinfo_header *h = (hwinfo_header *)base;
+    lock(&mx);
+    memcpy(&h->dwSignature, dead ? "DEAD" : "HWiS", 4);
+    h->dwVersion = 2;
+    h->dwRevision = 1;
+    h->dwOffsetOfSensorSection = sizeof(hwinfo_header);
+    h->dwSizeOfSensorElement = ss;
+    h->dwNumSensorElements = ns;
+    h->dwOffsetOfReadingSection = sizeof(hwinfo_header) + ns * ss;
+    h->dwSizeOfReadingElement = rs;
+    h->dwNumReadingElements = nr;
+    h->dwPollingPeriod = 2000;
+    const char *sensors[2] = {"CPU [#0]: AMD Ryzen 9 7950X", "GPU [#0]: NVIDIA GeForce RTX 4080"};
+    for (uint32_t i = 0; i < ns; i++) {
+        hwinfo_sensor *s = (hwinfo_sensor *)(base + h->dwOffsetOfSensorSection + i * ss);
+        s->dwSensorID = 0xF0000300u + 0x100u * i;
+        snprintf(s->szSensorNameOrig, HWINFO_STRING_LEN, "%s", sensors[i]);
+        snprintf(s->szSensorNameUser, HWINFO_STRING_LEN, "%s", sensors[i]);
+        snprintf((char *)s->utfSensorNameUser, HWINFO_STRING_LEN, "%s", sensors[i]);
+    }
+    struct { uint32_t type, sensor; const char *label, *unit_ansi, *unit_utf; double value; } rd[3] = {
+        {1, 0, "CPU (Tctl/Tdie)", "\xb0" "C", "\xc2\xb0" "C", 45.5}, /* 'degree C': windows-1252, UTF-8 */
+        {3, 1, "GPU Fan", "RPM", "RPM", 1200},
+        {7, 0, "Total CPU Usage", "%", "%", 12.5},
+    };
+    for (uint32_t i = 0; i < nr; i++) {
+        hwinfo_reading *r = (hwinfo_reading *)(base + h->dwOffsetOfReadingSection + i * rs);
+        r->tReading = rd[i].type;
+        r->dwSensorIndex = rd[i].sensor;
+        r->dwReadingID = 0x1000000u + i;
+        snprintf(r->szLabelOrig, HWINFO_STRING_LEN, "%s", rd[i].label);
+        snprintf(r->szLabelUser, HWINFO_STRING_LEN, "%s", rd[i].label);
+        snprintf(r->szUnit, HWINFO_UNIT_LEN, "%s", rd[i].unit_ansi);
+        snprintf((char *)r->utfLabelUser, HWINFO_STRING_LEN, "%s", rd[i].label);
+        snprintf((char *)r->utfUnit, HWINFO_UNIT_LEN, "%s", rd[i].unit_utf);
+        r->Value = r->ValueMin = r->ValueMax = r->ValueAvg = rd[i].value;
+    }
+    h->poll_time = 1700000000;
+    unlock(&mx);
+    printf("READY {\"header_size\":%zu,\"sensor_size\":%zu,\"reading_size\":%zu,\"extra\":%d,\"signature\":\"%s\","
+           "\"sensor_names\":[\"%s\",\"%s\"],\"readings\":[[\"temp\",0,\"CPU (Tctl/Tdie)\",\"\u00b0C\",45.5],"
+           "[\"fan\",1,\"GPU Fan\",\"RPM\",1200],[\"usage\",0,\"Total CPU Usage\",\"%%\",12.5]],"
+           "\"poll_time\":\"1700000000+poll\",\"value_0\":\"45.5+poll\"}\n",
+           sizeof(hwinfo_header), sizeof(hwinfo_sensor), sizeof(hwinfo_reading), extra, dead ? "DEAD" : "HWiS",
+           sensors[0], sensors[1]);
+    fflush(stdout);
+    for (int n = 1; !done; n++) { /* each poll under the mutex, as HWiNFO does */
+        lock(&mx);
+        hwinfo_reading *r = (hwinfo_reading *)(base + h->dwOffsetOfReadingSection);
+        r->Value = 45.5 + n;
+        nap(); /* a reader without the mutex would see the value and the time disagree */
+        h->poll_time = 1700000000 + n;
+        unlock(&mx);
+        nap();
+    }
+    return 0;
+}
+
+/* ---- iRacing ---- */
+static int run_iracing(void) {
+    const size_t size = 4096;
+    uint8_t *base = must_map("Local\\IRSDKMemMapFileName", size);
+    event_t ev;
+    if (open_event(&ev, NAME("Local\\IRSDKDataValidEvent")) != 0) {
+        fprintf(stderr, "cannot open the event\n");
+        return 4;
+    }
+    irsdk_header *h = (irsdk_header *)base;
+    const char *yaml = "---\nWeekendInfo:\n TrackName: spa\n";
+    struct { int32_t type, offset, count; const char *name, *desc, *unit; } vars[5] = {
+        {4, 0, 1, "Speed", "GPS vehicle speed", "m/s"},
+        {2, 4, 1, "Gear", "-1=reverse  0=neutral  1..n=current gear", ""},
+        {5, 8, 1, "SessionTime", "Seconds since session start", "s"},
+        {4, 16, 4, "CarIdxLapDistPct", "Percentage distance around lap by car index", "%"},
+        {1, 32, 1, "OnPitRoad", "Is the player car on pit road between the cones", ""},
+    };
+    h->ver = 2;
+    h->status = 1;
+    h->tickRate = 60;
+    h->numVars = 5;
+    h->varHeaderOffset = sizeof(irsdk_header);
+    h->sessionInfoOffset = sizeof(irsdk_header) + 5 * sizeof(irsdk_var_header);
+    h->sessionInfoLen = (int32_t)strlen(yaml) + 1;
+    h->sessionInfoUpdate = 1;
+    memcpy(base + h->sessionInfoOffset, yaml, strlen(yaml));
+    h->numBuf = 3;
+    h->bufLen = 48;
+    for (int i = 0; i < 5; i++) {
+        irsdk_var_header *v = (irsdk_var_header *)(base + h->varHeaderOffset) + i;
+        v->type = vars[i].type;
+        v->offset = vars[i].offset;
+        v->count = vars[i].count;
+        snprintf(v->name, IRSDK_MAX_STRING, "%s", vars[i].name);
+        snprintf(v->desc, IRSDK_MAX_DESC, "%s", vars[i].desc);
+        snprintf(v->unit, IRSDK_MAX_STRING, "%s", vars[i].unit);
+    }
+    for (int b = 0; b < 3; b++) h->varBuf[b].bufOffset = 2048 + 64 * b;
+    printf("READY {\"header_size\":%zu,\"var_header_size\":%zu,\"num_vars\":5,\"names\":[\"Speed\",\"Gear\","
+           "\"SessionTime\",\"CarIdxLapDistPct\",\"OnPitRoad\"],\"units\":[\"m/s\",\"\",\"s\",\"%%\",\"\"],"
+           "\"speed\":\"tick*0.25\",\"gear\":\"tick%%6\",\"session_time\":\"tick/60\","
+           "\"car_idx_lap_dist_pct\":\"[tick%%100/100,0.5,0,1]\",\"on_pit_road\":\"tick%%2\",\"track\":\"spa\"}\n",
+           sizeof(irsdk_header), sizeof(irsdk_var_header));
+    fflush(stdout);
+    for (int32_t tick = 1; !done; tick++) {
+        int b = tick % 3;
+        uint8_t *row = base + h->varBuf[b].bufOffset;
+        float speed = tick * 0.25f, pct[4] = {(tick % 100) / 100.0f, 0.5f, 0, 1};
+        int32_t gear = tick % 6;
+        double t = tick / 60.0;
+        memcpy(row + 0, &speed, 4);
+        memcpy(row + 4, &gear, 4);
+        memcpy(row + 8, &t, 8);
+        memcpy(row + 16, pct, 16);
+        row[32] = (uint8_t)(tick % 2);
+        STORE(&h->varBuf[b].tickCount, tick); /* after its row */
+        pulse(&ev);
+        nap();
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: producers acc|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing\n");
+        return 2;
+    }
+    start_watch();
+    const char *k = argv[1];
+    if (strcmp(k, "acc") == 0) return run_acc();
+    if (strcmp(k, "rf2") == 0) return run_rf2();
+    if (strcmp(k, "hwinfo") == 0) return run_hwinfo(0, argc > 2 ? atoi(argv[2]) : 0);
+    if (strcmp(k, "hwinfo-dead") == 0) return run_hwinfo(1, 0);
+    if (strcmp(k, "iracing") == 0) return run_iracing();
+    fprintf(stderr, "unknown producer %s\n", k);
+    return 2;
+}
