@@ -73,9 +73,10 @@ func TestExamplesUseTheSpec(t *testing.T) {
 	}
 	params := regexp.MustCompile(`\{\w+\}`)
 	all := map[string][]call{}
-	for _, f := range []string{"examples/python/example.py", "examples/python/interop.py", "examples/node/example.mjs", "examples/powershell/Example.ps1"} {
+	for _, f := range []string{"examples/python/example.py", "examples/python/interop.py", "examples/node/example.mjs", "examples/powershell/Example.ps1",
+		"examples/python/my_producer.py", "examples/node/my-producer.mjs"} {
 		calls := exampleCalls(t, f)
-		if len(calls) < 5 && !strings.HasSuffix(f, "interop.py") {
+		if len(calls) < 4 && !strings.HasSuffix(f, "interop.py") {
 			t.Fatalf("%s: found only %d requests", f, len(calls))
 		}
 		all[f] = calls
@@ -103,23 +104,29 @@ func TestExamplesUseTheSpec(t *testing.T) {
 		}
 	}
 	key := func(c call) string { return c.route + "?" + strings.Join(c.query, "&") }
+	same(t, all, key, "examples/python/example.py", "examples/node/example.mjs", "examples/powershell/Example.ps1")
+	same(t, all, key, "examples/python/my_producer.py", "examples/node/my-producer.mjs")
+}
+
+// same checks that the examples others make the requests of the example python, no more, no fewer.
+func same(t *testing.T, all map[string][]call, key func(call) string, python string, others ...string) {
 	want := map[string]bool{}
-	for _, c := range all["examples/python/example.py"] {
+	for _, c := range all[python] {
 		want[key(c)] = true
 	}
-	for _, f := range []string{"examples/node/example.mjs", "examples/powershell/Example.ps1"} {
+	for _, f := range others {
 		got := map[string]bool{}
 		for _, c := range all[f] {
 			got[key(c)] = true
 		}
 		for k := range want {
 			if !got[k] {
-				t.Errorf("%s does not make the Python example's request %s", f, k)
+				t.Errorf("%s does not make %s's request %s", f, python, k)
 			}
 		}
 		for k := range got {
 			if !want[k] {
-				t.Errorf("%s makes %s, which the Python example does not", f, k)
+				t.Errorf("%s makes %s, which %s does not", f, k, python)
 			}
 		}
 	}
