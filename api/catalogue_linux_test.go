@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	producersOnce               sync.Once
+	producersOnce              sync.Once
 	producersBin, producersErr string
 )
 
