@@ -31,13 +31,13 @@ func (s *server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 
 // dashboardAsset godoc
 //
-//	@Summary	A script or style sheet of the dashboard (public)
+//	@Summary	A script, style sheet or icon of the dashboard (public)
 //	@ID			getDashboardAsset
 //	@Tags		daemon
 //	@Param		file	path	string	true	"File name, e.g. app.js"
 //	@Produce	application/problem+json
 //	@Failure	404	{object}	Problem	"not-found"
-//	@Produce	text/javascript,text/css
+//	@Produce	text/javascript,text/css,image/svg+xml
 //	@Success	200	{string}	string	"the file"
 //	@Router		/ui/{file} [get]
 func (s *server) dashboardAsset(w http.ResponseWriter, r *http.Request) error {

@@ -13,6 +13,7 @@ export class Problem extends Error {
     this.type = p.type || '';
     this.title = p.title || `HTTP ${status}`;
     this.detail = p.detail || '';
+    this.errors = p.errors || []; // invalid-layout: every problem of the layout, with its line
   }
 }
 

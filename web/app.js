@@ -3,6 +3,8 @@
 
 import { KINDS, Problem, Stream, call, collectionPath, get, hasSession, login, logout, objectPath, post, renew, whenUnauthorized } from './api.js';
 import { duration, freshness, parseSize, printable, size } from './bytes.js';
+import { Chart } from './chart.js';
+import { FieldsPane } from './fields.js';
 import { HexView } from './hexview.js';
 
 const $ = (id) => document.getElementById(id);
@@ -51,13 +53,45 @@ const view = new HexView($('view'), {
     state.viewStatus = s;
     setConn();
   },
+  fieldAt: (off) => fields.fieldAt(off),
+  cursor: (off) => fields.mark(fields.fieldAt(off)?.path),
 });
+
+const note = (s) => showMessage('', s, 'note');
+const chart = new Chart($('chart-pane'), { note });
+const fields = new FieldsPane($('fields'), {
+  error: showError,
+  note,
+  editing: () => view.editing(),
+  select: (off, n) => view.selectRange(off, n),
+  fields: (f) => view.setFields(f),
+  pins: (paths) => chart.setPaths(paths),
+  values: (leaves, at) => chart.push(leaves, at),
+});
+
+/** Opens a mapping: its bytes in the hex view, its fields (by its default layout) in the Fields pane. */
+function openView(m) {
+  view.show(m);
+  chart.setPaths([]);
+  fields.show(m);
+}
+
+/** Closes the view of the mapping, its fields and its chart. */
+function closeView() {
+  view.close();
+  fields.close();
+  chart.setPaths([]);
+  $('view').hidden = true;
+  $('fields').hidden = true;
+  state.viewStatus = '';
+}
 
 // ---- login
 
 function showLogin(why) {
   state.loggedIn = false;
   $('main').hidden = true;
+  $('conn').hidden = true;
   $('logout').hidden = true;
   $('login').hidden = false;
   if (why) $('login-why').textContent = why;
@@ -136,11 +170,25 @@ function actions(td, ...nodes) {
   }
 }
 
+/** Puts a name in a cell: as text (never HTML), escaped where it could pass for another, with a line break
+ * allowed after each backslash (Local\ | Telemetry), never inside a word. */
+function setName(td, name) {
+  if (td.dataset.n === name) return;
+  td.dataset.n = name;
+  const parts = printable(name).split('\\');
+  const nodes = [];
+  parts.forEach((p, i) => {
+    nodes.push(document.createTextNode(i < parts.length - 1 ? p + '\\' : p));
+    if (i < parts.length - 1) nodes.push(document.createElement('wbr'));
+  });
+  td.replaceChildren(...nodes);
+}
+
 const since = (t) => duration(Math.max(0, Math.round((Date.now() - Date.parse(t)) / 1000)));
 
 function fillMapping(tr, m) {
   const c = tr.cells;
-  c[0].textContent = printable(m.name);
+  setName(c[0], m.name);
   c[1].textContent = size(m.size ?? m.mapped_size);
   c[2].textContent = m.access;
   c[3].textContent = m.backing === 'file' ? `file ${m.file}` : m.backing;
@@ -148,12 +196,12 @@ function fillMapping(tr, m) {
   c[5].textContent = freshness(m.last_change_at);
   c[5].title = m.last_change_at ? `last change seen ${m.last_change_at}` : 'no change seen yet (other programs\' writes are seen while watched)';
   tr.classList.toggle('selected', view.name === m.name);
-  actions(c[6], button('View', () => view.show(m)), button('Close', () => closeObject('mapping', m.name)));
+  actions(c[6], button('View', () => openView(m)), button('Close', () => closeObject('mapping', m.name)));
 }
 
 function fillEvent(tr, e) {
   const c = tr.cells;
-  c[0].textContent = printable(e.name);
+  setName(c[0], e.name);
   c[1].textContent = e.manual_reset ? 'manual' : 'auto';
   c[2].textContent = e.state.replace('_', ' ');
   c[3].textContent = e.waiters;
@@ -170,7 +218,7 @@ function fillEvent(tr, e) {
 
 function fillMutex(tr, m) {
   const c = tr.cells;
-  c[0].textContent = printable(m.name);
+  setName(c[0], m.name);
   c[1].textContent = m.state;
   c[2].textContent = [m.owner_pid && `pid ${m.owner_pid}`, m.held && 'this daemon'].filter(Boolean).join(', ') || '—';
   c[3].textContent = m.abandoned ? 'yes' : 'no';
@@ -193,7 +241,7 @@ function fillMutex(tr, m) {
 
 function fillOSObject(tr, o) {
   const c = tr.cells;
-  c[0].textContent = printable(o.name);
+  setName(c[0], o.name);
   c[1].textContent = o.kind;
   c[2].textContent = o.os_type;
   c[3].textContent = o.size == null ? '—' : size(o.size);
@@ -223,16 +271,12 @@ function renderOS() {
 
 async function closeObject(kind, name) {
   await call('DELETE', objectPath(kind, name));
-  if (kind === 'mapping' && view.name === name) {
-    view.close();
-    $('view').hidden = true;
-    state.viewStatus = '';
-  }
+  if (kind === 'mapping' && view.name === name) closeView();
 }
 
 async function openObject(kind, name) {
   const obj = await post(collectionPath(kind), { name, mode: 'open' });
-  if (kind === 'mapping') view.show(obj);
+  if (kind === 'mapping') openView(obj);
   await refreshOS();
 }
 
@@ -270,6 +314,7 @@ async function refresh() {
     state.loggedIn = true;
     $('login').hidden = true;
     $('main').hidden = false;
+    $('conn').hidden = false; // the live badge: only once signed in
     $('logout').hidden = !hasSession();
     refreshOS();
     openLinked(mappings);
@@ -279,9 +324,7 @@ async function refresh() {
   syncRows($('mutexes').tBodies[0], mutexes, 6, fillMutex);
   watchEvents(events);
   if (view.name && !mappings.some((m) => m.name === view.name)) {
-    view.close();
-    $('view').hidden = true;
-    state.viewStatus = '';
+    closeView();
     showMessage('', 'the mapping in view was closed', 'note');
   }
 }
@@ -290,7 +333,7 @@ async function refresh() {
 function openLinked(mappings) {
   const linked = new URLSearchParams(location.hash.slice(1)).get('mapping');
   const m = mappings.find((x) => x.name === linked);
-  if (m && view.name !== m.name) view.show(m);
+  if (m && view.name !== m.name) openView(m);
 }
 
 window.addEventListener('hashchange', async () => {
@@ -317,9 +360,7 @@ function stopStreams() {
   state.eventStream?.close();
   state.eventStream = null;
   state.eventsKey = '';
-  view.close();
-  $('view').hidden = true;
-  state.viewStatus = '';
+  closeView();
 }
 
 let polling = false;
@@ -363,7 +404,7 @@ onSubmit('create-mapping', async (f) => {
     req.size = parseSize(sizeText);
     if (Number.isNaN(req.size)) throw new Error(`size "${sizeText}" is not a size: 4096, 64k, 1 MiB`);
   }
-  view.show(await post(collectionPath('mapping'), req));
+  openView(await post(collectionPath('mapping'), req));
 });
 onSubmit('create-event', (f) => post(collectionPath('event'), { name: f.get('name').trim(), mode: f.get('mode'), manual_reset: f.get('manual_reset') === 'on' }));
 onSubmit('create-mutex', (f) => post(collectionPath('mutex'), { name: f.get('name').trim(), mode: f.get('mode') }));
@@ -406,6 +447,10 @@ async function start() {
     state.windows = /windows/.test(h.version || '');
   }, () => {}); // the lists say what is wrong
   setInterval(() => renew().catch(() => {}), 30 * 60 * 1000);
+  if (!hasSession()) {
+    showLogin(); // no request that could only be refused (401): the console stays clean
+    return;
+  }
   renew().catch(() => {});
   poll();
 }

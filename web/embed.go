@@ -7,6 +7,10 @@
 //	api.js       fetch over the REST API with the tab's session, watch streams read with fetch; problems as errors
 //	hexview.js   the paged, live hex grid with cursor, selection, editing, inspector and text pane
 //	bytes.js     pure functions: byte classes, value decoding, hex/base64/C-array formatting, times
+//	fields.js    the Fields pane: a mapping decoded by a layout, live; the layout editor; pins for the chart
+//	chart.js     the chart of pinned fields (uPlot)
+//	uplot.*      uPlot's ES module, stylesheet and licence, copied from its locked npm package by .ci/vendor-web
+//	favicon.svg  the tab's icon
 //
 // The files are public (they are this repository's): the daemon serves them without a token, and everything
 // they show comes from the API, which needs one.
@@ -16,5 +20,5 @@ import "embed"
 
 // FS holds the dashboard's files.
 //
-//go:embed index.html style.css *.js
+//go:embed index.html *.css *.js favicon.svg uplot.LICENSE
 var FS embed.FS

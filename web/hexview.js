@@ -1,5 +1,7 @@
 // The hex view of one mapping: a paged grid (only the visible page is fetched and watched), live through a
-// watch stream, with a cursor, a selection, in-place editing, a value inspector and a text pane.
+// watch stream, with a cursor, a selection, in-place editing (only with the Edit switch on), a value inspector
+// and a text pane. With a layout in the Fields pane, each fixed field's bytes are coloured (ImHex-style) and
+// the field under the cursor is named.
 
 import { Stream, objectPath, readBytes, writeAt, writeText } from './api.js';
 import { byteChar, byteClass, formatBytes, fromBase64, hexByte, hexOffset, inspect, parseOffset, printable, size, textUpToNul } from './bytes.js';
@@ -9,6 +11,7 @@ const ROWS = 32;
 const PAGE = COLS * ROWS;
 const FLASH_MS = 300; // a changed byte stays lit this long, then fades (the fade is CSS)
 const MAX_COPY = 1 << 20;
+const FIELD_COLORS = 6; // classes f0 … f5: a field's bytes, by its index
 
 /** el creates an element with a class and text (never HTML). */
 function el(tag, cls, text) {
@@ -21,12 +24,53 @@ function el(tag, cls, text) {
 export class HexView {
   /**
    * @param {HTMLElement} root where the view lives (emptied)
-   * @param {{error: (e: Error) => void, note: (s: string) => void, status: (s: string) => void}} ui
+   * @param {{error: (e: Error) => void, note: (s: string) => void, status: (s: string) => void,
+   *          cursor?: (off: number) => void, fieldAt?: (off: number) => ({path: string} | null)}} ui
    */
   constructor(root, ui) {
     this.root = root;
     this.ui = ui;
+    this.fieldIdx = new Int16Array(PAGE).fill(-1);
+    this.fields = [];
     this.build();
+  }
+
+  /** Whether the Edit switch is on: typing writes into the mapping only then. */
+  editing() {
+    return this.editSwitch.checked;
+  }
+
+  /** Colours the bytes of these fields (a layout's fixed fields: path, offset, size). */
+  setFields(fields) {
+    this.fields = fields || [];
+    this.indexFields();
+    this.all = true;
+    this.schedule();
+  }
+
+  indexFields() {
+    this.fieldIdx.fill(-1);
+    const top = this.top || 0;
+    // The innermost wins: a struct's fields are listed after (and inside) nothing else, so the smallest range.
+    const size = new Int32Array(PAGE).fill(0x7fffffff);
+    this.fields.forEach((f, k) => {
+      const lo = Math.max(f.offset, top), hi = Math.min(f.offset + f.size, top + PAGE);
+      for (let o = lo; o < hi; o++) {
+        if (f.size <= size[o - top]) {
+          size[o - top] = f.size;
+          this.fieldIdx[o - top] = k;
+        }
+      }
+    });
+  }
+
+  /** Selects n bytes at off (a field picked in the Fields pane), scrolled into view. */
+  selectRange(off, n) {
+    this.moveTo(off, false);
+    this.cursor = Math.min(this.size - 1, off + Math.max(n, 1) - 1);
+    this.anchor = off;
+    this.all = true;
+    this.schedule();
   }
 
   build() {
@@ -56,7 +100,17 @@ export class HexView {
       b.addEventListener('click', () => this.copy(how));
       copy.append(b);
     }
-    bar.append(this.title, gotoForm, this.pauseButton, copy);
+    this.editSwitch = el('input');
+    this.editSwitch.type = 'checkbox';
+    this.editSwitch.id = 'edit';
+    const editLabel = el('label', 'edit-switch', ' Edit');
+    editLabel.title = 'Off: nothing on this page writes into the mapping. On: typing over a byte, the text pane and the Fields pane write';
+    editLabel.prepend(this.editSwitch);
+    this.editSwitch.addEventListener('change', () => {
+      this.root.classList.toggle('editing', this.editing());
+      this.schedule();
+    });
+    bar.append(this.title, gotoForm, this.pauseButton, editLabel, copy);
 
     this.grid = el('div', 'grid');
     this.grid.id = 'grid';
@@ -149,6 +203,10 @@ export class HexView {
     this.dirty = new Set();
     this.paused = false;
     this.pauseButton.textContent = 'Pause';
+    this.editSwitch.checked = false; // each mapping opens with editing off
+    this.root.classList.remove('editing');
+    this.fields = [];
+    this.fieldIdx.fill(-1);
     this.root.hidden = false;
     this.firstRow = true; // marks (performance.mark) when the first row of bytes is on screen
     history.replaceState(null, '', '#mapping=' + encodeURIComponent(m.name));
@@ -245,6 +303,7 @@ export class HexView {
       if (off >= lo && off <= hi) extra += ' sel';
       if (off === this.cursor) extra += ' cur';
       const cls = byteClass(v);
+      if (this.fieldIdx[i] >= 0) extra += ` f${this.fieldIdx[i] % FIELD_COLORS}`;
       cell.textContent = off === this.cursor && this.nibble != null ? this.nibble + '_' : hexByte(v);
       cell.className = `b ${cls}${extra}`;
       ch.textContent = byteChar(v);
@@ -252,6 +311,7 @@ export class HexView {
     };
     if (this.all) {
       this.all = false;
+      this.indexFields();
       for (let r = 0; r < ROWS; r++) {
         const off = this.top + r * COLS;
         this.rows[r].textContent = off < this.size ? hexOffset(off) : '';
@@ -298,9 +358,15 @@ export class HexView {
       this.text.value = i >= 0 ? textUpToNul(this.data.subarray(i), this.encoding.value) : '';
     }
     const [lo, hi] = this.selection();
+    const field = this.ui.fieldAt?.(this.cursor);
     this.where.textContent = `cursor ${hexOffset(this.cursor)} (${this.cursor})` +
       (hi > lo ? `, selection ${hi - lo + 1} bytes` : '') + ` of ${size(this.size)}` +
-      (this.writable ? '' : ' — read-only');
+      (field ? ` — field ${field.path}` : '') +
+      (this.writable ? '' : ' — read-only') + (this.editing() ? ' — editing' : '');
+    if (field?.path !== this.cursorField) {
+      this.cursorField = field?.path;
+      this.ui.cursor?.(this.cursor);
+    }
   }
 
   selection() {
@@ -377,6 +443,10 @@ export class HexView {
 
   /** Two hex digits make a byte, written at the cursor; the cursor then moves on. */
   async typeHex(d) {
+    if (!this.editing()) {
+      this.ui.note('Editing is off: turn on Edit to write into the mapping (a native program may be reading it)');
+      return;
+    }
     if (!this.writable) {
       this.ui.error(new Error(`${this.name} is open read-only`));
       return;
@@ -400,6 +470,10 @@ export class HexView {
   }
 
   async writeText() {
+    if (!this.editing()) {
+      this.ui.note('Editing is off: turn on Edit to write into the mapping');
+      return;
+    }
     try {
       const enc = this.encoding.value;
       await writeText(this.name, this.cursor, this.text.value, enc);

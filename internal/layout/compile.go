@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/big"
@@ -246,7 +247,7 @@ func (c *compiler) resolveType(t *typeSpec) {
 		}
 	}
 	for _, a := range append(append([]*attr{}, t.seq...), t.instances...) {
-		c.resolveRef(t, &a.kind, a.path+"/type", a.line)
+		c.resolveRef(t, &a.kind, a.path+"/type", cmp.Or(a.kindLine, a.line))
 		if a.enumName != "" {
 			if a.enum = lookupEnum(t, a.enumName); a.enum == nil {
 				c.fail(a.path+"/enum", a.line, "unknown enum %q", a.enumName)

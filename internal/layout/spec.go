@@ -113,10 +113,11 @@ const (
 
 // attr is one attribute: an entry of `seq`, or an instance.
 type attr struct {
-	id   string
-	path string
-	line int
-	slot int // where a decoded object keeps its value: seq attributes first, then instances
+	id       string
+	path     string
+	line     int
+	kindLine int // of its type: (where an unknown type is said to be)
+	slot     int // where a decoded object keeps its value: seq attributes first, then instances
 
 	instance bool
 	value    *expr // a value instance
@@ -732,6 +733,7 @@ func (b *builder) parseAttr(n *yaml.Node, path string, instance bool, id string)
 			a.io = b.expression(v, p)
 		case "type":
 			a.kind = b.parseTypeField(v, p)
+			a.kindLine = lineOf(v)
 		case "size":
 			a.size = b.expression(v, p)
 		case "size-eos":

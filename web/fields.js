@@ -1,0 +1,428 @@
+// The Fields pane: a mapping decoded by a layout (the catalogue's, a saved one, or one being written in the
+// editor), live through a decoded watch stream. Each value is a row of the tree (its name, its value); changed
+// values flash; a fixed field's row and its bytes in the hex view select each other; numeric fields can be
+// pinned to the chart; with Edit on, a value is written through PATCH …/fields. Names and values go into the
+// page as text, never as HTML.
+
+import { Problem, Stream, call, get, objectPath } from './api.js';
+
+const FLASH_MS = 400;
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+/** The value of a decoded JSON leaf as the tree shows it. */
+function show(v) {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  return String(v);
+}
+
+/** Applies a fields message to a state: objects by key, an object into an array by item index (docs/watch.md). */
+export function merge(state, patch) {
+  for (const [k, v] of Object.entries(patch)) {
+    const key = Array.isArray(state) ? Number(k) : k;
+    const cur = state[key];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && cur !== null && typeof cur === 'object') merge(cur, v);
+    else state[key] = v;
+  }
+}
+
+/** The leaves of a decoded value: [path, value] for each, in order (paths as ?fields= spells them). */
+export function leaves(v, path = '', out = []) {
+  if (v !== null && typeof v === 'object') {
+    if (Array.isArray(v)) v.forEach((x, i) => leaves(x, `${path}[${i}]`, out));
+    else for (const [k, x] of Object.entries(v)) leaves(x, path ? `${path}.${k}` : k, out);
+  } else out.push([path, v]);
+  return out;
+}
+
+/** The value at a path of ?fields= form (a.b[2].c) in a decoded value; undefined if there is none. */
+export function valueAt(v, path) {
+  for (const m of path.matchAll(/([a-z_][a-z0-9_]*)|\[(\d+)\]/g)) {
+    if (v == null || typeof v !== 'object') return undefined;
+    v = v[m[1] != null ? m[1] : Number(m[2])];
+  }
+  return v;
+}
+
+/** The nested object PATCH …/fields takes for one path (a.b[2].c = v): array items left alone are null. */
+export function patchFor(path, value) {
+  const parts = [...path.matchAll(/([a-z_][a-z0-9_]*)|\[(\d+)\]/g)].map((m) => (m[1] != null ? m[1] : Number(m[2])));
+  const root = {};
+  let cur = root;
+  parts.forEach((p, i) => {
+    const last = i === parts.length - 1;
+    const next = last ? value : typeof parts[i + 1] === 'number' ? [] : {};
+    if (typeof p === 'number') {
+      while (cur.length < p) cur.push(null);
+    }
+    cur[p] = next;
+    cur = next;
+  });
+  return root;
+}
+
+export class FieldsPane {
+  /**
+   * @param {HTMLElement} root
+   * @param {{error: (e: Error) => void, note: (s: string) => void, editing: () => boolean,
+   *          select: (off: number, n: number) => void, fields: (f: {path: string, offset: number, size: number}[]) => void,
+   *          pins: (pinned: string[]) => void, values: (leaves: [string, any][], at: number) => void}} ui
+   */
+  constructor(root, ui) {
+    this.root = root;
+    this.ui = ui;
+    this.pinned = [];
+    this.dirty = new Set();
+    this.build();
+  }
+
+  build() {
+    const r = this.root;
+    r.replaceChildren();
+    const bar = el('div', 'toolbar');
+    const h = el('h3', '', 'Fields');
+    this.select = el('select');
+    this.select.id = 'layout-select';
+    this.select.setAttribute('aria-label', 'Layout');
+    this.select.addEventListener('change', () => this.use(this.select.value));
+    this.editButton = el('button', 'small', 'Layout editor');
+    this.editButton.id = 'layout-editor-toggle';
+    this.editButton.addEventListener('click', () => this.toggleEditor());
+    bar.append(h, this.select, this.editButton);
+    this.status = el('div', 'small');
+    this.status.id = 'fields-status';
+    this.tree = el('div', 'tree');
+    this.tree.id = 'fields-tree';
+    this.tree.setAttribute('role', 'tree');
+
+    this.editor = el('section', 'editor');
+    this.editor.id = 'layout-editor';
+    this.editor.hidden = true;
+    const wrap = el('div', 'editor-wrap');
+    this.gutter = el('pre', 'gutter');
+    this.gutter.id = 'editor-gutter';
+    this.gutter.setAttribute('aria-hidden', 'true');
+    this.source = el('textarea');
+    this.source.id = 'layout-source';
+    this.source.spellcheck = false;
+    this.source.rows = 14;
+    this.source.setAttribute('aria-label', 'Layout (.ksy)');
+    this.source.placeholder = 'meta:\n  id: my_struct\n  endian: le\nseq:\n  - id: speed\n    type: f4';
+    this.source.addEventListener('input', () => this.edited());
+    this.source.addEventListener('scroll', () => (this.gutter.scrollTop = this.source.scrollTop));
+    wrap.append(this.gutter, this.source);
+    this.problems = el('ul', 'problems');
+    this.problems.id = 'editor-problems';
+    const save = el('button', '', 'Save as layout');
+    save.id = 'layout-save';
+    save.addEventListener('click', () => this.save());
+    this.editor.append(wrap, this.problems, save);
+    r.append(bar, this.status, this.editor, this.tree);
+    this.numberLines();
+  }
+
+  /** Shows the pane for mapping m: its layouts listed, its default layout (or none) in use. */
+  async show(m) {
+    this.close();
+    this.name = m.name;
+    this.root.hidden = false;
+    await this.listLayouts(m.layout || '');
+    this.use(m.layout || '');
+  }
+
+  close() {
+    this.stream?.close();
+    this.stream = null;
+    this.name = null;
+    this.state = null;
+    this.rows = new Map();
+    this.tree.replaceChildren();
+    this.ui.fields([]);
+  }
+
+  async listLayouts(selected) {
+    let list = [];
+    try {
+      list = await get('/v1/layouts');
+    } catch (err) {
+      this.ui.error(err);
+    }
+    this.layouts = new Map(list.map((l) => [l.id, l]));
+    const none = el('option', '', '— no layout —');
+    none.value = '';
+    const groups = [['Catalogue', list.filter((l) => l.builtin)], ['Saved', list.filter((l) => !l.builtin)]];
+    const opts = [none];
+    for (const [label, ls] of groups) {
+      if (!ls.length) continue;
+      const g = el('optgroup');
+      g.label = label;
+      for (const l of ls) {
+        const o = el('option', '', l.title ? `${l.id} — ${l.title}` : l.id);
+        o.value = l.id;
+        g.append(o);
+      }
+      opts.push(g);
+    }
+    this.select.replaceChildren(...opts);
+    this.select.value = this.layouts.has(selected) ? selected : '';
+  }
+
+  /** Decodes the mapping by layout id, live ("": no layout, an empty pane). */
+  use(id) {
+    this.stream?.close();
+    this.stream = null;
+    this.layout = id;
+    this.select.value = id;
+    this.state = null;
+    this.rows = new Map();
+    this.tree.replaceChildren();
+    const l = this.layouts?.get(id);
+    this.fixed = l ? l.fields : [];
+    this.ui.fields(this.fixed);
+    if (!id) {
+      this.status.textContent = 'Pick a layout to see this mapping as named values, or write one in the editor.';
+      return;
+    }
+    this.status.textContent = l?.mapping ? `${l.title}: the layout of ${l.mapping}` : '';
+    const url = objectPath('mapping', this.name, `/watch?layout=${encodeURIComponent(id)}&interval=10ms`);
+    this.stream = new Stream(url, (type, d) => this.message(type, d), () => {});
+  }
+
+  message(type, d) {
+    if (type === 'snapshot') {
+      this.state = d.fields;
+      this.render();
+    } else if (type === 'fields' && this.state) {
+      merge(this.state, d.fields);
+      for (const [p] of leaves(d.fields)) this.dirty.add(p);
+      this.schedule();
+      if (this.pinned.length) this.ui.values(this.pinned.map((p) => [p, valueAt(this.state, p)]), Date.now() / 1000);
+    } else if (type === 'error') {
+      this.status.textContent = `${d.error.kind}: ${d.error.detail}`;
+      return;
+    } else if (type === 'closed') {
+      this.status.textContent = `stream ended (${d.reason})`;
+      return;
+    }
+    const v = d.version != null ? `, frame ${d.version}` : '';
+    const f = d.frames != null ? ` (${d.frames} since the last message)` : '';
+    this.status.textContent = `decoded by ${this.layout}${v}${f}`;
+  }
+
+  /** Draws the whole tree (a snapshot: the rows are made anew). */
+  render() {
+    this.dirty = new Set();
+    this.rows = new Map();
+    const frag = document.createDocumentFragment();
+    for (const [path, v] of leaves(this.state)) frag.append(this.row(path, v));
+    this.tree.replaceChildren(frag);
+  }
+
+  /** Changes go to the screen at most once a frame, however many messages came: the rows of what changed get
+   * its new text and flash; nothing else is touched. */
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const now = performance.now();
+      const touch = (p) => {
+        const row = this.rows.get(p);
+        if (!row) return false;
+        const text = show(valueAt(this.state, p));
+        if (row.value.firstChild?.nodeType !== Node.ELEMENT_NODE) row.value.textContent = text; // not while edited
+        if (!row.lit) row.el.classList.add('chg');
+        row.lit = now;
+        return true;
+      };
+      for (const p of this.dirty) {
+        if (touch(p)) continue;
+        // a path that ends above the leaves (an array that came whole, a struct that became null): its leaves
+        for (const q of this.rows.keys()) if (q.startsWith(p + '[') || q.startsWith(p + '.')) touch(q);
+      }
+      if (this.dirty.size && leaves(this.state).length !== this.rows.size) this.render(); // the shape changed
+      this.dirty.clear();
+      let lit = false;
+      for (const row of this.rows.values()) {
+        if (!row.lit) continue;
+        if (now - row.lit >= FLASH_MS) {
+          row.el.classList.remove('chg');
+          row.lit = 0;
+        } else lit = true;
+      }
+      if (lit) this.schedule();
+    });
+  }
+
+  row(path, v) {
+    const r = el('div', 'field');
+    r.setAttribute('role', 'treeitem');
+    r.dataset.path = path;
+    const depth = (path.match(/[.[]/g) || []).length;
+    r.style.paddingLeft = `${depth * 0.8}em`;
+    const name = el('button', 'fname', path);
+    name.title = 'Select its bytes';
+    name.addEventListener('click', () => this.pick(path));
+    const value = el('span', 'fvalue', show(v));
+    value.addEventListener('click', () => this.edit(path, value));
+    r.append(name, value);
+    if (typeof v === 'number') {
+      const pin = el('button', 'pin small', this.pinned.includes(path) ? 'unpin' : 'chart');
+      pin.title = 'Pin to the chart';
+      pin.addEventListener('click', () => this.pin(path, pin));
+      r.append(pin);
+    }
+    const row = { el: r, value, lit: 0 };
+    this.rows.set(path, row);
+    return r;
+  }
+
+  /** The fixed field at byte off (the innermost), or null. */
+  fieldAt(off) {
+    let best = null;
+    for (const f of this.fixed || []) if (off >= f.offset && off < f.offset + f.size && (!best || f.size <= best.size)) best = f;
+    return best;
+  }
+
+  /** Selects the row of path (from the hex view's cursor): marked, scrolled into view. */
+  mark(path) {
+    for (const row of this.rows.values()) row.el.classList.remove('cur');
+    const row = path && this.rows.get(path);
+    if (row) {
+      row.el.classList.add('cur');
+      row.el.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  pick(path) {
+    const f = (this.fixed || []).find((x) => x.path === path);
+    if (!f) {
+      this.ui.note(`${path} has no fixed place (it is computed, or placed by the data)`);
+      return;
+    }
+    this.mark(path);
+    this.ui.select(f.offset, f.size);
+  }
+
+  pin(path, button) {
+    const i = this.pinned.indexOf(path);
+    if (i >= 0) this.pinned.splice(i, 1);
+    else this.pinned.push(path);
+    button.textContent = i >= 0 ? 'chart' : 'unpin';
+    this.ui.pins([...this.pinned]);
+  }
+
+  /** With Edit on, a value becomes an input; Enter writes it by the layout (PATCH …/fields). */
+  edit(path, value) {
+    if (!this.ui.editing()) return;
+    const input = el('input', 'fedit');
+    const old = value.textContent;
+    input.value = old;
+    input.setAttribute('aria-label', `New value of ${path}`);
+    value.replaceChildren(input);
+    input.focus();
+    input.select();
+    const done = () => (value.textContent = old);
+    input.addEventListener('keydown', async (e) => {
+      if (e.key === 'Escape') done();
+      if (e.key !== 'Enter') return;
+      let v;
+      try {
+        v = JSON.parse(input.value);
+      } catch {
+        v = input.value; // an unquoted string, or an enum's member name
+      }
+      try {
+        await call('PATCH', objectPath('mapping', this.name, `/fields?layout=${encodeURIComponent(this.layout)}`), { json: patchFor(path, v) });
+        done();
+      } catch (err) {
+        this.ui.error(err);
+        done();
+      }
+    });
+    input.addEventListener('blur', done);
+  }
+
+  toggleEditor() {
+    this.editor.hidden = !this.editor.hidden;
+    if (!this.editor.hidden && !this.source.value && this.layout) {
+      get(`/v1/layouts/${encodeURIComponent(this.layout)}`).then((l) => {
+        this.source.value = l.source;
+        this.edited();
+      }, (err) => this.ui.error(err));
+    }
+    if (!this.editor.hidden) this.source.focus();
+  }
+
+  numberLines(bad = new Map()) {
+    const n = Math.max(1, this.source.value.split('\n').length);
+    const lines = [];
+    for (let i = 1; i <= n; i++) {
+      const s = el('span', bad.has(i) ? 'ln err' : 'ln', String(i));
+      s.dataset.line = i;
+      if (bad.has(i)) s.title = bad.get(i);
+      lines.push(s, document.createTextNode('\n'));
+    }
+    this.gutter.replaceChildren(...lines);
+  }
+
+  /** As the layout is typed: applied to the live mapping through POST …/decode, its problems at their lines. */
+  edited() {
+    this.numberLines();
+    clearTimeout(this.editTimer);
+    this.editTimer = setTimeout(() => this.tryLayout(), 250);
+  }
+
+  async tryLayout() {
+    const text = this.source.value;
+    const seq = (this.trySeq = (this.trySeq || 0) + 1);
+    try {
+      const v = await call('POST', objectPath('mapping', this.name, '/decode'), { body: text, headers: { 'Content-Type': 'application/yaml' } });
+      if (seq !== this.trySeq) return;
+      this.stream?.close();
+      this.stream = null;
+      this.layout = '';
+      this.select.value = '';
+      this.problems.replaceChildren();
+      this.numberLines();
+      this.state = v;
+      this.fixed = [];
+      this.ui.fields([]);
+      this.render();
+      this.status.textContent = 'the editor\'s layout, applied to the mapping now (save it to watch it live)';
+    } catch (err) {
+      if (seq !== this.trySeq) return;
+      const bad = new Map();
+      const items = [];
+      for (const p of (err instanceof Problem && err.errors) || [{ detail: err.detail || err.message }]) {
+        if (p.line) bad.set(p.line, (bad.get(p.line) ? bad.get(p.line) + '; ' : '') + p.detail);
+        const li = el('li', '', `${p.line ? `line ${p.line}: ` : ''}${p.path ? p.path + ': ' : ''}${p.detail}`);
+        if (p.line) li.dataset.line = p.line;
+        items.push(li);
+      }
+      this.numberLines(bad);
+      this.problems.replaceChildren(...items);
+    }
+  }
+
+  async save() {
+    const id = /^\s*id:\s*([a-z][a-z0-9_]*)/m.exec(this.source.value)?.[1];
+    if (!id) {
+      this.ui.error(new Error('the layout needs a meta/id: it is saved under that id'));
+      return;
+    }
+    try {
+      await call('PUT', `/v1/layouts/${id}`, { body: this.source.value, headers: { 'Content-Type': 'application/yaml' } });
+      await this.listLayouts(id);
+      this.use(id);
+      this.ui.note(`saved the layout ${id}`);
+    } catch (err) {
+      this.ui.error(err);
+    }
+  }
+}
