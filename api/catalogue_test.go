@@ -6,12 +6,10 @@ package api_test
 // every decoded frame is whole (each of its values is a function of the frame's number).
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -21,18 +19,10 @@ import (
 // startProducer runs the producer kind (producers.c) until the test ends, and answers what it says it wrote.
 func startProducer(t *testing.T, args ...string) map[string]any {
 	t.Helper()
-	cmd := producerCommand(t, args...)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	wrote, ok := strings.CutPrefix(strings.TrimSpace(line), "READY ")
-	if err != nil || !ok {
-		t.Fatalf("producer %v: %q %v", args, line, err)
+	line := startPeer(t, producerCommand(t, args...))
+	wrote, ok := strings.CutPrefix(line, "READY ")
+	if !ok {
+		t.Fatalf("producer %v: %q", args, line)
 	}
 	var v map[string]any
 	if err := json.Unmarshal([]byte(wrote), &v); err != nil {

@@ -5,52 +5,19 @@ package api_test
 // /fields read by the layout's protocol shows none.
 
 import (
-	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-)
-
-var (
-	frameWriterOnce                sync.Once
-	frameWriterBin, frameWriterErr string
 )
 
 // frameWriter starts the producer; it stops when the test ends (its stdin closes).
 func frameWriter(t *testing.T, args ...string) {
 	t.Helper()
-	frameWriterOnce.Do(func() {
-		cc, err := exec.LookPath("cc")
-		if err != nil {
-			frameWriterErr = "no C compiler (cc) to build the frame writer"
-			return
-		}
-		dir, _ := os.MkdirTemp("", "frame-writer-")
-		frameWriterBin = filepath.Join(dir, "frame_writer")
-		if out, err := exec.Command(cc, "-O2", "-Wall", "-Werror", "-o", frameWriterBin, "../testdata/peers/frame_writer.c", "-lpthread").CombinedOutput(); err != nil {
-			frameWriterErr = fmt.Sprintf("building the frame writer: %v\n%s", err, out)
-		}
-	})
-	if frameWriterErr != "" {
-		needTool(t, "%s", frameWriterErr)
-	}
-	cmd := exec.Command(frameWriterBin, args...)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || strings.TrimSpace(line) != "READY" {
-		t.Fatalf("frame writer: %q %v", line, err)
+	if line := startPeer(t, exec.Command(cPeer(t, "frame_writer.c", "-lpthread"), args...)); line != "READY" {
+		t.Fatalf("frame writer: %q", line)
 	}
 }
 

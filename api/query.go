@@ -52,6 +52,21 @@ func (q query) All(key string) []string { return slices.Collect(q.values(key)) }
 // if there is a % or a + in one).
 func (q query) values(key string) iter.Seq[string] {
 	return func(yield func(string) bool) {
+		for k, v := range q.raw() {
+			if k, err := url.QueryUnescape(k); err != nil || k != key {
+				continue
+			}
+			if v, err := url.QueryUnescape(v); err == nil && !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// raw yields each pair's key and value as they are in the query (escaped), in order, but for the pairs
+// url.ParseQuery drops whatever they hold: an empty one, one with a ';'.
+func (q query) raw() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
 		for s := string(q); s != ""; {
 			var pair string
 			pair, s, _ = strings.Cut(s, "&")
@@ -59,10 +74,7 @@ func (q query) values(key string) iter.Seq[string] {
 				continue
 			}
 			k, v, _ := strings.Cut(pair, "=")
-			if k, err := url.QueryUnescape(k); err != nil || k != key {
-				continue
-			}
-			if v, err := url.QueryUnescape(v); err == nil && !yield(v) {
+			if !yield(k, v) {
 				return
 			}
 		}
@@ -95,13 +107,7 @@ func (q query) unknown(known []string) string {
 // the one before them (/v1/watch's layout= after its mapping=).
 func (q query) pairs() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		for s := string(q); s != ""; {
-			var pair string
-			pair, s, _ = strings.Cut(s, "&")
-			if pair == "" || strings.Contains(pair, ";") {
-				continue
-			}
-			k, v, _ := strings.Cut(pair, "=")
+		for k, v := range q.raw() {
 			k, err1 := url.QueryUnescape(k)
 			v, err2 := url.QueryUnescape(v)
 			if err1 == nil && err2 == nil && !yield(k, v) {

@@ -3,15 +3,9 @@
 // frame. Pause freezes what is shown; "Export CSV" saves exactly that.
 
 import uPlot from './uplot.esm.js';
+import { el } from './dom.js';
 
 const COLORS = ['#2a6fdb', '#b03a8a', '#0b7a75', '#b8860b', '#6a3fb5', '#c0392b'];
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 export class Chart {
   constructor(root, ui) {

@@ -9,6 +9,7 @@
 //	bytes.js     pure functions: byte classes, value decoding, hex/base64/C-array formatting, times
 //	fields.js    the Fields pane: a mapping decoded by a layout, live; the layout editor; pins for the chart
 //	chart.js     the chart of pinned fields (uPlot)
+//	dom.js       el(): the one way the page makes elements, with text, never HTML
 //	uplot.*      uPlot's ES module, stylesheet and licence, copied from its locked npm package by .ci/vendor-web
 //	favicon.svg  the tab's icon
 //

@@ -5,15 +5,9 @@
 // page as text, never as HTML.
 
 import { Problem, Stream, call, get, objectPath } from './api.js';
+import { el } from './dom.js';
 
 const FLASH_MS = 400;
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 /** The value of a decoded JSON leaf as the tree shows it. */
 function show(v) {

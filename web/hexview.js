@@ -5,6 +5,7 @@
 
 import { Stream, objectPath, readBytes, writeAt, writeText } from './api.js';
 import { byteChar, byteClass, formatBytes, fromBase64, hexByte, hexOffset, inspect, parseOffset, printable, size, textUpToNul } from './bytes.js';
+import { el } from './dom.js';
 
 const COLS = 16;
 const ROWS = 32;
@@ -12,14 +13,6 @@ const PAGE = COLS * ROWS;
 const FLASH_MS = 300; // a changed byte stays lit this long, then fades (the fade is CSS)
 const MAX_COPY = 1 << 20;
 const FIELD_COLORS = 6; // classes f0 … f5: a field's bytes, by its index
-
-/** el creates an element with a class and text (never HTML). */
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  return e;
-}
 
 export class HexView {
   /**
