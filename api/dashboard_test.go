@@ -31,9 +31,9 @@ func TestDashboardServedPublicWithStrictCSP(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?:src|href)="/ui/([^"]+)"`).FindAllSubmatch(page, -1) {
 		files[string(m[1])] = true
 	}
-	for queue := []string{"app.js"}; len(queue) > 0; queue = queue[1:] { // the modules app.js imports, and theirs
+	for queue := []string{"app.js"}; len(queue) > 0; queue = queue[1:] { // the modules app.js imports, and theirs (import() too)
 		_, js := get("/ui/" + queue[0])
-		for _, m := range regexp.MustCompile(`from '\./([^']+)'`).FindAllSubmatch(js, -1) {
+		for _, m := range regexp.MustCompile(`(?:from |import\()'\./([^']+)'`).FindAllSubmatch(js, -1) {
 			if f := string(m[1]); !files[f] {
 				files[f] = true
 				queue = append(queue, f)

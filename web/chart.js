@@ -1,8 +1,7 @@
 // The chart: the fields pinned in the Fields pane, over the last N seconds, drawn by uPlot (vendored from its
-// npm package by .ci/vendor-web). Values arrive with each decoded message; the chart is redrawn at most once a
+// npm package by .ci/vendor-web; loaded when the first field is pinned, not with the page). Values arrive with each decoded message; the chart is redrawn at most once a
 // frame. Pause freezes what is shown; "Export CSV" saves exactly that.
 
-import uPlot from './uplot.esm.js';
 import { el } from './dom.js';
 
 const COLORS = ['#2a6fdb', '#b03a8a', '#0b7a75', '#b8860b', '#6a3fb5', '#c0392b'];
@@ -58,6 +57,14 @@ export class Chart {
     this.plot = null;
     this.root.hidden = paths.length === 0;
     if (!paths.length) return;
+    (this.lib ??= import('./uplot.esm.js')).then(({ default: uPlot }) => {
+      if (this.paths === paths) this.create(uPlot);
+    }, (err) => this.ui.note(`the chart did not load: ${err.message}`));
+  }
+
+  /** Makes the plot, once uPlot is loaded. */
+  create(uPlot) {
+    const paths = this.paths;
     this.plot = new uPlot({
       ...this.size(),
       series: [{}, ...paths.map((p, i) => ({ label: p, stroke: COLORS[i % COLORS.length], width: 1.5 }))],
