@@ -339,3 +339,30 @@ func TestWatchRawOptions(t *testing.T) {
 	resp, data = b.do("GET", path(n, "/watch?lock=no-such-mutex"), nil)
 	expect(t, resp, data, 404)
 }
+
+// TestWatchFieldsTorn: a producer stuck mid-write (its seqlock counter odd) is said once it lasts (an error of
+// kind inconsistent, not on the first torn sample), and the first whole frame after it comes as a snapshot.
+func TestWatchFieldsTorn(t *testing.T) {
+	b := newBridge(t, nil)
+	b.putLayout(t, "telemetry", telemetryKsy, 201)
+	n := name(t, "")
+	b.create(createBody(n, 56, ""))
+	v := native(t, n)
+	v.WriteAt(telemetryFrame(), 0)
+	s := b.watch(t, path(n, "/watch?layout=telemetry&fields=seq,speed&interval=5ms"))
+	s.next()
+	v.WriteAt(u4(3), 0) // a write begun, never finished
+	start := time.Now()
+	e := s.next()
+	if e.typ != "error" || e.data.Error == nil || e.data.Error.Kind != "inconsistent" {
+		t.Fatalf("a producer stuck mid-write: %s %s", e.typ, e.raw)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Errorf("said after %v: a torn sample is not news until it lasts a second", waited)
+	}
+	v.WriteAt(f4(99), 4)
+	v.WriteAt(u4(4), 0)
+	if e := s.next(); e.typ != "snapshot" || !strings.Contains(e.raw, `"fields":{"seq":4,"speed":99}`) {
+		t.Fatalf("after the write ended: %s %s", e.typ, e.raw)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 	"unsafe"
 
 	"github.com/shmbridge/shmbridge/internal/jsontext"
@@ -45,9 +46,14 @@ type decodedState struct {
 	hasVersion bool
 	sent       uint64 // the version the last message was of
 	hasSent    bool
-	failing    string // why the last sample failed ("" when it decoded): said once, not every sample
-	err        error  // and the error itself
+	failing    string    // why the last sample failed ("" when it decoded): said once, not every sample
+	tornSince  time.Time // when the samples began to find no untorn frame (zero: the last one did)
+	err        error     // and the error itself
 }
+
+// tornFor is how long a decoded source's samples may find no untorn frame before the stream says so: one
+// sample that could not get one is a producer mid-write at a bad moment, not news.
+const tornFor = time.Second
 
 // ErrBudgetSpent is a decoded sample whose JSON the budget has no room for.
 var ErrBudgetSpent = errors.New("the daemon's memory budget (-max-buffered) has no room for this stream's decoded fields now")
@@ -120,13 +126,24 @@ func (s *sampler) swapFrame(f registry.Frame) {
 func (s *sampler) sampleDecoded() error {
 	d := s.src.Decode
 	f, err := s.readFrame()
-	if err != nil {
-		if errors.Is(err, registry.ErrClosed) {
-			return err
+	switch {
+	case errors.Is(err, registry.ErrClosed):
+		return err
+	case errors.Is(err, registry.ErrInconsistent) && s.dec.failing == "":
+		// A producer mid-write past the read's retries (a busy machine): the next sample will do. Said only
+		// once it lasts (a producer stuck mid-write, or one that never pauses).
+		if s.dec.tornSince.IsZero() {
+			s.dec.tornSince = timeNow()
 		}
+		if timeNow().Sub(s.dec.tornSince) >= tornFor {
+			s.failed(err)
+		}
+		return nil
+	case err != nil:
 		s.failed(err)
 		return nil
 	}
+	s.dec.tornSince = time.Time{}
 	s.dec.spare = f.Bytes
 	if s.dec.failing == "" {
 		if d.Version != nil && d.Same && s.dec.hasVersion {

@@ -2,7 +2,7 @@
  * program does, fills the exact struct (producers.h) with known values, prints one line
  *   READY {"field": value, ...}
  * (what it wrote, as JSON, for the test to compare with what the API decodes), and then writes a frame
- * every millisecond by the producer's own protocol until stdin closes. Every value of a frame is a function
+ * every millisecond (iRacing: at 60 Hz) by the producer's own protocol until stdin closes. Every value of a frame is a function
  * of the frame's number, so a decoded frame is checked whole: a torn one would not add up.
  *
  *   producers acc          Local\acpmf_physics, _graphics, _static (packetId last, as the frame)
@@ -10,8 +10,8 @@
  *   producers hwinfo [N]   Global\HWiNFO_SENS_SM2 under Global\HWiNFO_SM2_MUTEX; N extra bytes per element
  *                          (a newer HWiNFO with larger elements)
  *   producers hwinfo-dead  the same header, its signature "DEAD" (HWiNFO not running)
- *   producers iracing      Local\IRSDKMemMapFileName, a ring of 3 buffers, Local\IRSDKDataValidEvent set
- *                          after each
+ *   producers iracing      Local\IRSDKMemMapFileName, a ring of 3 buffers at 60 Hz, Local\IRSDKDataValidEvent
+ *                          set after each
  *
  * gcc on Linux (shm_open, shmbridge_sync.h), mingw on Windows (CreateFileMapping, CreateMutex, CreateEvent).
  * Exit codes: 0 ok, 2 usage, 4 failure. */
@@ -292,6 +292,21 @@ static int run_hwinfo(int dead, int extra) {
 }
 
 /* ---- iRacing ---- */
+static void iracing_frame(irsdk_header *h, uint8_t *base, event_t *ev, int32_t tick) {
+    int b = tick % 3;
+    uint8_t *row = base + h->varBuf[b].bufOffset;
+    float speed = tick * 0.25f, pct[4] = {(tick % 100) / 100.0f, 0.5f, 0, 1};
+    int32_t gear = tick % 6;
+    double t = tick / 60.0;
+    memcpy(row + 0, &speed, 4);
+    memcpy(row + 4, &gear, 4);
+    memcpy(row + 8, &t, 8);
+    memcpy(row + 16, pct, 16);
+    row[32] = (uint8_t)(tick % 2);
+    STORE(&h->varBuf[b].tickCount, tick); /* after its row */
+    pulse(ev);
+}
+
 static int run_iracing(void) {
     const size_t size = 4096;
     uint8_t *base = must_map("Local\\IRSDKMemMapFileName", size);
@@ -330,26 +345,16 @@ static int run_iracing(void) {
         snprintf(v->unit, IRSDK_MAX_STRING, "%s", vars[i].unit);
     }
     for (int b = 0; b < 3; b++) h->varBuf[b].bufOffset = 2048 + 64 * b;
+    iracing_frame(h, base, &ev, 1);
     printf("READY {\"header_size\":%zu,\"var_header_size\":%zu,\"num_vars\":5,\"names\":[\"Speed\",\"Gear\","
            "\"SessionTime\",\"CarIdxLapDistPct\",\"OnPitRoad\"],\"units\":[\"m/s\",\"\",\"s\",\"%%\",\"\"],"
            "\"speed\":\"tick*0.25\",\"gear\":\"tick%%6\",\"session_time\":\"tick/60\","
            "\"car_idx_lap_dist_pct\":\"[tick%%100/100,0.5,0,1]\",\"on_pit_road\":\"tick%%2\",\"track\":\"spa\"}\n",
            sizeof(irsdk_header), sizeof(irsdk_var_header));
     fflush(stdout);
-    for (int32_t tick = 1; !done; tick++) {
-        int b = tick % 3;
-        uint8_t *row = base + h->varBuf[b].bufOffset;
-        float speed = tick * 0.25f, pct[4] = {(tick % 100) / 100.0f, 0.5f, 0, 1};
-        int32_t gear = tick % 6;
-        double t = tick / 60.0;
-        memcpy(row + 0, &speed, 4);
-        memcpy(row + 4, &gear, 4);
-        memcpy(row + 8, &t, 8);
-        memcpy(row + 16, pct, 16);
-        row[32] = (uint8_t)(tick % 2);
-        STORE(&h->varBuf[b].tickCount, tick); /* after its row */
-        pulse(&ev);
-        nap();
+    for (int32_t tick = 2; !done; tick++) {
+        iracing_frame(h, base, &ev, tick);
+        for (int i = 0; i < 16; i++) nap(); /* 60 Hz, iRacing's tickRate: the ring gives a reader 3 frames to copy one */
     }
     return 0;
 }
