@@ -16,6 +16,7 @@ import (
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/web"
 )
@@ -23,16 +24,17 @@ import (
 // daemon is a configured shmbridge: its listener, its HTTP server over the API, and the registry of what it
 // holds open.
 type daemon struct {
-	c        *config
-	env      runEnv
-	log      *slog.Logger
-	root     *os.Root // nil without -files-root
-	ln       net.Listener
-	reg      *registry.Registry
-	layouts  *layout.Store
-	srv      *http.Server
-	token    string
-	tokenSrc string
+	c          *config
+	env        runEnv
+	log        *slog.Logger
+	root       *os.Root // nil without -files-root
+	ln         net.Listener
+	reg        *registry.Registry
+	layouts    *layout.Store
+	publishers *publish.Store
+	srv        *http.Server
+	token      string
+	tokenSrc   string
 	// loginCode is the one-time code of the dashboard's login link, printed in a terminal ("" elsewhere).
 	loginCode string
 	// cancelWaits ends long-polls, mutex waits and watch streams at shutdown, first, so that they end at once
@@ -72,6 +74,9 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 		d.ln = limited
 	}
 	if d.layouts, err = openLayouts(c, d.log); err != nil {
+		return nil, err
+	}
+	if d.publishers, err = openPublishers(c, d.log); err != nil {
 		return nil, err
 	}
 	d.reg = registry.New(d.root)
@@ -128,7 +133,29 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		MinWatchInterval: c.minWatch,
 		Stopping:         stopping,
 		Layouts:          d.layouts,
+		Publishers:       d.publishers,
+		MaxMetricSeries:  c.maxMetricSeries,
 	}
+}
+
+// openPublishers loads the publishers: -publishers-dir, by default publishers/ beside the token file. A file
+// there that does not parse is logged and skipped; it does not stop the daemon.
+func openPublishers(c *config, log *slog.Logger) (*publish.Store, error) {
+	dir := c.publishersDir
+	switch {
+	case dir == "-":
+		dir = ""
+	case dir == "" && c.tokenFile != "":
+		dir = filepath.Join(filepath.Dir(c.tokenFile), "publishers")
+	}
+	s, err := publish.Open(dir, cmp.Or(c.maxPublishers, api.DefaultMaxPublishers))
+	if s == nil {
+		return nil, fmt.Errorf("-publishers-dir: %w", err)
+	}
+	if err != nil {
+		log.Warn("a publisher's file does not parse: skipped", "error", err)
+	}
+	return s, nil
 }
 
 // openLayouts loads the saved layouts: -layouts-dir, by default layouts/ beside the token file. A file there

@@ -119,6 +119,8 @@ type config struct {
 	maxMappings, maxSync, maxWaiters, burst      int
 	maxWatchers, maxSamplers, maxLayouts         int
 	layoutsDir                                   string
+	publishersDir                                string
+	maxPublishers, maxMetricSeries               int
 	maxSampleRate                                float64
 	minWatch                                     time.Duration
 	maxBody, maxBuffered                         int64
@@ -165,6 +167,9 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.tokenFile, "token-file", token.DefaultFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
 	fs.StringVar(&c.layoutsDir, "layouts-dir", "", "directory of the saved layouts (ID.ksy each), loaded at start (default: layouts/ beside -token-file; \"-\": in memory only)")
 	fs.IntVar(&c.maxLayouts, "max-layouts", api.DefaultMaxLayouts, "most layouts saved at once; the next PUT gets 409")
+	fs.StringVar(&c.publishersDir, "publishers-dir", "", "directory of the publishers (ID.json each), loaded at start (default: publishers/ beside -token-file; \"-\": in memory only)")
+	fs.IntVar(&c.maxPublishers, "max-publishers", api.DefaultMaxPublishers, "most publishers at once; the next POST /v1/publishers gets 409")
+	fs.IntVar(&c.maxMetricSeries, "max-metric-series", api.DefaultMaxMetricSeries, "most gauges the metrics publishers export together on /metrics; a publisher past it gets 409")
 	fs.BoolVar(&c.tokenCreate, "token-create", true, "make the token file at first start when it is missing (false: refuse to start without a token, as a container does)")
 	fs.BoolVar(&c.noAuth, "no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
 	fs.StringVar(&c.sddl, "sddl", "", "Windows: security descriptor of objects created without an sddl of their own (default: this user and SYSTEM)")

@@ -6,7 +6,7 @@
 Starts the daemon on a free port (-listen 127.0.0.1:0; the port it got is read from its start log, and the
 README's 127.0.0.1:8765 is replaced by it, so a daemon the user left running is never touched), waits for
 /healthz, runs each `$ command` of the ```console blocks under the README's "## A curl session" and
-"## Synchronization" and "## Fields" and docs/watch.md's "# Live" and "## Decoded" with bash, compares its output with the lines that follow it ("..." matches
+"## Synchronization" and "## Fields" and docs/watch.md's "# Live" and "## Decoded" and docs/metrics.md's "## A producer's fields" with bash, compares its output with the lines that follow it ("..." matches
 anything). Each --also command runs against the same daemon after the session (its URL in $SHMBRIDGE_URL) and
 must exit 0. Then it leaves
 one mapping open and a long-poll waiting, stops the daemon with SIGINT and requires the wait to end with 503
@@ -15,7 +15,8 @@ within 5 s and a clean exit within 30 s: status 0 and "stopped closed_mappings=1
 import json, os, re, secrets, signal, subprocess, sys, threading, time, urllib.error, urllib.request
 
 SECTIONS = (("README.md", "## A curl session"), ("README.md", "## Synchronization"), ("README.md", "## Fields: decode by a layout"),
-            ("docs/watch.md", "# Live: watch a mapping change"), ("docs/watch.md", "## Decoded: fields as they change"))
+            ("docs/watch.md", "# Live: watch a mapping change"), ("docs/watch.md", "## Decoded: fields as they change"),
+            ("docs/metrics.md", "## A producer's fields as gauges"))
 
 def session(root):
     steps = []
@@ -48,8 +49,8 @@ def main():
     # tested elsewhere, and under Wine it lives inside the prefix).
     token = secrets.token_urlsafe(24)
     env = dict(os.environ, SHMBRIDGE_TOKEN=token, TOKEN=token)
-    # Layouts in memory: the session saves one, and a user's saved layouts are not this test's.
-    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-"], stderr=log, stdout=log, env=env)
+    # Layouts and publishers in memory: the session makes some, and a user's saved ones are not this test's.
+    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-"], stderr=log, stdout=log, env=env)
     failed = False
     try:
         deadline = time.time() + 120

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/watch"
 )
@@ -116,6 +117,8 @@ var causes = []struct {
 	{layout.ErrInvalidID, probInvalidRequest, ""},
 	{layout.ErrFull, probLimitReached, ""},
 	{layout.ErrBuiltin, probBuiltin, ""},
+	{publish.ErrNotFound, probNotFound, ""},
+	{publish.ErrFull, probLimitReached, ""},
 	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", maxDecodedJSON)},
 	{watch.ErrBudgetSpent, probBusy, ""},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},

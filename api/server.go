@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/swaggest/swgui/v5emb"
@@ -76,6 +78,10 @@ type Config struct {
 	Dashboard fs.FS
 	// Layouts are the saved layouts (PUT /v1/layouts/{id}); nil: kept in memory only, with DefaultMaxLayouts.
 	Layouts *layout.Store
+	// Publishers are the configured publishers (POST /v1/publishers); nil: kept in memory only, with
+	// DefaultMaxPublishers. MaxMetricSeries caps the gauges they export together (0: DefaultMaxMetricSeries).
+	Publishers      *publish.Store
+	MaxMetricSeries int
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -104,6 +110,10 @@ type server struct {
 	session0  bool
 	buffers   *buffers
 	layouts   *layout.Store
+	// publishers, and the gauges each exported at its last collection (id → int), at most maxSeries together.
+	publishers *publish.Store
+	series     sync.Map
+	maxSeries  int
 
 	metrics   *metrics
 	hub       *watch.Hub
@@ -119,7 +129,11 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
-		buffers: newBuffers(cfg.MaxBuffered), layouts: cfg.Layouts}
+		buffers: newBuffers(cfg.MaxBuffered), layouts: cfg.Layouts, publishers: cfg.Publishers,
+		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries)}
+	if s.publishers == nil {
+		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
+	}
 	s.sessions = newSessions(s.token, cfg.LoginCode, cfg.LoginCodeUntil)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -193,6 +207,10 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	route("PATCH", "/v1/mappings/{name}/fields", s.patchFields, "layout")
 	route("POST", "/v1/mappings/{name}/decode", s.decodeMapping, "fields")
 	route("PATCH", "/v1/mappings/{name}", s.patchMapping)
+	route("POST", "/v1/publishers", s.createPublisher)
+	route("GET", "/v1/publishers", s.listPublishers)
+	route("GET", "/v1/publishers/{id}", s.getPublisher)
+	route("DELETE", "/v1/publishers/{id}", s.deletePublisher)
 	route("POST", "/v1/events", s.createEvent)
 	route("GET", "/v1/events", s.listEvents)
 	route("GET", "/v1/events/{name}", s.getEvent)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -89,11 +90,36 @@ func get(c *http.Client, url, token string) (int, []byte, error) {
 }
 
 // TestPrometheusScrapes: Prometheus, with examples/prometheus/prometheus.yml (the token in a credentials file),
-// finds the daemon up, sees a request counter move after traffic, and promtool passes the exposition.
+// finds the daemon up, sees a request counter move after traffic, and promtool passes the exposition. And the
+// daemon as an exporter of a producer's fields: HWiNFO's readings (testdata/peers/producers.c, a native
+// producer), published by POST /v1/publishers, are in Prometheus by their sensor names with the values the
+// producer wrote.
 func TestPrometheusScrapes(t *testing.T) {
-	prom, promtool := needTool(t, "prometheus"), needTool(t, "promtool")
+	prom, promtool, cc := needTool(t, "prometheus"), needTool(t, "promtool"), needTool(t, "cc")
 	t.Setenv("SHMBRIDGE_TOKEN", opsToken)
-	addr, _ := startDaemon(t, "-listen", "127.0.0.1:0")
+	addr, _ := startDaemon(t, "-listen", "127.0.0.1:0", "-publishers-dir", "-")
+	producer := filepath.Join(t.TempDir(), "producers")
+	if out, err := exec.Command(cc, "-std=gnu11", "-O2", "-o", producer, "testdata/peers/producers.c", "-lpthread").CombinedOutput(); err != nil {
+		t.Fatalf("building the producer: %v\n%s", err, out)
+	}
+	hwinfo := exec.Command(producer, "hwinfo")
+	stdin, _ := hwinfo.StdinPipe()
+	stdout, _ := hwinfo.StdoutPipe()
+	if err := hwinfo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); hwinfo.Wait() })
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.HasPrefix(line, "READY") {
+		t.Fatalf("the producer: %q", line)
+	}
+	pub := `{"kind": "metrics", "mapping": "Global\\HWiNFO_SENS_SM2", "layout": "hwinfo", "name": "hwinfo_reading",
+		"each": "readings", "value": "value", "labels": {"sensor": {"field": "label_user"}, "unit": {"field": "utf_unit"}}}`
+	req, _ := http.NewRequest("POST", "http://"+addr+"/v1/publishers", strings.NewReader(pub))
+	req.Header.Set("Authorization", "Bearer "+opsToken)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("POST /v1/publishers: %v %v", resp, err)
+	}
 	dir := t.TempDir()
 	tokenFile := filepath.Join(dir, "token")
 	os.WriteFile(tokenFile, []byte(opsToken), 0o600)
@@ -142,6 +168,18 @@ func TestPrometheusScrapes(t *testing.T) {
 		v, err := query(`shmbridge_http_requests_total{route="/v1/mappings",method="GET",code="2xx"}`)
 		if err != nil || v < 5 {
 			return fmt.Errorf("%v, %v", v, err)
+		}
+		return nil
+	})
+
+	eventually(t, "HWiNFO's readings by their sensor names", func() error {
+		fan, err := query(`hwinfo_reading{sensor="GPU%20Fan",unit="RPM"}`)
+		if err != nil || fan != 1200 {
+			return fmt.Errorf("GPU Fan %v, %v", fan, err)
+		}
+		cpu, err := query(`hwinfo_reading{sensor="CPU%20(Tctl/Tdie)",unit="%C2%B0C"}`)
+		if err != nil || cpu < 45.5 {
+			return fmt.Errorf("CPU %v, %v", cpu, err)
 		}
 		return nil
 	})

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/shmbridge/shmbridge/internal/atomicfile"
 )
 
 // Store keeps saved layouts as files (ID.ksy) in one directory and their compiled forms in memory. Imports
@@ -176,7 +178,7 @@ func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
 		return nil, false, ps
 	}
 	if s.dir != "" {
-		if err := writeFileAtomic(filepath.Join(s.dir, id+".ksy"), src); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(s.dir, id+".ksy"), src); err != nil {
 			return nil, false, err
 		}
 	}
@@ -234,25 +236,4 @@ func (s *Store) Delete(id string) error {
 	delete(s.entries, id)
 	s.recompileLocked()
 	return nil
-}
-
-// writeFileAtomic writes a file whole or not at all: a crash mid-write leaves the old one.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

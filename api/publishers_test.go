@@ -1,0 +1,131 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/registry"
+)
+
+// TestMetricsPublisher: a mapping's numeric fields as gauges on /metrics, read at each scrape (a native write
+// shows at the next); an array of structs as a gauge per item with labels from its fields (HWiNFO's readings by
+// their names); gone with its DELETE.
+func TestMetricsPublisher(t *testing.T) {
+	b := newBridge(t, nil)
+	b.putLayout(t, "telemetry", telemetryKsy, 201)
+	n := name(t, "")
+	b.create(createBody(n, 56, `,"layout":"telemetry"`))
+	v := native(t, n)
+	v.WriteAt(telemetryFrame(), 0)
+	p := decode[api.Publisher](t, b.post(t, "/v1/publishers", map[string]any{
+		"kind": "metrics", "mapping": n, "name": "car", "fields": []string{"speed", "rpm", "sectors[2]", "flags"},
+		"labels": map[string]any{"rig": "sim1", "driver": map[string]string{"field": "driver"}}}, 201))
+	if p.ID == "" || p.Series != 4 {
+		t.Fatalf("created %+v", p)
+	}
+	want := func(field string, x float64) {
+		t.Helper()
+		if got := value(b.scrape(), "car", map[string]string{"publisher": p.ID, "field": field, "rig": "sim1", "driver": "Ayrton"}); got != x {
+			t.Errorf("car{field=%q} = %v, want %v", field, got, x)
+		}
+	}
+	want("speed", 50)
+	want("rpm", 7250.5)
+	want("sectors[2]", 3)
+	want("flags", 1) // b1: a boolean as 1
+	v.WriteAt(f4(61.5), 4)
+	want("speed", 61.5) // read at the scrape: no sampler, no lag
+	if up := value(b.scrape(), "shmbridge_publisher_up", map[string]string{"publisher": p.ID}); up != 1 {
+		t.Errorf("up %v", up)
+	}
+
+	// The array form: a gauge for each reading, named by its fields.
+	b.putLayout(t, "sensors", `meta:
+  id: sensors
+  endian: le
+seq:
+  - id: count
+    type: u1
+  - id: readings
+    type: reading
+    repeat: expr
+    repeat-expr: count
+types:
+  reading:
+    seq:
+      - id: label
+        type: strz
+        size: 8
+        encoding: UTF-8
+      - id: value
+        type: f4
+`, 201)
+	s := name(t, "-sensors")
+	b.create(createBody(s, 64, `,"layout":"sensors"`))
+	sv := native(t, s)
+	sv.WriteAt([]byte{2}, 0)
+	sv.WriteAt(append([]byte("CPU\x00\x00\x00\x00\x00"), f4(45.5)...), 1)
+	sv.WriteAt(append([]byte("GPU Fan\x00"), f4(1200)...), 13)
+	q := decode[api.Publisher](t, b.post(t, "/v1/publishers", map[string]any{
+		"kind": "metrics", "mapping": s, "name": "sensor_reading", "each": "readings", "value": "value",
+		"labels": map[string]any{"sensor": map[string]string{"field": "label"}}}, 201))
+	m := b.scrape()
+	if value(m, "sensor_reading", map[string]string{"sensor": "CPU", "index": "0"}) != 45.5 ||
+		value(m, "sensor_reading", map[string]string{"sensor": "GPU Fan", "index": "1"}) != 1200 || q.Series != 2 {
+		t.Errorf("readings: %v, %+v", m["sensor_reading"], q)
+	}
+	list := decode[[]api.Publisher](t, b.getOK(t, "/v1/publishers"))
+	if len(list) != 2 {
+		t.Errorf("listed %d", len(list))
+	}
+	resp, data := b.do("DELETE", "/v1/publishers/"+p.ID, nil)
+	expect(t, resp, data, 204)
+	if value(b.scrape(), "car", nil) != -1 {
+		t.Error("a deleted publisher's gauges are still there")
+	}
+	resp, data = b.do("GET", "/v1/publishers/"+p.ID, nil)
+	expect(t, resp, data, 404)
+}
+
+// TestMetricsPublisherRefused: what a gauge cannot be is 400 naming it; a name another publisher has, and gauges
+// past -max-metric-series, 409; a mapping that is nowhere 404.
+func TestMetricsPublisherRefused(t *testing.T) {
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MaxMetricSeries = 3 })
+	b.putLayout(t, "telemetry", telemetryKsy, 201)
+	n := name(t, "")
+	b.create(createBody(n, 56, `,"layout":"telemetry"`))
+	native(t, n).WriteAt(telemetryFrame(), 0)
+	base := func(extra map[string]any) map[string]any {
+		m := map[string]any{"kind": "metrics", "mapping": n, "name": "car", "fields": []string{"speed"}}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	for what, req := range map[string]map[string]any{
+		"a string":          base(map[string]any{"fields": []string{"driver"}}),
+		"a kind":            base(map[string]any{"kind": "mqtt"}),
+		"a name":            base(map[string]any{"name": "shmbridge_speed"}),
+		"a bad name":        base(map[string]any{"name": "1car"}),
+		"a reserved label":  base(map[string]any{"labels": map[string]any{"publisher": "x"}}),
+		"a path":            base(map[string]any{"fields": []string{"speed;rm"}}),
+		"fields and each":   base(map[string]any{"each": "sectors", "value": "x"}),
+		"no field":          base(map[string]any{"fields": []string{"nope"}}),
+		"a label not there": base(map[string]any{"labels": map[string]any{"x": map[string]string{"field": "nope"}}}),
+	} {
+		resp, data := b.do("POST", "/v1/publishers", strings.NewReader(mustJSON(req)), "Content-Type", "application/json", "Invalid", "on purpose")
+		if resp.StatusCode != 400 {
+			t.Errorf("%s: %d %s", what, resp.StatusCode, data)
+		}
+	}
+	b.post(t, "/v1/publishers", base(map[string]any{"fields": []string{"speed", "rpm"}}), 201)
+	resp, data := b.do("POST", "/v1/publishers", strings.NewReader(mustJSON(base(nil))), "Content-Type", "application/json")
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "exists")
+	resp, data = b.do("POST", "/v1/publishers", strings.NewReader(mustJSON(base(map[string]any{"name": "car2", "fields": []string{"speed", "rpm"}}))), "Content-Type", "application/json")
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "limit-reached")
+	resp, data = b.do("POST", "/v1/publishers", strings.NewReader(mustJSON(base(map[string]any{"name": "car3", "mapping": n + "-nowhere"}))), "Content-Type", "application/json")
+	expect(t, resp, data, 404)
+}

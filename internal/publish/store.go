@@ -1,0 +1,180 @@
+// Package publish keeps the daemon's publishers: what it republishes of a mapping's decoded fields, and where.
+// A publisher is configured through the API and kept as ID.json in a directory (or in memory), loaded again at
+// start. This package only keeps them; the API checks them, and makes what they publish.
+package publish
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shmbridge/shmbridge/internal/atomicfile"
+)
+
+// Kinds of publisher.
+const (
+	Metrics = "metrics" // gauges on /metrics
+)
+
+// Spec is one publisher.
+type Spec struct {
+	ID      string    `json:"id"`
+	Kind    string    `json:"kind"`
+	Mapping string    `json:"mapping"`
+	Layout  string    `json:"layout,omitempty"` // "": the mapping's default layout
+	Created time.Time `json:"created"`
+	// Name is the metric's name (metrics).
+	Name string `json:"name,omitempty"`
+	// Fields are the numeric fields published, by path (a gauge each, its path in the label field); or, with
+	// Each, the array of structs whose items are published (a gauge each, its index in the label index), Value
+	// the numeric field of an item.
+	Fields []string `json:"fields,omitempty"`
+	Each   string   `json:"each,omitempty"`
+	Value  string   `json:"value,omitempty"`
+	// Labels are the gauges' labels: a literal value, or a field's (of the item, with Each).
+	Labels map[string]Label `json:"labels,omitempty"`
+}
+
+// Label is a label's value: a literal, or a field's (spelt {"field": "path"} in JSON, a literal as a string).
+type Label struct {
+	Literal string
+	Field   string
+}
+
+func (l Label) MarshalJSON() ([]byte, error) {
+	if l.Field != "" {
+		return json.Marshal(map[string]string{"field": l.Field})
+	}
+	return json.Marshal(l.Literal)
+}
+
+func (l *Label) UnmarshalJSON(b []byte) error {
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+		var f struct {
+			Field string `json:"field"`
+		}
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&f); err != nil || f.Field == "" {
+			return errors.New(`a label is a string, or {"field": "path"}`)
+		}
+		*l = Label{Field: f.Field}
+		return nil
+	}
+	return json.Unmarshal(b, &l.Literal)
+}
+
+// Errors of the store.
+var (
+	ErrNotFound = errors.New("no such publisher")
+	ErrFull     = errors.New("too many publishers")
+)
+
+// Store keeps the publishers. Safe for concurrent use.
+type Store struct {
+	dir string
+	max int
+
+	mu    sync.RWMutex
+	specs map[string]Spec
+}
+
+// Open loads every ID.json in dir (created, 0700, if missing; "" keeps them in memory only); max caps how many
+// it keeps. A file that does not parse is skipped and reported in the error it answers with the store.
+func Open(dir string, max int) (*Store, error) {
+	s := &Store{dir: dir, max: max, specs: map[string]Spec{}}
+	if dir == "" {
+		return s, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var bad []error
+	for _, p := range names {
+		var sp Spec
+		b, err := os.ReadFile(p)
+		if err == nil {
+			err = json.Unmarshal(b, &sp)
+		}
+		if err != nil || sp.ID+".json" != filepath.Base(p) {
+			bad = append(bad, fmt.Errorf("%s: not a publisher (%v)", p, err))
+			continue
+		}
+		if len(s.specs) < max {
+			s.specs[sp.ID] = sp
+		}
+	}
+	return s, errors.Join(bad...)
+}
+
+// Add keeps a new publisher under a new id, which it answers.
+func (s *Store) Add(sp Spec) (Spec, error) {
+	var id [6]byte
+	rand.Read(id[:])
+	sp.ID, sp.Created = "p"+hex.EncodeToString(id[:]), time.Now().UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.specs) >= s.max {
+		return Spec{}, fmt.Errorf("%w: %d are configured, the most this daemon keeps (-max-publishers)", ErrFull, len(s.specs))
+	}
+	if s.dir != "" {
+		b, _ := json.MarshalIndent(sp, "", "  ")
+		if err := atomicfile.WriteFile(filepath.Join(s.dir, sp.ID+".json"), append(b, '\n')); err != nil {
+			return Spec{}, err
+		}
+	}
+	s.specs[sp.ID] = sp
+	return sp, nil
+}
+
+// Get answers the publisher id.
+func (s *Store) Get(id string) (Spec, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sp, ok := s.specs[id]
+	if !ok {
+		return Spec{}, fmt.Errorf("%w %q", ErrNotFound, id)
+	}
+	return sp, nil
+}
+
+// List answers every publisher, by id.
+func (s *Store) List() []Spec {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Spec, 0, len(s.specs))
+	for _, sp := range s.specs {
+		out = append(out, sp)
+	}
+	slices.SortFunc(out, func(a, b Spec) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Delete removes a publisher and its file.
+func (s *Store) Delete(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.specs[id]; !ok {
+		return fmt.Errorf("%w %q", ErrNotFound, id)
+	}
+	if s.dir != "" {
+		if err := os.Remove(filepath.Join(s.dir, id+".json")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	delete(s.specs, id)
+	return nil
+}
