@@ -138,17 +138,22 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 	}
 }
 
+// storeDir is where a store of the daemon keeps its files: the flag's directory; by default, name beside the
+// token file; "" (in memory only) for "-", or with no token file.
+func storeDir(c *config, flag, name string) string {
+	switch {
+	case flag == "-":
+		return ""
+	case flag == "" && c.tokenFile != "":
+		return filepath.Join(filepath.Dir(c.tokenFile), name)
+	}
+	return flag
+}
+
 // openPublishers loads the publishers: -publishers-dir, by default publishers/ beside the token file. A file
 // there that does not parse is logged and skipped; it does not stop the daemon.
 func openPublishers(c *config, log *slog.Logger) (*publish.Store, error) {
-	dir := c.publishersDir
-	switch {
-	case dir == "-":
-		dir = ""
-	case dir == "" && c.tokenFile != "":
-		dir = filepath.Join(filepath.Dir(c.tokenFile), "publishers")
-	}
-	s, err := publish.Open(dir, cmp.Or(c.maxPublishers, api.DefaultMaxPublishers))
+	s, err := publish.Open(storeDir(c, c.publishersDir, "publishers"), cmp.Or(c.maxPublishers, api.DefaultMaxPublishers))
 	if s == nil {
 		return nil, fmt.Errorf("-publishers-dir: %w", err)
 	}
@@ -161,14 +166,7 @@ func openPublishers(c *config, log *slog.Logger) (*publish.Store, error) {
 // openLayouts loads the saved layouts: -layouts-dir, by default layouts/ beside the token file. A file there
 // that does not compile is listed with its errors; it does not stop the daemon.
 func openLayouts(c *config, log *slog.Logger) (*layout.Store, error) {
-	dir := c.layoutsDir
-	switch {
-	case dir == "-":
-		dir = ""
-	case dir == "" && c.tokenFile != "":
-		dir = filepath.Join(filepath.Dir(c.tokenFile), "layouts")
-	}
-	s, err := layout.OpenStore(dir, layout.DefaultLimits, cmp.Or(c.maxLayouts, api.DefaultMaxLayouts))
+	s, err := layout.OpenStore(storeDir(c, c.layoutsDir, "layouts"), layout.DefaultLimits, cmp.Or(c.maxLayouts, api.DefaultMaxLayouts))
 	if err != nil {
 		return nil, fmt.Errorf("-layouts-dir: %w", err)
 	}
