@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 	"unsafe"
@@ -47,8 +46,8 @@ type decodedState struct {
 	sent       uint64 // the version the last message was of
 	hasSent    bool
 	failing    string    // why the last sample failed ("" when it decoded): said once, not every sample
-	tornSince  time.Time // when the samples began to find no untorn frame (zero: the last one did)
 	err        error     // and the error itself
+	tornSince  time.Time // when the samples began to find no untorn frame (zero: the last one did)
 }
 
 // tornFor is how long a decoded source's samples may find no untorn frame before the stream says so: one
@@ -232,7 +231,7 @@ func errorJSON(err error) []byte {
 	case errors.Is(err, ErrBudgetSpent):
 		b = append(b, `,"kind":"busy"`...)
 	default:
-		b = append(b, fmt.Sprintf(`,"kind":"fault"`)...)
+		b = append(b, `,"kind":"fault"`...)
 	}
 	return append(b, '}')
 }
