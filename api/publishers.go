@@ -408,9 +408,14 @@ func (c publishersCollector) Collect(ch chan<- prometheus.Metric) {
 		desc := prometheus.NewDesc(sp.Name, fmt.Sprintf("Published by shmbridge (%s): %s decoded by %s.", sp.ID, sp.Mapping, cmp.Or(sp.Layout, "its default layout")), labels, nil)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*scrapeTimeout)
 		n, err := s.collect(ctx, sp, func(v float64, values ...string) {
-			if left > 0 {
+			if left <= 0 {
+				return
+			}
+			// Not MustNewConstMetric: a collector runs on a goroutine of its own, where a panic would end the
+			// daemon; a gauge that cannot be made (a publisher's file edited by hand) is left out instead.
+			if m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, v, values...); err == nil {
 				left--
-				ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v, values...)
+				ch <- m
 			}
 		})
 		cancel()
@@ -421,6 +426,8 @@ func (c publishersCollector) Collect(ch chan<- prometheus.Metric) {
 		} else {
 			s.series.Store(sp.ID, n)
 		}
-		ch <- prometheus.MustNewConstMetric(publisherUp, prometheus.GaugeValue, up, sp.ID)
+		if m, err := prometheus.NewConstMetric(publisherUp, prometheus.GaugeValue, up, sp.ID); err == nil {
+			ch <- m
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
@@ -128,4 +129,25 @@ func TestMetricsPublisherRefused(t *testing.T) {
 	wantProblem(t, data, "limit-reached")
 	resp, data = b.do("POST", "/v1/publishers", strings.NewReader(mustJSON(base(map[string]any{"name": "car3", "mapping": n + "-nowhere"}))), "Content-Type", "application/json")
 	expect(t, resp, data, 404)
+}
+
+// TestMetricsPublisherFromAFile: a publisher's file edited by hand into what the API refuses (a label with no
+// name) never breaks /metrics, nor the daemon: its gauges are left out, the rest is served.
+func TestMetricsPublisherFromAFile(t *testing.T) {
+	store, err := publish.Open(t.TempDir(), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Publishers = store })
+	b.putLayout(t, "telemetry", telemetryKsy, 201)
+	n := name(t, "")
+	b.create(createBody(n, 56, `,"layout":"telemetry"`))
+	if _, err := store.Add(publish.Spec{Kind: publish.Metrics, Mapping: n, Name: "edited", Fields: []string{"speed"},
+		Labels: map[string]publish.Label{"": {Literal: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m := b.scrape()
+	if value(m, "shmbridge_mappings_held", nil) < 1 || value(m, "edited", nil) != -1 {
+		t.Fatal("the daemon's own metrics are gone, or the edited publisher's gauge is there")
+	}
 }
