@@ -7,6 +7,7 @@ import (
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestMetricsPublisher: a mapping's numeric fields as gauges on /metrics, read at each scrape (a native write
@@ -134,7 +135,7 @@ func TestMetricsPublisherRefused(t *testing.T) {
 // TestMetricsPublisherFromAFile: a publisher's file edited by hand into what the API refuses (a label with no
 // name) never breaks /metrics, nor the daemon: its gauges are left out, the rest is served.
 func TestMetricsPublisherFromAFile(t *testing.T) {
-	store, err := publish.Open(t.TempDir(), 4)
+	store, err := publish.Open(testutil.TempDir(t), 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,13 @@ package publish
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestPublisherStore: publishers are kept as files and loaded again.
 func TestPublisherStore(t *testing.T) {
-	dir := t.TempDir()
+	dir := testutil.TempDir(t)
 	s, err := Open(dir, 4)
 	if err != nil {
 		t.Fatal(err)
