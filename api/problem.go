@@ -119,6 +119,7 @@ var causes = []struct {
 	{layout.ErrBuiltin, probBuiltin, ""},
 	{publish.ErrNotFound, probNotFound, ""},
 	{publish.ErrFull, probLimitReached, ""},
+	{publish.ErrNameUsed, probExists, ""},
 	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", maxDecodedJSON)},
 	{watch.ErrBudgetSpent, probBusy, ""},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},

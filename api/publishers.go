@@ -152,11 +152,6 @@ func (s *server) planPublisher(req Publisher) (publish.Spec, error) {
 	case len(req.Labels) > 32:
 		return bad("at most 32 labels")
 	}
-	for _, other := range s.publishers.List() {
-		if other.Name == req.Name {
-			return sp, fail(probExists, fmt.Sprintf("the metric %s is the publisher %s's: choose another name", req.Name, other.ID))
-		}
-	}
 	for _, f := range append(slices.Clone(req.Fields), req.Each, req.Value) {
 		if f != "" && !fieldPath.MatchString(f) {
 			return bad("%s is not a field path (a.b[2].c)", quote(f))

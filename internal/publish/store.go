@@ -77,6 +77,7 @@ func (l *Label) UnmarshalJSON(b []byte) error {
 var (
 	ErrNotFound = errors.New("no such publisher")
 	ErrFull     = errors.New("too many publishers")
+	ErrNameUsed = errors.New("the metric name is another publisher's")
 )
 
 // Store keeps the publishers. Safe for concurrent use.
@@ -127,6 +128,11 @@ func (s *Store) Add(sp Spec) (Spec, error) {
 	sp.ID, sp.Created = "p"+hex.EncodeToString(id[:]), time.Now().UTC()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, other := range s.specs { // under the lock: two at once cannot both take a name
+		if sp.Name != "" && other.Name == sp.Name {
+			return Spec{}, fmt.Errorf("%w (%s): choose another name", ErrNameUsed, other.ID)
+		}
+	}
 	if len(s.specs) >= s.max {
 		return Spec{}, fmt.Errorf("%w: %d are configured, the most this daemon keeps (-max-publishers)", ErrFull, len(s.specs))
 	}

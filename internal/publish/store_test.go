@@ -35,3 +35,24 @@ func TestPublisherStore(t *testing.T) {
 		t.Fatal("a deleted publisher came back")
 	}
 }
+
+// TestNameUsedOnce: a metric name is one publisher's, however many ask for it at once.
+func TestNameUsedOnce(t *testing.T) {
+	s, _ := Open("", 64)
+	done := make(chan error, 16)
+	for range 16 {
+		go func() {
+			_, err := s.Add(Spec{Kind: Metrics, Mapping: "m", Name: "same", Fields: []string{"a"}})
+			done <- err
+		}()
+	}
+	ok := 0
+	for range 16 {
+		if <-done == nil {
+			ok++
+		}
+	}
+	if ok != 1 || len(s.List()) != 1 {
+		t.Fatalf("%d of 16 took the name", ok)
+	}
+}
