@@ -17,6 +17,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/publish"
+	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/web"
 )
@@ -32,6 +33,7 @@ type daemon struct {
 	reg        *registry.Registry
 	layouts    *layout.Store
 	publishers *publish.Store
+	recordings *record.Store
 	srv        *http.Server
 	token      string
 	tokenSrc   string
@@ -77,6 +79,9 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 		return nil, err
 	}
 	if d.publishers, err = openPublishers(c, d.log); err != nil {
+		return nil, err
+	}
+	if d.recordings, err = openRecordings(c, d.log); err != nil {
 		return nil, err
 	}
 	d.reg = registry.New(d.root)
@@ -134,6 +139,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Stopping:         stopping,
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
+		Recordings:       d.recordings,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
 }
@@ -159,6 +165,17 @@ func openPublishers(c *config, log *slog.Logger) (*publish.Store, error) {
 	}
 	if err != nil {
 		log.Warn("a publisher's file does not parse: skipped", "error", err)
+	}
+	return s, nil
+}
+
+// openRecordings lists the recordings: -recordings-dir, by default recordings/ beside the token file. One a
+// killed daemon left cut short is completed up to its last whole frame.
+func openRecordings(c *config, log *slog.Logger) (*record.Store, error) {
+	s, err := record.Open(storeDir(c, c.recordingsDir, "recordings"), record.Options{Budget: c.recordingsBudget,
+		MinFree: c.recordingsMinFree, MaxActive: cmp.Or(c.maxRecordings, api.DefaultMaxRecordings), Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("-recordings-dir: %w", err)
 	}
 	return s, nil
 }
@@ -202,6 +219,7 @@ func (d *daemon) serve(ctx context.Context) error {
 	if err := d.srv.Shutdown(sctx); err != nil {
 		d.log.Warn("connections still open at shutdown", "err", err)
 	}
+	d.recordings.Close() // each ends with its end record (reason shutdown)
 	n := d.reg.CloseAll()
 	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
 	return nil

@@ -121,6 +121,9 @@ type config struct {
 	layoutsDir                                   string
 	publishersDir                                string
 	maxPublishers, maxMetricSeries               int
+	recordingsDir                                string
+	maxRecordings                                int
+	recordingsBudget, recordingsMinFree          int64
 	maxSampleRate                                float64
 	minWatch                                     time.Duration
 	maxBody, maxBuffered                         int64
@@ -170,6 +173,10 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.publishersDir, "publishers-dir", "", "directory of the publishers (ID.json each), loaded at start (default: publishers/ beside -token-file; \"-\": in memory only)")
 	fs.IntVar(&c.maxPublishers, "max-publishers", api.DefaultMaxPublishers, "most publishers at once; the next POST /v1/publishers gets 409")
 	fs.IntVar(&c.maxMetricSeries, "max-metric-series", api.DefaultMaxMetricSeries, "most gauges the metrics publishers export together on /metrics; a publisher past it gets 409")
+	fs.StringVar(&c.recordingsDir, "recordings-dir", "", "directory of the recordings (ID.shmrec each), listed again at start (default: recordings/ beside -token-file; \"-\": recordings are off)")
+	fs.IntVar(&c.maxRecordings, "max-recordings", api.DefaultMaxRecordings, "most recordings under way at once; the next POST /v1/recordings gets 409")
+	fs.Int64Var(&c.recordingsBudget, "recordings-budget", api.DefaultRecordingsBudget, "bytes all the recordings' files may take together: a recording stops there, the next gets 507")
+	fs.Int64Var(&c.recordingsMinFree, "recordings-min-free", api.DefaultRecordingsMinFree, "bytes of free space a recording leaves on its file system: it stops there, the next gets 507")
 	fs.BoolVar(&c.tokenCreate, "token-create", true, "make the token file at first start when it is missing (false: refuse to start without a token, as a container does)")
 	fs.BoolVar(&c.noAuth, "no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
 	fs.StringVar(&c.sddl, "sddl", "", "Windows: security descriptor of objects created without an sddl of their own (default: this user and SYSTEM)")

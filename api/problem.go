@@ -10,6 +10,7 @@ import (
 
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/publish"
+	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/watch"
 )
@@ -20,7 +21,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:invalid-recording"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -30,7 +31,7 @@ type Problem struct {
 	// Errors, on invalid-layout, are every problem found in the layout: the key's path, its line, what is wrong.
 	Errors []LayoutError `json:"errors,omitempty"`
 	// Path names the field a decode-failed or a refused field write is about (header.flags, items[3]); Offset,
-	// on decode-failed, is where in the mapping the decode failed.
+	// on decode-failed, is where in the mapping the decode failed, on invalid-recording where in the file.
 	Path   string `json:"path,omitempty" example:"header.version"`
 	Offset *int   `json:"offset,omitempty" example:"4"`
 }
@@ -87,6 +88,8 @@ var (
 	probDecodeFailed    = newProblemType("decode-failed", http.StatusUnprocessableEntity, "Data does not fit the layout")
 	probDecodedTooLarge = newProblemType("decoded-too-large", http.StatusRequestEntityTooLarge, "Decoded answer too large")
 	probInconsistent    = newProblemType("inconsistent", http.StatusServiceUnavailable, "No consistent frame")
+	probInProgress      = newProblemType("in-progress", http.StatusConflict, "Under way")
+	probInvalidRecord   = newProblemType("invalid-recording", http.StatusUnprocessableEntity, "Recording not whole")
 )
 
 // causes maps the errors of the layers below to their problem type, first match wins. An error that matches
@@ -122,6 +125,11 @@ var causes = []struct {
 	{publish.ErrNameUsed, probExists, ""},
 	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", maxDecodedJSON)},
 	{watch.ErrBudgetSpent, probBusy, ""},
+	{record.ErrNotFound, probNotFound, ""},
+	{record.ErrBusy, probLimitReached, ""},
+	{record.ErrNoRoom, probNoSpace, ""},
+	{record.ErrRecording, probInProgress, "the recording is under way: stop it first (POST /v1/recordings/{id}/stop)"},
+	{record.ErrNoDir, probUnsupported, "recordings are off: the daemon was started with -recordings-dir -"},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},
 }
 
@@ -203,7 +211,12 @@ func layoutProblem(p Problem, header http.Header, err error) (Problem, http.Head
 	var ps layout.Problems
 	var de *layout.DecodeError
 	var ee *layout.EncodeError
+	var fe *record.FormatError
 	switch {
+	case errors.As(err, &fe):
+		set(probInvalidRecord, fe.Error())
+		off := int(fe.Offset)
+		p.Offset = &off
 	case errors.As(err, &ps):
 		set(probInvalidLayout, fmt.Sprintf("the layout has %d problem(s); the first: %s (line %d): %s", len(ps), ps[0].Path, ps[0].Line, ps[0].Detail))
 		if ae := (*apiError)(nil); errors.As(err, &ae) {

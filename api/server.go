@@ -16,6 +16,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/publish"
+	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/swaggest/swgui/v5emb"
@@ -82,6 +83,8 @@ type Config struct {
 	// DefaultMaxPublishers. MaxMetricSeries caps the gauges they export together (0: DefaultMaxMetricSeries).
 	Publishers      *publish.Store
 	MaxMetricSeries int
+	// Recordings keep the recordings (POST /v1/recordings); nil: recordings are off.
+	Recordings *record.Store
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -114,6 +117,8 @@ type server struct {
 	publishers *publish.Store
 	series     sync.Map
 	maxSeries  int
+	recordings *record.Store
+	replays    replays
 
 	metrics   *metrics
 	hub       *watch.Hub
@@ -130,7 +135,11 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
 		buffers: newBuffers(cfg.MaxBuffered), layouts: cfg.Layouts, publishers: cfg.Publishers,
-		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries)}
+		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), recordings: cfg.Recordings,
+		replays: replays{by: map[string]*replay{}}}
+	if s.recordings == nil {
+		s.recordings, _ = record.Open("", record.Options{})
+	}
 	if s.publishers == nil {
 		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
 	}
@@ -211,6 +220,15 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	route("GET", "/v1/publishers", s.listPublishers)
 	route("GET", "/v1/publishers/{id}", s.getPublisher)
 	route("DELETE", "/v1/publishers/{id}", s.deletePublisher)
+	route("POST", "/v1/recordings", s.createRecording)
+	route("GET", "/v1/recordings", s.listRecordings)
+	route("GET", "/v1/recordings/{id}", s.getRecording)
+	route("DELETE", "/v1/recordings/{id}", s.deleteRecording)
+	route("POST", "/v1/recordings/{id}/stop", s.stopRecording)
+	route("GET", "/v1/recordings/{id}/fields", s.exportFields, "layout", "fields", "format")
+	route("POST", "/v1/mappings/{name}/replay", s.startReplay)
+	route("GET", "/v1/mappings/{name}/replay", s.getReplay)
+	route("DELETE", "/v1/mappings/{name}/replay", s.stopReplay)
 	route("POST", "/v1/events", s.createEvent)
 	route("GET", "/v1/events", s.listEvents)
 	route("GET", "/v1/events/{name}", s.getEvent)

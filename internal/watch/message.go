@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/shmbridge/shmbridge/internal/jsontext"
+	"github.com/shmbridge/shmbridge/internal/spans"
 )
 
 // Message is one message of a stream, its data encoded once for all the subscribers it goes to. A message
@@ -55,13 +56,13 @@ type header struct {
 // runs (spans), or nothing.
 type payload struct {
 	format  Format
-	data    []byte // data, or the text's bytes (UTF-8, not yet escaped)
-	spans   []span // change spans of data, with base the absolute offset of data[0]
-	base    int64  // absolute offset of data[0]
-	asText  bool   // data is text
-	fields  []byte // decoded fields (JSON)
-	errJSON []byte // an error message's error (JSON)
-	none    bool   // a message that carries no bytes of the mapping
+	data    []byte       // data, or the text's bytes (UTF-8, not yet escaped)
+	spans   []spans.Span // change spans of data, with base the absolute offset of data[0]
+	base    int64        // absolute offset of data[0]
+	asText  bool         // data is text
+	fields  []byte       // decoded fields (JSON)
+	errJSON []byte       // an error message's error (JSON)
+	none    bool         // a message that carries no bytes of the mapping
 }
 
 // build encodes a message of s into one allocation of its exact size, taking that size from the budget when
@@ -167,7 +168,7 @@ func (p payload) len() int {
 			if i > 0 {
 				n++
 			}
-			n += len(`{"offset":,"data":""}`) + decLen(uint64(p.base)+uint64(sp.off)) + encodedLen(p.format, sp.n)
+			n += len(`{"offset":,"data":""}`) + decLen(uint64(p.base)+uint64(sp.Off)) + encodedLen(p.format, sp.N)
 		}
 		return n
 	default:
@@ -194,9 +195,9 @@ func (p payload) append(b []byte) []byte {
 				b = append(b, ',')
 			}
 			b = append(b, `{"offset":`...)
-			b = strconv.AppendInt(b, p.base+int64(sp.off), 10)
+			b = strconv.AppendInt(b, p.base+int64(sp.Off), 10)
 			b = append(b, `,"data":"`...)
-			b = appendEncoded(b, p.format, p.data[sp.off:sp.off+sp.n])
+			b = appendEncoded(b, p.format, p.data[sp.Off:sp.Off+sp.N])
 			b = append(b, `"}`...)
 		}
 		b = append(b, ']')

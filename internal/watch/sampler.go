@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/spans"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -37,7 +38,7 @@ type sampler struct {
 	prev    []byte
 	scratch []byte   // UTF-16 text decoded to UTF-8
 	snap    *Message // cur as a snapshot message (the sampler's hold on it), built once when asked for
-	spans   []span
+	spans   []spans.Span
 	closed  string // why the source ended; "" while it runs
 	halted  bool
 	dec     decodedState // a decoded source's
@@ -229,7 +230,7 @@ func (s *sampler) sample() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.prev, s.cur = s.cur, s.prev // cur is the new sample now
-	s.spans = diff(s.prev, s.cur, s.spans)
+	s.spans = spans.Diff(s.prev, s.cur, s.spans)
 	if len(s.spans) == 0 {
 		return nil
 	}
