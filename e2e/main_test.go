@@ -48,6 +48,13 @@ var daemonBinary = sync.OnceValues(func() (string, error) {
 // until the test ends, and answers its address and its log.
 func startDaemon(t testing.TB, args ...string) (string, *testutil.LockedBuffer) {
 	t.Helper()
+	addr, log, _ := startDaemonProcess(t, args...)
+	return addr, log
+}
+
+// startDaemonProcess is startDaemon, answering the daemon's process too.
+func startDaemonProcess(t testing.TB, args ...string) (string, *testutil.LockedBuffer, *exec.Cmd) {
+	t.Helper()
 	exe, err := daemonBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -69,11 +76,11 @@ func startDaemon(t testing.TB, args ...string) (string, *testutil.LockedBuffer) 
 					log.Write([]byte(sc.Text() + "\n"))
 				}
 			}()
-			return strings.Fields(line[i+len("addr=http://"):])[0], log
+			return strings.Fields(line[i+len("addr=http://"):])[0], log, cmd
 		}
 	}
 	t.Fatalf("the daemon did not start:\n%s", log)
-	return "", nil
+	return "", nil, nil
 }
 
 // daemonFlags are the daemon's flags, as its -h lists them.

@@ -120,6 +120,10 @@ func Open(dir string, o Options) (*Store, error) {
 		}
 		rec := &Recording{ID: id, path: filepath.Join(dir, e.Name())}
 		sum, err := Recover(rec.path)
+		if err != nil && diskFull(err) && sum.Problem == nil { // no room for its end record: whole all the same
+			s.log.Warn("a recording cut short could not be completed: the file system is full", "id", id)
+			sum.End, err = &End{Stopped: sum.Last, Reason: ReasonInterrupted, Frames: sum.Frames}, nil
+		}
 		if err != nil {
 			s.log.Warn("a recording could not be read", "id", id, "error", err)
 			rec.problem = &FormatError{Detail: err.Error()}
@@ -311,7 +315,7 @@ func isDone(c <-chan struct{}) bool {
 
 // append records one frame within the limits; a reason to stop if it cannot.
 func (s *Store) append(rec *Recording, counter uint64, b []byte, lim Limits) (string, error) {
-	if free, err := freeSpace(s.dir); err == nil && free-int64(len(b)) <= s.minFree {
+	if free, err := freeSpace(s.dir); err == nil && s.minFree > 0 && free-int64(len(b)) <= s.minFree {
 		return ReasonDiskFull, fmt.Errorf("%d bytes free, the reserve (-recordings-min-free) is %d", free, s.minFree)
 	}
 	room, why := s.budget-s.Used()-endRoom, ReasonBudget
