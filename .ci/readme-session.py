@@ -6,17 +6,18 @@
 Starts the daemon on a free port (-listen 127.0.0.1:0; the port it got is read from its start log, and the
 README's 127.0.0.1:8765 is replaced by it, so a daemon the user left running is never touched), waits for
 /healthz, runs each `$ command` of the ```console blocks under the README's "## A curl session" and
-"## Synchronization" and "## Fields" and docs/watch.md's "# Live" and "## Decoded" and docs/metrics.md's "## A producer's fields" with bash, compares its output with the lines that follow it ("..." matches
+"## Synchronization" and "## Fields" and docs/watch.md's "# Live" and "## Decoded" and docs/metrics.md's "## A producer's fields" and docs/recordings.md's "## A session" with bash (one
+shell's state: what a command exports, the next one has), compares its output with the lines that follow it ("..." matches
 anything). Each --also command runs against the same daemon after the session (its URL in $SHMBRIDGE_URL) and
 must exit 0. Then it leaves
 one mapping open and a long-poll waiting, stops the daemon with SIGINT and requires the wait to end with 503
 within 5 s and a clean exit within 30 s: status 0 and "stopped closed_mappings=1" logged.
 """
-import json, os, re, secrets, signal, subprocess, sys, threading, time, urllib.error, urllib.request
+import json, os, re, secrets, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
 SECTIONS = (("README.md", "## A curl session"), ("README.md", "## Synchronization"), ("README.md", "## Fields: decode by a layout"),
             ("docs/watch.md", "# Live: watch a mapping change"), ("docs/watch.md", "## Decoded: fields as they change"),
-            ("docs/metrics.md", "## A producer's fields as gauges"))
+            ("docs/metrics.md", "## A producer's fields as gauges"), ("docs/recordings.md", "## A session"))
 
 def session(root):
     steps = []
@@ -50,7 +51,12 @@ def main():
     token = secrets.token_urlsafe(24)
     env = dict(os.environ, SHMBRIDGE_TOKEN=token, TOKEN=token)
     # Layouts and publishers in memory: the session makes some, and a user's saved ones are not this test's.
-    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-"], stderr=log, stdout=log, env=env)
+    # Recordings in a directory of their own (relative: the same path for the Windows binary under Wine).
+    recordings = "testdata/bin/recordings"
+    shutil.rmtree(recordings, ignore_errors=True)
+    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", recordings],
+                              stderr=log, stdout=log, env=env)
+    state = tempfile.NamedTemporaryFile(prefix="session-", suffix=".sh", delete=False).name
     failed = False
     try:
         deadline = time.time() + 120
@@ -71,7 +77,8 @@ def main():
         env["SHMBRIDGE_URL"] = base
         for command, want in steps:
             command = command.replace("http://127.0.0.1:8765", base)
-            r = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60, env=env)
+            script = 'source "$1"\n' + command + '\nrc=$?; export -p >"$1"; exit $rc'
+            r = subprocess.run(["bash", "-c", script, "session", state], capture_output=True, text=True, timeout=60, env=env)
             got = r.stdout.splitlines()
             ok = r.returncode == 0 and len(got) == len(want) and all(map(matches, want, got))
             print(("ok   " if ok else "FAIL ") + command)
@@ -111,6 +118,9 @@ def main():
             rc = "killed after 30 s"
         out = open(log.name).read()
         print("daemon exit:", rc)
+        shutil.rmtree(recordings, ignore_errors=True)
+        if "state" in locals():
+            os.remove(state)
         for leftover in ("shmbridge-shutdown-check", "shmbridge-shutdown-wait"):
             if os.path.exists("/dev/shm/" + leftover):
                 os.remove("/dev/shm/" + leftover)  # Linux: shutdown closes, never unlinks

@@ -6,6 +6,7 @@ import { duration, freshness, parseSize, printable, size } from './bytes.js';
 import { Chart } from './chart.js';
 import { FieldsPane } from './fields.js';
 import { HexView } from './hexview.js';
+import { Recordings } from './recordings.js';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
@@ -67,6 +68,15 @@ const fields = new FieldsPane($('fields'), {
   fields: (f) => view.setFields(f),
   pins: (paths) => chart.setPaths(paths),
   values: (leaves, at) => chart.push(leaves, at),
+});
+
+const recordings = new Recordings($('recordings'), {
+  error: showError,
+  note,
+  inView: () => (view.name ? { name: view.name, layout: fields.layout || '' } : null),
+  button,
+  actions,
+  setName,
 });
 
 /** Opens a mapping: its bytes in the hex view, its fields (by its default layout) in the Fields pane. */
@@ -323,6 +333,7 @@ async function refresh() {
   syncRows($('events').tBodies[0], events, 6, fillEvent);
   syncRows($('mutexes').tBodies[0], mutexes, 6, fillMutex);
   watchEvents(events);
+  await recordings.refresh();
   if (view.name && !mappings.some((m) => m.name === view.name)) {
     closeView();
     showMessage('', 'the mapping in view was closed', 'note');

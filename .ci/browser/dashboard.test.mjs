@@ -760,6 +760,42 @@ test('editing is off by default: typing over a byte writes nothing; switched on,
   await context.close();
 });
 
+test('recordings: record the mapping in view by its layout, stop, download the file, replay it into another mapping in view', { skip: windows }, async () => {
+  const { context, page, name } = await carPage('rec');
+  const write = (off, bytes) => fetch(`${base}${path('mappings', name, `/data?offset=${off}`)}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: bytes });
+  const row = page.locator('#recordings tbody tr').first();
+  await page.fill('#record-interval', '10ms');
+  await page.click('#record');
+  await row.locator('td', { hasText: /^recording$/ }).waitFor();
+  assert.equal(await row.locator('td').nth(1).textContent(), carID, 'recorded by the layout the Fields pane shows');
+  const id = await row.getAttribute('data-id');
+  const frames = async () => (await api('GET', '/v1/recordings')).find((r) => r.id === id).frames;
+  for (let i = 1; i <= 3; i++) {
+    await write(0, new Uint8Array([i, 0, 0, 0])); // count
+    while ((await frames()) < i + 1) await page.waitForTimeout(20); // the recorder samples every 10 ms
+  }
+  await row.locator('button[data-action="stop"]').click();
+  await row.locator('td', { hasText: /^stopped \(stopped\)$/ }).waitFor();
+  assert.equal(await row.locator('td').nth(3).textContent(), '4');
+  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('button[data-action="download"]').click()]);
+  const file = await (await import('node:fs/promises')).readFile(await download.path());
+  assert.equal(file.subarray(0, 8).toString('latin1'), 'SHMREC\x00\x01', 'the download is the recording');
+  assert.equal(download.suggestedFilename(), `${id}.shmrec`);
+
+  // Replayed into another mapping, opened in view: it ends holding the last frame.
+  const dst = `Local\\${unique('rec-dst')}`;
+  await api('POST', '/v1/mappings', { name: dst, size: 64, layout: carID });
+  await page.goto(`${base}/#mapping=${encodeURIComponent(dst)}`);
+  await page.locator('#fields-tree .field[data-path="count"]').waitFor();
+  await row.locator('button[data-action="replay"]').click();
+  await page.locator('#replay-status', { hasText: /: done, 4 frames/ }).waitFor();
+  await page.waitForFunction(() => document.querySelector('#fields-tree .field[data-path="count"] .fvalue').textContent === '3');
+  await row.locator('button[data-action="delete"]').click();
+  await page.waitForFunction((id) => !document.querySelector(`#recordings tr[data-id="${id}"]`), id);
+  for (const m of [name, dst]) await api('DELETE', path('mappings', m) + '?unlink=true');
+  await context.close();
+});
+
 test('measured: 100 fields changing at 100 Hz update the tree without a long task', { skip: windows }, async () => {
   const id = `dash_hundred_${suffix}`;
   await putLayout(id, `meta:\n  id: ${id}\nseq:\n` + Array.from({ length: 100 }, (_, i) => `  - id: f${String(i).padStart(3, '0')}\n    type: u1\n`).join(''));

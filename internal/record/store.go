@@ -280,6 +280,11 @@ func (s *Store) run(rec *Recording, src Source, lim Limits) {
 					why = r
 				}
 			}
+			if why == ReasonStopped { // asked to: the recording ends with the frame as it is now
+				if b, counter, err := src.Read(); err == nil {
+					s.append(rec, counter, b, lim)
+				}
+			}
 			end(why, nil)
 			return
 		}
