@@ -16,6 +16,7 @@ import (
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/mqtt"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
@@ -34,6 +35,7 @@ type daemon struct {
 	layouts    *layout.Store
 	publishers *publish.Store
 	recordings *record.Store
+	mqtt       *mqtt.Client
 	srv        *http.Server
 	token      string
 	tokenSrc   string
@@ -83,6 +85,11 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	}
 	if d.recordings, err = openRecordings(c, d.log); err != nil {
 		return nil, err
+	}
+	if c.mqttURL != "" {
+		if d.mqtt, err = mqtt.Dial(mqtt.Options{URL: c.mqttURL, CredentialsFile: c.mqttCredentials, ClientID: c.mqttClientID, Log: d.log}); err != nil {
+			return nil, fmt.Errorf("-mqtt: %w", err)
+		}
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
@@ -140,6 +147,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
 		Recordings:       d.recordings,
+		MQTT:             d.mqtt,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
 }
@@ -220,6 +228,11 @@ func (d *daemon) serve(ctx context.Context) error {
 		d.log.Warn("connections still open at shutdown", "err", err)
 	}
 	d.recordings.Close() // each ends with its end record (reason shutdown)
+	if d.mqtt != nil {
+		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
+		d.mqtt.Close(mctx)
+		mcancel()
+	}
 	n := d.reg.CloseAll()
 	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
 	return nil

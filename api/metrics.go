@@ -54,6 +54,7 @@ func newMetrics(s *server) *metrics {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f)
 	}
 	m.reg.MustRegister(publishersCollector{s}) // the users' gauges (POST /v1/publishers)
+	m.reg.MustRegister(mqttCollector{s.mqtt})
 	m.reg.MustRegister(m.requests, m.duration, m.rejected,
 		counter("shmbridge_read_bytes_total", "Bytes copied out of mappings (reads, watch samples).", func() float64 { return float64(s.reg.BytesRead()) }),
 		counter("shmbridge_written_bytes_total", "Bytes copied into mappings.", func() float64 { return float64(s.reg.BytesWritten()) }),

@@ -38,15 +38,17 @@ const (
 type Publisher struct {
 	// ID is the daemon's name for it (answered by POST).
 	ID string `json:"id,omitempty" example:"p1a2b3c4d5e6"`
-	// Kind is what it publishes to: metrics (gauges on /metrics).
-	Kind string `json:"kind" validate:"required" enums:"metrics" example:"metrics"`
+	// Kind is what it publishes to: metrics (gauges on /metrics), mqtt (messages to the broker of -mqtt).
+	Kind string `json:"kind" validate:"required" enums:"metrics,mqtt" example:"metrics"`
 	// Mapping is the mapping decoded (the daemon opens it, read-only, if it does not hold it).
 	Mapping string `json:"mapping" validate:"required" example:"Global\\HWiNFO_SENS_SM2"`
 	// Layout decodes it (default: the mapping's default layout).
 	Layout string `json:"layout,omitempty" example:"hwinfo"`
-	// Name is the metric's name: letters, digits, _ and :, not starting with a digit or shmbridge_.
-	Name string `json:"name" validate:"required" example:"hwinfo_reading"`
-	// Fields are numeric fields, by path: a gauge each, its path in the label field. Or Each and Value.
+	// Name is a metrics publisher's metric name: letters, digits, _ and :, not starting with a digit or
+	// shmbridge_.
+	Name string `json:"name,omitempty" example:"hwinfo_reading"`
+	// Fields are, for metrics, numeric fields by path (a gauge each, its path in the label field; or Each and
+	// Value); for mqtt, the fields published (default: all of the layout's).
 	Fields []string `json:"fields,omitempty" example:"speed_kmh,rpms"`
 	// Each is an array of structs: a gauge for each item (its index in the label index), Value its numeric
 	// field.
@@ -54,8 +56,24 @@ type Publisher struct {
 	Value string `json:"value,omitempty" example:"value"`
 	// Labels are more labels: a literal string, or {"field": PATH} for a field's value (of the item, with Each).
 	Labels map[string]any `json:"labels,omitempty"`
-	// Series is how many gauges it exported at its last collection.
+	// Topic is an mqtt publisher's topic (no wildcards); QoS its messages' quality of service (0, 1, 2); Retain
+	// has the broker keep the last message for new subscribers.
+	Topic  string `json:"topic,omitempty" example:"sim/car"`
+	QoS    byte   `json:"qos,omitempty" example:"1"`
+	Retain bool   `json:"retain,omitempty"`
+	// Interval is how often an mqtt publisher samples the mapping (default 100ms); a message goes when the
+	// fields changed.
+	Interval string `json:"interval,omitempty" example:"100ms"`
+	// Changes: each message holds only the fields that changed (merged as a watch stream's patches are), the
+	// first after each connection all of them; default: every message the whole selection.
+	Changes bool `json:"changes,omitempty"`
+	// Series is how many gauges a metrics publisher exported at its last collection.
 	Series int `json:"series"`
+	// Connected, Published and Dropped are an mqtt publisher's: whether the broker is connected, the messages
+	// it took, and the messages replaced by a newer one before they could go (the broker slow or away).
+	Connected *bool `json:"connected,omitempty"`
+	Published int64 `json:"published,omitempty"`
+	Dropped   int64 `json:"dropped,omitempty"`
 	// Created is when it was configured.
 	Created *time.Time `json:"created,omitempty" format:"date-time"`
 }
@@ -67,9 +85,16 @@ var (
 	reservedLabels = []string{"publisher", "field", "index"}
 )
 
-func publisherOf(sp publish.Spec, series int) Publisher {
+func (s *server) publisherOf(sp publish.Spec) Publisher {
 	p := Publisher{ID: sp.ID, Kind: sp.Kind, Mapping: sp.Mapping, Layout: sp.Layout, Name: sp.Name, Fields: sp.Fields,
-		Each: sp.Each, Value: sp.Value, Series: series, Created: &sp.Created}
+		Each: sp.Each, Value: sp.Value, Series: s.seriesOf(sp.ID), Created: &sp.Created,
+		Topic: sp.Topic, QoS: sp.QoS, Retain: sp.Retain, Interval: sp.Interval, Changes: sp.Changes}
+	if sp.Kind == publish.MQTT {
+		p.Series = 0
+		connected := s.mqtt.client != nil && s.mqtt.client.Connected()
+		p.Connected = &connected
+		p.Published, p.Dropped = s.mqtt.counts(sp.ID)
+	}
 	if len(sp.Labels) > 0 {
 		p.Labels = map[string]any{}
 		for k, l := range sp.Labels {
@@ -87,6 +112,11 @@ func publisherOf(sp publish.Spec, series int) Publisher {
 //
 //	@Summary		Publish a mapping's decoded fields
 //	@ID				createPublisher
+//	@Description	Kind `mqtt`: the fields (`fields`, default all) go to `topic` on the daemon's broker (-mqtt) as a JSON
+//	@Description	object, sampled at `interval` (one consistent frame each), a message when they changed: the whole
+//	@Description	selection, or (`changes`) only what changed, merged as a watch stream's patches (after each connection,
+//	@Description	the whole). `qos`, `retain`. One message waits at most: while the broker is slow or away the latest
+//	@Description	replaces it (`dropped`). Without -mqtt, 501.
 //	@Description	Kind `metrics`: the fields appear on GET /metrics as gauges named `name`, read at each scrape from one
 //	@Description	consistent frame (the layout's protocol). Either `fields` (numeric fields by path: a gauge each, label
 //	@Description	`field`), or `each` (an array of structs: a gauge for each item, label `index`) with `value` (the item's
@@ -102,6 +132,8 @@ func publisherOf(sp publish.Spec, series int) Publisher {
 //	@Failure		404	{object}	Problem	"not-found: the mapping (held or on the system) or the layout"
 //	@Failure		409	{object}	Problem	"limit-reached: -max-publishers, -max-metric-series; exists: the metric name is another publisher's"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
+//	@Failure		422	{object}	Problem	"decode-failed: the mapping does not decode by the layout"
+//	@Failure		501	{object}	Problem	"unsupported: kind mqtt without -mqtt"
 //	@Produce		json
 //	@Success		201	{object}	Publisher	"publishing"
 //	@Security		BearerAuth
@@ -114,6 +146,18 @@ func (s *server) createPublisher(w http.ResponseWriter, r *http.Request) error {
 	sp, err := s.planPublisher(req)
 	if err != nil {
 		return err
+	}
+	if sp.Kind == publish.MQTT {
+		if err := s.checkMQTT(r.Context(), sp); err != nil {
+			return err
+		}
+		if sp, err = s.publishers.Add(sp); err != nil {
+			return err
+		}
+		s.mqtt.start(sp)
+		s.log.Info("publisher configured", "id", sp.ID, "kind", sp.Kind, "mapping", sp.Mapping, "topic", sp.Topic)
+		w.Header().Set("Location", "/v1/publishers/"+sp.ID)
+		return writeJSON(w, http.StatusCreated, s.publisherOf(sp))
 	}
 	n, err := s.collect(r.Context(), sp, func(float64, ...string) {})
 	if err != nil {
@@ -129,7 +173,7 @@ func (s *server) createPublisher(w http.ResponseWriter, r *http.Request) error {
 	s.series.Store(sp.ID, n)
 	s.log.Info("publisher configured", "id", sp.ID, "kind", sp.Kind, "mapping", sp.Mapping, "series", n)
 	w.Header().Set("Location", "/v1/publishers/"+sp.ID)
-	return writeJSON(w, http.StatusCreated, publisherOf(sp, n))
+	return writeJSON(w, http.StatusCreated, s.publisherOf(sp))
 }
 
 // planPublisher checks a publisher's request: its kind, names and fields (what needs no decode).
@@ -139,10 +183,14 @@ func (s *server) planPublisher(req Publisher) (publish.Spec, error) {
 		return sp, fail(probInvalidRequest, fmt.Sprintf(format, args...))
 	}
 	switch {
-	case req.Kind != publish.Metrics:
-		return bad("kind must be %q (gauges on /metrics)", publish.Metrics)
+	case req.Kind != publish.Metrics && req.Kind != publish.MQTT:
+		return bad("kind must be %q (gauges on /metrics) or %q (messages to the broker)", publish.Metrics, publish.MQTT)
 	case req.Mapping == "":
 		return bad("name the mapping to publish: mapping")
+	case req.Kind == publish.MQTT:
+		return s.planMQTT(req, sp)
+	case req.Topic != "" || req.QoS != 0 || req.Retain || req.Interval != "" || req.Changes:
+		return bad("topic, qos, retain, interval and changes are an mqtt publisher's")
 	case !metricName.MatchString(req.Name) || strings.HasPrefix(req.Name, "shmbridge_"):
 		return bad("name %s is not a metric name of its own: letters, digits, _ and :, not starting with a digit or shmbridge_", quote(req.Name))
 	case (len(req.Fields) > 0) == (req.Each != ""):
@@ -330,7 +378,7 @@ func (s *server) metricSeries() int {
 //	@Security	BearerAuth
 //	@Router		/v1/publishers [get]
 func (s *server) listPublishers(w http.ResponseWriter, r *http.Request) error {
-	return writeList(w, s.publishers.List(), func(sp publish.Spec) Publisher { return publisherOf(sp, s.seriesOf(sp.ID)) })
+	return writeList(w, s.publishers.List(), s.publisherOf)
 }
 
 func (s *server) seriesOf(id string) int {
@@ -356,7 +404,7 @@ func (s *server) getPublisher(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, publisherOf(sp, s.seriesOf(sp.ID)))
+	return writeJSON(w, http.StatusOK, s.publisherOf(sp))
 }
 
 // deletePublisher godoc
@@ -375,6 +423,7 @@ func (s *server) deletePublisher(w http.ResponseWriter, r *http.Request) error {
 	if err := s.publishers.Delete(id); err != nil {
 		return err
 	}
+	s.mqtt.stop(id)
 	s.series.Delete(id)
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/mqtt"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/testutil"
@@ -107,7 +108,7 @@ func TestMetricsPublisherRefused(t *testing.T) {
 	}
 	for what, req := range map[string]map[string]any{
 		"a string":          base(map[string]any{"fields": []string{"driver"}}),
-		"a kind":            base(map[string]any{"kind": "mqtt"}),
+		"a kind":            base(map[string]any{"kind": "statsd"}),
 		"a name":            base(map[string]any{"name": "shmbridge_speed"}),
 		"a bad name":        base(map[string]any{"name": "1car"}),
 		"a reserved label":  base(map[string]any{"labels": map[string]any{"publisher": "x"}}),
@@ -151,4 +152,64 @@ func TestMetricsPublisherFromAFile(t *testing.T) {
 	if value(m, "shmbridge_mappings_held", nil) < 1 || value(m, "edited", nil) != -1 {
 		t.Fatal("the daemon's own metrics are gone, or the edited publisher's gauge is there")
 	}
+}
+
+// TestMQTTPublisherRefused: what an mqtt publisher cannot be is a problem naming why; without -mqtt, 501. One
+// that can (its broker away) is kept, says it is not connected, and goes with its DELETE.
+func TestMQTTPublisherRefused(t *testing.T) {
+	off := newBridge(t, nil)
+	n := name(t, "")
+	off.create(createBody(n, 56, ""))
+	off.putLayout(t, "telemetry", telemetryKsy, 201)
+	if data := off.post(t, "/v1/publishers", map[string]any{"kind": "mqtt", "mapping": n, "layout": "telemetry", "topic": "sim/car"}, 501); !strings.Contains(string(data), "-mqtt") {
+		t.Errorf("without a broker: %s", data)
+	}
+	away, err := mqtt.Dial(mqtt.Options{URL: "mqtt://127.0.0.1:1"}) // nothing listens there: never connected
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { away.Close(t.Context()) })
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.MQTT = away })
+	b.putLayout(t, "telemetry", telemetryKsy, 201)
+	n2 := name(t, "-2")
+	b.create(createBody(n2, 56, ""))
+	ok := map[string]any{"kind": "mqtt", "mapping": n2, "layout": "telemetry", "topic": "sim/car"}
+	with := func(k string, v any) map[string]any {
+		m := map[string]any{}
+		for a, b := range ok {
+			m[a] = b
+		}
+		m[k] = v
+		return m
+	}
+	for _, c := range []struct {
+		body   map[string]any
+		status int
+		detail string
+	}{
+		{with("topic", "sim/#"), 400, "wildcards"},
+		{with("topic", "$SYS/x"), 400, "topic"},
+		{with("topic", ""), 400, "topic"},
+		{with("qos", 3), 400, "qos"},
+		{with("name", "car"), 400, "metrics publisher's"},
+		{with("interval", "1us"), 400, "interval"},
+		{with("fields", []string{"a b"}), 400, "field path"},
+		{with("fields", []string{"nope"}), 422, "nope"},
+		{with("mapping", n2+"-none"), 404, ""},
+		{with("layout", "none"), 404, ""},
+		{map[string]any{"kind": "metrics", "mapping": n2, "layout": "telemetry", "name": "car", "fields": []string{"speed"}, "topic": "x"}, 400, "mqtt publisher's"},
+	} {
+		if data := b.post(t, "/v1/publishers", c.body, c.status); !strings.Contains(string(data), c.detail) {
+			t.Errorf("%v: %s", c.body, data)
+		}
+	}
+	p := decode[api.Publisher](t, b.post(t, "/v1/publishers", with("fields", []string{"speed", "gear"}), 201))
+	if p.Kind != "mqtt" || p.Topic != "sim/car" || p.Interval != "100ms" || p.Connected == nil || *p.Connected {
+		t.Fatalf("created, its broker away: %+v", p)
+	}
+	if l := decode[[]api.Publisher](t, b.getOK(t, "/v1/publishers")); len(l) != 1 || l[0].ID != p.ID {
+		t.Fatalf("listed: %+v", l)
+	}
+	resp, data := b.do("DELETE", "/v1/publishers/"+p.ID, nil)
+	expect(t, resp, data, 204)
 }

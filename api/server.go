@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/mqtt"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
@@ -85,6 +86,8 @@ type Config struct {
 	MaxMetricSeries int
 	// Recordings keep the recordings (POST /v1/recordings); nil: recordings are off.
 	Recordings *record.Store
+	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none.
+	MQTT *mqtt.Client
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -119,6 +122,7 @@ type server struct {
 	maxSeries  int
 	recordings *record.Store
 	replays    replays
+	mqtt       *mqttPublishers
 
 	metrics   *metrics
 	hub       *watch.Hub
@@ -164,6 +168,15 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
 	s.stopping = cfg.Stopping
+	s.mqtt = newMQTTPublishers(s, cfg.MQTT)
+	for _, sp := range s.publishers.List() {
+		if sp.Kind == publish.MQTT {
+			s.mqtt.start(sp) // kept from before: publishing again
+		}
+	}
+	if cfg.Stopping != nil {
+		go func() { <-cfg.Stopping; s.mqtt.stopAll() }()
+	}
 	s.metrics = newMetrics(s)
 	r := chi.NewRouter()
 	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check

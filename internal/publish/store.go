@@ -23,6 +23,7 @@ import (
 // Kinds of publisher.
 const (
 	Metrics = "metrics" // gauges on /metrics
+	MQTT    = "mqtt"    // messages to the daemon's MQTT broker (-mqtt)
 )
 
 // Spec is one publisher.
@@ -42,6 +43,13 @@ type Spec struct {
 	Value  string   `json:"value,omitempty"`
 	// Labels are the gauges' labels: a literal value, or a field's (of the item, with Each).
 	Labels map[string]Label `json:"labels,omitempty"`
+	// Topic, QoS and Retain are an mqtt publisher's messages'; Interval how often it samples the mapping (a Go
+	// duration); Changes: each message the fields that changed (else the whole selection).
+	Topic    string `json:"topic,omitempty"`
+	QoS      byte   `json:"qos,omitempty"`
+	Retain   bool   `json:"retain,omitempty"`
+	Interval string `json:"interval,omitempty"`
+	Changes  bool   `json:"changes,omitempty"`
 }
 
 // Label is a label's value: a literal, or a field's (spelt {"field": "path"} in JSON, a literal as a string).

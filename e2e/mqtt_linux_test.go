@@ -1,0 +1,299 @@
+package e2e
+
+// MQTT publishers against a real broker (Debian's mosquitto, with a password file) and a real subscriber
+// (mosquitto_sub): a native producer's values arrive, with their end-to-end latency; across a broker restart;
+// two daemons into one broker (the fleet example).
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// probeProducer writes, at 100 Hz behind a seqlock, a tick and the time it wrote it (Unix nanoseconds).
+const probeProducer = `
+import struct, sys, threading, time
+from multiprocessing import shared_memory
+shm = shared_memory.SharedMemory(name=sys.argv[1], create=True, size=64)
+buf = shm.buf
+done = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+print("READY", flush=True)
+seq, tick, start = 0, 0, time.perf_counter()
+while not done.is_set():
+    tick += 1
+    struct.pack_into("<I", buf, 0, seq + 1)
+    struct.pack_into("<Iq", buf, 8, tick, time.time_ns())
+    seq += 2
+    struct.pack_into("<I", buf, 0, seq)
+    time.sleep(max(0, start + tick / 100 - time.perf_counter()))
+del buf
+shm.close()
+shm.unlink()
+`
+
+const probeKsy = `meta:
+  id: probe
+  endian: le
+  -shmbridge:
+    consistency:
+      seqlock: seq
+seq:
+  - id: seq
+    type: u4
+  - size: 4
+  - id: tick
+    type: u4
+  - id: t_ns
+    type: s8
+`
+
+// broker is a mosquitto on a port of its own, with a user and a password.
+type broker struct {
+	t          *testing.T
+	port       string
+	conf       string
+	cmd        *exec.Cmd
+	user, pass string
+}
+
+func startBroker(t *testing.T) *broker {
+	t.Helper()
+	needTool(t, "mosquitto")
+	dir := t.TempDir()
+	b := &broker{t: t, port: strings.Split(freePort(t), ":")[1], user: "shmbridge", pass: "broker-secret-1"}
+	pw := filepath.Join(dir, "passwd")
+	if out, err := exec.Command(needTool(t, "mosquitto_passwd"), "-b", "-c", pw, b.user, b.pass).CombinedOutput(); err != nil {
+		t.Fatalf("mosquitto_passwd: %v %s", err, out)
+	}
+	b.conf = filepath.Join(dir, "mosquitto.conf")
+	os.WriteFile(b.conf, []byte(fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\n# as root, mosquitto would switch to its own user, who cannot read the test's files\nuser root\n", b.port, pw)), 0o600)
+	b.start()
+	t.Cleanup(b.stop)
+	return b
+}
+
+func (b *broker) start() {
+	b.t.Helper()
+	b.cmd = exec.Command("mosquitto", "-c", b.conf)
+	out := &strings.Builder{}
+	b.cmd.Stderr = out
+	if err := b.cmd.Start(); err != nil {
+		b.t.Fatal(err)
+	}
+	eventually(b.t, "mosquitto listening", func() error {
+		return exec.Command("mosquitto_pub", "-h", "127.0.0.1", "-p", b.port, "-u", b.user, "-P", b.pass, "-t", "probe", "-n").Run()
+	})
+}
+
+func (b *broker) stop() {
+	if b.cmd != nil && b.cmd.Process != nil {
+		b.cmd.Process.Kill()
+		b.cmd.Wait()
+	}
+}
+
+// credentials writes the daemon's credentials file: the user name, then the password.
+func (b *broker) credentials() string {
+	f := filepath.Join(b.t.TempDir(), "mqtt-credentials")
+	os.WriteFile(f, []byte(b.user+"\n"+b.pass+"\n"), 0o600)
+	return f
+}
+
+// received is a message mosquitto_sub printed, and when it did.
+type received struct {
+	topic   string
+	payload map[string]any
+	at      time.Time
+}
+
+// subscribe runs mosquitto_sub on topic until the test ends; the messages arrive on the channel.
+func (b *broker) subscribe(topic string) <-chan received {
+	b.t.Helper()
+	cmd := exec.Command(needTool(b.t, "mosquitto_sub"), "-h", "127.0.0.1", "-p", b.port, "-u", b.user, "-P", b.pass, "-t", topic, "-v", "-q", "1")
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	ch := make(chan received, 100000)
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			at := time.Now()
+			topic, payload, _ := strings.Cut(sc.Text(), " ")
+			var m map[string]any
+			json.Unmarshal([]byte(payload), &m)
+			ch <- received{topic, m, at}
+		}
+		close(ch)
+	}()
+	return ch
+}
+
+func startProbe(t *testing.T, name string) {
+	t.Helper()
+	cmd := exec.Command(needTool(t, "python3"), "-c", probeProducer, name)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "READY\n" {
+		t.Fatalf("the producer: %q", line)
+	}
+}
+
+// metric reads one sample of the daemon's /metrics (the first line that starts with name).
+func (c client) metric(name string) float64 {
+	c.t.Helper()
+	for _, line := range strings.Split(string(c.call("GET", "/metrics", nil, 200)), "\n") {
+		if strings.HasPrefix(line, name+" ") || strings.HasPrefix(line, name+"{") {
+			v, _ := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
+			return v
+		}
+	}
+	return -1
+}
+
+// TestMQTTPublisher: a native producer's fields, published by the daemon (credentials from a file), arrive at
+// a real subscriber; the latency from the producer's write to the subscriber, measured; the broker killed
+// and started again: the daemon reconnects by itself, what could not go meanwhile is counted as dropped
+// (latest wins), and the first message after the reconnection is the whole state.
+func TestMQTTPublisher(t *testing.T) {
+	t.Setenv("SHMBRIDGE_TOKEN", recToken)
+	b := startBroker(t)
+	addr, log, _ := startDaemonProcess(t, "-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", "-",
+		"-mqtt", "mqtt://127.0.0.1:"+b.port, "-mqtt-credentials", b.credentials())
+	c := client{t, "http://" + addr}
+	eventually(t, "connected to the broker", func() error {
+		if c.metric("shmbridge_mqtt_connected") != 1 {
+			return fmt.Errorf("not connected:\n%s", log)
+		}
+		return nil
+	})
+	name := fmt.Sprintf("shmbridge-e2e-mqtt-%d", os.Getpid())
+	startProbe(t, name)
+	c.call("PUT", "/v1/layouts/probe", probeKsy, 201)
+	msgs := b.subscribe("sim/#")
+	var p struct {
+		ID        string `json:"id"`
+		Connected bool   `json:"connected"`
+		Published int64  `json:"published"`
+		Dropped   int64  `json:"dropped"`
+	}
+	json.Unmarshal(c.call("POST", "/v1/publishers", map[string]any{"kind": "mqtt", "mapping": `Local\` + name, "layout": "probe",
+		"fields": []string{"tick", "t_ns"}, "topic": "sim/probe", "interval": "2ms", "qos": 1, "retain": true}, 201), &p)
+	if !p.Connected {
+		t.Errorf("created: %+v", p)
+	}
+
+	// Latency: the producer's write time is in the message.
+	var lat []time.Duration
+	last := 0.0
+	for len(lat) < 500 {
+		m, ok := <-msgs
+		if !ok {
+			t.Fatal("mosquitto_sub ended")
+		}
+		tick, _ := m.payload["tick"].(float64)
+		if m.topic != "sim/probe" || tick <= last {
+			t.Fatalf("a message out of order or of another topic: %+v (last tick %v)", m, last)
+		}
+		last = tick
+		lat = append(lat, m.at.Sub(time.Unix(0, int64(m.payload["t_ns"].(float64)))))
+	}
+	slices.Sort(lat)
+	t.Logf("mqtt end to end (native write → mosquitto_sub, interval=2ms, qos 1): p50 %v, p99 %v, max %v over %d messages",
+		lat[len(lat)/2].Round(10*time.Microsecond), lat[len(lat)*99/100].Round(10*time.Microsecond), lat[len(lat)-1].Round(10*time.Microsecond), len(lat))
+
+	// The broker goes away.
+	b.stop()
+	eventually(t, "the daemon sees the broker gone", func() error {
+		if c.metric("shmbridge_mqtt_connected") != 0 {
+			return fmt.Errorf("still connected")
+		}
+		return nil
+	})
+	json.Unmarshal(c.call("GET", "/v1/publishers/"+p.ID, nil, 200), &p)
+	before := p
+	down := time.Now()
+	time.Sleep(time.Second) // the broker stays away a second: the producer writes 100 frames meanwhile
+	b.start()
+	msgs = b.subscribe("sim/#")
+	first := <-msgs // the retained state, or the first message after the reconnection
+	back := time.Now()
+	eventually(t, "reconnected", func() error {
+		if c.metric("shmbridge_mqtt_connected") != 1 {
+			return fmt.Errorf("not connected")
+		}
+		return nil
+	})
+	tick0, _ := first.payload["tick"].(float64)
+	if tick0 <= last || first.payload["t_ns"] == nil {
+		t.Fatalf("after the restart: %+v (before it: tick %v)", first, last)
+	}
+	for i := 0; i < 50; i++ {
+		m := <-msgs
+		if tick, _ := m.payload["tick"].(float64); tick <= tick0 {
+			t.Fatalf("after the restart, tick %v after %v", tick, tick0)
+		} else {
+			tick0 = tick
+		}
+	}
+	json.Unmarshal(c.call("GET", "/v1/publishers/"+p.ID, nil, 200), &p)
+	if p.Dropped <= before.Dropped || p.Published <= before.Published || c.metric("shmbridge_mqtt_connections_total") != 2 {
+		t.Errorf("across the restart: before %+v, after %+v, connections %v", before, p, c.metric("shmbridge_mqtt_connections_total"))
+	}
+	t.Logf("broker restart: away %v; the first message after it, tick %v (the last before: %v), whole; %d messages dropped while away (latest wins), %d published in all",
+		back.Sub(down).Round(time.Millisecond), first.payload["tick"], last, p.Dropped-before.Dropped, p.Published)
+	c.call("DELETE", "/v1/publishers/"+p.ID, nil, 204)
+}
+
+// TestFleetExample: examples/fleet/two-daemons.sh, two daemons (two hosts, as far as the broker can tell),
+// each with a mapping of its own, publishing to one broker; one subscriber sees both.
+func TestFleetExample(t *testing.T) {
+	b := startBroker(t)
+	exe, err := daemonBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := b.subscribe("fleet/#")
+	cmd := exec.Command("sh", "examples/fleet/two-daemons.sh")
+	cmd.Env = append(os.Environ(), "SHMBRIDGE="+exe, "BROKER=mqtt://127.0.0.1:"+b.port, "CREDENTIALS="+b.credentials(),
+		"PORT_A="+strings.Split(freePort(t), ":")[1], "PORT_B="+strings.Split(freePort(t), ":")[1])
+	var mu sync.Mutex
+	out := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	seen := map[string]map[string]any{}
+	deadline := time.After(60 * time.Second)
+	for len(seen) < 2 {
+		select {
+		case m := <-msgs:
+			mu.Lock()
+			seen[m.topic] = m.payload
+			mu.Unlock()
+		case <-deadline:
+			t.Fatalf("in 60 s the subscriber saw %v\n%s", seen, out)
+		}
+	}
+	if seen["fleet/rig-a/coolant"]["coolant"] != 88.5 || seen["fleet/rig-b/coolant"]["coolant"] != 91.25 {
+		t.Errorf("the subscriber saw %v", seen)
+	}
+}
