@@ -19,28 +19,7 @@ import (
 	"time"
 )
 
-// probeProducer writes, at 100 Hz behind a seqlock, a tick and the time it wrote it (Unix nanoseconds).
-const probeProducer = `
-import struct, sys, threading, time
-from multiprocessing import shared_memory
-shm = shared_memory.SharedMemory(name=sys.argv[1], create=True, size=64)
-buf = shm.buf
-done = threading.Event()
-threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
-print("READY", flush=True)
-seq, tick, start = 0, 0, time.perf_counter()
-while not done.is_set():
-    tick += 1
-    struct.pack_into("<I", buf, 0, seq + 1)
-    struct.pack_into("<Iq", buf, 8, tick, time.time_ns())
-    seq += 2
-    struct.pack_into("<I", buf, 0, seq)
-    time.sleep(max(0, start + tick / 100 - time.perf_counter()))
-del buf
-shm.close()
-shm.unlink()
-`
-
+// probeKsy is producer100Hz's first 16 bytes: its seqlock, tick and write time.
 const probeKsy = `meta:
   id: probe
   endian: le
@@ -50,7 +29,6 @@ const probeKsy = `meta:
 seq:
   - id: seq
     type: u4
-  - size: 4
   - id: tick
     type: u4
   - id: t_ns
@@ -141,21 +119,6 @@ func (b *broker) subscribe(topic string) <-chan received {
 	return ch
 }
 
-func startProbe(t *testing.T, name string) {
-	t.Helper()
-	cmd := exec.Command(needTool(t, "python3"), "-c", probeProducer, name)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "READY\n" {
-		t.Fatalf("the producer: %q", line)
-	}
-}
-
 // metric reads one sample of the daemon's /metrics (the first line that starts with name).
 func (c client) metric(name string) float64 {
 	c.t.Helper()
@@ -185,7 +148,7 @@ func TestMQTTPublisher(t *testing.T) {
 		return nil
 	})
 	name := fmt.Sprintf("shmbridge-e2e-mqtt-%d", os.Getpid())
-	startProbe(t, name)
+	startProducer(t, name, 0)
 	c.call("PUT", "/v1/layouts/probe", probeKsy, 201)
 	msgs := b.subscribe("sim/#")
 	var p struct {

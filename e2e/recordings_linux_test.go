@@ -21,8 +21,9 @@ import (
 	"time"
 )
 
-// producer100Hz is a native producer of a 4 KiB frame at 100 Hz: a u32 seqlock (odd while it writes), a u32
-// tick, and CHANGED bytes of floats rewritten each frame. It prints READY and runs until stdin closes.
+// producer100Hz is a native producer of a 4 KiB frame at 100 Hz behind a u32 seqlock (odd while it writes):
+// a u32 tick, the time it wrote the frame (s64, Unix nanoseconds), and CHANGED bytes of floats from 16, all
+// rewritten each frame. It prints READY and runs until stdin closes.
 const producer100Hz = `
 import struct, sys, threading, time
 from multiprocessing import shared_memory
@@ -36,9 +37,9 @@ seq, tick, start = 0, 0, time.perf_counter()
 while not done.is_set():
     tick += 1
     struct.pack_into("<I", buf, 0, seq + 1)
-    struct.pack_into("<I", buf, 4, tick)
     vals = struct.pack("<%df" % (changed // 4), *[tick + i * 0.5 for i in range(changed // 4)])
-    buf[8:8 + len(vals)] = vals
+    buf[16:16 + len(vals)] = vals
+    struct.pack_into("<Iq", buf, 4, tick, time.time_ns())
     seq += 2
     struct.pack_into("<I", buf, 0, seq)
     time.sleep(max(0, start + tick / 100 - time.perf_counter()))
@@ -47,6 +48,7 @@ shm.close()
 shm.unlink()
 `
 
+// frame4kKsy is the producer's whole frame; probeKsy its first 16 bytes.
 const frame4kKsy = `meta:
   id: frame4k
   endian: le
@@ -58,10 +60,12 @@ seq:
     type: u4
   - id: tick
     type: u4
+  - id: t_ns
+    type: s8
   - id: values
     type: f4
     repeat: expr
-    repeat-expr: 1022
+    repeat-expr: 1020
 `
 
 const recToken = "recordings-test-token-0123456789"
@@ -243,7 +247,7 @@ func TestRecordingDiskFull(t *testing.T) {
 	}
 	t.Setenv("SHMBRIDGE_TOKEN", recToken)
 	name := fmt.Sprintf("shmbridge-e2e-full-%d", os.Getpid())
-	startProducer(t, name, 4088) // every byte changes: each frame is a 4 KiB snapshot
+	startProducer(t, name, 4080) // every byte changes: each frame is a 4 KiB snapshot
 	for _, reserve := range []int64{0, 256 << 10} {
 		t.Run(fmt.Sprintf("reserve=%d", reserve), func(t *testing.T) {
 			dir := t.TempDir()
@@ -286,7 +290,7 @@ func TestRecordingDiskFull(t *testing.T) {
 // records, against the same daemon idle (same run).
 func TestRecordingThroughput(t *testing.T) {
 	t.Setenv("SHMBRIDGE_TOKEN", recToken)
-	for _, changed := range []int{256, 4088} {
+	for _, changed := range []int{256, 4080} {
 		t.Run(fmt.Sprintf("changed=%d", changed), func(t *testing.T) {
 			dir := t.TempDir()
 			addr, _, cmd := startDaemonProcess(t, "-listen", "127.0.0.1:0", "-recordings-dir", dir, "-layouts-dir", "-")

@@ -14,7 +14,8 @@ BROKER=${BROKER:-mqtt://127.0.0.1:1883}
 PORT_A=${PORT_A:-8766}
 PORT_B=${PORT_B:-8767}
 pids=""
-trap 'kill $pids 2>/dev/null; wait' EXIT INT TERM
+cleanup=""
+trap 'eval "$cleanup"; kill $pids 2>/dev/null; wait' EXIT INT TERM
 
 rig() { # rig NAME PORT COOLANT
   token="fleet-token-$1-0123456789abcdef"
@@ -26,7 +27,8 @@ rig() { # rig NAME PORT COOLANT
   api() { curl -sS -f --oauth2-bearer "$token" "$@" -o /dev/null; }
   api -X PUT -H 'Content-Type: application/yaml' --data-binary \
     '{"meta": {"id": "rig", "endian": "le"}, "seq": [{"id": "coolant", "type": "f4"}, {"id": "fan", "type": "u2"}]}' "$url/v1/layouts/rig"
-  api --json "{\"name\": \"Local\\\\Fleet-$1\", \"size\": 8, \"layout\": \"rig\"}" "$url/v1/mappings"
+  api --json "{\"name\": \"Local\\\\Fleet-$1\", \"size\": 8, \"layout\": \"rig\", \"mode\": \"open_or_create\"}" "$url/v1/mappings"
+  cleanup="$cleanup curl -sS --oauth2-bearer $token -X DELETE '$url/v1/mappings/Local%5CFleet-$1?unlink=true';"
   api -X PATCH --json "{\"coolant\": $3, \"fan\": 1200}" "$url/v1/mappings/Local%5CFleet-$1/fields"
   api --json "{\"kind\": \"mqtt\", \"mapping\": \"Local\\\\Fleet-$1\", \"topic\": \"fleet/$1/coolant\", \"fields\": [\"coolant\", \"fan\"], \"retain\": true, \"qos\": 1}" \
     "$url/v1/publishers"
