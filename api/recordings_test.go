@@ -189,16 +189,21 @@ func TestRecordReplayExport(t *testing.T) {
 		t.Errorf("parquet rows: %+v", got)
 	}
 
-	// Replayed into another mapping: its own seqlock goes on, the rest is the last frame.
-	dst := name(t, "-dst")
+	// Replayed into another mapping, setting an event after each frame: its own seqlock goes on, the rest is
+	// the last frame.
+	dst, ev := name(t, "-dst"), name(t, "-frame")
 	b.create(createBody(dst, 56, `,"layout":"telemetry"`))
-	p := decode[api.Replay](t, b.post(t, path(dst, "/replay"), map[string]any{"recording": rec.ID, "speed": 1000}, 202))
-	if p.State != "playing" || p.Recording != rec.ID {
+	b.post(t, "/v1/events", map[string]any{"name": ev, "manual_reset": true}, 201)
+	p := decode[api.Replay](t, b.post(t, path(dst, "/replay"), map[string]any{"recording": rec.ID, "speed": 1000, "event": ev}, 202))
+	if p.State != "playing" || p.Recording != rec.ID || p.Event != ev {
 		t.Fatalf("replay: %+v", p)
 	}
 	done := b.replayUntil(t, dst, "done")
 	if done.Frames != 6 || done.Ended == nil {
 		t.Fatalf("replayed: %+v", done)
+	}
+	if e := decode[api.Event](t, b.getOK(t, eventPath(ev))); e.State != "signaled" {
+		t.Errorf("the replay's event: %+v", e)
 	}
 	got1 := decode[map[string]any](t, b.getOK(t, path(dst, "/fields")))
 	want := decode[map[string]any](t, b.getOK(t, path(n, "/fields")))

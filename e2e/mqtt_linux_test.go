@@ -138,8 +138,10 @@ func (c client) metric(name string) float64 {
 func TestMQTTPublisher(t *testing.T) {
 	t.Setenv("SHMBRIDGE_TOKEN", recToken)
 	b := startBroker(t)
-	addr, log, _ := startDaemonProcess(t, "-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", "-",
-		"-mqtt", "mqtt://127.0.0.1:"+b.port, "-mqtt-credentials", b.credentials())
+	dir := t.TempDir()
+	flags := []string{"-listen", "127.0.0.1:0", "-layouts-dir", filepath.Join(dir, "layouts"), "-publishers-dir", filepath.Join(dir, "publishers"),
+		"-recordings-dir", "-", "-mqtt", "mqtt://127.0.0.1:" + b.port, "-mqtt-credentials", b.credentials()}
+	addr, log, daemon := startDaemonProcess(t, flags...)
 	c := client{t, "http://" + addr}
 	eventually(t, "connected to the broker", func() error {
 		if c.metric("shmbridge_mqtt_connected") != 1 {
@@ -208,20 +210,33 @@ func TestMQTTPublisher(t *testing.T) {
 	if tick0 <= last || first.payload["t_ns"] == nil {
 		t.Fatalf("after the restart: %+v (before it: tick %v)", first, last)
 	}
+	var after []float64
 	for i := 0; i < 50; i++ {
 		m := <-msgs
 		if tick, _ := m.payload["tick"].(float64); tick <= tick0 {
 			t.Fatalf("after the restart, tick %v after %v", tick, tick0)
 		} else {
 			tick0 = tick
+			after = append(after, tick)
 		}
 	}
 	json.Unmarshal(c.call("GET", "/v1/publishers/"+p.ID, nil, 200), &p)
 	if p.Dropped <= before.Dropped || p.Published <= before.Published || c.metric("shmbridge_mqtt_connections_total") != 2 {
 		t.Errorf("across the restart: before %+v, after %+v, connections %v", before, p, c.metric("shmbridge_mqtt_connections_total"))
 	}
-	t.Logf("broker restart: away %v; the first message after it, tick %v (the last before: %v), whole; %d messages dropped while away (latest wins), %d published in all",
-		back.Sub(down).Round(time.Millisecond), first.payload["tick"], last, p.Dropped-before.Dropped, p.Published)
+	t.Logf("broker restart: away %v; the last tick before it %v; the first messages after it, ticks %v, %v, %v (whole); %d messages dropped while away (latest wins), %d published in all",
+		back.Sub(down).Round(time.Millisecond), last, first.payload["tick"], after[0], after[1], p.Dropped-before.Dropped, p.Published)
+
+	// The daemon started again: the publisher, kept in -publishers-dir, publishes again.
+	daemon.Process.Signal(os.Interrupt)
+	daemon.Wait()
+	addr, _, _ = startDaemonProcess(t, flags...)
+	c = client{t, "http://" + addr}
+	for m := range msgs {
+		if tick, _ := m.payload["tick"].(float64); tick > tick0 {
+			break
+		}
+	}
 	c.call("DELETE", "/v1/publishers/"+p.ID, nil, 204)
 }
 
