@@ -87,7 +87,7 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 		return nil, err
 	}
 	if c.mqttURL != "" {
-		if d.mqtt, err = mqtt.Dial(mqtt.Options{URL: c.mqttURL, CredentialsFile: c.mqttCredentials, ClientID: c.mqttClientID, Log: d.log}); err != nil {
+		if d.mqtt, err = mqtt.Dial(mqtt.Options{URL: c.mqttURL, CredentialsFile: c.mqttCredentials, CAFile: c.mqttCA, ClientID: c.mqttClientID, Log: d.log}); err != nil {
 			return nil, fmt.Errorf("-mqtt: %w", err)
 		}
 	}

@@ -123,6 +123,7 @@ type config struct {
 	maxPublishers, maxMetricSeries               int
 	recordingsDir                                string
 	mqttURL, mqttCredentials, mqttClientID       string
+	mqttCA                                       string
 	maxRecordings                                int
 	recordingsBudget, recordingsMinFree          int64
 	maxSampleRate                                float64
@@ -180,6 +181,7 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.Int64Var(&c.recordingsMinFree, "recordings-min-free", api.DefaultRecordingsMinFree, "bytes of free space a recording leaves on its file system: it stops there, the next gets 507")
 	fs.StringVar(&c.mqttURL, "mqtt", "", "MQTT broker the mqtt publishers publish to: mqtt://host:1883, or mqtts://host:8883 for TLS (none by default)")
 	fs.StringVar(&c.mqttCredentials, "mqtt-credentials", "", "file with the broker's user name on its first line and the password on its second (never on the command line)")
+	fs.StringVar(&c.mqttCA, "mqtt-ca", "", "PEM file of the certificates an mqtts:// broker is trusted by (its own CA; default: the system's roots)")
 	fs.StringVar(&c.mqttClientID, "mqtt-client-id", "", "MQTT client identifier (default: shmbridge-HOSTNAME; two daemons on one broker need two)")
 	fs.BoolVar(&c.tokenCreate, "token-create", true, "make the token file at first start when it is missing (false: refuse to start without a token, as a container does)")
 	fs.BoolVar(&c.noAuth, "no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")

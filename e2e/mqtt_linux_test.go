@@ -6,8 +6,16 @@ package e2e
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,9 +50,17 @@ type broker struct {
 	conf       string
 	cmd        *exec.Cmd
 	user, pass string
+	tls        bool
+	cafile     string // the broker's CA, with tls
 }
 
 func startBroker(t *testing.T) *broker {
+	t.Helper()
+	return startBrokerWith(t, "", "")
+}
+
+// startBrokerWith starts a broker whose listener has these extra lines (TLS), its clients trusting cafile.
+func startBrokerWith(t *testing.T, listener, cafile string) *broker {
 	t.Helper()
 	needTool(t, "mosquitto")
 	dir := t.TempDir()
@@ -54,7 +70,8 @@ func startBroker(t *testing.T) *broker {
 		t.Fatalf("mosquitto_passwd: %v %s", err, out)
 	}
 	b.conf = filepath.Join(dir, "mosquitto.conf")
-	os.WriteFile(b.conf, []byte(fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous false\npassword_file %s\n# as root, mosquitto would switch to its own user, who cannot read the test's files\nuser root\n", b.port, pw)), 0o600)
+	os.WriteFile(b.conf, []byte(fmt.Sprintf("listener %s 127.0.0.1\n%sallow_anonymous false\npassword_file %s\n# as root, mosquitto would switch to its own user, who cannot read the test's files\nuser root\n", b.port, listener, pw)), 0o600)
+	b.tls, b.cafile = listener != "", cafile
 	b.start()
 	t.Cleanup(b.stop)
 	return b
@@ -64,12 +81,20 @@ func (b *broker) start() {
 	b.t.Helper()
 	b.cmd = exec.Command("mosquitto", "-c", b.conf)
 	out := &strings.Builder{}
-	b.cmd.Stderr = out
+	b.cmd.Stderr, b.cmd.Stdout = out, out
+	defer func() {
+		if b.t.Failed() {
+			b.t.Logf("mosquitto:\n%s", out)
+		}
+	}()
 	if err := b.cmd.Start(); err != nil {
 		b.t.Fatal(err)
 	}
 	eventually(b.t, "mosquitto listening", func() error {
-		return exec.Command("mosquitto_pub", "-h", "127.0.0.1", "-p", b.port, "-u", b.user, "-P", b.pass, "-t", "probe", "-n").Run()
+		if out, err := exec.Command("mosquitto_pub", append(b.clientArgs(), "-t", "probe", "-n")...).CombinedOutput(); err != nil {
+			return fmt.Errorf("%v: %s", err, out)
+		}
+		return nil
 	})
 }
 
@@ -78,6 +103,15 @@ func (b *broker) stop() {
 		b.cmd.Process.Kill()
 		b.cmd.Wait()
 	}
+}
+
+// clientArgs are mosquitto_pub's and mosquitto_sub's arguments to reach the broker.
+func (b *broker) clientArgs() []string {
+	args := []string{"-h", "127.0.0.1", "-p", b.port, "-u", b.user, "-P", b.pass}
+	if b.tls {
+		args = append(args, "--cafile", b.cafile)
+	}
+	return args
 }
 
 // credentials writes the daemon's credentials file: the user name, then the password.
@@ -97,7 +131,7 @@ type received struct {
 // subscribe runs mosquitto_sub on topic until the test ends; the messages arrive on the channel.
 func (b *broker) subscribe(topic string) <-chan received {
 	b.t.Helper()
-	cmd := exec.Command(needTool(b.t, "mosquitto_sub"), "-h", "127.0.0.1", "-p", b.port, "-u", b.user, "-P", b.pass, "-t", topic, "-v", "-q", "1")
+	cmd := exec.Command(needTool(b.t, "mosquitto_sub"), append(b.clientArgs(), "-t", topic, "-v", "-q", "1")...)
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		b.t.Fatal(err)
@@ -238,6 +272,65 @@ func TestMQTTPublisher(t *testing.T) {
 		}
 	}
 	c.call("DELETE", "/v1/publishers/"+p.ID, nil, 204)
+}
+
+// TestMQTTOverTLS: mqtts:// to a broker with a certificate of its own CA (-mqtt-ca): the values arrive.
+func TestMQTTOverTLS(t *testing.T) {
+	dir := t.TempDir()
+	ca, cert, key := testCertificates(t, dir)
+	b := startBrokerWith(t, fmt.Sprintf("cafile %s\ncertfile %s\nkeyfile %s\n", ca, cert, key), ca)
+	t.Setenv("SHMBRIDGE_TOKEN", recToken)
+	addr, log, _ := startDaemonProcess(t, "-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", "-",
+		"-mqtt", "mqtts://127.0.0.1:"+b.port, "-mqtt-ca", ca, "-mqtt-credentials", b.credentials())
+	c := client{t, "http://" + addr}
+	eventually(t, "connected over TLS", func() error {
+		if c.metric("shmbridge_mqtt_connected") != 1 {
+			return fmt.Errorf("not connected:\n%s", log)
+		}
+		return nil
+	})
+	name := fmt.Sprintf("shmbridge-e2e-mqtts-%d", os.Getpid())
+	startProducer(t, name, 0)
+	c.call("PUT", "/v1/layouts/probe", probeKsy, 201)
+	msgs := b.subscribe("tls/#")
+	c.call("POST", "/v1/publishers", map[string]any{"kind": "mqtt", "mapping": `Local\` + name, "layout": "probe", "fields": []string{"tick"}, "topic": "tls/probe"}, 201)
+	select {
+	case m := <-msgs:
+		if m.topic != "tls/probe" || m.payload["tick"] == nil {
+			t.Errorf("over TLS: %+v", m)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("nothing arrived over TLS:\n%s", log)
+	}
+}
+
+// testCertificates writes a CA and a certificate it signed for 127.0.0.1, with its key: PEM files in dir.
+func testCertificates(t *testing.T, dir string) (ca, cert, key string) {
+	t.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "shmbridge test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	srvKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	srvTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
+	srvDER, err := x509.CreateCertificate(rand.Reader, srvTmpl, caCert, &srvKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(srvKey)
+	write := func(name, typ string, der []byte) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600)
+		return p
+	}
+	return write("ca.pem", "CERTIFICATE", caDER), write("broker.pem", "CERTIFICATE", srvDER), write("broker.key", "EC PRIVATE KEY", keyDER)
 }
 
 // TestFleetExample: examples/fleet/two-daemons.sh, two daemons (two hosts, as far as the broker can tell),

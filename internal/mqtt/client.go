@@ -6,6 +6,7 @@ package mqtt
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,9 +30,9 @@ type Options struct {
 	CredentialsFile string
 	// ClientID is the MQTT client identifier (default: shmbridge-HOSTNAME).
 	ClientID string
-	// TLS configures mqtts:// (nil: the system's roots, the URL's host name).
-	TLS *tls.Config
-	Log *slog.Logger
+	// CAFile is a PEM file of the certificates mqtts:// trusts (a broker's own CA); "": the system's roots.
+	CAFile string
+	Log    *slog.Logger
 }
 
 // Client is the connection to the broker.
@@ -96,9 +97,21 @@ func Dial(o Options) (*Client, error) {
 		id = "shmbridge-" + host
 	}
 	c := &Client{url: u.Redacted()}
+	var tlsCfg *tls.Config
+	if o.CAFile != "" {
+		pem, err := os.ReadFile(o.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s: no PEM certificate in it", o.CAFile)
+		}
+		tlsCfg = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
 	cfg := autopaho.ClientConfig{
 		ServerUrls: []*url.URL{u},
-		TlsCfg:     o.TLS,
+		TlsCfg:     tlsCfg,
 		KeepAlive:  20,
 		// After the broker goes away: a first try within a second, then longer waits, up to 30 s.
 		ReconnectBackoff:              autopaho.NewExponentialBackoff(100*time.Millisecond, 30*time.Second, time.Second, 2),
