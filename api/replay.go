@@ -89,6 +89,7 @@ type replayPlan struct {
 	event          *registry.Event
 	speed          float64
 	loop           bool
+	release        func() // gives its memory back
 }
 
 // startReplay godoc
@@ -111,6 +112,7 @@ type replayPlan struct {
 //	@Failure		409	{object}	Problem	"in-progress: a replay into it plays, or the recording records; read-only"
 //	@Failure		416	{object}	Problem	"out-of-range: the mapping is smaller than the range recorded"
 //	@Failure		422	{object}	Problem	"invalid-recording: the file is not whole (see offset), or has no frame"
+//	@Failure		503	{object}	Problem	"busy: its copies would be over -max-buffered"
 //	@Produce		json
 //	@Success		202	{object}	Replay	"playing"
 //	@Security		BearerAuth
@@ -132,6 +134,10 @@ func (s *server) startReplay(w http.ResponseWriter, r *http.Request) error {
 	defer s.replays.mu.Unlock()
 	if old := s.replays.by[m.Name()]; old != nil && old.show().State == "playing" {
 		return fail(probInProgress, fmt.Sprintf("a replay of %s into %s plays: stop it first (DELETE)", old.show().Recording, quote(m.Name())))
+	}
+	// Its copies (the frame read, the one before, the record) come out of the memory budget while it plays.
+	if p.release, err = s.buffers.take(recordingBuffersPerByteKept * p.h.Length); err != nil {
+		return err
 	}
 	rp := &replay{stop: make(chan struct{}), done: make(chan struct{}),
 		state: Replay{Mapping: m.Name(), Recording: p.rec.ID, Speed: p.speed, Loop: p.loop, Event: req.Event, State: "playing", Started: time.Now()}}
@@ -204,6 +210,7 @@ func (s *server) planReplay(m *registry.Mapping, req ReplayRequest) (replayPlan,
 // play is a replay's goroutine.
 func (s *server) play(rp *replay, p replayPlan) {
 	defer close(rp.done)
+	defer p.release()
 	err := s.playFrames(rp, p)
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
