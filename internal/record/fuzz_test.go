@@ -3,17 +3,18 @@ package record
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"os"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // FuzzReader: any file is read without a panic, its frames the size of its range, or a FormatError; what
 // the reader takes in memory is bounded by the header's range, not by what a record claims.
 func FuzzReader(f *testing.F) {
-	dir := f.TempDir()
+	dir := testutil.TempDir(f)
 	path := filepath.Join(dir, "seed.shmrec")
 	w, err := Create(path, Header{Length: 16, Started: time.Unix(1, 0)})
 	if err != nil {
