@@ -97,7 +97,8 @@ type replayPlan struct {
 //	@Summary		Replay a recording into a mapping
 //	@ID				startReplay
 //	@Description	Writes the recording's frames into the mapping (held read_write, at least as large as the range
-//	@Description	recorded) at their recorded pace times `speed`, once or in a `loop`, setting `event` after each frame.
+//	@Description	recorded) at their recorded pace times `speed` (at most one frame each -min-watch-interval), once or
+//	@Description	in a `loop`, setting `event` after each frame.
 //	@Description	A layout's frames are written by its protocol, as its producer writes them (a seqlock's counter odd
 //	@Description	around the write, a ring's ticks and a frame field after the data, under its mutex). The file is read
 //	@Description	through first: one that is not whole is 422 naming the offset. It ends with the mapping holding the
@@ -244,6 +245,7 @@ func (s *server) playFrames(rp *replay, p replayPlan) error {
 	var runs []spans.Span
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	var lastWrite time.Time
 	for loop := int64(0); ; loop++ {
 		rd, closer, err := p.rec.Reader(false)
 		if err != nil {
@@ -263,6 +265,11 @@ func (s *server) playFrames(rp *replay, p replayPlan) error {
 				first = f.Time
 			}
 			due := start.Add(time.Duration(float64(f.Time.Sub(first)) / p.speed))
+			// At least -min-watch-interval between two frames: a short recording looped at speed 1000 writes a
+			// frame a millisecond, not a core's worth of them.
+			if soonest := lastWrite.Add(s.minWatch); due.Before(soonest) {
+				due = soonest
+			}
 			timer.Reset(time.Until(due))
 			select {
 			case <-rp.stop:
@@ -279,6 +286,7 @@ func (s *server) playFrames(rp *replay, p replayPlan) error {
 				runs = spans.Diff(prev, f.Bytes, runs)
 			}
 			copy(prev, f.Bytes)
+			lastWrite = time.Now()
 			if err := s.writeReplayed(p, f.Bytes, runs); err != nil {
 				closer.Close()
 				return err
