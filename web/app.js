@@ -20,6 +20,7 @@ const state = {
   eventStream: null,
   viewStatus: '',
   pollFailed: false,
+  recordingsListed: false, // the Recordings section is filled from the second refresh on
   os: { objects: [], truncated: false, page: 0 }, // what the OS has; a page of it is shown
 };
 
@@ -333,7 +334,10 @@ async function refresh() {
   syncRows($('events').tBodies[0], events, 6, fillEvent);
   syncRows($('mutexes').tBodies[0], mutexes, 6, fillMutex);
   watchEvents(events);
-  await recordings.refresh();
+  // Not awaited, and not at the first refresh: the view a link opens gets its stream first (a browser has 6
+  // connections per host), the recordings a second later.
+  if (state.recordingsListed) recordings.refresh().catch((err) => err.status !== 401 && showError(err));
+  state.recordingsListed = true;
   if (view.name && !mappings.some((m) => m.name === view.name)) {
     closeView();
     showMessage('', 'the mapping in view was closed', 'note');
