@@ -351,8 +351,9 @@ func TestRecordingLimits(t *testing.T) {
 	if r.Reason != "max-bytes" || r.Bytes > 20000 || r.Frames < 2 {
 		t.Errorf("max_bytes: %+v", r)
 	}
-	r = decode[api.Recording](t, b.post(t, "/v1/recordings", map[string]any{"mapping": n, "interval": "10ms", "max_duration": "300ms"}, 201))
+	r = decode[api.Recording](t, b.post(t, "/v1/recordings", map[string]any{"mapping": n, "offset": 0, "length": 64, "interval": "10ms", "max_duration": "300ms"}, 201))
 	r = b.recordingUntil(t, r.ID, "stopped", func(r api.Recording) bool { return r.State == "stopped" })
+	// 64 bytes a frame: 30 frames cannot reach the budget, only the duration ends it.
 	if r.Reason != "max-duration" || r.Frames < 2 {
 		t.Errorf("max_duration: %+v", r)
 	}
