@@ -20,7 +20,6 @@ const state = {
   eventStream: null,
   viewStatus: '',
   pollFailed: false,
-  recordingsListed: false, // the Recordings section is filled from the second refresh on
   os: { objects: [], truncated: false, page: 0 }, // what the OS has; a page of it is shown
 };
 
@@ -321,7 +320,8 @@ function watchEvents(events) {
 
 async function refresh() {
   const [mappings, events, mutexes] = await Promise.all(Object.keys(KINDS).map((k) => get(collectionPath(k))));
-  if (!state.loggedIn) {
+  const first = !state.loggedIn; // the first refresh since signing in
+  if (first) {
     state.loggedIn = true;
     $('login').hidden = true;
     $('main').hidden = false;
@@ -336,8 +336,7 @@ async function refresh() {
   watchEvents(events);
   // Not awaited, and not at the first refresh: the view a link opens gets its stream first (a browser has 6
   // connections per host), the recordings a second later.
-  if (state.recordingsListed) recordings.refresh().catch((err) => err.status !== 401 && showError(err));
-  state.recordingsListed = true;
+  if (!first) recordings.refresh().catch((err) => err.status !== 401 && showError(err));
   if (view.name && !mappings.some((m) => m.name === view.name)) {
     closeView();
     showMessage('', 'the mapping in view was closed', 'note');

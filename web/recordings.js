@@ -16,6 +16,7 @@ export class Recordings {
     this.root = root;
     this.ui = ui;
     this.replays = new Map(); // mapping → recording id, of the replays this page started
+    this.refreshes = 0; // refreshes started
     this.tbody = root.querySelector('tbody');
     this.recordButton = root.querySelector('#record');
     this.interval = root.querySelector('#record-interval');
@@ -35,8 +36,11 @@ export class Recordings {
     await this.refresh();
   }
 
+  /** Fills the list. Callers need not wait for it: a refresh that a newer one overtook draws nothing. */
   async refresh() {
+    const seq = ++this.refreshes;
     const list = await get('/v1/recordings');
+    if (seq !== this.refreshes) return;
     const v = this.ui.inView();
     this.recordButton.disabled = !v;
     this.recordButton.title = v ? `record ${v.name}${v.layout ? ` by its layout ${v.layout}` : ', its bytes'}` : 'open a mapping to record it';
