@@ -59,18 +59,26 @@ type checker struct {
 	c     *compiler
 	users map[*typeSpec]map[*typeSpec]bool // type → the types that use it
 	free  map[*typeSpec]bool               // types given a `parent:` somewhere: their _parent is anyone
-	visit map[*attr]bool
+	visit map[*attr]bool                   // value instances whose type is being worked out (a self-reference is "any")
+	known map[*attr]*ty                    // value instances' types, worked out once
+	depth map[*attr]int                    // and how many value instances deep each is (it, what it uses, what that uses…)
+	waits []int                            // for each value instance being typed, the deepest one it uses so far
 	types []*typeSpec
+	steps int // expression nodes typed: at most c.lim.Checks
 }
 
+// errBudget ends a check that took more than its steps (reported once).
+var errBudget = fmt.Errorf("the layout takes too long to check")
+
 func (c *compiler) typecheck() {
-	k := &checker{c: c, users: map[*typeSpec]map[*typeSpec]bool{}, free: map[*typeSpec]bool{}, visit: map[*attr]bool{}}
+	k := &checker{c: c, users: map[*typeSpec]map[*typeSpec]bool{}, free: map[*typeSpec]bool{}, visit: map[*attr]bool{}, known: map[*attr]*ty{}, depth: map[*attr]int{}}
 	for _, f := range c.order {
 		k.collect(f.root)
 	}
 	for _, t := range k.types {
 		k.checkType(t)
 	}
+	c.checks = k.steps
 }
 
 func (k *checker) collect(t *typeSpec) {
@@ -142,8 +150,9 @@ func (k *checker) checkType(t *typeSpec) {
 				k.c.fail(a.path+"/type", a.line, "a switched type needs cases")
 			}
 		}
-		for _, r := range append([]typeRef{a.kind}, casesOf(a.kind)...) {
-			k.checkArgs(t, r)
+		k.checkArgs(t, &a.kind)
+		for i := range a.kind.cases {
+			k.checkArgs(t, &a.kind.cases[i].kind)
 		}
 		if v := a.valid; v != nil {
 			item := k.itemType(a)
@@ -165,15 +174,7 @@ func (k *checker) checkType(t *typeSpec) {
 	}
 }
 
-func casesOf(r typeRef) []typeRef {
-	var out []typeRef
-	for _, c := range r.cases {
-		out = append(out, c.kind)
-	}
-	return out
-}
-
-func (k *checker) checkArgs(t *typeSpec, r typeRef) {
+func (k *checker) checkArgs(t *typeSpec, r *typeRef) {
 	if r.prim != "user" || r.resolved == nil {
 		return
 	}
@@ -271,6 +272,10 @@ func (k *checker) infer(t *typeSpec, x *expr, cur *ty) *ty {
 		return nil
 	}
 	got, err := k.node(t, x.n, cur, 0)
+	if err == errBudget {
+		k.c.fail("/", 0, "checking the layout took more than %d steps", k.c.lim.Checks)
+		return nil
+	}
 	if err != nil {
 		k.fail(x, "%v", err)
 		return nil
@@ -334,24 +339,32 @@ func hasElse(r typeRef) bool {
 	return false
 }
 
-// attrType is an attribute's type as an expression sees it.
+// attrType is an attribute's type as an expression sees it. A value instance's is worked out once, however
+// often it is used.
 func (k *checker) attrType(t *typeSpec, a *attr) *ty {
 	if a.value != nil {
+		if got, ok := k.known[a]; ok {
+			k.waited(k.depth[a])
+			return got
+		}
 		if k.visit[a] {
+			return tyAny // it depends on itself: a decode says so
+		}
+		if len(k.waits) >= maxInstanceDepth { // too deep already: not recursed into further
+			k.waited(maxInstanceDepth)
 			return tyAny
 		}
 		k.visit[a] = true
-		defer delete(k.visit, a)
-		got := k.infer(t, a.value, nil)
-		if got == nil {
-			return tyAny
+		k.waits = append(k.waits, 0)
+		got := k.valueType(t, a)
+		depth := 1 + k.waits[len(k.waits)-1]
+		k.waits = k.waits[:len(k.waits)-1]
+		delete(k.visit, a)
+		k.known[a], k.depth[a] = got, depth
+		if depth > maxInstanceDepth && depth-1 <= maxInstanceDepth {
+			k.fail(a.value, "instances depend on each other more than %d deep", maxInstanceDepth)
 		}
-		if a.enum != nil {
-			if got.k != "int" && got.k != "any" {
-				k.fail(a.value, "tried to resolve %s to enum %s", got, a.enum.name)
-			}
-			return &ty{k: "enum", e: a.enum}
-		}
+		k.waited(depth)
 		return got
 	}
 	one := k.itemType(a)
@@ -361,16 +374,31 @@ func (k *checker) attrType(t *typeSpec, a *attr) *ty {
 	return one
 }
 
-func (k *checker) member(t *typeSpec, name string) (*ty, bool) {
-	for _, a := range t.seq {
-		if a.id == name {
-			return k.attrType(t, a), true
-		}
+// waited notes that the value instance being typed uses one that is depth instances deep.
+func (k *checker) waited(depth int) {
+	if n := len(k.waits); n > 0 {
+		k.waits[n-1] = max(k.waits[n-1], depth)
 	}
-	for _, a := range t.instances {
-		if a.id == name {
-			return k.attrType(t, a), true
+}
+
+// valueType is a value instance's type, worked out from its expression.
+func (k *checker) valueType(t *typeSpec, a *attr) *ty {
+	got := k.infer(t, a.value, nil)
+	if got == nil {
+		return tyAny
+	}
+	if a.enum != nil {
+		if got.k != "int" && got.k != "any" {
+			k.fail(a.value, "tried to resolve %s to enum %s", got, a.enum.name)
 		}
+		return &ty{k: "enum", e: a.enum}
+	}
+	return got
+}
+
+func (k *checker) member(t *typeSpec, name string) (*ty, bool) {
+	if a, ok := t.byID[name]; ok {
+		return k.attrType(t, a), true
 	}
 	for _, p := range t.params {
 		if p.id == name {
@@ -398,7 +426,10 @@ func (k *checker) parentOf(t *typeSpec) *ty {
 }
 
 func (k *checker) node(t *typeSpec, n *node, cur *ty, depth int) (*ty, error) {
-	if depth > maxExprDepth*2 {
+	if k.steps++; k.steps > k.c.lim.Checks {
+		return nil, errBudget
+	}
+	if depth > maxTreeDepth {
 		return tyAny, nil
 	}
 	sub := func(i int) (*ty, error) { return k.node(t, n.kids[i], cur, depth+1) }

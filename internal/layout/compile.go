@@ -1,9 +1,11 @@
 package layout
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"strings"
 
@@ -25,6 +27,12 @@ type Limits struct {
 	Steps   int // attributes read, array items and expression nodes evaluated, per decode
 	Items   int // elements of one array
 	Output  int // bytes of decoded strings, byte arrays and processed buffers, per decode
+
+	// The compiler's budget (0: the default, defaultBudget): what one layout may make compiling cost.
+	Nodes     int // YAML nodes of one document
+	ExprNodes int // nodes of all the layout's expressions, the imported layouts' included
+	Checks    int // type checker steps: expression nodes typed
+	Errors    int // problems listed; past them, one more says how many were left out
 }
 
 // DefaultLimits are generous for any real producer's struct and small for a machine.
@@ -65,16 +73,35 @@ type Field struct {
 // Compile reads a .ksy document and everything it imports, and checks it: every problem found is in the
 // Problems it returns.
 func Compile(src []byte, imp Importer, lim Limits) (*Layout, error) {
-	c := &compiler{imp: imp, lim: lim, files: map[string]*fileSpec{}}
+	l, _, err := compileCounted(src, imp, lim)
+	return l, err
+}
+
+// cost is what a compile took, in the units of its budget (Limits.Nodes, ExprNodes, Checks).
+type cost struct {
+	nodes, exprNodes, checks int
+}
+
+func compileCounted(src []byte, imp Importer, lim Limits) (*Layout, cost, error) {
+	c := &compiler{imp: imp, lim: budgeted(lim), files: map[string]*fileSpec{}, seen: map[Problem]bool{}}
+	c.exprs = &exprBudget{left: c.lim.ExprNodes, max: c.lim.ExprNodes}
+	l, err := c.compile(src, lim)
+	return l, cost{nodes: c.nodes, exprNodes: c.exprs.max - c.exprs.left, checks: c.checks}, err
+}
+
+func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	f := c.load("", src, "/")
 	if f == nil || f.root == nil {
-		return nil, c.problems
+		return nil, c.refusal()
 	}
 	// Every problem at once: what did not parse is left out of what is resolved and checked.
 	c.resolveFile(f)
+	for _, g := range c.order {
+		sizeTypes(g.root)
+	}
 	c.typecheck()
 	if len(c.problems) > 0 {
-		return nil, c.problems
+		return nil, c.refusal()
 	}
 	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency}
 	l.Fixed, l.Fields = describeLayout(f.root)
@@ -99,37 +126,58 @@ type compiler struct {
 	order    []*fileSpec
 	problems Problems
 	loading  int
+	exprs    *exprBudget
+	nodes    int              // YAML nodes read
+	checks   int              // type checker steps taken
+	seen     map[Problem]bool // the problems listed: each once
+	more     int              // problems past lim.Errors, not listed
+}
+
+// add lists a problem once, up to lim.Errors of them; past that it only counts it.
+func (c *compiler) add(p Problem) {
+	if c.seen[p] {
+		return
+	}
+	if len(c.problems) >= c.lim.Errors {
+		c.more++
+		return
+	}
+	c.seen[p] = true
+	c.problems = append(c.problems, p)
+}
+
+// refusal is the problems found, and how many more there were.
+func (c *compiler) refusal() Problems {
+	if c.more == 0 {
+		return c.problems
+	}
+	return append(c.problems, Problem{Path: "/", Detail: fmt.Sprintf("and %d more problems", c.more)})
 }
 
 // load parses one document and, depth first, what it imports.
 func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 	if len(src) > c.lim.Source {
-		c.problems = append(c.problems, Problem{Path: at, Detail: fmt.Sprintf("the layout is %d bytes; at most %d are accepted", len(src), c.lim.Source)})
+		c.add(Problem{Path: at, Detail: fmt.Sprintf("the layout is %d bytes; at most %d are accepted", len(src), c.lim.Source)})
 		return nil
 	}
 	c.loading++
 	if c.loading > c.lim.Imports {
-		c.problems = append(c.problems, Problem{Path: at, Detail: fmt.Sprintf("more than %d layouts imported", c.lim.Imports)})
+		c.add(Problem{Path: at, Detail: fmt.Sprintf("more than %d layouts imported", c.lim.Imports)})
 		return nil
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		p := Problem{Path: "/", Detail: err.Error()}
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			p.Detail = strings.Join(te.Errors, "; ")
-		}
+	doc, p := c.parseYAML(src)
+	if p != nil {
 		if key != "" {
 			p.Detail = key + ": " + p.Detail
-			p.Path = at
+			p.Path, p.Line = at, 0
 		}
-		c.problems = append(c.problems, p)
+		c.add(*p)
 		return nil
 	}
 	f := &fileSpec{key: key}
 	c.files[key] = f
-	b := &builder{file: f}
-	f.root = b.parseFile(&doc)
+	b := &builder{file: f, exprs: c.exprs}
+	f.root = b.parseFile(doc)
 	c.order = append(c.order, f)
 	if key == "" && f.id != "" {
 		c.files[f.id] = f // a cycle back to the layout being compiled finds it by its id
@@ -139,12 +187,12 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 			p.Detail = fmt.Sprintf("in imported layout %q at %s (line %d): %s", key, p.Path, p.Line, p.Detail)
 			p.Path, p.Line = at, 0
 		}
-		c.problems = append(c.problems, p)
+		c.add(p)
 	}
 	for _, im := range b.imports {
 		k, text, err := c.imp(key, im.name)
 		if err != nil {
-			c.problems = append(c.problems, Problem{Path: im.path, Line: im.node.Line, Detail: err.Error()})
+			c.add(Problem{Path: im.path, Line: im.node.Line, Detail: err.Error()})
 			continue
 		}
 		if g, ok := c.files[k]; ok {
@@ -163,13 +211,36 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 }
 
 func (c *compiler) fail(path string, line int, format string, args ...any) {
-	p := Problem{Path: path, Line: line, Detail: fmt.Sprintf(format, args...)}
-	for _, q := range c.problems {
-		if q == p {
-			return
-		}
+	c.add(Problem{Path: path, Line: line, Detail: fmt.Sprintf(format, args...)})
+}
+
+// parseYAML reads a layout's one YAML document and screens it (screenYAML); a second document is refused,
+// not ignored.
+func (c *compiler) parseYAML(src []byte) (*yaml.Node, *Problem) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc, next yaml.Node
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return nil, yamlProblem(err)
 	}
-	c.problems = append(c.problems, p)
+	if err := dec.Decode(&next); err == nil {
+		return nil, &Problem{Path: "/", Line: next.Line, Detail: "a layout is one YAML document: a second one begins here"}
+	} else if err != io.EOF {
+		return nil, yamlProblem(err)
+	}
+	n, p := screenYAML(&doc, c.lim.Nodes)
+	if c.nodes += n; p != nil {
+		return nil, p
+	}
+	return &doc, nil
+}
+
+func yamlProblem(err error) *Problem {
+	p := &Problem{Path: "/", Detail: err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		p.Detail = strings.Join(te.Errors, "; ")
+	}
+	return p
 }
 
 func (c *compiler) resolveFile(f *fileSpec) {
@@ -336,15 +407,8 @@ func typeLabel(t *typeSpec) string {
 }
 
 func (t *typeSpec) has(id string) bool {
-	for _, a := range t.seq {
-		if a.id == id {
-			return true
-		}
-	}
-	for _, a := range t.instances {
-		if a.id == id {
-			return true
-		}
+	if _, ok := t.byID[id]; ok {
+		return true
 	}
 	for _, p := range t.params {
 		if p.id == id {
@@ -394,13 +458,32 @@ func walk(n *node, f func(*node)) {
 	}
 }
 
-// staticSize is the size in bytes a type always has, or -1; bits of a type of bit fields round up.
+// staticSize is the size in bytes a type always has, or -1; bits of a type of bit fields round up. It is
+// worked out once per type (a type of two fields of a type of two fields… is not walked 2^n times), and for
+// every type when a layout is compiled: a decode only reads it.
 func staticSize(t *typeSpec, seen map[*typeSpec]bool) int {
+	if t.sized {
+		return t.size
+	}
 	if seen[t] {
-		return -1
+		return -1 // a type inside itself has no fixed size
 	}
 	seen[t] = true
-	defer delete(seen, t)
+	size := seqSize(t, seen)
+	delete(seen, t)
+	t.size, t.sized = size, true
+	return size
+}
+
+// sizeTypes works out the static size of t and of the types inside it.
+func sizeTypes(t *typeSpec) {
+	staticSize(t, map[*typeSpec]bool{})
+	for _, sub := range t.types {
+		sizeTypes(sub)
+	}
+}
+
+func seqSize(t *typeSpec, seen map[*typeSpec]bool) int {
 	bits := 0
 	for _, a := range t.seq {
 		n := attrBits(t, a, seen)

@@ -129,6 +129,7 @@ type decoder struct {
 	steps  int
 	output int
 	depth  int
+	nest   int // instances being computed, each waiting on the next
 }
 
 // Value is a decoded layout: walk it with JSON (AppendJSON) or look paths up (Get).
@@ -157,6 +158,14 @@ func (d *decoder) step(n int) error {
 	return nil
 }
 
+// What a decode's objects and arrays cost, charged to Limits.Output with the bytes of its values: the
+// memory a decode holds is bounded by it, not only by its steps (a million small objects are 300 MB).
+const (
+	objectBytes = 256 // an object and its path
+	slotBytes   = 48  // each of its attributes' slots: a value, a span, its state
+	itemBytes   = 48  // an array item: its slot, as the array grows
+)
+
 func (d *decoder) spend(n int) error {
 	d.output += n
 	if d.output > d.lim.Output {
@@ -173,6 +182,9 @@ func (d *decoder) parse(o *object, args []any) error {
 		return &DecodeError{Path: o.path, Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("types nested more than %d deep", d.lim.Depth), Limit: true}
 	}
 	n := len(o.t.seq) + len(o.t.instances)
+	if err := d.spend(objectBytes + slotBytes*n + len(o.path)); err != nil {
+		return err
+	}
 	o.vals, o.has, o.state, o.spans = make([]any, n), make([]bool, n), make([]uint8, n), make([][2]int, len(o.t.seq))
 	if len(o.t.params) > 0 {
 		o.params = make(map[string]any, len(o.t.params))
@@ -377,6 +389,11 @@ func minBits(a *attr) int {
 func (o *object) readOne(a *attr, s *stream, path string, index int, items []any) (any, error) {
 	loc := &locals{index: index, hasIndex: index >= 0}
 	off := s.base + s.pos
+	if index >= 0 {
+		if err := o.d.spend(itemBytes + len(path)); err != nil {
+			return nil, err
+		}
+	}
 	if a.contents != nil {
 		b, err := s.read(len(a.contents))
 		if err != nil {
@@ -799,6 +816,11 @@ func (o *object) instance(a *attr) (any, bool, error) {
 		v, ok := o.value(a)
 		return v, ok, nil
 	}
+	if o.d.nest >= maxInstanceDepth {
+		return nil, false, &DecodeError{Path: join(o.path, a.id), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("instances depend on each other more than %d deep", maxInstanceDepth), Limit: true}
+	}
+	o.d.nest++
+	defer func() { o.d.nest-- }()
 	o.state[a.slot] = 1
 	if a.cond != nil {
 		c, err := o.evalBool(a.cond, nil)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // locals are the names an expression sees besides its object's attributes: _index in a repeat, _ for the
@@ -458,6 +459,9 @@ func (o *object) member(v any, name string, args []any) (any, error) {
 				return fmt.Sprint(v), nil
 			}
 			base, _ := asInt(args[0])
+			if base < 2 || base > 36 {
+				return nil, fmt.Errorf("to_s(%d): the base is 2 to 36", base)
+			}
 			return toBig(v).Text(int(base)), nil
 		case "to_i":
 			return v, nil
@@ -486,8 +490,11 @@ func (o *object) member(v any, name string, args []any) (any, error) {
 	case string:
 		switch name {
 		case "length":
-			return int64(len([]rune(v))), nil
+			return int64(utf8.RuneCountInString(v)), nil
 		case "reverse":
+			if err := o.d.spend(len(v)); err != nil {
+				return nil, err
+			}
 			r := []rune(v)
 			slices.Reverse(r)
 			return string(r), nil
@@ -504,6 +511,9 @@ func (o *object) member(v any, name string, args []any) (any, error) {
 		case "substring":
 			if len(args) != 2 {
 				return nil, fmt.Errorf("substring takes (from, to)")
+			}
+			if err := o.d.spend(len(v)); err != nil {
+				return nil, err
 			}
 			r := []rune(v)
 			a, _ := asInt(args[0])
@@ -546,8 +556,14 @@ func (o *object) member(v any, name string, args []any) (any, error) {
 			if _, err := lookupEncoding(enc); err != nil {
 				return nil, err
 			}
+			if err := o.d.spend(len(v)); err != nil {
+				return nil, err
+			}
 			return decodeString(v, enc)
 		case "reverse":
+			if err := o.d.spend(len(v)); err != nil {
+				return nil, err
+			}
 			r := slices.Clone(v)
 			slices.Reverse(r)
 			return r, nil
@@ -580,6 +596,9 @@ func (o *object) member(v any, name string, args []any) (any, error) {
 			}
 			return best, nil
 		case "reverse":
+			if err := o.d.spend(itemBytes * len(v)); err != nil {
+				return nil, err
+			}
 			r := slices.Clone(v)
 			slices.Reverse(r)
 			return r, nil

@@ -242,11 +242,8 @@ func lexNumber(src string, i int) (int, token, error) {
 		for k < len(src) && (isDigit(src[k], base) || src[k] == '_') {
 			k++
 		}
-		v, ok := new(big.Int).SetString(strings.ReplaceAll(src[j:k], "_", ""), base)
-		if !ok {
-			return 0, token{}, &exprError{src, i, "bad number"}
-		}
-		return k, token{kind: "int", ival: v, pos: i, text: src[i:k]}, nil
+		v, err := intLiteral(src, i, strings.ReplaceAll(src[j:k], "_", ""), base)
+		return k, token{kind: "int", ival: v, pos: i, text: src[i:k]}, err
 	}
 	for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '_') {
 		j++
@@ -280,8 +277,24 @@ func lexNumber(src string, i int) (int, token, error) {
 		}
 		return j, token{kind: "float", fval: f, pos: i, text: src[i:j]}, nil
 	}
-	v, _ := new(big.Int).SetString(text, 10)
-	return j, token{kind: "int", ival: v, pos: i, text: src[i:j]}, nil
+	v, err := intLiteral(src, i, text, 10)
+	return j, token{kind: "int", ival: v, pos: i, text: src[i:j]}, err
+}
+
+// intLiteral reads an integer literal's digits: refused when they do not fit 64 bits (an integer is at most
+// a u8), its length checked before any arithmetic on it.
+func intLiteral(src string, at int, digits string, base int) (*big.Int, error) {
+	if d := len(strings.TrimLeft(digits, "0")); d > maxLiteralDigits {
+		return nil, &exprError{src[at:at+16] + "…", 0, fmt.Sprintf("an integer literal of %d digits does not fit in 64 bits", d)}
+	}
+	v, ok := new(big.Int).SetString(digits, base)
+	if !ok {
+		return nil, &exprError{src, at, "bad number"}
+	}
+	if v.BitLen() > 64 {
+		return nil, &exprError{src, at, fmt.Sprintf("the integer %s does not fit in 64 bits", v)}
+	}
+	return v, nil
 }
 
 func isDigit(c byte, base int) bool {
@@ -305,8 +318,44 @@ type parser struct {
 
 const maxExprDepth = 64
 
-// parseExpr parses one expression.
+// parseExpr parses one expression, within the bounds of one (maxExprBytes, maxExprNodes, maxTreeDepth).
 func parseExpr(src string) (*node, error) {
+	n, _, err := parseCounted(src)
+	return n, err
+}
+
+// parseCounted parses one expression and counts its nodes.
+func parseCounted(src string) (*node, int, error) {
+	if len(src) > maxExprBytes {
+		return nil, 0, &exprError{src[:32], 0, fmt.Sprintf("the expression is %d bytes; at most %d are accepted", len(src), maxExprBytes)}
+	}
+	n, err := parseTree(src)
+	if err != nil {
+		return nil, 0, err
+	}
+	count, ok := measure(n, 1, new(int))
+	if !ok {
+		return nil, 0, &exprError{src, 0, fmt.Sprintf("the expression is more than %d nodes or %d levels deep", maxExprNodes, maxTreeDepth)}
+	}
+	return n, count, nil
+}
+
+// measure counts n's nodes into *count; false once they are more than maxExprNodes or deeper than
+// maxTreeDepth.
+func measure(n *node, depth int, count *int) (int, bool) {
+	*count++
+	if *count > maxExprNodes || depth > maxTreeDepth {
+		return *count, false
+	}
+	for _, k := range n.kids {
+		if _, ok := measure(k, depth+1, count); !ok {
+			return *count, false
+		}
+	}
+	return *count, true
+}
+
+func parseTree(src string) (*node, error) {
 	toks, err := lex(src)
 	if err != nil {
 		return nil, err
@@ -476,7 +525,11 @@ func (p *parser) unary() (*node, error) {
 				return x, nil
 			}
 			if op == "-" && x.op == "int" {
-				return &node{op: "int", ival: new(big.Int).Neg(x.ival)}, nil
+				v := new(big.Int).Neg(x.ival)
+				if v.Sign() < 0 && !v.IsInt64() {
+					return nil, &exprError{p.src, p.peek().pos, fmt.Sprintf("the integer %s does not fit in 64 bits", v)}
+				}
+				return &node{op: "int", ival: v}, nil
 			}
 			if op == "-" && x.op == "float" {
 				return &node{op: "float", fval: -x.fval}, nil

@@ -51,6 +51,9 @@ type typeSpec struct {
 	types     map[string]*typeSpec
 	enums     map[string]*enumSpec
 	byID      map[string]*attr // seq attributes and instances by id
+
+	size  int  // the static size (staticSize), once sized
+	sized bool // set while the layout is compiled, read only after
 }
 
 type endianSpec struct {
@@ -183,6 +186,15 @@ type builder struct {
 	problems Problems
 	file     *fileSpec
 	imports  []pendingImport
+	exprs    *exprBudget
+}
+
+// parse parses one expression of the document, within the layout's budget.
+func (b *builder) parse(src string) (*node, error) {
+	if b.exprs == nil {
+		b.exprs = &exprBudget{left: defaultBudget.ExprNodes, max: defaultBudget.ExprNodes}
+	}
+	return b.exprs.parse(src)
 }
 
 func (b *builder) fail(n *yaml.Node, path, format string, args ...any) {
@@ -282,7 +294,7 @@ func (b *builder) expression(n *yaml.Node, path string) *expr {
 	if !ok {
 		return nil
 	}
-	x, err := parseExpr(s)
+	x, err := b.parse(s)
 	if err != nil {
 		b.fail(n, path, "%v", err)
 		return nil
@@ -580,9 +592,13 @@ func (b *builder) parseEnum(n *yaml.Node, path, name string, owner *typeSpec) *e
 	where := map[string]string{}
 	for _, kv := range b.mapping(n, path) {
 		mp := path + "/" + kv[0].Value
-		v, ok := new(bigInt).SetString(strings.ReplaceAll(kv[0].Value, "_", ""), 0)
+		key := strings.ReplaceAll(kv[0].Value, "_", "")
+		v, ok := new(bigInt), len(key) <= maxLiteralDigits+3 // a sign, 0x: a 64-bit integer's digits, no more
+		if ok {
+			_, ok = v.SetString(key, 0)
+		}
 		if !ok {
-			b.fail(kv[0], mp, "an enum key is an integer, got %q", kv[0].Value)
+			b.fail(kv[0], mp, "an enum key is a 64-bit integer, got %q", clip(kv[0].Value))
 			continue
 		}
 		val := deref(kv[1])
@@ -663,7 +679,7 @@ func (b *builder) parseTypeName(s string, n *yaml.Node, path string) typeRef {
 			b.fail(n, path, "%q: the arguments end with )", s)
 			return r
 		}
-		x, err := parseExpr("[" + strings.TrimSuffix(args, ")") + "]")
+		x, err := b.parse("[" + strings.TrimSuffix(args, ")") + "]")
 		if err != nil || x.op != "arr" {
 			b.fail(n, path, "%q: bad arguments: %v", s, err)
 			return r
@@ -820,6 +836,14 @@ func (b *builder) parseAttr(n *yaml.Node, path string, instance bool, id string)
 	return a
 }
 
+// clip shortens what a problem quotes of the layout.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
 func lineOf(n *yaml.Node) int {
 	if n = deref(n); n != nil {
 		return n.Line
@@ -911,7 +935,7 @@ func (b *builder) parseProcess(n *yaml.Node, path string) *processSpec {
 	name, args, hasArgs := strings.Cut(s, "(")
 	p := &processSpec{name: name}
 	if hasArgs {
-		x, err := parseExpr("[" + strings.TrimSuffix(args, ")") + "]")
+		x, err := b.parse("[" + strings.TrimSuffix(args, ")") + "]")
 		if err != nil || !strings.HasSuffix(args, ")") {
 			b.fail(n, path, "%q: bad arguments", s)
 			return nil
