@@ -2,8 +2,8 @@ package layout
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
-	"time"
 )
 
 // small limits: a fuzzed layout must fail fast, not merely eventually.
@@ -18,32 +18,62 @@ var fuzzSeeds = []string{
 	`{"meta": {"id": "a"}, "seq": [{"id": "x", "size": 3, "valid": {"any-of": ["[1,2,3]"]}}]}`,
 }
 
-// FuzzCompile: no layout text crashes the compiler or takes long; what compiles decodes any data within
-// its limits.
+// hostileSeeds are the layouts that cost too much before the compiler had a budget: each must be refused or
+// compiled within it.
+var hostileSeeds = []string{
+	doubling(40), // each instance typed again at each use
+	laughs(),     // YAML aliases
+	"meta:\n  id: a\ninstances:\n  v:\n    value: '1" + strings.Repeat("+1", 20000) + "'\n",
+	"meta:\n  id: a\ninstances:\n  v:\n    value: '1" + strings.Repeat(".to_s.to_i", 2000) + "'\n",
+	"meta:\n  id: a\ninstances:\n  v:\n    value: " + strings.Repeat("9", 20000) + "\n",
+	"meta:\n  id: a\nseq:\n  - id: x\n    size: 1\n    type:\n      switch-on: 1\n      cases:\n" + strings.Repeat("        1: t\n", 3000),
+	"meta:\n  id: a\nseq:\n  - id: items\n    type: item\n    repeat: eos\ntypes:\n  item:\n    seq:\n      - id: v\n        type: u1\n",
+	"meta:\n  id: a\n---\nmeta:\n  id: b\n",
+	"meta:\n  id: a\nseq:\n  - id: b\n    size-eos: true\ninstances:\n  r:\n    value: b" + strings.Repeat(".reverse", 200) + ".length\n",
+}
+
+// fuzzAlloc bounds what one input may cost: the compile budget's units, and the memory compiling and decoding
+// it allocate (runtime.MemStats, not wall time: a busy machine does not fail it).
+const fuzzAlloc = 48 << 20
+
+// FuzzCompile: no layout text crashes the compiler or costs more than its budget; what compiles decodes any
+// data within its limits.
 func FuzzCompile(f *testing.F) {
-	for _, s := range fuzzSeeds {
+	for _, s := range append(fuzzSeeds, hostileSeeds...) {
 		f.Add(s, []byte{1, 2, 3, 4, 5, 6, 7, 8, 9})
 	}
 	f.Fuzz(func(t *testing.T, src string, data []byte) {
-		start := time.Now()
-		l, err := Compile([]byte(src), func(string, string) (string, []byte, error) { return "", nil, ErrNotFound }, fuzzLimits)
-		if err != nil {
-			if _, ok := err.(Problems); !ok {
-				t.Fatalf("not Problems: %T %v", err, err)
-			}
-			return
+		var c cost
+		bytes := allocated(func() { c = compileAndDecode(t, src, data) })
+		lim := budgeted(fuzzLimits)
+		if c.nodes > lim.Nodes || c.exprNodes > lim.ExprNodes || c.checks > lim.Checks {
+			t.Fatalf("over the compile budget: %+v", c)
 		}
-		v, err := l.Decode(data)
-		if err == nil {
-			out, err := v.AppendJSON(nil, nil, 1<<20)
-			if err == nil && !json.Valid(out) {
-				t.Fatalf("invalid JSON: %s", out)
-			}
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("took %v", d)
+		if bytes > fuzzAlloc {
+			t.Fatalf("compiling and decoding allocated %d MB", bytes>>20)
 		}
 	})
+}
+
+func compileAndDecode(t *testing.T, src string, data []byte) cost {
+	l, c, err := compileCounted([]byte(src), func(string, string) (string, []byte, error) { return "", nil, ErrNotFound }, fuzzLimits)
+	if err != nil {
+		if _, ok := err.(Problems); !ok {
+			t.Fatalf("not Problems: %T %v", err, err)
+		}
+		return c
+	}
+	v, err := l.Decode(data)
+	if err == nil {
+		out, err := v.AppendJSON(nil, nil, 1<<20)
+		if err == nil && !json.Valid(out) {
+			t.Fatalf("invalid JSON: %s", out)
+		}
+		if v.d.steps > fuzzLimits.Steps {
+			t.Fatalf("the decode took %d steps", v.d.steps)
+		}
+	}
+	return c
 }
 
 // FuzzExpr: no expression text crashes the parser.
