@@ -93,7 +93,11 @@ func OpenStore(dir string, lim Limits, max int) (*Store, error) {
 // (when not nil), which never sees its contents. max caps how many layouts it keeps. dir "" keeps them in
 // memory only. It ends with ctx's error when ctx ends first.
 func LoadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(file string, err error)) (*Store, error) {
-	s := &Store{dir: dir, lim: lim, max: max, compile: Compile}
+	return loadStore(ctx, dir, lim, max, skipped, Compile)
+}
+
+func loadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(string, error), compile func([]byte, Importer, Limits) (*Layout, error)) (*Store, error) {
+	s := &Store{dir: dir, lim: lim, max: max, compile: compile}
 	s.snap.Store(&snapshot{entries: map[string]*Entry{}})
 	if dir == "" {
 		return s, nil
