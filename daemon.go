@@ -46,8 +46,10 @@ type daemon struct {
 	cancelWaits context.CancelFunc
 }
 
-// newDaemon sets up the daemon c describes: its log, files root, token, listener, registry and server.
-func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
+// newDaemon sets up the daemon c describes: its log, files root, token, layouts, listener, registry and server.
+// The saved layouts are loaded before the port is bound (a client never finds one missing that is only not
+// loaded yet); ctx ending (SIGTERM) stops the loading.
+func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error) {
 	d := &daemon{c: c, env: env}
 	defer func() {
 		if err != nil {
@@ -68,6 +70,9 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	if env.terminal && d.token != "" {
 		d.loginCode = rand.Text()
 	}
+	if d.layouts, err = openLayouts(ctx, c, d.log); err != nil {
+		return nil, err
+	}
 	conns := d.fitDescriptors()
 	if d.ln, err = net.Listen("tcp", c.listen); err != nil {
 		return nil, err
@@ -76,9 +81,6 @@ func newDaemon(c *config, env runEnv) (_ *daemon, err error) {
 	if conns > 0 {
 		limited = fds.NewListener(d.ln, conns)
 		d.ln = limited
-	}
-	if d.layouts, err = openLayouts(c, d.log); err != nil {
-		return nil, err
 	}
 	if d.publishers, err = openPublishers(c, d.log); err != nil {
 		return nil, err
@@ -189,17 +191,29 @@ func openRecordings(c *config, log *slog.Logger) (*record.Store, error) {
 }
 
 // openLayouts loads the saved layouts: -layouts-dir, by default layouts/ beside the token file. A file there
-// that does not compile is listed with its errors; it does not stop the daemon.
-func openLayouts(c *config, log *slog.Logger) (*layout.Store, error) {
-	s, err := layout.OpenStore(storeDir(c, c.layoutsDir, "layouts"), layout.DefaultLimits, cmp.Or(c.maxLayouts, api.DefaultMaxLayouts))
+// that does not compile is listed with its errors; one that is not a regular file of at most a layout's size is
+// left out. Neither stops the daemon, and the log never quotes a file's contents.
+func openLayouts(ctx context.Context, c *config, log *slog.Logger) (*layout.Store, error) {
+	dir := storeDir(c, c.layoutsDir, "layouts")
+	skipped := func(file string, err error) {
+		log.Warn("a layout file is left out", "file", filepath.Join(dir, file), "reason", err)
+	}
+	start := time.Now()
+	s, err := layout.LoadStore(ctx, dir, layout.DefaultLimits, cmp.Or(c.maxLayouts, api.DefaultMaxLayouts), skipped)
+	if ctx.Err() != nil {
+		log.Info("stopped while loading the layouts")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("-layouts-dir: %w", err)
 	}
-	for _, e := range s.List() {
-		if e.Layout == nil {
-			log.Warn("a saved layout does not compile (GET /v1/layouts/"+e.ID+" lists why)", "id", e.ID, "error", e.Problems.Error())
+	list := s.List()
+	for _, e := range list {
+		if e.Layout == nil && len(e.Problems) > 0 { // where, not what: the log never quotes a file
+			p := e.Problems[0]
+			log.Warn("a saved layout does not compile (GET /v1/layouts/"+e.ID+" lists why)", "id", e.ID, "problems", len(e.Problems), "first", fmt.Sprintf("%s (line %d)", p.Path, p.Line))
 		}
 	}
+	log.Debug("layouts loaded", "dir", dir, "layouts", len(list), "took", time.Since(start).Round(time.Millisecond))
 	return s, nil
 }
 

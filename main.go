@@ -241,8 +241,11 @@ func run(ctx context.Context, args []string, env runEnv) error {
 		fmt.Fprintln(cmp.Or[io.Writer](env.out, env.log), version())
 		return nil
 	}
-	d, err := newDaemon(c, env)
+	d, err := newDaemon(ctx, c, env)
 	if err != nil {
+		if ctx.Err() != nil { // stopped while starting (loading the layouts)
+			return nil
+		}
 		return err
 	}
 	defer d.close()

@@ -115,8 +115,8 @@ func layoutOf(e *layout.Entry, withSource bool) Layout {
 	return out
 }
 
-// maxLayoutSource caps a .ksy body.
-const maxLayoutSource = 1 << 20
+// maxLayoutSource caps a .ksy body: as much as the store reads of a file.
+const maxLayoutSource = layout.MaxSource
 
 // readLayoutSource reads a .ksy body: YAML, or JSON (which is YAML).
 func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
@@ -153,6 +153,7 @@ func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 //	@Failure		409	{object}	Problem	"limit-reached (-max-layouts), built-in (a catalogue layout's id)"
 //	@Failure		413	{object}	Problem	"too-large: over 1 MiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
+//	@Failure		503	{object}	Problem	"busy: other writes kept changing the layouts it imports (see Retry-After)"
 //	@Produce		json
 //	@Success		201	{object}	Layout	"saved"
 //	@Success		200	{object}	Layout	"replaced"
@@ -165,7 +166,7 @@ func (s *server) putLayout(w http.ResponseWriter, r *http.Request) error {
 	}
 	e, created, err := s.layouts.Put(chi.URLParam(r, "id"), src)
 	if err != nil {
-		return err
+		return busyLayouts(err)
 	}
 	status := http.StatusOK
 	if created {
@@ -225,13 +226,22 @@ func (s *server) getLayout(w http.ResponseWriter, r *http.Request) error {
 //	@Failure		400	{object}	Problem	"invalid-request: not a layout id"
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		409	{object}	Problem	"built-in: a catalogue layout is read-only"
+//	@Failure		503	{object}	Problem	"busy: other writes kept changing the layouts that import it (see Retry-After)"
 //	@Success		204
 //	@Security		BearerAuth
 //	@Router			/v1/layouts/{id} [delete]
 func (s *server) deleteLayout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.layouts.Delete(chi.URLParam(r, "id")); err != nil {
-		return err
+		return busyLayouts(err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// busyLayouts makes a write that other writes kept overtaking a 503 busy, to be tried again.
+func busyLayouts(err error) error {
+	if !errors.Is(err, layout.ErrConflict) {
+		return err
+	}
+	return (&apiError{ptype: probBusy, detail: err.Error(), cause: err}).with("Retry-After", "1")
 }

@@ -1,48 +1,77 @@
 package layout
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/shmbridge/shmbridge/internal/atomicfile"
 )
 
 // Store keeps saved layouts as files (ID.ksy) in one directory and their compiled forms in memory. Imports
 // resolve among them by id, never by path. Safe for concurrent use.
+//
+// What it holds is a snapshot, never changed once made: a read (Get, List, Compile's imports) takes the
+// current one without a lock, and a compiled Layout it answers is its own to decode for as long as it likes.
+// A write (Put, Delete) compiles what it changes, and only the layouts that import it (directly or not),
+// against the snapshot it started from, with no lock held; it then takes the commit lock to check that none
+// of what it read has changed meanwhile (or starts again), write the file and swap the new snapshot in.
 type Store struct {
 	dir string
 	lim Limits
 	max int
+	// compile is Compile; a test counts or holds compiles through it.
+	compile func([]byte, Importer, Limits) (*Layout, error)
 
-	mu       sync.RWMutex
+	snap atomic.Pointer[snapshot]
+	mu   sync.Mutex // a commit: check, write the file, swap; never held while compiling or decoding
+}
+
+// snapshot is the store's layouts at one moment: never changed, replaced whole.
+type snapshot struct {
 	entries  map[string]*Entry
 	builtins int // entries that are built in (not counted against max)
 }
 
-// Entry is one saved layout: its source, and either its compiled form or why it does not compile.
+// Entry is one saved layout: its source, and either its compiled form or why it does not compile. It is never
+// changed once the store holds it.
 type Entry struct {
 	ID       string
 	Source   []byte
 	Layout   *Layout  // nil when it does not compile
 	Problems Problems // why it does not
 	Builtin  bool     // one of the daemon's own (read-only)
+
+	deps map[string]bool // every id its compile asked the store for (its imports, theirs…), found or not
 }
 
 // Errors of the store, for the API to map to its problems.
 var (
-	ErrNotFound  = errors.New("no such layout")
-	ErrInvalidID = errors.New("invalid layout id")
-	ErrFull      = errors.New("too many layouts")
-	ErrBuiltin   = errors.New("built-in layout")
+	ErrNotFound   = errors.New("no such layout")
+	ErrInvalidID  = errors.New("invalid layout id")
+	ErrFull       = errors.New("too many layouts")
+	ErrBuiltin    = errors.New("built-in layout")
+	ErrConflict   = errors.New("the layouts kept changing while this change was compiled")
+	ErrNotRegular = errors.New("not a regular file")
+	ErrFileSize   = errors.New("file too large")
 )
 
 // MaxID is the longest layout id.
 const MaxID = 64
+
+// MaxSource is the most bytes of a layout's text the store takes: a PUT's body, a file read at start.
+const MaxSource = 1 << 20
+
+// maxAttempts bounds how often a write starts again because another changed what it read.
+const maxAttempts = 8
 
 // CheckID refuses what is not a layout id: lower-case letters, digits and _, starting with a letter (Kaitai's
 // own rule for meta/id), at most MaxID long. A path (../../etc/passwd) is never an id.
@@ -53,57 +82,134 @@ func CheckID(id string) error {
 	return nil
 }
 
-// OpenStore loads every ID.ksy in dir (created, 0700, if missing); a file that does not compile is kept with
-// its problems and does not stop the others. max caps how many layouts it keeps. dir "" keeps them in memory
-// only.
+// OpenStore is LoadStore that cannot be cancelled and does not say which files it skipped.
 func OpenStore(dir string, lim Limits, max int) (*Store, error) {
+	return LoadStore(context.Background(), dir, lim, max, nil)
+}
+
+// LoadStore loads every ID.ksy in dir (created, 0700, if missing); a file that does not compile is kept with
+// its problems and does not stop the others. Only regular files of at most MaxSource bytes are read (never a
+// symbolic link, a FIFO, a device); one that is not, or cannot be read, is left out and reported to skipped
+// (when not nil), which never sees its contents. max caps how many layouts it keeps. dir "" keeps them in
+// memory only. It ends with ctx's error when ctx ends first.
+func LoadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(file string, err error)) (*Store, error) {
+	return loadStore(ctx, dir, lim, max, skipped, Compile)
+}
+
+func loadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(string, error), compile func([]byte, Importer, Limits) (*Layout, error)) (*Store, error) {
+	s := &Store{dir: dir, lim: lim, max: max, compile: compile}
+	s.snap.Store(&snapshot{entries: map[string]*Entry{}})
 	if dir == "" {
-		return &Store{lim: lim, max: max, entries: map[string]*Entry{}}, nil
+		return s, nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	s := &Store{dir: dir, lim: lim, max: max, entries: map[string]*Entry{}}
-	names, err := filepath.Glob(filepath.Join(dir, "*.ksy"))
+	srcs, err := readDir(dir, max, skipped)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range names {
-		id := strings.TrimSuffix(filepath.Base(p), ".ksy")
-		if CheckID(id) != nil || len(s.entries) >= max {
-			continue
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			s.entries[id] = &Entry{ID: id, Problems: Problems{{Path: "/", Detail: err.Error()}}}
-			continue
-		}
-		s.entries[id] = &Entry{ID: id, Source: src}
+	view := map[string]*Entry{}
+	for id, src := range srcs {
+		view[id] = &Entry{ID: id, Source: src}
 	}
-	s.mu.Lock()
-	s.recompileLocked()
-	s.mu.Unlock()
+	entries, err := s.compileAll(ctx, view)
+	if err != nil {
+		return nil, err
+	}
+	s.snap.Store(&snapshot{entries: entries})
 	return s, nil
+}
+
+// readDir reads the layout files of dir, by id: at most max of them.
+func readDir(dir string, max int, skipped func(string, error)) (map[string][]byte, error) {
+	if skipped == nil {
+		skipped = func(string, error) {}
+	}
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	srcs := map[string][]byte{}
+	for _, de := range des {
+		id, ok := strings.CutSuffix(de.Name(), ".ksy")
+		if !ok || CheckID(id) != nil {
+			continue
+		}
+		if len(srcs) >= max {
+			skipped(de.Name(), fmt.Errorf("%w: the store keeps at most %d layouts (-max-layouts)", ErrFull, max))
+			continue
+		}
+		src, err := readFile(filepath.Join(dir, de.Name()))
+		if err != nil {
+			skipped(de.Name(), err)
+			continue
+		}
+		srcs[id] = src
+	}
+	return srcs, nil
+}
+
+// readFile reads a layout's file: a regular file (not followed if a link) of at most MaxSource bytes.
+func readFile(path string) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w (%s): only regular files are read, never what a link points to", ErrNotRegular, fi.Mode().Type())
+	}
+	if fi.Size() > MaxSource {
+		return nil, fmt.Errorf("%w: %d bytes, over the %d a layout may be", ErrFileSize, fi.Size(), MaxSource)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if now, err := f.Stat(); err != nil || !os.SameFile(fi, now) {
+		return nil, fmt.Errorf("%w: it was replaced while being opened", ErrNotRegular)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, MaxSource+1))
+	if err == nil && len(src) > MaxSource {
+		err = fmt.Errorf("%w: over the %d bytes a layout may be (it grew while being read)", ErrFileSize, MaxSource)
+	}
+	return src, err
+}
+
+// compileAll compiles every entry of view against view, one at a time, stopping when ctx ends.
+func (s *Store) compileAll(ctx context.Context, view map[string]*Entry) (map[string]*Entry, error) {
+	out := make(map[string]*Entry, len(view))
+	for _, id := range slices.Sorted(maps.Keys(view)) {
+		done := make(chan *Entry, 1)
+		go func() { done <- s.build(view, view[id]) }()
+		select {
+		case e := <-done:
+			out[id] = e
+		case <-ctx.Done(): // the compile left behind ends within its budget; nothing waits for it
+			return nil, ctx.Err()
+		}
+	}
+	return out, nil
 }
 
 // AddBuiltins adds layouts built into the daemon (id → source): read and listed as saved ones, never
 // replaced, deleted or counted against the store's cap; a saved file of the same id is hidden by them. One
 // that does not compile is an error (they are the daemon's own, tested).
 func (s *Store) AddBuiltins(srcs map[string][]byte) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	ch := map[string]*Entry{}
 	for id, src := range srcs {
 		if err := CheckID(id); err != nil {
 			return err
 		}
-		if e, ok := s.entries[id]; !ok || !e.Builtin {
-			s.builtins++
-		}
-		s.entries[id] = &Entry{ID: id, Source: src, Builtin: true}
+		ch[id] = &Entry{ID: id, Source: src, Builtin: true}
 	}
-	s.recompileLocked()
+	done, err := s.write(ch, false, func(*snapshot) error { return nil })
+	if err != nil {
+		return err
+	}
 	for id := range srcs {
-		if e := s.entries[id]; e.Layout == nil {
+		if e := done[id]; e.Layout == nil {
 			return fmt.Errorf("the built-in layout %s does not compile: %v", id, e.Problems)
 		}
 	}
@@ -113,18 +219,15 @@ func (s *Store) AddBuiltins(srcs map[string][]byte) error {
 // Dir is where the layouts are kept.
 func (s *Store) Dir() string { return s.dir }
 
-// recompileLocked compiles every entry again: an import may have changed.
-func (s *Store) recompileLocked() {
-	for _, e := range s.entries {
-		if e.Source == nil {
-			continue
-		}
-		e.Layout, e.Problems = s.compileLocked(e.ID, e.Source)
-	}
+// build compiles e's source against view (its imports), into a new entry.
+func (s *Store) build(view map[string]*Entry, e *Entry) *Entry {
+	out := &Entry{ID: e.ID, Source: e.Source, Builtin: e.Builtin, deps: map[string]bool{}}
+	out.Layout, out.Problems = s.compileOne(e.ID, e.Source, importerOf(view, out.deps))
+	return out
 }
 
-func (s *Store) compileLocked(id string, src []byte) (*Layout, Problems) {
-	l, err := Compile(src, s.importerLocked(), s.lim)
+func (s *Store) compileOne(id string, src []byte, imp Importer) (*Layout, Problems) {
+	l, err := s.compile(src, imp, s.lim)
 	if err != nil {
 		var ps Problems
 		if errors.As(err, &ps) {
@@ -138,54 +241,197 @@ func (s *Store) compileLocked(id string, src []byte) (*Layout, Problems) {
 	return l, nil
 }
 
-func (s *Store) importerLocked() Importer {
+// importerOf resolves imports among view's entries, noting in asked (when not nil) every id asked for.
+func importerOf(view map[string]*Entry, asked map[string]bool) Importer {
 	return func(_, name string) (string, []byte, error) {
 		if err := CheckID(name); err != nil {
 			return "", nil, fmt.Errorf("imports name saved layouts by id: %v", err)
 		}
-		e, ok := s.entries[name]
-		if !ok || e.Source == nil {
+		if asked != nil {
+			asked[name] = true
+		}
+		e, ok := view[name]
+		if !ok || e == nil || e.Source == nil {
 			return "", nil, fmt.Errorf("no saved layout %q to import", name)
 		}
 		return name, e.Source, nil
 	}
 }
 
-// Compile compiles a layout that is not saved (POST …/decode), its imports resolved among the saved ones.
+// Compile compiles a layout that is not saved (POST …/decode), its imports resolved among the saved ones as
+// they are now. No lock is held while it compiles.
 func (s *Store) Compile(src []byte) (*Layout, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return Compile(src, s.importerLocked(), s.lim)
+	return s.compile(src, importerOf(s.snap.Load().entries, nil), s.lim)
+}
+
+// change is a write worked out against one snapshot (base): the entries to swap in (nil: removed), and every
+// entry its compiles read (nil: there was none), which must be as they were for it to be swapped in.
+type change struct {
+	base  *snapshot
+	set   map[string]*Entry
+	reads map[string]*Entry
+}
+
+// write compiles ch (id → an entry to compile; nil: removed) and every entry that imports one of its ids,
+// directly or not, against the current snapshot with no lock held, then commits them (see commit). An entry of
+// ch that does not compile refuses the write when strict (its Problems). It starts again when another write
+// changed what this one read, at most maxAttempts times. It answers the entries swapped in.
+func (s *Store) write(ch map[string]*Entry, strict bool, check func(now *snapshot) error) (map[string]*Entry, error) {
+	for range maxAttempts {
+		w, err := s.prepare(s.snap.Load(), ch, strict)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := s.commit(w, check); ok || err != nil {
+			return w.set, err
+		}
+	}
+	return nil, fmt.Errorf("%w: try again", ErrConflict)
+}
+
+// prepare compiles ch and its dependents against cur, with ch in place.
+func (s *Store) prepare(cur *snapshot, ch map[string]*Entry, strict bool) (*change, error) {
+	view := maps.Clone(cur.entries)
+	maps.Copy(view, ch)
+	w := &change{base: cur, set: map[string]*Entry{}, reads: map[string]*Entry{}}
+	for id, e := range ch {
+		if w.set[id] = e; e == nil {
+			continue
+		}
+		if w.set[id] = s.build(view, e); strict && w.set[id].Layout == nil {
+			return nil, w.set[id].Problems
+		}
+	}
+	for _, id := range dependents(cur.entries, ch) {
+		w.set[id] = s.build(view, cur.entries[id])
+	}
+	for id, e := range w.set {
+		w.reads[id] = cur.entries[id]
+		for d := range e.depsOrNil() {
+			w.reads[d] = cur.entries[d]
+		}
+	}
+	return w, nil
+}
+
+func (e *Entry) depsOrNil() map[string]bool {
+	if e == nil {
+		return nil
+	}
+	return e.deps
+}
+
+// dependents are the ids of entries that import one of ch's ids, directly or not (deps is transitive), sorted.
+func dependents(entries, ch map[string]*Entry) []string {
+	var out []string
+	for id, e := range entries {
+		if _, changed := ch[id]; !changed && e.dependsOn(ch) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (e *Entry) dependsOn(ids map[string]*Entry) bool {
+	for id := range ids {
+		if e.deps[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// commit swaps w in, under the commit lock, when nothing it read has changed since its snapshot and no
+// layout saved since imports what it changes (false otherwise: compile again); check, given the snapshot w
+// would apply to, may refuse it and does the file's part, so that the files change in the order the
+// snapshots do.
+func (s *Store) commit(w *change, check func(now *snapshot) error) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.snap.Load()
+	if now != w.base && !w.still(now) {
+		return false, nil
+	}
+	if err := check(now); err != nil {
+		return false, err
+	}
+	s.snap.Store(w.apply(now))
+	return true, nil
+}
+
+// still says whether w, worked out against its base, holds for now.
+func (w *change) still(now *snapshot) bool {
+	for id, e := range w.reads {
+		if now.entries[id] != e {
+			return false
+		}
+	}
+	for id, e := range now.entries {
+		if e != w.base.entries[id] && e.dependsOn(w.set) {
+			return false
+		}
+	}
+	return true
+}
+
+// apply answers now with w's entries in place.
+func (w *change) apply(now *snapshot) *snapshot {
+	next := &snapshot{entries: maps.Clone(now.entries), builtins: now.builtins}
+	for id, e := range w.set {
+		if old := next.entries[id]; old != nil && old.Builtin {
+			next.builtins--
+		}
+		if e == nil {
+			delete(next.entries, id)
+			continue
+		}
+		if e.Builtin {
+			next.builtins++
+		}
+		next.entries[id] = e
+	}
+	return next
 }
 
 // Put saves a layout under id: compiled first, and refused (Problems) if it does not compile. created is
-// false when it replaced one.
+// false when it replaced one. The layouts that import it are compiled again; no other is.
 func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
 	if err := CheckID(id); err != nil {
 		return nil, false, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, had := s.entries[id]
-	if had && old.Builtin {
-		return nil, false, fmt.Errorf("%w %q is read-only: save yours under another id", ErrBuiltin, id)
-	}
-	if saved := len(s.entries) - s.builtins; !had && saved >= s.max {
-		return nil, false, fmt.Errorf("%w: %d are saved, the most this daemon keeps (-max-layouts)", ErrFull, saved)
-	}
-	l, ps := s.compileLocked(id, src)
-	if ps != nil {
-		return nil, false, ps
-	}
-	if s.dir != "" {
-		if err := atomicfile.WriteFile(filepath.Join(s.dir, id+".ksy"), src); err != nil {
-			return nil, false, err
+	admit := func(now *snapshot) error {
+		old, had := now.entries[id]
+		created = !had
+		if had && old.Builtin {
+			return fmt.Errorf("%w %q is read-only: save yours under another id", ErrBuiltin, id)
 		}
+		if saved := len(now.entries) - now.builtins; !had && saved >= s.max {
+			return fmt.Errorf("%w: %d are saved, the most this daemon keeps (-max-layouts)", ErrFull, saved)
+		}
+		return nil
 	}
-	e = &Entry{ID: id, Source: slices.Clone(src), Layout: l}
-	s.entries[id] = e
-	s.recompileLocked()
-	return s.entries[id], !had, nil
+	if err := admit(s.snap.Load()); err != nil {
+		return nil, false, err
+	}
+	src = slices.Clone(src)
+	set, err := s.write(map[string]*Entry{id: {ID: id, Source: src}}, true, func(now *snapshot) error {
+		if err := admit(now); err != nil {
+			return err
+		}
+		return s.saveFile(id, src)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return set[id], created, nil
+}
+
+func (s *Store) saveFile(id string, src []byte) error {
+	if s.dir == "" {
+		return nil
+	}
+	return atomicfile.WriteFile(filepath.Join(s.dir, id+".ksy"), src)
 }
 
 // Get answers the saved layout id.
@@ -193,9 +439,7 @@ func (s *Store) Get(id string) (*Entry, error) {
 	if err := CheckID(id); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	e, ok := s.entries[id]
+	e, ok := s.snap.Load().entries[id]
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrNotFound, id)
 	}
@@ -204,10 +448,9 @@ func (s *Store) Get(id string) (*Entry, error) {
 
 // List answers every saved layout, by id.
 func (s *Store) List() []*Entry {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]*Entry, 0, len(s.entries))
-	for _, e := range s.entries {
+	entries := s.snap.Load().entries
+	out := make([]*Entry, 0, len(entries))
+	for _, e := range entries {
 		out = append(out, e)
 	}
 	slices.SortFunc(out, func(a, b *Entry) int { return strings.Compare(a.ID, b.ID) })
@@ -219,21 +462,34 @@ func (s *Store) Delete(id string) error {
 	if err := CheckID(id); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.entries[id]
-	if !ok {
-		return fmt.Errorf("%w %q", ErrNotFound, id)
+	admit := func(now *snapshot) error {
+		e, ok := now.entries[id]
+		if !ok {
+			return fmt.Errorf("%w %q", ErrNotFound, id)
+		}
+		if e.Builtin {
+			return fmt.Errorf("%w %q is read-only", ErrBuiltin, id)
+		}
+		return nil
 	}
-	if e.Builtin {
-		return fmt.Errorf("%w %q is read-only", ErrBuiltin, id)
+	if err := admit(s.snap.Load()); err != nil {
+		return err
 	}
-	if s.dir != "" {
-		if err := os.Remove(filepath.Join(s.dir, id+".ksy")); err != nil && !errors.Is(err, os.ErrNotExist) {
+	_, err := s.write(map[string]*Entry{id: nil}, false, func(now *snapshot) error {
+		if err := admit(now); err != nil {
 			return err
 		}
+		return s.removeFile(id)
+	})
+	return err
+}
+
+func (s *Store) removeFile(id string) error {
+	if s.dir == "" {
+		return nil
 	}
-	delete(s.entries, id)
-	s.recompileLocked()
+	if err := os.Remove(filepath.Join(s.dir, id+".ksy")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	return nil
 }

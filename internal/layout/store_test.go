@@ -1,9 +1,13 @@
 package layout
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,5 +96,198 @@ func TestCompileBounded(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatalf("compiling took more than 5 s: %q", ksy)
 		}
+	}
+}
+
+// hookedStore is a store in memory whose compiles a test counts and may hold: a compile of a source holding
+// hold waits, once, for release to close, after saying so on started.
+type hookedStore struct {
+	*Store
+	compiles atomic.Int64
+	hold     []byte
+	started  chan struct{}
+	release  chan struct{}
+	held     atomic.Bool
+}
+
+func newHookedStore(t *testing.T, dir string) *hookedStore {
+	t.Helper()
+	s, err := OpenStore(dir, DefaultLimits, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hookedStore{Store: s, started: make(chan struct{}, 1), release: make(chan struct{})}
+	s.compile = func(src []byte, imp Importer, lim Limits) (*Layout, error) {
+		h.compiles.Add(1)
+		if h.hold != nil && bytes.Contains(src, h.hold) && h.held.CompareAndSwap(false, true) {
+			h.started <- struct{}{}
+			<-h.release
+		}
+		return Compile(src, imp, lim)
+	}
+	return h
+}
+
+func ksy(id string, imports ...string) []byte {
+	src := "meta:\n  id: " + id + "\n"
+	if len(imports) > 0 {
+		src += "  imports: [" + strings.Join(imports, ", ") + "]\nseq:\n"
+		for _, im := range imports {
+			src += "  - id: f_" + im + "\n    type: " + im + "\n"
+		}
+		return []byte(src)
+	}
+	return []byte(src + "seq:\n  - id: a\n    type: u1\n")
+}
+
+// TestStoreNotBehindACompile: a compile that takes long (an unsaved layout's, POST …/decode, or a PUT's) holds
+// no lock: every read, and every other write, goes on meanwhile.
+func TestStoreNotBehindACompile(t *testing.T) {
+	for _, slow := range []string{"compile", "put"} {
+		t.Run(slow, func(t *testing.T) {
+			s := newHookedStore(t, "")
+			mustPut(t, s.Store, "base", ksy("base"))
+			s.hold = []byte("slow")
+			done := make(chan error, 1)
+			go func() {
+				var err error
+				if slow == "compile" {
+					_, err = s.Compile(ksy("slow", "base"))
+				} else {
+					_, _, err = s.Put("slow", ksy("slow", "base"))
+				}
+				done <- err
+			}()
+			<-s.started // it is compiling, and stays so until released
+			mustPut(t, s.Store, "other", ksy("other"))
+			mustPut(t, s.Store, "base", []byte("meta:\n  id: base\nseq:\n  - id: a\n    type: u2le\n"))
+			if e, err := s.Get("base"); err != nil || e.Layout.Fixed != 2 {
+				t.Fatalf("Get during the compile: %v %+v", err, e)
+			}
+			if err := s.Delete("other"); err != nil {
+				t.Fatal(err)
+			}
+			if len(s.List()) != 1 {
+				t.Fatalf("List during the compile: %d", len(s.List()))
+			}
+			close(s.release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if e, err := s.Get("slow"); slow == "put" && (err != nil || e.Layout.Fixed != 2) {
+				t.Fatalf("the slow PUT, compiled against the old base, was not compiled again: %v %+v", err, e)
+			}
+		})
+	}
+}
+
+func mustPut(t *testing.T, s *Store, id string, src []byte) *Entry {
+	t.Helper()
+	e, _, err := s.Put(id, src)
+	if err != nil {
+		t.Fatalf("Put %s: %v", id, err)
+	}
+	return e
+}
+
+// TestStoreRecompilesDependentsOnly: a PUT or DELETE compiles what it changes and the layouts that import it,
+// directly or not; no other.
+func TestStoreRecompilesDependentsOnly(t *testing.T) {
+	s := newHookedStore(t, "")
+	for _, id := range []string{"u1", "u2", "u3"} {
+		mustPut(t, s.Store, id, ksy(id))
+	}
+	mustPut(t, s.Store, "base", ksy("base"))
+	mustPut(t, s.Store, "mid", ksy("mid", "base"))
+	mustPut(t, s.Store, "top", ksy("top", "mid"))
+	count := func(what string, want int64, f func() error) {
+		t.Helper()
+		n := s.compiles.Load()
+		if err := f(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got := s.compiles.Load() - n; got != want {
+			t.Errorf("%s: %d compiles, want %d", what, got, want)
+		}
+	}
+	put := func(id string, src []byte) func() error {
+		return func() error { _, _, err := s.Put(id, src); return err }
+	}
+	count("PUT of an unrelated layout", 1, put("u1", ksy("u1")))
+	count("PUT of base (mid and top import it)", 3, put("base", ksy("base")))
+	count("PUT of mid (top imports it)", 2, put("mid", ksy("mid", "base")))
+	count("PUT of top", 1, put("top", ksy("top", "mid")))
+	count("DELETE of an unrelated layout", 0, func() error { return s.Delete("u2") })
+	count("DELETE of base", 2, func() error { return s.Delete("base") })
+	if e, _ := s.Get("top"); e.Layout != nil {
+		t.Fatal("top compiles without base")
+	}
+	count("PUT of base again", 3, put("base", ksy("base")))
+	if e, _ := s.Get("top"); e.Layout == nil {
+		t.Fatalf("top does not compile with base back: %v", e.Problems)
+	}
+}
+
+// TestStoreConcurrentPutsKeepBoth: two PUTs at once, one importing what the other changes, in either order:
+// both are kept, and the importer ends compiled against the new import.
+func TestStoreConcurrentPutsKeepBoth(t *testing.T) {
+	base2 := []byte("meta:\n  id: base\nseq:\n  - id: a\n    type: u4le\n")
+	for _, held := range []string{"top", "base"} {
+		t.Run(held+" held", func(t *testing.T) {
+			s := newHookedStore(t, "")
+			mustPut(t, s.Store, "base", ksy("base"))
+			s.hold = []byte("id: " + held)
+			done := make(chan error, 1)
+			go func() {
+				var err error
+				if held == "top" {
+					_, _, err = s.Put("top", ksy("top", "base"))
+				} else {
+					_, _, err = s.Put("base", base2)
+				}
+				done <- err
+			}()
+			<-s.started
+			if held == "top" {
+				mustPut(t, s.Store, "base", base2)
+			} else {
+				mustPut(t, s.Store, "top", ksy("top", "base"))
+			}
+			close(s.release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			b, _ := s.Get("base")
+			top, _ := s.Get("top")
+			if !bytes.Equal(b.Source, base2) || top == nil || top.Layout == nil || top.Layout.Fixed != 4 {
+				t.Fatalf("base %q, top %+v", b.Source, top)
+			}
+		})
+	}
+}
+
+// TestStoreConflictIsBusy: a PUT whose import changes under every compile of it gives up (ErrConflict, the
+// API's 503) instead of trying for ever; the store is unchanged by it.
+func TestStoreConflictIsBusy(t *testing.T) {
+	s := newHookedStore(t, "")
+	mustPut(t, s.Store, "base", ksy("base"))
+	var n atomic.Int64
+	s.compile = func(src []byte, imp Importer, lim Limits) (*Layout, error) {
+		if bytes.Contains(src, []byte("id: top")) {
+			v := n.Add(1)
+			if _, _, err := s.Put("base", []byte(fmt.Sprintf("meta:\n  id: base\n  title: v%d\n", v))); err != nil {
+				t.Error(err)
+			}
+		}
+		return Compile(src, imp, lim)
+	}
+	if _, _, err := s.Put("top", ksy("top", "base")); !errors.Is(err, ErrConflict) {
+		t.Fatalf("Put: %v", err)
+	}
+	if n.Load() != maxAttempts {
+		t.Errorf("%d attempts, want %d", n.Load(), maxAttempts)
+	}
+	if _, err := s.Get("top"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("top: %v", err)
 	}
 }
