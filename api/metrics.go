@@ -2,6 +2,7 @@ package api
 
 import (
 	"cmp"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // metrics are the daemon's vital signs in Prometheus' exposition: requests by route pattern (never by name:
@@ -24,6 +26,10 @@ type metrics struct {
 	rejected *prometheus.CounterVec
 	handler  http.Handler
 	cache    sync.Map // seriesKey → requestSeries
+	// users has the publishers' gauges, apart from the daemon's own metrics (reg), whose names they cannot
+	// take (reserved, worked out at the first need).
+	users    *prometheus.Registry
+	reserved func(name string) bool
 }
 
 // rejections are the problem kinds counted as refused requests, by reason.
@@ -53,7 +59,8 @@ func newMetrics(s *server) *metrics {
 	counter := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f)
 	}
-	m.reg.MustRegister(publishersCollector{s}) // the users' gauges (POST /v1/publishers)
+	m.users = prometheus.NewRegistry()
+	m.users.MustRegister(publishersCollector{s}) // the users' gauges (POST /v1/publishers)
 	m.reg.MustRegister(mqttCollector{s.mqtt})
 	m.reg.MustRegister(m.requests, m.duration, m.rejected,
 		counter("shmbridge_read_bytes_total", "Bytes copied out of mappings (reads, watch samples).", func() float64 { return float64(s.reg.BytesRead()) }),
@@ -73,8 +80,50 @@ func newMetrics(s *server) *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
-	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	names := sync.OnceValue(func() map[string]bool { return familyNames(m.reg) })
+	m.reserved = func(name string) bool { return names()[name] }
+	// A metric that cannot be gathered (a collision, a collector's error) is left out and said once in the log;
+	// the rest is served.
+	m.handler = promhttp.HandlerFor(prometheus.Gatherers{m.reg, m.users},
+		promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError, ErrorLog: &onceLogger{log: s.log}})
 	return m
+}
+
+// familyNames are the names a metric of the users cannot have: the families reg gathers, with the series names
+// of its summaries and histograms (_sum, _count, _bucket).
+func familyNames(reg prometheus.Gatherer) map[string]bool {
+	mfs, _ := reg.Gather()
+	names := map[string]bool{}
+	for _, mf := range mfs {
+		names[mf.GetName()] = true
+		if t := mf.GetType(); t == dto.MetricType_SUMMARY || t == dto.MetricType_HISTOGRAM {
+			for _, suffix := range []string{"_sum", "_count", "_bucket"} {
+				names[mf.GetName()+suffix] = true
+			}
+		}
+	}
+	return names
+}
+
+// onceLogger logs each of /metrics' gathering errors once, not at every scrape.
+type onceLogger struct {
+	log  *slog.Logger
+	mu   sync.Mutex
+	said map[string]bool
+}
+
+func (l *onceLogger) Println(v ...any) {
+	msg := strings.TrimSpace(fmt.Sprintln(v...))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.said[msg] {
+		return
+	}
+	if l.said == nil || len(l.said) > 100 {
+		l.said = map[string]bool{}
+	}
+	l.said[msg] = true
+	l.log.Warn("a metric could not be gathered: left out of /metrics", "error", msg)
 }
 
 // observe counts and times every request by its route pattern, and logs it at debug level.

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
@@ -49,11 +48,16 @@ type mqttRun struct {
 	kick      chan struct{} // something waits to go
 	published atomic.Int64
 	dropped   atomic.Int64
+	refused   atomic.Int64
+	said      string // the last refusal logged (the sender's)
 
 	mu    sync.Mutex
 	state map[string]any // the selection as last seen (nil: nothing yet)
 	full  bool           // the whole state goes next
 	patch map[string]any // the changes that go next (Changes)
+	// resync: the next message is the whole selection (one that the broker refused is not one the subscriber
+	// has).
+	resync bool
 }
 
 func newMQTTPublishers(s *server, c *mqtt.Client) *mqttPublishers {
@@ -85,12 +89,11 @@ func (s *server) planMQTT(req Publisher, sp publish.Spec) (publish.Spec, error) 
 		return sp, fail(probInvalidRequest, fmt.Sprintf(format, args...))
 	}
 	switch {
-	case s.mqtt.client == nil:
-		return sp, fail(probUnsupported, "no broker: start the daemon with -mqtt mqtt://host:1883")
 	case req.Name != "" || req.Each != "" || req.Value != "" || len(req.Labels) > 0:
 		return bad("name, each, value and labels are a metrics publisher's; an mqtt one has topic, qos, retain, interval, changes")
-	case !validTopic(req.Topic):
-		return bad("topic %s is not a topic to publish to: 1 to 65535 bytes of UTF-8, no + or # (wildcards), no NUL, not starting with $", quote(req.Topic))
+	case mqtt.CheckTopic(req.Topic) != nil:
+		return bad("topic %s is not a topic to publish to (%v): 1 to 65535 bytes of UTF-8, at most %d levels, no + or # (wildcards), no control character or non-character, not starting with $",
+			quote(req.Topic), mqtt.CheckTopic(req.Topic), mqtt.MaxTopicLevels)
 	case req.QoS > 2:
 		return bad("qos must be 0, 1 or 2")
 	}
@@ -109,10 +112,6 @@ func (s *server) planMQTT(req Publisher, sp publish.Spec) (publish.Spec, error) 
 		}
 	}
 	return sp, nil
-}
-
-func validTopic(t string) bool {
-	return t != "" && len(t) <= 65535 && utf8.ValidString(t) && !strings.ContainsAny(t, "+#\x00") && !strings.HasPrefix(t, "$")
 }
 
 // checkMQTT decodes the publisher's mapping once: the mapping, the layout and the fields are there (404, 400,
@@ -278,7 +277,7 @@ func (r *mqttRun) take(whole bool, data string) error {
 	switch {
 	case whole || r.state == nil:
 		r.state, r.full, r.patch = m.Fields, true, nil
-	case r.sp.Changes && !r.full:
+	case r.sp.Changes && !r.full && !r.resync:
 		mergeFields(r.state, m.Fields)
 		if r.patch == nil {
 			r.patch = map[string]any{}
@@ -288,6 +287,7 @@ func (r *mqttRun) take(whole bool, data string) error {
 		mergeFields(r.state, m.Fields)
 		r.full = true
 	}
+	r.resync = false
 	r.mu.Unlock()
 	r.signal()
 	return nil
@@ -324,33 +324,62 @@ func (p *mqttPublishers) send(r *mqttRun) {
 		if payload == nil {
 			continue
 		}
-		for {
-			if err := p.client.Publish(r.ctx, r.sp.Topic, r.sp.QoS, r.sp.Retain, payload); err == nil {
-				r.published.Add(1)
-				break
-			} else if r.ctx.Err() != nil {
-				return
-			}
-			// Not taken (the connection dropped meanwhile): the latest state goes when it is back.
-			r.mu.Lock()
-			if !r.full && r.patch == nil {
-				r.full = true
-			} else {
-				r.dropped.Add(1)
-			}
-			r.mu.Unlock()
-			if err := waitConnected(r.ctx, p.client); err != nil {
-				return
-			}
-			if payload = r.next(); payload == nil {
-				break
-			}
+		if !p.publish(r, payload) {
+			return
 		}
 	}
 }
 
+// publish sends a payload, and the latest state after it until one is taken or refused; false: the publisher
+// stopped.
+func (p *mqttPublishers) publish(r *mqttRun, payload []byte) bool {
+	for {
+		err := p.client.Publish(r.ctx, r.sp.Topic, r.sp.QoS, r.sp.Retain, payload)
+		switch {
+		case err == nil:
+			r.published.Add(1)
+			return true
+		case r.ctx.Err() != nil:
+			return false
+		case errors.Is(err, mqtt.ErrRefused):
+			p.refused(r, err)
+			return true
+		}
+		// Not taken (the connection dropped meanwhile): the latest state goes when it is back.
+		r.mu.Lock()
+		if !r.full && r.patch == nil {
+			r.full = true
+		} else {
+			r.dropped.Add(1)
+		}
+		r.mu.Unlock()
+		if err := waitConnected(r.ctx, p.client); err != nil {
+			return false
+		}
+		if payload = r.next(); payload == nil {
+			return true
+		}
+	}
+}
+
+// refused: the broker does not take the publisher's message (too large for it, not authorized, …). It is not
+// sent again, and the next message is the whole selection; said in the log once, not for every message, and
+// never at the cost of the connection the other publishers share.
+func (p *mqttPublishers) refused(r *mqttRun, err error) {
+	r.refused.Add(1)
+	r.mu.Lock()
+	r.resync = r.sp.Changes
+	r.mu.Unlock()
+	if msg := err.Error(); msg != r.said {
+		p.s.log.Warn("the broker does not take an mqtt publisher's message: not sent", "publisher", r.sp.ID, "topic", r.sp.Topic, "error", err)
+		r.said = msg
+	}
+}
+
+// waitConnected waits for the connection, and paces the tries after a failed publish while the client does not
+// know yet that the connection is lost.
 func waitConnected(ctx context.Context, c *mqtt.Client) error {
-	for !c.Connected() {
+	for first := true; first || !c.Connected(); first = false {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -398,6 +427,7 @@ var (
 	mqttConnectsDesc  = prometheus.NewDesc("shmbridge_mqtt_connections_total", "Connections made to the MQTT broker (reconnections included).", nil, nil)
 	mqttPublishedDesc = prometheus.NewDesc("shmbridge_mqtt_published_total", "Messages an mqtt publisher had taken by the broker.", []string{"publisher"}, nil)
 	mqttDroppedDesc   = prometheus.NewDesc("shmbridge_mqtt_dropped_total", "Messages of an mqtt publisher replaced by a newer one before they could go (the broker slow or away).", []string{"publisher"}, nil)
+	mqttRefusedDesc   = prometheus.NewDesc("shmbridge_mqtt_refused_total", "Messages of an mqtt publisher the broker does not take (over its maximum packet size, not authorized, ...): not sent again.", []string{"publisher"}, nil)
 )
 
 func (c mqttCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -405,6 +435,7 @@ func (c mqttCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- mqttConnectsDesc
 	ch <- mqttPublishedDesc
 	ch <- mqttDroppedDesc
+	ch <- mqttRefusedDesc
 }
 
 func (c mqttCollector) Collect(ch chan<- prometheus.Metric) {
@@ -422,5 +453,6 @@ func (c mqttCollector) Collect(ch chan<- prometheus.Metric) {
 	for id, r := range c.p.runs {
 		ch <- prometheus.MustNewConstMetric(mqttPublishedDesc, prometheus.CounterValue, float64(r.published.Load()), id)
 		ch <- prometheus.MustNewConstMetric(mqttDroppedDesc, prometheus.CounterValue, float64(r.dropped.Load()), id)
+		ch <- prometheus.MustNewConstMetric(mqttRefusedDesc, prometheus.CounterValue, float64(r.refused.Load()), id)
 	}
 }

@@ -130,7 +130,7 @@ func (s *server) publisherOf(sp publish.Spec) Publisher {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request (see detail), invalid-layout, decode-failed"
 //	@Failure		404	{object}	Problem	"not-found: the mapping (held or on the system) or the layout"
-//	@Failure		409	{object}	Problem	"limit-reached: -max-publishers, -max-metric-series; exists: the metric name is another publisher's"
+//	@Failure		409	{object}	Problem	"limit-reached: -max-publishers, -max-metric-series; exists: the metric name is another publisher's, or one of the daemon's own (go_goroutines)"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
 //	@Failure		422	{object}	Problem	"decode-failed: the mapping does not decode by the layout"
 //	@Failure		501	{object}	Problem	"unsupported: kind mqtt without -mqtt"
@@ -142,6 +142,9 @@ func (s *server) createPublisher(w http.ResponseWriter, r *http.Request) error {
 	var req Publisher
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
+	}
+	if req.Kind == publish.MQTT && s.mqtt.client == nil {
+		return fail(probUnsupported, "no broker: start the daemon with -mqtt mqtt://host:1883")
 	}
 	sp, err := s.planPublisher(req)
 	if err != nil {
@@ -193,6 +196,8 @@ func (s *server) planPublisher(req Publisher) (publish.Spec, error) {
 		return bad("topic, qos, retain, interval and changes are an mqtt publisher's")
 	case !metricName.MatchString(req.Name) || strings.HasPrefix(req.Name, "shmbridge_"):
 		return bad("name %s is not a metric name of its own: letters, digits, _ and :, not starting with a digit or shmbridge_", quote(req.Name))
+	case s.metrics.reserved(req.Name):
+		return sp, fail(probExists, fmt.Sprintf("name %s is one of the daemon's own metrics (the Go runtime's, the process'): choose another name", quote(req.Name)))
 	case (len(req.Fields) > 0) == (req.Each != ""):
 		return bad("give fields (a gauge each), or each with value (a gauge for each item of an array)")
 	case req.Each != "" && req.Value == "":
@@ -223,6 +228,40 @@ func (s *server) planPublisher(req Publisher) (publish.Spec, error) {
 		sp.Labels[k] = l
 	}
 	return sp, nil
+}
+
+// loadPublishers checks the publishers kept from before as at their creation (a file edited by hand may hold
+// what the API refuses: an id, a topic, a metric name the daemon has), skips those that fail with a log line
+// (their files left as they are), and starts the mqtt ones.
+func (s *server) loadPublishers() {
+	for _, sp := range s.publishers.List() {
+		if err := s.checkKept(sp); err != nil {
+			s.publishers.Forget(sp.ID)
+			s.log.Warn("a publisher's file holds what the daemon refuses: skipped, its file left as it is", "id", sp.ID, "error", err)
+			continue
+		}
+		if sp.Kind == publish.MQTT {
+			s.mqtt.start(sp)
+		}
+	}
+}
+
+// checkKept checks a kept publisher by the rules of its creation, but for its interval, which
+// -min-watch-interval may have moved since (the sampler keeps to it anyway).
+func (s *server) checkKept(sp publish.Spec) error {
+	if !publish.ValidID(sp.ID) {
+		return fmt.Errorf("id %s is not one the daemon makes", quote(sp.ID))
+	}
+	req := Publisher{Kind: sp.Kind, Mapping: sp.Mapping, Layout: sp.Layout, Name: sp.Name, Fields: sp.Fields,
+		Each: sp.Each, Value: sp.Value, Topic: sp.Topic, QoS: sp.QoS, Retain: sp.Retain, Changes: sp.Changes}
+	for k, l := range sp.Labels {
+		if req.Labels == nil {
+			req.Labels = map[string]any{}
+		}
+		req.Labels[k] = l
+	}
+	_, err := s.planPublisher(req)
+	return err
 }
 
 // fieldPath is a path of ?fields= form: names and indexes.

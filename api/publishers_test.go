@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -190,6 +193,11 @@ func TestMQTTPublisherRefused(t *testing.T) {
 		{with("topic", "sim/#"), 400, "wildcards"},
 		{with("topic", "$SYS/x"), 400, "topic"},
 		{with("topic", ""), 400, "topic"},
+		{with("topic", "sim/\u0001"), 400, "U+0001"}, // mosquitto drops the connection for it: a reconnect storm
+		{with("topic", "sim/\u0085"), 400, "control character"},
+		{with("topic", "sim/\ufffe"), 400, "non-character"},
+		{with("topic", "sim/\ufdd0"), 400, "non-character"},
+		{with("topic", strings.Repeat("a/", 128)+"a"), 400, "levels"},
 		{with("qos", 3), 400, "qos"},
 		{with("name", "car"), 400, "metrics publisher's"},
 		{with("interval", "1us"), 400, "interval"},
@@ -212,4 +220,91 @@ func TestMQTTPublisherRefused(t *testing.T) {
 	}
 	resp, data := b.do("DELETE", "/v1/publishers/"+p.ID, nil)
 	expect(t, resp, data, 204)
+}
+
+// TestMetricsPublisherDaemonNames: a metric name the daemon's registry has (the Go runtime's, the process',
+// a summary's series) is 409 exists: accepted, it made every later GET /metrics 500.
+func TestMetricsPublisherDaemonNames(t *testing.T) {
+	b := newBridge(t, nil)
+	b.putLayout(t, "telemetry", telemetryKsy, 201)
+	n := name(t, "")
+	b.create(createBody(n, 56, `,"layout":"telemetry"`))
+	native(t, n).WriteAt(telemetryFrame(), 0)
+	for _, taken := range []string{"go_goroutines", "process_open_fds", "go_gc_duration_seconds_sum", "go_info"} {
+		resp, data := b.do("POST", "/v1/publishers", strings.NewReader(mustJSON(map[string]any{"kind": "metrics", "mapping": n, "name": taken, "fields": []string{"speed"}})),
+			"Content-Type", "application/json")
+		expect(t, resp, data, 409)
+		wantProblem(t, data, "exists")
+	}
+	b.post(t, "/v1/publishers", map[string]any{"kind": "metrics", "mapping": n, "name": "go_fast", "fields": []string{"speed"}}, 201)
+	if m := b.scrape(); value(m, "go_goroutines", nil) < 1 || value(m, "go_fast", nil) != 50 {
+		t.Error("the daemon's metrics or the publisher's gauge are missing")
+	}
+}
+
+// TestMetricsServedDespiteACollision: a gauge that collides with a metric of the daemon's (a publisher added
+// below the API's checks) is left out, said once in the log; every other metric is served, 200.
+func TestMetricsServedDespiteACollision(t *testing.T) {
+	var logs testutil.LockedBuffer
+	store, _ := publish.Open("", 8)
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) {
+		c.Publishers = store
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	b.putLayout(t, "telemetry", telemetryKsy, 201)
+	n := name(t, "")
+	b.create(createBody(n, 56, `,"layout":"telemetry"`))
+	native(t, n).WriteAt(telemetryFrame(), 0)
+	if _, err := store.Add(publish.Spec{Kind: publish.Metrics, Mapping: n, Name: "go_goroutines", Fields: []string{"speed"}}); err != nil {
+		t.Fatal(err)
+	}
+	b.scrape()
+	m := b.scrape()
+	if value(m, "shmbridge_build_info", nil) != 1 || value(m, "go_goroutines", nil) < 1 || value(m, "go_goroutines", map[string]string{"field": "speed"}) != -1 {
+		t.Errorf("served: go_goroutines %v", m["go_goroutines"])
+	}
+	if said := strings.Count(logs.String(), "left out of /metrics"); said != 1 {
+		t.Errorf("said %d times in two scrapes:\n%s", said, logs.String())
+	}
+}
+
+// TestPublishersFromFilesChecked: publishers' files edited by hand into what the API refuses are skipped at
+// start with a log line each, their files left as they are: an id with markup in it, a metric name of the Go
+// runtime's, a topic with a control character (a reconnect storm, every restart). The good one is served.
+func TestPublishersFromFilesChecked(t *testing.T) {
+	dir := testutil.TempDir(t)
+	files := map[string]string{
+		"<img src=x onerror=alert(1)>.json": `{"id": "<img src=x onerror=alert(1)>", "kind": "metrics", "mapping": "m", "name": "x", "fields": ["a"]}`,
+		"p000000000001.json":                `{"id": "p000000000001", "kind": "metrics", "mapping": "m", "name": "go_goroutines", "fields": ["a"]}`,
+		"p000000000002.json":                `{"id": "p000000000002", "kind": "mqtt", "mapping": "m", "topic": "sim/\u0001"}`,
+		"p000000000003.json":                `{"id": "p000000000003", "kind": "metrics", "mapping": "m", "name": "x", "fields": ["a"], "labels": {"publisher": "x"}}`,
+		"p00000000000a.json":                `{"id": "p00000000000a", "kind": "metrics", "mapping": "m", "name": "good", "fields": ["a"]}`,
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store, _ := publish.Open(dir, 8)
+	var logs testutil.LockedBuffer
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) {
+		c.Publishers = store
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	if l := decode[[]api.Publisher](t, b.getOK(t, "/v1/publishers")); len(l) != 1 || l[0].ID != "p00000000000a" {
+		t.Errorf("served: %+v", l)
+	}
+	for _, id := range []string{"p000000000001", "p000000000002", "p000000000003"} {
+		if !strings.Contains(logs.String(), "id="+id) {
+			t.Errorf("%s skipped silently:\n%s", id, logs.String())
+		}
+		resp, data := b.do("GET", "/v1/publishers/"+id, nil)
+		expect(t, resp, data, 404)
+	}
+	b.scrape()
+	for name, body := range files {
+		if got, _ := os.ReadFile(filepath.Join(dir, name)); string(got) != body {
+			t.Errorf("%s changed", name)
+		}
+	}
 }

@@ -169,15 +169,11 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
 	s.stopping = cfg.Stopping
 	s.mqtt = newMQTTPublishers(s, cfg.MQTT)
-	for _, sp := range s.publishers.List() {
-		if sp.Kind == publish.MQTT {
-			s.mqtt.start(sp) // kept from before: publishing again
-		}
-	}
+	s.metrics = newMetrics(s)
+	s.loadPublishers() // kept from before: checked as at their creation, publishing again
 	if cfg.Stopping != nil {
 		go func() { <-cfg.Stopping; s.mqtt.stopAll() }()
 	}
-	s.metrics = newMetrics(s)
 	r := chi.NewRouter()
 	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check
 	// and authentication: requests that are refused anyway (cheaply) cannot spend the budget of the clients

@@ -4,6 +4,7 @@
 package mqtt
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -41,31 +42,68 @@ type Client struct {
 	url       string
 	connected atomic.Bool
 	connects  atomic.Int64
+	maxPacket atomic.Uint32 // the broker's maximum packet size (0: the protocol's)
 	cancel    context.CancelFunc
+	backoff   backoff
 
 	mu   sync.Mutex
 	onUp []func()
 }
 
-// ParseURL checks a broker URL: mqtt:// or mqtts://, a host, a port (default 1883 or 8883), nothing else.
+// ParseURL checks a broker URL: mqtt:// or mqtts://, a host, a port (default 1883 or 8883), nothing else. Its
+// errors show the URL with any password in it redacted.
 func ParseURL(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL whole
+		}
+		return nil, fmt.Errorf("%q: %v", redactRaw(s), err)
+	}
+	shown := redacted(u)
 	switch {
-	case err != nil:
-		return nil, err
 	case u.Scheme != "mqtt" && u.Scheme != "mqtts":
-		return nil, fmt.Errorf("%q: the broker is mqtt://host:port or mqtts://host:port", s)
+		return nil, fmt.Errorf("%q: the broker is mqtt://host:port or mqtts://host:port", shown)
 	case u.Hostname() == "":
-		return nil, fmt.Errorf("%q: no host", s)
+		return nil, fmt.Errorf("%q: no host", shown)
 	case u.User != nil:
-		return nil, fmt.Errorf("%q: credentials go in a file (-mqtt-credentials), not in the URL", s)
+		return nil, fmt.Errorf("%q: credentials go in a file (-mqtt-credentials), not in the URL", shown)
 	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("%q: only a scheme, a host and a port", s)
+		return nil, fmt.Errorf("%q: only a scheme, a host and a port", shown)
 	}
 	if u.Port() == "" {
 		u.Host += map[string]string{"mqtt": ":1883", "mqtts": ":8883"}[u.Scheme]
 	}
 	return u, nil
+}
+
+// redacted is u with its user information hidden, the user name too (a broker may take a token for one).
+func redacted(u *url.URL) string {
+	if u.User == nil {
+		return u.String()
+	}
+	c := *u
+	c.User = url.User("xxxxx")
+	return c.String()
+}
+
+// redactRaw hides the user information of a URL that does not parse: everything between "//" and the last "@"
+// of the authority.
+func redactRaw(s string) string {
+	_, rest, ok := strings.Cut(s, "//")
+	if !ok {
+		return s
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return s
+	}
+	return s[:len(s)-len(rest)] + "xxxxx" + rest[at:]
 }
 
 // ReadCredentials reads a credentials file: the user name, then the password, a line each.
@@ -96,7 +134,7 @@ func Dial(o Options) (*Client, error) {
 		host, _ := os.Hostname()
 		id = "shmbridge-" + host
 	}
-	c := &Client{url: u.Redacted()}
+	c := &Client{url: redacted(u), backoff: backoff{now: time.Now}}
 	var tlsCfg *tls.Config
 	if o.CAFile != "" {
 		pem, err := os.ReadFile(o.CAFile)
@@ -113,24 +151,19 @@ func Dial(o Options) (*Client, error) {
 		ServerUrls: []*url.URL{u},
 		TlsCfg:     tlsCfg,
 		KeepAlive:  20,
-		// After the broker goes away: a first try within a second, then longer waits, up to 30 s.
-		ReconnectBackoff:              autopaho.NewExponentialBackoff(100*time.Millisecond, 30*time.Second, time.Second, 2),
+		// After the broker goes away, or drops a connection it had just taken: waits from 0.1 s, doubling, up
+		// to 30 s (backoff.go).
+		ReconnectBackoff:              c.backoff.wait,
 		ConnectTimeout:                10 * time.Second,
 		CleanStartOnInitialConnection: true,
-		OnConnectionUp: func(*autopaho.ConnectionManager, *paho.Connack) {
-			c.connected.Store(true)
-			c.connects.Add(1)
+		OnConnectionUp: func(_ *autopaho.ConnectionManager, ack *paho.Connack) {
+			c.up(ack)
 			log.Info("mqtt: connected", "broker", c.url)
-			c.mu.Lock()
-			fs := append([]func(){}, c.onUp...)
-			c.mu.Unlock()
-			for _, f := range fs {
-				f()
-			}
 		},
 		OnConnectionDown: func() bool {
 			c.connected.Store(false)
-			log.Warn("mqtt: connection lost: reconnecting", "broker", c.url)
+			upFor, wait := c.backoff.down()
+			log.Warn("mqtt: connection lost: reconnecting", "broker", c.url, "up", upFor.Round(time.Millisecond), "wait", wait.Round(time.Millisecond))
 			return true
 		},
 		OnConnectError: func(err error) { log.Warn("mqtt: cannot connect", "broker", c.url, "error", err) },
@@ -153,6 +186,23 @@ func Dial(o Options) (*Client, error) {
 	return c, nil
 }
 
+// up: the connection is up; what the broker said of itself kept, and every OnConnect function run.
+func (c *Client) up(ack *paho.Connack) {
+	c.maxPacket.Store(0)
+	if ack != nil && ack.Properties != nil && ack.Properties.MaximumPacketSize != nil {
+		c.maxPacket.Store(*ack.Properties.MaximumPacketSize)
+	}
+	c.backoff.up()
+	c.connected.Store(true)
+	c.connects.Add(1)
+	c.mu.Lock()
+	fs := append([]func(){}, c.onUp...)
+	c.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
 // OnConnect adds f to what runs each time the connection comes up (a reconnection too); f must not block.
 func (c *Client) OnConnect(f func()) {
 	c.mu.Lock()
@@ -160,17 +210,59 @@ func (c *Client) OnConnect(f func()) {
 	c.onUp = append(c.onUp, f)
 }
 
-// ErrNotConnected is a publish while the broker is away.
-var ErrNotConnected = errors.New("mqtt: not connected to the broker")
+// Errors of Publish.
+var (
+	// ErrNotConnected is a publish while the broker is away.
+	ErrNotConnected = errors.New("mqtt: not connected to the broker")
+	// ErrRefused is a message the broker does not take: refused before it is sent when sending it would make
+	// the broker drop the connection (every publisher's), or refused by the broker in its acknowledgement.
+	// Sending it again does not help.
+	ErrRefused = errors.New("mqtt: the broker does not take this message")
+)
+
+// maxRemaining is the most a packet's remaining length can say (MQTT 2.2.3).
+const maxRemaining = 268_435_455
 
 // Publish sends one message, waiting for the connection up to ctx's deadline (QoS 1 and 2: until the broker
 // acknowledges it).
 func (c *Client) Publish(ctx context.Context, topic string, qos byte, retain bool, payload []byte) error {
+	if err := c.check(topic, qos, payload); err != nil {
+		return fmt.Errorf("%w: %v", ErrRefused, err)
+	}
 	if err := c.cm.AwaitConnection(ctx); err != nil {
 		return fmt.Errorf("%w: %v", ErrNotConnected, err)
 	}
-	_, err := c.cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: qos, Retain: retain, Payload: payload})
+	resp, err := c.cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: qos, Retain: retain, Payload: payload})
+	if err != nil && (errors.Is(err, paho.ErrInvalidArguments) || (resp != nil && resp.ReasonCode >= 0x80)) {
+		return fmt.Errorf("%w: %v", ErrRefused, err) // a QoS or retain the broker does not offer; not authorized
+	}
 	return err
+}
+
+// check refuses a message the broker would drop the connection for: a topic it takes for malformed, a packet
+// over its maximum packet size.
+func (c *Client) check(topic string, qos byte, payload []byte) error {
+	if err := CheckTopic(topic); err != nil {
+		return err
+	}
+	remaining := 2 + len(topic) + 1 + len(payload) // the topic's length and bytes, no properties, the payload
+	if qos > 0 {
+		remaining += 2 // the packet identifier
+	}
+	size := 1 + varintLen(remaining) + remaining
+	if limit := c.maxPacket.Load(); (limit > 0 && size > int(limit)) || remaining > maxRemaining {
+		return fmt.Errorf("the message is %d bytes, more than the broker takes (its maximum packet size: %d)", size, cmp.Or(limit, maxRemaining))
+	}
+	return nil
+}
+
+// varintLen is the length of n as a variable byte integer (MQTT 1.5.5).
+func varintLen(n int) int {
+	l := 1
+	for ; n >= 128; n >>= 7 {
+		l++
+	}
+	return l
 }
 
 // Connected reports whether the connection is up; Connects counts the connections made.

@@ -118,8 +118,11 @@ func Open(dir string, max int) (*Store, error) {
 		if err == nil {
 			err = json.Unmarshal(b, &sp)
 		}
-		if err != nil || sp.ID+".json" != filepath.Base(p) {
-			bad = append(bad, fmt.Errorf("%s: not a publisher (%v)", p, err))
+		if err == nil {
+			err = s.checkLoaded(sp, p)
+		}
+		if err != nil {
+			bad = append(bad, fmt.Errorf("%q: not a publisher (%v)", p, err))
 			continue
 		}
 		if len(s.specs) < max {
@@ -127,6 +130,44 @@ func Open(dir string, max int) (*Store, error) {
 		}
 	}
 	return s, errors.Join(bad...)
+}
+
+// checkLoaded checks what the store itself vouches for in a publisher read from file: an id as Add makes them,
+// its file's name, a metric name no publisher loaded before has.
+func (s *Store) checkLoaded(sp Spec, path string) error {
+	switch {
+	case !ValidID(sp.ID):
+		return fmt.Errorf("its id %q is not one the daemon makes (p and 12 hexadecimal digits)", sp.ID)
+	case sp.ID+".json" != filepath.Base(path):
+		return fmt.Errorf("its id %q is not its file's name", sp.ID)
+	}
+	for _, other := range s.specs {
+		if sp.Name != "" && other.Name == sp.Name {
+			return fmt.Errorf("%w (%s)", ErrNameUsed, other.ID)
+		}
+	}
+	return nil
+}
+
+// ValidID says whether id is a publisher's id as the store makes them: p and 12 lowercase hexadecimal digits.
+func ValidID(id string) bool {
+	if len(id) != 13 || id[0] != 'p' {
+		return false
+	}
+	for _, c := range []byte(id[1:]) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Forget drops a publisher loaded from its file that its user (the API) found invalid: it is no longer served
+// nor run, and its file is left as it is (as a file that does not parse is).
+func (s *Store) Forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.specs, id)
 }
 
 // Add keeps a new publisher under a new id, which it answers.
