@@ -181,7 +181,7 @@ func problemFor(err error, r *http.Request) (Problem, http.Header) {
 		}
 	}
 	p := Problem{Type: ProblemTypePrefix + k.name, Title: k.title, Status: k.status, Detail: detail,
-		Instance: r.URL.RequestURI()}
+		Instance: escapedPath(r)} // never the query: it may carry a secret (?token=)
 	if se := (*registry.Error)(nil); errors.As(err, &se) {
 		p.MissingRight = se.Right
 	}
