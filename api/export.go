@@ -272,7 +272,7 @@ func (c *csvTable) row(t time.Time, counter uint64, values []json.RawMessage) er
 		c.rec = append(c.rec, strconv.FormatUint(counter, 10))
 	}
 	for _, v := range values {
-		c.rec = append(c.rec, cellText(v))
+		c.rec = append(c.rec, csvCell(v))
 	}
 	return c.out.Write(c.rec)
 }
@@ -293,6 +293,17 @@ func cellText(v json.RawMessage) string {
 		return s
 	}
 	return string(v)
+}
+
+// csvCell is a value as a CSV cell, a string that a spreadsheet would take for a formula made text (CSV
+// injection, as OWASP recommends): one that begins with =, +, -, @, a tab or a carriage return is prefixed
+// with a single quote. Numbers are as written (-1 stays a number).
+func csvCell(v json.RawMessage) string {
+	s := cellText(v)
+	if len(v) > 0 && v[0] == '"' && s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // Parquet columns' kinds.
