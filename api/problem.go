@@ -128,6 +128,7 @@ var causes = []struct {
 	{record.ErrNotFound, probNotFound, ""},
 	{record.ErrBusy, probLimitReached, ""},
 	{record.ErrNoRoom, probNoSpace, ""},
+	{record.ErrHeaderTooLarge, probInvalidRequest, ""},
 	{record.ErrRecording, probInProgress, "the recording is under way: stop it first (POST /v1/recordings/{id}/stop)"},
 	{record.ErrNoDir, probUnsupported, "recordings are off: the daemon was started with -recordings-dir -"},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},
