@@ -17,9 +17,11 @@ import (
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
+	"github.com/shmbridge/shmbridge/internal/privdir"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/web"
 )
 
@@ -88,6 +90,7 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	if d.recordings, err = openRecordings(c, d.log); err != nil {
 		return nil, err
 	}
+	privdir.Check(d.log, daemonDirs(c, d.tokenSrc))
 	if c.mqttURL != "" {
 		if d.mqtt, err = mqtt.Dial(mqtt.Options{URL: c.mqttURL, CredentialsFile: c.mqttCredentials, CAFile: c.mqttCA, ClientID: c.mqttClientID, Log: d.log}); err != nil {
 			return nil, fmt.Errorf("-mqtt: %w", err)
@@ -164,6 +167,20 @@ func storeDir(c *config, flag, name string) string {
 		return filepath.Join(filepath.Dir(c.tokenFile), name)
 	}
 	return flag
+}
+
+// daemonDirs are the directories the daemon keeps its files in: the token file's (when the token is read
+// from it) and the stores'. Its own are the default token file's and a store's default (beside the token file):
+// privdir.Check tightens those; one a flag named is only warned of.
+func daemonDirs(c *config, tokenSrc string) []privdir.Dir {
+	var dirs []privdir.Dir
+	if tokenSrc == "file" || tokenSrc == "created" {
+		dirs = append(dirs, privdir.Dir{Path: filepath.Dir(c.tokenFile), Own: c.tokenFile == token.DefaultFile()})
+	}
+	for _, s := range []struct{ flag, name string }{{c.layoutsDir, "layouts"}, {c.publishersDir, "publishers"}, {c.recordingsDir, "recordings"}} {
+		dirs = append(dirs, privdir.Dir{Path: storeDir(c, s.flag, s.name), Own: s.flag == ""})
+	}
+	return dirs
 }
 
 // openPublishers loads the publishers: -publishers-dir, by default publishers/ beside the token file. A file

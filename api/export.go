@@ -157,7 +157,7 @@ func exportHeaders(w http.ResponseWriter, id, format string) {
 }
 
 // recordingLayout is the layout a recording is decoded by: the saved layout id, or ("") its own (the source
-// it was recorded with, compiled again).
+// it was recorded with, compiled again with the imports it keeps).
 func (s *server) recordingLayout(h record.Header, id string) (*layout.Layout, error) {
 	if id != "" {
 		e, err := s.layouts.Get(id)
@@ -172,11 +172,50 @@ func (s *server) recordingLayout(h record.Header, id string) (*layout.Layout, er
 	if h.LayoutSource == "" {
 		return nil, fail(probInvalidRequest, "the recording is of a range of bytes, not a layout's frames: name a layout to decode it by with ?layout=ID")
 	}
-	l, err := s.layouts.Compile([]byte(h.LayoutSource))
+	var l *layout.Layout
+	var err error
+	if h.LayoutImports == nil { // it imports nothing, or was made before imports were kept: the saved ones
+		l, err = s.layouts.Compile([]byte(h.LayoutSource))
+	} else {
+		l, err = layout.Compile([]byte(h.LayoutSource), recordedImports(h.LayoutImports), layout.DefaultLimits)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("the layout the recording was made with (%s): %w", h.Layout, err)
 	}
 	return l, nil
+}
+
+// recordedImports resolves a recording's layout's imports among the sources it keeps (by id).
+func recordedImports(srcs map[string]string) layout.Importer {
+	return func(_, name string) (string, []byte, error) {
+		src, ok := srcs[name]
+		if !ok {
+			return "", nil, fmt.Errorf("the recording keeps no layout %q to import", name)
+		}
+		return name, []byte(src), nil
+	}
+}
+
+// layoutImports are the sources of the saved layouts src imports (directly or through another), by id: what
+// a recording of src keeps, to be decoded by them later whatever the store holds by then. src is compiled with
+// them, so that they are sources that compile together (nil: it imports nothing).
+func (s *server) layoutImports(src []byte) (map[string]string, error) {
+	var srcs map[string]string
+	imp := func(_, name string) (string, []byte, error) {
+		e, err := s.layouts.Get(name)
+		if err != nil {
+			return "", nil, fmt.Errorf("imports name saved layouts by id: %w", err)
+		}
+		if srcs == nil {
+			srcs = map[string]string{}
+		}
+		srcs[name] = string(e.Source)
+		return name, e.Source, nil
+	}
+	if _, err := layout.Compile(src, imp, layout.DefaultLimits); err != nil {
+		return nil, err
+	}
+	return srcs, nil
 }
 
 // selectedPaths says whether a leaf's path is one of the list's or inside one of them (all of them for an
@@ -272,7 +311,7 @@ func (c *csvTable) row(t time.Time, counter uint64, values []json.RawMessage) er
 		c.rec = append(c.rec, strconv.FormatUint(counter, 10))
 	}
 	for _, v := range values {
-		c.rec = append(c.rec, cellText(v))
+		c.rec = append(c.rec, csvCell(v))
 	}
 	return c.out.Write(c.rec)
 }
@@ -293,6 +332,17 @@ func cellText(v json.RawMessage) string {
 		return s
 	}
 	return string(v)
+}
+
+// csvCell is a value as a CSV cell, a string that a spreadsheet would take for a formula made text (CSV
+// injection, as OWASP recommends): one that begins with =, +, -, @, a tab or a carriage return is prefixed
+// with a single quote. Numbers are as written (-1 stays a number).
+func csvCell(v json.RawMessage) string {
+	s := cellText(v)
+	if len(v) > 0 && v[0] == '"' && s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // Parquet columns' kinds.

@@ -50,7 +50,7 @@ func TestRateLimit(t *testing.T) {
 	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.RateLimit, c.Burst = 5, 5 })
 	var limited *http.Response
 	for range 20 {
-		resp, data := b.do("GET", "/healthz", nil)
+		resp, data := b.do("GET", "/v1/mappings", nil)
 		if resp.StatusCode == http.StatusTooManyRequests {
 			if !strings.Contains(string(data), "rate-limited") {
 				t.Fatalf("429 body: %s", data)
@@ -68,7 +68,7 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("Retry-After %q", limited.Header.Get("Retry-After"))
 	}
 	time.Sleep(time.Duration(wait) * time.Second)
-	resp, data := b.do("GET", "/healthz", nil)
+	resp, data := b.do("GET", "/v1/mappings", nil)
 	expect(t, resp, data, 200)
 }
 

@@ -128,6 +128,7 @@ var causes = []struct {
 	{record.ErrNotFound, probNotFound, ""},
 	{record.ErrBusy, probLimitReached, ""},
 	{record.ErrNoRoom, probNoSpace, ""},
+	{record.ErrHeaderTooLarge, probInvalidRequest, ""},
 	{record.ErrRecording, probInProgress, "the recording is under way: stop it first (POST /v1/recordings/{id}/stop)"},
 	{record.ErrNoDir, probUnsupported, "recordings are off: the daemon was started with -recordings-dir -"},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},
@@ -181,7 +182,7 @@ func problemFor(err error, r *http.Request) (Problem, http.Header) {
 		}
 	}
 	p := Problem{Type: ProblemTypePrefix + k.name, Title: k.title, Status: k.status, Detail: detail,
-		Instance: r.URL.RequestURI()}
+		Instance: escapedPath(r)} // never the query: it may carry a secret (?token=)
 	if se := (*registry.Error)(nil); errors.As(err, &se) {
 		p.MissingRight = se.Right
 	}

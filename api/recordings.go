@@ -187,7 +187,13 @@ func (s *server) planRecording(req RecordingRequest) (record.Header, record.Sour
 		if err != nil {
 			return h, src, lim, err
 		}
-		e, _ := s.layouts.Get(id)
+		e, err := s.layouts.Get(id) // deleted since: not found
+		if err != nil {
+			return h, src, lim, err
+		}
+		if h.LayoutImports, err = s.layoutImports(e.Source); err != nil {
+			return h, src, lim, err
+		}
 		p, err := s.planFields(m, l, "")
 		if err != nil {
 			return h, src, lim, err

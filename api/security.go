@@ -110,13 +110,17 @@ func unauthorized() error {
 		with("WWW-Authenticate", `Bearer realm="shmbridge"`)
 }
 
-// rateLimit answers 429 with Retry-After once requests come faster than perSecond (with burst above it).
+// rateLimit answers 429 with Retry-After once requests come faster than perSecond (with burst above it), but
+// for the requests that are never limited (unlimited).
 func rateLimit(perSecond float64, burst int) check {
 	if perSecond <= 0 {
 		return func(*http.Request) error { return nil }
 	}
 	lim := rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
-	return func(*http.Request) error {
+	return func(r *http.Request) error {
+		if unlimited(r) {
+			return nil
+		}
 		if res := lim.Reserve(); res.Delay() > 0 {
 			res.Cancel()
 			return fail(probRateLimited, fmt.Sprintf("over %g requests per second (-rate-limit)", perSecond)).
@@ -124,6 +128,18 @@ func rateLimit(perSecond float64, burst int) check {
 		}
 		return nil
 	}
+}
+
+// unlimited reports whether r goes past the rate limit without spending it: GET /healthz (a container's
+// HEALTHCHECK must not fail, and restart, a busy but healthy daemon) and the login page with its files (the
+// dashboard's page and /ui/: embedded, static). The login itself (POST /v1/sessions) checks a secret: it is
+// limited.
+func unlimited(r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	p := r.URL.Path
+	return p == "/healthz" || p == "/" || strings.HasPrefix(p, "/ui/")
 }
 
 // allowOrigins answers CORS (preflights included, before authentication: a preflight carries no token) for

@@ -104,6 +104,7 @@ def main():
                 print(json.dumps({"time_ns": t, "counter": counter, "sha256": digest}))
         h = rec.header
         print(json.dumps({"mapping": h["mapping"], "layout": h.get("layout"), "length": h["length"],
+                          "imports": sorted(h.get("layout_imports", {})),
                           "frames": n, "seconds": (last - first) / 1e9 if n > 1 else 0, "last_sha256": digest,
                           "end": rec.end, "cut_short_at": rec.cut_short_at, "damaged_at": rec.damaged}))
 

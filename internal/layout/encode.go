@@ -230,6 +230,9 @@ func encodeField(f Field, raw json.RawMessage, current func(off, n int) ([]byte,
 		if k.prim == "strz" && term < 0 {
 			term = 0
 		}
+		if err := checkNoTerminator(b, term, a.encoding); err != nil {
+			return e, err
+		}
 		room := f.Size
 		if term >= 0 && len(b) < room {
 			b = append(b, bytes.Repeat([]byte{byte(term)}, unitWidth(a.encoding))...)
@@ -260,6 +263,25 @@ func encodeField(f Field, raw json.RawMessage, current func(off, n int) ([]byte,
 		return e, fmt.Errorf("a field of %s cannot be written", describeRef(k))
 	}
 	return e, nil
+}
+
+// checkNoTerminator refuses a string whose encoded bytes hold its terminator (term; -1: none), as a decode
+// finds it (a NUL unit of a UTF-16 or UTF-32 strz): it would read back cut there.
+func checkNoTerminator(b []byte, term int, encoding string) error {
+	if term < 0 {
+		return nil
+	}
+	width := 1
+	if term == 0 {
+		width = unitWidth(encoding)
+	}
+	switch {
+	case indexTerm(b, byte(term), width) < 0:
+		return nil
+	case term == 0:
+		return fmt.Errorf("a NUL-terminated string (strz) cannot contain NUL: it would read back cut there")
+	}
+	return fmt.Errorf("the value holds the field's terminator (%d): it would read back cut there", term)
 }
 
 func intInRange(s string, bits int, signed bool) (uint64, error) {

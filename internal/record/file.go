@@ -39,7 +39,7 @@ func Create(path string, h Header) (*Writer, error) {
 		return nil, err
 	}
 	if len(b) > len(Magic)+recordHead+maxHeader+recordTail {
-		return nil, fmt.Errorf("record: a header of %d bytes (the layout's source is too long)", len(b))
+		return nil, fmt.Errorf("%w: %d bytes, more than %d (the layout's source and its imports')", ErrHeaderTooLarge, len(b), maxHeader)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {

@@ -8,10 +8,10 @@
 //	file   = "SHMREC\x00\x01" record*
 //	record = length:u32le kind:u8 body[length] crc:u32le   (crc: CRC-32C of kind and body)
 //
-// The first record is the header (kind 'h', a JSON object: what was recorded, and the layout's source). Each
-// frame is a snapshot (kind 's': time:i64le counter:u64le and the whole range) or a delta (kind 'd': time and
-// counter, then spans of off:u32le n:u32le bytes[n], the bytes that changed since the frame before). A
-// recording that was stopped ends with an end record (kind 'e', JSON). A recording cut short (the daemon
+// The first record is the header (kind 'h', a JSON object: what was recorded, the layout's source and its
+// imports'). Each frame is a snapshot (kind 's': time:i64le counter:u64le and the whole range) or a delta
+// (kind 'd': time and counter, then spans of off:u32le n:u32le bytes[n], the bytes that changed since the
+// frame before). A recording that was stopped ends with an end record (kind 'e', JSON). A recording cut short (the daemon
 // killed, the disk full) ends at a record boundary or in a partial record: everything before it is whole.
 package record
 
@@ -42,7 +42,7 @@ const (
 	recordTail = 4
 	frameHead  = 16
 	spanHead   = 8
-	maxHeader  = 1 << 20 // the header's JSON (most of it the layout's source)
+	maxHeader  = 8 << 20 // the header's JSON (most of it the layout's source and its imports')
 	maxEndBody = 4 << 10
 	// endRoom is what a recorder keeps for its end record (its JSON is under 100 bytes).
 	endRoom = 128
@@ -67,6 +67,11 @@ type Header struct {
 	// Layout is the id of the layout the frames were read by ("": a raw range), LayoutSource its .ksy then.
 	Layout       string `json:"layout,omitempty"`
 	LayoutSource string `json:"layout_source,omitempty"`
+	// LayoutImports are the sources of the layouts LayoutSource imports (directly or through another), by the
+	// id it imports each by, as they were when the recording began: it is decoded by them, not by what the
+	// layout store holds by then. Absent in a recording of a layout that imports nothing, and in those made
+	// before it was kept (their imports can only be the saved layouts').
+	LayoutImports map[string]string `json:"layout_imports,omitempty"`
 	// Consistency is how each frame was read: seqlock, ring, mutex, frame or none.
 	Consistency string `json:"consistency"`
 	// Counter: the frames carry the layout's frame counter (its seqlock's, ring tick, frame field); without
@@ -120,6 +125,18 @@ type FormatError struct {
 
 func (e *FormatError) Error() string {
 	return fmt.Sprintf("recording: at byte %d: %s", e.Offset, e.Detail)
+}
+
+// ErrHeaderTooLarge is a header over the format's cap (the layout's source and its imports').
+var ErrHeaderTooLarge = errors.New("record: the header is too large")
+
+// sourceBytes are the bytes of the layouts' sources the header holds.
+func (h Header) sourceBytes() int64 {
+	n := int64(len(h.LayoutSource))
+	for _, src := range h.LayoutImports {
+		n += int64(len(src))
+	}
+	return n
 }
 
 // ErrFull is a frame that would take the recording past the room it was given (its max_bytes, the budget).

@@ -27,6 +27,13 @@ func FuzzReader(f *testing.F) {
 	f.Add(seed)
 	f.Add(seed[:len(seed)-7])
 	f.Add([]byte(Magic))
+	withImports := filepath.Join(dir, "imports.shmrec")
+	if w, err := Create(withImports, Header{Length: 2, LayoutSource: "meta: {id: a, imports: [b]}", LayoutImports: map[string]string{"b": "meta: {id: b}"}}); err == nil {
+		w.Frame(time.Unix(2, 0), 0, []byte{1, 2}, 1<<20)
+		w.Close(End{Reason: ReasonStopped})
+	}
+	seed2, _ := os.ReadFile(withImports)
+	f.Add(seed2)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rd, err := NewReader(bytes.NewReader(data))
 		if err != nil {

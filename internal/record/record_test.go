@@ -306,3 +306,46 @@ func mustGet(t *testing.T, s *Store, id string) Info {
 	}
 	return r.Info()
 }
+
+// TestHeaderKeepsImports: a header keeps the layout's imports' sources, read back as written; a header without
+// them (a file made before they were kept) reads as it did, with none.
+func TestHeaderKeepsImports(t *testing.T) {
+	dir := testutil.TempDir(t)
+	h := Header{Length: 2, Layout: "pos", LayoutSource: "meta: {id: pos, imports: [vec]}", Started: time.Unix(1, 0),
+		LayoutImports: map[string]string{"vec": "meta: {id: vec}\nseq: [{id: x, type: u2}]"}}
+	w, err := Create(filepath.Join(dir, "new.shmrec"), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close(End{Reason: ReasonStopped})
+	data, _ := os.ReadFile(filepath.Join(dir, "new.shmrec"))
+	rd, err := NewReader(bytes.NewReader(data))
+	if err != nil || len(rd.Header().LayoutImports) != 1 || rd.Header().LayoutImports["vec"] != h.LayoutImports["vec"] {
+		t.Fatalf("read back: %+v, %v", rd.Header(), err)
+	}
+	old := `{"format":1,"id":"r1","mapping":"m","offset":0,"length":2,"layout":"pos","layout_source":"meta: {id: pos}","consistency":"none","counter":false,"started":"2024-01-01T00:00:00Z"}`
+	file := appendRecord([]byte(Magic), KindHeader, func(b []byte) []byte { return append(b, old...) })
+	rd, err = NewReader(bytes.NewReader(file))
+	if err != nil || rd.Header().LayoutImports != nil || rd.Header().LayoutSource != "meta: {id: pos}" {
+		t.Fatalf("an older header: %+v, %v", rd.Header(), err)
+	}
+	if _, err := rd.Next(); err != io.EOF {
+		t.Fatalf("an older file's end: %v", err)
+	}
+}
+
+// TestHeaderTooLarge: a header over the format's cap is refused at create (ErrHeaderTooLarge), no file left.
+func TestHeaderTooLarge(t *testing.T) {
+	path := filepath.Join(testutil.TempDir(t), "big.shmrec")
+	big := string(bytes.Repeat([]byte("a"), 1<<20))
+	h := Header{Length: 2, LayoutSource: big, LayoutImports: map[string]string{}}
+	for i := range 8 {
+		h.LayoutImports[string(rune('a'+i))] = big
+	}
+	if _, err := Create(path, h); !errors.Is(err, ErrHeaderTooLarge) {
+		t.Fatalf("a header of 9 MiB: %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a file left: %v", err)
+	}
+}

@@ -176,7 +176,7 @@ func (s *Store) Start(h Header, src Source, lim Limits) (Info, error) {
 	if s.dir == "" {
 		return Info{}, ErrNoDir
 	}
-	if err := s.room(h.Length + int64(len(h.LayoutSource))); err != nil {
+	if err := s.room(h.Length + h.sourceBytes()); err != nil {
 		return Info{}, err
 	}
 	s.mu.Lock()
