@@ -37,7 +37,7 @@ func startDaemonIn(t *testing.T, env runEnv, args ...string) (string, *testutil.
 		}
 	})
 	addr := regexp.MustCompile(`msg="shmbridge listening" addr=http://(\S+)`)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := addr.FindStringSubmatch(log.String()); m != nil {
 			return m[1], log
 		}

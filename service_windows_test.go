@@ -84,7 +84,7 @@ func TestServiceLifecycle(t *testing.T) {
 			req.Header.Set("Content-Type", ctype)
 		}
 		var resp *http.Response
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) { // the service starting under Wine
 			if resp, err = http.DefaultClient.Do(req); err == nil || time.Now().After(deadline) {
 				break
 			}

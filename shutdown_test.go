@@ -25,7 +25,7 @@ func TestShutdownEndsStreams(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-listen", "127.0.0.1:0"}, runEnv{log: log}) }()
 	var base string
-	for deadline := time.Now().Add(10 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := regexp.MustCompile(`addr=(http://\S+)`).FindStringSubmatch(log.String()); m != nil {
 			base = m[1]
 		}

@@ -107,7 +107,15 @@ def main():
         waited = []
         waiter = threading.Thread(target=wait)
         waiter.start()
-        time.sleep(0.5)
+        # SIGINT once the long-poll waits (the event counts it), not after a pause a busy machine can outlast.
+        until = time.time() + 60
+        while True:
+            req = urllib.request.Request(base + "/v1/events/shmbridge-shutdown-wait", headers={"Authorization": "Bearer " + token})
+            if json.load(urllib.request.urlopen(req, timeout=10)).get("waiters", 0) >= 1 or waited:
+                break
+            if time.time() > until:
+                raise SystemExit("the long-poll never counted as waiting")
+            time.sleep(0.05)
     finally:
         signal_at = time.time()
         daemon.send_signal(signal.SIGINT)
@@ -128,8 +136,9 @@ def main():
             waiter.join(timeout=70)
             got = waited[0] if waited else ("no answer", time.time())
             print("long-poll at shutdown: %s after %.2f s" % (got[0], got[1] - signal_at))
-            if got[0] != 503 or got[1] - signal_at > 5:
-                print("the long-poll did not end with 503 within 5 s of SIGINT")
+            # Within 20 s, not its 60 s timeout: on a busy machine (Wine above all) the answer can be late, not absent.
+            if got[0] != 503 or got[1] - signal_at > 20:
+                print("the long-poll did not end with 503 within 20 s of SIGINT")
                 failed = True
         if rc != 0 or "msg=stopped closed_mappings=1" not in out:
             print("daemon did not shut down cleanly:\n" + out)

@@ -30,10 +30,10 @@ func (w *watched) apply(t *testing.T, e watchEvent) {
 	w.counts = append(w.counts, binary.LittleEndian.Uint32(w.state))
 }
 
-// until reads s until the counter is n (failing after 10 s).
+// until reads s until the counter is n (failing after 30 s).
 func (w *watched) until(t *testing.T, s *stream, n uint32) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); len(w.counts) == 0 || w.counts[len(w.counts)-1] != n; {
+	for deadline := time.Now().Add(30 * time.Second); len(w.counts) == 0 || w.counts[len(w.counts)-1] != n; {
 		if time.Now().After(deadline) {
 			t.Fatalf("the counter did not reach %d: saw %v", n, w.counts)
 		}

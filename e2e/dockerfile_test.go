@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"net"
 	"net/http"
 	"os"
@@ -15,15 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/client/llb/sourceresolver"
-	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
-	"github.com/moby/buildkit/frontend/subrequests/lint"
-	digest "github.com/opencontainers/go-digest"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/shmbridge/shmbridge/internal/testutil"
 	"gopkg.in/yaml.v3"
 )
@@ -39,16 +32,15 @@ type image struct {
 	metaArgs   map[string]string
 }
 
-// readDockerfile lints Dockerfile.windows with BuildKit's own linter (every rule `docker build --check` runs)
-// and parses it with BuildKit's parser and instruction reader, failing on any warning.
+// readDockerfile parses Dockerfile.windows with BuildKit's parser and instruction reader (its light
+// packages), failing on any parser warning. BuildKit's linter (every rule `docker build --check` runs) checks
+// the same file in .ci/dockerfile-lint, a module of its own that .ci/test runs: the linter brings gRPC,
+// OpenTelemetry and containerd, which this module would otherwise compile twice (go vet, go test -race).
 func readDockerfile(t *testing.T) image {
 	t.Helper()
 	src, err := os.ReadFile("Dockerfile.windows")
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, w := range lintDockerfile(t, src) {
-		t.Errorf("lint %s: %s", w.RuleName, w.Detail)
 	}
 	res, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
@@ -103,54 +95,7 @@ func readDockerfile(t *testing.T) image {
 	return img
 }
 
-// lintDockerfile runs BuildKit's Dockerfile linter (dockerfile2llb.DockerfileLint, as `docker build --check`)
-// offline: base images resolve to a bare windows/amd64 configuration instead of a registry.
-func lintDockerfile(t *testing.T, src []byte) []lint.Warning {
-	t.Helper()
-	ctx := context.Background()
-	local := llb.Local("dockerfile")
-	def, err := local.Marshal(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sm := llb.NewSourceMap(&local, "Dockerfile.windows", "Dockerfile", src)
-	sm.Definition = def
-	res, err := dockerfile2llb.DockerfileLint(ctx, src, dockerfile2llb.ConvertOpt{
-		SourceMap:      sm,
-		MetaResolver:   offlineImages{},
-		TargetPlatform: &ocispecs.Platform{OS: "windows", Architecture: "amd64"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Error != nil {
-		t.Fatalf("lint: %s", res.Error.Message)
-	}
-	return res.Warnings
-}
-
-// offlineImages resolves every image to a bare windows/amd64 configuration: the linter needs one per FROM,
-// and the tests never reach a registry.
-type offlineImages struct{}
-
-func (offlineImages) ResolveImageConfig(_ context.Context, ref string, _ sourceresolver.Opt) (string, digest.Digest, []byte, error) {
-	return ref, digest.FromString(ref), []byte(`{"os":"windows","architecture":"amd64","config":{}}`), nil
-}
-
-// TestDockerfileLinterCatches: the linter really runs: a lower-case instruction and a shell-form ENTRYPOINT
-// are reported.
-func TestDockerfileLinterCatches(t *testing.T) {
-	bad := "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nuser ContainerUser\nENTRYPOINT shmbridge.exe\n"
-	rules := map[string]bool{}
-	for _, w := range lintDockerfile(t, []byte(bad)) {
-		rules[w.RuleName] = true
-	}
-	if !rules["ConsistentInstructionCasing"] || !rules["JSONArgsRecommended"] {
-		t.Fatalf("the linter missed known faults: %v", rules)
-	}
-}
-
-// TestDockerfileWindows: Dockerfile.windows passes BuildKit's parser and linter, builds a non-admin image on
+// TestDockerfileWindows: Dockerfile.windows passes BuildKit's parser (its linter: .ci/dockerfile-lint), builds a non-admin image on
 // a nanoserver base chosen by a build ARG, bakes in no token, and every SHMBRIDGE_* variable it sets is a
 // daemon flag (a misspelt one would be ignored silently).
 func TestDockerfileWindows(t *testing.T) {

@@ -229,7 +229,16 @@ func TestMQTTPublisher(t *testing.T) {
 	json.Unmarshal(c.call("GET", "/v1/publishers/"+p.ID, nil, 200), &p)
 	before := p
 	down := time.Now()
-	time.Sleep(time.Second) // the broker stays away a second: the producer writes 100 frames meanwhile
+	// The broker stays away until the daemon has had to drop a message for it (the producer writes at 100 Hz):
+	// waited for, not a pause a busy machine can outlast without one.
+	eventually(t, "a message dropped while the broker is away", func() error {
+		var now struct{ Dropped int64 }
+		json.Unmarshal(c.call("GET", "/v1/publishers/"+p.ID, nil, 200), &now)
+		if now.Dropped <= before.Dropped {
+			return fmt.Errorf("dropped %d, %d before the broker went away", now.Dropped, before.Dropped)
+		}
+		return nil
+	})
 	b.start()
 	msgs = b.subscribe("sim/#")
 	first := <-msgs // the retained state, or the first message after the reconnection

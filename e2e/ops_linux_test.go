@@ -276,7 +276,7 @@ func TestBehindCaddy(t *testing.T) {
 		if !strings.Contains(s, "event: snapshot") {
 			t.Errorf("the stream through Caddy begins %q", s)
 		}
-	case <-time.After(5 * time.Second):
-		t.Error("no snapshot through Caddy within 5 s: the proxy buffers the stream")
+	case <-time.After(30 * time.Second): // a buffering proxy holds a small first event for as long as the stream lasts
+		t.Error("no snapshot through Caddy within 30 s: the proxy buffers the stream")
 	}
 }

@@ -110,16 +110,27 @@ func (c client) call(method, p string, body any, status int) []byte {
 		req.Body = io.NopCloser(strings.NewReader(body.(string)))
 		req.ContentLength = int64(len(body.(string)))
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
+	for try := 1; ; try++ {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		// A GET answered with the documented 503 and Retry-After (a frame torn on every copy within the read's
+		// deadline, as on a busy machine; busy) is asked again as a client would: after Retry-After, 5 times
+		// at most.
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); method == "GET" && resp.StatusCode == 503 && status != 503 &&
+			err == nil && secs >= 0 && secs <= 60 && try < 5 {
+			c.t.Logf("%s %s: 503 (try %d), asked again after Retry-After %ds: %s", method, p, try, secs, bytes.TrimSpace(data))
+			time.Sleep(time.Duration(secs) * time.Second) // what Retry-After asks of a client
+			continue
+		}
+		if resp.StatusCode != status {
+			c.t.Fatalf("%s %s: %d, want %d: %s", method, p, resp.StatusCode, status, data)
+		}
+		return data
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != status {
-		c.t.Fatalf("%s %s: %d, want %d: %s", method, p, resp.StatusCode, status, data)
-	}
-	return data
 }
 
 type recording struct {

@@ -41,10 +41,10 @@ func openMutex(t *testing.T, o shm.MutexOptions) *shm.Mutex {
 	return m
 }
 
-// waitFor polls cond for up to 5 s.
+// waitFor polls cond for up to 30 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); !cond(); time.Sleep(time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
@@ -272,7 +272,7 @@ func TestMutexExcludes(t *testing.T) {
 	start := time.Now()
 	_, _, err = b.Lock(context.Background(), 100*time.Millisecond)
 	mustErr(t, err, shm.ErrTimeout)
-	if d := time.Since(start); d < 100*time.Millisecond || d > 2*time.Second {
+	if d := time.Since(start); d < 100*time.Millisecond || d > 30*time.Second { // ends, however busy the machine
 		t.Fatalf("a 100 ms lock timeout took %v", d)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -401,7 +401,7 @@ func TestObserveManualReset(t *testing.T) {
 	select {
 	case err := <-done:
 		mustErr(t, err, shm.ErrClosed)
-	case <-time.After(2 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("Close did not end Next")
 	}
 }
@@ -481,7 +481,7 @@ func TestObserversShareOneWait(t *testing.T) {
 		// The observation's thread ends with it. The runtime may have started a thread or two of its own
 		// meanwhile (one ran the others while that one was blocked), and keeps those: a few, never one per
 		// observer.
-		for deadline := time.Now().Add(5 * time.Second); testutil.Threads() > threadsBefore+8; runtime.Gosched() {
+		for deadline := time.Now().Add(30 * time.Second); testutil.Threads() > threadsBefore+8; runtime.Gosched() {
 			if time.Now().After(deadline) {
 				t.Fatalf("%d OS threads after the observers closed, %d before", testutil.Threads(), threadsBefore)
 			}

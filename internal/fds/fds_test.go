@@ -140,7 +140,7 @@ func TestListenerRefusesWhenAllBusy(t *testing.T) {
 	release()
 	// The waits end and their connections go idle (the server says so a moment after its answer): from then
 	// on a new client is served, by closing one of them.
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(30 * time.Second); ; {
 		c, status := request(t, addr, "/healthz")
 		c.Close()
 		if status == "HTTP/1.1 200 OK" {

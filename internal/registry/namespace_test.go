@@ -64,7 +64,7 @@ func TestNameTakenWhileClosing(t *testing.T) {
 	closed := make(chan error, 1)
 	go func() { _, err := reg.CloseMapping(name, true); closed <- err }()
 	// The close has begun (the name is forgotten) and waits for the transfer.
-	for deadline := time.Now().Add(5 * time.Second); ; runtime.Gosched() {
+	for deadline := time.Now().Add(30 * time.Second); ; runtime.Gosched() {
 		if _, err := reg.GetMapping(name); errors.Is(err, shm.ErrNotFound) {
 			break
 		}

@@ -1,9 +1,13 @@
 /* The native producers of shmbridge's layout catalogue: each creates its producer's named mapping(s) as that
  * program does, fills the exact struct (producers.h) with known values, prints one line
  *   READY {"field": value, ...}
- * (what it wrote, as JSON, for the test to compare with what the API decodes), and then writes a frame
- * every millisecond (iRacing: at 60 Hz) by the producer's own protocol until stdin closes. Every value of a frame is a function
- * of the frame's number, so a decoded frame is checked whole: a torn one would not add up.
+ * (what it wrote, as JSON, for the test to compare with what the API decodes), and then writes frames at the
+ * real producer's rate by its own protocol until stdin closes: ACC's physics page at about 333 Hz (its physics
+ * step, 3 ms), rFactor 2's telemetry at 50 Hz (20 ms), iRacing at 60 Hz (its tickRate, 16 ms); HWiNFO's poll
+ * (every 2 ms here, not its 2 s polling period: the mutex is what is tested, and a reader must meet it held).
+ * A reader copies between frames as it does from the real program (on a busy machine a copy of rFactor 2's
+ * 241 KB buffer under -race takes longer than 1 ms: a producer writing every 1 ms tore every copy). Every value of a frame is
+ * a function of the frame's number, so a decoded frame is checked whole: a torn one would not add up.
  *
  *   producers acc          Local\acpmf_physics, _graphics, _static (packetId last, as the frame)
  *   producers rf2          $rFactor2SMMP_Telemetry$ (mVersionUpdateBegin bumped before, End after)
@@ -35,7 +39,7 @@ static void lock(mutex_t *m) { WaitForSingleObject(*m, INFINITE); }
 static void unlock(mutex_t *m) { ReleaseMutex(*m); }
 static int open_event(event_t *e, const char *name) { *e = CreateEventA(NULL, TRUE, FALSE, name); return *e ? 0 : -1; }
 static void pulse(event_t *e) { SetEvent(*e); ResetEvent(*e); }
-static void nap(void) { Sleep(1); }
+static void nap_ms(int ms) { Sleep((DWORD)ms); }
 static DWORD WINAPI watch_stdin(LPVOID arg);
 static void start_watch(void) { CreateThread(NULL, 0, watch_stdin, NULL, 0, NULL); }
 #define NAME(local) local
@@ -75,7 +79,10 @@ static int open_event(event_t *e, const char *name) {
     return *e ? 0 : -1;
 }
 static void pulse(event_t *e) { shmbridge_event_set(*e); shmbridge_event_reset(*e); }
-static void nap(void) { struct timespec t = {0, 1000 * 1000}; nanosleep(&t, NULL); }
+static void nap_ms(int ms) {
+    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000 * 1000};
+    nanosleep(&t, NULL);
+}
 static void *watch_stdin(void *arg);
 static void start_watch(void) { pthread_t th; pthread_create(&th, NULL, watch_stdin, NULL); }
 #define NAME(local) (strchr(local, '\\') ? strchr(local, '\\') + 1 : local) /* Linux: no Local\ or Global\ */
@@ -171,7 +178,7 @@ static int run_acc(void) {
     fflush(stdout);
     for (int32_t n = 2; !done; n++) {
         acc_frame(p, g, n);
-        nap();
+        nap_ms(3); /* ACC's physics step, about 333 Hz */
     }
     return 0;
 }
@@ -218,7 +225,7 @@ static int run_rf2(void) {
     fflush(stdout);
     for (uint32_t n = 2; !done; n++) {
         rf2_frame(t, n);
-        nap();
+        nap_ms(20); /* rFactor 2's telemetry: 50 Hz */
     }
     return 0;
 }
@@ -283,10 +290,10 @@ static int run_hwinfo(int dead, int extra) {
         lock(&mx);
         hwinfo_reading *r = (hwinfo_reading *)(base + h->dwOffsetOfReadingSection);
         r->Value = 45.5 + n;
-        nap(); /* a reader without the mutex would see the value and the time disagree */
+        nap_ms(1); /* a reader without the mutex would see the value and the time disagree */
         h->poll_time = 1700000000 + n;
         unlock(&mx);
-        nap();
+        nap_ms(1);
     }
     return 0;
 }
@@ -354,7 +361,7 @@ static int run_iracing(void) {
     fflush(stdout);
     for (int32_t tick = 2; !done; tick++) {
         iracing_frame(h, base, &ev, tick);
-        for (int i = 0; i < 16; i++) nap(); /* 60 Hz, iRacing's tickRate: the ring gives a reader 3 frames to copy one */
+        nap_ms(16); /* 60 Hz, iRacing's tickRate: the ring gives a reader 3 frames to copy one */
     }
     return 0;
 }
