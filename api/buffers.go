@@ -94,3 +94,30 @@ func (b *buffers) readAll(r io.Reader, limit int64) (data []byte, taken int64, e
 		}
 	}
 }
+
+// charge is a tally of what a request takes from the budget as it goes (a decoded answer's JSON as it grows):
+// take is layout.Value.AppendJSONCharged's charge; give gives it all back.
+type charge struct {
+	b     *buffers
+	taken int64
+}
+
+// take reserves n more bytes: 413 when the request's whole need would be over the budget, 503 busy when it
+// is spent by others.
+func (c *charge) take(n int64) error {
+	if err := c.b.fits(c.taken + n); err != nil {
+		return err
+	}
+	if err := c.b.Take(n); err != nil {
+		return err
+	}
+	c.taken += n
+	return nil
+}
+
+func (c *charge) give() {
+	if c.taken > 0 {
+		c.b.Give(c.taken)
+		c.taken = 0
+	}
+}

@@ -135,13 +135,19 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	if err != nil {
 		return err
 	}
+	// What the decode made (inflated buffers, strings) and the JSON as it grows are the budget's, like the copy.
+	c := &charge{b: s.buffers}
+	defer c.give()
+	if err := c.take(int64(v.Output())); err != nil {
+		return err
+	}
 	bp := jsonBuffers.Get().(*[]byte)
 	defer func() {
 		if cap(*bp) <= 1<<20 { // a huge answer's buffer goes to the collector, not back to the pool
 			jsonBuffers.Put(bp)
 		}
 	}()
-	out, err := v.AppendJSON((*bp)[:0], p.sel, maxDecodedJSON)
+	out, err := v.AppendJSONCharged((*bp)[:0], p.sel, maxDecodedJSON, c.take)
 	if err != nil {
 		return err
 	}

@@ -263,6 +263,11 @@ func (s *server) planRecording(req RecordingRequest) (record.Header, record.Sour
 		return h, src, lim, nil
 	}
 	h.Interval = interval
+	unrate, err := s.reserveSamples(interval, h.Length) // its copies count as a watch's samples
+	if err != nil {
+		release()
+		return h, src, lim, err
+	}
 	t := time.NewTicker(interval)
 	src.Next = firstAtOnce(func(halt <-chan struct{}) (bool, error) {
 		select {
@@ -272,7 +277,7 @@ func (s *server) planRecording(req RecordingRequest) (record.Header, record.Sour
 			return true, nil
 		}
 	})
-	src.Close = func() { t.Stop(); release() }
+	src.Close = func() { t.Stop(); unrate(); release() }
 	return h, src, lim, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"slices"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/spans"
+	"github.com/shmbridge/shmbridge/internal/watch"
 )
 
 // A replay writes a recording's frames into a mapping at their pace (or faster), as the producer wrote them:
@@ -20,13 +22,17 @@ import (
 // mutex), so a dashboard or a native consumer can be developed without the producer running. One replay at a
 // time per mapping.
 
-const maxReplaySpeed = 1000
+// The speeds a replay plays at: from a thousandth of the recorded pace to a thousand times it.
+const (
+	minReplaySpeed = 0.001
+	maxReplaySpeed = 1000
+)
 
 // ReplayRequest is what to replay (POST /v1/mappings/{name}/replay).
 type ReplayRequest struct {
 	// Recording is the recording's id: a stopped one.
 	Recording string `json:"recording" validate:"required" example:"r0a1b2c3d4e5f"`
-	// Speed is how much faster than recorded (default 1; up to 1000).
+	// Speed is how much faster than recorded (default 1; from 0.001 to 1000).
 	Speed float64 `json:"speed,omitempty" example:"1"`
 	// Loop plays it again from its first frame when it ends, until stopped.
 	Loop bool `json:"loop,omitempty"`
@@ -89,7 +95,8 @@ type replayPlan struct {
 	event          *registry.Event
 	speed          float64
 	loop           bool
-	release        func() // gives its memory back
+	every          time.Duration // its frames' mean period, at its speed: what it counts against -max-sample-rate
+	release        func()        // gives its memory back
 }
 
 // startReplay godoc
@@ -140,6 +147,13 @@ func (s *server) startReplay(w http.ResponseWriter, r *http.Request) error {
 	if p.release, err = s.buffers.take(recordingBuffersPerByteKept * p.h.Length); err != nil {
 		return err
 	}
+	unrate, err := s.reserveSamples(p.every, p.h.Length) // and its copies count as a watch's samples
+	if err != nil {
+		p.release()
+		return err
+	}
+	release := p.release
+	p.release = func() { unrate(); release() }
 	rp := &replay{stop: make(chan struct{}), done: make(chan struct{}),
 		state: Replay{Mapping: m.Name(), Recording: p.rec.ID, Speed: p.speed, Loop: p.loop, Event: req.Event, State: "playing", Started: time.Now()}}
 	s.replays.by[m.Name()] = rp
@@ -155,8 +169,8 @@ func (s *server) planReplay(m *registry.Mapping, req ReplayRequest) (replayPlan,
 		return p, fail(probInvalidRequest, "name the recording to replay: recording")
 	case req.Speed == 0:
 		p.speed = 1
-	case req.Speed < 0 || req.Speed > maxReplaySpeed:
-		return p, fail(probInvalidRequest, fmt.Sprintf("speed must be more than 0 and at most %d (1: as recorded)", maxReplaySpeed))
+	case !(req.Speed >= minReplaySpeed && req.Speed <= maxReplaySpeed):
+		return p, fail(probInvalidRequest, fmt.Sprintf("speed must be from %g to %d (1: as recorded)", minReplaySpeed, maxReplaySpeed))
 	}
 	rec, err := s.recordings.Get(req.Recording)
 	if err != nil {
@@ -172,7 +186,7 @@ func (s *server) planReplay(m *registry.Mapping, req ReplayRequest) (replayPlan,
 	case sum.Frames == 0:
 		return p, &record.FormatError{Offset: sum.Whole, Detail: "the recording has no frame to replay"}
 	}
-	p.h = sum.Header
+	p.h, p.every = sum.Header, s.replayPeriod(sum, p.speed)
 	if err := m.CheckWrite(p.h.Offset, p.h.Length); err != nil {
 		return p, err
 	}
@@ -240,67 +254,135 @@ var (
 	errMappingClosed = errors.New("the mapping was closed")
 )
 
+// player is what a replay keeps from one frame to the next, and from one pass of a loop to the next.
+type player struct {
+	rp        *replay
+	p         replayPlan
+	prev      []byte
+	runs      []spans.Span
+	timer     *time.Timer
+	lastWrite time.Time
+}
+
+// playFrames plays the recording, once or in a loop: its file opened, and its header read, once.
 func (s *server) playFrames(rp *replay, p replayPlan) error {
-	prev := make([]byte, p.h.Length)
-	var runs []spans.Span
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	var lastWrite time.Time
+	f, n, err := p.rec.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd, err := record.NewReader(io.NewSectionReader(f, 0, n))
+	if err != nil {
+		return err
+	}
+	first := rd.Offset()
+	pl := &player{rp: rp, p: p, prev: make([]byte, p.h.Length), timer: time.NewTimer(time.Hour)}
+	defer pl.timer.Stop()
 	for loop := int64(0); ; loop++ {
-		rd, closer, err := p.rec.Reader(false)
-		if err != nil {
+		if loop > 0 {
+			rd.Rewind(io.NewSectionReader(f, first, n-first), first)
+		}
+		if err := s.playPass(pl, rd, loop); err != nil {
 			return err
 		}
-		start, first := time.Now(), time.Time{}
-		for i := 0; ; i++ {
-			f, err := rd.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				closer.Close()
-				return err
-			}
-			if i == 0 {
-				first = f.Time
-			}
-			due := start.Add(time.Duration(float64(f.Time.Sub(first)) / p.speed))
-			// At least -min-watch-interval between two frames: a short recording looped at speed 1000 writes a
-			// frame a millisecond, not a core's worth of them.
-			if soonest := lastWrite.Add(s.minWatch); due.Before(soonest) {
-				due = soonest
-			}
-			timer.Reset(time.Until(due))
-			select {
-			case <-rp.stop:
-				closer.Close()
-				return errStopped
-			case <-p.m.Done():
-				closer.Close()
-				return errMappingClosed
-			case <-timer.C:
-			}
-			if i == 0 { // each loop begins with the whole frame: whatever else wrote into the mapping meanwhile
-				runs = append(runs[:0], spans.Span{Off: 0, N: len(f.Bytes)})
-			} else {
-				runs = spans.Diff(prev, f.Bytes, runs)
-			}
-			copy(prev, f.Bytes)
-			lastWrite = time.Now()
-			if err := s.writeReplayed(p, f.Bytes, runs); err != nil {
-				closer.Close()
-				return err
-			}
-			rp.mu.Lock()
-			rp.state.Frames++
-			rp.state.Loops = loop
-			rp.mu.Unlock()
-		}
-		closer.Close()
 		if !p.loop {
 			return nil
 		}
 	}
+}
+
+// playPass writes the recording's frames once, each at its time.
+func (s *server) playPass(pl *player, rd *record.Reader, loop int64) error {
+	start, first := time.Now(), time.Time{}
+	for i := 0; ; i++ {
+		f, err := rd.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			first = f.Time
+		}
+		due := start.Add(paced(f.Time.Sub(first), pl.p.speed))
+		// At least -min-watch-interval between two frames: a short recording looped at speed 1000 writes a
+		// frame a millisecond, not a core's worth of them.
+		if soonest := pl.lastWrite.Add(s.minWatch); due.Before(soonest) {
+			due = soonest
+		}
+		if err := pl.wait(due); err != nil {
+			return err
+		}
+		if i == 0 { // each loop begins with the whole frame: whatever else wrote into the mapping meanwhile
+			pl.runs = append(pl.runs[:0], spans.Span{Off: 0, N: len(f.Bytes)})
+		} else {
+			pl.runs = spans.Diff(pl.prev, f.Bytes, pl.runs)
+		}
+		copy(pl.prev, f.Bytes)
+		pl.lastWrite = time.Now()
+		if err := s.writeReplayed(pl.p, f.Bytes, pl.runs); err != nil {
+			return err
+		}
+		pl.rp.mu.Lock()
+		pl.rp.state.Frames++
+		pl.rp.state.Loops = loop
+		pl.rp.mu.Unlock()
+	}
+}
+
+// wait waits until due: errStopped or errMappingClosed if the replay ends first.
+func (pl *player) wait(due time.Time) error {
+	pl.timer.Reset(time.Until(due))
+	select {
+	case <-pl.rp.stop:
+		return errStopped
+	case <-pl.p.m.Done():
+		return errMappingClosed
+	case <-pl.timer.C:
+		return nil
+	}
+}
+
+// maxPace is the longest wait for a frame a replay computes (a frame due later is due then): no overflow.
+const maxPace = time.Duration(math.MaxInt64 / 4)
+
+// paced is d of recorded time played at speed.
+func paced(d time.Duration, speed float64) time.Duration {
+	x := float64(d) / speed
+	switch {
+	case !(x > 0):
+		return 0
+	case x >= float64(maxPace):
+		return maxPace
+	}
+	return time.Duration(x)
+}
+
+// replayPeriod is how often a replay of a recording summed up by sum writes a frame at speed, on average (at
+// most one each -min-watch-interval).
+func (s *server) replayPeriod(sum record.Summary, speed float64) time.Duration {
+	every := s.minWatch
+	if every <= 0 {
+		every = time.Millisecond
+	}
+	if sum.Frames > 1 {
+		mean := paced(sum.Last.Sub(sum.First)/time.Duration(sum.Frames-1), speed)
+		every = max(every, min(mean, maxWatchInterval))
+	}
+	return every
+}
+
+// reserveSamples counts a recording's or a replay's copies against -max-sample-rate, as a watch's samples
+// count: a copy of n bytes every period, one sample for each 64 KiB of it. Past the cap: the problem a watch
+// gets (429 too-many-samplers, Retry-After).
+func (s *server) reserveSamples(every time.Duration, n int64) (release func(), err error) {
+	release, err = s.hub.Reserve(float64(time.Second) / float64(every) * watch.CopySamples(n))
+	if errors.Is(err, watch.ErrSampleRate) {
+		return nil, fail(probTooManySamplers, fmt.Sprintf("the watches, recordings and replays running sample %g times a second together, the daemon's limit (-max-sample-rate; a copy counts one for each 64 KiB): "+
+			"ask for a longer interval, or record on an event", s.hub.MaxSampleRate)).with("Retry-After", "1")
+	}
+	return release, err
 }
 
 // writeReplayed writes a frame's changed runs by the plan's protocol: the protocol's own counters left out,

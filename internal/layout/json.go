@@ -76,24 +76,81 @@ func (s *Selection) whole() bool { return s == nil || s.kids == nil && s.idx == 
 // AppendJSON appends the decoded value (or the selected part of it) as JSON, failing with ErrTooLarge past
 // max bytes.
 func (v *Value) AppendJSON(buf []byte, sel *Selection, max int) ([]byte, error) {
-	w := &jsonWriter{buf: buf, max: len(buf) + max, depth: v.d.lim.Depth}
-	if err := w.object(v.obj, sel, ""); err != nil {
+	out, err := v.AppendJSONCharged(buf, sel, max, nil)
+	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// AppendJSONCharged is AppendJSON that asks charge (nil: nothing) for every byte the buffer's capacity grows by,
+// before it grows: an error from it ends the encoding with that error (the caller's memory budget is spent).
+// Each value's encoded length is known before it is appended, and one that would go past max is ErrTooLarge
+// before any of it is: the work stops at the cap. After an error it answers buf as it was, in the buffer
+// grown so far (what was charged for).
+func (v *Value) AppendJSONCharged(buf []byte, sel *Selection, max int, charge func(n int64) error) ([]byte, error) {
+	w := &jsonWriter{buf: buf, max: len(buf) + max, depth: v.d.lim.Depth, charge: charge}
+	if err := w.object(v.obj, sel, ""); err != nil {
+		return w.buf[:len(buf)], err
 	}
 	return w.buf, nil
 }
 
+// Output is the bytes of strings, byte arrays and processed buffers the decode made (what it holds besides
+// its data).
+func (v *Value) Output() int { return v.d.output }
+
 type jsonWriter struct {
-	buf   []byte
-	max   int
-	depth int // objects and arrays left to nest: instances are computed as the walk reaches them, and one
+	buf    []byte
+	max    int
+	charge func(int64) error
+	depth  int // objects and arrays left to nest: instances are computed as the walk reaches them, and one
 	// can hold its own type again without end (an instance at a pos of the same type)
 }
 
-func (w *jsonWriter) full() error {
-	if len(w.buf) > w.max {
+// scalarRoom is room enough for a number, a boolean or null.
+const scalarRoom = 32
+
+// room makes room for n more bytes: ErrTooLarge past the cap; the buffer grown (and charged) when it is full.
+func (w *jsonWriter) room(n int) error {
+	end := len(w.buf) + n
+	if end > w.max {
 		return ErrTooLarge
 	}
+	if end <= cap(w.buf) {
+		return nil
+	}
+	grow := max(end, min(2*cap(w.buf), w.max), 512) - cap(w.buf) // doubling, as append would, up to the cap
+	if w.charge != nil {
+		if err := w.charge(int64(grow)); err != nil {
+			return err
+		}
+	}
+	b := make([]byte, len(w.buf), cap(w.buf)+grow)
+	copy(b, w.buf)
+	w.buf = b
+	return nil
+}
+
+// raw appends b, within the cap.
+func (w *jsonWriter) raw(b ...byte) error {
+	if err := w.room(len(b)); err != nil {
+		return err
+	}
+	w.buf = append(w.buf, b...)
+	return nil
+}
+
+// str appends s as a JSON string: its escaped length checked against the cap first (a string cannot escape
+// to less than its own length and quotes: a long one is refused without being looked at).
+func (w *jsonWriter) str(s string) error {
+	if len(s)+2 > w.max-len(w.buf) {
+		return ErrTooLarge
+	}
+	if err := w.room(jsontext.StringLen(unsafe.Slice(unsafe.StringData(s), len(s)))); err != nil {
+		return err
+	}
+	w.buf = appendString(w.buf, s)
 	return nil
 }
 
@@ -102,15 +159,23 @@ func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
 		return &DecodeError{Path: path, Detail: "the decoded value nests deeper than the limit (an instance of its own type, without end?)", Limit: true}
 	}
 	defer func() { w.depth++ }()
-	w.buf = append(w.buf, '{')
+	if err := w.raw('{'); err != nil {
+		return err
+	}
 	first := true
 	emit := func(id string, val any, s *Selection) error {
 		if !first {
-			w.buf = append(w.buf, ',')
+			if err := w.raw(','); err != nil {
+				return err
+			}
 		}
 		first = false
-		w.buf = appendString(w.buf, id)
-		w.buf = append(w.buf, ':')
+		if err := w.str(id); err != nil {
+			return err
+		}
+		if err := w.raw(':'); err != nil {
+			return err
+		}
 		return w.value(val, s, join(path, id))
 	}
 	if !sel.whole() {
@@ -126,8 +191,7 @@ func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
 				return err
 			}
 		}
-		w.buf = append(w.buf, '}')
-		return w.full()
+		return w.raw('}')
 	}
 	for _, a := range o.t.seq {
 		if a.id[0] == '_' {
@@ -150,8 +214,7 @@ func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
 			}
 		}
 	}
-	w.buf = append(w.buf, '}')
-	return w.full()
+	return w.raw('}')
 }
 
 // get answers a seq attribute, a computed instance or a parameter of o by its id.
@@ -170,81 +233,97 @@ func (o *object) get(id string) (any, bool, error) {
 }
 
 func (w *jsonWriter) value(v any, sel *Selection, path string) error {
-	if err := w.full(); err != nil {
-		return err
-	}
 	switch v := v.(type) {
-	case int64:
-		w.buf = strconv.AppendInt(w.buf, v, 10)
-	case uint64:
-		w.buf = strconv.AppendUint(w.buf, v, 10)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			w.buf = append(w.buf, "null"...)
-		} else {
-			w.buf = strconv.AppendFloat(w.buf, v, 'g', -1, 64)
-		}
-	case float32:
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			w.buf = append(w.buf, "null"...)
-		} else {
-			w.buf = strconv.AppendFloat(w.buf, float64(v), 'g', -1, 32)
-		}
-	case bool:
-		w.buf = strconv.AppendBool(w.buf, v)
 	case string:
-		w.buf = appendString(w.buf, v)
+		return w.str(v)
 	case []byte:
+		if err := w.room(base64.StdEncoding.EncodedLen(len(v)) + 2); err != nil {
+			return err
+		}
 		w.buf = append(w.buf, '"')
 		w.buf = base64.StdEncoding.AppendEncode(w.buf, v)
 		w.buf = append(w.buf, '"')
+		return nil
 	case byteList:
 		return w.value([]byte(v), sel, path)
 	case enumValue:
 		if n := v.name(); n != "" {
-			w.buf = appendString(w.buf, n)
-		} else {
-			return w.value(v.v, nil, path)
+			return w.str(n)
 		}
+		return w.value(v.v, nil, path)
 	case *object:
 		return w.object(v, sel, path)
 	case []any:
-		w.buf = append(w.buf, '[')
-		if !sel.whole() && sel.idx != nil {
-			last := -1
-			for i := range sel.idx {
-				last = max(last, i)
-			}
-			if last >= len(v) {
-				return &DecodeError{Path: fmt.Sprintf("%s[%d]", path, last), Detail: fmt.Sprintf("%s has %d items", path, len(v))}
-			}
-			for i := 0; i <= last; i++ {
-				if i > 0 {
-					w.buf = append(w.buf, ',')
-				}
-				if s, ok := sel.idx[i]; ok {
-					if err := w.value(v[i], s, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-						return err
-					}
-				} else {
-					w.buf = append(w.buf, "null"...)
-				}
-			}
-		} else {
-			for i, item := range v {
-				if i > 0 {
-					w.buf = append(w.buf, ',')
-				}
-				if err := w.value(item, sel, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-					return err
-				}
+		return w.array(v, sel, path)
+	}
+	if err := w.room(scalarRoom); err != nil {
+		return err
+	}
+	w.buf = appendScalar(w.buf, v)
+	return nil
+}
+
+// appendScalar appends a number, a boolean, or null (NaN, ±Inf, anything else): at most scalarRoom bytes.
+func appendScalar(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case int64:
+		return strconv.AppendInt(b, v, 10)
+	case uint64:
+		return strconv.AppendUint(b, v, 10)
+	case float64:
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			return strconv.AppendFloat(b, v, 'g', -1, 64)
+		}
+	case float32:
+		if !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) {
+			return strconv.AppendFloat(b, float64(v), 'g', -1, 32)
+		}
+	case bool:
+		return strconv.AppendBool(b, v)
+	}
+	return append(b, "null"...)
+}
+
+func (w *jsonWriter) array(v []any, sel *Selection, path string) error {
+	if err := w.raw('['); err != nil {
+		return err
+	}
+	if sel.whole() || sel.idx == nil {
+		for i, item := range v {
+			if err := w.item(i, item, sel, path); err != nil {
+				return err
 			}
 		}
-		w.buf = append(w.buf, ']')
-	default:
-		w.buf = append(w.buf, "null"...)
+		return w.raw(']')
 	}
-	return nil
+	last := -1
+	for i := range sel.idx {
+		last = max(last, i)
+	}
+	if last >= len(v) {
+		return &DecodeError{Path: fmt.Sprintf("%s[%d]", path, last), Detail: fmt.Sprintf("%s has %d items", path, len(v))}
+	}
+	for i := 0; i <= last; i++ {
+		s, ok := sel.idx[i]
+		var item any // null for an item not selected
+		if ok {
+			item = v[i]
+		}
+		if err := w.item(i, item, s, path); err != nil {
+			return err
+		}
+	}
+	return w.raw(']')
+}
+
+// item appends an array's item i (after a comma, but for the first).
+func (w *jsonWriter) item(i int, v any, sel *Selection, path string) error {
+	if i > 0 {
+		if err := w.raw(','); err != nil {
+			return err
+		}
+	}
+	return w.value(v, sel, fmt.Sprintf("%s[%d]", path, i))
 }
 
 // appendString writes s as a JSON string without HTML escaping (a decoded value is data, not markup).

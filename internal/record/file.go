@@ -181,6 +181,13 @@ func NewReader(r io.Reader) (*Reader, error) {
 // Header is the recording's header.
 func (r *Reader) Header() Header { return r.h }
 
+// Rewind makes r read the recording's frames again from the first, from src: the file from first on, the
+// Offset r answered right after NewReader. The header is not read again (a looped replay reads it once).
+func (r *Reader) Rewind(src io.Reader, first int64) {
+	r.r.Reset(src)
+	r.off, r.end = first, nil
+}
+
 // End is the end record, once Next has answered io.EOF; nil if the recording was cut short.
 func (r *Reader) End() *End { return r.end }
 

@@ -45,9 +45,10 @@ type decodedState struct {
 	hasVersion bool
 	sent       uint64 // the version the last message was of
 	hasSent    bool
-	failing    string    // why the last sample failed ("" when it decoded): said once, not every sample
-	err        error     // and the error itself
-	tornSince  time.Time // when the samples began to find no untorn frame (zero: the last one did)
+	failing    string        // why the last sample failed ("" when it decoded): said once, not every sample
+	err        error         // and the error itself
+	cost       time.Duration // what the last sample's decode took (0: it did not decode): see backOff
+	tornSince  time.Time     // when the samples began to find no untorn frame (zero: the last one did)
 }
 
 // tornFor is how long a decoded source's samples may find no untorn frame before the stream says so: one
@@ -88,8 +89,14 @@ func (s *sampler) decodeInto(f registry.Frame) error {
 	if err != nil {
 		return err
 	}
-	out, err := v.AppendJSON(s.dec.next[:0], d.Sel, d.MaxJSON)
+	made := int64(v.Output()) // what the decode made is the budget's while it is encoded
+	if !s.hub.take(made) {
+		return ErrBudgetSpent
+	}
+	defer s.hub.give(made)
+	out, err := v.AppendJSONCharged(s.dec.next[:0], d.Sel, d.MaxJSON, s.chargeJSON)
 	if err != nil {
+		s.dec.next = out // grown and charged: kept for the next frame
 		return err
 	}
 	s.dec.next = out
@@ -105,6 +112,16 @@ func (s *sampler) decodeInto(f registry.Frame) error {
 		s.cost += need - s.dec.held
 		s.dec.held = need
 	}
+	return nil
+}
+
+// chargeJSON takes what the JSON buffer grows by from the budget, before it grows: held, as the rest of it.
+func (s *sampler) chargeJSON(n int64) error {
+	if !s.hub.take(n) {
+		return ErrBudgetSpent
+	}
+	s.cost += n
+	s.dec.held += n
 	return nil
 }
 
@@ -154,6 +171,8 @@ func (s *sampler) sampleDecoded() error {
 			return nil // the same bytes decode the same
 		}
 	}
+	begun := time.Now()
+	defer func() { s.dec.cost = max(time.Since(begun), 1) }() // the decode, its JSON and its patch
 	if err := s.decodeInto(f); err != nil {
 		s.failed(err)
 		return nil

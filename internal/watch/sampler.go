@@ -178,6 +178,30 @@ func (s *sampler) run() {
 		if s.src.Interval > 0 && time.Since(start) > s.src.Interval {
 			s.hub.overruns.Add(1)
 		}
+		s.backOff(halt)
+	}
+}
+
+// backOff holds a decoded sampler back after a sample it decoded: its next sample comes no sooner than
+// Hub.decodeWait of the decode's cost after the decode began, so that the decoded samplers together spend at
+// most the hub's DecodeShare of a core decoding, whatever their intervals and layouts.
+func (s *sampler) backOff(halt <-chan struct{}) {
+	cost := s.dec.cost
+	if cost <= 0 {
+		return
+	}
+	s.dec.cost = 0
+	s.hub.decodes.Add(1)
+	s.hub.decodeTime.Add(int64(cost))
+	wait := s.hub.decodeWait(cost) - cost // from the decode's end
+	if wait <= s.src.Interval {
+		return // the interval holds it back enough
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-halt:
+	case <-t.C:
 	}
 }
 

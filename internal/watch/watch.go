@@ -108,11 +108,20 @@ type Hub struct {
 	Budget Budget
 	// Retry is how soon a subscriber whose snapshot could not be made (the budget was spent) tries again.
 	Retry time.Duration
+	// DecodeShare is the part of one core the decoded samplers together may spend decoding (0: 0.5): after a
+	// decode that took d, a decoded sampler samples again no sooner than d × (decoded samplers running) ÷
+	// DecodeShare from its start, however short its interval.
+	DecodeShare float64
 
 	mu       sync.Mutex
 	samplers map[key]*sampler
 	watchers int
 	rate     float64 // samples per second of the running interval samplers
+	reserved float64 // samples per second reserved besides them (Reserve: recordings, replays)
+	decoders int     // decoded samplers running
+
+	decodes    atomic.Int64 // decodes of the decoded samplers after their first
+	decodeTime atomic.Int64 // what they took, in nanoseconds
 
 	behind   atomic.Int64 // times a subscriber fell behind and was resynchronised
 	overruns atomic.Int64 // samples that took longer than their interval
@@ -190,7 +199,7 @@ func (h *Hub) samplerLocked(src Source) (*sampler, error) {
 	if src.Event == nil && src.Interval > 0 {
 		rate = float64(time.Second) / float64(src.Interval)
 	}
-	if h.MaxSampleRate > 0 && rate > 0 && h.rate+rate > h.MaxSampleRate {
+	if h.overRateLocked(rate) {
 		return nil, ErrSampleRate
 	}
 	s, err := newSampler(h, src)
@@ -199,6 +208,9 @@ func (h *Hub) samplerLocked(src Source) (*sampler, error) {
 	}
 	s.rate = rate
 	h.rate += rate
+	if src.Decode != nil {
+		h.decoders++
+	}
 	h.samplers[src.key()] = s
 	go s.run()
 	return s, nil
@@ -211,10 +223,67 @@ func (h *Hub) forgetLocked(s *sampler) bool {
 	}
 	delete(h.samplers, s.src.key())
 	h.rate -= s.rate
+	if s.src.Decode != nil {
+		h.decoders--
+	}
 	if len(h.samplers) == 0 {
 		h.rate = 0 // no float drift left behind
 	}
 	return true
+}
+
+// overRateLocked: rate more samples a second would be over MaxSampleRate. h.mu is held.
+func (h *Hub) overRateLocked(rate float64) bool {
+	return h.MaxSampleRate > 0 && rate > 0 && h.rate+h.reserved+rate > h.MaxSampleRate
+}
+
+// Reserve counts rate samples a second against MaxSampleRate for something that samples besides the hub's
+// samplers (a recording, a replay): ErrSampleRate past it. release gives them back (once).
+func (h *Hub) Reserve(rate float64) (release func(), err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.overRateLocked(rate) {
+		return nil, ErrSampleRate
+	}
+	h.reserved += rate
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if h.reserved -= rate; h.reserved < 1e-9 {
+				h.reserved = 0 // no float drift left behind
+			}
+		})
+	}, nil
+}
+
+// CopyBytesPerSample is how many bytes of a copy count as one sample against MaxSampleRate for a recording or
+// a replay (CopySamples).
+const CopyBytesPerSample = 64 << 10
+
+// CopySamples is what one sample that copies n bytes counts against MaxSampleRate: one for every 64 KiB or
+// part of it (a 16 MiB range counts 256).
+func CopySamples(n int64) float64 {
+	return float64(max(1, (n+CopyBytesPerSample-1)/CopyBytesPerSample))
+}
+
+// Decodes is how many frames the decoded samplers decoded after their first, and DecodeTime what that took.
+func (h *Hub) Decodes() int64 { return h.decodes.Load() }
+
+// DecodeTime is the time the decoded samplers spent decoding (Decodes).
+func (h *Hub) DecodeTime() time.Duration { return time.Duration(h.decodeTime.Load()) }
+
+// decodeWait is how long after the start of a decode that took cost its sampler waits to sample again.
+func (h *Hub) decodeWait(cost time.Duration) time.Duration {
+	h.mu.Lock()
+	n := max(h.decoders, 1)
+	h.mu.Unlock()
+	share := h.DecodeShare
+	if share <= 0 {
+		share = 0.5
+	}
+	return time.Duration(float64(cost) * float64(n) / share)
 }
 
 // take reserves n bytes of the budget; false (and counted) when it is spent.
