@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
-	"runtime"
 	"testing"
 )
 
@@ -18,16 +17,6 @@ func zlibOf(t testing.TB, b []byte) []byte {
 	w.Write(b)
 	w.Close()
 	return z.Bytes()
-}
-
-// allocated is the bytes f allocates.
-func allocated(f func()) uint64 {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return b.TotalAlloc - a.TotalAlloc
 }
 
 // TestJSONStopsAtTheCap: a value whose JSON would be past the cap is refused before it is encoded, so an answer
