@@ -682,17 +682,12 @@ func (o *object) process(p *processSpec, raw []byte, loc *locals) ([]byte, error
 	}
 	switch p.name {
 	case "zlib":
-		r, err := zlib.NewReader(bytes.NewReader(raw))
+		out, err := inflate(raw, o.d.lim.Output-o.d.output)
 		if err != nil {
+			if errors.Is(err, errInflateCap) {
+				return nil, &DecodeError{Detail: fmt.Sprintf("zlib data inflates beyond %d bytes", o.d.lim.Output), Limit: true}
+			}
 			return nil, fmt.Errorf("zlib: %v", err)
-		}
-		room := o.d.lim.Output - o.d.output
-		out, err := io.ReadAll(io.LimitReader(r, int64(room)+1))
-		if err != nil {
-			return nil, fmt.Errorf("zlib: %v", err)
-		}
-		if len(out) > room {
-			return nil, &DecodeError{Detail: fmt.Sprintf("zlib data inflates beyond %d bytes", o.d.lim.Output), Limit: true}
 		}
 		return out, o.d.spend(len(out))
 	case "xor":
@@ -958,4 +953,32 @@ func unitWidth(enc string) int {
 		return 4
 	}
 	return 1
+}
+
+var errInflateCap = errors.New("inflates past the cap")
+
+// inflate is the zlib data z inflated, or errInflateCap past room bytes. It inflates twice: once to count, stopping
+// at room+1, then into a buffer of exactly that size. A buffer grown as it fills allocates 2–5× its final size
+// (an append grows a large slice by a quarter), and zlib's ratio (up to ~1000:1) makes z's size no guide;
+// inflating again costs far less than the memory it saves, and data past the cap allocates nothing.
+func inflate(z []byte, room int) ([]byte, error) {
+	r, err := zlib.NewReader(bytes.NewReader(z))
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(r, int64(room)+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > int64(room) {
+		return nil, errInflateCap
+	}
+	if err := r.(zlib.Resetter).Reset(bytes.NewReader(z), nil); err != nil {
+		return nil, err
+	}
+	out := make([]byte, n)
+	if _, err := io.ReadFull(r, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

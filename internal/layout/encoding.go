@@ -44,6 +44,7 @@ func decodeString(b []byte, name string) (string, error) {
 	}
 	if e == nil { // ASCII: bytes above 0x7f are not ASCII; keep them as U+FFFD rather than guess
 		var s strings.Builder
+		s.Grow(len(b)) // grown once: by appends, a large string would allocate several times its size
 		for _, c := range b {
 			if c < 0x80 {
 				s.WriteByte(c)
