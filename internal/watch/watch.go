@@ -115,6 +115,7 @@ type Hub struct {
 
 	mu       sync.Mutex
 	samplers map[key]*sampler
+	starting map[key]*starting // samplers taking their first sample
 	watchers int
 	rate     float64 // samples per second of the running interval samplers
 	reserved float64 // samples per second reserved besides them (Reserve: recordings, replays)
@@ -130,7 +131,7 @@ type Hub struct {
 
 // New returns an empty hub.
 func New() *Hub {
-	return &Hub{samplers: make(map[key]*sampler), QueueLen: 64, QueueBytes: 1 << 20, Retry: 100 * time.Millisecond}
+	return &Hub{samplers: make(map[key]*sampler), starting: make(map[key]*starting), QueueLen: 64, QueueBytes: 1 << 20, Retry: 100 * time.Millisecond}
 }
 
 // Behind is how many times a subscriber fell behind (its queue full) and got snapshots instead of changes.
@@ -153,23 +154,111 @@ func (h *Hub) Subscribe(sources []Source) (*Subscriber, error) {
 		return nil, ErrTooManyWatchers
 	}
 	h.watchers++
-	// Looked up and joined under one lock: a sampler found here cannot be stopped by its last subscriber
-	// leaving before this one has joined it.
+	h.mu.Unlock()
 	for _, src := range sources {
-		s, err := h.samplerLocked(src)
-		if err != nil {
-			h.mu.Unlock()
+		if err := h.join(sub, src); err != nil {
 			sub.Close()
 			return nil, err
 		}
-		if slices.Contains(sub.samplers, s) {
-			continue // the same source twice
+	}
+	return sub, nil
+}
+
+// starting is a sampler taking its first sample outside h.mu (a decoded one's first decode can take a second):
+// who subscribes to the same source meanwhile waits for it rather than starting another.
+type starting struct {
+	done chan struct{}
+	err  error // why it did not start
+}
+
+// join adds sub to src's running sampler, or starts one.
+func (h *Hub) join(sub *Subscriber, src Source) error {
+	k := src.key()
+	h.mu.Lock()
+	for {
+		// Looked up and joined under one lock: a sampler found here cannot be stopped by its last subscriber
+		// leaving before this one has joined it.
+		if s, ok := h.samplers[k]; ok {
+			sub.joinLocked(s)
+			h.mu.Unlock()
+			return nil
 		}
+		st, ok := h.starting[k]
+		if !ok {
+			return h.start(sub, src)
+		}
+		h.mu.Unlock()
+		<-st.done
+		if st.err != nil {
+			return st.err
+		}
+		h.mu.Lock() // started: joined on the next turn (or, stopped already, started again)
+	}
+}
+
+// joinLocked adds sub to s, once (a source may be asked for twice). h.mu is held.
+func (sub *Subscriber) joinLocked(s *sampler) {
+	if !slices.Contains(sub.samplers, s) {
 		sub.samplers = append(sub.samplers, s)
 		s.add(sub)
 	}
+}
+
+// start starts src's sampler for sub, its first sample taken outside h.mu (so that a bad source fails here);
+// its place in the caps is held meanwhile. h.mu is held on entry and released.
+func (h *Hub) start(sub *Subscriber, src Source) error {
+	k := src.key()
+	rate, err := h.admitLocked(src)
+	if err != nil {
+		h.mu.Unlock()
+		return err
+	}
+	st := &starting{done: make(chan struct{})}
+	h.starting[k] = st
 	h.mu.Unlock()
-	return sub, nil
+	s, err := newSampler(h, src)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.starting, k)
+	st.err = err
+	close(st.done) // the waiters go on once h.mu is free: s is in h.samplers by then
+	if err != nil {
+		h.unrateLocked(rate)
+		return err
+	}
+	s.rate = rate
+	if src.Decode != nil {
+		h.decoders++
+	}
+	h.samplers[k] = s
+	sub.joinLocked(s)
+	go s.run()
+	return nil
+}
+
+// admitLocked counts one more sampler of src against MaxSamplers and MaxSampleRate, and answers the rate it
+// counts. h.mu is held.
+func (h *Hub) admitLocked(src Source) (float64, error) {
+	if h.MaxSamplers > 0 && len(h.samplers)+len(h.starting) >= h.MaxSamplers {
+		return 0, ErrTooManySamplers
+	}
+	var rate float64
+	if src.Event == nil && src.Interval > 0 {
+		rate = float64(time.Second) / float64(src.Interval)
+	}
+	if h.overRateLocked(rate) {
+		return 0, ErrSampleRate
+	}
+	h.rate += rate
+	return rate, nil
+}
+
+// unrateLocked gives back a sampler's rate. h.mu is held.
+func (h *Hub) unrateLocked(rate float64) {
+	h.rate -= rate
+	if len(h.samplers) == 0 && len(h.starting) == 0 {
+		h.rate = 0 // no float drift left behind
+	}
 }
 
 // Watchers is how many subscribers the hub serves now.
@@ -186,48 +275,15 @@ func (h *Hub) Samplers() int {
 	return len(h.samplers)
 }
 
-// samplerLocked returns the running sampler of src, or starts one (taking its first sample now, so that a bad
-// source fails here). h.mu is held.
-func (h *Hub) samplerLocked(src Source) (*sampler, error) {
-	if s, ok := h.samplers[src.key()]; ok {
-		return s, nil
-	}
-	if h.MaxSamplers > 0 && len(h.samplers) >= h.MaxSamplers {
-		return nil, ErrTooManySamplers
-	}
-	var rate float64
-	if src.Event == nil && src.Interval > 0 {
-		rate = float64(time.Second) / float64(src.Interval)
-	}
-	if h.overRateLocked(rate) {
-		return nil, ErrSampleRate
-	}
-	s, err := newSampler(h, src)
-	if err != nil {
-		return nil, err
-	}
-	s.rate = rate
-	h.rate += rate
-	if src.Decode != nil {
-		h.decoders++
-	}
-	h.samplers[src.key()] = s
-	go s.run()
-	return s, nil
-}
-
 // forgetLocked drops s from the running samplers, if it is still there. h.mu is held.
 func (h *Hub) forgetLocked(s *sampler) bool {
 	if h.samplers[s.src.key()] != s {
 		return false
 	}
 	delete(h.samplers, s.src.key())
-	h.rate -= s.rate
+	h.unrateLocked(s.rate)
 	if s.src.Decode != nil {
 		h.decoders--
-	}
-	if len(h.samplers) == 0 {
-		h.rate = 0 // no float drift left behind
 	}
 	return true
 }
