@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"net/http"
-	"runtime"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
@@ -33,16 +33,6 @@ func (b *bridge) inflating(t *testing.T, suffix string, plain []byte) string {
 	return n
 }
 
-// allocated is the bytes f allocates (the daemon's, in this process, included).
-func allocated(f func()) uint64 {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return b.TotalAlloc - a.TotalAlloc
-}
-
 // TestDecodedJSONStopsAtTheCap: a few KiB of zlib that inflate to 31 MiB of control characters (186 MiB of
 // JSON) is 413 decoded-too-large, refused at the cap: the request allocates about what the decode made, not
 // the JSON it would have been.
@@ -55,9 +45,9 @@ func TestDecodedJSONStopsAtTheCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := b.getOK(t, path(n, "/data"))
-	decoding := allocated(func() { l.Decode(data) }) // what the decode alone allocates
+	decoding := testutil.Allocated(func() { l.Decode(data) }) // what the decode alone allocates
 	var resp *http.Response
-	got := allocated(func() { resp, data = b.do("GET", path(n, "/fields"), nil) })
+	got := testutil.Allocated(func() { resp, data = b.do("GET", path(n, "/fields"), nil) })
 	expect(t, resp, data, 413)
 	wantProblem(t, data, "decoded-too-large")
 	if got > decoding+32<<20 {

@@ -3,21 +3,10 @@ package layout
 import (
 	"errors"
 	"fmt"
-	"runtime"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"strings"
 	"testing"
 )
-
-// allocated is the bytes f allocates (runtime.MemStats.TotalAlloc): a bound on its memory that a busy
-// machine does not change.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // problemsOf is err's Problems, or fails the test: what a client sends wrong is a 422 layout problem.
 func problemsOf(t *testing.T, err error) Problems {
@@ -148,7 +137,7 @@ func laughs() string {
 
 func TestYAMLAliasesRefused(t *testing.T) {
 	var ps Problems
-	bytes := allocated(func() { ps = wantProblem(t, laughs(), "anchors and aliases") })
+	bytes := testutil.Allocated(func() { ps = wantProblem(t, laughs(), "anchors and aliases") })
 	if bytes > 1<<20 {
 		t.Errorf("refusing %d bytes of aliases allocated %d bytes", len(laughs()), bytes)
 	}
@@ -180,7 +169,7 @@ func TestYAMLNodesBounded(t *testing.T) {
 func TestExprBounded(t *testing.T) {
 	value := func(x string) string { return "meta:\n  id: a\ninstances:\n  v:\n    value: '" + x + "'\n" }
 	flat := value("1" + strings.Repeat("+1", (1<<20-64)/2))
-	bytes := allocated(func() { wantProblem(t, flat, "at most 16384 are accepted") })
+	bytes := testutil.Allocated(func() { wantProblem(t, flat, "at most 16384 are accepted") })
 	if bytes > 8<<20 {
 		t.Errorf("refusing a 1 MiB expression allocated %d bytes", bytes)
 	}
@@ -207,7 +196,7 @@ func TestExprEvaluationCharged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var derr error
-	bytes := allocated(func() {
+	bytes := testutil.Allocated(func() {
 		v, err := l.Decode(make([]byte, 1<<20))
 		if err == nil {
 			_, derr = v.Eval("r")
@@ -292,7 +281,7 @@ func TestDecodeMemoryBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bytes := allocated(func() { _, err = l.Decode(make([]byte, 1_000_000)) })
+	bytes := testutil.Allocated(func() { _, err = l.Decode(make([]byte, 1_000_000)) })
 	var de *DecodeError
 	if !errors.As(err, &de) || !de.Limit || !strings.Contains(de.Detail, "bytes of values") {
 		t.Fatalf("want the output limit, got %v", err)

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,7 +22,7 @@ func TestCatalogueWithinBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		var c cost
-		bytes := allocated(func() { _, c, err = compileCounted(src, nil, DefaultLimits) })
+		bytes := testutil.Allocated(func() { _, c, err = compileCounted(src, nil, DefaultLimits) })
 		if err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"encoding/json"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"strings"
 	"testing"
 )
@@ -44,7 +45,7 @@ func FuzzCompile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string, data []byte) {
 		var c cost
-		bytes := allocated(func() { c = compileAndDecode(t, src, data) })
+		bytes := testutil.Allocated(func() { c = compileAndDecode(t, src, data) })
 		lim := budgeted(fuzzLimits)
 		if c.nodes > lim.Nodes || c.exprNodes > lim.ExprNodes || c.checks > lim.Checks {
 			t.Fatalf("over the compile budget: %+v", c)

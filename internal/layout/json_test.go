@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"testing"
 )
 
@@ -39,7 +40,7 @@ func TestJSONStopsAtTheCap(t *testing.T) {
 		max  int
 	}{{"longer than the cap", max}, {"escaping past the cap", 10 << 20}} {
 		var err error
-		n := allocated(func() { _, err = v.AppendJSON(nil, nil, c.max) })
+		n := testutil.Allocated(func() { _, err = v.AppendJSON(nil, nil, c.max) })
 		if !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%s: %v, want ErrTooLarge", c.name, err)
 		}

@@ -3,6 +3,7 @@ package layout
 import (
 	"bytes"
 	"errors"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,7 @@ func TestInflateMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		var v *Value
-		got := allocated(func() { v, err = l.Decode(data) })
+		got := testutil.Allocated(func() { v, err = l.Decode(data) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +63,7 @@ func TestInflateCapped(t *testing.T) {
 	}
 	data := zlibOf(t, make([]byte, 16<<20))
 	var de *DecodeError
-	got := allocated(func() { _, err = l.Decode(data) })
+	got := testutil.Allocated(func() { _, err = l.Decode(data) })
 	if !errors.As(err, &de) || !strings.Contains(de.Detail, "inflates beyond") {
 		t.Fatalf("want a limit, got %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,4 +91,15 @@ func Threads() int {
 		}
 	}
 	return 0
+}
+
+// Allocated is the bytes f allocates in this process (runtime.MemStats.TotalAlloc): a bound on its memory that a
+// busy machine does not change, unlike a time.
+func Allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
