@@ -21,7 +21,7 @@ func TestCatalogueWithinBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		var c cost
-		bytes := allocated(func() { _, c, err = compileCounted(src, nil, DefaultLimits) })
+		bytes := allocated(func() { _, c, err = compileCounted(src, nil, nil, DefaultLimits) })
 		if err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
