@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -51,7 +52,7 @@ func doubling(n int) string {
 
 // TestInstanceTypedOnce: each instance's type is worked out once, and its value computed once per object.
 func TestInstanceTypedOnce(t *testing.T) {
-	l, c, err := compileCounted([]byte(doubling(40)), nil, nil, DefaultLimits)
+	l, c, err := compileCounted(context.Background(), []byte(doubling(40)), nil, nil, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}

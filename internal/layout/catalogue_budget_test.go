@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,7 +22,7 @@ func TestCatalogueWithinBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		var c cost
-		bytes := allocated(func() { _, c, err = compileCounted(src, nil, nil, DefaultLimits) })
+		bytes := allocated(func() { _, c, err = compileCounted(context.Background(), src, nil, nil, DefaultLimits) })
 		if err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

@@ -432,8 +432,8 @@ func (k *checker) parentOf(t *typeSpec) *ty {
 }
 
 func (k *checker) node(t *typeSpec, n *node, cur *ty, depth int) (*ty, error) {
-	if k.steps++; k.steps > k.c.lim.Checks {
-		return nil, errBudget
+	if k.steps++; k.steps > k.c.lim.Checks || k.steps%ctxSteps == 0 && k.c.stopped() || k.c.stop != nil {
+		return nil, errBudget // when stopped, the compile answers why, not this
 	}
 	if depth > maxTreeDepth {
 		return tyAny, nil

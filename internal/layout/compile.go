@@ -3,6 +3,7 @@ package layout
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -73,7 +74,13 @@ type Field struct {
 // Compile reads a .ksy document and everything it imports, and checks it: every problem found is in the
 // Problems it returns.
 func Compile(src []byte, imp Importer, lim Limits) (*Layout, error) {
-	return compileShared(src, imp, nil, lim)
+	return CompileContext(context.Background(), src, imp, lim)
+}
+
+// CompileContext is Compile that stops, with ctx's error (not Problems), soon after ctx ends: between
+// documents and phases, and within ctxSteps steps of the type check.
+func CompileContext(ctx context.Context, src []byte, imp Importer, lim Limits) (*Layout, error) {
+	return compileShared(ctx, src, imp, nil, lim)
 }
 
 // Shared answers an import (by the key its Importer answered) already compiled, or nil: it is then compiled
@@ -81,8 +88,8 @@ func Compile(src []byte, imp Importer, lim Limits) (*Layout, error) {
 type Shared func(key string) *Layout
 
 // compileShared is Compile taking the imports that share answers as they are, not compiling them again.
-func compileShared(src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
-	l, _, err := compileCounted(src, imp, share, lim)
+func compileShared(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+	l, _, err := compileCounted(ctx, src, imp, share, lim)
 	return l, err
 }
 
@@ -92,8 +99,8 @@ type cost struct {
 	nodes, exprNodes, checks, docs int
 }
 
-func compileCounted(src []byte, imp Importer, share Shared, lim Limits) (*Layout, cost, error) {
-	c := &compiler{imp: imp, share: share, lim: budgeted(lim), files: map[string]*fileSpec{}, seen: map[Problem]bool{}}
+func compileCounted(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, cost, error) {
+	c := &compiler{ctx: ctx, imp: imp, share: share, lim: budgeted(lim), files: map[string]*fileSpec{}, seen: map[Problem]bool{}}
 	c.exprs = &exprBudget{left: c.lim.ExprNodes, max: c.lim.ExprNodes}
 	l, err := c.compile(src, lim)
 	return l, cost{nodes: c.nodes, exprNodes: c.exprs.max - c.exprs.left, checks: c.checks, docs: len(c.order)}, err
@@ -101,6 +108,9 @@ func compileCounted(src []byte, imp Importer, share Shared, lim Limits) (*Layout
 
 func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	f := c.load("", src, "/")
+	if c.stopped() {
+		return nil, c.stop
+	}
 	if f == nil || f.root == nil {
 		return nil, c.refusal()
 	}
@@ -110,6 +120,9 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 		sizeTypes(g.root)
 	}
 	c.typecheck()
+	if c.stopped() {
+		return nil, c.stop
+	}
 	if len(c.problems) > 0 {
 		return nil, c.refusal()
 	}
@@ -130,6 +143,8 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 }
 
 type compiler struct {
+	ctx      context.Context // its end stops the compile (stop)
+	stop     error           // why the compile stopped: ctx's end
 	imp      Importer
 	share    Shared
 	lim      Limits
@@ -143,6 +158,18 @@ type compiler struct {
 	checks   int              // type checker steps taken
 	seen     map[Problem]bool // the problems listed: each once
 	more     int              // problems past lim.Errors, not listed
+}
+
+// ctxSteps is how many steps (of a type check, of a decode) pass between two looks at whether the context
+// has ended: a compile or decode stops within as many steps of it.
+const ctxSteps = 4096
+
+// stopped says whether ctx has ended, noting why in stop.
+func (c *compiler) stopped() bool {
+	if c.stop == nil && c.ctx.Err() != nil {
+		c.stop = fmt.Errorf("the compile stopped: %w", c.ctx.Err())
+	}
+	return c.stop != nil
 }
 
 // add lists a problem once, up to lim.Errors of them; past that it only counts it.
@@ -173,6 +200,9 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 		return nil
 	}
 	c.loading++
+	if c.stopped() {
+		return nil
+	}
 	if c.loading > c.lim.Imports {
 		c.add(Problem{Path: at, Detail: fmt.Sprintf("more than %d layouts imported", c.lim.Imports)})
 		return nil

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -56,7 +57,7 @@ func FuzzCompile(f *testing.F) {
 }
 
 func compileAndDecode(t *testing.T, src string, data []byte) cost {
-	l, c, err := compileCounted([]byte(src), func(string, string) (string, []byte, error) { return "", nil, ErrNotFound }, nil, fuzzLimits)
+	l, c, err := compileCounted(context.Background(), []byte(src), func(string, string) (string, []byte, error) { return "", nil, ErrNotFound }, nil, fuzzLimits)
 	if err != nil {
 		if _, ok := err.(Problems); !ok {
 			t.Fatalf("not Problems: %T %v", err, err)

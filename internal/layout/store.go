@@ -74,7 +74,7 @@ const MaxID = 64
 const MaxSource = 1 << 20
 
 // compileFunc compiles a layout, taking the imports share answers as they are compiled.
-type compileFunc func(src []byte, imp Importer, share Shared, lim Limits) (*Layout, error)
+type compileFunc func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error)
 
 // maxAttempts bounds how often a write starts again because another changed what it read.
 const maxAttempts = 8
@@ -187,7 +187,7 @@ func readFile(path string) ([]byte, error) {
 // stopping when ctx ends.
 func (s *Store) compileAll(ctx context.Context, view map[string]*Entry) (map[string]*Entry, error) {
 	out := make(map[string]*Entry, len(view))
-	p := s.newPass(view)
+	p := s.newPass(ctx, view)
 	for id := range view {
 		p.todo[id] = true
 	}
@@ -236,14 +236,15 @@ func (s *Store) Dir() string { return s.dir }
 // view holds it otherwise. Not for use by two goroutines at once.
 type pass struct {
 	s    *Store
+	ctx  context.Context // its end stops the compiles
 	view map[string]*Entry
 	todo map[string]bool   // ids to compile in this pass
 	done map[string]*Entry // compiled in this pass
 	busy map[string]bool   // being compiled: an import cycle back to one compiles it from its source
 }
 
-func (s *Store) newPass(view map[string]*Entry) *pass {
-	return &pass{s: s, view: view, todo: map[string]bool{}, done: map[string]*Entry{}, busy: map[string]bool{}}
+func (s *Store) newPass(ctx context.Context, view map[string]*Entry) *pass {
+	return &pass{s: s, ctx: ctx, view: view, todo: map[string]bool{}, done: map[string]*Entry{}, busy: map[string]bool{}}
 }
 
 // build compiles the entry id of the view (once), into a new entry.
@@ -254,7 +255,7 @@ func (p *pass) build(id string) *Entry {
 	e := p.view[id]
 	out := &Entry{ID: e.ID, Source: e.Source, Builtin: e.Builtin, deps: map[string]bool{}}
 	p.busy[id] = true
-	out.Layout, out.Problems = p.s.compileOne(e.ID, e.Source, importerOf(p.view, out.deps), p.sharer(out.deps))
+	out.Layout, out.Problems = p.s.compileOne(p.ctx, e.ID, e.Source, importerOf(p.view, out.deps), p.sharer(out.deps))
 	delete(p.busy, id)
 	p.done[id] = out
 	return out
@@ -281,8 +282,8 @@ func (p *pass) sharer(deps map[string]bool) Shared {
 	}
 }
 
-func (s *Store) compileOne(id string, src []byte, imp Importer, share Shared) (*Layout, Problems) {
-	l, err := s.compile(src, imp, share, s.lim)
+func (s *Store) compileOne(ctx context.Context, id string, src []byte, imp Importer, share Shared) (*Layout, Problems) {
+	l, err := s.compile(ctx, src, imp, share, s.lim)
 	if err != nil {
 		var ps Problems
 		if errors.As(err, &ps) {
@@ -314,10 +315,15 @@ func importerOf(view map[string]*Entry, asked map[string]bool) Importer {
 }
 
 // Compile compiles a layout that is not saved (POST …/decode), its imports resolved among the saved ones as
-// they are now. No lock is held while it compiles.
+// they are now (and taken compiled). No lock is held while it compiles.
 func (s *Store) Compile(src []byte) (*Layout, error) {
+	return s.CompileContext(context.Background(), src)
+}
+
+// CompileContext is Compile that stops, with ctx's error, soon after ctx ends (see CompileContext).
+func (s *Store) CompileContext(ctx context.Context, src []byte) (*Layout, error) {
 	view := s.snap.Load().entries
-	return s.compile(src, importerOf(view, nil), s.newPass(view).sharer(nil), s.lim)
+	return s.compile(ctx, src, importerOf(view, nil), s.newPass(ctx, view).sharer(nil), s.lim)
 }
 
 // change is a write worked out against one snapshot (base): the entries to swap in (nil: removed), and every
@@ -350,7 +356,7 @@ func (s *Store) prepare(cur *snapshot, ch map[string]*Entry, strict bool) (*chan
 	view := maps.Clone(cur.entries)
 	maps.Copy(view, ch)
 	w := &change{base: cur, set: map[string]*Entry{}, reads: map[string]*Entry{}}
-	p := s.newPass(view)
+	p := s.newPass(context.Background(), view)
 	deps := dependents(cur.entries, ch)
 	for _, id := range deps {
 		p.todo[id] = true

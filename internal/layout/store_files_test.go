@@ -84,12 +84,12 @@ func TestStoreLoadStops(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	var compiles atomic.Int64
-	compile := func(src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+	compile := func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		if compiles.Add(1) == 1 {
 			close(started)
 			<-release
 		}
-		return compileShared(src, imp, share, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	go func() { <-started; cancel() }()
 	s, err := loadStore(ctx, dir, DefaultLimits, 16, nil, compile)
@@ -119,9 +119,9 @@ func TestStoreMemory(t *testing.T) {
 	huge.Truncate(1 << 30)
 	huge.Close()
 	var compiles atomic.Int64
-	count := func(src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+	count := func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		compiles.Add(1)
-		return compileShared(src, imp, share, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	before := heapInUse()
 	s, err := loadStore(context.Background(), dir, DefaultLimits, 16, nil, count)

@@ -119,13 +119,13 @@ func newHookedStore(t *testing.T, dir string) *hookedStore {
 		t.Fatal(err)
 	}
 	h := &hookedStore{Store: s, started: make(chan struct{}, 1), release: make(chan struct{})}
-	s.compile = func(src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+	s.compile = func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		h.compiles.Add(1)
 		if h.hold != nil && bytes.Contains(src, h.hold) && h.held.CompareAndSwap(false, true) {
 			h.started <- struct{}{}
 			<-h.release
 		}
-		return compileShared(src, imp, share, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	return h
 }
@@ -274,14 +274,14 @@ func TestStoreConflictIsBusy(t *testing.T) {
 	s := newHookedStore(t, "")
 	mustPut(t, s.Store, "base", ksy("base"))
 	var n atomic.Int64
-	s.compile = func(src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+	s.compile = func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		if bytes.Contains(src, []byte("id: top")) {
 			v := n.Add(1)
 			if _, _, err := s.Put("base", []byte(fmt.Sprintf("meta:\n  id: base\n  title: v%d\n", v))); err != nil {
 				t.Error(err)
 			}
 		}
-		return compileShared(src, imp, share, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	if _, _, err := s.Put("top", ksy("top", "base")); !errors.Is(err, ErrConflict) {
 		t.Fatalf("Put: %v", err)
@@ -299,8 +299,8 @@ func TestStoreConflictIsBusy(t *testing.T) {
 func countingStore(t *testing.T, dir string) (*Store, *atomic.Int64) {
 	t.Helper()
 	var docs atomic.Int64
-	s, err := loadStore(context.Background(), dir, DefaultLimits, 16, nil, func(src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
-		l, c, err := compileCounted(src, imp, share, lim)
+	s, err := loadStore(context.Background(), dir, DefaultLimits, 16, nil, func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+		l, c, err := compileCounted(ctx, src, imp, share, lim)
 		docs.Add(int64(c.docs))
 		return l, err
 	})
