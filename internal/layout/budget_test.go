@@ -180,10 +180,10 @@ func TestYAMLNodesBounded(t *testing.T) {
 // layout's expressions in nodes in all.
 func TestExprBounded(t *testing.T) {
 	value := func(x string) string { return "meta:\n  id: a\ninstances:\n  v:\n    value: '" + x + "'\n" }
-	flat := value("1" + strings.Repeat("+1", (1<<20-64)/2))
+	flat := value("1" + strings.Repeat("+1", (MaxSource-64)/2))
 	bytes := allocated(func() { wantProblem(t, flat, "at most 16384 are accepted") })
 	if bytes > 8<<20 {
-		t.Errorf("refusing a 1 MiB expression allocated %d bytes", bytes)
+		t.Errorf("refusing an expression of %d bytes allocated %d bytes", len(flat), bytes)
 	}
 	wantProblem(t, value("1"+strings.Repeat(".to_s.to_i", 2000)), "at most 16384 are accepted")
 	wantProblem(t, value("1"+strings.Repeat("+1", maxTreeDepth)), "levels deep")
@@ -192,12 +192,21 @@ func TestExprBounded(t *testing.T) {
 	if _, err := Compile([]byte(value("1"+strings.Repeat("+1", 200))), nil, DefaultLimits); err != nil {
 		t.Errorf("a chain of 200: %v", err)
 	}
-	var b strings.Builder
-	b.WriteString("meta:\n  id: a\ninstances:\n")
-	for i := range 60 { // 60 × 4,000 nodes: each within its bound, too many in all
-		fmt.Fprintf(&b, "  v%d:\n    value: '[%s0]'\n", i, strings.Repeat("0,", 3999))
+	// 30 × 4,000 nodes in a layout and as many in its import: each within its bounds, too many in all (one
+	// document at the size cap holds at most ~130,000).
+	doc := func(id, imports string) string {
+		var b strings.Builder
+		b.WriteString("meta:\n  id: " + id + imports + "\ninstances:\n")
+		for i := range 30 {
+			fmt.Fprintf(&b, "  v%d:\n    value: '[%s0]'\n", i, strings.Repeat("0,", 3999))
+		}
+		return b.String()
 	}
-	wantProblem(t, b.String(), "more than 200000 nodes in all")
+	imp := func(_, name string) (string, []byte, error) { return name, []byte(doc(name, "")), nil }
+	_, err := Compile([]byte(doc("a", "\n  imports: [b]")), imp, DefaultLimits)
+	if ps := problemsOf(t, err); !strings.Contains(ps.Error(), "more than 200000 nodes in all") {
+		t.Errorf("want the expressions' total refused, got %v", clip(ps.Error()))
+	}
 }
 
 // TestExprEvaluationCharged: what a method allocates is charged to the decode's output.

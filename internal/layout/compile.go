@@ -37,7 +37,7 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for any real producer's struct and small for a machine.
-var DefaultLimits = Limits{Source: 1 << 20, Imports: 32, Depth: 64, Steps: 2_000_000, Items: 1_000_000, Output: 64 << 20}
+var DefaultLimits = Limits{Source: MaxSource, Imports: 32, Depth: 64, Steps: 2_000_000, Items: 1_000_000, Output: 64 << 20}
 
 // Layout is a compiled layout: compile once, decode many times. It is immutable and safe for concurrent use.
 type Layout struct {

@@ -70,8 +70,10 @@ var (
 // MaxID is the longest layout id.
 const MaxID = 64
 
-// MaxSource is the most bytes of a layout's text the store takes: a PUT's body, a file read at start.
-const MaxSource = 1 << 20
+// MaxSource is the most bytes of a layout's text the store takes: a PUT's body, a file read at start, each
+// document a compile reads (DefaultLimits.Source). 256 KiB: the largest real layouts are a few KB, those
+// generated from vendors' headers a few hundred; at it, parsing the worst YAML costs well under ~64 MB.
+const MaxSource = 256 << 10
 
 // compileFunc compiles a layout, taking the imports share answers as they are compiled.
 type compileFunc func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error)
