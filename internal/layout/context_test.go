@@ -81,7 +81,7 @@ func TestCompileContextStops(t *testing.T) {
 	for range 7 {
 		sum = "(" + sum + "+" + sum + ")"
 	}
-	for i := range 600 {
+	for i := range 350 { // ~230 KB, within the size cap
 		fmt.Fprintf(&b, "  x%d:\n    value: %s\n", i, sum)
 	}
 	src := []byte(b.String())
