@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"github.com/shmbridge/shmbridge/internal/testutil"
 	"net/http"
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // inflateKsy is a layout of one zlib stream (its length first) inflated to a string.

@@ -109,7 +109,7 @@ func (s *server) decodeMapping(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.layouts.Compile(src)
+	l, err := s.layouts.CompileContext(r.Context(), src) // a client that leaves stops it
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	if err != nil {
 		return err
 	}
-	v, err := p.layout.Decode(f.Bytes)
+	v, err := p.layout.DecodeContext(r.Context(), f.Bytes) // a client that leaves stops it (and AppendJSON's instances)
 	if err != nil {
 		return err
 	}

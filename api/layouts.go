@@ -151,7 +151,7 @@ func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-layout (see errors), invalid-request (the id)"
 //	@Failure		409	{object}	Problem	"limit-reached (-max-layouts), built-in (a catalogue layout's id)"
-//	@Failure		413	{object}	Problem	"too-large: over 1 MiB"
+//	@Failure		413	{object}	Problem	"too-large: over 256 KiB"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
 //	@Failure		503	{object}	Problem	"busy: other writes kept changing the layouts it imports (see Retry-After)"
 //	@Produce		json

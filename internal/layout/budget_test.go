@@ -1,11 +1,13 @@
 package layout
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"github.com/shmbridge/shmbridge/internal/testutil"
 	"strings"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // problemsOf is err's Problems, or fails the test: what a client sends wrong is a 422 layout problem.
@@ -40,7 +42,7 @@ func doubling(n int) string {
 
 // TestInstanceTypedOnce: each instance's type is worked out once, and its value computed once per object.
 func TestInstanceTypedOnce(t *testing.T) {
-	l, c, err := compileCounted([]byte(doubling(40)), nil, DefaultLimits)
+	l, c, err := compileCounted(context.Background(), []byte(doubling(40)), nil, nil, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,10 +170,10 @@ func TestYAMLNodesBounded(t *testing.T) {
 // layout's expressions in nodes in all.
 func TestExprBounded(t *testing.T) {
 	value := func(x string) string { return "meta:\n  id: a\ninstances:\n  v:\n    value: '" + x + "'\n" }
-	flat := value("1" + strings.Repeat("+1", (1<<20-64)/2))
+	flat := value("1" + strings.Repeat("+1", (MaxSource-64)/2))
 	bytes := testutil.Allocated(func() { wantProblem(t, flat, "at most 16384 are accepted") })
 	if bytes > 8<<20 {
-		t.Errorf("refusing a 1 MiB expression allocated %d bytes", bytes)
+		t.Errorf("refusing an expression of %d bytes allocated %d bytes", len(flat), bytes)
 	}
 	wantProblem(t, value("1"+strings.Repeat(".to_s.to_i", 2000)), "at most 16384 are accepted")
 	wantProblem(t, value("1"+strings.Repeat("+1", maxTreeDepth)), "levels deep")
@@ -180,12 +182,21 @@ func TestExprBounded(t *testing.T) {
 	if _, err := Compile([]byte(value("1"+strings.Repeat("+1", 200))), nil, DefaultLimits); err != nil {
 		t.Errorf("a chain of 200: %v", err)
 	}
-	var b strings.Builder
-	b.WriteString("meta:\n  id: a\ninstances:\n")
-	for i := range 60 { // 60 × 4,000 nodes: each within its bound, too many in all
-		fmt.Fprintf(&b, "  v%d:\n    value: '[%s0]'\n", i, strings.Repeat("0,", 3999))
+	// 30 × 4,000 nodes in a layout and as many in its import: each within its bounds, too many in all (one
+	// document at the size cap holds at most ~130,000).
+	doc := func(id, imports string) string {
+		var b strings.Builder
+		b.WriteString("meta:\n  id: " + id + imports + "\ninstances:\n")
+		for i := range 30 {
+			fmt.Fprintf(&b, "  v%d:\n    value: '[%s0]'\n", i, strings.Repeat("0,", 3999))
+		}
+		return b.String()
 	}
-	wantProblem(t, b.String(), "more than 200000 nodes in all")
+	imp := func(_, name string) (string, []byte, error) { return name, []byte(doc(name, "")), nil }
+	_, err := Compile([]byte(doc("a", "\n  imports: [b]")), imp, DefaultLimits)
+	if ps := problemsOf(t, err); !strings.Contains(ps.Error(), "more than 200000 nodes in all") {
+		t.Errorf("want the expressions' total refused, got %v", clip(ps.Error()))
+	}
 }
 
 // TestExprEvaluationCharged: what a method allocates is charged to the decode's output.
@@ -212,7 +223,7 @@ func TestExprEvaluationCharged(t *testing.T) {
 
 func TestIntegerLiterals(t *testing.T) {
 	value := func(x string) string { return "meta:\n  id: a\ninstances:\n  v:\n    value: " + x + "\n" }
-	wantProblem(t, value(strings.Repeat("9", 1_000_000)), "at most 16384 are accepted")
+	wantProblem(t, value(strings.Repeat("9", MaxSource-64)), "at most 16384 are accepted")
 	wantProblem(t, value(strings.Repeat("9", 10_000)), "10000 digits does not fit in 64 bits")
 	wantProblem(t, value("0x"+strings.Repeat("f", 17)), "does not fit in 64 bits")
 	wantProblem(t, value("18446744073709551616"), "the integer 18446744073709551616 does not fit")
@@ -230,7 +241,8 @@ func TestIntegerLiterals(t *testing.T) {
 	}
 }
 
-// TestErrorsCapped: 35,000 unknown types list lim.Errors problems and count the rest, in linear time.
+// TestErrorsCapped: 10,000 unknown types (as many as a layout at the size cap holds) list lim.Errors
+// problems and count the rest, in linear time.
 func TestErrorsCapped(t *testing.T) {
 	unknown := func(n int) []byte {
 		var b strings.Builder
@@ -240,15 +252,15 @@ func TestErrorsCapped(t *testing.T) {
 		}
 		return []byte(b.String())
 	}
-	_, err := Compile(unknown(35_000), nil, DefaultLimits)
+	_, err := Compile(unknown(10_000), nil, DefaultLimits)
 	ps := problemsOf(t, err)
-	if len(ps) != 101 || ps[100].Detail != "and 34900 more problems" {
+	if len(ps) != 101 || ps[100].Detail != "and 9900 more problems" {
 		t.Fatalf("%d problems, the last %v", len(ps), ps[len(ps)-1])
 	}
-	small, ok := cpuTime(func() { Compile(unknown(3_500), nil, DefaultLimits) })
-	large, _ := cpuTime(func() { Compile(unknown(35_000), nil, DefaultLimits) })
+	small, ok := cpuTime(func() { Compile(unknown(1_000), nil, DefaultLimits) })
+	large, _ := cpuTime(func() { Compile(unknown(10_000), nil, DefaultLimits) })
 	if ok && large > 30*small+50e6 { // linear: 10 times the problems, 10 times the time (and noise)
-		t.Errorf("3,500 unknown types: %v of CPU, 35,000: %v", small, large)
+		t.Errorf("1,000 unknown types: %v of CPU, 10,000: %v", small, large)
 	}
 }
 

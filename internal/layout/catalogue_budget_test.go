@@ -1,10 +1,12 @@
 package layout
 
 import (
-	"github.com/shmbridge/shmbridge/internal/testutil"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestCatalogueWithinBudget: the layouts shipped (the catalogue, the test layouts, the large benchmark one)
@@ -22,7 +24,7 @@ func TestCatalogueWithinBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		var c cost
-		bytes := testutil.Allocated(func() { _, c, err = compileCounted(src, nil, DefaultLimits) })
+		bytes := testutil.Allocated(func() { _, c, err = compileCounted(context.Background(), src, nil, nil, DefaultLimits) })
 		if err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

@@ -73,7 +73,10 @@ var errBudget = fmt.Errorf("the layout takes too long to check")
 func (c *compiler) typecheck() {
 	k := &checker{c: c, users: map[*typeSpec]map[*typeSpec]bool{}, free: map[*typeSpec]bool{}, visit: map[*attr]bool{}, known: map[*attr]*ty{}, depth: map[*attr]int{}}
 	for _, f := range c.order {
-		k.collect(f.root)
+		k.collect(f.root, true)
+	}
+	for _, f := range c.shared { // who uses their types (their _parent), as when they were checked; not again
+		k.collect(f.root, false)
 	}
 	for _, t := range k.types {
 		k.checkType(t)
@@ -81,8 +84,11 @@ func (c *compiler) typecheck() {
 	c.checks = k.steps
 }
 
-func (k *checker) collect(t *typeSpec) {
-	k.types = append(k.types, t)
+// collect notes which types use which, and the types to check (when check).
+func (k *checker) collect(t *typeSpec, check bool) {
+	if check {
+		k.types = append(k.types, t)
+	}
 	for _, a := range append(append([]*attr{}, t.seq...), t.instances...) {
 		refs := []*typeRef{&a.kind}
 		for i := range a.kind.cases {
@@ -102,7 +108,7 @@ func (k *checker) collect(t *typeSpec) {
 		}
 	}
 	for _, sub := range t.types {
-		k.collect(sub)
+		k.collect(sub, check)
 	}
 }
 
@@ -426,8 +432,8 @@ func (k *checker) parentOf(t *typeSpec) *ty {
 }
 
 func (k *checker) node(t *typeSpec, n *node, cur *ty, depth int) (*ty, error) {
-	if k.steps++; k.steps > k.c.lim.Checks {
-		return nil, errBudget
+	if k.steps++; k.steps > k.c.lim.Checks || k.steps%ctxSteps == 0 && k.c.stopped() || k.c.stop != nil {
+		return nil, errBudget // when stopped, the compile answers why, not this
 	}
 	if depth > maxTreeDepth {
 		return tyAny, nil

@@ -3,6 +3,7 @@ package layout
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,7 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for any real producer's struct and small for a machine.
-var DefaultLimits = Limits{Source: 1 << 20, Imports: 32, Depth: 64, Steps: 2_000_000, Items: 1_000_000, Output: 64 << 20}
+var DefaultLimits = Limits{Source: MaxSource, Imports: 32, Depth: 64, Steps: 2_000_000, Items: 1_000_000, Output: 64 << 20}
 
 // Layout is a compiled layout: compile once, decode many times. It is immutable and safe for concurrent use.
 type Layout struct {
@@ -73,24 +74,43 @@ type Field struct {
 // Compile reads a .ksy document and everything it imports, and checks it: every problem found is in the
 // Problems it returns.
 func Compile(src []byte, imp Importer, lim Limits) (*Layout, error) {
-	l, _, err := compileCounted(src, imp, lim)
+	return CompileContext(context.Background(), src, imp, lim)
+}
+
+// CompileContext is Compile that stops, with ctx's error (not Problems), soon after ctx ends: between
+// documents and phases, and within ctxSteps steps of the type check.
+func CompileContext(ctx context.Context, src []byte, imp Importer, lim Limits) (*Layout, error) {
+	return compileShared(ctx, src, imp, nil, lim)
+}
+
+// Shared answers an import (by the key its Importer answered) already compiled, or nil: it is then compiled
+// from its source. What it answers is shared, never changed: a compile only reads it.
+type Shared func(key string) *Layout
+
+// compileShared is Compile taking the imports that share answers as they are, not compiling them again.
+func compileShared(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+	l, _, err := compileCounted(ctx, src, imp, share, lim)
 	return l, err
 }
 
-// cost is what a compile took, in the units of its budget (Limits.Nodes, ExprNodes, Checks).
+// cost is what a compile took, in the units of its budget (Limits.Nodes, ExprNodes, Checks), and how many
+// documents it parsed (the layout and the imports it compiled from their source).
 type cost struct {
-	nodes, exprNodes, checks int
+	nodes, exprNodes, checks, docs int
 }
 
-func compileCounted(src []byte, imp Importer, lim Limits) (*Layout, cost, error) {
-	c := &compiler{imp: imp, lim: budgeted(lim), files: map[string]*fileSpec{}, seen: map[Problem]bool{}}
+func compileCounted(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, cost, error) {
+	c := &compiler{ctx: ctx, imp: imp, share: share, lim: budgeted(lim), files: map[string]*fileSpec{}, seen: map[Problem]bool{}}
 	c.exprs = &exprBudget{left: c.lim.ExprNodes, max: c.lim.ExprNodes}
 	l, err := c.compile(src, lim)
-	return l, cost{nodes: c.nodes, exprNodes: c.exprs.max - c.exprs.left, checks: c.checks}, err
+	return l, cost{nodes: c.nodes, exprNodes: c.exprs.max - c.exprs.left, checks: c.checks, docs: len(c.order)}, err
 }
 
 func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	f := c.load("", src, "/")
+	if c.stopped() {
+		return nil, c.stop
+	}
 	if f == nil || f.root == nil {
 		return nil, c.refusal()
 	}
@@ -100,13 +120,16 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 		sizeTypes(g.root)
 	}
 	c.typecheck()
+	if c.stopped() {
+		return nil, c.stop
+	}
 	if len(c.problems) > 0 {
 		return nil, c.refusal()
 	}
 	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency}
 	l.Fixed, l.Fields = describeLayout(f.root)
 	l.Prefix = l.Fixed
-	for _, g := range c.order {
+	for _, g := range append(c.order, c.shared...) {
 		if readsWholeStream(g.root) {
 			l.Prefix = -1
 		}
@@ -120,10 +143,14 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 }
 
 type compiler struct {
+	ctx      context.Context // its end stops the compile (stop)
+	stop     error           // why the compile stopped: ctx's end
 	imp      Importer
+	share    Shared
 	lim      Limits
-	files    map[string]*fileSpec
-	order    []*fileSpec
+	files    map[string]*fileSpec // by key (and the layout's own by its id)
+	order    []*fileSpec          // the documents parsed here: resolved, sized and checked here
+	shared   []*fileSpec          // the documents taken compiled (share): only read
 	problems Problems
 	loading  int
 	exprs    *exprBudget
@@ -131,6 +158,18 @@ type compiler struct {
 	checks   int              // type checker steps taken
 	seen     map[Problem]bool // the problems listed: each once
 	more     int              // problems past lim.Errors, not listed
+}
+
+// ctxSteps is how many steps (of a type check, of a decode) pass between two looks at whether the context
+// has ended: a compile or decode stops within as many steps of it.
+const ctxSteps = 4096
+
+// stopped says whether ctx has ended, noting why in stop.
+func (c *compiler) stopped() bool {
+	if c.stop == nil && c.ctx.Err() != nil {
+		c.stop = fmt.Errorf("the compile stopped: %w", c.ctx.Err())
+	}
+	return c.stop != nil
 }
 
 // add lists a problem once, up to lim.Errors of them; past that it only counts it.
@@ -161,6 +200,9 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 		return nil
 	}
 	c.loading++
+	if c.stopped() {
+		return nil
+	}
 	if c.loading > c.lim.Imports {
 		c.add(Problem{Path: at, Detail: fmt.Sprintf("more than %d layouts imported", c.lim.Imports)})
 		return nil
@@ -199,6 +241,10 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 			f.imports = append(f.imports, g) // a cycle, or a diamond: the same document
 			continue
 		}
+		if g := c.attach(k); g != nil {
+			f.imports = append(f.imports, g)
+			continue
+		}
 		where := im.path
 		if key != "" {
 			where = at
@@ -208,6 +254,57 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 		}
 	}
 	return f
+}
+
+// attach takes the import k already compiled, with what it imports, when share has it and it agrees with
+// what this compile has loaded (no other document under one of its names: a cycle back to the layout being
+// compiled is compiled from its source) within lim.Imports. Nil: compile it from its source.
+func (c *compiler) attach(k string) *fileSpec {
+	if c.share == nil {
+		return nil
+	}
+	l := c.share(k)
+	if l == nil || l.root == nil || l.root.file == nil {
+		return nil
+	}
+	reach := map[string]*fileSpec{}
+	if !reachable(l.root.file, k, reach) {
+		return nil
+	}
+	added := 0
+	for name, g := range reach {
+		if have, ok := c.files[name]; ok && have != g {
+			return nil
+		} else if !ok {
+			added++
+		}
+	}
+	if c.loading+added > c.lim.Imports {
+		return nil // compiled from its source, which says where the limit was passed
+	}
+	c.loading += added
+	for name, g := range reach {
+		if _, ok := c.files[name]; !ok {
+			c.files[name] = g
+			c.shared = append(c.shared, g)
+		}
+	}
+	return l.root.file
+}
+
+// reachable collects f (named name) and the documents it imports, directly or not, by name (the key each
+// was imported by, or its id); false when two of them have one name.
+func reachable(f *fileSpec, name string, into map[string]*fileSpec) bool {
+	if g, ok := into[name]; ok {
+		return g == f
+	}
+	into[name] = f
+	for _, g := range f.imports {
+		if !reachable(g, cmp.Or(g.key, g.id), into) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *compiler) fail(path string, line int, format string, args ...any) {

@@ -3,6 +3,7 @@
 package layout
 
 import (
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -18,4 +19,14 @@ func cpuTime(f func()) (time.Duration, bool) {
 		return time.Duration(r.Utime.Nano() + r.Stime.Nano())
 	}
 	return used(after) - used(before), true
+}
+
+// peakRSS is the most resident memory the process has had, in bytes (0 where not known).
+func peakRSS() int64 {
+	var r syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &r)
+	if runtime.GOOS == "darwin" {
+		return r.Maxrss // bytes there, KiB elsewhere
+	}
+	return r.Maxrss << 10
 }

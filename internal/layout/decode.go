@@ -3,6 +3,7 @@ package layout
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -125,8 +126,10 @@ type object struct {
 }
 
 type decoder struct {
+	ctx    context.Context // its end stops the decode (and the instances a Value computes later)
 	lim    Limits
 	steps  int
+	next   int // the step at which ctx is looked at next
 	output int
 	depth  int
 	nest   int // instances being computed, each waiting on the next
@@ -141,19 +144,37 @@ type Value struct {
 // Decode decodes data by the layout. The data is not retained beyond the Value's byte arrays, which alias it:
 // pass a private copy.
 func (l *Layout) Decode(data []byte) (*Value, error) {
-	d := &decoder{lim: l.limits}
+	return l.DecodeContext(context.Background(), data)
+}
+
+// DecodeContext is Decode that stops, with an error wrapping ctx's, within ctxSteps steps of ctx ending: a
+// client that left stops the work. The instances the Value computes later (AppendJSON, Get) stop so too.
+func (l *Layout) DecodeContext(ctx context.Context, data []byte) (*Value, error) {
+	v, _, err := l.decode(ctx, data)
+	return v, err
+}
+
+// decode is DecodeContext that also answers how many steps it took.
+func (l *Layout) decode(ctx context.Context, data []byte) (*Value, int, error) {
+	d := &decoder{ctx: ctx, lim: l.limits, next: ctxSteps}
 	o := &object{t: l.root, io: &stream{buf: data}, d: d}
 	o.root = o
 	if err := d.parse(o, nil); err != nil {
-		return nil, err
+		return nil, d.steps, err
 	}
-	return &Value{obj: o, d: d}, nil
+	return &Value{obj: o, d: d}, d.steps, nil
 }
 
 func (d *decoder) step(n int) error {
 	d.steps += n
 	if d.steps > d.lim.Steps {
 		return &DecodeError{Detail: fmt.Sprintf("the decode took more than %d steps", d.lim.Steps), Limit: true}
+	}
+	if d.steps >= d.next {
+		d.next = d.steps + ctxSteps
+		if err := d.ctx.Err(); err != nil {
+			return fmt.Errorf("the decode stopped after %d steps: %w", d.steps, err)
+		}
 	}
 	return nil
 }
@@ -846,10 +867,10 @@ func (o *object) instance(a *attr) (any, bool, error) {
 	var present bool
 	var err error
 	if a.pos != nil {
-		p, err := o.evalInt(a.pos, nil)
-		if err != nil {
+		p, perr := o.evalInt(a.pos, nil) // not err: the read's error below is the one returned
+		if perr != nil {
 			o.state[a.slot] = 0
-			return nil, false, err
+			return nil, false, perr
 		}
 		if p < 0 || p > int64(len(s.buf)) {
 			o.state[a.slot] = 0

@@ -1,10 +1,12 @@
 package layout
 
 import (
+	"context"
 	"encoding/json"
-	"github.com/shmbridge/shmbridge/internal/testutil"
 	"strings"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // small limits: a fuzzed layout must fail fast, not merely eventually.
@@ -57,7 +59,7 @@ func FuzzCompile(f *testing.F) {
 }
 
 func compileAndDecode(t *testing.T, src string, data []byte) cost {
-	l, c, err := compileCounted([]byte(src), func(string, string) (string, []byte, error) { return "", nil, ErrNotFound }, fuzzLimits)
+	l, c, err := compileCounted(context.Background(), []byte(src), func(string, string) (string, []byte, error) { return "", nil, ErrNotFound }, nil, fuzzLimits)
 	if err != nil {
 		if _, ok := err.(Problems); !ok {
 			t.Fatalf("not Problems: %T %v", err, err)

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
-	"github.com/shmbridge/shmbridge/internal/testutil"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // inflating is a layout whose one field is a zlib stream inflated to a string: a few KiB of data decode to

@@ -3,9 +3,10 @@ package layout
 import (
 	"bytes"
 	"errors"
-	"github.com/shmbridge/shmbridge/internal/testutil"
 	"strings"
 	"testing"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestProcessNeedsExtent: a process applies to bytes of a known extent (a terminator's too); without one the

@@ -24,12 +24,15 @@ import (
 // A write (Put, Delete) compiles what it changes, and only the layouts that import it (directly or not),
 // against the snapshot it started from, with no lock held; it then takes the commit lock to check that none
 // of what it read has changed meanwhile (or starts again), write the file and swap the new snapshot in.
+//
+// An import is compiled once per version: the layouts that import it take its compiled form (shared, never
+// changed once compiled) rather than each compiling a copy of it from its source.
 type Store struct {
 	dir string
 	lim Limits
 	max int
-	// compile is Compile; a test counts or holds compiles through it.
-	compile func([]byte, Importer, Limits) (*Layout, error)
+	// compile is compileShared; a test counts or holds compiles through it.
+	compile compileFunc
 
 	snap atomic.Pointer[snapshot]
 	mu   sync.Mutex // a commit: check, write the file, swap; never held while compiling or decoding
@@ -67,8 +70,13 @@ var (
 // MaxID is the longest layout id.
 const MaxID = 64
 
-// MaxSource is the most bytes of a layout's text the store takes: a PUT's body, a file read at start.
-const MaxSource = 1 << 20
+// MaxSource is the most bytes of a layout's text the store takes: a PUT's body, a file read at start, each
+// document a compile reads (DefaultLimits.Source). 256 KiB: the largest real layouts are a few KB, those
+// generated from vendors' headers a few hundred; at it, parsing the worst YAML costs well under ~64 MB.
+const MaxSource = 256 << 10
+
+// compileFunc compiles a layout, taking the imports share answers as they are compiled.
+type compileFunc func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error)
 
 // maxAttempts bounds how often a write starts again because another changed what it read.
 const maxAttempts = 8
@@ -93,10 +101,10 @@ func OpenStore(dir string, lim Limits, max int) (*Store, error) {
 // (when not nil), which never sees its contents. max caps how many layouts it keeps. dir "" keeps them in
 // memory only. It ends with ctx's error when ctx ends first.
 func LoadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(file string, err error)) (*Store, error) {
-	return loadStore(ctx, dir, lim, max, skipped, Compile)
+	return loadStore(ctx, dir, lim, max, skipped, compileShared)
 }
 
-func loadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(string, error), compile func([]byte, Importer, Limits) (*Layout, error)) (*Store, error) {
+func loadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(string, error), compile compileFunc) (*Store, error) {
 	s := &Store{dir: dir, lim: lim, max: max, compile: compile}
 	s.snap.Store(&snapshot{entries: map[string]*Entry{}})
 	if dir == "" {
@@ -177,12 +185,17 @@ func readFile(path string) ([]byte, error) {
 	return src, err
 }
 
-// compileAll compiles every entry of view against view, one at a time, stopping when ctx ends.
+// compileAll compiles every entry of view against view, one at a time (an import before its importers),
+// stopping when ctx ends.
 func (s *Store) compileAll(ctx context.Context, view map[string]*Entry) (map[string]*Entry, error) {
 	out := make(map[string]*Entry, len(view))
+	p := s.newPass(ctx, view)
+	for id := range view {
+		p.todo[id] = true
+	}
 	for _, id := range slices.Sorted(maps.Keys(view)) {
 		done := make(chan *Entry, 1)
-		go func() { done <- s.build(view, view[id]) }()
+		go func() { done <- p.build(id) }() // one at a time: the pass is never used by two at once
 		select {
 		case e := <-done:
 			out[id] = e
@@ -219,15 +232,60 @@ func (s *Store) AddBuiltins(srcs map[string][]byte) error {
 // Dir is where the layouts are kept.
 func (s *Store) Dir() string { return s.dir }
 
-// build compiles e's source against view (its imports), into a new entry.
-func (s *Store) build(view map[string]*Entry, e *Entry) *Entry {
+// pass is one round of compiles against one view of the store (id → the entry as it is to be; nil: none).
+// Each entry of todo is compiled once, an import before the layouts that import it, and an import is handed
+// to its importers compiled (shared, never changed): as compiled in this pass when it is in todo, as the
+// view holds it otherwise. Not for use by two goroutines at once.
+type pass struct {
+	s    *Store
+	ctx  context.Context // its end stops the compiles
+	view map[string]*Entry
+	todo map[string]bool   // ids to compile in this pass
+	done map[string]*Entry // compiled in this pass
+	busy map[string]bool   // being compiled: an import cycle back to one compiles it from its source
+}
+
+func (s *Store) newPass(ctx context.Context, view map[string]*Entry) *pass {
+	return &pass{s: s, ctx: ctx, view: view, todo: map[string]bool{}, done: map[string]*Entry{}, busy: map[string]bool{}}
+}
+
+// build compiles the entry id of the view (once), into a new entry.
+func (p *pass) build(id string) *Entry {
+	if out, ok := p.done[id]; ok {
+		return out
+	}
+	e := p.view[id]
 	out := &Entry{ID: e.ID, Source: e.Source, Builtin: e.Builtin, deps: map[string]bool{}}
-	out.Layout, out.Problems = s.compileOne(e.ID, e.Source, importerOf(view, out.deps))
+	p.busy[id] = true
+	out.Layout, out.Problems = p.s.compileOne(p.ctx, e.ID, e.Source, importerOf(p.view, out.deps), p.sharer(out.deps))
+	delete(p.busy, id)
+	p.done[id] = out
 	return out
 }
 
-func (s *Store) compileOne(id string, src []byte, imp Importer) (*Layout, Problems) {
-	l, err := s.compile(src, imp, s.lim)
+// sharer answers an import compiled, adding what it depends on to deps (when not nil): what a compile that
+// takes it asks for is then as if it had compiled it.
+func (p *pass) sharer(deps map[string]bool) Shared {
+	return func(id string) *Layout {
+		e := p.view[id]
+		if p.busy[id] {
+			return nil
+		}
+		if p.todo[id] {
+			e = p.build(id)
+		}
+		if e == nil || e.Layout == nil {
+			return nil // compiled from its source: its problems are told where it is imported
+		}
+		if deps != nil {
+			maps.Copy(deps, e.deps)
+		}
+		return e.Layout
+	}
+}
+
+func (s *Store) compileOne(ctx context.Context, id string, src []byte, imp Importer, share Shared) (*Layout, Problems) {
+	l, err := s.compile(ctx, src, imp, share, s.lim)
 	if err != nil {
 		var ps Problems
 		if errors.As(err, &ps) {
@@ -259,9 +317,15 @@ func importerOf(view map[string]*Entry, asked map[string]bool) Importer {
 }
 
 // Compile compiles a layout that is not saved (POST …/decode), its imports resolved among the saved ones as
-// they are now. No lock is held while it compiles.
+// they are now (and taken compiled). No lock is held while it compiles.
 func (s *Store) Compile(src []byte) (*Layout, error) {
-	return s.compile(src, importerOf(s.snap.Load().entries, nil), s.lim)
+	return s.CompileContext(context.Background(), src)
+}
+
+// CompileContext is Compile that stops, with ctx's error, soon after ctx ends (see CompileContext).
+func (s *Store) CompileContext(ctx context.Context, src []byte) (*Layout, error) {
+	view := s.snap.Load().entries
+	return s.compile(ctx, src, importerOf(view, nil), s.newPass(ctx, view).sharer(nil), s.lim)
 }
 
 // change is a write worked out against one snapshot (base): the entries to swap in (nil: removed), and every
@@ -294,16 +358,24 @@ func (s *Store) prepare(cur *snapshot, ch map[string]*Entry, strict bool) (*chan
 	view := maps.Clone(cur.entries)
 	maps.Copy(view, ch)
 	w := &change{base: cur, set: map[string]*Entry{}, reads: map[string]*Entry{}}
+	p := s.newPass(context.Background(), view)
+	deps := dependents(cur.entries, ch)
+	for _, id := range deps {
+		p.todo[id] = true
+	}
+	for id, e := range ch {
+		p.todo[id] = e != nil
+	}
 	for id, e := range ch {
 		if w.set[id] = e; e == nil {
 			continue
 		}
-		if w.set[id] = s.build(view, e); strict && w.set[id].Layout == nil {
+		if w.set[id] = p.build(id); strict && w.set[id].Layout == nil {
 			return nil, w.set[id].Problems
 		}
 	}
-	for _, id := range dependents(cur.entries, ch) {
-		w.set[id] = s.build(view, cur.entries[id])
+	for _, id := range deps {
+		w.set[id] = p.build(id)
 	}
 	for id, e := range w.set {
 		w.reads[id] = cur.entries[id]

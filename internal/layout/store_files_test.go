@@ -84,12 +84,12 @@ func TestStoreLoadStops(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	var compiles atomic.Int64
-	compile := func(src []byte, imp Importer, lim Limits) (*Layout, error) {
+	compile := func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		if compiles.Add(1) == 1 {
 			close(started)
 			<-release
 		}
-		return Compile(src, imp, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	go func() { <-started; cancel() }()
 	s, err := loadStore(ctx, dir, DefaultLimits, 16, nil, compile)
@@ -101,7 +101,7 @@ func TestStoreLoadStops(t *testing.T) {
 	}
 }
 
-// TestStoreMemory: what a store holds after loading large layouts (two of 0.9 MB, two that import them, a
+// TestStoreMemory: what a store holds after loading large layouts (two at the size cap, two that import them, a
 // file of 64 MiB and one of 1 GiB left out), measured as heap in use; one compile each; a later PUT of an
 // unrelated layout compiles it alone.
 func TestStoreMemory(t *testing.T) {
@@ -109,7 +109,7 @@ func TestStoreMemory(t *testing.T) {
 	var total int
 	for i := range 2 {
 		big, top := fmt.Sprintf("big%d", i), fmt.Sprintf("top%d", i)
-		src := bigLayout(big, 900_000)
+		src := bigLayout(big, MaxSource-64)
 		total += len(src)
 		os.WriteFile(filepath.Join(dir, big+".ksy"), src, 0o600)
 		os.WriteFile(filepath.Join(dir, top+".ksy"), ksy(top, big), 0o600)
@@ -119,9 +119,9 @@ func TestStoreMemory(t *testing.T) {
 	huge.Truncate(1 << 30)
 	huge.Close()
 	var compiles atomic.Int64
-	count := func(src []byte, imp Importer, lim Limits) (*Layout, error) {
+	count := func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		compiles.Add(1)
-		return Compile(src, imp, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	before := heapInUse()
 	s, err := loadStore(context.Background(), dir, DefaultLimits, 16, nil, count)

@@ -2,10 +2,12 @@ package layout
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -117,13 +119,13 @@ func newHookedStore(t *testing.T, dir string) *hookedStore {
 		t.Fatal(err)
 	}
 	h := &hookedStore{Store: s, started: make(chan struct{}, 1), release: make(chan struct{})}
-	s.compile = func(src []byte, imp Importer, lim Limits) (*Layout, error) {
+	s.compile = func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		h.compiles.Add(1)
 		if h.hold != nil && bytes.Contains(src, h.hold) && h.held.CompareAndSwap(false, true) {
 			h.started <- struct{}{}
 			<-h.release
 		}
-		return Compile(src, imp, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	return h
 }
@@ -272,14 +274,14 @@ func TestStoreConflictIsBusy(t *testing.T) {
 	s := newHookedStore(t, "")
 	mustPut(t, s.Store, "base", ksy("base"))
 	var n atomic.Int64
-	s.compile = func(src []byte, imp Importer, lim Limits) (*Layout, error) {
+	s.compile = func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
 		if bytes.Contains(src, []byte("id: top")) {
 			v := n.Add(1)
 			if _, _, err := s.Put("base", []byte(fmt.Sprintf("meta:\n  id: base\n  title: v%d\n", v))); err != nil {
 				t.Error(err)
 			}
 		}
-		return Compile(src, imp, lim)
+		return compileShared(ctx, src, imp, share, lim)
 	}
 	if _, _, err := s.Put("top", ksy("top", "base")); !errors.Is(err, ErrConflict) {
 		t.Fatalf("Put: %v", err)
@@ -289,5 +291,116 @@ func TestStoreConflictIsBusy(t *testing.T) {
 	}
 	if _, err := s.Get("top"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("top: %v", err)
+	}
+}
+
+// countingStore is a store in memory that counts the documents its compiles parse (a layout, and each import
+// it compiles from its source rather than taking it compiled).
+func countingStore(t *testing.T, dir string) (*Store, *atomic.Int64) {
+	t.Helper()
+	var docs atomic.Int64
+	s, err := loadStore(context.Background(), dir, DefaultLimits, 16, nil, func(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, error) {
+		l, c, err := compileCounted(ctx, src, imp, share, lim)
+		docs.Add(int64(c.docs))
+		return l, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, &docs
+}
+
+// TestStoreSharesImports: N layouts importing one large one hold one compiled copy of it, not N (heap in use
+// after a GC grows by much less than N times what the import alone takes); it is parsed once per version.
+func TestStoreSharesImports(t *testing.T) {
+	const n = 5
+	s, docs := countingStore(t, "")
+	big := bigLayout("big", MaxSource-64)
+	h0 := heapInUse()
+	mustPut(t, s, "big", big)
+	one := int64(heapInUse()) - int64(h0)
+	for i := range n {
+		mustPut(t, s, fmt.Sprintf("top%d", i), ksy(fmt.Sprintf("top%d", i), "big"))
+	}
+	all := int64(heapInUse()) - int64(h0) - one
+	t.Logf("import of %d bytes: %d KB of heap; %d importers of it: %d KB more", len(big), one>>10, n, all>>10)
+	if all > n*one/4 { // each importer keeps its own Fields (the import's placed in it), not its own tree
+		t.Errorf("%d importers hold %d KB, the import alone %d KB: each holds its own copy", n, all>>10, one>>10)
+	}
+	if got := docs.Load(); got != 1+n {
+		t.Errorf("%d documents parsed, want %d (the import once)", got, 1+n)
+	}
+	docs.Store(0)
+	mustPut(t, s, "big", ksy("big"))
+	b, _ := s.Get("big")
+	for i := range n {
+		top, _ := s.Get(fmt.Sprintf("top%d", i))
+		if top.Layout == nil || top.Layout.Fixed != 1 || top.Layout.root.file.imports[0] != b.Layout.root.file {
+			t.Fatalf("top%d does not share the new big: %+v", i, top)
+		}
+	}
+	if got := docs.Load(); got != 1+n {
+		t.Errorf("PUT of the import: %d documents parsed, want %d", got, 1+n)
+	}
+	runtime.KeepAlive(s)
+}
+
+// TestStoreSharesImportsAtStart: layouts read at start take their imports compiled, however the files are
+// ordered (an importer before its import, a chain, a diamond); a cycle of imports still compiles each whole.
+func TestStoreSharesImportsAtStart(t *testing.T) {
+	dir := testutil.TempDir(t)
+	files := map[string][]byte{
+		"a_top": ksy("a_top", "m_left", "m_right"), "m_left": ksy("m_left", "z_base"),
+		"m_right": ksy("m_right", "z_base"), "z_base": ksy("z_base"),
+		"c_one": []byte("meta:\n  id: c_one\n  imports: [c_two]\nseq:\n  - id: a\n    type: u1\n"),
+		"c_two": []byte("meta:\n  id: c_two\n  imports: [c_one]\nseq:\n  - id: b\n    type: c_one\n"),
+	}
+	for id, src := range files {
+		os.WriteFile(filepath.Join(dir, id+".ksy"), src, 0o600)
+	}
+	s, docs := countingStore(t, dir)
+	// Each parsed once, but for the cycle: c_two, compiled first as c_one's import, parses c_one (under way),
+	// and c_one then parses c_two (which holds another c_one).
+	if got := docs.Load(); got != int64(len(files))+2 {
+		t.Errorf("%d documents parsed, want %d", got, len(files)+2)
+	}
+	get := func(id string) *Layout {
+		e, _ := s.Get(id)
+		if e == nil || e.Layout == nil {
+			t.Fatalf("%s: %+v", id, e)
+		}
+		return e.Layout
+	}
+	base := get("z_base").root.file
+	if get("m_left").root.file.imports[0] != base || get("m_right").root.file.imports[0] != base {
+		t.Error("the base is not shared by its importers")
+	}
+	if get("a_top").Fixed != 2 || get("c_two").Fixed != 1 {
+		t.Errorf("a_top %d bytes, c_two %d", get("a_top").Fixed, get("c_two").Fixed)
+	}
+}
+
+// TestStoreSharedImportsConcurrent: importers of one layout compiled and decoded at once, each taking it
+// compiled; run with -race, a compile or decode that changed the shared tree would be seen.
+func TestStoreSharedImportsConcurrent(t *testing.T) {
+	s := newHookedStore(t, "")
+	mustPut(t, s.Store, "base", []byte("meta:\n  id: base\n  endian: le\nseq:\n  - id: n\n    type: u2\n  - id: inner\n    type: inner\ninstances:\n  twice:\n    value: n * 2\ntypes:\n  inner:\n    seq:\n      - id: v\n        type: u1\n        repeat: expr\n        repeat-expr: _parent.n % 4\n"))
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			id := fmt.Sprintf("top%d", i)
+			src := ksy(id, "base")
+			src = append(src, fmt.Sprintf("instances:\n  x:\n    value: f_base.twice + f_base.inner.v.size + %d\n", i)...)
+			e, _, err := s.Put(id, src)
+			if err == nil {
+				_, err = e.Layout.Decode([]byte{3, 0, 1, 2, 3})
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
