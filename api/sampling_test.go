@@ -80,11 +80,11 @@ func TestReplaySpeedRange(t *testing.T) {
 	b.replayUntil(t, n, "done")
 }
 
-// TestLoopedReplayReadsHeaderOnce: a looped replay reads its file's header (here with a layout of 600 KB in
+// TestLoopedReplayReadsHeaderOnce: a looped replay reads its file's header (here with a layout of 240 KB in
 // it) once, not on every pass: what a pass allocates does not grow with the header.
 func TestLoopedReplayReadsHeaderOnce(t *testing.T) {
 	b := rateBridge(t, 0)
-	src := "meta:\n  id: big\ndoc: " + strings.Repeat("x", 600<<10) + "\nseq:\n  - id: a\n    type: u1\n"
+	src := "meta:\n  id: big\ndoc: " + strings.Repeat("x", 240<<10) + "\nseq:\n  - id: a\n    type: u1\n"
 	b.putLayout(t, "big", src, 201)
 	n := name(t, "")
 	b.create(createBody(n, 64, `,"layout":"big"`))
@@ -101,6 +101,6 @@ func TestLoopedReplayReadsHeaderOnce(t *testing.T) {
 	l1 := loops()
 	b.send(t, "DELETE", path(n, "/replay"), 200)
 	if per := (z.TotalAlloc - a.TotalAlloc) / uint64(l1-l0); per > 300<<10 {
-		t.Errorf("a pass allocates %d KiB: its 600 KB header read again", per>>10)
+		t.Errorf("a pass allocates %d KiB: its 240 KB header read again", per>>10)
 	}
 }
