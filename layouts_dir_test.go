@@ -17,8 +17,9 @@ func TestLayoutsDirAtStart(t *testing.T) {
 	dir := testutil.TempDir(t)
 	secret := filepath.Join(testutil.TempDir(t), "secret")
 	os.WriteFile(secret, []byte("root:x:0:0:SECRET-CONTENT\n"), 0o600)
-	if err := os.Symlink(secret, filepath.Join(dir, "link.ksy")); err != nil {
-		t.Skip(err)
+	left := []string{"big.ksy"}
+	if symlink(t, secret, filepath.Join(dir, "link.ksy")) {
+		left = append(left, "link.ksy")
 	}
 	os.WriteFile(filepath.Join(dir, "big.ksy"), make([]byte, 2<<20), 0o600)
 	os.WriteFile(filepath.Join(dir, "good.ksy"), []byte("meta:\n  id: good\nseq:\n  - id: a\n    type: u1\n"), 0o600)
@@ -27,12 +28,27 @@ func TestLayoutsDirAtStart(t *testing.T) {
 	if strings.Contains(s, "SECRET") || strings.Contains(s, "root:") {
 		t.Errorf("the log quotes a file:\n%s", s)
 	}
-	for _, f := range []string{"link.ksy", "big.ksy"} {
-		if n := strings.Count(s, "a layout file is left out"); n != 2 || !strings.Contains(s, f) {
+	for _, f := range left {
+		if n := strings.Count(s, "a layout file is left out"); n != len(left) || !strings.Contains(s, f) {
 			t.Errorf("%s: %d lines left out:\n%s", f, n, s)
 		}
 	}
 	if strings.Contains(s, "good.ksy") {
 		t.Errorf("the good file is in the log:\n%s", s)
 	}
+}
+
+// symlink makes a symbolic link and tells whether it is one: under Wine os.Symlink succeeds without making a link
+// (Lstat sees a regular file), and that file is removed so that only real links are tested.
+func symlink(t *testing.T, target, link string) bool {
+	if err := os.Symlink(target, link); err != nil {
+		t.Logf("no symbolic link here: %v", err)
+		return false
+	}
+	if fi, err := os.Lstat(link); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return true
+	}
+	t.Logf("%s is not a symbolic link here (Wine): left out of the test", link)
+	os.Remove(link)
+	return false
 }

@@ -274,11 +274,11 @@ func TestMetricsServedDespiteACollision(t *testing.T) {
 func TestPublishersFromFilesChecked(t *testing.T) {
 	dir := testutil.TempDir(t)
 	files := map[string]string{
-		"<img src=x onerror=alert(1)>.json": `{"id": "<img src=x onerror=alert(1)>", "kind": "metrics", "mapping": "m", "name": "x", "fields": ["a"]}`,
-		"p000000000001.json":                `{"id": "p000000000001", "kind": "metrics", "mapping": "m", "name": "go_goroutines", "fields": ["a"]}`,
-		"p000000000002.json":                `{"id": "p000000000002", "kind": "mqtt", "mapping": "m", "topic": "sim/\u0001"}`,
-		"p000000000003.json":                `{"id": "p000000000003", "kind": "metrics", "mapping": "m", "name": "x", "fields": ["a"], "labels": {"publisher": "x"}}`,
-		"p00000000000a.json":                `{"id": "p00000000000a", "kind": "metrics", "mapping": "m", "name": "good", "fields": ["a"]}`,
+		"x' onmouseover='alert(1).json": `{"id": "x' onmouseover='alert(1)", "kind": "metrics", "mapping": "m", "name": "x", "fields": ["a"]}`,
+		"p000000000001.json":            `{"id": "p000000000001", "kind": "metrics", "mapping": "m", "name": "go_goroutines", "fields": ["a"]}`,
+		"p000000000002.json":            `{"id": "p000000000002", "kind": "mqtt", "mapping": "m", "topic": "sim/\u0001"}`,
+		"p000000000003.json":            `{"id": "p000000000003", "kind": "metrics", "mapping": "m", "name": "x", "fields": ["a"], "labels": {"publisher": "x"}}`,
+		"p00000000000a.json":            `{"id": "p00000000000a", "kind": "metrics", "mapping": "m", "name": "good", "fields": ["a"]}`,
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {

@@ -35,10 +35,12 @@ func TestStoreStartReadsOnlyRegularFiles(t *testing.T) {
 	huge.Close()
 	os.Mkdir(filepath.Join(dir, "sub.ksy"), 0o700)
 	want := map[string]error{"big.ksy": ErrFileSize, "huge.ksy": ErrFileSize, "sub.ksy": ErrNotRegular}
-	if err := os.Symlink(secret, filepath.Join(dir, "link.ksy")); err == nil {
-		want["link.ksy"] = ErrNotRegular
-	} else {
-		t.Logf("no symbolic link here: %v", err)
+	if link := filepath.Join(dir, "link.ksy"); os.Symlink(secret, link) == nil {
+		if fi, err := os.Lstat(link); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			want["link.ksy"] = ErrNotRegular
+		} else {
+			os.Remove(link) // Wine: os.Symlink succeeds without making a link
+		}
 	}
 	before := heapInUse()
 	k := skips{}

@@ -71,10 +71,10 @@ func TestOpenChecksFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"<img src=x onerror=alert(1)>.json": `{"id": "<img src=x onerror=alert(1)>", "kind": "mqtt", "mapping": "m", "topic": "t"}`,
-		"P0123456789AB.json":                `{"id": "P0123456789AB", "kind": "mqtt", "mapping": "m", "topic": "t"}`,
-		"pffffffffffff.json":                `{"id": "pffffffffffff", "kind": "metrics", "mapping": "m", "name": "same", "fields": ["a"]}`,
-		"p000000000001.json":                `{"id": "p000000000002", "kind": "mqtt", "mapping": "m", "topic": "t"}`,
+		"x' onmouseover='alert(1).json": `{"id": "x' onmouseover='alert(1)", "kind": "mqtt", "mapping": "m", "topic": "t"}`,
+		"P0123456789AB.json":            `{"id": "P0123456789AB", "kind": "mqtt", "mapping": "m", "topic": "t"}`,
+		"pffffffffffff.json":            `{"id": "pffffffffffff", "kind": "metrics", "mapping": "m", "name": "same", "fields": ["a"]}`,
+		"p000000000001.json":            `{"id": "p000000000002", "kind": "mqtt", "mapping": "m", "topic": "t"}`,
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
