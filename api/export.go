@@ -16,6 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/record"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // An export decodes a recording's frames by a layout into a table: a column per field (its path), a row per
@@ -96,7 +97,7 @@ func (s *server) exportFields(w http.ResponseWriter, r *http.Request) error {
 		}
 		v, err := l.Decode(f.Bytes)
 		if err == nil {
-			buf, err = v.AppendJSON(buf[:0], sel, maxDecodedJSON)
+			buf, err = v.AppendJSON(buf[:0], sel, view.MaxJSON)
 		}
 		if err != nil {
 			return err // before the first row: a problem; after it, a transfer cut short

@@ -2,40 +2,20 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // The field handlers decode a mapping by a layout: one consistent private copy of the bytes the layout needs
 // (by its protocol: seqlock, ring, mutex; through the pin and the fault guard), then a decode of the copy.
 
-// Bounds of a frame read: a seqlock or ring read gives up after frameDeadline or frameRetries torn copies,
-// whichever comes first (503 inconsistent): longer than a 60 Hz producer's period, so a reader that arrives
-// mid-write finds the next gap even on a busy machine.
-const (
-	frameDeadline = 25 * time.Millisecond
-	frameRetries  = 100000
-	// maxDecodedJSON caps a /fields answer.
-	maxDecodedJSON = 16 << 20
-)
-
 // jsonBuffers keep /fields answers' buffers between requests (a poll of a struct makes one every time).
 var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
-// fieldsPlan is a read of fields, parsed and checked.
-type fieldsPlan struct {
-	mapping *registry.Mapping
-	layout  *layout.Layout
-	sel     *layout.Selection
-	frame   registry.FrameOptions
-}
 
 // readFields godoc
 //
@@ -117,158 +97,52 @@ func (s *server) decodeMapping(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *registry.Mapping, l *layout.Layout) error {
-	p, err := s.planFields(m, l, queryOf(r).Get("fields"))
+	p, err := s.plans.Plan(m, l, queryOf(r).Get("fields"))
 	if err != nil {
 		return err
 	}
-	p.frame.Waiting = s.waiting(w, r)
-	release, err := s.buffers.take(p.frame.N)
+	p.Frame.Waiting = s.waiting(w, r)
+	f, release, err := p.Read(r.Context(), s.budget)
 	if err != nil {
 		return err
 	}
 	defer release()
-	f, err := p.mapping.ReadFrame(r.Context(), p.frame)
-	if err != nil {
-		return err
-	}
-	v, err := p.layout.DecodeContext(r.Context(), f.Bytes) // a client that leaves stops it (and AppendJSON's instances)
-	if err != nil {
-		return err
-	}
-	// What the decode made (inflated buffers, strings) and the JSON as it grows are the budget's, like the copy.
-	c := &charge{b: s.buffers}
-	defer c.give()
-	if err := c.take(int64(v.Output())); err != nil {
-		return err
-	}
+	c := s.budget.NewCharge()
+	defer c.Release()
 	bp := jsonBuffers.Get().(*[]byte)
 	defer func() {
 		if cap(*bp) <= 1<<20 { // a huge answer's buffer goes to the collector, not back to the pool
 			jsonBuffers.Put(bp)
 		}
 	}()
-	out, err := v.AppendJSONCharged((*bp)[:0], p.sel, maxDecodedJSON, c.take)
+	out, err := p.AppendJSON(r.Context(), (*bp)[:0], f, c) // a client that leaves stops the decode
+	*bp = out
 	if err != nil {
 		return err
 	}
-	*bp = out
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set("Shmbridge-Consistency", consistencyName(l.Consistency))
-	if p.frame.Seqlock != nil || p.frame.Begin != nil || len(p.frame.Ticks) > 0 {
+	h.Set("Shmbridge-Consistency", p.Protocol())
+	if p.Counted() {
 		h.Set("Shmbridge-Retries", strconv.Itoa(f.Retries))
-		h.Set("Shmbridge-Version", strconv.FormatUint(f.Version, 10))
+	}
+	if v, ok := p.VersionOf(f); ok {
+		h.Set("Shmbridge-Version", strconv.FormatUint(v, 10))
 	}
 	if f.Buffer >= 0 {
 		h.Set("Shmbridge-Ring-Buffer", strconv.Itoa(f.Buffer))
 	}
-	if v, ok := frameField(l)(f); ok {
-		h.Set("Shmbridge-Version", strconv.FormatUint(v, 10))
-	}
-	s.abandoned(w, p.frame.Lock, f.Abandoned)
+	s.abandoned(w, p.Frame.Lock, f.Abandoned)
 	out = append(out, '\n')
 	*bp = out
 	_, err = w.Write(out)
 	return err
 }
 
-func consistencyName(c *layout.Consistency) string {
-	switch {
-	case c == nil:
-		return "none"
-	case c.Seqlock != "" || c.Begin != "":
-		return "seqlock"
-	case c.Ring != nil:
-		return "ring"
-	case c.Mutex != "":
-		return "mutex"
-	case c.Frame != "":
-		return "frame"
-	}
-	return "none"
-}
-
 // layoutFor is the layout a request names (?layout=), or the mapping's default.
 func (s *server) layoutFor(r *http.Request, m *registry.Mapping) (*layout.Layout, error) {
-	l, _, err := s.layoutByID(m, queryOf(r).Get("layout"))
+	l, _, err := view.Of(s.layouts, m, queryOf(r).Get("layout"))
 	return l, err
-}
-
-// layoutByID is the saved layout id, or ("") the mapping's default, and its id.
-func (s *server) layoutByID(m *registry.Mapping, id string) (*layout.Layout, string, error) {
-	if id == "" {
-		if id = m.Layout(); id == "" {
-			return nil, "", fail(probInvalidRequest, fmt.Sprintf("no layout for %s: name one with ?layout=ID, or give the mapping a default layout (PATCH /v1/mappings/{name} {\"layout\": ID})", quote(m.Name())))
-		}
-	}
-	e, err := s.layouts.Get(id)
-	if err != nil {
-		return nil, "", err
-	}
-	if e.Layout == nil {
-		return nil, "", &apiError{ptype: probInvalidLayout, detail: fmt.Sprintf("the saved layout %q does not compile: %v", id, e.Problems), cause: e.Problems}
-	}
-	return e.Layout, id, nil
-}
-
-// planFields decides what to copy (the layout's fixed size, or the whole mapping) and how (its protocol).
-func (s *server) planFields(m *registry.Mapping, l *layout.Layout, fields string) (fieldsPlan, error) {
-	p := fieldsPlan{mapping: m, layout: l}
-	sel, err := layout.ParseSelection(fields)
-	if err != nil {
-		return p, fail(probInvalidRequest, "fields: "+err.Error())
-	}
-	p.sel = sel
-	size := m.Size()
-	n := size
-	if l.Prefix >= 0 && int64(l.Prefix) < size {
-		n = int64(l.Prefix) // the layout reads only these: the stream is still the mapping's size (see Decode)
-	}
-	if n > maxLockedCopy {
-		return p, fail(probTooLarge, fmt.Sprintf("the layout has no fixed size, so it reads the whole mapping, and %d bytes is over the %d a decode copies", size, maxLockedCopy))
-	}
-	p.frame = registry.FrameOptions{N: n, Deadline: frameDeadline, Retries: frameRetries}
-	c := l.Consistency
-	if c == nil {
-		return p, nil
-	}
-	counter := func(path string) (*registry.Counter, error) {
-		f, _ := c.Counter(path)
-		if int64(f.Offset+f.Size) > n {
-			return nil, &layout.DecodeError{Path: path, Offset: f.Offset, Detail: fmt.Sprintf("the counter is past the end of the mapping (%d bytes)", size)}
-		}
-		return &registry.Counter{Off: int64(f.Offset), Size: f.Size, BigEndian: f.Endian == "be"}, nil
-	}
-	switch {
-	case c.Seqlock != "":
-		p.frame.Seqlock, err = counter(c.Seqlock)
-	case c.Begin != "":
-		if p.frame.Begin, err = counter(c.Begin); err == nil {
-			p.frame.End, err = counter(c.End)
-		}
-	case c.Ring != nil:
-		for i := 0; ; i++ {
-			path := fmt.Sprintf("%s[%d].%s", c.Ring.Buffers, i, c.Ring.Tick)
-			if _, ok := c.Counter(path); !ok {
-				break
-			}
-			t, err := counter(path)
-			if err != nil {
-				return p, err
-			}
-			p.frame.Ticks = append(p.frame.Ticks, *t)
-		}
-	case c.Mutex != "":
-		mu, err := s.reg.GetMutex(c.Mutex)
-		if errors.Is(err, registry.ErrNotFound) {
-			mu, _, err = s.reg.OpenMutex(registry.MutexOptions{Name: c.Mutex, Mode: registry.OpenExisting})
-		}
-		if err != nil {
-			return p, fmt.Errorf("the layout's mutex %s: %w", quote(c.Mutex), err)
-		}
-		p.frame.Lock, p.frame.LockTimeout = mu, defaultLockTimeout
-	}
-	return p, err
 }
 
 // patchFields godoc
@@ -318,12 +192,12 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.planFields(m, l, "")
+	p, err := s.plans.Plan(m, l, "")
 	if err != nil {
 		return err
 	}
-	o := registry.WriteFrameOptions{Seqlock: p.frame.Seqlock, Begin: p.frame.Begin, End: p.frame.End,
-		Lock: p.frame.Lock, LockTimeout: p.frame.LockTimeout, Waiting: s.waiting(w, r)}
+	o := registry.WriteFrameOptions{Seqlock: p.Frame.Seqlock, Begin: p.Frame.Begin, End: p.Frame.End,
+		Lock: p.Frame.Lock, LockTimeout: p.Frame.LockTimeout, Waiting: s.waiting(w, r)}
 	for _, e := range edits {
 		o.Spans = append(o.Spans, registry.Span{Off: int64(e.Offset), Bytes: e.Bytes})
 	}
@@ -334,49 +208,4 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 	s.abandoned(w, o.Lock, abandoned)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// frameField reads the layout's frame field from a frame (false: it has none, or the frame is too short).
-func frameField(l *layout.Layout) func(registry.Frame) (uint64, bool) {
-	c := l.Consistency
-	if c == nil || c.Frame == "" {
-		return func(registry.Frame) (uint64, bool) { return 0, false }
-	}
-	fr, ok := c.Counter(c.Frame)
-	return func(f registry.Frame) (uint64, bool) {
-		if !ok || fr.Offset+fr.Size > len(f.Bytes) {
-			return 0, false
-		}
-		return counterValue(f.Bytes[fr.Offset:fr.Offset+fr.Size], fr.Endian == "be"), true
-	}
-}
-
-// frameVersion is how a decoded watch counts a layout's frames: the counter's reader (nil: the layout has
-// none), how far it moves per frame, and whether an unchanged counter means an unchanged frame.
-func frameVersion(l *layout.Layout, o registry.FrameOptions) (version func(registry.Frame) (uint64, bool), step uint64, same bool) {
-	fromFrame := func(f registry.Frame) (uint64, bool) { return f.Version, true }
-	switch c := l.Consistency; {
-	case o.Seqlock != nil:
-		return fromFrame, 2, true // odd while written: two steps a frame
-	case o.Begin != nil:
-		return fromFrame, 1, true
-	case len(o.Ticks) > 0:
-		return fromFrame, 1, false // a header beside the ring can change while the ticks stand still
-	case c != nil && c.Frame != "":
-		return frameField(l), 1, true
-	}
-	return nil, 0, false
-}
-
-// counterValue reads an unsigned integer of 1 to 8 bytes.
-func counterValue(b []byte, bigEndian bool) uint64 {
-	var v uint64
-	for i := range b {
-		if bigEndian {
-			v = v<<8 | uint64(b[i])
-		} else {
-			v |= uint64(b[i]) << (8 * i)
-		}
-	}
-	return v
 }

@@ -68,7 +68,7 @@ func newMetrics(s *server) *metrics {
 		gauge("shmbridge_mappings_held", "Mappings the daemon holds open.", func() float64 { return float64(len(s.reg.Mappings())) }),
 		gauge("shmbridge_events_held", "Events the daemon holds open.", func() float64 { return float64(len(s.reg.Events())) }),
 		gauge("shmbridge_mutexes_held", "Mutexes the daemon holds open.", func() float64 { return float64(len(s.reg.Mutexes())) }),
-		gauge("shmbridge_buffered_bytes", "Bytes of the memory budget (-max-buffered) in use: copies under ?lock=, text bodies, watch samples and messages.", func() float64 { return float64(s.buffers.inUse.Load()) }),
+		gauge("shmbridge_buffered_bytes", "Bytes of the memory budget (-max-buffered) in use: copies under ?lock=, text bodies, watch samples and messages.", func() float64 { return float64(s.budget.InUse()) }),
 		gauge("shmbridge_waiting_requests", "Requests waiting for an event or a mutex.", func() float64 { return float64(len(s.waits)) }),
 		gauge("shmbridge_watch_subscribers", "Watch streams open.", func() float64 { return float64(s.hub.Watchers()) }),
 		gauge("shmbridge_watch_samplers", "Samplers running (one per watched range, interval or event).", func() float64 { return float64(s.hub.Samplers()) }),

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
 	"github.com/shmbridge/shmbridge/internal/publish"
+	"github.com/shmbridge/shmbridge/internal/view"
 	"github.com/shmbridge/shmbridge/internal/watch"
 )
 
@@ -130,7 +131,7 @@ func (s *server) checkMQTT(ctx context.Context, sp publish.Spec) error {
 	if err != nil {
 		return err
 	}
-	_, err = v.AppendJSON(nil, d.Sel, maxDecodedJSON)
+	_, err = v.AppendJSON(nil, d.Sel, view.MaxJSON)
 	return err
 }
 

@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
-	"github.com/shmbridge/shmbridge/internal/watch"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // ProblemTypePrefix starts every problem "type": scripts branch on the part after it.
@@ -98,40 +99,47 @@ var causes = []struct {
 	err    error
 	ptype  problemType
 	detail string // replaces the error's text, if set
+	retry  bool   // the problem carries Retry-After: 1 (the same request may well succeed in a moment)
 }{
-	{registry.ErrInvalidName, probInvalidName, ""},
-	{registry.ErrInvalid, probInvalidRequest, ""},
-	{registry.ErrNotFound, probNotFound, ""},
-	{registry.ErrClosed, probNotFound, ""},
-	{registry.ErrExists, probExists, ""},
-	{registry.ErrIncompatible, probIncompatible, ""},
-	{registry.ErrTooSmall, probTooSmall, ""},
-	{registry.ErrLimit, probLimitReached, ""},
-	{registry.ErrReadOnly, probReadOnly, ""},
-	{registry.ErrAccessDenied, probAccessDenied, ""},
-	{registry.ErrOutOfRange, probOutOfRange, ""},
-	{registry.ErrFault, probFault, ""},
-	{registry.ErrNotHeld, probNotHeld, ""},
-	{registry.ErrTimeout, probLocked, ""},
-	{registry.ErrResources, probBusy, ""},
-	{registry.ErrNoSpace, probNoSpace, ""},
-	{errors.ErrUnsupported, probUnsupported, ""},
-	{layout.ErrNotFound, probNotFound, ""},
-	{layout.ErrInvalidID, probInvalidRequest, ""},
-	{layout.ErrFull, probLimitReached, ""},
-	{layout.ErrBuiltin, probBuiltin, ""},
-	{publish.ErrNotFound, probNotFound, ""},
-	{publish.ErrFull, probLimitReached, ""},
-	{publish.ErrNameUsed, probExists, ""},
-	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", maxDecodedJSON)},
-	{watch.ErrBudgetSpent, probBusy, ""},
-	{record.ErrNotFound, probNotFound, ""},
-	{record.ErrBusy, probLimitReached, ""},
-	{record.ErrNoRoom, probNoSpace, ""},
-	{record.ErrHeaderTooLarge, probInvalidRequest, ""},
-	{record.ErrRecording, probInProgress, "the recording is under way: stop it first (POST /v1/recordings/{id}/stop)"},
-	{record.ErrNoDir, probUnsupported, "recordings are off: the daemon was started with -recordings-dir -"},
-	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down"},
+	{registry.ErrInvalidName, probInvalidName, "", false},
+	{registry.ErrInvalid, probInvalidRequest, "", false},
+	{registry.ErrNotFound, probNotFound, "", false},
+	{registry.ErrClosed, probNotFound, "", false},
+	{registry.ErrExists, probExists, "", false},
+	{registry.ErrIncompatible, probIncompatible, "", false},
+	{registry.ErrTooSmall, probTooSmall, "", false},
+	{registry.ErrLimit, probLimitReached, "", false},
+	{registry.ErrReadOnly, probReadOnly, "", false},
+	{registry.ErrAccessDenied, probAccessDenied, "", false},
+	{registry.ErrOutOfRange, probOutOfRange, "", false},
+	{registry.ErrFault, probFault, "", false},
+	{registry.ErrNotHeld, probNotHeld, "", false},
+	{registry.ErrTimeout, probLocked, "", false},
+	{registry.ErrResources, probBusy, "", false},
+	{registry.ErrInconsistent, probInconsistent, "", true},
+	{registry.ErrNoSpace, probNoSpace, "", false},
+	{errors.ErrUnsupported, probUnsupported, "", false},
+	{layout.ErrNotFound, probNotFound, "", false},
+	{layout.ErrInvalidID, probInvalidRequest, "", false},
+	{layout.ErrFull, probLimitReached, "", false},
+	{layout.ErrBuiltin, probBuiltin, "", false},
+	{publish.ErrNotFound, probNotFound, "", false},
+	{publish.ErrFull, probLimitReached, "", false},
+	{publish.ErrNameUsed, probExists, "", false},
+	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", view.MaxJSON), false},
+	{view.ErrNoLayout, probInvalidRequest, "", false},
+	{view.ErrInvalidFields, probInvalidRequest, "", false},
+	{view.ErrTooLarge, probTooLarge, "", false},
+	{budget.ErrBusy, probBusy, "", true},
+	{budget.ErrTooLarge, probTooLarge, "", false},
+	{budget.ErrRead, probInvalidRequest, "", false},
+	{record.ErrNotFound, probNotFound, "", false},
+	{record.ErrBusy, probLimitReached, "", false},
+	{record.ErrNoRoom, probNoSpace, "", false},
+	{record.ErrHeaderTooLarge, probInvalidRequest, "", false},
+	{record.ErrRecording, probInProgress, "the recording is under way: stop it first (POST /v1/recordings/{id}/stop)", false},
+	{record.ErrNoDir, probUnsupported, "recordings are off: the daemon was started with -recordings-dir -", false},
+	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down", false},
 }
 
 // apiError is a failure with its problem type decided here: one the HTTP layer detects itself, or an error
@@ -169,25 +177,54 @@ func recast(t problemType, match, err error) error {
 
 // problemFor maps an error to its problem and the headers that go with it.
 func problemFor(err error, r *http.Request) (Problem, http.Header) {
-	k, detail := probInternal, err.Error()
-	var header http.Header
-	if ae := (*apiError)(nil); errors.As(err, &ae) {
-		k, detail, header = ae.ptype, ae.detail, ae.header
-	} else {
-		for _, c := range causes {
-			if errors.Is(err, c.err) {
-				k, detail = c.ptype, cmp.Or(c.detail, detail)
-				break
-			}
-		}
-	}
+	k, detail, header := classify(err)
 	p := Problem{Type: ProblemTypePrefix + k.name, Title: k.title, Status: k.status, Detail: detail,
 		Instance: escapedPath(r)} // never the query: it may carry a secret (?token=)
 	if se := (*registry.Error)(nil); errors.As(err, &se) {
 		p.MissingRight = se.Right
 	}
-	p, header = layoutProblem(p, header, err)
-	return p, header
+	return layoutProblem(p, err), header
+}
+
+// ProblemKind is the problem type err is (its name after ProblemTypePrefix): what a watch stream's error
+// message says as its kind.
+func ProblemKind(err error) string {
+	k, _, _ := classify(err)
+	return k.name
+}
+
+// classify decides err's problem type, detail and headers: an apiError's own; else the layout's and the
+// recordings' failures that carry where they failed; else the first cause that matches; else internal.
+func classify(err error) (problemType, string, http.Header) {
+	if ae := (*apiError)(nil); errors.As(err, &ae) {
+		return ae.ptype, ae.detail, ae.header
+	}
+	var ps layout.Problems
+	var de *layout.DecodeError
+	var ee *layout.EncodeError
+	var fe *record.FormatError
+	switch {
+	case errors.Is(err, view.ErrNotCompiled):
+		return probInvalidLayout, err.Error(), nil
+	case errors.As(err, &fe):
+		return probInvalidRecord, fe.Error(), nil
+	case errors.As(err, &ps):
+		return probInvalidLayout, fmt.Sprintf("the layout has %d problem(s); the first: %s (line %d): %s", len(ps), ps[0].Path, ps[0].Line, ps[0].Detail), nil
+	case errors.As(err, &de):
+		return probDecodeFailed, de.Error(), nil
+	case errors.As(err, &ee):
+		return probInvalidRequest, ee.Error(), nil
+	}
+	for _, c := range causes {
+		if errors.Is(err, c.err) {
+			var header http.Header
+			if c.retry {
+				header = http.Header{"Retry-After": {"1"}}
+			}
+			return c.ptype, cmp.Or(c.detail, err.Error()), header
+		}
+	}
+	return probInternal, err.Error(), nil
 }
 
 // writeProblem writes p with its headers; a range header left from the success path goes.
@@ -203,39 +240,23 @@ func writeProblem(w http.ResponseWriter, p Problem, header http.Header) {
 	json.NewEncoder(w).Encode(p)
 }
 
-// layoutProblem fills in what a layout's failure says: the problems of a layout refused, the field and offset
-// of a decode that failed, the field of a write refused, the wait before a frame is tried again.
-func layoutProblem(p Problem, header http.Header, err error) (Problem, http.Header) {
-	set := func(t problemType, detail string) {
-		p.Type, p.Title, p.Status, p.Detail = ProblemTypePrefix+t.name, t.title, t.status, detail
-	}
+// layoutProblem fills in where a layout's or a recording's failure is: the problems of a layout refused, the
+// field and offset of a decode that failed, the field of a write refused, the offset in a recording's file.
+func layoutProblem(p Problem, err error) Problem {
 	var ps layout.Problems
 	var de *layout.DecodeError
 	var ee *layout.EncodeError
 	var fe *record.FormatError
 	switch {
 	case errors.As(err, &fe):
-		set(probInvalidRecord, fe.Error())
 		off := int(fe.Offset)
 		p.Offset = &off
 	case errors.As(err, &ps):
-		set(probInvalidLayout, fmt.Sprintf("the layout has %d problem(s); the first: %s (line %d): %s", len(ps), ps[0].Path, ps[0].Line, ps[0].Detail))
-		if ae := (*apiError)(nil); errors.As(err, &ae) {
-			p.Detail = ae.detail
-		}
 		p.Errors = layoutErrors(ps)
 	case errors.As(err, &de):
-		set(probDecodeFailed, de.Error())
 		p.Path, p.Offset = de.Path, &de.Offset
 	case errors.As(err, &ee):
-		set(probInvalidRequest, ee.Error())
 		p.Path = ee.Path
-	case errors.Is(err, registry.ErrInconsistent):
-		set(probInconsistent, err.Error())
-		if header == nil {
-			header = http.Header{}
-		}
-		header.Set("Retry-After", "1")
 	}
-	return p, header
+	return p
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // Publishers republish a mapping's decoded fields. Kind metrics: gauges on /metrics, made at each scrape from
@@ -278,23 +279,23 @@ func (s *server) collect(ctx context.Context, sp publish.Spec, emit func(v float
 	if err != nil {
 		return 0, err
 	}
-	l, _, err := s.layoutByID(m, sp.Layout)
+	l, _, err := view.Of(s.layouts, m, sp.Layout)
 	if err != nil {
 		return 0, err
 	}
-	p, err := s.planFields(m, l, "")
+	p, err := s.plans.Plan(m, l, "")
 	if err != nil {
 		return 0, err
 	}
-	if p.frame.Lock != nil {
-		p.frame.LockTimeout = scrapeTimeout
+	if p.Frame.Lock != nil {
+		p.Frame.LockTimeout = scrapeTimeout
 	}
-	release, err := s.buffers.take(p.frame.N)
+	release, err := s.budget.Reserve(p.Frame.N)
 	if err != nil {
 		return 0, err
 	}
 	defer release()
-	f, err := m.ReadFrame(ctx, p.frame)
+	f, err := m.ReadFrame(ctx, p.Frame)
 	if err != nil {
 		return 0, err
 	}

@@ -68,7 +68,7 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	}
 	rd, err := p.mapping.Read(r.Context(), registry.ReadOptions{Off: p.off, N: p.n,
 		WaitFor: p.wait, WaitTimeout: p.waitTimeout, Lock: p.lock, LockTimeout: p.lockTimeout,
-		Buffer: s.buffers.take, Waiting: s.waiting(w, r)})
+		Buffer: s.budget.Reserve, Waiting: s.waiting(w, r)})
 	if err != nil {
 		return p.lockError(err)
 	}

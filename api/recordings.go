@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // Recordings keep a mapping's frames over time in files (package record): a range, or a layout's frames read
@@ -183,7 +184,7 @@ func (s *server) planRecording(req RecordingRequest) (record.Header, record.Sour
 	h = record.Header{Mapping: m.Name(), Consistency: "none", Started: time.Now()}
 	var read func([]byte) ([]byte, uint64, error)
 	if id := req.Layout; !raw && (id != "" || m.Layout() != "") {
-		l, id, err := s.layoutByID(m, id)
+		l, id, err := view.Of(s.layouts, m, id)
 		if err != nil {
 			return h, src, lim, err
 		}
@@ -194,16 +195,16 @@ func (s *server) planRecording(req RecordingRequest) (record.Header, record.Sour
 		if h.LayoutImports, err = s.layoutImports(e.Source); err != nil {
 			return h, src, lim, err
 		}
-		p, err := s.planFields(m, l, "")
+		p, err := s.plans.Plan(m, l, "")
 		if err != nil {
 			return h, src, lim, err
 		}
-		if p.frame.Lock != nil {
-			p.frame.LockTimeout = recordingLockTimeout
+		if p.Frame.Lock != nil {
+			p.Frame.LockTimeout = recordingLockTimeout
 		}
-		version, _, _ := frameVersion(l, p.frame)
-		h.Layout, h.LayoutSource, h.Length, h.Consistency, h.Counter = id, string(e.Source), p.frame.N, consistencyName(l.Consistency), version != nil
-		o := p.frame
+		version, _, _ := p.Version()
+		h.Layout, h.LayoutSource, h.Length, h.Consistency, h.Counter = id, string(e.Source), p.Frame.N, p.Protocol(), version != nil
+		o := p.Frame
 		read = func(buf []byte) ([]byte, uint64, error) {
 			o.Into = buf
 			f, err := m.ReadFrame(context.Background(), o)
@@ -237,7 +238,7 @@ func (s *server) planRecording(req RecordingRequest) (record.Header, record.Sour
 	if h.Length > maxLockedCopy {
 		return bad("%d bytes: a recording keeps at most %d bytes a frame (record a range: offset and length)", h.Length, maxLockedCopy)
 	}
-	release, err := s.buffers.take(recordingBuffersPerByteKept * h.Length)
+	release, err := s.budget.Reserve(recordingBuffersPerByteKept * h.Length)
 	if err != nil {
 		return h, src, lim, err
 	}

@@ -144,7 +144,7 @@ func (s *server) startReplay(w http.ResponseWriter, r *http.Request) error {
 		return fail(probInProgress, fmt.Sprintf("a replay of %s into %s plays: stop it first (DELETE)", old.show().Recording, quote(m.Name())))
 	}
 	// Its copies (the frame read, the one before, the record) come out of the memory budget while it plays.
-	if p.release, err = s.buffers.take(recordingBuffersPerByteKept * p.h.Length); err != nil {
+	if p.release, err = s.budget.Reserve(recordingBuffersPerByteKept * p.h.Length); err != nil {
 		return err
 	}
 	unrate, err := s.reserveSamples(p.every, p.h.Length) // and its copies count as a watch's samples
@@ -202,11 +202,11 @@ func (s *server) planReplay(m *registry.Mapping, req ReplayRequest) (replayPlan,
 	if err != nil {
 		return p, err
 	}
-	fp, err := s.planFields(m, l, "")
+	fp, err := s.plans.Plan(m, l, "")
 	if err != nil {
 		return p, err
 	}
-	o := fp.frame
+	o := fp.Frame
 	p.write = registry.WriteFrameOptions{Seqlock: o.Seqlock, Begin: o.Begin, End: o.End, Lock: o.Lock, LockTimeout: o.LockTimeout}
 	for _, c := range []*registry.Counter{o.Seqlock, o.Begin, o.End} {
 		if c != nil {

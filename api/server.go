@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/view"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/swaggest/swgui/v5emb"
 )
@@ -54,6 +56,9 @@ type Config struct {
 	// MaxBuffered is the byte budget of all the copies requests make in memory at once (?lock= copies, text
 	// PUTs); past it they get 503 busy. 0 means DefaultMaxBuffered.
 	MaxBuffered int64
+	// Budget, if set, is the byte budget itself (shared with the runtimes beside the API); it overrides
+	// MaxBuffered.
+	Budget *budget.Bytes
 	// Version describes the daemon's build; GET /healthz reports it.
 	Version string
 	// Session0: the daemon runs in session 0 (a Windows service), where Local\ names are session 0's own and
@@ -114,8 +119,9 @@ type server struct {
 	sessions  *sessions
 	version   string
 	session0  bool
-	buffers   *buffers
+	budget    *budget.Bytes
 	layouts   *layout.Store
+	plans     *view.Planner
 	// publishers, and the gauges each exported at its last collection (id → int), at most maxSeries together.
 	publishers *publish.Store
 	series     sync.Map
@@ -138,9 +144,12 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
-		buffers: newBuffers(cfg.MaxBuffered), layouts: cfg.Layouts, publishers: cfg.Publishers,
+		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers,
 		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), recordings: cfg.Recordings,
 		replays: replays{by: map[string]*replay{}}}
+	if s.budget == nil {
+		s.budget = budget.New(cmp.Or(max(cfg.MaxBuffered, 0), DefaultMaxBuffered))
+	}
 	if s.recordings == nil {
 		s.recordings, _ = record.Open("", record.Options{})
 	}
@@ -157,11 +166,13 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	if err := s.layouts.AddBuiltins(catalogue.Sources()); err != nil {
 		panic(err) // the catalogue's own test compiles them
 	}
+	s.plans = view.NewPlanner(reg)
 	s.hub = watch.New()
 	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
 	s.hub.MaxSamplers = cmp.Or(cfg.MaxSamplers, DefaultMaxSamplers)
 	s.hub.MaxSampleRate = cmp.Or(cfg.MaxSampleRate, DefaultMaxSampleRate)
-	s.hub.Budget = s.buffers // samplers and messages take from the same budget as every other copy
+	s.hub.ProblemKind = ProblemKind
+	s.hub.Budget = s.budget // samplers and messages take from the same budget as every other copy
 	s.minWatch = max(cfg.MinWatchInterval, 0)
 	if s.minWatch == 0 {
 		s.minWatch = DefaultMinWatchInterval

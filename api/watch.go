@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/view"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	sse "github.com/tmaxmax/go-sse"
 )
@@ -191,16 +192,16 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 // decodedSource is a decoded watch of m by the layout id names ("": m's default), of the fields listed,
 // sampled as opts says.
 func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watch.Source) (watch.Source, error) {
-	l, id, err := s.layoutByID(m, id)
+	l, id, err := view.Of(s.layouts, m, id)
 	if err != nil {
 		return opts, err
 	}
-	p, err := s.planFields(m, l, fields)
+	p, err := s.plans.Plan(m, l, fields)
 	if err != nil {
 		return opts, err
 	}
-	d := &watch.Decoding{Layout: l, ID: id, Fields: fields, Sel: p.sel, Frame: p.frame, MaxJSON: maxDecodedJSON}
-	d.Version, d.Step, d.Same = frameVersion(l, p.frame)
+	d := &watch.Decoding{Layout: l, ID: id, Fields: fields, Sel: p.Selection, Frame: p.Frame, MaxJSON: view.MaxJSON}
+	d.Version, d.Step, d.Same = p.Version()
 	src := opts
 	src.Mapping, src.Decode, src.Format, src.Full = m, d, "", false
 	return src, nil
@@ -374,7 +375,7 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 // the client goes away or the daemon stops.
 func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source) error {
 	for _, src := range sources {
-		if err := s.buffers.fits(src.Cost()); err != nil {
+		if err := s.budget.Fits(src.Cost()); err != nil {
 			return err // its snapshot could never be made
 		}
 	}

@@ -139,7 +139,7 @@ func (s *server) writeBody(r *http.Request, p writePlan) (body io.Reader, n int6
 	case p.lock == nil:
 		return r.Body, p.length, func() {}, nil
 	}
-	done, err = s.buffers.take(p.length)
+	done, err = s.budget.Reserve(p.length)
 	if err != nil {
 		return nil, 0, nil, err
 	}
@@ -166,8 +166,8 @@ func (s *server) convertText(r *http.Request, p writePlan) (io.Reader, int64, fu
 	if s.maxBody > 0 {
 		limit = min(limit, s.maxBody+1)
 	}
-	body, taken, err := s.buffers.readAll(r.Body, limit)
-	done := func() { s.buffers.Give(taken) }
+	body, taken, err := s.budget.ReadAll(r.Body, limit)
+	done := func() { s.budget.Give(taken) }
 	if err == nil {
 		err = s.checkText(p, body, expect, room)
 	}
@@ -176,7 +176,7 @@ func (s *server) convertText(r *http.Request, p writePlan) (io.Reader, int64, fu
 		return nil, 0, nil, err
 	}
 	convert := 2*int64(len(body)) + int64(p.text.unit)
-	if err := s.buffers.Take(convert); err != nil {
+	if err := s.budget.Take(convert); err != nil {
 		done()
 		return nil, 0, nil, err
 	}

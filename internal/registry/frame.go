@@ -150,16 +150,24 @@ func (m *Mapping) load(c Counter) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	b := raw[:c.Size]
-	switch {
-	case c.Size == 4 && c.BigEndian:
-		return uint64(binary.BigEndian.Uint32(b)), nil
-	case c.Size == 4:
-		return uint64(binary.LittleEndian.Uint32(b)), nil
-	case c.BigEndian:
-		return binary.BigEndian.Uint64(b), nil
+	return c.decode(raw[:c.Size]), nil
+}
+
+// Value is the counter's value in b, a copy of the mapping's bytes from offset 0 (1 to 8 bytes: a layout's
+// frame field may be any unsigned integer).
+func (c Counter) Value(b []byte) uint64 { return c.decode(b[c.Off : c.Off+int64(c.Size)]) }
+
+// decode reads the counter's bytes.
+func (c Counter) decode(b []byte) uint64 {
+	var v uint64
+	for i := range b {
+		if c.BigEndian {
+			v = v<<8 | uint64(b[i])
+		} else {
+			v |= uint64(b[i]) << (8 * i)
+		}
 	}
-	return binary.LittleEndian.Uint64(b), nil
+	return v
 }
 
 // WriteFrameOptions say how to write bytes into a frame: under the producer's protocol, as a producer would.

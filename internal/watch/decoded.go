@@ -8,6 +8,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/jsontext"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
@@ -55,8 +56,15 @@ type decodedState struct {
 // sample that could not get one is a producer mid-write at a bad moment, not news.
 const tornFor = time.Second
 
-// ErrBudgetSpent is a decoded sample whose JSON the budget has no room for.
-var ErrBudgetSpent = errors.New("the daemon's memory budget (-max-buffered) has no room for this stream's decoded fields now")
+// ErrBudgetSpent is a decoded sample whose JSON the budget has no room for: it is a budget.ErrBusy.
+var ErrBudgetSpent error = budgetSpent{}
+
+type budgetSpent struct{}
+
+func (budgetSpent) Error() string {
+	return "the daemon's memory budget (-max-buffered) has no room for this stream's decoded fields now"
+}
+func (budgetSpent) Is(target error) bool { return target == budget.ErrBusy }
 
 // startDecoded takes a decoded sampler's first frame: an error here (a frame that does not decode) fails the
 // subscription.
@@ -218,7 +226,7 @@ func (s *sampler) failed(err error) {
 	s.newState(timeNow())
 	h := header{typ: "error", seq: s.seq, at: s.at}
 	s.versionHeader(&h)
-	s.fanOut(s.build(h, payload{errJSON: errorJSON(err), none: true}))
+	s.fanOut(s.build(h, payload{errJSON: errorJSON(err, s.hub.problemKind), none: true}))
 }
 
 // versionHeader puts the layout and the frame's version in h.
@@ -230,27 +238,18 @@ func (s *sampler) versionHeader(h *header) {
 	}
 }
 
-// errorJSON is err as the error member of an error message: its detail, and where a decode failed.
-func errorJSON(err error) []byte {
+// errorJSON is err as the error member of an error message: its detail, its kind (the problem type the same
+// failure of a request would be: kind names it), and where a decode failed.
+func errorJSON(err error, kind func(error) string) []byte {
 	b := []byte(`{"detail":`)
 	b = jsontext.AppendString(b, []byte(err.Error()))
-	var de *layout.DecodeError
-	switch {
-	case errors.As(err, &de):
-		b = append(b, `,"kind":"decode-failed","path":`...)
+	b = append(b, `,"kind":`...)
+	b = jsontext.AppendString(b, []byte(kind(err)))
+	if de := (*layout.DecodeError)(nil); errors.As(err, &de) {
+		b = append(b, `,"path":`...)
 		b = jsontext.AppendString(b, []byte(de.Path))
 		b = append(b, `,"offset":`...)
 		b = strconv.AppendInt(b, int64(de.Offset), 10)
-	case errors.Is(err, registry.ErrInconsistent):
-		b = append(b, `,"kind":"inconsistent"`...)
-	case errors.Is(err, registry.ErrTimeout):
-		b = append(b, `,"kind":"locked"`...)
-	case errors.Is(err, layout.ErrTooLarge):
-		b = append(b, `,"kind":"decoded-too-large"`...)
-	case errors.Is(err, ErrBudgetSpent):
-		b = append(b, `,"kind":"busy"`...)
-	default:
-		b = append(b, `,"kind":"fault"`...)
 	}
 	return append(b, '}')
 }

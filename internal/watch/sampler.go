@@ -369,7 +369,7 @@ func (s *sampler) snapshot() *Message {
 		s.versionHeader(&h)
 		if s.dec.failing != "" { // a subscriber that joins a failing source hears why first
 			h.typ = "error"
-			s.snap = s.build(h, payload{errJSON: errorJSON(s.dec.err), none: true})
+			s.snap = s.build(h, payload{errJSON: errorJSON(s.dec.err, s.hub.problemKind), none: true})
 		} else {
 			s.snap = s.build(h, payload{fields: s.dec.json})
 		}

@@ -106,6 +106,9 @@ type Hub struct {
 	QueueBytes int
 	// Budget, if set, is what samplers and messages take their memory from; nil takes from nothing.
 	Budget Budget
+	// ProblemKind names the problem type of a sample's failure (the kind of an error message: what the same
+	// failure of a request is); nil: "internal" for all.
+	ProblemKind func(error) string
 	// Retry is how soon a subscriber whose snapshot could not be made (the budget was spent) tries again.
 	Retry time.Duration
 	// DecodeShare is the part of one core the decoded samplers together may spend decoding (0: 0.5): after a
@@ -376,3 +379,11 @@ func (src Source) Cost() int64 {
 // DecodedCost is the memory a decoded sampler of frames of n bytes needs to start: its two frames (what its
 // decoded JSON takes is taken from the budget as it grows).
 func DecodedCost(n int64) int64 { return 2 * n }
+
+// problemKind is the kind an error message gives err.
+func (h *Hub) problemKind(err error) string {
+	if h.ProblemKind == nil {
+		return "internal"
+	}
+	return h.ProblemKind(err)
+}

@@ -1,0 +1,181 @@
+// Package view reads and writes a mapping through a layout: the seam between internal/layout (what the bytes
+// mean) and internal/registry (the bytes, copied consistently). A Plan says what to copy — the layout's fixed
+// size, or the whole mapping — and by which of the layout's protocols (seqlock, begin/end counters, ring,
+// mutex, frame field); Read copies one frame by it and decodes it, within the daemon's memory budget.
+package view
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/registry"
+)
+
+// Bounds of a frame read: a seqlock or ring read gives up after FrameDeadline or FrameRetries torn copies,
+// whichever comes first (registry.ErrInconsistent): longer than a 60 Hz producer's period, so a reader that
+// arrives mid-write finds the next gap even on a busy machine.
+const (
+	FrameDeadline = 25 * time.Millisecond
+	FrameRetries  = 100000
+	// MaxCopy caps the bytes a plan copies: a layout of no fixed size reads the whole mapping.
+	MaxCopy = 64 << 20
+	// LockTimeout is how long a read or write waits for a layout's mutex (a Plan's Frame.LockTimeout).
+	LockTimeout = 5 * time.Second
+)
+
+// Errors of the layout a mapping is read by.
+var (
+	// ErrNoLayout: no layout was named, and the mapping has no default layout.
+	ErrNoLayout = errors.New("no layout")
+	// ErrNotCompiled: the saved layout does not compile (a *NotCompiledError).
+	ErrNotCompiled = errors.New("the saved layout does not compile")
+	// ErrTooLarge: a layout of no fixed size over a mapping larger than MaxCopy.
+	ErrTooLarge = errors.New("too large to copy")
+	// ErrInvalidFields: a field selection that does not parse.
+	ErrInvalidFields = errors.New("invalid field selection")
+)
+
+// NotCompiledError is a saved layout that does not compile: its id and problems.
+type NotCompiledError struct {
+	ID       string
+	Problems layout.Problems
+}
+
+func (e *NotCompiledError) Error() string {
+	return fmt.Sprintf("the saved layout %q does not compile: %v", e.ID, e.Problems)
+}
+func (e *NotCompiledError) Is(target error) bool { return target == ErrNotCompiled }
+func (e *NotCompiledError) Unwrap() error        { return e.Problems }
+
+// Of is the layout a mapping is read by: the saved layout id, or ("") the mapping's default; and its id.
+func Of(layouts *layout.Store, m *registry.Mapping, id string) (*layout.Layout, string, error) {
+	if id == "" {
+		if id = m.Layout(); id == "" {
+			return nil, "", fmt.Errorf("%w for %s: name one with ?layout=ID, or give the mapping a default layout (PATCH /v1/mappings/{name} {\"layout\": ID})", ErrNoLayout, strconv.Quote(m.Name()))
+		}
+	}
+	e, err := layouts.Get(id)
+	if err != nil {
+		return nil, "", err
+	}
+	if e.Layout == nil {
+		return nil, "", &NotCompiledError{ID: id, Problems: e.Problems}
+	}
+	return e.Layout, id, nil
+}
+
+// Plan is a read of a mapping's fields by a layout, parsed and checked: the bytes to copy and how.
+type Plan struct {
+	Mapping   *registry.Mapping
+	Layout    *layout.Layout
+	Selection *layout.Selection
+	Frame     registry.FrameOptions
+}
+
+// Mutexes finds a layout's named mutex (the registry's, opened if the daemon does not hold it yet).
+type Mutexes interface {
+	GetMutex(name string) (*registry.Mutex, error)
+	OpenMutex(o registry.MutexOptions) (*registry.Mutex, bool, error)
+}
+
+// New plans a read of m by l, of the fields listed ("": all): what to copy (the layout's fixed size, or the
+// whole mapping) and how (its protocol; a mutex one is looked up in reg).
+func New(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
+	p := Plan{Mapping: m, Layout: l}
+	sel, err := layout.ParseSelection(fields)
+	if err != nil {
+		return p, fmt.Errorf("%w: fields: %v", ErrInvalidFields, err)
+	}
+	p.Selection = sel
+	size := m.Size()
+	n := size
+	if l.Prefix >= 0 && int64(l.Prefix) < size {
+		n = int64(l.Prefix) // the layout reads only these: the stream is still the mapping's size (see Decode)
+	}
+	if n > MaxCopy {
+		return p, fmt.Errorf("%w: the layout has no fixed size, so it reads the whole mapping, and %d bytes is over the %d a decode copies", ErrTooLarge, size, MaxCopy)
+	}
+	p.Frame = registry.FrameOptions{N: n, Deadline: FrameDeadline, Retries: FrameRetries}
+	err = p.protocol(reg, size)
+	return p, err
+}
+
+// protocol fills in how the frame is copied: the layout's consistency, its counters checked to lie in the
+// copy.
+func (p *Plan) protocol(reg Mutexes, size int64) (err error) {
+	c := p.Layout.Consistency
+	if c == nil {
+		return nil
+	}
+	counter := func(path string) (*registry.Counter, error) {
+		f, _ := c.Counter(path)
+		if int64(f.Offset+f.Size) > p.Frame.N {
+			return nil, &layout.DecodeError{Path: path, Offset: f.Offset, Detail: fmt.Sprintf("the counter is past the end of the mapping (%d bytes)", size)}
+		}
+		return &registry.Counter{Off: int64(f.Offset), Size: f.Size, BigEndian: f.Endian == "be"}, nil
+	}
+	switch {
+	case c.Seqlock != "":
+		p.Frame.Seqlock, err = counter(c.Seqlock)
+	case c.Begin != "":
+		if p.Frame.Begin, err = counter(c.Begin); err == nil {
+			p.Frame.End, err = counter(c.End)
+		}
+	case c.Ring != nil:
+		for i := 0; ; i++ {
+			path := fmt.Sprintf("%s[%d].%s", c.Ring.Buffers, i, c.Ring.Tick)
+			if _, ok := c.Counter(path); !ok {
+				break
+			}
+			t, err := counter(path)
+			if err != nil {
+				return err
+			}
+			p.Frame.Ticks = append(p.Frame.Ticks, *t)
+		}
+	case c.Mutex != "":
+		p.Frame.LockTimeout = LockTimeout
+		if reg != nil { // nil: the Planner looks it up for each use
+			p.Frame.Lock, err = mutex(reg, c.Mutex)
+		}
+	}
+	return err
+}
+
+// mutex is the named mutex: the daemon's, or opened (it must exist).
+func mutex(reg Mutexes, name string) (*registry.Mutex, error) {
+	mu, err := reg.GetMutex(name)
+	if errors.Is(err, registry.ErrNotFound) {
+		mu, _, err = reg.OpenMutex(registry.MutexOptions{Name: name, Mode: registry.OpenExisting})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the layout's mutex %s: %w", strconv.Quote(name), err)
+	}
+	return mu, nil
+}
+
+// Protocol names how the plan's frames are read: seqlock, ring, mutex, frame or none.
+func (p Plan) Protocol() string {
+	switch c := p.Layout.Consistency; {
+	case c == nil:
+		return "none"
+	case c.Seqlock != "" || c.Begin != "":
+		return "seqlock"
+	case c.Ring != nil:
+		return "ring"
+	case c.Mutex != "":
+		return "mutex"
+	case c.Frame != "":
+		return "frame"
+	}
+	return "none"
+}
+
+// Counted says whether the frame's copy is checked by counters (seqlock, begin/end, ring): its Version and
+// Retries mean something.
+func (p Plan) Counted() bool {
+	return p.Frame.Seqlock != nil || p.Frame.Begin != nil || len(p.Frame.Ticks) > 0
+}
