@@ -95,8 +95,8 @@ var ErrRead = errors.New("reading failed")
 type ReadError struct{ Err error }
 
 func (e *ReadError) Is(target error) bool { return target == ErrRead }
-func (e *ReadError) Error() string { return "reading the body: " + e.Err.Error() }
-func (e *ReadError) Unwrap() error { return e.Err }
+func (e *ReadError) Error() string        { return "reading the body: " + e.Err.Error() }
+func (e *ReadError) Unwrap() error        { return e.Err }
 
 // ReadAll reads r, at most limit bytes, into memory, taking the room from the budget a step at a time as the
 // bytes arrive: what a slow client holds is what it sent. taken is what to Give back when the bytes are gone
