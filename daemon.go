@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
@@ -22,6 +23,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/token"
+	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/shmbridge/shmbridge/web"
 )
 
@@ -38,6 +40,8 @@ type daemon struct {
 	publishers *publish.Store
 	recordings *record.Store
 	mqtt       *mqtt.Client
+	budget     *budget.Bytes // -max-buffered: what every copy in memory takes its room from
+	hub        *watch.Hub    // the watch streams' samplers
 	srv        *http.Server
 	token      string
 	tokenSrc   string
@@ -100,7 +104,11 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
 	base, cancel := context.WithCancel(context.Background())
 	d.cancelWaits = cancel
-	d.srv = newServer(api.New(d.reg, d.apiConfig(base.Done())), d.log)
+	cfg := d.apiConfig(base.Done())
+	d.budget = budget.New(cmp.Or(max(c.maxBuffered, 0), api.DefaultMaxBuffered))
+	d.hub = api.NewHub(cfg, d.budget)
+	cfg.Budget, cfg.Hub = d.budget, d.hub
+	d.srv = newServer(api.New(d.reg, cfg), d.log)
 	d.srv.BaseContext = func(net.Listener) context.Context { return base }
 	if limited != nil {
 		d.srv.ConnState = limited.ConnState
@@ -142,7 +150,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Burst:            c.burst,
 		MaxWaiters:       c.maxWaiters,
 		MaxBuffered:      c.maxBuffered,
-		Version:          version(),
+		Build:            version(),
 		Session0:         d.env.session0,
 		MaxWatchers:      c.maxWatchers,
 		MaxSamplers:      c.maxSamplers,
@@ -259,6 +267,7 @@ func (d *daemon) serve(ctx context.Context) error {
 		d.log.Warn("connections still open at shutdown", "err", err)
 	}
 	d.recordings.Close() // each ends with its end record (reason shutdown)
+	d.hub.Close()        // the samplers of streams that ended, and of what else watched
 	if d.mqtt != nil {
 		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
 		d.mqtt.Close(mctx)

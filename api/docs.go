@@ -102,5 +102,5 @@ func hasAsset(name string) bool {
 //	@Success	200	{object}	Health
 //	@Router		/healthz [get]
 func (s *server) health(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, Health{Status: "ok", Version: s.version})
+	return writeJSON(w, http.StatusOK, Health{Status: "ok", Version: s.build})
 }

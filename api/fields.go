@@ -14,6 +14,10 @@ import (
 // The field handlers decode a mapping by a layout: one consistent private copy of the bytes the layout needs
 // (by its protocol: seqlock, ring, mutex; through the pin and the fault guard), then a decode of the copy.
 
+// FrameVersionHeader says what version of the producer's data a decoded answer is of: the seqlock's counter,
+// the ring's tick, or the layout's frame field. (Shmbridge-Version, its old name, is sent too.)
+const FrameVersionHeader = "Shmbridge-Frame-Version"
+
 // jsonBuffers keep /fields answers' buffers between requests (a poll of a struct makes one every time).
 var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -42,7 +46,8 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Success		200	{object}	object
 //	@Header			200	{string}	Shmbridge-Consistency	"How the frame was read: seqlock, ring, mutex, frame or none"
 //	@Header			200	{integer}	Shmbridge-Retries		"Torn copies thrown away"
-//	@Header			200	{integer}	Shmbridge-Version		"The seqlock counter, the ring's tick, or the frame field, the copy is of"
+//	@Header			200	{integer}	Shmbridge-Frame-Version	"The seqlock counter, the ring's tick, or the frame field, the copy is of"
+//	@Header			200	{integer}	Shmbridge-Version		"Deprecated: the same as Shmbridge-Frame-Version (its old name)"
 //	@Header			200	{integer}	Shmbridge-Ring-Buffer	"The ring buffer the copy is good for"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/fields [get]
@@ -127,7 +132,8 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 		h.Set("Shmbridge-Retries", strconv.Itoa(f.Retries))
 	}
 	if v, ok := p.VersionOf(f); ok {
-		h.Set("Shmbridge-Version", strconv.FormatUint(v, 10))
+		h.Set(FrameVersionHeader, strconv.FormatUint(v, 10))
+		h.Set("Shmbridge-Version", h.Get(FrameVersionHeader)) // its old name, kept for the scripts that read it
 	}
 	if f.Buffer >= 0 {
 		h.Set("Shmbridge-Ring-Buffer", strconv.Itoa(f.Buffer))

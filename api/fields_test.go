@@ -169,7 +169,7 @@ func TestFieldsRead(t *testing.T) {
 
 	resp, data = b.do("GET", path(n, "/fields"), nil)
 	expect(t, resp, data, 200)
-	if h := resp.Header.Get("Shmbridge-Consistency"); h != "seqlock" || resp.Header.Get("Shmbridge-Version") != "2" {
+	if h := resp.Header.Get("Shmbridge-Consistency"); h != "seqlock" || resp.Header.Get("Shmbridge-Frame-Version") != "2" || resp.Header.Get("Shmbridge-Version") != "2" {
 		t.Errorf("headers: %v", resp.Header)
 	}
 	const want = `{"seq":2,"speed":50,"rpm":7250.5,"gear":"reverse","driver":"Ayrton","lap_time":83.25,"flags":true,"pit":false,"level":5,"pad":"AAAA","sectors":[1,2,3,4],"kmh":180}`
@@ -278,7 +278,7 @@ func TestFrameIdentity(t *testing.T) {
 	b.do("PUT", path(n, "/data"), strings.NewReader("\x2a\x00\x00\x00\x00\x00\x80\x3f"))
 	resp, data := b.do("GET", path(n, "/fields"), nil)
 	expect(t, resp, data, 200)
-	if resp.Header.Get("Shmbridge-Consistency") != "frame" || resp.Header.Get("Shmbridge-Version") != "42" || strings.TrimSpace(string(data)) != `{"packet_id":42,"gas":1}` {
+	if resp.Header.Get("Shmbridge-Consistency") != "frame" || resp.Header.Get("Shmbridge-Frame-Version") != "42" || strings.TrimSpace(string(data)) != `{"packet_id":42,"gas":1}` {
 		t.Errorf("%v %s", resp.Header, data)
 	}
 }

@@ -76,7 +76,7 @@ func newMetrics(s *server) *metrics {
 		counter("shmbridge_watch_sampler_overruns_total", "Samples that took longer than their interval.", func() float64 { return float64(s.hub.Overruns()) }),
 		counter("shmbridge_watch_starved_total", "Watch messages not made, or made later, because the memory budget (-max-buffered) was spent.", func() float64 { return float64(s.hub.Starved()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "shmbridge_build_info", Help: "The daemon's build (always 1).",
-			ConstLabels: prometheus.Labels{"version": s.version}}, func() float64 { return 1 }),
+			ConstLabels: prometheus.Labels{"version": s.build}}, func() float64 { return 1 }),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -130,7 +130,7 @@ func (l *onceLogger) Println(v ...any) {
 func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &recorder{ResponseWriter: w} // handle finds it and uses it too
+		rec := &statusWriter{ResponseWriter: w} // handle finds it and uses it too
 		next.ServeHTTP(rec, r)
 		d := time.Since(start)
 		route := "unmatched" // refused before routing, or no such route

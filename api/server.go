@@ -59,8 +59,8 @@ type Config struct {
 	// Budget, if set, is the byte budget itself (shared with the runtimes beside the API); it overrides
 	// MaxBuffered.
 	Budget *budget.Bytes
-	// Version describes the daemon's build; GET /healthz reports it.
-	Version string
+	// Build describes the daemon's build (its version); GET /healthz reports it.
+	Build string
 	// Session0: the daemon runs in session 0 (a Windows service), where Local\ names are session 0's own and
 	// invisible to programs in users' sessions. Creates of names that are not Global\ then carry a hint.
 	Session0 bool
@@ -77,6 +77,9 @@ type Config struct {
 	MinWatchInterval time.Duration
 	// WatchHeartbeat is how often a quiet watch stream sends a comment. 0 means DefaultWatchHeartbeat.
 	WatchHeartbeat time.Duration
+	// Hub, if set, is the hub of watch streams (see NewHub): the daemon's, which it closes at shutdown; nil:
+	// New makes one.
+	Hub *watch.Hub
 	// Stopping, closed when the daemon begins to shut down, ends watch streams with event: closed (reason
 	// shutdown). nil: never.
 	Stopping <-chan struct{}
@@ -98,6 +101,21 @@ type Config struct {
 	Spec []byte
 }
 
+// NewHub returns the hub of watch streams cfg describes, its samplers' memory taken from b (nil: a budget of
+// cfg.MaxBuffered of its own).
+func NewHub(cfg Config, b *budget.Bytes) *watch.Hub {
+	if b == nil {
+		b = budget.New(cmp.Or(max(cfg.MaxBuffered, 0), DefaultMaxBuffered))
+	}
+	h := watch.New()
+	h.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
+	h.MaxSamplers = cmp.Or(cfg.MaxSamplers, DefaultMaxSamplers)
+	h.MaxSampleRate = cmp.Or(cfg.MaxSampleRate, DefaultMaxSampleRate)
+	h.ProblemKind = ProblemKind
+	h.Budget = b // samplers and messages take from the same budget as every other copy
+	return h
+}
+
 // LoopbackHosts returns the Host values a client on this machine uses to reach a listener at addr:
 // localhost, 127.0.0.1 and [::1] with addr's port.
 func LoopbackHosts(addr string) []string {
@@ -117,7 +135,7 @@ type server struct {
 	maxBody   int64
 	token     []byte
 	sessions  *sessions
-	version   string
+	build     string
 	session0  bool
 	budget    *budget.Bytes
 	layouts   *layout.Store
@@ -143,7 +161,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		cfg.MaxWaiters = DefaultMaxWaiters
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
-		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
+		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
 		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers,
 		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), recordings: cfg.Recordings,
 		replays: replays{by: map[string]*replay{}}}
@@ -167,12 +185,10 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		panic(err) // the catalogue's own test compiles them
 	}
 	s.plans = view.NewPlanner(reg)
-	s.hub = watch.New()
-	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
-	s.hub.MaxSamplers = cmp.Or(cfg.MaxSamplers, DefaultMaxSamplers)
-	s.hub.MaxSampleRate = cmp.Or(cfg.MaxSampleRate, DefaultMaxSampleRate)
-	s.hub.ProblemKind = ProblemKind
-	s.hub.Budget = s.budget // samplers and messages take from the same budget as every other copy
+	s.hub = cfg.Hub
+	if s.hub == nil {
+		s.hub = NewHub(cfg, s.budget)
+	}
 	s.minWatch = max(cfg.MinWatchInterval, 0)
 	if s.minWatch == 0 {
 		s.minWatch = DefaultMinWatchInterval
@@ -283,12 +299,12 @@ func takes(params []string, h func(http.ResponseWriter, *http.Request) error) fu
 // handle adapts a handler that returns an error to http.HandlerFunc: the error goes to writeError.
 func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		rec, ok := w.(*recorder) // observe's, for every routed request
+		sw, ok := w.(*statusWriter) // observe's, for every routed request
 		if !ok {
-			rec = &recorder{ResponseWriter: w}
+			sw = &statusWriter{ResponseWriter: w}
 		}
-		if err := h(rec, r); err != nil {
-			if rec.status != 0 {
+		if err := h(sw, r); err != nil {
+			if sw.status != 0 {
 				// The status line is out: cut the connection so the client cannot take a short body for a whole one.
 				s.logFailure(r, http.StatusInternalServerError, err)
 				panic(http.ErrAbortHandler)
@@ -315,27 +331,27 @@ func (s *server) logFailure(r *http.Request, status int, err error) {
 	}
 }
 
-// recorder notes the status a response started with (0: not started yet).
-type recorder struct {
+// statusWriter notes the status a response started with (0: not started yet).
+type statusWriter struct {
 	http.ResponseWriter
 	status int
 }
 
-func (rec *recorder) WriteHeader(code int) {
-	if rec.status == 0 {
-		rec.status = code
+func (sw *statusWriter) WriteHeader(code int) {
+	if sw.status == 0 {
+		sw.status = code
 	}
-	rec.ResponseWriter.WriteHeader(code)
+	sw.ResponseWriter.WriteHeader(code)
 }
 
-func (rec *recorder) Write(p []byte) (int, error) {
-	if rec.status == 0 {
-		rec.status = http.StatusOK
+func (sw *statusWriter) Write(p []byte) (int, error) {
+	if sw.status == 0 {
+		sw.status = http.StatusOK
 	}
-	return rec.ResponseWriter.Write(p)
+	return sw.ResponseWriter.Write(p)
 }
 
-func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+func (sw *statusWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
 
 // escapedRoutePath makes chi route on the escaped path, so a name's %2F or %25 stays inside its path segment
 // (pathName unescapes the parameter exactly once), without a trailing slash (/v1/mappings/ is /v1/mappings).

@@ -12,11 +12,11 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-// Reasons a source ends, in its closed message (besides "shutdown", which the stream sends, and the text of
-// an error that ended it).
+// Reasons a source ends, in its closed message (besides the text of an error that ended it).
 const (
 	ReasonClosed      = "closed"       // the watched mapping, or a watched event, was closed (DELETE)
 	ReasonEventClosed = "event-closed" // the event that triggers the samples was closed; the mapping is still held
+	ReasonShutdown    = "shutdown"     // the daemon is stopping (Hub.Close)
 )
 
 // sampler samples one source and fans its changes out.
@@ -138,7 +138,7 @@ func (s *sampler) run() {
 	defer func() { s.hub.give(s.cost) }() // what it holds then: a decoded one's grows
 	var halt <-chan struct{} = s.stop
 	if s.src.Mapping != nil {
-		halt = either(s.stop, s.src.Mapping.Done())
+		halt = s.hub.either(s.stop, s.src.Mapping.Done())
 	}
 	var next func() (bool, error) // waits for the time of the next sample: true; false when halted
 	if s.observer != nil {
@@ -225,10 +225,12 @@ func isDone(c <-chan struct{}) bool {
 	}
 }
 
-// either is closed when a or b is.
-func either(a, b <-chan struct{}) <-chan struct{} {
+// either is closed when a or b is (its goroutine is the hub's: Close waits for it).
+func (h *Hub) either(a, b <-chan struct{}) <-chan struct{} {
 	c := make(chan struct{})
+	h.running.Add(1)
 	go func() {
+		defer h.running.Done()
 		select {
 		case <-a:
 		case <-b:
@@ -305,7 +307,7 @@ func (s *sampler) dropSnap() {
 	}
 }
 
-// end sends closed to every subscriber and forgets the sampler.
+// end sends closed to every subscriber and forgets the sampler, once: the first reason stands.
 func (s *sampler) end(reason string) {
 	s.hub.mu.Lock()
 	s.hub.forgetLocked(s)
@@ -313,6 +315,9 @@ func (s *sampler) end(reason string) {
 	s.halt()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed != "" {
+		return
+	}
 	s.closed = reason
 	for sub := range s.subs {
 		sub.end(s, reason)

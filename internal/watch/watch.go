@@ -13,6 +13,7 @@ package watch
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -117,6 +118,7 @@ type Hub struct {
 	DecodeShare float64
 
 	mu       sync.Mutex
+	running  sync.WaitGroup // the samplers' goroutines
 	samplers map[key]*sampler
 	starting map[key]*starting // samplers taking their first sample
 	watchers int
@@ -235,8 +237,24 @@ func (h *Hub) start(sub *Subscriber, src Source) error {
 	}
 	h.samplers[k] = s
 	sub.joinLocked(s)
-	go s.run()
+	h.running.Add(1)
+	go func() {
+		defer h.running.Done()
+		s.run()
+	}()
 	return nil
+}
+
+// Close ends every sampler still running (its subscribers hear ReasonShutdown) and waits for all the hub's
+// goroutines to return. Subscribe after Close is not allowed.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	running := slices.Collect(maps.Values(h.samplers))
+	h.mu.Unlock()
+	for _, s := range running {
+		s.end(ReasonShutdown)
+	}
+	h.running.Wait()
 }
 
 // admitLocked counts one more sampler of src against MaxSamplers and MaxSampleRate, and answers the rate it

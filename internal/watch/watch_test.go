@@ -245,6 +245,31 @@ func TestCloseEndsStreams(t *testing.T) {
 	}
 }
 
+// TestHubClose: Close ends every stream still open with reason shutdown, and returns only once the samplers'
+// goroutines have: none is left after it (an event-driven one and an interval one, watching a mapping).
+func TestHubClose(t *testing.T) {
+	_, m := newMapping(t, 64)
+	before := runtime.NumGoroutine()
+	hub := watch.New()
+	sub, err := hub.Subscribe([]watch.Source{{Mapping: m, N: 64, Interval: time.Hour, Format: watch.Base64}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	next(t, sub) // the snapshot
+	if runtime.NumGoroutine() <= before {
+		t.Fatal("no sampler goroutine runs")
+	}
+	hub.Close()
+	if n := runtime.NumGoroutine(); n != before {
+		t.Errorf("after Close: %d goroutines, %d before the hub", n, before)
+	}
+	msgs, ended := next(t, sub)
+	if len(msgs) != 1 || msgs[0].Type != "closed" || !ended || parse(t, msgs[0]).Reason != watch.ReasonShutdown {
+		t.Fatalf("after Close: %v, ended %v", msgs, ended)
+	}
+}
+
 // TestMaxWatchers: past the cap, Subscribe fails; a subscriber that leaves frees its place.
 func TestMaxWatchers(t *testing.T) {
 	_, m := newMapping(t, 64)
