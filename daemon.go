@@ -266,6 +266,7 @@ func (d *daemon) serve(ctx context.Context) error {
 	if err := d.srv.Shutdown(sctx); err != nil {
 		d.log.Warn("connections still open at shutdown", "err", err)
 	}
+	<-errc // Serve has returned (ErrServerClosed)
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.hub.Close()        // the samplers of streams that ended, and of what else watched
 	if d.mqtt != nil {
