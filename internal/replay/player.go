@@ -214,6 +214,9 @@ func (p *Player) play(r *run, pl *plan) {
 	defer close(r.done)
 	defer pl.release()
 	err := pl.playFrames(r)
+	if err != nil && !errors.Is(err, errStopped) && closed(pl.m.Done()) {
+		err = errMappingClosed // a write that lost the race with the mapping's close
+	}
 	r.mu.Lock()
 	r.info.Ended = time.Now()
 	switch {
@@ -235,5 +238,15 @@ func (p *Player) play(r *run, pl *plan) {
 		p.mu.Unlock()
 	case err != nil && !errors.Is(err, errStopped):
 		p.log.Warn("a replay failed", "mapping", info.Mapping, "recording", info.Recording, "error", err)
+	}
+}
+
+// closed says whether c is closed.
+func closed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
