@@ -3,8 +3,8 @@ package export
 import (
 	"encoding/json"
 	"io"
+	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -45,26 +45,33 @@ func fieldTypes(l *layout.Layout) map[string]string {
 	return m
 }
 
-// columnKind types a column by its field's type in the layout, or by its first value.
+// numberType is a layout's type of a number or bit field, as layout.Field.Type writes it: its kind (u, s,
+// f, b), its size (bytes; bits for b), its byte order, and the enum its value names (u1 enum gear).
+var numberType = regexp.MustCompile(`^([usfb])(\d+)(?:le|be)?( enum .+)?$`)
+
+// columnKind types a column by its field's type in the layout (typ, "" for a field the data places), or
+// else by its first value: a string (an enum's name, a text) is a string column, an enum's too; floats are
+// DOUBLE, u8 and b64 unsigned, other integers INT64, b1 a boolean.
 func columnKind(typ string, first json.RawMessage) kind {
-	switch {
-	case strings.Contains(typ, " enum "):
+	if len(first) > 0 && first[0] == '"' {
 		return kindString
-	case strings.HasPrefix(typ, "f"):
-		return kindDouble
-	case strings.HasPrefix(typ, "u8"):
-		return kindUint
-	case strings.HasPrefix(typ, "u") || strings.HasPrefix(typ, "s"):
-		return kindInt
-	case typ == "b1":
-		return kindBool
-	case strings.HasPrefix(typ, "b") && typ != "bytes":
+	}
+	if m := numberType.FindStringSubmatch(typ); m != nil {
+		size, _ := strconv.Atoi(m[2])
+		switch prim := m[1]; {
+		case m[3] != "":
+			return kindString
+		case prim == "f":
+			return kindDouble
+		case prim == "b" && size == 1:
+			return kindBool
+		case prim == "u" && size == 8, prim == "b" && size == 64:
+			return kindUint
+		}
 		return kindInt
 	}
 	switch {
 	case len(first) == 0:
-		return kindString
-	case first[0] == '"':
 		return kindString
 	case string(first) == "true" || string(first) == "false":
 		return kindBool
