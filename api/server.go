@@ -92,8 +92,8 @@ type Config struct {
 	MaxMetricSeries int
 	// Recordings keep the recordings (POST /v1/recordings); nil: recordings are off.
 	Recordings *record.Store
-	// Replays plays recordings into mappings (POST /v1/mappings/{name}/replay); its owner closes it. nil: one
-	// of the handler's own, never closed (its replays end with their mappings).
+	// Replays is the player of recordings into mappings (POST /v1/mappings/{name}/replay); its owner (the
+	// daemon) closes it. nil: one of the handler's own, never closed (its replays end with their mappings).
 	Replays *replay.Player
 	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none.
 	MQTT *mqtt.Client
