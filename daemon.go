@@ -22,6 +22,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/replay"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/shmbridge/shmbridge/web"
@@ -39,6 +40,7 @@ type daemon struct {
 	layouts    *layout.Store
 	publishers *publish.Store
 	recordings *record.Store
+	replays    *replay.Player
 	mqtt       *mqtt.Client
 	budget     *budget.Bytes // -max-buffered: what every copy in memory takes its room from
 	hub        *watch.Hub    // the watch streams' samplers
@@ -100,6 +102,7 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 			return nil, fmt.Errorf("-mqtt: %w", err)
 		}
 	}
+	d.replays = replay.NewPlayer(d.log)
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
 	base, cancel := context.WithCancel(context.Background())
@@ -160,6 +163,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
 		Recordings:       d.recordings,
+		Replays:          d.replays,
 		MQTT:             d.mqtt,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
@@ -266,7 +270,8 @@ func (d *daemon) serve(ctx context.Context) error {
 	if err := d.srv.Shutdown(sctx); err != nil {
 		d.log.Warn("connections still open at shutdown", "err", err)
 	}
-	<-errc // Serve has returned (ErrServerClosed)
+	<-errc               // Serve has returned (ErrServerClosed)
+	d.replays.Close()    // they write into mappings: stopped, and waited for, before the mappings close
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.hub.Close()        // the samplers of streams that ended, and of what else watched
 	if d.mqtt != nil {

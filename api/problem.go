@@ -9,10 +9,12 @@ import (
 	"net/http"
 
 	"github.com/shmbridge/shmbridge/internal/budget"
+	"github.com/shmbridge/shmbridge/internal/export"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/replay"
 	"github.com/shmbridge/shmbridge/internal/view"
 )
 
@@ -139,6 +141,14 @@ var causes = []struct {
 	{record.ErrHeaderTooLarge, probInvalidRequest, "", false},
 	{record.ErrRecording, probInProgress, "the recording is under way: stop it first (POST /v1/recordings/{id}/stop)", false},
 	{record.ErrNoDir, probUnsupported, "recordings are off: the daemon was started with -recordings-dir -", false},
+	{record.ErrInvalid, probInvalidRequest, "", false},
+	{record.ErrNoLayout, probInvalidRequest, "", false},
+	{record.ErrSampleRate, probTooManySamplers, "", true},
+	{replay.ErrInvalid, probInvalidRequest, "", false},
+	{replay.ErrNotFound, probNotFound, "", false},
+	{replay.ErrPlaying, probInProgress, "", false},
+	{replay.ErrClosed, probShuttingDown, "the replays are stopped: the daemon is shutting down", false},
+	{export.ErrInvalid, probInvalidRequest, "", false},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down", false},
 }
 

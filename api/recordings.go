@@ -1,9 +1,6 @@
 package api
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -11,22 +8,19 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
-	"github.com/shmbridge/shmbridge/internal/view"
 )
 
-// Recordings keep a mapping's frames over time in files (package record): a range, or a layout's frames read
-// consistently by its protocol, at an interval or on an event. They are downloaded, exported as decoded fields
-// (export.go) and replayed into a mapping (replay.go).
+// Recordings keep a mapping's frames over time in files (package record, which plans and runs them too): a
+// range, or a layout's frames read consistently by its protocol, at an interval or on an event. They are
+// downloaded, exported as decoded fields (export.go, package export) and replayed into a mapping (replay.go,
+// package replay).
 
 // Defaults of the recordings' flags.
 const (
-	DefaultMaxRecordings        = 8
-	DefaultRecordingsBudget     = 1 << 30
-	DefaultRecordingsMinFree    = 256 << 20
-	defaultRecordingInterval    = 100 * time.Millisecond
-	recordingContentType        = "application/vnd.shmbridge.recording"
-	recordingLockTimeout        = time.Second
-	recordingBuffersPerByteKept = 3 // a recorder's copies of its range: the sample, the frame before, the record
+	DefaultMaxRecordings     = 8
+	DefaultRecordingsBudget  = 1 << 30
+	DefaultRecordingsMinFree = 256 << 20
+	recordingContentType     = "application/vnd.shmbridge.recording"
 )
 
 // RecordingRequest is what to record (POST /v1/recordings).
@@ -128,7 +122,8 @@ func (s *server) createRecording(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	h, src, lim, err := s.planRecording(req)
+	h, src, lim, err := s.resources.Prepare(record.Request{Mapping: req.Mapping, Layout: req.Layout, Offset: req.Offset, Length: req.Length,
+		Interval: req.Interval, Event: req.Event, MaxBytes: req.MaxBytes, MaxDuration: req.MaxDuration})
 	if err != nil {
 		return err
 	}
@@ -142,166 +137,20 @@ func (s *server) createRecording(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, recordingOf(info))
 }
 
-// planRecording checks a recording's request and makes its header, its source and its limits.
-func (s *server) planRecording(req RecordingRequest) (record.Header, record.Source, record.Limits, error) {
-	var h record.Header
-	var src record.Source
-	var lim record.Limits
-	bad := func(format string, args ...any) (record.Header, record.Source, record.Limits, error) {
-		return h, src, lim, fail(probInvalidRequest, fmt.Sprintf(format, args...))
-	}
-	raw := req.Offset != nil || req.Length != nil
-	switch {
-	case req.Mapping == "":
-		return bad("name the mapping to record: mapping")
-	case raw && req.Layout != "":
-		return bad("give layout (its frames) or offset and length (a range of bytes), not both")
-	case req.Interval != "" && req.Event != "":
-		return bad("give interval or event, not both")
-	case req.MaxBytes < 0:
-		return bad("max_bytes must be positive")
-	}
-	interval := defaultRecordingInterval
-	if req.Interval != "" {
-		d, err := time.ParseDuration(req.Interval)
-		if err != nil || d < s.minWatch || d > maxWatchInterval {
-			return bad("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", s.minWatch, maxWatchInterval)
-		}
-		interval = d
-	}
-	if req.MaxDuration != "" {
-		d, err := time.ParseDuration(req.MaxDuration)
-		if err != nil || d <= 0 {
-			return bad("max_duration must be a positive duration: 30s, 10m, 2h")
-		}
-		lim.MaxDuration = d
-	}
-	lim.MaxBytes = req.MaxBytes
-	m, err := s.mappingToRead(req.Mapping)
-	if err != nil {
-		return h, src, lim, err
-	}
-	h = record.Header{Mapping: m.Name(), Consistency: "none", Started: time.Now()}
-	var read func([]byte) ([]byte, uint64, error)
-	if id := req.Layout; !raw && (id != "" || m.Layout() != "") {
-		l, id, err := view.Of(s.layouts, m, id)
-		if err != nil {
-			return h, src, lim, err
-		}
-		e, err := s.layouts.Get(id) // deleted since: not found
-		if err != nil {
-			return h, src, lim, err
-		}
-		if h.LayoutImports, err = s.layoutImports(e.Source); err != nil {
-			return h, src, lim, err
-		}
-		p, err := s.plans.Plan(m, l, "")
-		if err != nil {
-			return h, src, lim, err
-		}
-		if p.Frame.Lock != nil {
-			p.Frame.LockTimeout = recordingLockTimeout
-		}
-		version, _, _ := p.Version()
-		h.Layout, h.LayoutSource, h.Length, h.Consistency, h.Counter = id, string(e.Source), p.Frame.N, p.Protocol(), version != nil
-		o := p.Frame
-		read = func(buf []byte) ([]byte, uint64, error) {
-			o.Into = buf
-			f, err := m.ReadFrame(context.Background(), o)
-			if err != nil {
-				return nil, 0, err
-			}
-			var c uint64
-			if version != nil {
-				c, _ = version(f)
-			}
-			return f.Bytes, c, nil
-		}
-	} else {
-		off, n := int64(0), m.Size()
-		if req.Offset != nil {
-			off = *req.Offset
-		}
-		n -= off
-		if req.Length != nil {
-			n = *req.Length
-		}
-		if off < 0 || n <= 0 {
-			return bad("offset must be 0 or more and length 1 or more")
-		}
-		if err := m.CheckRange("record", off, n); err != nil {
-			return h, src, lim, err
-		}
-		h.Offset, h.Length = off, n
-		read = func(buf []byte) ([]byte, uint64, error) { return buf, 0, m.Sample(buf, off) }
-	}
-	if h.Length > maxLockedCopy {
-		return bad("%d bytes: a recording keeps at most %d bytes a frame (record a range: offset and length)", h.Length, maxLockedCopy)
-	}
-	release, err := s.budget.Reserve(recordingBuffersPerByteKept * h.Length)
-	if err != nil {
-		return h, src, lim, err
-	}
-	src = record.Source{Ended: m.Done(), Close: release,
-		Lost: func(err error) bool {
-			return errors.Is(err, registry.ErrInconsistent) || errors.Is(err, registry.ErrTimeout)
-		}}
-	buf := make([]byte, h.Length)
-	src.Read = func() ([]byte, uint64, error) { return read(buf) }
-	if req.Event != "" {
-		e, err := heldObject(s.reg.GetEvent, registry.KindEvent, req.Event)
-		if err != nil {
-			release()
-			return h, src, lim, err
-		}
-		ob, err := e.Observer()
-		if err != nil {
-			release()
-			return h, src, lim, err
-		}
-		h.Event = e.Name()
-		src.Next, src.Close = firstAtOnce(ob.Next), func() { ob.Close(); release() }
-		return h, src, lim, nil
-	}
-	h.Interval = interval
-	unrate, err := s.reserveSamples(interval, h.Length) // its copies count as a watch's samples
-	if err != nil {
-		release()
-		return h, src, lim, err
-	}
-	t := time.NewTicker(interval)
-	src.Next = firstAtOnce(func(halt <-chan struct{}) (bool, error) {
-		select {
-		case <-halt:
-			return false, nil
-		case <-t.C:
-			return true, nil
-		}
-	})
-	src.Close = func() { t.Stop(); unrate(); release() }
-	return h, src, lim, nil
-}
-
-// firstAtOnce is next, but for its first call, which is at once: a recording begins with the frame as it is.
-func firstAtOnce(next func(<-chan struct{}) (bool, error)) func(<-chan struct{}) (bool, error) {
-	first := true
-	return func(halt <-chan struct{}) (bool, error) {
-		if first {
-			first = false
-			return true, nil
-		}
-		return next(halt)
-	}
-}
-
 // mappingToRead is the mapping name: the one the daemon holds, or else opened read-only (a publisher, a
 // recording of a native producer's mapping).
 func (s *server) mappingToRead(name string) (*registry.Mapping, error) {
-	m, err := s.reg.GetMapping(name)
-	if errors.Is(err, registry.ErrNotFound) {
-		m, _, err = s.reg.OpenMapping(registry.Options{Name: name, Mode: registry.OpenExisting, Access: registry.ReadOnly})
-	}
-	return m, err
+	return s.reg.MappingToRead(name)
+}
+
+// recordingResources are what the recordings and replays are planned with and take from: the server's
+// registry, layouts, plans, budget and sample rate, its events as a request names them, its intervals.
+func (s *server) recordingResources() record.Resources {
+	return record.Resources{Registry: s.reg, Layouts: s.layouts, Plans: s.plans, Budget: s.budget, Samples: s.hub,
+		Recordings: s.recordings, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
+		Event: func(name string) (*registry.Event, error) {
+			return heldObject(s.reg.GetEvent, registry.KindEvent, name)
+		}}
 }
 
 // listRecordings godoc

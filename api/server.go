@@ -20,6 +20,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/replay"
 	"github.com/shmbridge/shmbridge/internal/view"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/swaggest/swgui/v5emb"
@@ -94,6 +95,9 @@ type Config struct {
 	MaxMetricSeries int
 	// Recordings keep the recordings (POST /v1/recordings); nil: recordings are off.
 	Recordings *record.Store
+	// Replays is the player of recordings into mappings (POST /v1/mappings/{name}/replay); its owner (the
+	// daemon) closes it. nil: one of the handler's own, never closed (its replays end with their mappings).
+	Replays *replay.Player
 	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none.
 	MQTT *mqtt.Client
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
@@ -145,7 +149,8 @@ type server struct {
 	series     sync.Map
 	maxSeries  int
 	recordings *record.Store
-	replays    replays
+	replays    *replay.Player
+	resources  record.Resources // what recordings and replays take from the server
 	mqtt       *mqttPublishers
 
 	metrics   *metrics
@@ -164,12 +169,15 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
 		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers,
 		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), recordings: cfg.Recordings,
-		replays: replays{by: map[string]*replay{}}}
+		replays: cfg.Replays}
 	if s.budget == nil {
 		s.budget = budget.New(cmp.Or(max(cfg.MaxBuffered, 0), DefaultMaxBuffered))
 	}
 	if s.recordings == nil {
 		s.recordings, _ = record.Open("", record.Options{})
+	}
+	if s.replays == nil {
+		s.replays = replay.NewPlayer(s.log)
 	}
 	if s.publishers == nil {
 		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
@@ -194,6 +202,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		s.minWatch = DefaultMinWatchInterval
 	}
 	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
+	s.resources = s.recordingResources()
 	s.stopping = cfg.Stopping
 	s.mqtt = newMQTTPublishers(s, cfg.MQTT)
 	s.metrics = newMetrics(s)

@@ -31,8 +31,8 @@ type Writer struct {
 // Create makes the recording's file (it must not exist) and writes its header.
 func Create(path string, h Header) (*Writer, error) {
 	h.Format = 1
-	if h.Length <= 0 || h.Length > maxRangeLen {
-		return nil, fmt.Errorf("record: a range of %d bytes (1 to %d)", h.Length, maxRangeLen)
+	if h.Length <= 0 || h.Length > MaxLength {
+		return nil, fmt.Errorf("record: a range of %d bytes (1 to %d)", h.Length, MaxLength)
 	}
 	b, err := appendJSONRecord([]byte(Magic), KindHeader, h)
 	if err != nil {
@@ -172,7 +172,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if err := json.Unmarshal(body, &rd.h); err != nil {
 		return nil, &FormatError{Offset: int64(len(Magic)), Detail: "the header: " + err.Error()}
 	}
-	if rd.h.Format != 1 || rd.h.Length <= 0 || rd.h.Length > maxRangeLen {
+	if rd.h.Format != 1 || rd.h.Length <= 0 || rd.h.Length > MaxLength {
 		return nil, &FormatError{Offset: int64(len(Magic)), Detail: fmt.Sprintf("a header of format %d, length %d: not one this daemon reads", rd.h.Format, rd.h.Length)}
 	}
 	return rd, nil

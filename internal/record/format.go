@@ -48,9 +48,11 @@ const (
 	endRoom = 128
 	// headerRoom is a header's size but for its layout's source, and a frame record's framing: what a
 	// recording needs besides its bytes.
-	headerRoom  = 1024
-	maxRangeLen = 64 << 20 // the longest range a recording keeps
+	headerRoom = 1024
 )
+
+// MaxLength is the longest range a recording keeps: a frame's bytes, copied in memory as it is sampled.
+const MaxLength = 64 << 20
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 

@@ -248,16 +248,23 @@ func (s *Store) run(rec *Recording, src Source, lim Limits) {
 		timeUp = t.C
 	}
 	reason := make(chan string, 1)
-	go func() { // one channel for Next to wait on: whichever ends the recording first
+	// One channel for Next to wait on: whichever ends the recording first. Its goroutine is joined before the
+	// recorder ends (quit releases it however the recorder ends), so that Close waits for it too.
+	quit := make(chan struct{})
+	var ender sync.WaitGroup
+	defer ender.Wait()
+	defer close(quit)
+	ender.Go(func() {
 		defer close(halt)
 		select {
 		case <-rec.stop:
+		case <-quit:
 		case <-timeUp:
 			reason <- ReasonMaxDuration
 		case <-src.Ended:
 			reason <- ReasonMappingClosed
 		}
-	}()
+	})
 	end := func(why string, err error) {
 		if err != nil {
 			s.log.Warn("a recording stopped", "id", rec.ID, "reason", why, "error", err)

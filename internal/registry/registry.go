@@ -67,6 +67,16 @@ func (r *Registry) GetMapping(name string) (*Mapping, error) {
 	return get[*Mapping](r.t, KindMapping, name)
 }
 
+// MappingToRead returns the mapping called name: the one the registry holds, or else opened read-only (and
+// held from then on): a recording, a publisher, of a mapping a native producer made.
+func (r *Registry) MappingToRead(name string) (*Mapping, error) {
+	m, err := r.GetMapping(name)
+	if errors.Is(err, ErrNotFound) {
+		m, _, err = r.OpenMapping(Options{Name: name, Mode: OpenExisting, Access: ReadOnly})
+	}
+	return m, err
+}
+
 // Mappings returns the held mappings sorted by name.
 func (r *Registry) Mappings() []*Mapping { return list[*Mapping](r.t, KindMapping) }
 
