@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
@@ -22,6 +23,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/token"
+	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/shmbridge/shmbridge/web"
 )
 
@@ -38,9 +40,14 @@ type daemon struct {
 	publishers *publish.Store
 	recordings *record.Store
 	mqtt       *mqtt.Client
-	srv        *http.Server
-	token      string
-	tokenSrc   string
+	// publish runs the publishers; budget and hub are what it shares with the API: the memory copies take
+	// from, the watch samplers.
+	publish  *publish.Runtime
+	budget   *budget.Bytes
+	hub      *watch.Hub
+	srv      *http.Server
+	token    string
+	tokenSrc string
 	// loginCode is the one-time code of the dashboard's login link, printed in a terminal ("" elsewhere).
 	loginCode string
 	// cancelWaits ends long-polls, mutex waits and watch streams at shutdown, first, so that they end at once
@@ -98,6 +105,10 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
+	d.budget, d.hub = budget.New(cmp.Or(max(c.maxBuffered, 0), api.DefaultMaxBuffered)), watch.New()
+	d.publish = publish.NewRuntime(publish.Options{Store: d.publishers, Registry: d.reg, Layouts: d.layouts, Hub: d.hub,
+		Budget: d.budget, MQTT: d.mqtt, MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
+		MaxInterval: api.MaxWatchInterval, MaxSeries: cmp.Or(c.maxMetricSeries, api.DefaultMaxMetricSeries), Log: d.log})
 	base, cancel := context.WithCancel(context.Background())
 	d.cancelWaits = cancel
 	d.srv = newServer(api.New(d.reg, d.apiConfig(base.Done())), d.log)
@@ -154,6 +165,9 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Recordings:       d.recordings,
 		MQTT:             d.mqtt,
 		MaxMetricSeries:  c.maxMetricSeries,
+		PublishRuntime:   d.publish,
+		Budget:           d.budget,
+		Hub:              d.hub,
 	}
 }
 
@@ -237,6 +251,7 @@ func openLayouts(ctx context.Context, c *config, log *slog.Logger) (*layout.Stor
 // serve answers requests until ctx ends, then shuts down: waits end with 503, requests under way get 5 s,
 // every handle is closed.
 func (d *daemon) serve(ctx context.Context) error {
+	d.publish.Start() // the kept mqtt publishers, publishing again
 	errc := make(chan error, 1)
 	go func() { errc <- d.srv.Serve(d.ln) }()
 	addr := d.ln.Addr().String()
@@ -248,6 +263,7 @@ func (d *daemon) serve(ctx context.Context) error {
 	}
 	select {
 	case err := <-errc:
+		d.publish.Close()
 		return err
 	case <-ctx.Done():
 	}
@@ -259,6 +275,7 @@ func (d *daemon) serve(ctx context.Context) error {
 		d.log.Warn("connections still open at shutdown", "err", err)
 	}
 	d.recordings.Close() // each ends with its end record (reason shutdown)
+	d.publish.Close()    // every publisher stopped and waited for, before their broker and their mappings close
 	if d.mqtt != nil {
 		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
 		d.mqtt.Close(mctx)

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -91,8 +90,15 @@ type Config struct {
 	MaxMetricSeries int
 	// Recordings keep the recordings (POST /v1/recordings); nil: recordings are off.
 	Recordings *record.Store
-	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none.
+	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none. Only for a runtime
+	// New makes (PublishRuntime nil).
 	MQTT *mqtt.Client
+	// PublishRuntime runs the publishers (its store is then Publishers): started, stopped and waited for by its
+	// maker. New registers its collectors and loads it (its kept publishers checked, none started). nil: New
+	// makes one over Publishers, MQTT and MaxMetricSeries that runs a publisher only once one is added.
+	PublishRuntime *publish.Runtime
+	// Hub, if set, is the watch hub (shared with the runtimes beside the API, as Budget); New sets its caps.
+	Hub *watch.Hub
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -122,13 +128,11 @@ type server struct {
 	budget    *budget.Bytes
 	layouts   *layout.Store
 	plans     *view.Planner
-	// publishers, and the gauges each exported at its last collection (id → int), at most maxSeries together.
+	// publishers are kept in the store, and run by the runtime (publish).
 	publishers *publish.Store
-	series     sync.Map
-	maxSeries  int
+	publish    *publish.Runtime
 	recordings *record.Store
 	replays    replays
-	mqtt       *mqttPublishers
 
 	metrics   *metrics
 	hub       *watch.Hub
@@ -144,14 +148,16 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), version: cfg.Version, session0: cfg.Session0,
-		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers,
-		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), recordings: cfg.Recordings,
-		replays: replays{by: map[string]*replay{}}}
+		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers, publish: cfg.PublishRuntime,
+		recordings: cfg.Recordings, replays: replays{by: map[string]*replay{}}, hub: cfg.Hub}
 	if s.budget == nil {
 		s.budget = budget.New(cmp.Or(max(cfg.MaxBuffered, 0), DefaultMaxBuffered))
 	}
 	if s.recordings == nil {
 		s.recordings, _ = record.Open("", record.Options{})
+	}
+	if s.publish != nil {
+		s.publishers = s.publish.Store()
 	}
 	if s.publishers == nil {
 		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
@@ -167,7 +173,9 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		panic(err) // the catalogue's own test compiles them
 	}
 	s.plans = view.NewPlanner(reg)
-	s.hub = watch.New()
+	if s.hub == nil {
+		s.hub = watch.New()
+	}
 	s.hub.MaxWatchers = cmp.Or(cfg.MaxWatchers, DefaultMaxWatchers)
 	s.hub.MaxSamplers = cmp.Or(cfg.MaxSamplers, DefaultMaxSamplers)
 	s.hub.MaxSampleRate = cmp.Or(cfg.MaxSampleRate, DefaultMaxSampleRate)
@@ -179,12 +187,13 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
 	s.stopping = cfg.Stopping
-	s.mqtt = newMQTTPublishers(s, cfg.MQTT)
-	s.metrics = newMetrics(s)
-	s.loadPublishers() // kept from before: checked as at their creation, publishing again
-	if cfg.Stopping != nil {
-		go func() { <-cfg.Stopping; s.mqtt.stopAll() }()
+	if s.publish == nil {
+		s.publish = publish.NewRuntime(publish.Options{Store: s.publishers, Registry: reg, Layouts: s.layouts, Hub: s.hub,
+			Budget: s.budget, MQTT: cfg.MQTT, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
+			MaxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), Log: s.log})
 	}
+	s.metrics = newMetrics(s)
+	s.publish.Load(s.metrics.reserved) // kept from before: checked as at their creation
 	r := chi.NewRouter()
 	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check
 	// and authentication: requests that are refused anyway (cheaply) cannot spend the budget of the clients
