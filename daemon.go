@@ -42,11 +42,14 @@ type daemon struct {
 	recordings *record.Store
 	replays    *replay.Player
 	mqtt       *mqtt.Client
-	budget     *budget.Bytes // -max-buffered: what every copy in memory takes its room from
-	hub        *watch.Hub    // the watch streams' samplers
-	srv        *http.Server
-	token      string
-	tokenSrc   string
+	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
+	// takes its room from (-max-buffered), the watch streams' samplers.
+	publish  *publish.Runtime
+	budget   *budget.Bytes
+	hub      *watch.Hub
+	srv      *http.Server
+	token    string
+	tokenSrc string
 	// loginCode is the one-time code of the dashboard's login link, printed in a terminal ("" elsewhere).
 	loginCode string
 	// cancelWaits ends long-polls, mutex waits and watch streams at shutdown, first, so that they end at once
@@ -102,21 +105,48 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 			return nil, fmt.Errorf("-mqtt: %w", err)
 		}
 	}
-	d.replays = replay.NewPlayer(d.log)
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
 	base, cancel := context.WithCancel(context.Background())
 	d.cancelWaits = cancel
 	cfg := d.apiConfig(base.Done())
-	d.budget = budget.New(cmp.Or(max(c.maxBuffered, 0), api.DefaultMaxBuffered))
-	d.hub = api.NewHub(cfg, d.budget)
-	cfg.Budget, cfg.Hub = d.budget, d.hub
+	d.newRuntimes(&cfg)
 	d.srv = newServer(api.New(d.reg, cfg), d.log)
 	d.srv.BaseContext = func(net.Listener) context.Context { return base }
 	if limited != nil {
 		d.srv.ConnState = limited.ConnState
 	}
 	return d, nil
+}
+
+// newRuntimes makes what runs beside the API, sharing its memory budget and watch hub — the replay player,
+// the publishers — and hands them to it in cfg. serve starts them, and stops them and waits for them.
+func (d *daemon) newRuntimes(cfg *api.Config) {
+	c := d.c
+	d.budget = budget.New(cmp.Or(max(c.maxBuffered, 0), api.DefaultMaxBuffered))
+	d.hub = api.NewHub(*cfg, d.budget)
+	d.replays = replay.NewPlayer(d.log)
+	d.publish = publish.NewRuntime(publish.Options{Store: d.publishers, Registry: d.reg, Layouts: d.layouts, Hub: d.hub,
+		Budget: d.budget, MQTT: d.mqtt, MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
+		MaxInterval: api.MaxWatchInterval, MaxSeries: cmp.Or(c.maxMetricSeries, api.DefaultMaxMetricSeries), Log: d.log})
+	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime = d.budget, d.hub, d.replays, d.publish
+}
+
+// stopRuntimes stops what runs beside the API and waits for it, then closes what it used: the replays and
+// recordings first (they write into mappings and files), the publishers (watchers of the hub), the hub, the
+// broker's connection, and last every handle the daemon holds.
+func (d *daemon) stopRuntimes() {
+	d.replays.Close()
+	d.recordings.Close() // each ends with its end record (reason shutdown)
+	d.publish.Close()
+	d.hub.Close() // the samplers of streams that ended, and of what else watched
+	if d.mqtt != nil {
+		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
+		d.mqtt.Close(mctx)
+		mcancel()
+	}
+	n := d.reg.CloseAll()
+	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
 }
 
 // fitDescriptors fits the caps on what holds file descriptors to the process's limit (see package fds), says
@@ -163,7 +193,6 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
 		Recordings:       d.recordings,
-		Replays:          d.replays,
 		MQTT:             d.mqtt,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
@@ -249,6 +278,7 @@ func openLayouts(ctx context.Context, c *config, log *slog.Logger) (*layout.Stor
 // serve answers requests until ctx ends, then shuts down: waits end with 503, requests under way get 5 s,
 // every handle is closed.
 func (d *daemon) serve(ctx context.Context) error {
+	d.publish.Start() // the kept mqtt publishers, publishing again
 	errc := make(chan error, 1)
 	go func() { errc <- d.srv.Serve(d.ln) }()
 	addr := d.ln.Addr().String()
@@ -260,6 +290,7 @@ func (d *daemon) serve(ctx context.Context) error {
 	}
 	select {
 	case err := <-errc:
+		d.stopRuntimes()
 		return err
 	case <-ctx.Done():
 	}
@@ -270,17 +301,8 @@ func (d *daemon) serve(ctx context.Context) error {
 	if err := d.srv.Shutdown(sctx); err != nil {
 		d.log.Warn("connections still open at shutdown", "err", err)
 	}
-	<-errc               // Serve has returned (ErrServerClosed)
-	d.replays.Close()    // they write into mappings: stopped, and waited for, before the mappings close
-	d.recordings.Close() // each ends with its end record (reason shutdown)
-	d.hub.Close()        // the samplers of streams that ended, and of what else watched
-	if d.mqtt != nil {
-		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
-		d.mqtt.Close(mctx)
-		mcancel()
-	}
-	n := d.reg.CloseAll()
-	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
+	<-errc // Serve has returned (ErrServerClosed)
+	d.stopRuntimes()
 	return nil
 }
 

@@ -95,7 +95,9 @@ func TestLayers(t *testing.T) {
 		}
 		return nil
 	})
-	tools := func(dir string) bool { return dir == "." || dir == "internal/bare" || strings.HasPrefix(dir, "internal/cmd/") }
+	tools := func(dir string) bool {
+		return dir == "." || dir == "internal/bare" || strings.HasPrefix(dir, "internal/cmd/")
+	}
 	for dir, imports := range pkgs {
 		for _, imp := range imports {
 			var why string

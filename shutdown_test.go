@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +88,46 @@ func TestShutdownEndsStreams(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "msg=stopped closed_mappings=1") {
 		t.Errorf("no clean stop:\n%s", log)
+	}
+}
+
+// TestShutdownStopsPublishers: the daemon starts its kept mqtt publishers itself (the API starts none), and at
+// shutdown stops them and waits for every one of their goroutines before it returns.
+func TestShutdownStopsPublishers(t *testing.T) {
+	t.Setenv("SHMBRIDGE_TOKEN", "shutdown-test-token-0123456789")
+	pubs := t.TempDir()
+	kept := `{"id": "p00000000000b", "kind": "mqtt", "mapping": "shmbridge-nowhere", "topic": "sim/x", "created": "2026-01-01T00:00:00Z"}`
+	if err := os.WriteFile(filepath.Join(pubs, "p00000000000b.json"), []byte(kept), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := &testutil.LockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-publishers-dir", pubs, "-layouts-dir", "-", "-recordings-dir", "-",
+			"-mqtt", "mqtt://127.0.0.1:1"}, runEnv{log: log}) // a broker that is never there
+	}()
+	publishers := func() int {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		return bytes.Count(buf, []byte("publish.(*Runtime).sample(")) + bytes.Count(buf, []byte("publish.(*Runtime).send("))
+	}
+	for deadline := time.Now().Add(30 * time.Second); publishers() != 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the kept publisher does not run (%d goroutines):\n%s", publishers(), log)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the daemon did not stop")
+	}
+	if n := publishers(); n != 0 {
+		t.Errorf("%d publisher goroutines still running after the daemon stopped", n)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -78,8 +77,8 @@ type Config struct {
 	MinWatchInterval time.Duration
 	// WatchHeartbeat is how often a quiet watch stream sends a comment. 0 means DefaultWatchHeartbeat.
 	WatchHeartbeat time.Duration
-	// Hub, if set, is the hub of watch streams (see NewHub): the daemon's, which it closes at shutdown; nil:
-	// New makes one.
+	// Hub, if set, is the hub of watch streams (see NewHub), shared with the runtimes beside the API as Budget
+	// is: the daemon's, which it closes at shutdown; nil: New makes one.
 	Hub *watch.Hub
 	// Stopping, closed when the daemon begins to shut down, ends watch streams with event: closed (reason
 	// shutdown). nil: never.
@@ -98,8 +97,13 @@ type Config struct {
 	// Replays is the player of recordings into mappings (POST /v1/mappings/{name}/replay); its owner (the
 	// daemon) closes it. nil: one of the handler's own, never closed (its replays end with their mappings).
 	Replays *replay.Player
-	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none.
+	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none. Only for a runtime
+	// New makes (PublishRuntime nil).
 	MQTT *mqtt.Client
+	// PublishRuntime runs the publishers (its store is then Publishers): started, stopped and waited for by its
+	// maker. New registers its collectors and loads it (its kept publishers checked, none started). nil: New
+	// makes one over Publishers, MQTT and MaxMetricSeries that runs a publisher only once one is added.
+	PublishRuntime *publish.Runtime
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -144,14 +148,12 @@ type server struct {
 	budget    *budget.Bytes
 	layouts   *layout.Store
 	plans     *view.Planner
-	// publishers, and the gauges each exported at its last collection (id → int), at most maxSeries together.
+	// publishers are kept in the store, and run by the runtime (publish).
 	publishers *publish.Store
-	series     sync.Map
-	maxSeries  int
+	publish    *publish.Runtime
 	recordings *record.Store
 	replays    *replay.Player
 	resources  record.Resources // what recordings and replays take from the server
-	mqtt       *mqttPublishers
 
 	metrics   *metrics
 	hub       *watch.Hub
@@ -167,9 +169,8 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
-		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers,
-		maxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), recordings: cfg.Recordings,
-		replays: cfg.Replays}
+		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers, publish: cfg.PublishRuntime,
+		recordings: cfg.Recordings, replays: cfg.Replays, hub: cfg.Hub}
 	if s.budget == nil {
 		s.budget = budget.New(cmp.Or(max(cfg.MaxBuffered, 0), DefaultMaxBuffered))
 	}
@@ -178,6 +179,9 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	if s.replays == nil {
 		s.replays = replay.NewPlayer(s.log)
+	}
+	if s.publish != nil {
+		s.publishers = s.publish.Store()
 	}
 	if s.publishers == nil {
 		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
@@ -193,7 +197,6 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 		panic(err) // the catalogue's own test compiles them
 	}
 	s.plans = view.NewPlanner(reg)
-	s.hub = cfg.Hub
 	if s.hub == nil {
 		s.hub = NewHub(cfg, s.budget)
 	}
@@ -204,12 +207,13 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	s.heartbeat = cmp.Or(cfg.WatchHeartbeat, DefaultWatchHeartbeat)
 	s.resources = s.recordingResources()
 	s.stopping = cfg.Stopping
-	s.mqtt = newMQTTPublishers(s, cfg.MQTT)
-	s.metrics = newMetrics(s)
-	s.loadPublishers() // kept from before: checked as at their creation, publishing again
-	if cfg.Stopping != nil {
-		go func() { <-cfg.Stopping; s.mqtt.stopAll() }()
+	if s.publish == nil {
+		s.publish = publish.NewRuntime(publish.Options{Store: s.publishers, Registry: reg, Layouts: s.layouts, Hub: s.hub,
+			Budget: s.budget, MQTT: cfg.MQTT, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
+			MaxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), Log: s.log})
 	}
+	s.metrics = newMetrics(s)
+	s.publish.Load(s.metrics.reserved) // kept from before: checked as at their creation
 	r := chi.NewRouter()
 	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check
 	// and authentication: requests that are refused anyway (cheaply) cannot spend the budget of the clients

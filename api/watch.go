@@ -16,7 +16,9 @@ import (
 // Watch streams: defaults and caps.
 const (
 	defaultWatchInterval = 10 * time.Millisecond
-	maxWatchInterval     = time.Hour
+	// MaxWatchInterval is the longest interval a watch, or an mqtt publisher, samples at.
+	MaxWatchInterval = time.Hour
+	maxWatchInterval = MaxWatchInterval
 	// DefaultMaxWatchers is the default of Config.MaxWatchers.
 	DefaultMaxWatchers = 1024
 	// DefaultMaxSamplers is the default of Config.MaxSamplers.
@@ -200,10 +202,8 @@ func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watc
 	if err != nil {
 		return opts, err
 	}
-	d := &watch.Decoding{Layout: l, ID: id, Fields: fields, Sel: p.Selection, Frame: p.Frame, MaxJSON: view.MaxJSON}
-	d.Version, d.Step, d.Same = p.Version()
 	src := opts
-	src.Mapping, src.Decode, src.Format, src.Full = m, d, "", false
+	src.Mapping, src.Decode, src.Format, src.Full = m, watch.DecodingOf(p, id, fields), "", false
 	return src, nil
 }
 

@@ -48,6 +48,9 @@ type Client struct {
 
 	mu   sync.Mutex
 	onUp []func()
+	// upCh is closed while the connection is up (a new one when it goes down); downCh is closed once the
+	// connection up now, or last, has gone down (a new one when it comes up).
+	upCh, downCh chan struct{}
 }
 
 // ParseURL checks a broker URL: mqtt:// or mqtts://, a host, a port (default 1883 or 8883), nothing else. Its
@@ -134,7 +137,8 @@ func Dial(o Options) (*Client, error) {
 		host, _ := os.Hostname()
 		id = "shmbridge-" + host
 	}
-	c := &Client{url: redacted(u), backoff: backoff{now: time.Now}}
+	c := &Client{url: redacted(u), backoff: backoff{now: time.Now}, upCh: make(chan struct{}), downCh: make(chan struct{})}
+	close(c.downCh) // not connected yet
 	var tlsCfg *tls.Config
 	if o.CAFile != "" {
 		pem, err := os.ReadFile(o.CAFile)
@@ -161,7 +165,7 @@ func Dial(o Options) (*Client, error) {
 			log.Info("mqtt: connected", "broker", c.url)
 		},
 		OnConnectionDown: func() bool {
-			c.connected.Store(false)
+			c.down()
 			upFor, wait := c.backoff.down()
 			log.Warn("mqtt: connection lost: reconnecting", "broker", c.url, "up", upFor.Round(time.Millisecond), "wait", wait.Round(time.Millisecond))
 			return true
@@ -186,7 +190,8 @@ func Dial(o Options) (*Client, error) {
 	return c, nil
 }
 
-// up: the connection is up; what the broker said of itself kept, and every OnConnect function run.
+// up: the connection is up; what the broker said of itself kept, and every OnConnect function run before Up
+// says so (a publisher waiting for the connection finds its whole state marked to go first).
 func (c *Client) up(ack *paho.Connack) {
 	c.maxPacket.Store(0)
 	if ack != nil && ack.Properties != nil && ack.Properties.MaximumPacketSize != nil {
@@ -197,10 +202,39 @@ func (c *Client) up(ack *paho.Connack) {
 	c.connects.Add(1)
 	c.mu.Lock()
 	fs := append([]func(){}, c.onUp...)
+	c.downCh = make(chan struct{})
 	c.mu.Unlock()
 	for _, f := range fs {
 		f()
 	}
+	c.mu.Lock()
+	close(c.upCh)
+	c.mu.Unlock()
+}
+
+// down: the connection is gone.
+func (c *Client) down() {
+	c.connected.Store(false)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.upCh = make(chan struct{})
+	close(c.downCh)
+}
+
+// Up is closed once the connection is up: at once if it is now. A publisher waits on it for the broker to be
+// back.
+func (c *Client) Up() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.upCh
+}
+
+// Down is closed once the connection up now goes down: at once if it is down now. Taken before a publish, it
+// says whether the connection the publish went out on is the one that failed.
+func (c *Client) Down() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.downCh
 }
 
 // OnConnect adds f to what runs each time the connection comes up (a reconnection too); f must not block.
@@ -224,7 +258,8 @@ var (
 const maxRemaining = 268_435_455
 
 // Publish sends one message, waiting for the connection up to ctx's deadline (QoS 1 and 2: until the broker
-// acknowledges it).
+// acknowledges it). The payload is not kept once Publish returns (the client writes it at once; what it keeps to
+// send again, it copies): the caller may reuse it.
 func (c *Client) Publish(ctx context.Context, topic string, qos byte, retain bool, payload []byte) error {
 	if err := c.check(topic, qos, payload); err != nil {
 		return fmt.Errorf("%w: %v", ErrRefused, err)

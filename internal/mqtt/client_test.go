@@ -88,3 +88,41 @@ func TestCheckPacketSize(t *testing.T) {
 		t.Errorf("no limit said: %v", err)
 	}
 }
+
+// TestUpAndDown: Up is closed while the connection is up, Down once the connection that was up goes down; the
+// OnConnect functions have run by the time Up says so (a publisher woken by it sends its whole state first).
+func TestUpAndDown(t *testing.T) {
+	c, err := Dial(Options{URL: "mqtt://127.0.0.1:1"}) // nothing listens there: the test says when it is up
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(t.Context())
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	if closed(c.Up()) || !closed(c.Down()) || c.Connected() {
+		t.Fatal("up before any connection")
+	}
+	up := c.Up()
+	ranBefore := false
+	c.OnConnect(func() { ranBefore = !closed(up) })
+	c.up(nil)
+	down := c.Down()
+	if !closed(up) || !closed(c.Up()) || closed(down) || !ranBefore || !c.Connected() {
+		t.Fatalf("connected: up %v, down %v, OnConnect before Up %v", closed(up), closed(down), ranBefore)
+	}
+	c.down()
+	if !closed(down) || closed(c.Up()) || !closed(c.Down()) || c.Connected() {
+		t.Fatal("still up after the connection went down")
+	}
+	again := c.Up()
+	c.up(nil)
+	if !closed(again) || closed(c.Down()) || c.Connects() != 2 {
+		t.Fatalf("reconnected: up %v, %d connections", closed(again), c.Connects())
+	}
+}

@@ -1,6 +1,7 @@
-// Package publish keeps the daemon's publishers: what it republishes of a mapping's decoded fields, and where.
-// A publisher is configured through the API and kept as ID.json in a directory (or in memory), loaded again at
-// start. This package only keeps them; the API checks them, and makes what they publish.
+// Package publish keeps and runs the daemon's publishers: what it republishes of a mapping's decoded fields,
+// and where. A publisher is configured through the API and kept as ID.json in a directory (or in memory), loaded
+// again at start (Store). A Runtime checks them, and makes what they publish: an mqtt publisher's messages to
+// the broker, a metrics publisher's gauges at each scrape. It knows nothing of HTTP: its errors are its own.
 package publish
 
 import (

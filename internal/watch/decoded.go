@@ -12,6 +12,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/jsontext"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // Decoding makes a source a decoded one: each sample is one consistent frame (read by the layout's protocol),
@@ -32,6 +33,14 @@ type Decoding struct {
 	Same bool
 	// MaxJSON caps a frame's decoded JSON.
 	MaxJSON int
+}
+
+// DecodingOf is the decoding a plan makes: the layout id names, the fields as asked (fields, parsed in the
+// plan), the frame's copy and how the plan's frames are counted.
+func DecodingOf(p view.Plan, id, fields string) *Decoding {
+	d := &Decoding{Layout: p.Layout, ID: id, Fields: fields, Sel: p.Selection, Frame: p.Frame, MaxJSON: view.MaxJSON}
+	d.Version, d.Step, d.Same = p.Version()
+	return d
 }
 
 // decodedState is what a decoded sampler keeps between samples.

@@ -20,10 +20,21 @@ type Message struct {
 	Type string // snapshot, change, closed, signal
 	Data string // JSON
 
-	from *sampler
-	seq  uint64
-	cost int64        // bytes of the budget it holds; 0 for the small messages that carry no bytes
-	refs atomic.Int64 // its holders
+	from   *sampler
+	seq    uint64
+	fields int          // where a decoded message's fields start in Data (0: it has none)
+	cost   int64        // bytes of the budget it holds; 0 for the small messages that carry no bytes
+	refs   atomic.Int64 // its holders
+}
+
+// Fields is a decoded source's message's fields, as Data carries them: the whole selection (a snapshot), or
+// the patch of what changed (fields; see jsondiff.go). Empty for any other message. Read only; valid until
+// Release.
+func (m *Message) Fields() []byte {
+	if m.fields == 0 {
+		return nil
+	}
+	return bytesOf(m.Data[m.fields : len(m.Data)-1])
 }
 
 // Release gives up one hold on m: every message Subscriber.Next returns is the caller's to release once it is
@@ -80,12 +91,16 @@ func (s *sampler) build(h header, p payload) *Message {
 	}
 	b := make([]byte, 0, n)
 	b = s.appendHeader(b, h)
+	fields := 0
+	if p.fields != nil && p.errJSON == nil && !p.none {
+		fields = len(b) + len(`,"fields":`)
+	}
 	b = p.append(b)
 	b = append(b, '}')
 	if len(b) != n {
 		panic(fmt.Sprintf("watch: a message of %d bytes was counted as %d", len(b), n)) // FuzzMessageLength
 	}
-	m := &Message{Type: h.typ, Data: unsafe.String(unsafe.SliceData(b), len(b)), from: s, seq: h.seq, cost: cost}
+	m := &Message{Type: h.typ, Data: unsafe.String(unsafe.SliceData(b), len(b)), from: s, seq: h.seq, fields: fields, cost: cost}
 	m.refs.Store(1)
 	return m
 }
