@@ -342,8 +342,8 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 		d := defaultWatchInterval
 		if v := q.Get("interval"); v != "" {
 			var err error
-			if d, err = time.ParseDuration(v); err != nil || d <= 0 || d < s.minWatch || d > maxWatchInterval {
-				return src, fail(probInvalidRequest, fmt.Sprintf("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", s.minWatch, maxWatchInterval))
+			if d, err = (watch.Intervals{Min: s.minWatch, Max: maxWatchInterval}).Parse(v); err != nil {
+				return src, fail(probInvalidRequest, err.Error())
 			}
 		}
 		src.Interval = d

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/mqtt"
+	"github.com/shmbridge/shmbridge/internal/watch"
 )
 
 // Errors of the runtime. Each one's text is whole (what is wrong, and what would do): Is tells them apart.
@@ -127,9 +128,9 @@ func (rt *Runtime) checkMQTT(sp Spec) (Spec, error) {
 	}
 	interval := DefaultMQTTInterval
 	if sp.Interval != "" {
-		d, err := time.ParseDuration(sp.Interval)
-		if err != nil || d < rt.o.MinInterval || d > rt.o.MaxInterval {
-			return sp, fail(ErrInvalid, "interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", rt.o.MinInterval, rt.o.MaxInterval)
+		d, err := (watch.Intervals{Min: rt.o.MinInterval, Max: rt.o.MaxInterval}).Parse(sp.Interval)
+		if err != nil {
+			return sp, fail(ErrInvalid, "%v", err)
 		}
 		interval = d
 	}

@@ -144,9 +144,9 @@ func (res *Resources) check(req Request) (time.Duration, Limits, error) {
 	}
 	interval := DefaultInterval
 	if req.Interval != "" {
-		d, err := time.ParseDuration(req.Interval)
-		if err != nil || d < res.MinInterval || d > res.MaxInterval {
-			return 0, lim, invalid("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", res.MinInterval, res.MaxInterval)
+		d, err := (watch.Intervals{Min: res.MinInterval, Max: res.MaxInterval}).Parse(req.Interval)
+		if err != nil {
+			return 0, lim, invalid("%v", err)
 		}
 		interval = d
 	}

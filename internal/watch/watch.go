@@ -13,6 +13,7 @@ package watch
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -404,4 +405,16 @@ func (h *Hub) problemKind(err error) string {
 		return "internal"
 	}
 	return h.ProblemKind(err)
+}
+
+// Intervals bound the interval a source is sampled at: from Min (-min-watch-interval) to Max.
+type Intervals struct{ Min, Max time.Duration }
+
+// Parse reads an interval ("10ms", "1s") within the bounds; an error says what is allowed.
+func (b Intervals) Parse(text string) (time.Duration, error) {
+	d, err := time.ParseDuration(text)
+	if err != nil || d <= 0 || d < b.Min || d > b.Max {
+		return 0, fmt.Errorf("interval must be a duration from %s (-min-watch-interval) to %s: 10ms, 100ms, 1s", b.Min, b.Max)
+	}
+	return d, nil
 }
