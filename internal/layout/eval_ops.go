@@ -1,0 +1,355 @@
+package layout
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/big"
+	"strings"
+)
+
+// binary evaluates a binary operator: and and or evaluate their right operand only when it decides.
+func (o *object) binary(x *expr, n *node, l *locals) (any, error) {
+	a, err := o.evalNode(x, n.kids[0], l)
+	if err != nil {
+		return nil, err
+	}
+	op := n.sval
+	if op == "and" || op == "or" {
+		ab, ok := a.(bool)
+		if !ok {
+			return nil, fmt.Errorf("%s applied to %s", op, show(a))
+		}
+		if op == "and" && !ab || op == "or" && ab {
+			return ab, nil
+		}
+		b, err := o.evalNode(x, n.kids[1], l)
+		if err != nil {
+			return nil, err
+		}
+		bb, ok := b.(bool)
+		if !ok {
+			return nil, fmt.Errorf("%s applied to %s", op, show(b))
+		}
+		return bb, nil
+	}
+	b, err := o.evalNode(x, n.kids[1], l)
+	if err != nil {
+		return nil, err
+	}
+	return o.operate(op, a, b)
+}
+
+// operate applies the binary operator op (but and, or) to a and b.
+func (o *object) operate(op string, a, b any) (any, error) {
+	switch op {
+	case "==", "!=":
+		eq, ok := equal(a, b)
+		if !ok {
+			return nil, fmt.Errorf("cannot compare %s and %s", show(a), show(b))
+		}
+		return eq == (op == "=="), nil
+	case "<", "<=", ">", ">=":
+		return order(op, a, b)
+	}
+	if op == "+" {
+		if as, ok := a.(string); ok {
+			if bs, ok := b.(string); ok {
+				if err := o.d.spend(len(as) + len(bs)); err != nil {
+					return nil, err
+				}
+				return as + bs, nil
+			}
+		}
+	}
+	if isInt(a) && isInt(b) {
+		return intOp(op, a, b)
+	}
+	if r, ok := floatOp(op, a, b); ok {
+		return r, nil
+	}
+	if r, ok := boolOp(op, a, b); ok {
+		return r, nil
+	}
+	return nil, fmt.Errorf("%s %s %s is not defined", show(a), op, show(b))
+}
+
+// order evaluates <, <=, > and >=.
+func order(op string, a, b any) (any, error) {
+	c, ok := compare(a, b)
+	if !ok {
+		return nil, fmt.Errorf("cannot order %s and %s", show(a), show(b))
+	}
+	switch op {
+	case "<":
+		return c < 0, nil
+	case "<=":
+		return c <= 0, nil
+	case ">":
+		return c > 0, nil
+	}
+	return c >= 0, nil
+}
+
+// floatOp applies an arithmetic operator to two numbers, one of them a float (% floors); ok is false for
+// other operands.
+func floatOp(op string, a, b any) (any, bool) {
+	af, aok := asFloat(a)
+	bf, bok := asFloat(b)
+	if !aok || !bok {
+		return nil, false
+	}
+	switch op {
+	case "+":
+		return af + bf, true
+	case "-":
+		return af - bf, true
+	case "*":
+		return af * bf, true
+	case "/":
+		return af / bf, true
+	case "%":
+		return af - bf*math.Floor(af/bf), true
+	}
+	return nil, false
+}
+
+// boolOp applies &, | and ^ to two booleans; ok is false for other operands.
+func boolOp(op string, a, b any) (any, bool) {
+	ab, aok := a.(bool)
+	bb, bok := b.(bool)
+	if !aok || !bok {
+		return nil, false
+	}
+	switch op {
+	case "&":
+		return ab && bb, true
+	case "|":
+		return ab || bb, true
+	case "^":
+		return ab != bb, true
+	}
+	return nil, false
+}
+
+// intOp applies an arithmetic or bitwise operator to two integers: in int64 when the result fits, else
+// exactly (and wrapped to 64 bits), dividing and taking the modulo as Kaitai does (floored).
+func intOp(op string, a, b any) (any, error) {
+	ai, aSmall := a.(int64)
+	bi, bSmall := b.(int64)
+	if aSmall && bSmall {
+		if r, ok, err := smallIntOp(op, ai, bi); ok || err != nil {
+			return r, err
+		}
+	}
+	return bigIntOp(op, toBig(a), toBig(b))
+}
+
+// smallIntOp is intOp of two int64s; ok is false when the result does not fit an int64.
+func smallIntOp(op string, ai, bi int64) (any, bool, error) {
+	switch op {
+	case "+":
+		if s := ai + bi; (s > ai) == (bi > 0) {
+			return s, true, nil
+		}
+	case "-":
+		if s := ai - bi; (s < ai) == (bi > 0) {
+			return s, true, nil
+		}
+	case "*":
+		if ai == 0 || bi == 0 {
+			return int64(0), true, nil
+		}
+		if p := ai * bi; p/bi == ai && !(ai == -1 && bi == math.MinInt64) && !(bi == -1 && ai == math.MinInt64) {
+			return p, true, nil
+		}
+	case "/":
+		if bi == 0 {
+			return nil, true, fmt.Errorf("division by zero")
+		}
+		q := ai / bi
+		if (ai%bi != 0) && ((ai < 0) != (bi < 0)) {
+			q--
+		}
+		return q, true, nil
+	case "%":
+		if bi == 0 {
+			return nil, true, fmt.Errorf("modulo by zero")
+		}
+		m := ai % bi
+		if m != 0 && (m < 0) != (bi < 0) {
+			m += bi
+		}
+		return m, true, nil
+	case "&":
+		return ai & bi, true, nil
+	case "|":
+		return ai | bi, true, nil
+	case "^":
+		return ai ^ bi, true, nil
+	case "<<", ">>":
+		if bi < 0 || bi > 63 {
+			return nil, true, fmt.Errorf("shift by %d", bi)
+		}
+		if op == "<<" {
+			return ai << uint(bi), true, nil
+		}
+		return ai >> uint(bi), true, nil
+	}
+	return nil, false, nil
+}
+
+// bigIntOp is intOp in big integers.
+func bigIntOp(op string, x, y *big.Int) (any, error) {
+	r := new(big.Int)
+	switch op {
+	case "+":
+		r.Add(x, y)
+	case "-":
+		r.Sub(x, y)
+	case "*":
+		r.Mul(x, y)
+	case "/":
+		if y.Sign() == 0 {
+			return nil, fmt.Errorf("division by zero")
+		}
+		m := new(big.Int)
+		r.DivMod(x, y, m) // Euclidean; Kaitai floors
+		if y.Sign() < 0 && m.Sign() != 0 {
+			r.Add(r, big.NewInt(1))
+		}
+	case "%":
+		if y.Sign() == 0 {
+			return nil, fmt.Errorf("modulo by zero")
+		}
+		r.Mod(x, y)
+	case "&":
+		r.And(x, y)
+	case "|":
+		r.Or(x, y)
+	case "^":
+		r.Xor(x, y)
+	case "<<", ">>":
+		if !y.IsInt64() || y.Int64() < 0 || y.Int64() > 63 {
+			return nil, fmt.Errorf("shift by %s", y)
+		}
+		if op == "<<" {
+			r.Lsh(x, uint(y.Int64()))
+		} else {
+			r.Rsh(x, uint(y.Int64()))
+		}
+	default:
+		return nil, fmt.Errorf("integer %s is not defined", op)
+	}
+	return fromBig(r), nil
+}
+
+// equal compares two values as Kaitai does; ok is false when they are not comparable.
+func equal(a, b any) (bool, bool) {
+	if bl, ok := a.(byteList); ok {
+		a = []byte(bl)
+	}
+	if bl, ok := b.(byteList); ok {
+		b = []byte(bl)
+	}
+	if ea, ok := a.(enumValue); ok {
+		if eb, ok := b.(enumValue); ok {
+			return fmt.Sprint(ea.v) == fmt.Sprint(eb.v), true
+		}
+		a = ea.v
+	}
+	if eb, ok := b.(enumValue); ok {
+		b = eb.v
+	}
+	switch av := a.(type) {
+	case bool:
+		bv, ok := b.(bool)
+		return av == bv, ok
+	case string:
+		bv, ok := b.(string)
+		return av == bv, ok
+	case []byte:
+		switch bv := b.(type) {
+		case []byte:
+			return bytes.Equal(av, bv), true
+		case []any:
+			return equalList(bytesAsList(av), bv), true
+		}
+		return false, false
+	case []any:
+		switch bv := b.(type) {
+		case []byte:
+			return equalList(av, bytesAsList(bv)), true
+		case []any:
+			return equalList(av, bv), true
+		}
+		return false, false
+	case *object:
+		return a == b, true
+	}
+	c, ok := compare(a, b)
+	return c == 0, ok
+}
+
+func bytesAsList(b []byte) []any {
+	out := make([]any, len(b))
+	for i, c := range b {
+		out[i] = int64(c)
+	}
+	return out
+}
+
+func equalList(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if eq, ok := equal(a[i], b[i]); !ok || !eq {
+			return false
+		}
+	}
+	return true
+}
+
+// compare orders numbers, strings and byte arrays.
+func compare(a, b any) (int, bool) {
+	if ea, ok := a.(enumValue); ok {
+		a = ea.v
+	}
+	if eb, ok := b.(enumValue); ok {
+		b = eb.v
+	}
+	if bl, ok := a.(byteList); ok {
+		a = []byte(bl)
+	}
+	if bl, ok := b.(byteList); ok {
+		b = []byte(bl)
+	}
+	if isInt(a) && isInt(b) {
+		return toBig(a).Cmp(toBig(b)), true
+	}
+	if af, ok := asFloat(a); ok {
+		if bf, ok := asFloat(b); ok {
+			switch {
+			case af < bf:
+				return -1, true
+			case af > bf:
+				return 1, true
+			case af == bf:
+				return 0, true
+			}
+			return 2, true // NaN: unequal to everything
+		}
+	}
+	if as, ok := a.(string); ok {
+		if bs, ok := b.(string); ok {
+			return strings.Compare(as, bs), true
+		}
+	}
+	if as, ok := a.([]byte); ok {
+		if bs, ok := b.([]byte); ok {
+			return bytes.Compare(as, bs), true
+		}
+	}
+	return 0, false
+}

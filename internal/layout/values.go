@@ -1,0 +1,118 @@
+package layout
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"strings"
+)
+
+// enumValue is an integer read through an enum.
+type enumValue struct {
+	e *enumSpec
+	v any // int64 or uint64
+}
+
+func (e enumValue) name() string { return e.e.byVal[fmt.Sprint(e.v)] }
+
+func toEnum(e *enumSpec, v any) any {
+	switch v := v.(type) {
+	case int64, uint64:
+		return enumValue{e: e, v: v}
+	case bool:
+		if v {
+			return enumValue{e: e, v: int64(1)}
+		}
+		return enumValue{e: e, v: int64(0)}
+	}
+	return v
+}
+
+// byteList is an array literal of small integers: a byte array, or an array of integers, as compared.
+type byteList []byte
+
+func asInt(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int64:
+		return v, true
+	case uint64:
+		return int64(v), true
+	}
+	return 0, false
+}
+
+func isInt(v any) bool {
+	switch v.(type) {
+	case int64, uint64:
+		return true
+	}
+	return false
+}
+
+func toBig(v any) *big.Int {
+	switch v := v.(type) {
+	case int64:
+		return big.NewInt(v)
+	case uint64:
+		return new(big.Int).SetUint64(v)
+	}
+	return nil
+}
+
+func fromBig(b *big.Int) any {
+	if b.IsInt64() {
+		return b.Int64()
+	}
+	if b.IsUint64() {
+		return b.Uint64()
+	}
+	return int64(new(big.Int).And(b, new(big.Int).SetUint64(math.MaxUint64)).Uint64())
+}
+
+func asFloat(v any) (float64, bool) {
+	switch v := v.(type) {
+	case int64:
+		return float64(v), true
+	case uint64:
+		return float64(v), true
+	case float64:
+		return v, true
+	case float32:
+		return float64(v), true
+	}
+	return 0, false
+}
+
+func show(v any) string {
+	switch v := v.(type) {
+	case []byte:
+		var b strings.Builder
+		b.WriteByte('[')
+		for i, c := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if i == 16 {
+				fmt.Fprintf(&b, "… %d bytes", len(v))
+				break
+			}
+			fmt.Fprintf(&b, "0x%02x", c)
+		}
+		b.WriteByte(']')
+		return b.String()
+	case string:
+		return fmt.Sprintf("%q", v)
+	case enumValue:
+		if n := v.name(); n != "" {
+			return v.e.name + "::" + n
+		}
+		return fmt.Sprintf("%s(%v)", v.e.name, v.v)
+	case *object:
+		return "an object of type " + v.t.name
+	case *stream:
+		return "a stream"
+	case nil:
+		return "nothing"
+	}
+	return fmt.Sprint(v)
+}
