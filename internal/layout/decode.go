@@ -23,20 +23,21 @@ func (e *DecodeError) Error() string {
 
 // object is one decoded instance of a user type.
 type object struct {
-	t      *typeSpec
-	io     *stream
-	parent *object
-	root   *object
-	params map[string]any
-	vals   []any    // by attribute slot
-	has    []bool   // the slot's value is there (an if may have left it out)
-	state  []uint8  // instances: 1 being computed, 2 done
-	spans  [][2]int // where each seq attribute was read in io (start, end)
-	le     int8     // 1 little, -1 big, 0 none given
-	start  int
-	end    int
-	path   string
-	d      *decoder
+	t       *typeSpec
+	io      *stream
+	parent  *object
+	root    *object
+	params  map[string]any
+	vals    []any    // by attribute slot
+	has     []bool   // the slot's value is there (an if may have left it out)
+	state   []uint8  // instances: 1 being computed, 2 done
+	spans   [][2]int // where each seq attribute was read in io (start, end)
+	le      int8     // 1 little, -1 big, 0 none given
+	start   int
+	end     int
+	at      site // where it was read (the top level: nowhere)
+	pathLen int  // the length of its path (at.path()), known without building it
+	d       *decoder
 }
 
 type decoder struct {
@@ -114,10 +115,10 @@ func (d *decoder) parse(o *object, args []any) error {
 	d.depth++
 	defer func() { d.depth-- }()
 	if d.depth > d.lim.Depth {
-		return &DecodeError{Path: o.path, Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("types nested more than %d deep", d.lim.Depth), Limit: true}
+		return &DecodeError{Path: o.at.path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("types nested more than %d deep", d.lim.Depth), Limit: true}
 	}
 	n := len(o.t.seq) + len(o.t.instances)
-	if err := d.spend(objectBytes + slotBytes*n + len(o.path)); err != nil {
+	if err := d.spend(objectBytes + slotBytes*n + o.pathLen); err != nil {
 		return err
 	}
 	o.vals, o.has, o.state, o.spans = make([]any, n), make([]bool, n), make([]uint8, n), make([][2]int, len(o.t.seq))
@@ -181,8 +182,54 @@ func (o *object) resolveEndian() error {
 	return o.exprFail(e.switchOn, "no endianness case matches %s", show(on))
 }
 
-func (o *object) failAt(path string, offset int, format string, args ...any) error {
-	return &DecodeError{Path: path, Offset: offset, Detail: fmt.Sprintf(format, args...)}
+// failAt is the error of a value read at at: its path is built now, when an error names it.
+func (o *object) failAt(at site, offset int, format string, args ...any) error {
+	return &DecodeError{Path: at.path(), Offset: offset, Detail: fmt.Sprintf(format, args...)}
+}
+
+// site is where a value is read: the attribute a of the object o, the item index of it when it is an array
+// (-1 otherwise); o is nil for the top level. A path is built from it (header.flags, items[3]) only when an
+// error names it.
+type site struct {
+	o     *object
+	a     *attr
+	index int
+}
+
+// path is the value's path in the decoded value.
+func (s site) path() string {
+	if s.o == nil {
+		return ""
+	}
+	p := join(s.o.at.path(), s.a.id)
+	if s.index >= 0 {
+		p = fmt.Sprintf("%s[%d]", p, s.index)
+	}
+	return p
+}
+
+// pathLen is len(s.path()), worked out without building the path.
+func (s site) pathLen() int {
+	if s.o == nil {
+		return 0
+	}
+	n := len(s.a.id)
+	if s.o.pathLen > 0 {
+		n += s.o.pathLen + 1
+	}
+	if s.index >= 0 {
+		n += len("[]") + digits(s.index)
+	}
+	return n
+}
+
+// digits is how many decimal digits i (≥ 0) has.
+func digits(i int) int {
+	n := 1
+	for ; i >= 10; i /= 10 {
+		n++
+	}
+	return n
 }
 
 func join(path, id string) string {

@@ -28,7 +28,6 @@ func (o *object) attrValue(a *attr, s *stream) (v any, present bool, err error) 
 	if err := o.d.step(1); err != nil {
 		return nil, false, err
 	}
-	path := join(o.path, a.id)
 	if a.cond != nil && !a.instance {
 		c, err := o.evalBool(a.cond, nil)
 		if err != nil {
@@ -50,33 +49,33 @@ func (o *object) attrValue(a *attr, s *stream) (v any, present bool, err error) 
 	}
 	switch a.repeat {
 	case noRepeat:
-		v, err := o.readOne(a, s, path, -1)
+		v, err := o.readOne(a, s, -1)
 		return v, err == nil, err
 	case repeatExpr:
-		return o.repeatExpr(a, s, path)
+		return o.repeatExpr(a, s)
 	case repeatEOS:
-		return o.repeatEOS(a, s, path)
+		return o.repeatEOS(a, s)
 	}
-	return o.repeatUntil(a, s, path)
+	return o.repeatUntil(a, s)
 }
 
 // repeatExpr reads the repeat-expr items of a; a count past Limits.Items, or more items than the bytes
 // left can hold, fails before any is read.
-func (o *object) repeatExpr(a *attr, s *stream, path string) (any, bool, error) {
+func (o *object) repeatExpr(a *attr, s *stream) (any, bool, error) {
 	n, err := o.evalInt(a.rexpr, nil)
 	if err != nil {
 		return nil, false, err
 	}
 	if n < 0 || n > int64(o.d.lim.Items) {
-		return nil, false, o.failAt(path, s.base+s.pos, "repeat-expr is %d; at most %d items are decoded", n, o.d.lim.Items)
+		return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "repeat-expr is %d; at most %d items are decoded", n, o.d.lim.Items)
 	}
 	if min := minBits(a); min > 0 && n*int64(min) > int64(len(s.buf)-s.pos)*8+int64(s.bitsLeft) {
-		return nil, false, o.failAt(path, s.base+s.pos, "repeat-expr is %d items, but only %d bytes are left", n, len(s.buf)-s.pos)
+		return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "repeat-expr is %d items, but only %d bytes are left", n, len(s.buf)-s.pos)
 	}
 	items := make([]any, 0, min(n, 1024))
 	o.set(a, items)
 	for i := range int(n) {
-		v, err := o.readOne(a, s, fmt.Sprintf("%s[%d]", path, i), i)
+		v, err := o.readOne(a, s, i)
 		if err != nil {
 			return nil, false, err
 		}
@@ -87,14 +86,14 @@ func (o *object) repeatExpr(a *attr, s *stream, path string) (any, bool, error) 
 }
 
 // repeatEOS reads items of a until its stream ends.
-func (o *object) repeatEOS(a *attr, s *stream, path string) (any, bool, error) {
+func (o *object) repeatEOS(a *attr, s *stream) (any, bool, error) {
 	items := []any{}
 	o.set(a, items)
 	for i := 0; s.pos < len(s.buf) || s.bitsLeft > 0; i++ {
 		if i >= o.d.lim.Items {
-			return nil, false, o.failAt(path, s.base+s.pos, "more than %d items", o.d.lim.Items)
+			return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "more than %d items", o.d.lim.Items)
 		}
-		v, err := o.readOne(a, s, fmt.Sprintf("%s[%d]", path, i), i)
+		v, err := o.readOne(a, s, i)
 		if err != nil {
 			return nil, false, err
 		}
@@ -105,14 +104,14 @@ func (o *object) repeatEOS(a *attr, s *stream, path string) (any, bool, error) {
 }
 
 // repeatUntil reads items of a until its repeat-until holds of the item just read.
-func (o *object) repeatUntil(a *attr, s *stream, path string) (any, bool, error) {
+func (o *object) repeatUntil(a *attr, s *stream) (any, bool, error) {
 	items := []any{}
 	o.set(a, items)
 	for i := 0; ; i++ {
 		if i >= o.d.lim.Items {
-			return nil, false, o.failAt(path, s.base+s.pos, "more than %d items", o.d.lim.Items)
+			return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "more than %d items", o.d.lim.Items)
 		}
-		v, err := o.readOne(a, s, fmt.Sprintf("%s[%d]", path, i), i)
+		v, err := o.readOne(a, s, i)
 		if err != nil {
 			return nil, false, err
 		}
@@ -147,13 +146,13 @@ func minBits(a *attr) int {
 func (o *object) instance(a *attr) (any, bool, error) {
 	switch o.state[a.slot] {
 	case 1:
-		return nil, false, o.failAt(join(o.path, a.id), o.io.base+o.io.pos, "instance %s depends on itself", a.id)
+		return nil, false, o.failAt(site{o: o, a: a, index: -1}, o.io.base+o.io.pos, "instance %s depends on itself", a.id)
 	case 2:
 		v, ok := o.value(a)
 		return v, ok, nil
 	}
 	if o.d.nest >= maxInstanceDepth {
-		return nil, false, &DecodeError{Path: join(o.path, a.id), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("instances depend on each other more than %d deep", maxInstanceDepth), Limit: true}
+		return nil, false, &DecodeError{Path: site{o: o, a: a, index: -1}.path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("instances depend on each other more than %d deep", maxInstanceDepth), Limit: true}
 	}
 	o.d.nest++
 	defer func() { o.d.nest-- }()
@@ -179,7 +178,7 @@ func (o *object) instance(a *attr) (any, bool, error) {
 		st, ok := x.(*stream)
 		if !ok {
 			o.state[a.slot] = 0
-			return nil, false, o.failAt(join(o.path, a.id), 0, "io is %s, not a stream", show(x))
+			return nil, false, o.failAt(site{o: o, a: a, index: -1}, 0, "io is %s, not a stream", show(x))
 		}
 		s = st
 	}
@@ -194,7 +193,7 @@ func (o *object) instance(a *attr) (any, bool, error) {
 		}
 		if p < 0 || p > int64(len(s.buf)) {
 			o.state[a.slot] = 0
-			return nil, false, o.failAt(join(o.path, a.id), s.base, "pos %d is outside the stream of %d bytes", p, len(s.buf))
+			return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base, "pos %d is outside the stream of %d bytes", p, len(s.buf))
 		}
 		saved := *s
 		s.pos, s.bits, s.bitsLeft = int(p), 0, 0

@@ -7,17 +7,18 @@ import (
 	"strings"
 )
 
-// readOne reads one item of an attribute (index -1: the attribute is no array) at path.
-func (o *object) readOne(a *attr, s *stream, path string, index int) (any, error) {
+// readOne reads one item of an attribute (index -1: the attribute is no array).
+func (o *object) readOne(a *attr, s *stream, index int) (any, error) {
+	at := site{o: o, a: a, index: index}
 	loc := &locals{index: index, hasIndex: index >= 0}
 	off := s.base + s.pos
 	if index >= 0 {
-		if err := o.d.spend(itemBytes + len(path)); err != nil {
+		if err := o.d.spend(itemBytes + at.pathLen()); err != nil {
 			return nil, err
 		}
 	}
 	if a.contents != nil {
-		return o.readContents(a, s, path, off)
+		return o.readContents(a, s, at, off)
 	}
 	kind := a.kind
 	if kind.prim == "switch" {
@@ -26,11 +27,11 @@ func (o *object) readOne(a *attr, s *stream, path string, index int) (any, error
 			return nil, err
 		}
 	}
-	sub, err := o.extent(a, kind, s, path, off, loc)
+	sub, err := o.extent(a, kind, s, at, off, loc)
 	if err != nil {
 		return nil, err
 	}
-	v, err := o.readKind(a, kind, s, sub, path, off, loc)
+	v, err := o.readKind(a, kind, s, sub, at, off, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +39,7 @@ func (o *object) readOne(a *attr, s *stream, path string, index int) (any, error
 		v = toEnum(a.enum, v)
 	}
 	if a.valid != nil {
-		if err := o.check(a, v, path, off, loc); err != nil {
+		if err := o.check(a, v, at, off, loc); err != nil {
 			return nil, err
 		}
 	}
@@ -46,13 +47,13 @@ func (o *object) readOne(a *attr, s *stream, path string, index int) (any, error
 }
 
 // readContents reads an attribute of fixed contents, refusing other bytes.
-func (o *object) readContents(a *attr, s *stream, path string, off int) (any, error) {
+func (o *object) readContents(a *attr, s *stream, at site, off int) (any, error) {
 	b, err := s.read(len(a.contents))
 	if err != nil {
-		return nil, o.failAt(path, off, "%v", err)
+		return nil, o.failAt(at, off, "%v", err)
 	}
 	if !bytes.Equal(b, a.contents) {
-		return nil, o.failAt(path, off, "contents are %s, expected %s", show(b), show(a.contents))
+		return nil, o.failAt(at, off, "contents are %s, expected %s", show(b), show(a.contents))
 	}
 	return b, nil
 }
@@ -60,7 +61,7 @@ func (o *object) readContents(a *attr, s *stream, path string, off int) (any, er
 // extent reads the bytes of an item of a known extent (its size, or up to its terminator), its padding and
 // terminator stripped and its process applied, as the substream the item is read from; nil for an item
 // read from s itself.
-func (o *object) extent(a *attr, kind typeRef, s *stream, path string, off int, loc *locals) (*stream, error) {
+func (o *object) extent(a *attr, kind typeRef, s *stream, at site, off int, loc *locals) (*stream, error) {
 	term := a.terminator
 	if kind.prim == "strz" && term < 0 {
 		term = 0
@@ -73,9 +74,9 @@ func (o *object) extent(a *attr, kind typeRef, s *stream, path string, off int, 
 	var err error
 	switch {
 	case a.size != nil || a.sizeEOS:
-		raw, err = o.sized(a, s, path, off, loc, term, width)
+		raw, err = o.sized(a, s, at, off, loc, term, width)
 	case term >= 0 && kind.prim != "u" && kind.prim != "s" && kind.prim != "f" && kind.prim != "b":
-		raw, err = o.terminated(a, s, path, off, term, width)
+		raw, err = o.terminated(a, s, at, off, term, width)
 	default:
 		return nil, nil
 	}
@@ -84,7 +85,7 @@ func (o *object) extent(a *attr, kind typeRef, s *stream, path string, off int, 
 	}
 	if a.process != nil {
 		if raw, err = o.process(a.process, raw, loc); err != nil {
-			return nil, o.failAt(path, off, "%v", err)
+			return nil, o.failAt(at, off, "%v", err)
 		}
 	}
 	return &stream{buf: raw, base: off}, nil
@@ -92,7 +93,7 @@ func (o *object) extent(a *attr, kind typeRef, s *stream, path string, off int, 
 
 // sized reads the bytes of an item of a size (or the rest of s): the terminator first; the padding is
 // stripped only where no terminator ends the value.
-func (o *object) sized(a *attr, s *stream, path string, off int, loc *locals, term, width int) ([]byte, error) {
+func (o *object) sized(a *attr, s *stream, at site, off int, loc *locals, term, width int) ([]byte, error) {
 	n := len(s.buf) - s.pos
 	if a.size != nil {
 		m, err := o.evalInt(a.size, loc)
@@ -100,13 +101,13 @@ func (o *object) sized(a *attr, s *stream, path string, off int, loc *locals, te
 			return nil, err
 		}
 		if m < 0 || m > int64(len(s.buf)-s.pos) {
-			return nil, o.failAt(path, off, "size %d, but %d bytes are left", m, len(s.buf)-s.pos)
+			return nil, o.failAt(at, off, "size %d, but %d bytes are left", m, len(s.buf)-s.pos)
 		}
 		n = int(m)
 	}
 	raw, err := s.read(n)
 	if err != nil {
-		return nil, o.failAt(path, off, "%v", err)
+		return nil, o.failAt(at, off, "%v", err)
 	}
 	if term >= 0 {
 		if i := indexTerm(raw, byte(term), width); i >= 0 {
@@ -128,13 +129,13 @@ func (o *object) sized(a *attr, s *stream, path string, off int, loc *locals, te
 
 // terminated reads the bytes of an item up to its terminator (of width bytes), which it consumes and
 // includes as the attribute says.
-func (o *object) terminated(a *attr, s *stream, path string, off int, term, width int) ([]byte, error) {
+func (o *object) terminated(a *attr, s *stream, at site, off int, term, width int) ([]byte, error) {
 	s.alignToByte()
 	rest := s.buf[s.pos:]
 	i := indexTerm(rest, byte(term), width)
 	switch {
 	case i < 0 && a.eosError:
-		return nil, o.failAt(path, off, "end of stream reached, but no terminator %d found", term)
+		return nil, o.failAt(at, off, "end of stream reached, but no terminator %d found", term)
 	case i < 0:
 		s.pos = len(s.buf)
 		return rest, nil
@@ -151,39 +152,39 @@ func (o *object) terminated(a *attr, s *stream, path string, off int, term, widt
 }
 
 // readKind reads an item of type kind: from its extent sub when it has one, else from s.
-func (o *object) readKind(a *attr, kind typeRef, s, sub *stream, path string, off int, loc *locals) (any, error) {
+func (o *object) readKind(a *attr, kind typeRef, s, sub *stream, at site, off int, loc *locals) (any, error) {
 	src := s
 	if sub != nil {
 		src = sub
 	}
 	switch kind.prim {
 	case "u", "s", "f":
-		return o.readNumber(kind, src, path, off)
+		return o.readNumber(kind, src, at, off)
 	case "b":
-		return o.readBits(a, kind, src, path, off)
+		return o.readBits(a, kind, src, at, off)
 	case "user":
-		return o.readUser(a, kind, src, path, off, loc)
+		return o.readUser(a, kind, src, at, off, loc)
 	case "", "bytes", "str", "strz":
-		return o.readBytes(a, kind, sub, path, off)
+		return o.readBytes(a, kind, sub, at, off)
 	}
-	return nil, o.failAt(path, off, "no switch case")
+	return nil, o.failAt(at, off, "no switch case")
 }
 
 // readNumber reads an integer or a float in its byte order.
-func (o *object) readNumber(kind typeRef, src *stream, path string, off int) (any, error) {
+func (o *object) readNumber(kind typeRef, src *stream, at site, off int) (any, error) {
 	b, err := src.read(kind.size)
 	if err != nil {
-		return nil, o.failAt(path, off, "%v", err)
+		return nil, o.failAt(at, off, "%v", err)
 	}
 	le := kind.le == "le" || kind.le == "" && o.le > 0
 	if kind.le == "" && o.le == 0 && kind.size > 1 {
-		return nil, o.failAt(path, off, "no endianness: say %s%dle or %s%dbe, or meta/endian", kind.prim, kind.size, kind.prim, kind.size)
+		return nil, o.failAt(at, off, "no endianness: say %s%dle or %s%dbe, or meta/endian", kind.prim, kind.size, kind.prim, kind.size)
 	}
 	return decodeNumber(kind.prim, kind.size, le, b), nil
 }
 
 // readBits reads a bit field: b1 is a boolean (unless an enum reads it).
-func (o *object) readBits(a *attr, kind typeRef, src *stream, path string, off int) (any, error) {
+func (o *object) readBits(a *attr, kind typeRef, src *stream, at site, off int) (any, error) {
 	le := kind.le == "le" || kind.le == "" && bitEndianOf(o.t) == "le"
 	var x uint64
 	var err error
@@ -193,7 +194,7 @@ func (o *object) readBits(a *attr, kind typeRef, src *stream, path string, off i
 		x, err = src.readBitsBE(kind.size)
 	}
 	if err != nil {
-		return nil, o.failAt(path, off, "%v", err)
+		return nil, o.failAt(at, off, "%v", err)
 	}
 	if kind.size == 1 && a.enum == nil {
 		return x == 1, nil
@@ -202,7 +203,7 @@ func (o *object) readBits(a *attr, kind typeRef, src *stream, path string, off i
 }
 
 // readUser reads an object of a user type: its arguments evaluated, its _parent and _root set.
-func (o *object) readUser(a *attr, kind typeRef, src *stream, path string, off int, loc *locals) (any, error) {
+func (o *object) readUser(a *attr, kind typeRef, src *stream, at site, off int, loc *locals) (any, error) {
 	args := make([]any, len(kind.args))
 	for i, x := range kind.args {
 		var err error
@@ -210,7 +211,7 @@ func (o *object) readUser(a *attr, kind typeRef, src *stream, path string, off i
 			return nil, err
 		}
 	}
-	child := &object{t: kind.resolved, io: src, parent: o, root: o.root, d: o.d, path: path}
+	child := &object{t: kind.resolved, io: src, parent: o, root: o.root, d: o.d, at: at, pathLen: at.pathLen()}
 	if kind.resolved.file != o.t.file { // _parent and _root never cross into another layout
 		child.parent, child.root = nil, nil
 		if kind.resolved.parent == nil {
@@ -230,7 +231,7 @@ func (o *object) readUser(a *attr, kind typeRef, src *stream, path string, off i
 				child.parent = nil
 			}
 		default:
-			return nil, o.failAt(path, off, "parent is %s, not an object or false", show(pv))
+			return nil, o.failAt(at, off, "parent is %s, not an object or false", show(pv))
 		}
 	}
 	if err := o.d.parse(child, args); err != nil {
@@ -240,9 +241,9 @@ func (o *object) readUser(a *attr, kind typeRef, src *stream, path string, off i
 }
 
 // readBytes answers an item's bytes (its extent sub), decoded when it is a string.
-func (o *object) readBytes(a *attr, kind typeRef, sub *stream, path string, off int) (any, error) {
+func (o *object) readBytes(a *attr, kind typeRef, sub *stream, at site, off int) (any, error) {
 	if sub == nil {
-		return nil, o.failAt(path, off, "raw bytes need a size or a terminator")
+		return nil, o.failAt(at, off, "raw bytes need a size or a terminator")
 	}
 	raw := sub.buf
 	if err := o.d.spend(len(raw)); err != nil {
@@ -253,7 +254,7 @@ func (o *object) readBytes(a *attr, kind typeRef, sub *stream, path string, off 
 	}
 	str, err := decodeString(raw, a.encoding)
 	if err != nil {
-		return nil, o.failAt(path, off, "%v", err)
+		return nil, o.failAt(at, off, "%v", err)
 	}
 	return str, nil
 }

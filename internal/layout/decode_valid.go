@@ -9,11 +9,11 @@ import (
 )
 
 // check applies an attribute's valid.
-func (o *object) check(a *attr, v any, path string, off int, loc *locals) error {
+func (o *object) check(a *attr, v any, at site, off int, loc *locals) error {
 	vs := a.valid
 	l := &locals{index: loc.index, hasIndex: loc.hasIndex, cur: v, hasCur: true}
 	bad := func(format string, args ...any) error {
-		return o.failAt(path, off, "not valid: "+format, args...)
+		return o.failAt(at, off, "not valid: "+format, args...)
 	}
 	if vs.eq != nil {
 		want, err := o.eval(vs.eq, l)

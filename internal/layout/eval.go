@@ -41,7 +41,7 @@ func (o *object) evalInt(x *expr, l *locals) (int64, error) {
 }
 
 func (o *object) exprFail(x *expr, format string, args ...any) error {
-	return &DecodeError{Path: o.path, Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf(format, args...)}
+	return &DecodeError{Path: o.at.path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf(format, args...)}
 }
 
 func (o *object) eval(x *expr, l *locals) (any, error) {
