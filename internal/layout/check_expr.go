@@ -15,44 +15,34 @@ func (k *checker) node(t *typeSpec, n *node, cur *ty, depth int) (*ty, error) {
 		return tyAny, nil
 	}
 	switch n.op {
-	case "int":
+	case opInt:
 		return tyInt, nil
-	case "float":
+	case opFloat:
 		return tyFloat, nil
-	case "str", "fstr":
+	case opStr, opFString:
 		for _, kid := range n.kids {
 			if _, err := k.node(t, kid, cur, depth+1); err != nil {
 				return nil, err
 			}
 		}
 		return tyStr, nil
-	case "bool":
+	case opBool:
 		return tyBool, nil
-	case "arr":
+	case opArray:
 		return k.arrayType(t, n, cur, depth)
-	case "enum":
+	case opEnum:
 		return enumLiteralType(t, n)
-	case "name":
+	case opName:
 		return k.nameType(t, n, cur)
-	case "un":
+	case opNot, opNeg, opInv:
 		return k.unaryType(t, n, cur, depth)
-	case "?:":
+	case opChoice:
 		return k.choiceType(t, n, cur, depth)
-	case "bin":
-		a, err := k.node(t, n.kids[0], cur, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		b, err := k.node(t, n.kids[1], cur, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		return binaryType(n.sval, a, b)
-	case "attr", "call":
+	case opAttr, opCall:
 		return k.memberType(t, n, cur, depth)
-	case "idx":
+	case opIndex:
 		return k.indexType(t, n, cur, depth)
-	case "as":
+	case opAs:
 		if _, err := k.node(t, n.kids[0], cur, depth+1); err != nil {
 			return nil, err
 		}
@@ -60,17 +50,25 @@ func (k *checker) node(t *typeSpec, n *node, cur *ty, depth int) (*ty, error) {
 			return &ty{k: "struct", t: tt}, nil
 		}
 		return tyAny, nil
-	case "sizeof", "bitsizeof":
+	case opSizeof, opBitsizeof:
 		return sizeofType(t, n)
 	}
-	return tyAny, nil
+	a, err := k.node(t, n.kids[0], cur, depth+1) // a binary operator
+	if err != nil {
+		return nil, err
+	}
+	b, err := k.node(t, n.kids[1], cur, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	return binaryType(n.op, a, b)
 }
 
 // arrayType types an array literal: a byte array when its items are all integer literals of 0 to 255.
 func (k *checker) arrayType(t *typeSpec, n *node, cur *ty, depth int) (*ty, error) {
 	small := len(n.kids) > 0
 	for _, kid := range n.kids {
-		if kid.op != "int" || kid.ival.Sign() < 0 || kid.ival.Cmp(big255) > 0 {
+		if kid.op != opInt || kid.ival.Sign() < 0 || kid.ival.Cmp(big255) > 0 {
 			small = false
 		}
 	}
@@ -137,14 +135,14 @@ func (k *checker) unaryType(t *typeSpec, n *node, cur *ty, depth int) (*ty, erro
 	switch {
 	case x.k == "any":
 		return tyAny, nil
-	case n.sval == "not" && x.k == "bool":
+	case n.op == opNot && x.k == "bool":
 		return tyBool, nil
-	case n.sval == "-" && (x.k == "int" || x.k == "float"):
+	case n.op == opNeg && (x.k == "int" || x.k == "float"):
 		return x, nil
-	case n.sval == "~" && x.k == "int":
+	case n.op == opInv && x.k == "int":
 		return tyInt, nil
 	}
-	return nil, fmt.Errorf("unable to apply unary operator %s to %s", n.sval, x)
+	return nil, fmt.Errorf("unable to apply unary operator %s to %s", n.op, x)
 }
 
 // choiceType types c ? a : b: the type a and b share, a float for two numbers, else anything.
@@ -184,7 +182,7 @@ func (k *checker) memberType(t *typeSpec, n *node, cur *ty, depth int) (*ty, err
 			return nil, err
 		}
 	}
-	return k.method(v, n.sval, n.op == "call", len(n.kids)-1, n)
+	return k.method(v, n.sval, n.op == opCall, len(n.kids)-1, n)
 }
 
 // indexType types v[i]: an array's item, or a byte array's byte.
@@ -250,7 +248,7 @@ func (k *checker) method(v *ty, name string, call bool, nargs int, n *node) (*ty
 		return nil, fmt.Errorf("don't know how to call method %q of %s", name, v)
 	}
 	if name == "to_s" && v.k == "bytes" {
-		if nargs != 1 || n.kids[1].op != "str" {
+		if nargs != 1 || n.kids[1].op != opStr {
 			return nil, fmt.Errorf("wrong arguments to method call to_s on bytes: expected (encoding name)")
 		}
 	}

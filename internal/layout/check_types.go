@@ -116,22 +116,22 @@ func comparable(a, b *ty) bool {
 	return a.k == b.k
 }
 
-func binaryType(op string, a, b *ty) (*ty, error) {
+func binaryType(op nodeOp, a, b *ty) (*ty, error) {
 	num := func(t *ty) bool { return t.k == "int" || t.k == "float" }
 	switch op {
-	case "and", "or":
+	case opAnd, opOr:
 		for _, x := range []*ty{a, b} {
 			if x.k != "bool" && x.k != "any" {
 				return nil, fmt.Errorf("%s applies to booleans, not %s", op, x)
 			}
 		}
 		return tyBool, nil
-	case "==", "!=":
+	case opEq, opNe:
 		if !comparable(a, b) {
 			return nil, fmt.Errorf("can't compare %s and %s", a, b)
 		}
 		return tyBool, nil
-	case "<", "<=", ">", ">=":
+	case opLt, opLe, opGt, opGe:
 		if a.k == "enum" || b.k == "enum" {
 			return nil, fmt.Errorf("can't use comparison operator %s on enums", op)
 		}
@@ -144,13 +144,13 @@ func binaryType(op string, a, b *ty) (*ty, error) {
 		return tyAny, nil
 	}
 	switch {
-	case op == "+" && a.k == "str" && b.k == "str":
+	case op == opAdd && a.k == "str" && b.k == "str":
 		return tyStr, nil
 	case a.k == "int" && b.k == "int":
 		return tyInt, nil
-	case num(a) && num(b) && (op == "+" || op == "-" || op == "*" || op == "/" || op == "%"):
+	case num(a) && num(b) && (op == opAdd || op == opSub || op == opMul || op == opDiv || op == opMod):
 		return tyFloat, nil
-	case a.k == "bool" && b.k == "bool" && (op == "&" || op == "|" || op == "^"):
+	case a.k == "bool" && b.k == "bool" && (op == opBitAnd || op == opBitOr || op == opBitXor):
 		return tyBool, nil
 	}
 	return nil, fmt.Errorf("can't apply %s to %s and %s", op, a, b)

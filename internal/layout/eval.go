@@ -63,47 +63,39 @@ func (o *object) evalNode(x *expr, n *node, l *locals) (any, error) {
 		return nil, err
 	}
 	switch n.op {
-	case "int":
-		return fromBig(n.ival), nil
-	case "float":
-		return n.fval, nil
-	case "str":
-		return n.sval, nil
-	case "bool":
-		return n.sval == "true", nil
-	case "arr":
+	case opInt, opFloat, opStr, opBool:
+		return n.val, nil
+	case opArray:
 		return o.evalArray(x, n, l)
-	case "name":
+	case opName:
 		return o.lookup(n.sval, l)
-	case "fstr":
+	case opFString:
 		return o.evalFString(x, n, l)
-	case "enum":
+	case opEnum:
 		return o.enumLiteral(n.enum)
-	case "un":
+	case opNot, opNeg, opInv:
 		return o.evalUnary(x, n, l)
-	case "?:":
+	case opChoice:
 		return o.evalChoice(x, n, l)
-	case "bin":
-		return o.binary(x, n, l)
-	case "attr":
+	case opAttr:
 		return o.evalAttr(x, n, l)
-	case "call":
+	case opCall:
 		return o.evalCall(x, n, l)
-	case "idx":
+	case opIndex:
 		return o.evalIndex(x, n, l)
-	case "as":
+	case opAs:
 		return o.evalNode(x, n.kids[0], l) // an interpreter's values carry their types: a cast only informs a compiler
-	case "sizeof", "bitsizeof":
+	case opSizeof, opBitsizeof:
 		size, err := o.sizeofType(n.sval)
 		if err != nil {
 			return nil, err
 		}
-		if n.op == "bitsizeof" {
+		if n.op == opBitsizeof {
 			return int64(size * 8), nil
 		}
 		return int64(size), nil
 	}
-	return nil, fmt.Errorf("cannot evaluate %s", n.op)
+	return o.binary(x, n, l)
 }
 
 // evalArray evaluates an array literal: one of integers of 0 to 255 is a byte list.
@@ -160,14 +152,14 @@ func (o *object) evalUnary(x *expr, n *node, l *locals) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch n.sval {
-	case "not":
+	switch n.op {
+	case opNot:
 		b, ok := v.(bool)
 		if !ok {
 			return nil, fmt.Errorf("not applied to %s", show(v))
 		}
 		return !b, nil
-	case "-":
+	case opNeg:
 		switch v := v.(type) {
 		case float64:
 			return -v, nil
@@ -179,16 +171,14 @@ func (o *object) evalUnary(x *expr, n *node, l *locals) (any, error) {
 			}
 		}
 		return nil, fmt.Errorf("- applied to %s", show(v))
-	case "~":
-		if i, ok := v.(int64); ok {
-			return ^i, nil
-		}
-		if u, ok := v.(uint64); ok {
-			return fromUint(^u), nil
-		}
-		return nil, fmt.Errorf("~ applied to %s", show(v))
 	}
-	return nil, fmt.Errorf("cannot evaluate %s", n.op)
+	if i, ok := v.(int64); ok { // ~
+		return ^i, nil
+	}
+	if u, ok := v.(uint64); ok {
+		return fromUint(^u), nil
+	}
+	return nil, fmt.Errorf("~ applied to %s", show(v))
 }
 
 // evalChoice evaluates c ? a : b.
@@ -301,12 +291,12 @@ func (o *object) sizeofType(name string) (int, error) {
 func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
 	owner, id := o, ""
 	switch n.op {
-	case "name":
+	case opName:
 		if strings.HasPrefix(n.sval, "_") {
 			return nil, false, nil
 		}
 		id = n.sval
-	case "attr":
+	case opAttr:
 		if strings.HasPrefix(n.sval, "_") {
 			return nil, false, nil
 		}

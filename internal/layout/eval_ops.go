@@ -2,6 +2,7 @@ package layout
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
 	"math/big"
@@ -14,13 +15,13 @@ func (o *object) binary(x *expr, n *node, l *locals) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	op := n.sval
-	if op == "and" || op == "or" {
+	op := n.op
+	if op == opAnd || op == opOr {
 		ab, ok := a.(bool)
 		if !ok {
 			return nil, fmt.Errorf("%s applied to %s", op, show(a))
 		}
-		if op == "and" && !ab || op == "or" && ab {
+		if op == opAnd && !ab || op == opOr && ab {
 			return ab, nil
 		}
 		b, err := o.evalNode(x, n.kids[1], l)
@@ -41,18 +42,18 @@ func (o *object) binary(x *expr, n *node, l *locals) (any, error) {
 }
 
 // operate applies the binary operator op (but and, or) to a and b.
-func (o *object) operate(op string, a, b any) (any, error) {
+func (o *object) operate(op nodeOp, a, b any) (any, error) {
 	switch op {
-	case "==", "!=":
+	case opEq, opNe:
 		eq, ok := equal(a, b)
 		if !ok {
 			return nil, fmt.Errorf("cannot compare %s and %s", show(a), show(b))
 		}
-		return eq == (op == "=="), nil
-	case "<", "<=", ">", ">=":
+		return eq == (op == opEq), nil
+	case opLt, opLe, opGt, opGe:
 		return order(op, a, b)
 	}
-	if op == "+" {
+	if op == opAdd {
 		if as, ok := a.(string); ok {
 			if bs, ok := b.(string); ok {
 				if err := o.d.spend(len(as) + len(bs)); err != nil {
@@ -75,17 +76,17 @@ func (o *object) operate(op string, a, b any) (any, error) {
 }
 
 // order evaluates <, <=, > and >=.
-func order(op string, a, b any) (any, error) {
+func order(op nodeOp, a, b any) (any, error) {
 	c, ok := compare(a, b)
 	if !ok {
 		return nil, fmt.Errorf("cannot order %s and %s", show(a), show(b))
 	}
 	switch op {
-	case "<":
+	case opLt:
 		return c < 0, nil
-	case "<=":
+	case opLe:
 		return c <= 0, nil
-	case ">":
+	case opGt:
 		return c > 0, nil
 	}
 	return c >= 0, nil
@@ -93,40 +94,40 @@ func order(op string, a, b any) (any, error) {
 
 // floatOp applies an arithmetic operator to two numbers, one of them a float (% floors); ok is false for
 // other operands.
-func floatOp(op string, a, b any) (any, bool) {
+func floatOp(op nodeOp, a, b any) (any, bool) {
 	af, aok := asFloat(a)
 	bf, bok := asFloat(b)
 	if !aok || !bok {
 		return nil, false
 	}
 	switch op {
-	case "+":
+	case opAdd:
 		return af + bf, true
-	case "-":
+	case opSub:
 		return af - bf, true
-	case "*":
+	case opMul:
 		return af * bf, true
-	case "/":
+	case opDiv:
 		return af / bf, true
-	case "%":
+	case opMod:
 		return af - bf*math.Floor(af/bf), true
 	}
 	return nil, false
 }
 
 // boolOp applies &, | and ^ to two booleans; ok is false for other operands.
-func boolOp(op string, a, b any) (any, bool) {
+func boolOp(op nodeOp, a, b any) (any, bool) {
 	ab, aok := a.(bool)
 	bb, bok := b.(bool)
 	if !aok || !bok {
 		return nil, false
 	}
 	switch op {
-	case "&":
+	case opBitAnd:
 		return ab && bb, true
-	case "|":
+	case opBitOr:
 		return ab || bb, true
-	case "^":
+	case opBitXor:
 		return ab != bb, true
 	}
 	return nil, false
@@ -134,7 +135,7 @@ func boolOp(op string, a, b any) (any, bool) {
 
 // intOp applies an arithmetic or bitwise operator to two integers: in int64 when the result fits, else
 // exactly (and wrapped to 64 bits), dividing and taking the modulo as Kaitai does (floored).
-func intOp(op string, a, b any) (any, error) {
+func intOp(op nodeOp, a, b any) (any, error) {
 	ai, aSmall := a.(int64)
 	bi, bSmall := b.(int64)
 	if aSmall && bSmall {
@@ -146,24 +147,24 @@ func intOp(op string, a, b any) (any, error) {
 }
 
 // smallIntOp is intOp of two int64s; ok is false when the result does not fit an int64.
-func smallIntOp(op string, ai, bi int64) (any, bool, error) {
+func smallIntOp(op nodeOp, ai, bi int64) (any, bool, error) {
 	switch op {
-	case "+":
+	case opAdd:
 		if s := ai + bi; (s > ai) == (bi > 0) {
 			return s, true, nil
 		}
-	case "-":
+	case opSub:
 		if s := ai - bi; (s < ai) == (bi > 0) {
 			return s, true, nil
 		}
-	case "*":
+	case opMul:
 		if ai == 0 || bi == 0 {
 			return int64(0), true, nil
 		}
 		if p := ai * bi; p/bi == ai && !(ai == -1 && bi == math.MinInt64) && !(bi == -1 && ai == math.MinInt64) {
 			return p, true, nil
 		}
-	case "/":
+	case opDiv:
 		if bi == 0 {
 			return nil, true, fmt.Errorf("division by zero")
 		}
@@ -172,7 +173,7 @@ func smallIntOp(op string, ai, bi int64) (any, bool, error) {
 			q--
 		}
 		return q, true, nil
-	case "%":
+	case opMod:
 		if bi == 0 {
 			return nil, true, fmt.Errorf("modulo by zero")
 		}
@@ -181,17 +182,17 @@ func smallIntOp(op string, ai, bi int64) (any, bool, error) {
 			m += bi
 		}
 		return m, true, nil
-	case "&":
+	case opBitAnd:
 		return ai & bi, true, nil
-	case "|":
+	case opBitOr:
 		return ai | bi, true, nil
-	case "^":
+	case opBitXor:
 		return ai ^ bi, true, nil
-	case "<<", ">>":
+	case opShl, opShr:
 		if bi < 0 || bi > 63 {
 			return nil, true, fmt.Errorf("shift by %d", bi)
 		}
-		if op == "<<" {
+		if op == opShl {
 			return ai << uint(bi), true, nil
 		}
 		return ai >> uint(bi), true, nil
@@ -200,16 +201,16 @@ func smallIntOp(op string, ai, bi int64) (any, bool, error) {
 }
 
 // bigIntOp is intOp in big integers.
-func bigIntOp(op string, x, y *big.Int) (any, error) {
+func bigIntOp(op nodeOp, x, y *big.Int) (any, error) {
 	r := new(big.Int)
 	switch op {
-	case "+":
+	case opAdd:
 		r.Add(x, y)
-	case "-":
+	case opSub:
 		r.Sub(x, y)
-	case "*":
+	case opMul:
 		r.Mul(x, y)
-	case "/":
+	case opDiv:
 		if y.Sign() == 0 {
 			return nil, fmt.Errorf("division by zero")
 		}
@@ -218,22 +219,22 @@ func bigIntOp(op string, x, y *big.Int) (any, error) {
 		if y.Sign() < 0 && m.Sign() != 0 {
 			r.Add(r, big.NewInt(1))
 		}
-	case "%":
+	case opMod:
 		if y.Sign() == 0 {
 			return nil, fmt.Errorf("modulo by zero")
 		}
 		r.Mod(x, y)
-	case "&":
+	case opBitAnd:
 		r.And(x, y)
-	case "|":
+	case opBitOr:
 		r.Or(x, y)
-	case "^":
+	case opBitXor:
 		r.Xor(x, y)
-	case "<<", ">>":
+	case opShl, opShr:
 		if !y.IsInt64() || y.Int64() < 0 || y.Int64() > 63 {
 			return nil, fmt.Errorf("shift by %s", y)
 		}
-		if op == "<<" {
+		if op == opShl {
 			r.Lsh(x, uint(y.Int64()))
 		} else {
 			r.Rsh(x, uint(y.Int64()))
@@ -254,7 +255,7 @@ func equal(a, b any) (bool, bool) {
 	}
 	if ea, ok := a.(enumValue); ok {
 		if eb, ok := b.(enumValue); ok {
-			return fmt.Sprint(ea.v) == fmt.Sprint(eb.v), true
+			return compareInts(ea.v, eb.v) == 0, true
 		}
 		a = ea.v
 	}
@@ -311,6 +312,29 @@ func equalList(a, b []any) bool {
 	return true
 }
 
+// compareInts orders two integers, each an int64 or a uint64.
+func compareInts(a, b any) int {
+	switch a := a.(type) {
+	case int64:
+		if b, ok := b.(int64); ok {
+			return cmp.Compare(a, b)
+		}
+		if a < 0 {
+			return -1
+		}
+		return cmp.Compare(uint64(a), b.(uint64))
+	case uint64:
+		if b, ok := b.(uint64); ok {
+			return cmp.Compare(a, b)
+		}
+		if b := b.(int64); b < 0 {
+			return 1
+		}
+		return cmp.Compare(a, uint64(b.(int64)))
+	}
+	return 0
+}
+
 // compare orders numbers, strings and byte arrays.
 func compare(a, b any) (int, bool) {
 	if ea, ok := a.(enumValue); ok {
@@ -326,7 +350,7 @@ func compare(a, b any) (int, bool) {
 		b = []byte(bl)
 	}
 	if isInt(a) && isInt(b) {
-		return toBig(a).Cmp(toBig(b)), true
+		return compareInts(a, b), true
 	}
 	if af, ok := asFloat(a); ok {
 		if bf, ok := asFloat(b); ok {

@@ -164,7 +164,7 @@ func lexEscape(src string, j int, b *strings.Builder) (int, error) {
 
 // lexFString reads f"text {expr} text": literal parts with a string's escapes, expressions in braces.
 func lexFString(src string, start int) (*node, int, error) {
-	n := &node{op: "fstr"}
+	n := &node{op: opFString}
 	i := start + 2
 	lit := i
 	flush := func(end int) error {
@@ -175,7 +175,7 @@ func lexFString(src string, start int) (*node, int, error) {
 		if err != nil || len(toks) != 2 {
 			return &exprError{src, lit, "bad f-string text"}
 		}
-		n.kids = append(n.kids, &node{op: "str", sval: toks[0].text})
+		n.kids = append(n.kids, strNode(toks[0].text))
 		return nil
 	}
 	for i < len(src) {

@@ -205,7 +205,7 @@ func (b *builder) parseTypeName(s string, n *yaml.Node, path string) typeRef {
 			return r
 		}
 		x, err := b.parse("[" + strings.TrimSuffix(args, ")") + "]")
-		if err != nil || x.op != "arr" {
+		if err != nil || x.op != opArray {
 			b.fail(n, path, "%q: bad arguments: %v", s, err)
 			return r
 		}

@@ -6,16 +6,6 @@ import (
 	"strings"
 )
 
-// node is one parsed expression of Kaitai's expression language.
-type node struct {
-	op   string // "int", "float", "str", "bool", "name", "enum", "bin", "un", "?:", "attr", "call", "idx", "arr", "as", "sizeof", "bitsizeof"
-	ival *big.Int
-	fval float64
-	sval string // literal text, name, attribute/method name, operator, type name
-	enum []string
-	kids []*node
-}
-
 type parser struct {
 	src  string
 	toks []token
@@ -85,6 +75,17 @@ func (p *parser) isOp(s string) bool {
 	t := p.peek()
 	return t.kind == "op" && t.text == s
 }
+
+// operator is the operator of ops the next token is, if it is one.
+func (p *parser) operator(ops map[string]nodeOp) (nodeOp, bool) {
+	t := p.peek()
+	if t.kind != "op" {
+		return 0, false
+	}
+	op, ok := ops[t.text]
+	return op, ok
+}
+
 func (p *parser) isKw(s string) bool {
 	t := p.peek()
 	return t.kind == "name" && t.text == s
@@ -126,7 +127,7 @@ func (p *parser) ternary() (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &node{op: "?:", kids: []*node{c, a, b}}, nil
+	return &node{op: opChoice, kids: []*node{c, a, b}}, nil
 }
 
 func (p *parser) or() (*node, error) {
@@ -135,7 +136,7 @@ func (p *parser) or() (*node, error) {
 		p.i++
 		var r *node
 		if r, err = p.and(); err == nil {
-			l = &node{op: "bin", sval: "or", kids: []*node{l, r}}
+			l = &node{op: opOr, kids: []*node{l, r}}
 		}
 	}
 	return l, err
@@ -147,7 +148,7 @@ func (p *parser) and() (*node, error) {
 		p.i++
 		var r *node
 		if r, err = p.not(); err == nil {
-			l = &node{op: "bin", sval: "and", kids: []*node{l, r}}
+			l = &node{op: opAnd, kids: []*node{l, r}}
 		}
 	}
 	return l, err
@@ -164,7 +165,7 @@ func (p *parser) not() (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &node{op: "un", sval: "not", kids: []*node{x}}, nil
+		return &node{op: opNot, kids: []*node{x}}, nil
 	}
 	return p.comparison()
 }
@@ -174,21 +175,17 @@ func (p *parser) comparison() (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, op := range []string{"==", "!=", "<=", ">=", "<", ">"} {
-		if p.isOp(op) {
-			p.i++
-			r, err := p.binary(0)
-			if err != nil {
-				return nil, err
-			}
-			return &node{op: "bin", sval: op, kids: []*node{l, r}}, nil
-		}
+	op, ok := p.operator(comparisons)
+	if !ok {
+		return l, nil
 	}
-	return l, nil
+	p.i++
+	r, err := p.binary(0)
+	if err != nil {
+		return nil, err
+	}
+	return &node{op: op, kids: []*node{l, r}}, nil
 }
-
-// levels of the binary operators from loosest to tightest.
-var levels = [][]string{{"|"}, {"^"}, {"&"}, {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"}}
 
 func (p *parser) binary(level int) (*node, error) {
 	if level == len(levels) {
@@ -199,13 +196,8 @@ func (p *parser) binary(level int) (*node, error) {
 		return nil, err
 	}
 	for {
-		op := ""
-		for _, o := range levels[level] {
-			if p.isOp(o) {
-				op = o
-			}
-		}
-		if op == "" {
+		op, ok := p.operator(levels[level])
+		if !ok {
 			return l, nil
 		}
 		p.i++
@@ -213,7 +205,7 @@ func (p *parser) binary(level int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &node{op: "bin", sval: op, kids: []*node{l, r}}
+		l = &node{op: op, kids: []*node{l, r}}
 	}
 }
 
@@ -232,17 +224,20 @@ func (p *parser) unary() (*node, error) {
 			if op == "+" {
 				return x, nil
 			}
-			if op == "-" && x.op == "int" {
+			if op == "-" && x.op == opInt {
 				v := new(big.Int).Neg(x.ival)
 				if v.Sign() < 0 && !v.IsInt64() {
 					return nil, &exprError{p.src, p.peek().pos, fmt.Sprintf("the integer %s does not fit in 64 bits", v)}
 				}
-				return &node{op: "int", ival: v}, nil
+				return intNode(v), nil
 			}
-			if op == "-" && x.op == "float" {
-				return &node{op: "float", fval: -x.fval}, nil
+			if op == "-" && x.op == opFloat {
+				return floatNode(-x.fval), nil
 			}
-			return &node{op: "un", sval: op, kids: []*node{x}}, nil
+			if op == "-" {
+				return &node{op: opNeg, kids: []*node{x}}, nil
+			}
+			return &node{op: opInv, kids: []*node{x}}, nil
 		}
 	}
 	return p.postfix()
@@ -267,7 +262,7 @@ func (p *parser) postfix() (*node, error) {
 				if err != nil {
 					return nil, err
 				}
-				x = &node{op: "as", sval: name, kids: []*node{x}}
+				x = &node{op: opAs, sval: name, kids: []*node{x}}
 				continue
 			}
 			if p.isOp("(") {
@@ -276,10 +271,10 @@ func (p *parser) postfix() (*node, error) {
 				if err != nil {
 					return nil, err
 				}
-				x = &node{op: "call", sval: t.text, kids: append([]*node{x}, args...)}
+				x = &node{op: opCall, sval: t.text, kids: append([]*node{x}, args...)}
 				continue
 			}
-			x = &node{op: "attr", sval: t.text, kids: []*node{x}}
+			x = &node{op: opAttr, sval: t.text, kids: []*node{x}}
 		case p.isOp("["):
 			p.i++
 			i, err := p.ternary()
@@ -289,7 +284,7 @@ func (p *parser) postfix() (*node, error) {
 			if err := p.expect("]"); err != nil {
 				return nil, err
 			}
-			x = &node{op: "idx", kids: []*node{x, i}}
+			x = &node{op: opIndex, kids: []*node{x, i}}
 		default:
 			return x, nil
 		}
@@ -348,21 +343,21 @@ func (p *parser) atom() (*node, error) {
 	t := p.next()
 	switch t.kind {
 	case "int":
-		return &node{op: "int", ival: t.ival}, nil
+		return intNode(t.ival), nil
 	case "float":
-		return &node{op: "float", fval: t.fval}, nil
+		return floatNode(t.fval), nil
 	case "fstr":
 		return t.node, nil
 	case "str":
-		n := &node{op: "str", sval: t.text}
+		s := t.text
 		for p.peek().kind == "str" { // adjacent literals concatenate
-			n.sval += p.next().text
+			s += p.next().text
 		}
-		return n, nil
+		return strNode(s), nil
 	case "name":
 		switch t.text {
 		case "true", "false":
-			return &node{op: "bool", sval: t.text}, nil
+			return boolNode(t.text), nil
 		case "sizeof", "bitsizeof":
 			if p.isOp("<") {
 				p.i++
@@ -370,7 +365,11 @@ func (p *parser) atom() (*node, error) {
 				if err != nil {
 					return nil, err
 				}
-				return &node{op: t.text, sval: name}, nil
+				op := opSizeof
+				if t.text == "bitsizeof" {
+					op = opBitsizeof
+				}
+				return &node{op: op, sval: name}, nil
 			}
 		case "and", "or", "not":
 			return nil, &exprError{p.src, t.pos, "unexpected " + t.text}
@@ -385,9 +384,9 @@ func (p *parser) atom() (*node, error) {
 				}
 				parts = append(parts, n.text)
 			}
-			return &node{op: "enum", enum: parts}, nil
+			return &node{op: opEnum, enum: parts}, nil
 		}
-		return &node{op: "name", sval: t.text}, nil
+		return &node{op: opName, sval: t.text}, nil
 	case "op":
 		switch t.text {
 		case "(":
@@ -409,7 +408,7 @@ func (p *parser) atom() (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &node{op: "arr", kids: items}, nil
+			return &node{op: opArray, kids: items}, nil
 		}
 	}
 	if t.kind == "eof" {

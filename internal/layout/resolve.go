@@ -150,7 +150,7 @@ func (c *compiler) checkNames(t *typeSpec, a *attr) {
 			continue
 		}
 		walk(x.n, func(n *node) {
-			if n.op != "name" || strings.HasPrefix(n.sval, "_") {
+			if n.op != opName || strings.HasPrefix(n.sval, "_") {
 				return
 			}
 			if !t.has(n.sval) {

@@ -85,7 +85,7 @@ const maxStaticBits = 1 << 36
 
 // constInt is the value of an integer literal expression, or -1.
 func constInt(x *expr) int {
-	if x == nil || x.n.op != "int" || !x.n.ival.IsInt64() || x.n.ival.Int64() < 0 || x.n.ival.Int64() > 1<<40 {
+	if x == nil || x.n.op != opInt || !x.n.ival.IsInt64() || x.n.ival.Int64() < 0 || x.n.ival.Int64() > 1<<40 {
 		return -1
 	}
 	return int(x.n.ival.Int64())
@@ -101,7 +101,7 @@ func readsWholeStream(t *typeSpec) bool {
 			found := false
 			if x != nil {
 				walk(x.n, func(n *node) {
-					if n.op == "name" && n.sval == "_io" || n.op == "attr" && n.sval == "_io" {
+					if (n.op == opName || n.op == opAttr) && n.sval == "_io" {
 						found = true
 					}
 				})

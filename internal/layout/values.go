@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -13,7 +14,17 @@ type enumValue struct {
 	v any // int64 or uint64
 }
 
-func (e enumValue) name() string { return e.e.byVal[fmt.Sprint(e.v)] }
+// name is the enum member e is, "" when it is none.
+func (e enumValue) name() string {
+	var key [20]byte // the decimal digits of any int64 or uint64
+	switch v := e.v.(type) {
+	case int64:
+		return e.e.byVal[string(strconv.AppendInt(key[:0], v, 10))]
+	case uint64:
+		return e.e.byVal[string(strconv.AppendUint(key[:0], v, 10))]
+	}
+	return ""
+}
 
 func toEnum(e *enumSpec, v any) any {
 	switch v := v.(type) {
