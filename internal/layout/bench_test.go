@@ -384,3 +384,55 @@ func BenchmarkDecodeRecords(b *testing.B) {
 		}
 	}
 }
+
+// namesKsy is a layout whose expressions are mostly names.
+const namesKsy = `meta:
+  id: names
+seq:
+  - id: items
+    type: it
+    repeat: expr
+    repeat-expr: 500
+types:
+  it:
+    seq:
+      - {id: a, type: u1}
+      - {id: b, type: u1}
+      - {id: c, type: u1}
+      - {id: d, type: u1}
+      - id: e
+        size: (a + b + c + d) % 3
+      - id: f
+        type: u1
+        if: a > b and c > d or a == d
+    instances:
+      s:
+        value: a + b * c - d + (a ^ b) + (c & d) + (a | d) + b * d
+      t:
+        value: 's > a + b + c + d ? s - a : s + b'
+`
+
+// BenchmarkDecodeNames: the decode and JSON of namesKsy's 500 items, whose sizes, ifs and instances are
+// mostly names of their attributes.
+func BenchmarkDecodeNames(b *testing.B) {
+	l, err := Compile([]byte(namesKsy), nil, DefaultLimits)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 5000)
+	for i := range data {
+		data[i] = byte(i * 13)
+	}
+	buf := make([]byte, 0, 64<<10)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := l.Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if buf, err = v.AppendJSON(buf[:0], nil, 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -15,7 +15,8 @@ type checker struct {
 	depth map[*attr]int                    // and how many value instances deep each is (it, what it uses, what that uses…)
 	waits []int                            // for each value instance being typed, the deepest one it uses so far
 	types []*typeSpec
-	steps int // expression nodes typed: at most c.lim.Checks
+	owns  map[*fileSpec]bool // the documents parsed by this compile (not shared): it resolves their names
+	steps int                // expression nodes typed: at most c.lim.Checks
 }
 
 // errBudget ends a check that took more than its steps (reported once).
@@ -23,7 +24,9 @@ var errBudget = fmt.Errorf("the layout takes too long to check")
 
 func (c *compiler) typecheck() {
 	k := &checker{c: c, users: map[*typeSpec]map[*typeSpec]bool{}, free: map[*typeSpec]bool{}, visit: map[*attr]bool{}, known: map[*attr]*ty{}, depth: map[*attr]int{}}
+	k.owns = map[*fileSpec]bool{}
 	for _, f := range c.order {
+		k.owns[f] = true
 		k.collect(f.root, true)
 	}
 	for _, f := range c.shared { // who uses their types (their _parent), as when they were checked; not again
@@ -293,10 +296,8 @@ func (k *checker) member(t *typeSpec, name string) (*ty, bool) {
 	if a, ok := t.byID[name]; ok {
 		return k.attrType(t, a), true
 	}
-	for _, p := range t.params {
-		if p.id == name {
-			return paramType(p), true
-		}
+	if i := t.paramIndex(name); i >= 0 {
+		return paramType(t.params[i]), true
 	}
 	return nil, false
 }

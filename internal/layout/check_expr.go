@@ -31,7 +31,7 @@ func (k *checker) node(t *typeSpec, n *node, cur *ty, depth int) (*ty, error) {
 	case opArray:
 		return k.arrayType(t, n, cur, depth)
 	case opEnum:
-		return enumLiteralType(t, n)
+		return k.enumLiteralType(t, n)
 	case opName:
 		return k.nameType(t, n, cur)
 	case opNot, opNeg, opInv:
@@ -89,13 +89,18 @@ func (k *checker) arrayType(t *typeSpec, n *node, cur *ty, depth int) (*ty, erro
 }
 
 // enumLiteralType types enum::member, refusing an unknown enum or member.
-func enumLiteralType(t *typeSpec, n *node) (*ty, error) {
-	e := lookupEnum(t, strings.Join(n.enum[:len(n.enum)-1], "::"))
+func (k *checker) enumLiteralType(t *typeSpec, n *node) (*ty, error) {
+	name, member := enumParts(n.sval)
+	e := lookupEnum(t, name)
 	if e == nil {
-		return nil, fmt.Errorf("unknown enum %s", strings.Join(n.enum[:len(n.enum)-1], "::"))
+		return nil, fmt.Errorf("unknown enum %s", name)
 	}
-	if _, ok := e.byName[n.enum[len(n.enum)-1]]; !ok {
-		return nil, fmt.Errorf("enum %s has no member %s", e.name, n.enum[len(n.enum)-1])
+	m, ok := e.byName[member]
+	if !ok {
+		return nil, fmt.Errorf("enum %s has no member %s", e.name, member)
+	}
+	if k.owns[t.file] {
+		n.res = &resolved{of: t, val: e.valueOf(m)}
 	}
 	return &ty{k: "enum", e: e}, nil
 }
@@ -121,6 +126,7 @@ func (k *checker) nameType(t *typeSpec, n *node, cur *ty) (*ty, error) {
 		return tyAny, nil
 	}
 	if m, ok := k.member(t, n.sval); ok {
+		k.resolve(t, t, n)
 		return m, nil
 	}
 	return nil, fmt.Errorf("unable to access %q in %s", n.sval, typeLabel(t))
@@ -182,7 +188,27 @@ func (k *checker) memberType(t *typeSpec, n *node, cur *ty, depth int) (*ty, err
 			return nil, err
 		}
 	}
-	return k.method(v, n.sval, n.op == opCall, len(n.kids)-1, n)
+	m, err := k.method(v, n.sval, n.op == opCall, len(n.kids)-1, n)
+	if err == nil && n.op == opAttr && v.k == "struct" && v.t != nil && !strings.HasPrefix(n.sval, "_") {
+		k.resolve(t, v.t, n)
+	}
+	return m, err
+}
+
+// resolve notes in n (a name, or x.name, of an expression of type t) the attribute or param of type of it
+// names, when this compile owns t's document: the nodes of a shared import are only read (decodes may be
+// evaluating them).
+func (k *checker) resolve(t, of *typeSpec, n *node) {
+	if !k.owns[t.file] {
+		return
+	}
+	if a, ok := of.byID[n.sval]; ok {
+		n.res = &resolved{of: of, attr: a}
+		return
+	}
+	if i := of.paramIndex(n.sval); i >= 0 {
+		n.res = &resolved{of: of, param: i}
+	}
 }
 
 // indexType types v[i]: an array's item, or a byte array's byte.

@@ -27,7 +27,7 @@ type object struct {
 	io      *stream
 	parent  *object
 	root    *object
-	params  map[string]any
+	params  []any    // the arguments given, by the index of the type's params
 	vals    []any    // by attribute slot
 	has     []bool   // the slot's value is there (an if may have left it out)
 	state   []uint8  // instances: 1 being computed, 2 done
@@ -122,14 +122,7 @@ func (d *decoder) parse(o *object, args []any) error {
 		return err
 	}
 	o.vals, o.has, o.state, o.spans = make([]any, n), make([]bool, n), make([]uint8, n), make([][2]int, len(o.t.seq))
-	if len(o.t.params) > 0 {
-		o.params = make(map[string]any, len(o.t.params))
-		for i, p := range o.t.params {
-			if i < len(args) {
-				o.params[p.id] = args[i]
-			}
-		}
-	}
+	o.params = args[:min(len(args), len(o.t.params))]
 	if err := o.resolveEndian(); err != nil {
 		return err
 	}

@@ -68,11 +68,17 @@ func (o *object) evalNode(x *expr, n *node, l *locals) (any, error) {
 	case opArray:
 		return o.evalArray(x, n, l)
 	case opName:
+		if r := n.res; r != nil && r.of == o.t {
+			return o.named(r, n.sval)
+		}
 		return o.lookup(n.sval, l)
 	case opFString:
 		return o.evalFString(x, n, l)
 	case opEnum:
-		return o.enumLiteral(n.enum)
+		if r := n.res; r != nil && r.of == o.t {
+			return r.val, nil
+		}
+		return o.enumLiteral(n.sval)
 	case opNot, opNeg, opInv:
 		return o.evalUnary(x, n, l)
 	case opChoice:
@@ -207,6 +213,9 @@ func (o *object) evalAttr(x *expr, n *node, l *locals) (any, error) {
 	v, err := o.evalNode(x, n.kids[0], l)
 	if err != nil {
 		return nil, err
+	}
+	if ob, ok := v.(*object); ok && n.res != nil && n.res.of == ob.t {
+		return ob.named(n.res, n.sval)
 	}
 	return o.member(v, n.sval, nil)
 }
@@ -348,20 +357,15 @@ func (o *object) lookup(name string, l *locals) (any, error) {
 	return o.member(o, name, nil)
 }
 
-func (o *object) enumLiteral(parts []string) (any, error) {
-	if len(parts) < 2 {
-		return nil, fmt.Errorf("bad enum literal")
-	}
-	e := lookupEnum(o.t, strings.Join(parts[:len(parts)-1], "::"))
+func (o *object) enumLiteral(literal string) (any, error) {
+	name, member := enumParts(literal)
+	e := lookupEnum(o.t, name)
 	if e == nil {
-		return nil, fmt.Errorf("unknown enum %s", strings.Join(parts[:len(parts)-1], "::"))
+		return nil, fmt.Errorf("unknown enum %s", name)
 	}
-	m, ok := e.byName[parts[len(parts)-1]]
+	m, ok := e.byName[member]
 	if !ok {
-		return nil, fmt.Errorf("enum %s has no member %s", e.name, parts[len(parts)-1])
+		return nil, fmt.Errorf("enum %s has no member %s", e.name, member)
 	}
-	if m.big {
-		return enumValue{e: e, v: m.uval}, nil
-	}
-	return enumValue{e: e, v: m.value}, nil
+	return e.valueOf(m), nil
 }

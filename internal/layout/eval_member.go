@@ -72,17 +72,38 @@ func objectMember(ob *object, name string) (any, error) {
 	case "_sizeof":
 		return int64(ob.end - ob.start), nil
 	}
-	if p, ok := ob.params[name]; ok {
-		return p, nil
+	if i := ob.t.paramIndex(name); i >= 0 && i < len(ob.params) {
+		return ob.params[i], nil
 	}
 	if a, ok := ob.t.byID[name]; ok {
-		if !a.instance {
-			return ob.vals[a.slot], nil // absent (its if is false, or not read yet): null
-		}
-		v, _, err := ob.instance(a)
-		return v, err
+		return ob.attrNamed(a)
 	}
 	return nil, fmt.Errorf("type %s has no attribute %s", ob.t.name, name)
+}
+
+// named answers the attribute or param r names (name, in o's type), as member does but without looking it
+// up, and as a step of the decode as well.
+func (o *object) named(r *resolved, name string) (any, error) {
+	if err := o.d.step(1); err != nil {
+		return nil, err
+	}
+	if r.attr != nil {
+		return o.attrNamed(r.attr)
+	}
+	if r.param < len(o.params) {
+		return o.params[r.param], nil
+	}
+	return nil, fmt.Errorf("type %s has no attribute %s", o.t.name, name)
+}
+
+// attrNamed answers o's attribute a as an expression sees it: a seq attribute as read (nil when its if left
+// it out, or it is not read yet), an instance computed when first asked for.
+func (o *object) attrNamed(a *attr) (any, error) {
+	if !a.instance {
+		return o.vals[a.slot], nil
+	}
+	v, _, err := o.instance(a)
+	return v, err
 }
 
 // streamMember answers a stream's pos, size and eof.

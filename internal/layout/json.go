@@ -261,8 +261,8 @@ func (o *object) get(id string) (any, bool, error) {
 		}
 		return o.instance(a)
 	}
-	if v, ok := o.params[id]; ok { // a parameter: shown when asked for by name
-		return v, true, nil
+	if i := o.t.paramIndex(id); i >= 0 && i < len(o.params) { // a parameter: shown when asked for by name
+		return o.params[i], true, nil
 	}
 	return nil, false, &DecodeError{Path: join(o.at.path(), id), Detail: fmt.Sprintf("type %s has no field %s", typeLabel(o.t), id)}
 }

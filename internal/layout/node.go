@@ -1,16 +1,28 @@
 package layout
 
-import "math/big"
+import (
+	"math/big"
+	"strings"
+)
 
 // node is one parsed expression of Kaitai's expression language.
 type node struct {
 	op   nodeOp
-	ival *big.Int // an integer literal's value
-	fval float64  // a float literal's
-	val  any      // a literal's value as an evaluation answers it: made once, when parsed
-	sval string   // a string literal's text, a name, an attribute or method name, a type name
-	enum []string // enum::member, split
-	kids []*node
+	ival *big.Int  // an integer literal's value
+	val  any       // a literal's value as an evaluation answers it: made once, when parsed
+	sval string    // a string literal's text, a name, an attribute or method name, a type name, enum::member
+	kids []*node   // the operands, the object of a member, a call's object and arguments
+	res  *resolved // what a name, x.name or enum::member stands for, when the compile worked it out
+}
+
+// resolved is what a name (an attribute or a param), x.name (an attribute) or enum::member stands for in
+// the type of: worked out once, when the layout is type checked, and used by a decode when it evaluates
+// the node for an object of that type (for any other, it looks the name up).
+type resolved struct {
+	of    *typeSpec
+	attr  *attr // the attribute named (nil: the param)
+	param int   // the param's index in of.params
+	val   any   // enum::member's value
 }
 
 // nodeOp is what a node is: a literal, a name, an operator (its operands are its kids), a member, a call.
@@ -85,10 +97,16 @@ var levels = []map[string]nodeOp{
 func intNode(v *big.Int) *node { return &node{op: opInt, ival: v, val: fromBig(v)} }
 
 // floatNode is a float literal.
-func floatNode(f float64) *node { return &node{op: opFloat, fval: f, val: f} }
+func floatNode(f float64) *node { return &node{op: opFloat, val: f} }
 
 // strNode is a string literal.
 func strNode(s string) *node { return &node{op: opStr, sval: s, val: s} }
+
+// enumParts splits enum::member (the enum's name may be qualified: a::b::e::member).
+func enumParts(s string) (enum, member string) {
+	i := strings.LastIndex(s, "::")
+	return s[:i], s[i+2:]
+}
 
 // boolNode is true or false.
 func boolNode(text string) *node { return &node{op: opBool, sval: text, val: text == "true"} }

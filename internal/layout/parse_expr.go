@@ -232,7 +232,7 @@ func (p *parser) unary() (*node, error) {
 				return intNode(v), nil
 			}
 			if op == "-" && x.op == opFloat {
-				return floatNode(-x.fval), nil
+				return floatNode(-x.val.(float64)), nil
 			}
 			if op == "-" {
 				return &node{op: opNeg, kids: []*node{x}}, nil
@@ -384,7 +384,7 @@ func (p *parser) atom() (*node, error) {
 				}
 				parts = append(parts, n.text)
 			}
-			return &node{op: opEnum, enum: parts}, nil
+			return &node{op: opEnum, sval: strings.Join(parts, "::")}, nil
 		}
 		return &node{op: opName, sval: t.text}, nil
 	case "op":

@@ -168,15 +168,18 @@ func typeLabel(t *typeSpec) string {
 }
 
 func (t *typeSpec) has(id string) bool {
-	if _, ok := t.byID[id]; ok {
-		return true
-	}
-	for _, p := range t.params {
+	_, ok := t.byID[id]
+	return ok || t.paramIndex(id) >= 0
+}
+
+// paramIndex is the index of t's param id, or -1.
+func (t *typeSpec) paramIndex(id string) int {
+	for i, p := range t.params {
 		if p.id == id {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func (a *attr) exprs() []*expr {

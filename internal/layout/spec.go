@@ -93,6 +93,14 @@ type enumMember struct {
 	id    string
 }
 
+// valueOf is m's value, an enumValue of e.
+func (e *enumSpec) valueOf(m *enumMember) enumValue {
+	if m.big {
+		return enumValue{e: e, v: m.uval}
+	}
+	return enumValue{e: e, v: m.value}
+}
+
 // expr is a parsed expression and where it came from.
 type expr struct {
 	src  string
