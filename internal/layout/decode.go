@@ -148,7 +148,7 @@ func (o *object) resolveEndian() error {
 		return nil
 	}
 	if e.switchOn == nil {
-		o.le = map[bool]int8{true: 1, false: -1}[e.fixed == "le"]
+		o.le = byteOrder(e.fixed)
 		return nil
 	}
 	if e != o.t.endian && o.parent != nil && o.parent.le != 0 {
@@ -169,10 +169,18 @@ func (o *object) resolveEndian() error {
 				continue
 			}
 		}
-		o.le = map[bool]int8{true: 1, false: -1}[c.endian == "le"]
+		o.le = byteOrder(c.endian)
 		return nil
 	}
 	return o.exprFail(e.switchOn, "no endianness case matches %s", show(on))
+}
+
+// byteOrder is an object's le for the endianness "le" or "be".
+func byteOrder(endian string) int8 {
+	if endian == "le" {
+		return 1
+	}
+	return -1
 }
 
 // failAt is the error of a value read at at: its path is built now, when an error names it.
