@@ -27,17 +27,23 @@ type object struct {
 	io      *stream
 	parent  *object
 	root    *object
-	params  []any    // the arguments given, by the index of the type's params
-	vals    []any    // by attribute slot
-	has     []bool   // the slot's value is there (an if may have left it out)
-	state   []uint8  // instances: 1 being computed, 2 done
-	spans   [][2]int // where each seq attribute was read in io (start, end)
-	le      int8     // 1 little, -1 big, 0 none given
+	params  []any  // the arguments given, by the index of the type's params
+	slots   []slot // by attribute slot: seq attributes, then instances
+	le      int8   // 1 little, -1 big, 0 none given
 	start   int
 	end     int
 	at      site // where it was read (the top level: nowhere)
 	pathLen int  // the length of its path (at.path()), known without building it
 	d       *decoder
+}
+
+// slot is what an object keeps of one of its attributes.
+type slot struct {
+	v     any    // the value (a scalar attribute's boxed only when an expression asks for it)
+	bits  uint64 // a scalar attribute's value, as read (see isScalar)
+	has   bool   // the value is there (an if may have left it out)
+	state uint8  // an instance's: 1 being computed, 2 done
+	span  [2]int // where a seq attribute was read in io (start, end)
 }
 
 type decoder struct {
@@ -121,7 +127,7 @@ func (d *decoder) parse(o *object, args []any) error {
 	if err := d.spend(objectBytes + slotBytes*n + o.pathLen); err != nil {
 		return err
 	}
-	o.vals, o.has, o.state, o.spans = make([]any, n), make([]bool, n), make([]uint8, n), make([][2]int, len(o.t.seq))
+	o.slots = make([]slot, n)
 	o.params = args[:min(len(args), len(o.t.params))]
 	if err := o.resolveEndian(); err != nil {
 		return err

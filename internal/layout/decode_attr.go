@@ -4,24 +4,35 @@ import (
 	"fmt"
 )
 
-// readAttr reads one seq attribute into o.vals.
+// readAttr reads one seq attribute into its slot.
 func (o *object) readAttr(a *attr) error {
 	start := o.io.pos
-	v, present, err := o.attrValue(a, o.io)
-	o.spans[a.slot] = [2]int{start, o.io.pos}
-	if err != nil {
-		return err
+	var err error
+	if a.scalar {
+		err = o.readScalar(a)
+	} else {
+		var v any
+		var present bool
+		if v, present, err = o.attrValue(a, o.io); err == nil && present {
+			o.set(a, v)
+		}
 	}
-	if present {
-		o.set(a, v)
-	}
-	return nil
+	o.slots[a.slot].span = [2]int{start, o.io.pos}
+	return err
 }
 
-func (o *object) set(a *attr, v any) { o.vals[a.slot], o.has[a.slot] = v, true }
+// set keeps v as a's value.
+func (o *object) set(a *attr, v any) { o.slots[a.slot].v, o.slots[a.slot].has = v, true }
 
-// value is a seq attribute's value or a computed instance's, if it is there.
-func (o *object) value(a *attr) (any, bool) { return o.vals[a.slot], o.has[a.slot] }
+// value is a seq attribute's value or a computed instance's, if it is there (a scalar attribute's boxed
+// now, once).
+func (o *object) value(a *attr) (any, bool) {
+	s := &o.slots[a.slot]
+	if a.scalar && s.has && s.v == nil {
+		s.v = scalarValue(a, s.bits)
+	}
+	return s.v, s.has
+}
 
 // attrValue reads an attribute (seq or instance) from s: present is false when its if left it out.
 func (o *object) attrValue(a *attr, s *stream) (v any, present bool, err error) {
@@ -144,7 +155,8 @@ func minBits(a *attr) int {
 
 // instance computes (once) and answers an instance of o.
 func (o *object) instance(a *attr) (any, bool, error) {
-	switch o.state[a.slot] {
+	state := &o.slots[a.slot].state
+	switch *state {
 	case 1:
 		return nil, false, o.failAt(site{o: o, a: a, index: -1}, o.io.base+o.io.pos, "instance %s depends on itself", a.id)
 	case 2:
@@ -156,15 +168,15 @@ func (o *object) instance(a *attr) (any, bool, error) {
 	}
 	o.d.nest++
 	defer func() { o.d.nest-- }()
-	o.state[a.slot] = 1
+	*state = 1
 	if a.cond != nil {
 		c, err := o.evalBool(a.cond, nil)
 		if err != nil {
-			o.state[a.slot] = 0
+			*state = 0
 			return nil, false, err
 		}
 		if !c {
-			o.state[a.slot] = 2
+			*state = 2
 			return nil, false, nil
 		}
 	}
@@ -172,12 +184,12 @@ func (o *object) instance(a *attr) (any, bool, error) {
 	if a.io != nil {
 		x, err := o.eval(a.io, nil)
 		if err != nil {
-			o.state[a.slot] = 0
+			*state = 0
 			return nil, false, err
 		}
 		st, ok := x.(*stream)
 		if !ok {
-			o.state[a.slot] = 0
+			*state = 0
 			return nil, false, o.failAt(site{o: o, a: a, index: -1}, 0, "io is %s, not a stream", show(x))
 		}
 		s = st
@@ -188,11 +200,11 @@ func (o *object) instance(a *attr) (any, bool, error) {
 	if a.pos != nil {
 		p, perr := o.evalInt(a.pos, nil) // not err: the read's error below is the one returned
 		if perr != nil {
-			o.state[a.slot] = 0
+			*state = 0
 			return nil, false, perr
 		}
 		if p < 0 || p > int64(len(s.buf)) {
-			o.state[a.slot] = 0
+			*state = 0
 			return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base, "pos %d is outside the stream of %d bytes", p, len(s.buf))
 		}
 		saved := *s
@@ -203,10 +215,10 @@ func (o *object) instance(a *attr) (any, bool, error) {
 		v, present, err = o.attrValue(a, s) // a value, or read where the stream stands (io without pos)
 	}
 	if err != nil {
-		o.state[a.slot] = 0
+		*state = 0
 		return nil, false, err
 	}
-	o.state[a.slot] = 2
+	*state = 2
 	if present {
 		o.set(a, v)
 	}

@@ -172,19 +172,37 @@ func (o *object) readKind(a *attr, kind typeRef, s, sub *stream, at site, off in
 
 // readNumber reads an integer or a float in its byte order.
 func (o *object) readNumber(kind typeRef, src *stream, at site, off int) (any, error) {
+	u, err := o.loadNumber(kind, src, at, off)
+	if err != nil {
+		return nil, err
+	}
+	return numberValue(kind, u), nil
+}
+
+// loadNumber reads the bytes of an integer or a float in its byte order, as an unsigned integer.
+func (o *object) loadNumber(kind typeRef, src *stream, at site, off int) (uint64, error) {
 	b, err := src.read(kind.size)
 	if err != nil {
-		return nil, o.failAt(at, off, "%v", err)
+		return 0, o.failAt(at, off, "%v", err)
 	}
 	le := kind.le == "le" || kind.le == "" && o.le > 0
 	if kind.le == "" && o.le == 0 && kind.size > 1 {
-		return nil, o.failAt(at, off, "no endianness: say %s%dle or %s%dbe, or meta/endian", kind.prim, kind.size, kind.prim, kind.size)
+		return 0, o.failAt(at, off, "no endianness: say %s%dle or %s%dbe, or meta/endian", kind.prim, kind.size, kind.prim, kind.size)
 	}
-	return decodeNumber(kind.prim, kind.size, le, b), nil
+	return loadUint(kind.size, le, b), nil
 }
 
 // readBits reads a bit field: b1 is a boolean (unless an enum reads it).
 func (o *object) readBits(a *attr, kind typeRef, src *stream, at site, off int) (any, error) {
+	x, err := o.loadBits(kind, src, at, off)
+	if err != nil {
+		return nil, err
+	}
+	return bitsValue(kind, a.enum != nil, x), nil
+}
+
+// loadBits reads a bit field's bits, in its bit order.
+func (o *object) loadBits(kind typeRef, src *stream, at site, off int) (uint64, error) {
 	le := kind.le == "le" || kind.le == "" && bitEndianOf(o.t) == "le"
 	var x uint64
 	var err error
@@ -194,12 +212,17 @@ func (o *object) readBits(a *attr, kind typeRef, src *stream, at site, off int) 
 		x, err = src.readBitsBE(kind.size)
 	}
 	if err != nil {
-		return nil, o.failAt(at, off, "%v", err)
+		return 0, o.failAt(at, off, "%v", err)
 	}
-	if kind.size == 1 && a.enum == nil {
-		return x == 1, nil
+	return x, nil
+}
+
+// bitsValue is a bit field's value: b1 is a boolean (unless an enum reads it).
+func bitsValue(kind typeRef, enum bool, x uint64) any {
+	if kind.size == 1 && !enum {
+		return x == 1
 	}
-	return fromUint(x), nil
+	return fromUint(x)
 }
 
 // readUser reads an object of a user type: its arguments evaluated, its _parent and _root set.
@@ -297,7 +320,8 @@ func (o *object) pickCase(a *attr, loc *locals) (typeRef, error) {
 	return typeRef{prim: "none"}, nil
 }
 
-func decodeNumber(prim string, size int, le bool, b []byte) any {
+// loadUint is the unsigned integer of size bytes b holds.
+func loadUint(size int, le bool, b []byte) uint64 {
 	var u uint64
 	switch size {
 	case 1:
@@ -321,17 +345,27 @@ func decodeNumber(prim string, size int, le bool, b []byte) any {
 			u = binary.BigEndian.Uint64(b)
 		}
 	}
-	switch prim {
+	return u
+}
+
+// numberValue is the value of an integer or a float of type kind whose bytes were read as u.
+func numberValue(kind typeRef, u uint64) any {
+	switch kind.prim {
 	case "s":
-		shift := uint(64 - 8*size)
-		return int64(u<<shift) >> shift
+		return signed(u, kind.size)
 	case "f":
-		if size == 4 {
+		if kind.size == 4 {
 			return math.Float32frombits(uint32(u)) // kept as float32: its JSON is float32's shortest form
 		}
 		return math.Float64frombits(u)
 	}
 	return fromUint(u)
+}
+
+// signed is the signed integer of size bytes whose bits are u.
+func signed(u uint64, size int) int64 {
+	shift := uint(64 - 8*size)
+	return int64(u<<shift) >> shift
 }
 
 func fromUint(u uint64) any {

@@ -325,7 +325,7 @@ func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
 	if !ok || a.instance {
 		return nil, false, nil
 	}
-	span := owner.spans[a.slot]
+	span := owner.slots[a.slot].span
 	return int64(span[1] - span[0]), true, nil
 }
 

@@ -100,7 +100,8 @@ func (o *object) named(r *resolved, name string) (any, error) {
 // it out, or it is not read yet), an instance computed when first asked for.
 func (o *object) attrNamed(a *attr) (any, error) {
 	if !a.instance {
-		return o.vals[a.slot], nil
+		v, _ := o.value(a)
+		return v, nil
 	}
 	v, _, err := o.instance(a)
 	return v, err

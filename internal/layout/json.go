@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -191,13 +190,12 @@ func (w *jsonWriter) object(o *object, sel *Selection) error {
 	}
 	first := true
 	for _, a := range o.t.seq {
-		if a.id[0] == '_' {
+		s := &o.slots[a.slot]
+		if a.id[0] == '_' || !s.has {
 			continue
 		}
-		if val, ok := o.value(a); ok {
-			if err := w.field(&first, a.id, val, nil); err != nil {
-				return err
-			}
+		if err := w.seqField(&first, a, s); err != nil {
+			return err
 		}
 	}
 	for _, a := range o.t.instances {
@@ -232,8 +230,23 @@ func (w *jsonWriter) selected(o *object, sel *Selection) error {
 	return w.raw('}')
 }
 
-// field appends one field of an object, id: val (after a comma, but for the first).
-func (w *jsonWriter) field(first *bool, id string, val any, sel *Selection) error {
+// seqField appends the field of a seq attribute a whose slot is s: a scalar one from its bits.
+func (w *jsonWriter) seqField(first *bool, a *attr, s *slot) error {
+	if !a.scalar {
+		return w.field(first, a.id, s.v, nil)
+	}
+	if err := w.key(first, a.id); err != nil {
+		return err
+	}
+	if err := w.room(scalarRoom); err != nil {
+		return err
+	}
+	w.buf = appendScalarBits(w.buf, a, s.bits)
+	return nil
+}
+
+// key appends an object's key, id and a colon (after a comma, but for the first).
+func (w *jsonWriter) key(first *bool, id string) error {
 	if !*first {
 		if err := w.raw(','); err != nil {
 			return err
@@ -243,7 +256,12 @@ func (w *jsonWriter) field(first *bool, id string, val any, sel *Selection) erro
 	if err := w.str(id); err != nil {
 		return err
 	}
-	if err := w.raw(':'); err != nil {
+	return w.raw(':')
+}
+
+// field appends one field of an object, id: val (after a comma, but for the first).
+func (w *jsonWriter) field(first *bool, id string, val any, sel *Selection) error {
+	if err := w.key(first, id); err != nil {
 		return err
 	}
 	w.at = append(w.at, pathPart{id: id, index: -1})
@@ -307,13 +325,9 @@ func appendScalar(b []byte, v any) []byte {
 	case uint64:
 		return strconv.AppendUint(b, v, 10)
 	case float64:
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			return strconv.AppendFloat(b, v, 'g', -1, 64)
-		}
+		return appendFloat(b, v, 64)
 	case float32:
-		if !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) {
-			return strconv.AppendFloat(b, float64(v), 'g', -1, 32)
-		}
+		return appendFloat(b, float64(v), 32)
 	case bool:
 		return strconv.AppendBool(b, v)
 	}

@@ -96,6 +96,7 @@ func (c *compiler) resolveType(t *typeSpec) {
 			}
 		}
 		c.checkNames(t, a)
+		a.scalar = isScalar(a)
 	}
 	for _, sub := range t.types {
 		c.resolveType(sub)
