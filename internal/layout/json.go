@@ -204,7 +204,7 @@ func (w *jsonWriter) object(o *object, sel *Selection) error {
 			return err
 		}
 		if ok {
-			if err := w.field(&first, a.id, val, nil); err != nil {
+			if err := w.field(&first, a.id, a.quoted, val, nil); err != nil {
 				return err
 			}
 		}
@@ -223,7 +223,7 @@ func (w *jsonWriter) selected(o *object, sel *Selection) error {
 		if !ok {
 			continue
 		}
-		if err := w.field(&first, id, val, sel.kids[id]); err != nil {
+		if err := w.field(&first, id, nil, val, sel.kids[id]); err != nil {
 			return err
 		}
 	}
@@ -233,9 +233,9 @@ func (w *jsonWriter) selected(o *object, sel *Selection) error {
 // seqField appends the field of a seq attribute a whose slot is s: a scalar one from its bits.
 func (w *jsonWriter) seqField(first *bool, a *attr, s *slot) error {
 	if !a.scalar {
-		return w.field(first, a.id, s.v, nil)
+		return w.field(first, a.id, a.quoted, s.v, nil)
 	}
-	if err := w.key(first, a.id); err != nil {
+	if err := w.key(first, a.id, a.quoted); err != nil {
 		return err
 	}
 	if err := w.room(scalarRoom); err != nil {
@@ -245,23 +245,28 @@ func (w *jsonWriter) seqField(first *bool, a *attr, s *slot) error {
 	return nil
 }
 
-// key appends an object's key, id and a colon (after a comma, but for the first).
-func (w *jsonWriter) key(first *bool, id string) error {
+// key appends an object's key, id and a colon (after a comma, but for the first); quoted, when not nil,
+// is id as a JSON string already.
+func (w *jsonWriter) key(first *bool, id string, quoted []byte) error {
 	if !*first {
 		if err := w.raw(','); err != nil {
 			return err
 		}
 	}
 	*first = false
-	if err := w.str(id); err != nil {
+	if quoted == nil {
+		if err := w.str(id); err != nil {
+			return err
+		}
+	} else if err := w.raw(quoted...); err != nil { // as str(id) would: its length, checked first
 		return err
 	}
 	return w.raw(':')
 }
 
 // field appends one field of an object, id: val (after a comma, but for the first).
-func (w *jsonWriter) field(first *bool, id string, val any, sel *Selection) error {
-	if err := w.key(first, id); err != nil {
+func (w *jsonWriter) field(first *bool, id string, quoted []byte, val any, sel *Selection) error {
+	if err := w.key(first, id, quoted); err != nil {
 		return err
 	}
 	w.at = append(w.at, pathPart{id: id, index: -1})

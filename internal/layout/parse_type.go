@@ -184,11 +184,11 @@ func (b *builder) parseType(t *typeSpec, pairs [][2]*yaml.Node, path string, top
 	}
 	t.byID = map[string]*attr{}
 	for i, a := range t.seq {
-		a.slot = i
+		a.slot, a.quoted = i, appendString(nil, a.id)
 		t.byID[a.id] = a
 	}
 	for j, a := range t.instances {
-		a.slot = len(t.seq) + j
+		a.slot, a.quoted = len(t.seq)+j, appendString(nil, a.id)
 		t.byID[a.id] = a
 	}
 }

@@ -123,9 +123,10 @@ type attr struct {
 	id       string
 	path     string
 	line     int
-	kindLine int  // of its type: (where an unknown type is said to be)
-	slot     int  // where a decoded object keeps its value: seq attributes first, then instances
-	scalar   bool // a lone number or bit field, kept unboxed (isScalar)
+	kindLine int    // of its type: (where an unknown type is said to be)
+	slot     int    // where a decoded object keeps its value: seq attributes first, then instances
+	scalar   bool   // a lone number or bit field, kept unboxed (isScalar)
+	quoted   []byte // the id as a JSON string
 
 	instance bool
 	value    *expr // a value instance
