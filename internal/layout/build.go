@@ -25,6 +25,7 @@ func (b *builder) parse(src string) (*node, error) {
 	return b.exprs.parse(src)
 }
 
+// fail notes a problem at path, on n's line.
 func (b *builder) fail(n *yaml.Node, path, format string, args ...any) {
 	line := 0
 	if n != nil {
@@ -54,6 +55,7 @@ func (b *builder) mapping(n *yaml.Node, path string) [][2]*yaml.Node {
 	return out
 }
 
+// deref is the node n stands for: an alias's target, a document's content (nil for an empty document).
 func deref(n *yaml.Node) *yaml.Node {
 	for n != nil && (n.Kind == yaml.AliasNode || n.Kind == yaml.DocumentNode) {
 		if n.Kind == yaml.AliasNode {
@@ -67,6 +69,7 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// describe says what n is, for a problem's text.
 func describe(n *yaml.Node) string {
 	n = deref(n)
 	switch {
@@ -93,6 +96,7 @@ func (b *builder) scalar(n *yaml.Node, path string) (string, bool) {
 	return n.Value, true
 }
 
+// boolean reads true or false; it reports anything else.
 func (b *builder) boolean(n *yaml.Node, path string) bool {
 	s, ok := b.scalar(n, path)
 	if !ok {
@@ -130,6 +134,7 @@ func (b *builder) expression(n *yaml.Node, path string) *expr {
 	return &expr{src: s, n: x, path: path, line: deref(n).Line}
 }
 
+// keys reports the keys of pairs not in allowed (a key beginning with - is an extension: let be).
 func (b *builder) keys(pairs [][2]*yaml.Node, path string, allowed ...string) {
 	for _, kv := range pairs {
 		k := kv[0].Value
@@ -150,6 +155,7 @@ var instanceKeys = append([]string{"io", "pos", "value"}, attrKeys[:]...)
 
 var valueInstanceKeys = []string{"doc", "doc-ref", "enum", "if", "value"}
 
+// pathOr is p, or / for the top level's empty path.
 func pathOr(p string) string {
 	if p == "" {
 		return "/"
@@ -165,6 +171,7 @@ func clip(s string) string {
 	return s
 }
 
+// lineOf is n's line (0 for no node).
 func lineOf(n *yaml.Node) int {
 	if n = deref(n); n != nil {
 		return n.Line

@@ -22,6 +22,7 @@ type checker struct {
 // errBudget ends a check that took more than its steps (reported once).
 var errBudget = fmt.Errorf("the layout takes too long to check")
 
+// typecheck type checks the documents parsed here, taking the shared ones' types as they are.
 func (c *compiler) typecheck() {
 	k := &checker{c: c, users: map[*typeSpec]map[*typeSpec]bool{}, free: map[*typeSpec]bool{}, visit: map[*attr]bool{}, known: map[*attr]*ty{}, depth: map[*attr]int{}}
 	k.owns = map[*fileSpec]bool{}
@@ -66,10 +67,12 @@ func (k *checker) collect(t *typeSpec, check bool) {
 	}
 }
 
+// fail notes a problem in the expression x.
 func (k *checker) fail(x *expr, format string, args ...any) {
 	k.c.fail(x.path, x.line, format, args...)
 }
 
+// checkType type checks the expressions of t: its endianness switch and each attribute's.
 func (k *checker) checkType(t *typeSpec) {
 	if e := t.endian; e != nil && e.switchOn != nil {
 		k.infer(t, e.switchOn, nil)
@@ -134,6 +137,7 @@ func (k *checker) checkType(t *typeSpec) {
 	}
 }
 
+// checkArgs types the arguments a user type is given, against its params' types.
 func (k *checker) checkArgs(t *typeSpec, r *typeRef) {
 	if r.prim != "user" || r.resolved == nil {
 		return
@@ -151,6 +155,7 @@ func (k *checker) checkArgs(t *typeSpec, r *typeRef) {
 	}
 }
 
+// want types x (cur: the type of _), refusing one that is not of type want.
 func (k *checker) want(t *typeSpec, x *expr, want *ty, cur *ty) {
 	if x == nil {
 		return
@@ -188,6 +193,7 @@ func (k *checker) itemType(a *attr) *ty {
 	return t
 }
 
+// oneType is the type of one item read by the type reference r of attribute a.
 func (k *checker) oneType(r typeRef, a *attr) *ty {
 	switch r.prim {
 	case "u", "s":
@@ -226,6 +232,7 @@ func (k *checker) oneType(r typeRef, a *attr) *ty {
 	return tyAny
 }
 
+// hasElse says whether a switched type has a `_` case.
 func hasElse(r typeRef) bool {
 	for _, c := range r.cases {
 		if c.key == nil {
@@ -292,6 +299,7 @@ func (k *checker) valueType(t *typeSpec, a *attr) *ty {
 	return got
 }
 
+// member is the type of t's attribute or param name, if t has one.
 func (k *checker) member(t *typeSpec, name string) (*ty, bool) {
 	if a, ok := t.byID[name]; ok {
 		return k.attrType(t, a), true

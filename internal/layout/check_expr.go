@@ -250,6 +250,8 @@ func sizeofType(t *typeSpec, n *node) (*ty, error) {
 	return tyInt, nil
 }
 
+// method types v.name (or v.name(nargs arguments) when call): an attribute of a struct, or a method of v's
+// type.
 func (k *checker) method(v *ty, name string, call bool, nargs int, n *node) (*ty, error) {
 	if v.k == "any" {
 		return tyAny, nil

@@ -25,6 +25,7 @@ var (
 	tyIO    = &ty{k: "io"}
 )
 
+// String says what the type is, as a problem names it.
 func (t *ty) String() string {
 	switch t.k {
 	case "enum":
@@ -52,6 +53,7 @@ func (t *ty) String() string {
 	return "anything"
 }
 
+// paramType is the type a param declares.
 func paramType(p *param) *ty {
 	var t *ty
 	switch p.kind.prim {
@@ -86,6 +88,7 @@ func paramType(p *param) *ty {
 	return t
 }
 
+// assignable says whether a value of type got may be passed where want is expected.
 func assignable(want, got *ty) bool {
 	if want.k == "any" || got.k == "any" {
 		return true
@@ -101,6 +104,7 @@ func assignable(want, got *ty) bool {
 	return want.k == got.k
 }
 
+// comparable says whether values of types a and b may be compared.
 func comparable(a, b *ty) bool {
 	if a.k == "any" || b.k == "any" {
 		return true
@@ -116,6 +120,7 @@ func comparable(a, b *ty) bool {
 	return a.k == b.k
 }
 
+// binaryType is the type of a op b, or why the operator does not apply.
 func binaryType(op nodeOp, a, b *ty) (*ty, error) {
 	num := func(t *ty) bool { return t.k == "int" || t.k == "float" }
 	switch op {

@@ -99,6 +99,7 @@ type cost struct {
 	nodes, exprNodes, checks, docs int
 }
 
+// compileCounted is compileShared that also answers what the compile cost.
 func compileCounted(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, cost, error) {
 	c := &compiler{ctx: ctx, imp: imp, share: share, lim: budgeted(lim), files: map[string]*fileSpec{}, seen: map[Problem]bool{}}
 	c.exprs = &exprBudget{left: c.lim.ExprNodes, max: c.lim.ExprNodes}
@@ -106,6 +107,7 @@ func compileCounted(ctx context.Context, src []byte, imp Importer, share Shared,
 	return l, cost{nodes: c.nodes, exprNodes: c.exprs.max - c.exprs.left, checks: c.checks, docs: len(c.order)}, err
 }
 
+// compile parses, resolves, sizes and checks src and its imports into a Layout, or answers every problem found.
 func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	f := c.load("", src, "/")
 	if c.stopped() {
@@ -307,6 +309,7 @@ func reachable(f *fileSpec, name string, into map[string]*fileSpec) bool {
 	return true
 }
 
+// fail notes a problem at path and line.
 func (c *compiler) fail(path string, line int, format string, args ...any) {
 	c.add(Problem{Path: path, Line: line, Detail: fmt.Sprintf(format, args...)})
 }
@@ -331,6 +334,7 @@ func (c *compiler) parseYAML(src []byte) (*yaml.Node, *Problem) {
 	return &doc, nil
 }
 
+// yamlProblem is a YAML parser's error as a problem.
 func yamlProblem(err error) *Problem {
 	p := &Problem{Path: "/", Detail: err.Error()}
 	var te *yaml.TypeError

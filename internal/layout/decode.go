@@ -14,6 +14,7 @@ type DecodeError struct {
 	Limit bool `json:"-"`
 }
 
+// Error says where, at which offset and why.
 func (e *DecodeError) Error() string {
 	if e.Path == "" {
 		return fmt.Sprintf("at offset %d: %s", e.Offset, e.Detail)
@@ -86,6 +87,7 @@ func (l *Layout) decode(ctx context.Context, data []byte) (*Value, int, error) {
 	return &Value{obj: o, d: d}, d.steps, nil
 }
 
+// step charges n steps to Limits.Steps, looking at the context every ctxSteps of them.
 func (d *decoder) step(n int) error {
 	d.steps += n
 	if d.steps > d.lim.Steps {
@@ -108,6 +110,7 @@ const (
 	itemBytes   = 48  // an array item: its slot, as the array grows
 )
 
+// spend charges n bytes of values to Limits.Output.
 func (d *decoder) spend(n int) error {
 	d.output += n
 	if d.output > d.lim.Output {
@@ -142,6 +145,7 @@ func (d *decoder) parse(o *object, args []any) error {
 	return nil
 }
 
+// resolveEndian works out o's byte order: its type's meta/endian (switched on o's data) or an enclosing type's.
 func (o *object) resolveEndian() error {
 	var e *endianSpec
 	for s := o.t; s != nil && e == nil; s = s.parent {
@@ -239,6 +243,7 @@ func digits(i int) int {
 	return n
 }
 
+// join is the path of the attribute id of the object at path.
 func join(path, id string) string {
 	if path == "" {
 		return id

@@ -282,6 +282,7 @@ func (o *object) readBytes(a *attr, kind typeRef, sub *stream, at site, off int)
 	return str, nil
 }
 
+// bitEndianOf is the bit order of t's bit fields: its or an enclosing type's meta/bit-endian, be by default.
 func bitEndianOf(t *typeSpec) string {
 	for s := t; s != nil; s = s.parent {
 		if s.bitEndian != "" {
@@ -368,6 +369,7 @@ func signed(u uint64, size int) int64 {
 	return int64(u<<shift) >> shift
 }
 
+// fromUint is u as an int64 when it fits one, else as the uint64.
 func fromUint(u uint64) any {
 	if u > math.MaxInt64 {
 		return u
@@ -392,6 +394,7 @@ next:
 	return -1
 }
 
+// unitWidth is the bytes of a NUL terminator in the encoding enc: 2 for UTF-16, 4 for UTF-32, else 1.
 func unitWidth(enc string) int {
 	switch e := strings.ToUpper(enc); {
 	case strings.HasPrefix(e, "UTF-16"):

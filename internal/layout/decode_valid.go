@@ -75,6 +75,7 @@ func (o *object) check(a *attr, v any, at site, off int, loc *locals) error {
 	return nil
 }
 
+// process applies a process (zlib, xor, rol, ror) to raw, the output charged to Limits.Output.
 func (o *object) process(p *processSpec, raw []byte, loc *locals) ([]byte, error) {
 	if err := o.d.spend(len(raw)); err != nil {
 		return nil, err

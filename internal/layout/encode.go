@@ -24,6 +24,7 @@ type EncodeError struct {
 	Detail string `json:"detail"`
 }
 
+// Error says which field and why.
 func (e *EncodeError) Error() string { return e.Path + ": " + e.Detail }
 
 // Encode turns new values of statically placed fields (a JSON object, nested as the decoded value is) into
@@ -93,6 +94,7 @@ func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n i
 	return out, nil
 }
 
+// whyNotWritable says why the path p is no field Encode writes.
 func (l *Layout) whyNotWritable(p string) string {
 	for _, a := range l.root.instances {
 		if a.id == p {
@@ -102,6 +104,7 @@ func (l *Layout) whyNotWritable(p string) string {
 	return "not a field at a fixed offset of the layout (computed, or placed by the data): it cannot be written"
 }
 
+// flatten lists the values of a nested JSON object by their paths (a.b, c[2]); a null item is left alone.
 func flatten(prefix string, in map[string]json.RawMessage, out map[string]json.RawMessage, depth int) error {
 	if depth > 32 {
 		return &EncodeError{Path: prefix, Detail: "nested too deeply"}
@@ -308,6 +311,8 @@ func checkNoTerminator(b []byte, term int, encoding string) error {
 	return fmt.Errorf("the value holds the field's terminator (%d): it would read back cut there", term)
 }
 
+// intInRange reads the decimal integer s, refusing one that does not fit bits bits (signed or not); a negative
+// one is answered in two's complement.
 func intInRange(s string, bits int, signed bool) (uint64, error) {
 	if strings.ContainsAny(s, ".eE") {
 		return 0, fmt.Errorf("%s is not an integer", s)
@@ -333,6 +338,7 @@ func intInRange(s string, bits int, signed bool) (uint64, error) {
 
 var bigOne = new(bigInt).SetInt64(1)
 
+// putInt is the size low bytes of v, big-endian when be.
 func putInt(v uint64, size int, be bool) []byte {
 	var b [8]byte
 	if be {
@@ -365,6 +371,7 @@ func setBits(cur []byte, bit, n int, v uint64, le bool) []byte {
 	return out
 }
 
+// b2u is 1 for true, 0 for false.
 func b2u(b bool) byte {
 	if b {
 		return 1

@@ -16,6 +16,7 @@ type locals struct {
 	hasCur   bool
 }
 
+// evalBool evaluates x, refusing a value that is no boolean.
 func (o *object) evalBool(x *expr, l *locals) (bool, error) {
 	v, err := o.eval(x, l)
 	if err != nil {
@@ -28,6 +29,7 @@ func (o *object) evalBool(x *expr, l *locals) (bool, error) {
 	return b, nil
 }
 
+// evalInt evaluates x, refusing a value that is no integer.
 func (o *object) evalInt(x *expr, l *locals) (int64, error) {
 	v, err := o.eval(x, l)
 	if err != nil {
@@ -40,10 +42,12 @@ func (o *object) evalInt(x *expr, l *locals) (int64, error) {
 	return n, nil
 }
 
+// exprFail is the error of an expression of o's: at o's path, where its stream stands.
 func (o *object) exprFail(x *expr, format string, args ...any) error {
 	return &DecodeError{Path: o.at.path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf(format, args...)}
 }
 
+// eval evaluates x for o (l: its locals; nil for none); an error in it is said at o's path.
 func (o *object) eval(x *expr, l *locals) (any, error) {
 	if l == nil {
 		l = &locals{}
@@ -269,6 +273,7 @@ func (o *object) evalIndex(x *expr, n *node, l *locals) (any, error) {
 	return nil, fmt.Errorf("%s cannot be indexed", show(v))
 }
 
+// sizeofType is the static size in bytes of the type name (a primitive, or a user type seen from o's type).
 func (o *object) sizeofType(name string) (int, error) {
 	switch name {
 	case "u1", "s1":
@@ -329,6 +334,7 @@ func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
 	return int64(span[1] - span[0]), true, nil
 }
 
+// lookup answers a name: one of the names every object has, or one of o's attributes and params.
 func (o *object) lookup(name string, l *locals) (any, error) {
 	switch name {
 	case "_root":
@@ -357,6 +363,7 @@ func (o *object) lookup(name string, l *locals) (any, error) {
 	return o.member(o, name, nil)
 }
 
+// enumLiteral is the value of enum::member, the enum looked up from o's type.
 func (o *object) enumLiteral(literal string) (any, error) {
 	name, member := enumParts(literal)
 	e := lookupEnum(o.t, name)

@@ -292,6 +292,7 @@ func equal(a, b any) (bool, bool) {
 	return c == 0, ok
 }
 
+// bytesAsList is b as an array of integers.
 func bytesAsList(b []byte) []any {
 	out := make([]any, len(b))
 	for i, c := range b {
@@ -300,6 +301,7 @@ func bytesAsList(b []byte) []any {
 	return out
 }
 
+// equalList says whether two arrays are equal item by item.
 func equalList(a, b []any) bool {
 	if len(a) != len(b) {
 		return false

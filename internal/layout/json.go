@@ -59,6 +59,7 @@ func ParseSelection(list string) (*Selection, error) {
 	return root, nil
 }
 
+// child is the selection of s's field name, made when first asked for.
 func (s *Selection) child(name string) *Selection {
 	if s.kids == nil {
 		s.kids = map[string]*Selection{}
@@ -70,6 +71,7 @@ func (s *Selection) child(name string) *Selection {
 	return s.kids[name]
 }
 
+// whole says whether the selection is everything.
 func (s *Selection) whole() bool { return s == nil || s.kids == nil && s.idx == nil }
 
 // AppendJSON appends the decoded value (or the selected part of it) as JSON, failing with ErrTooLarge past

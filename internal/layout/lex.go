@@ -15,6 +15,7 @@ type exprError struct {
 	msg string
 }
 
+// Error says where the expression fails to parse, and why.
 func (e *exprError) Error() string {
 	return fmt.Sprintf("parsing expression %q failed at position %d: %s", e.src, e.pos+1, e.msg)
 }

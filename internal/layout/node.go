@@ -76,6 +76,7 @@ var opText = [...]string{
 	opAdd: "+", opSub: "-", opMul: "*", opDiv: "/", opMod: "%",
 }
 
+// String is how op is written.
 func (op nodeOp) String() string { return opText[op] }
 
 // isUnary says whether op is one of not, - and ~.

@@ -165,6 +165,8 @@ func (b *builder) checkAttr(a *attr, n *yaml.Node, path string, instance bool) {
 
 var primitive = regexp.MustCompile(`^(?:([us])([1248])|(f)([48])|b([1-9][0-9]*))(le|be)?$`)
 
+// parseTypeName reads a type's name: a primitive (u4le, b3, str…) or a user type (a::b, with arguments t(1,
+// x)).
 func (b *builder) parseTypeName(s string, n *yaml.Node, path string) typeRef {
 	if m := primitive.FindStringSubmatch(s); m != nil {
 		switch {
@@ -216,6 +218,7 @@ func (b *builder) parseTypeName(s string, n *yaml.Node, path string) typeRef {
 	return r
 }
 
+// parseParamType reads a param's type: a type name, bool, struct, io or any, an array of one with [].
 func (b *builder) parseParamType(s string, n *yaml.Node, path string) typeRef {
 	array := strings.HasSuffix(s, "[]")
 	s = strings.TrimSuffix(s, "[]")
@@ -233,6 +236,7 @@ func (b *builder) parseParamType(s string, n *yaml.Node, path string) typeRef {
 	return r
 }
 
+// parseTypeField reads an attribute's type: a name, or a switch-on/cases map.
 func (b *builder) parseTypeField(n *yaml.Node, path string) typeRef {
 	n = deref(n)
 	if n != nil && n.Kind == yaml.ScalarNode {
@@ -247,6 +251,7 @@ func (b *builder) parseTypeField(n *yaml.Node, path string) typeRef {
 	return r
 }
 
+// parseContents reads contents: a string, or a list of bytes and strings.
 func (b *builder) parseContents(n *yaml.Node, path string) []byte {
 	n = deref(n)
 	if n != nil && n.Kind == yaml.ScalarNode {
@@ -273,6 +278,7 @@ func (b *builder) parseContents(n *yaml.Node, path string) []byte {
 	return out
 }
 
+// parseValid reads valid: an expression to equal, or a map of eq, min, max, any-of, expr and in-enum.
 func (b *builder) parseValid(n *yaml.Node, path string) *validSpec {
 	v := &validSpec{path: path}
 	n = deref(n)
@@ -309,6 +315,7 @@ func (b *builder) parseValid(n *yaml.Node, path string) *validSpec {
 	return v
 }
 
+// parseProcess reads process: xor(key), rol(n), ror(n) or zlib.
 func (b *builder) parseProcess(n *yaml.Node, path string) *processSpec {
 	s, ok := b.scalar(n, path)
 	if !ok {

@@ -53,6 +53,7 @@ func measure(n *node, depth int, count *int) (int, bool) {
 	return *count, true
 }
 
+// parseTree parses src into its tree.
 func parseTree(src string) (*node, error) {
 	toks, err := lex(src)
 	if err != nil {
@@ -69,8 +70,13 @@ func parseTree(src string) (*node, error) {
 	return n, nil
 }
 
+// peek is the next token.
 func (p *parser) peek() token { return p.toks[p.i] }
+
+// next is the next token, consumed.
 func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
+
+// isOp says whether the next token is the operator s.
 func (p *parser) isOp(s string) bool {
 	t := p.peek()
 	return t.kind == "op" && t.text == s
@@ -86,10 +92,13 @@ func (p *parser) operator(ops map[string]nodeOp) (nodeOp, bool) {
 	return op, ok
 }
 
+// isKw says whether the next token is the keyword s.
 func (p *parser) isKw(s string) bool {
 	t := p.peek()
 	return t.kind == "name" && t.text == s
 }
+
+// expect consumes the operator s, refusing anything else.
 func (p *parser) expect(s string) error {
 	if !p.isOp(s) {
 		return &exprError{p.src, p.peek().pos, "expected " + s}
@@ -98,6 +107,7 @@ func (p *parser) expect(s string) error {
 	return nil
 }
 
+// enter goes one level deeper into the expression, refusing more than maxExprDepth.
 func (p *parser) enter() error {
 	p.depth++
 	if p.depth > maxExprDepth {
@@ -106,6 +116,7 @@ func (p *parser) enter() error {
 	return nil
 }
 
+// ternary parses c ? a : b, the loosest expression.
 func (p *parser) ternary() (*node, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
@@ -130,6 +141,7 @@ func (p *parser) ternary() (*node, error) {
 	return &node{op: opChoice, kids: []*node{c, a, b}}, nil
 }
 
+// or parses a or b or ….
 func (p *parser) or() (*node, error) {
 	l, err := p.and()
 	for err == nil && p.isKw("or") {
@@ -142,6 +154,7 @@ func (p *parser) or() (*node, error) {
 	return l, err
 }
 
+// and parses a and b and ….
 func (p *parser) and() (*node, error) {
 	l, err := p.not()
 	for err == nil && p.isKw("and") {
@@ -154,6 +167,7 @@ func (p *parser) and() (*node, error) {
 	return l, err
 }
 
+// not parses not x.
 func (p *parser) not() (*node, error) {
 	if p.isKw("not") {
 		p.i++
@@ -170,6 +184,7 @@ func (p *parser) not() (*node, error) {
 	return p.comparison()
 }
 
+// comparison parses a == b (and !=, <, <=, >, >=): one comparison, not chained.
 func (p *parser) comparison() (*node, error) {
 	l, err := p.binary(0)
 	if err != nil {
@@ -187,6 +202,7 @@ func (p *parser) comparison() (*node, error) {
 	return &node{op: op, kids: []*node{l, r}}, nil
 }
 
+// binary parses the binary operators of levels[level] and tighter, left to right.
 func (p *parser) binary(level int) (*node, error) {
 	if level == len(levels) {
 		return p.unary()
@@ -209,6 +225,7 @@ func (p *parser) binary(level int) (*node, error) {
 	}
 }
 
+// unary parses -x, ~x and +x (a negative literal is a literal).
 func (p *parser) unary() (*node, error) {
 	for _, op := range []string{"-", "~", "+"} {
 		if p.isOp(op) {
@@ -243,6 +260,7 @@ func (p *parser) unary() (*node, error) {
 	return p.postfix()
 }
 
+// postfix parses x.name, x.name(args), x.as<type> and x[i].
 func (p *parser) postfix() (*node, error) {
 	x, err := p.atom()
 	if err != nil {
@@ -319,6 +337,7 @@ func (p *parser) typeName() (string, error) {
 	return name, p.expect(">")
 }
 
+// list parses expressions separated by commas up to end.
 func (p *parser) list(end string) ([]*node, error) {
 	var out []*node
 	if p.isOp(end) {
@@ -339,6 +358,7 @@ func (p *parser) list(end string) ([]*node, error) {
 	}
 }
 
+// atom parses a literal, a name, enum::member, sizeof<type>, (x) or [a, b].
 func (p *parser) atom() (*node, error) {
 	t := p.next()
 	switch t.kind {

@@ -29,6 +29,7 @@ func (b *builder) parseFile(doc *yaml.Node) *typeSpec {
 	return root
 }
 
+// parseMeta reads a type's meta (the file's own when top).
 func (b *builder) parseMeta(t *typeSpec, n *yaml.Node, path string, top bool) {
 	pairs := b.mapping(n, path)
 	b.keys(pairs, path, metaKeys...)
@@ -85,6 +86,7 @@ func (b *builder) parseMeta(t *typeSpec, n *yaml.Node, path string, top bool) {
 	}
 }
 
+// versionAbove says whether the version v (1.2.3) is above have.
 func versionAbove(v, have string) bool {
 	a, c := strings.Split(v, "."), strings.Split(have, ".")
 	for i := 0; i < len(a) && i < len(c); i++ {
@@ -97,6 +99,7 @@ func versionAbove(v, have string) bool {
 	return len(a) > len(c)
 }
 
+// parseEndian reads meta/endian: le, be, or a switch-on/cases map of them.
 func (b *builder) parseEndian(n *yaml.Node, path string) *endianSpec {
 	n = deref(n)
 	if n != nil && n.Kind == yaml.ScalarNode {
@@ -296,6 +299,7 @@ func (b *builder) parseEnums(t *typeSpec, v *yaml.Node, p string) {
 	}
 }
 
+// parseEnum reads an enum: its members by value (64-bit integers) and by id.
 func (b *builder) parseEnum(n *yaml.Node, path, name string, owner *typeSpec) *enumSpec {
 	e := &enumSpec{name: name, owner: owner, byVal: map[string]string{}, byName: map[string]*enumMember{}}
 	where := map[string]string{}

@@ -37,6 +37,7 @@ func lookupType(t *typeSpec, name string) *typeSpec {
 	return found
 }
 
+// importedRoot finds, among what f imports (directly or not), the top-level type of the layout id.
 func importedRoot(f *fileSpec, id string, seen map[*fileSpec]bool) *typeSpec {
 	if seen[f] {
 		return nil
@@ -55,6 +56,7 @@ func importedRoot(f *fileSpec, id string, seen map[*fileSpec]bool) *typeSpec {
 	return nil
 }
 
+// lookupEnum finds an enum by name as seen from t: t's, then its enclosing types'; a::e in type a.
 func lookupEnum(t *typeSpec, name string) *enumSpec {
 	parts := strings.Split(name, "::")
 	last := parts[len(parts)-1]
@@ -73,6 +75,7 @@ func lookupEnum(t *typeSpec, name string) *enumSpec {
 	return owner.enums[last]
 }
 
+// resolveType resolves t's type references, enums, encodings and names (and those of the types inside it).
 func (c *compiler) resolveType(t *typeSpec) {
 	for _, p := range t.params {
 		if p.kind.prim == "user" {
@@ -103,6 +106,7 @@ func (c *compiler) resolveType(t *typeSpec) {
 	}
 }
 
+// describeRef says what r is, for a problem's text.
 func describeRef(r typeRef) string {
 	switch r.prim {
 	case "":
@@ -119,6 +123,7 @@ func describeRef(r typeRef) string {
 	return r.prim
 }
 
+// encodingOf is t's meta/encoding, or an enclosing type's.
 func encodingOf(t *typeSpec) string {
 	for s := t; s != nil; s = s.parent {
 		if s.encoding != "" {
@@ -128,6 +133,8 @@ func encodingOf(t *typeSpec) string {
 	return ""
 }
 
+// resolveRef finds the user types r names (in each case of a switch), refusing an unknown one or a wrong count
+// of arguments.
 func (c *compiler) resolveRef(t *typeSpec, r *typeRef, path string, line int) {
 	switch r.prim {
 	case "user":
@@ -161,6 +168,7 @@ func (c *compiler) checkNames(t *typeSpec, a *attr) {
 	}
 }
 
+// typeLabel names t in a problem.
 func typeLabel(t *typeSpec) string {
 	if t.name == "" {
 		return "the top level"
@@ -168,6 +176,7 @@ func typeLabel(t *typeSpec) string {
 	return "type " + t.name
 }
 
+// has says whether t has an attribute or a param id.
 func (t *typeSpec) has(id string) bool {
 	_, ok := t.byID[id]
 	return ok || t.paramIndex(id) >= 0
@@ -183,6 +192,7 @@ func (t *typeSpec) paramIndex(id string) int {
 	return -1
 }
 
+// exprs are all of a's expressions (nil where it has none).
 func (a *attr) exprs() []*expr {
 	out := []*expr{a.value, a.pos, a.io, a.size, a.rexpr, a.cond, a.parent}
 	out = append(out, a.kind.exprs()...)
@@ -196,6 +206,7 @@ func (a *attr) exprs() []*expr {
 	return out
 }
 
+// exprs are all of r's expressions: arguments, switch-on, case keys (nil for `_`), the cases' own.
 func (r *typeRef) exprs() []*expr {
 	out := append([]*expr{}, r.args...)
 	if r.switchOn != nil {

@@ -25,6 +25,7 @@ func sizeTypes(t *typeSpec) {
 	}
 }
 
+// seqSize is the static size in bytes of t's seq, or -1.
 func seqSize(t *typeSpec, seen map[*typeSpec]bool) int {
 	bits := 0
 	for _, a := range t.seq {

@@ -17,6 +17,7 @@ type Problem struct {
 // Problems is the error Compile returns: every problem found, in document order.
 type Problems []Problem
 
+// Error lists the problems: path (line): detail; ….
 func (ps Problems) Error() string {
 	var b strings.Builder
 	for i, p := range ps {

@@ -102,6 +102,7 @@ func LoadStore(ctx context.Context, dir string, lim Limits, max int, skipped fun
 	return loadStore(ctx, dir, lim, max, skipped, compileShared)
 }
 
+// loadStore is LoadStore compiling with compile.
 func loadStore(ctx context.Context, dir string, lim Limits, max int, skipped func(string, error), compile compileFunc) (*Store, error) {
 	s := &Store{dir: dir, lim: lim, max: max, compile: compile}
 	s.snap.Store(&snapshot{entries: map[string]*Entry{}})

@@ -20,6 +20,7 @@ type pass struct {
 	busy map[string]bool   // being compiled: an import cycle back to one compiles it from its source
 }
 
+// newPass starts a pass against view.
 func (s *Store) newPass(ctx context.Context, view map[string]*Entry) *pass {
 	return &pass{s: s, ctx: ctx, view: view, todo: map[string]bool{}, done: map[string]*Entry{}, busy: map[string]bool{}}
 }
@@ -59,6 +60,7 @@ func (p *pass) sharer(deps map[string]bool) Shared {
 	}
 }
 
+// compileOne compiles the layout saved as id, refusing one whose meta/id is not id.
 func (s *Store) compileOne(ctx context.Context, id string, src []byte, imp Importer, share Shared) (*Layout, Problems) {
 	l, err := s.compile(ctx, src, imp, share, s.lim)
 	if err != nil {

@@ -70,6 +70,7 @@ func (s *Store) prepare(cur *snapshot, ch map[string]*Entry, strict bool) (*chan
 	return w, nil
 }
 
+// depsOrNil is e's deps, nil for no entry.
 func (e *Entry) depsOrNil() map[string]bool {
 	if e == nil {
 		return nil
@@ -89,6 +90,7 @@ func dependents(entries, ch map[string]*Entry) []string {
 	return out
 }
 
+// dependsOn says whether e's compile asked for one of ids.
 func (e *Entry) dependsOn(ids map[string]*Entry) bool {
 	for id := range ids {
 		if e.deps[id] {
@@ -183,6 +185,7 @@ func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
 	return set[id], created, nil
 }
 
+// saveFile writes src as the file of id, atomically (a store in memory has no files).
 func (s *Store) saveFile(id string, src []byte) error {
 	if s.dir == "" {
 		return nil
@@ -217,6 +220,7 @@ func (s *Store) Delete(id string) error {
 	return err
 }
 
+// removeFile removes the file of id: a store in memory has none, and one already gone is no error.
 func (s *Store) removeFile(id string) error {
 	if s.dir == "" {
 		return nil

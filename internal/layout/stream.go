@@ -13,8 +13,10 @@ type stream struct {
 	base     int // where buf starts in the data (for error offsets)
 }
 
+// alignToByte drops the bits left of a byte a bit field began.
 func (s *stream) alignToByte() { s.bits, s.bitsLeft = 0, 0 }
 
+// read reads n bytes, after aligning to a byte.
 func (s *stream) read(n int) ([]byte, error) {
 	s.alignToByte()
 	if n < 0 {
@@ -28,6 +30,7 @@ func (s *stream) read(n int) ([]byte, error) {
 	return b, nil
 }
 
+// readBitsBE reads an n-bit field, big-endian bit order (from each byte's high bit).
 func (s *stream) readBitsBE(n int) (uint64, error) {
 	var res uint64
 	need := n - s.bitsLeft
@@ -54,6 +57,7 @@ func (s *stream) readBitsBE(n int) (uint64, error) {
 	return res, nil
 }
 
+// readBitsLE reads an n-bit field, little-endian bit order (from each byte's low bit).
 func (s *stream) readBitsLE(n int) (uint64, error) {
 	var res uint64
 	need := n - s.bitsLeft

@@ -26,6 +26,7 @@ func (e enumValue) name() string {
 	return ""
 }
 
+// toEnum is v read through the enum e: an integer (or a b1's boolean) becomes an enumValue.
 func toEnum(e *enumSpec, v any) any {
 	switch v := v.(type) {
 	case int64, uint64:
@@ -42,6 +43,7 @@ func toEnum(e *enumSpec, v any) any {
 // byteList is an array literal of small integers: a byte array, or an array of integers, as compared.
 type byteList []byte
 
+// asInt is the integer v as an int64 (a uint64's bits).
 func asInt(v any) (int64, bool) {
 	switch v := v.(type) {
 	case int64:
@@ -52,6 +54,7 @@ func asInt(v any) (int64, bool) {
 	return 0, false
 }
 
+// isInt says whether v is an integer.
 func isInt(v any) bool {
 	switch v.(type) {
 	case int64, uint64:
@@ -60,6 +63,7 @@ func isInt(v any) bool {
 	return false
 }
 
+// toBig is the integer v as a big.Int (nil for no integer).
 func toBig(v any) *big.Int {
 	switch v := v.(type) {
 	case int64:
@@ -70,6 +74,7 @@ func toBig(v any) *big.Int {
 	return nil
 }
 
+// fromBig is b as an int64 when it fits one, else a uint64, else its low 64 bits as an int64.
 func fromBig(b *big.Int) any {
 	if b.IsInt64() {
 		return b.Int64()
@@ -80,6 +85,7 @@ func fromBig(b *big.Int) any {
 	return int64(new(big.Int).And(b, new(big.Int).SetUint64(math.MaxUint64)).Uint64())
 }
 
+// asFloat is the number v as a float64.
 func asFloat(v any) (float64, bool) {
 	switch v := v.(type) {
 	case int64:
@@ -94,6 +100,7 @@ func asFloat(v any) (float64, bool) {
 	return 0, false
 }
 
+// show is v as an error's text says it.
 func show(v any) string {
 	switch v := v.(type) {
 	case []byte:
