@@ -43,10 +43,11 @@ type slot struct {
 	v     any    // the value (a scalar attribute's boxed only when an expression asks for it)
 	bits  uint64 // a scalar attribute's value, as read (see isScalar)
 	has   bool   // the value is there (an if may have left it out)
-	state uint8  // an instance's: 1 being computed, 2 done
+	state uint8  // an instance's: computing, computed (0 before)
 	span  [2]int // where a seq attribute was read in io (start, end)
 }
 
+// decoder is one decode's state: its limits, and what it has spent of them.
 type decoder struct {
 	ctx    context.Context // its end stops the decode (and the instances a Value computes later)
 	lim    Limits
@@ -182,7 +183,7 @@ func (o *object) resolveEndian() error {
 		o.le = byteOrder(c.endian)
 		return nil
 	}
-	return o.exprFail(e.switchOn, "no endianness case matches %s", show(on))
+	return o.exprFail("no endianness case matches %s", show(on))
 }
 
 // byteOrder is an object's le for the endianness "le" or "be".
@@ -206,6 +207,9 @@ type site struct {
 	a     *attr
 	index int
 }
+
+// siteOf is where o's attribute a is read (as a whole, not an array's item).
+func (o *object) siteOf(a *attr) site { return site{o: o, a: a, index: -1} }
 
 // path is the value's path in the decoded value.
 func (s site) path() string {

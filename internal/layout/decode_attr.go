@@ -78,10 +78,10 @@ func (o *object) repeatExpr(a *attr, s *stream) (any, bool, error) {
 		return nil, false, err
 	}
 	if n < 0 || n > int64(o.d.lim.Items) {
-		return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "repeat-expr is %d; at most %d items are decoded", n, o.d.lim.Items)
+		return nil, false, o.failAt(o.siteOf(a), s.base+s.pos, "repeat-expr is %d; at most %d items are decoded", n, o.d.lim.Items)
 	}
 	if min := minBits(a); min > 0 && n*int64(min) > int64(len(s.buf)-s.pos)*8+int64(s.bitsLeft) {
-		return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "repeat-expr is %d items, but only %d bytes are left", n, len(s.buf)-s.pos)
+		return nil, false, o.failAt(o.siteOf(a), s.base+s.pos, "repeat-expr is %d items, but only %d bytes are left", n, len(s.buf)-s.pos)
 	}
 	items := make([]any, 0, min(n, 1024))
 	o.set(a, items)
@@ -102,7 +102,7 @@ func (o *object) repeatEOS(a *attr, s *stream) (any, bool, error) {
 	o.set(a, items)
 	for i := 0; s.pos < len(s.buf) || s.bitsLeft > 0; i++ {
 		if i >= o.d.lim.Items {
-			return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "more than %d items", o.d.lim.Items)
+			return nil, false, o.failAt(o.siteOf(a), s.base+s.pos, "more than %d items", o.d.lim.Items)
 		}
 		v, err := o.readOne(a, s, i)
 		if err != nil {
@@ -120,7 +120,7 @@ func (o *object) repeatUntil(a *attr, s *stream) (any, bool, error) {
 	o.set(a, items)
 	for i := 0; ; i++ {
 		if i >= o.d.lim.Items {
-			return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base+s.pos, "more than %d items", o.d.lim.Items)
+			return nil, false, o.failAt(o.siteOf(a), s.base+s.pos, "more than %d items", o.d.lim.Items)
 		}
 		v, err := o.readOne(a, s, i)
 		if err != nil {
@@ -157,70 +157,68 @@ func minBits(a *attr) int {
 func (o *object) instance(a *attr) (any, bool, error) {
 	state := &o.slots[a.slot].state
 	switch *state {
-	case 1:
-		return nil, false, o.failAt(site{o: o, a: a, index: -1}, o.io.base+o.io.pos, "instance %s depends on itself", a.id)
-	case 2:
+	case computing:
+		return nil, false, o.failAt(o.siteOf(a), o.io.base+o.io.pos, "instance %s depends on itself", a.id)
+	case computed:
 		v, ok := o.value(a)
 		return v, ok, nil
 	}
 	if o.d.nest >= maxInstanceDepth {
-		return nil, false, &DecodeError{Path: site{o: o, a: a, index: -1}.path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("instances depend on each other more than %d deep", maxInstanceDepth), Limit: true}
+		return nil, false, &DecodeError{Path: o.siteOf(a).path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf("instances depend on each other more than %d deep", maxInstanceDepth), Limit: true}
 	}
 	o.d.nest++
 	defer func() { o.d.nest-- }()
-	*state = 1
+	*state = computing
+	v, present, err := o.compute(a)
+	if err != nil {
+		*state = 0 // computed again when asked again
+		return nil, false, err
+	}
+	*state = computed
+	if present {
+		o.set(a, v)
+	}
+	return v, present, nil
+}
+
+// The states of an instance's slot: not computed (0), being computed, computed.
+const (
+	computing uint8 = 1 + iota
+	computed
+)
+
+// compute works out the instance a: present is false when its if leaves it out.
+func (o *object) compute(a *attr) (v any, present bool, err error) {
 	if a.cond != nil {
-		c, err := o.evalBool(a.cond, nil)
-		if err != nil {
-			*state = 0
+		if c, err := o.evalBool(a.cond, nil); err != nil || !c {
 			return nil, false, err
-		}
-		if !c {
-			*state = 2
-			return nil, false, nil
 		}
 	}
 	s := o.io
 	if a.io != nil {
 		x, err := o.eval(a.io, nil)
 		if err != nil {
-			*state = 0
 			return nil, false, err
 		}
 		st, ok := x.(*stream)
 		if !ok {
-			*state = 0
-			return nil, false, o.failAt(site{o: o, a: a, index: -1}, 0, "io is %s, not a stream", show(x))
+			return nil, false, o.failAt(o.siteOf(a), 0, "io is %s, not a stream", show(x))
 		}
 		s = st
 	}
-	var v any
-	var present bool
-	var err error
-	if a.pos != nil {
-		p, perr := o.evalInt(a.pos, nil) // not err: the read's error below is the one returned
-		if perr != nil {
-			*state = 0
-			return nil, false, perr
-		}
-		if p < 0 || p > int64(len(s.buf)) {
-			*state = 0
-			return nil, false, o.failAt(site{o: o, a: a, index: -1}, s.base, "pos %d is outside the stream of %d bytes", p, len(s.buf))
-		}
-		saved := *s
-		s.pos, s.bits, s.bitsLeft = int(p), 0, 0
-		v, present, err = o.attrValue(a, s)
-		s.pos, s.bits, s.bitsLeft = saved.pos, saved.bits, saved.bitsLeft
-	} else {
-		v, present, err = o.attrValue(a, s) // a value, or read where the stream stands (io without pos)
+	if a.pos == nil {
+		return o.attrValue(a, s) // a value, or read where the stream stands (io without pos)
 	}
+	p, err := o.evalInt(a.pos, nil)
 	if err != nil {
-		*state = 0
 		return nil, false, err
 	}
-	*state = 2
-	if present {
-		o.set(a, v)
+	if p < 0 || p > int64(len(s.buf)) {
+		return nil, false, o.failAt(o.siteOf(a), s.base, "pos %d is outside the stream of %d bytes", p, len(s.buf))
 	}
-	return v, present, nil
+	saved := *s
+	s.pos, s.bits, s.bitsLeft = int(p), 0, 0
+	v, present, err = o.attrValue(a, s)
+	s.pos, s.bits, s.bitsLeft = saved.pos, saved.bits, saved.bitsLeft
+	return v, present, err
 }

@@ -24,7 +24,7 @@ func (o *object) evalBool(x *expr, l *locals) (bool, error) {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		return false, o.exprFail(x, "%s is %s, not a boolean", x.src, show(v))
+		return false, o.exprFail("%s is %s, not a boolean", x.src, show(v))
 	}
 	return b, nil
 }
@@ -37,13 +37,13 @@ func (o *object) evalInt(x *expr, l *locals) (int64, error) {
 	}
 	n, ok := asInt(v)
 	if !ok {
-		return 0, o.exprFail(x, "%s is %s, not an integer", x.src, show(v))
+		return 0, o.exprFail("%s is %s, not an integer", x.src, show(v))
 	}
 	return n, nil
 }
 
 // exprFail is the error of an expression of o's: at o's path, where its stream stands.
-func (o *object) exprFail(x *expr, format string, args ...any) error {
+func (o *object) exprFail(format string, args ...any) error {
 	return &DecodeError{Path: o.at.path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf(format, args...)}
 }
 
@@ -52,17 +52,17 @@ func (o *object) eval(x *expr, l *locals) (any, error) {
 	if l == nil {
 		l = &locals{}
 	}
-	v, err := o.evalNode(x, x.n, l)
+	v, err := o.evalNode(x.n, l)
 	if err != nil {
 		if _, ok := err.(*DecodeError); !ok {
-			err = o.exprFail(x, "%s: %v", x.src, err)
+			err = o.exprFail("%s: %v", x.src, err)
 		}
 	}
 	return v, err
 }
 
-// evalNode evaluates the node n of the expression x; each node evaluated is a step of the decode.
-func (o *object) evalNode(x *expr, n *node, l *locals) (any, error) {
+// evalNode evaluates the node n of an expression; each node evaluated is a step of the decode.
+func (o *object) evalNode(n *node, l *locals) (any, error) {
 	if err := o.d.step(1); err != nil {
 		return nil, err
 	}
@@ -70,31 +70,31 @@ func (o *object) evalNode(x *expr, n *node, l *locals) (any, error) {
 	case opInt, opFloat, opStr, opBool:
 		return n.val, nil
 	case opArray:
-		return o.evalArray(x, n, l)
+		return o.evalArray(n, l)
 	case opName:
 		if r := n.res; r != nil && r.of == o.t {
 			return o.named(r, n.sval)
 		}
 		return o.lookup(n.sval, l)
 	case opFString:
-		return o.evalFString(x, n, l)
+		return o.evalFString(n, l)
 	case opEnum:
 		if r := n.res; r != nil && r.of == o.t {
 			return r.val, nil
 		}
 		return o.enumLiteral(n.sval)
 	case opNot, opNeg, opInv:
-		return o.evalUnary(x, n, l)
+		return o.evalUnary(n, l)
 	case opChoice:
-		return o.evalChoice(x, n, l)
+		return o.evalChoice(n, l)
 	case opAttr:
-		return o.evalAttr(x, n, l)
+		return o.evalAttr(n, l)
 	case opCall:
-		return o.evalCall(x, n, l)
+		return o.evalCall(n, l)
 	case opIndex:
-		return o.evalIndex(x, n, l)
+		return o.evalIndex(n, l)
 	case opAs:
-		return o.evalNode(x, n.kids[0], l) // an interpreter's values carry their types: a cast only informs a compiler
+		return o.evalNode(n.kids[0], l) // an interpreter's values carry their types: a cast only informs a compiler
 	case opSizeof, opBitsizeof:
 		size, err := o.sizeofType(n.sval)
 		if err != nil {
@@ -105,15 +105,15 @@ func (o *object) evalNode(x *expr, n *node, l *locals) (any, error) {
 		}
 		return int64(size), nil
 	}
-	return o.binary(x, n, l)
+	return o.binary(n, l)
 }
 
 // evalArray evaluates an array literal: one of integers of 0 to 255 is a byte list.
-func (o *object) evalArray(x *expr, n *node, l *locals) (any, error) {
+func (o *object) evalArray(n *node, l *locals) (any, error) {
 	items := make([]any, len(n.kids))
 	allBytes := len(n.kids) > 0
 	for i, k := range n.kids {
-		v, err := o.evalNode(x, k, l)
+		v, err := o.evalNode(k, l)
 		if err != nil {
 			return nil, err
 		}
@@ -134,10 +134,10 @@ func (o *object) evalArray(x *expr, n *node, l *locals) (any, error) {
 }
 
 // evalFString evaluates f"…": its parts' texts, charged to the output as it grows.
-func (o *object) evalFString(x *expr, n *node, l *locals) (any, error) {
+func (o *object) evalFString(n *node, l *locals) (any, error) {
 	var b strings.Builder
 	for _, k := range n.kids {
-		v, err := o.evalNode(x, k, l)
+		v, err := o.evalNode(k, l)
 		if err != nil {
 			return nil, err
 		}
@@ -157,8 +157,8 @@ func (o *object) evalFString(x *expr, n *node, l *locals) (any, error) {
 }
 
 // evalUnary evaluates not x, -x and ~x.
-func (o *object) evalUnary(x *expr, n *node, l *locals) (any, error) {
-	v, err := o.evalNode(x, n.kids[0], l)
+func (o *object) evalUnary(n *node, l *locals) (any, error) {
+	v, err := o.evalNode(n.kids[0], l)
 	if err != nil {
 		return nil, err
 	}
@@ -192,8 +192,8 @@ func (o *object) evalUnary(x *expr, n *node, l *locals) (any, error) {
 }
 
 // evalChoice evaluates c ? a : b.
-func (o *object) evalChoice(x *expr, n *node, l *locals) (any, error) {
-	c, err := o.evalNode(x, n.kids[0], l)
+func (o *object) evalChoice(n *node, l *locals) (any, error) {
+	c, err := o.evalNode(n.kids[0], l)
 	if err != nil {
 		return nil, err
 	}
@@ -202,19 +202,19 @@ func (o *object) evalChoice(x *expr, n *node, l *locals) (any, error) {
 		return nil, fmt.Errorf("the condition of ? : is %s, not a boolean", show(c))
 	}
 	if b {
-		return o.evalNode(x, n.kids[1], l)
+		return o.evalNode(n.kids[1], l)
 	}
-	return o.evalNode(x, n.kids[2], l)
+	return o.evalNode(n.kids[2], l)
 }
 
 // evalAttr evaluates v.name: an attribute's _sizeof is the bytes it took when read.
-func (o *object) evalAttr(x *expr, n *node, l *locals) (any, error) {
+func (o *object) evalAttr(n *node, l *locals) (any, error) {
 	if n.sval == "_sizeof" {
-		if size, ok, err := o.attrSizeof(x, n.kids[0], l); ok || err != nil {
+		if size, ok, err := o.attrSizeof(n.kids[0], l); ok || err != nil {
 			return size, err
 		}
 	}
-	v, err := o.evalNode(x, n.kids[0], l)
+	v, err := o.evalNode(n.kids[0], l)
 	if err != nil {
 		return nil, err
 	}
@@ -225,14 +225,14 @@ func (o *object) evalAttr(x *expr, n *node, l *locals) (any, error) {
 }
 
 // evalCall evaluates v.name(args).
-func (o *object) evalCall(x *expr, n *node, l *locals) (any, error) {
-	v, err := o.evalNode(x, n.kids[0], l)
+func (o *object) evalCall(n *node, l *locals) (any, error) {
+	v, err := o.evalNode(n.kids[0], l)
 	if err != nil {
 		return nil, err
 	}
 	args := make([]any, len(n.kids)-1)
 	for i, k := range n.kids[1:] {
-		if args[i], err = o.evalNode(x, k, l); err != nil {
+		if args[i], err = o.evalNode(k, l); err != nil {
 			return nil, err
 		}
 	}
@@ -240,12 +240,12 @@ func (o *object) evalCall(x *expr, n *node, l *locals) (any, error) {
 }
 
 // evalIndex evaluates v[i] of an array or a byte array.
-func (o *object) evalIndex(x *expr, n *node, l *locals) (any, error) {
-	v, err := o.evalNode(x, n.kids[0], l)
+func (o *object) evalIndex(n *node, l *locals) (any, error) {
+	v, err := o.evalNode(n.kids[0], l)
 	if err != nil {
 		return nil, err
 	}
-	iv, err := o.evalNode(x, n.kids[1], l)
+	iv, err := o.evalNode(n.kids[1], l)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func (o *object) sizeofType(name string) (int, error) {
 
 // attrSizeof answers `a._sizeof` and `b.a._sizeof` for an attribute a: the bytes it took when read. ok is
 // false when n does not name an attribute (then _sizeof applies to the value).
-func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
+func (o *object) attrSizeof(n *node, l *locals) (any, bool, error) {
 	owner, id := o, ""
 	switch n.op {
 	case opName:
@@ -314,7 +314,7 @@ func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
 		if strings.HasPrefix(n.sval, "_") {
 			return nil, false, nil
 		}
-		v, err := o.evalNode(x, n.kids[0], l)
+		v, err := o.evalNode(n.kids[0], l)
 		if err != nil {
 			return nil, true, err
 		}

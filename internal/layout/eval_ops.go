@@ -10,8 +10,8 @@ import (
 )
 
 // binary evaluates a binary operator: and and or evaluate their right operand only when it decides.
-func (o *object) binary(x *expr, n *node, l *locals) (any, error) {
-	a, err := o.evalNode(x, n.kids[0], l)
+func (o *object) binary(n *node, l *locals) (any, error) {
+	a, err := o.evalNode(n.kids[0], l)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (o *object) binary(x *expr, n *node, l *locals) (any, error) {
 		if op == opAnd && !ab || op == opOr && ab {
 			return ab, nil
 		}
-		b, err := o.evalNode(x, n.kids[1], l)
+		b, err := o.evalNode(n.kids[1], l)
 		if err != nil {
 			return nil, err
 		}
@@ -34,7 +34,7 @@ func (o *object) binary(x *expr, n *node, l *locals) (any, error) {
 		}
 		return bb, nil
 	}
-	b, err := o.evalNode(x, n.kids[1], l)
+	b, err := o.evalNode(n.kids[1], l)
 	if err != nil {
 		return nil, err
 	}

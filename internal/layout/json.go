@@ -101,6 +101,7 @@ func (v *Value) AppendJSONCharged(buf []byte, sel *Selection, max int, charge fu
 // its data).
 func (v *Value) Output() int { return v.d.output }
 
+// jsonWriter appends a decoded value as JSON, within a cap.
 type jsonWriter struct {
 	buf    []byte
 	max    int

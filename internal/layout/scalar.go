@@ -33,7 +33,7 @@ func (o *object) readScalar(a *attr) error {
 			return err
 		}
 	}
-	at, off := site{o: o, a: a, index: -1}, o.io.base+o.io.pos
+	at, off := o.siteOf(a), o.io.base+o.io.pos
 	var u uint64
 	var err error
 	if a.kind.prim == "b" {
