@@ -42,9 +42,10 @@ type object struct {
 type slot struct {
 	v     any    // the value (a scalar attribute's boxed only when an expression asks for it)
 	bits  uint64 // a scalar attribute's value, as read (see isScalar)
+	end   int    // where a seq attribute's read ended in io (it began where the one before it ended)
+	read  bool   // a seq attribute's read is over
 	has   bool   // the value is there (an if may have left it out)
 	state uint8  // an instance's: computing, computed (0 before)
-	span  [2]int // where a seq attribute was read in io (start, end)
 }
 
 // decoder is one decode's state: its limits, and what it has spent of them.
@@ -107,7 +108,7 @@ func (d *decoder) step(n int) error {
 // memory a decode holds is bounded by it, not only by its steps (a million small objects are 300 MB).
 const (
 	objectBytes = 256 // an object and its path
-	slotBytes   = 48  // each of its attributes' slots: a value, a span, its state
+	slotBytes   = 48  // each of its attributes' slots: a value, where it was read, its state
 	itemBytes   = 48  // an array item: its slot, as the array grows
 )
 

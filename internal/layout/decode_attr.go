@@ -6,7 +6,6 @@ import (
 
 // readAttr reads one seq attribute into its slot.
 func (o *object) readAttr(a *attr) error {
-	start := o.io.pos
 	var err error
 	if a.scalar {
 		err = o.readScalar(a)
@@ -17,7 +16,7 @@ func (o *object) readAttr(a *attr) error {
 			o.set(a, v)
 		}
 	}
-	o.slots[a.slot].span = [2]int{start, o.io.pos}
+	o.slots[a.slot].end, o.slots[a.slot].read = o.io.pos, true
 	return err
 }
 

@@ -330,8 +330,14 @@ func (o *object) attrSizeof(n *node, l *locals) (any, bool, error) {
 	if !ok || a.instance {
 		return nil, false, nil
 	}
-	span := owner.slots[a.slot].span
-	return int64(span[1] - span[0]), true, nil
+	if !owner.slots[a.slot].read {
+		return int64(0), true, nil // not read yet
+	}
+	start := owner.start
+	if a.slot > 0 {
+		start = owner.slots[a.slot-1].end
+	}
+	return int64(owner.slots[a.slot].end - start), true, nil
 }
 
 // lookup answers a name: one of the names every object has, or one of o's attributes and params.
