@@ -284,3 +284,155 @@ func TestDecodeAgreesWithByHand(t *testing.T) {
 		}
 	}
 }
+
+// recordsKsy is a layout that leans on the interpreter rather than on loads: an array of records of a user
+// type, each with sizes, a switch, an if and a repeat computed from its fields, and value instances (using
+// _parent) computed as the JSON walk reaches them.
+const recordsKsy = `meta:
+  id: bench_records
+  endian: le
+seq:
+  - id: magic
+    contents: [0x52, 0x45]
+  - id: count
+    type: u2
+  - id: records
+    type: record
+    repeat: expr
+    repeat-expr: count
+types:
+  record:
+    seq:
+      - id: kind
+        type: u1
+      - id: flags
+        type: u1
+      - id: len
+        type: u2
+      - id: body
+        size: len & 0x0f
+        type:
+          switch-on: kind % 3
+          cases:
+            0: point
+            1: label
+      - id: extra
+        type: u4
+        if: flags & 1 == 1
+      - id: samples
+        type: s2
+        repeat: expr
+        repeat-expr: (flags >> 1) % 4
+    instances:
+      total:
+        value: len + kind * 2 + (flags & 0xf0) / 16
+      big:
+        value: total > 100 and kind != 0 or _parent.count < 3
+  point:
+    seq:
+      - id: x
+        type: s2
+      - id: y
+        type: s2
+    instances:
+      norm:
+        value: x * x + y * y
+  label:
+    seq:
+      - id: text
+        type: str
+        size-eos: true
+        encoding: ASCII
+`
+
+// recordsData is recordsKsy's data: n records of each kind in turn.
+func recordsData(n int) []byte {
+	b := []byte{0x52, 0x45, byte(n), byte(n >> 8)}
+	for i := range n {
+		kind, flags := byte(i%3), byte(i*37)
+		body := [][]byte{{byte(i), 0, 0xfe, 0xff}, []byte("label!"), {7, 7}}[kind]
+		b = append(b, kind, flags, byte(len(body))|byte(i<<4), 0)
+		b = append(b, body...)
+		if flags&1 == 1 {
+			b = append(b, 1, 2, 3, 4)
+		}
+		for j := range int(flags>>1) % 4 {
+			b = append(b, byte(j), 0x80)
+		}
+	}
+	return b
+}
+
+// BenchmarkDecodeRecords: the decode and JSON of recordsKsy's 200 records (expressions, arrays, nested
+// types: the interpreter's own work).
+func BenchmarkDecodeRecords(b *testing.B) {
+	l, err := Compile([]byte(recordsKsy), nil, DefaultLimits)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := recordsData(200)
+	buf := make([]byte, 0, 64<<10)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := l.Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if buf, err = v.AppendJSON(buf[:0], nil, 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// namesKsy is a layout whose expressions are mostly names.
+const namesKsy = `meta:
+  id: names
+seq:
+  - id: items
+    type: it
+    repeat: expr
+    repeat-expr: 500
+types:
+  it:
+    seq:
+      - {id: a, type: u1}
+      - {id: b, type: u1}
+      - {id: c, type: u1}
+      - {id: d, type: u1}
+      - id: e
+        size: (a + b + c + d) % 3
+      - id: f
+        type: u1
+        if: a > b and c > d or a == d
+    instances:
+      s:
+        value: a + b * c - d + (a ^ b) + (c & d) + (a | d) + b * d
+      t:
+        value: 's > a + b + c + d ? s - a : s + b'
+`
+
+// BenchmarkDecodeNames: the decode and JSON of namesKsy's 500 items, whose sizes, ifs and instances are
+// mostly names of their attributes.
+func BenchmarkDecodeNames(b *testing.B) {
+	l, err := Compile([]byte(namesKsy), nil, DefaultLimits)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 5000)
+	for i := range data {
+		data[i] = byte(i * 13)
+	}
+	buf := make([]byte, 0, 64<<10)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := l.Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if buf, err = v.AppendJSON(buf[:0], nil, 1<<20); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -99,6 +99,7 @@ type cost struct {
 	nodes, exprNodes, checks, docs int
 }
 
+// compileCounted is compileShared that also answers what the compile cost.
 func compileCounted(ctx context.Context, src []byte, imp Importer, share Shared, lim Limits) (*Layout, cost, error) {
 	c := &compiler{ctx: ctx, imp: imp, share: share, lim: budgeted(lim), files: map[string]*fileSpec{}, seen: map[Problem]bool{}}
 	c.exprs = &exprBudget{left: c.lim.ExprNodes, max: c.lim.ExprNodes}
@@ -106,6 +107,7 @@ func compileCounted(ctx context.Context, src []byte, imp Importer, share Shared,
 	return l, cost{nodes: c.nodes, exprNodes: c.exprs.max - c.exprs.left, checks: c.checks, docs: len(c.order)}, err
 }
 
+// compile parses, resolves, sizes and checks src and its imports into a Layout, or answers every problem found.
 func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	f := c.load("", src, "/")
 	if c.stopped() {
@@ -115,7 +117,7 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 		return nil, c.refusal()
 	}
 	// Every problem at once: what did not parse is left out of what is resolved and checked.
-	c.resolveFile(f)
+	c.resolveAll()
 	for _, g := range c.order {
 		sizeTypes(g.root)
 	}
@@ -307,6 +309,7 @@ func reachable(f *fileSpec, name string, into map[string]*fileSpec) bool {
 	return true
 }
 
+// fail notes a problem at path and line.
 func (c *compiler) fail(path string, line int, format string, args ...any) {
 	c.add(Problem{Path: path, Line: line, Detail: fmt.Sprintf(format, args...)})
 }
@@ -331,6 +334,7 @@ func (c *compiler) parseYAML(src []byte) (*yaml.Node, *Problem) {
 	return &doc, nil
 }
 
+// yamlProblem is a YAML parser's error as a problem.
 func yamlProblem(err error) *Problem {
 	p := &Problem{Path: "/", Detail: err.Error()}
 	var te *yaml.TypeError
@@ -338,348 +342,4 @@ func yamlProblem(err error) *Problem {
 		p.Detail = strings.Join(te.Errors, "; ")
 	}
 	return p
-}
-
-func (c *compiler) resolveFile(f *fileSpec) {
-	for _, g := range c.order {
-		c.resolveType(g.root)
-	}
-}
-
-// lookupType finds a type by name as seen from t: t's own types, then its enclosing types', then the roots of
-// the imported documents, by their ids.
-func lookupType(t *typeSpec, name string) *typeSpec {
-	parts := strings.Split(name, "::")
-	var found *typeSpec
-	for s := t; s != nil && found == nil; s = s.parent {
-		if sub, ok := s.types[parts[0]]; ok {
-			found = sub
-		} else if s.parent == nil && s.name == parts[0] {
-			found = s
-		}
-	}
-	if found == nil {
-		found = importedRoot(t.file, parts[0], map[*fileSpec]bool{})
-	}
-	for _, p := range parts[1:] {
-		if found == nil {
-			return nil
-		}
-		found = found.types[p]
-	}
-	return found
-}
-
-func importedRoot(f *fileSpec, id string, seen map[*fileSpec]bool) *typeSpec {
-	if seen[f] {
-		return nil
-	}
-	seen[f] = true
-	for _, g := range f.imports {
-		if g.id == id {
-			return g.root
-		}
-	}
-	for _, g := range f.imports {
-		if r := importedRoot(g, id, seen); r != nil {
-			return r
-		}
-	}
-	return nil
-}
-
-func lookupEnum(t *typeSpec, name string) *enumSpec {
-	parts := strings.Split(name, "::")
-	last := parts[len(parts)-1]
-	if len(parts) == 1 {
-		for s := t; s != nil; s = s.parent {
-			if e, ok := s.enums[last]; ok {
-				return e
-			}
-		}
-		return nil
-	}
-	owner := lookupType(t, strings.Join(parts[:len(parts)-1], "::"))
-	if owner == nil {
-		return nil
-	}
-	return owner.enums[last]
-}
-
-func (c *compiler) resolveType(t *typeSpec) {
-	for _, p := range t.params {
-		if p.kind.prim == "user" {
-			if p.kind.resolved = lookupType(t, p.kind.user); p.kind.resolved == nil {
-				c.fail(t.path+"/params", 0, "unknown type %q", p.kind.user)
-			}
-		}
-	}
-	for _, a := range append(append([]*attr{}, t.seq...), t.instances...) {
-		c.resolveRef(t, &a.kind, a.path+"/type", cmp.Or(a.kindLine, a.line))
-		if a.enumName != "" {
-			if a.enum = lookupEnum(t, a.enumName); a.enum == nil {
-				c.fail(a.path+"/enum", a.line, "unknown enum %q", a.enumName)
-			} else if k := a.kind.prim; a.value == nil && k != "u" && k != "s" && k != "b" {
-				c.fail(a.path+"/enum", a.line, "an enum applies to an integer, not to %s", describeRef(a.kind))
-			}
-		}
-		if (a.kind.prim == "str" || a.kind.prim == "strz") && a.encoding == "" {
-			if a.encoding = encodingOf(t); a.encoding == "" {
-				c.fail(a.path+"/encoding", a.line, "a string needs an encoding (here or in meta/encoding)")
-			}
-		}
-		if a.repeat == repeatEOS || a.sizeEOS {
-			// fine anywhere
-		}
-		c.checkNames(t, a)
-	}
-	for _, sub := range t.types {
-		c.resolveType(sub)
-	}
-}
-
-func describeRef(r typeRef) string {
-	switch r.prim {
-	case "":
-		return "raw bytes"
-	case "user":
-		return "type " + r.user
-	case "switch":
-		return "a switched type"
-	case "u", "s", "f":
-		return fmt.Sprintf("%s%d", r.prim, r.size)
-	case "b":
-		return fmt.Sprintf("b%d", r.size)
-	}
-	return r.prim
-}
-
-func encodingOf(t *typeSpec) string {
-	for s := t; s != nil; s = s.parent {
-		if s.encoding != "" {
-			return s.encoding
-		}
-	}
-	return ""
-}
-
-func (c *compiler) resolveRef(t *typeSpec, r *typeRef, path string, line int) {
-	switch r.prim {
-	case "user":
-		if r.resolved = lookupType(t, r.user); r.resolved == nil {
-			c.fail(path, line, "unknown type %q", r.user)
-		} else if len(r.args) != len(r.resolved.params) {
-			c.fail(path, line, "type %s takes %d arguments, given %d", r.user, len(r.resolved.params), len(r.args))
-		}
-	case "switch":
-		for i := range r.cases {
-			c.resolveRef(t, &r.cases[i].kind, path+"/cases", line)
-		}
-	}
-}
-
-// checkNames refuses an expression that names an attribute the type does not have: a misspelt field would
-// otherwise fail only on the first decode.
-func (c *compiler) checkNames(t *typeSpec, a *attr) {
-	for _, x := range a.exprs() {
-		if x == nil {
-			continue
-		}
-		walk(x.n, func(n *node) {
-			if n.op != "name" || strings.HasPrefix(n.sval, "_") {
-				return
-			}
-			if !t.has(n.sval) {
-				c.fail(x.path, x.line, "unable to access %q in %s", n.sval, typeLabel(t))
-			}
-		})
-	}
-}
-
-func typeLabel(t *typeSpec) string {
-	if t.name == "" {
-		return "the top level"
-	}
-	return "type " + t.name
-}
-
-func (t *typeSpec) has(id string) bool {
-	if _, ok := t.byID[id]; ok {
-		return true
-	}
-	for _, p := range t.params {
-		if p.id == id {
-			return true
-		}
-	}
-	return false
-}
-
-func (a *attr) exprs() []*expr {
-	out := []*expr{a.value, a.pos, a.io, a.size, a.rexpr, a.cond, a.parent}
-	out = append(out, a.kind.exprs()...)
-	if a.valid != nil {
-		out = append(out, a.valid.eq, a.valid.min, a.valid.max, a.valid.expr)
-		out = append(out, a.valid.anyOf...)
-	}
-	if a.process != nil {
-		out = append(out, a.process.args...)
-	}
-	return out
-}
-
-func (r *typeRef) exprs() []*expr {
-	out := append([]*expr{}, r.args...)
-	if r.switchOn != nil {
-		out = append(out, r.switchOn)
-	}
-	for _, c := range r.cases {
-		out = append(out, c.key)
-		out = append(out, c.kind.exprs()...)
-	}
-	return out
-}
-
-// walk visits n and its sub-expressions, but not the names after a dot (they belong to another object).
-func walk(n *node, f func(*node)) {
-	if n == nil {
-		return
-	}
-	f(n)
-	for i, k := range n.kids {
-		if n.op == "enum" {
-			continue
-		}
-		_ = i
-		walk(k, f)
-	}
-}
-
-// staticSize is the size in bytes a type always has, or -1; bits of a type of bit fields round up. It is
-// worked out once per type (a type of two fields of a type of two fields… is not walked 2^n times), and for
-// every type when a layout is compiled: a decode only reads it.
-func staticSize(t *typeSpec, seen map[*typeSpec]bool) int {
-	if t.sized {
-		return t.size
-	}
-	if seen[t] {
-		return -1 // a type inside itself has no fixed size
-	}
-	seen[t] = true
-	size := seqSize(t, seen)
-	delete(seen, t)
-	t.size, t.sized = size, true
-	return size
-}
-
-// sizeTypes works out the static size of t and of the types inside it.
-func sizeTypes(t *typeSpec) {
-	staticSize(t, map[*typeSpec]bool{})
-	for _, sub := range t.types {
-		sizeTypes(sub)
-	}
-}
-
-func seqSize(t *typeSpec, seen map[*typeSpec]bool) int {
-	bits := 0
-	for _, a := range t.seq {
-		n := attrBits(t, a, seen)
-		if n < 0 {
-			return -1
-		}
-		if a.kind.prim != "b" {
-			bits = (bits + 7) &^ 7
-		}
-		bits += n
-		if bits > maxStaticBits {
-			return -1
-		}
-	}
-	return (bits + 7) / 8
-}
-
-// attrBits is an attribute's static size in bits, or -1.
-func attrBits(t *typeSpec, a *attr, seen map[*typeSpec]bool) int {
-	if a.cond != nil {
-		return -1
-	}
-	one := -1
-	switch k := a.kind; {
-	case a.sizeEOS:
-	case a.size != nil:
-		if s := constInt(a.size); s >= 0 {
-			one = s * 8
-		}
-	case a.contents != nil:
-		one = len(a.contents) * 8
-	case k.prim == "u" || k.prim == "s" || k.prim == "f":
-		one = k.size * 8
-	case k.prim == "b":
-		one = k.size
-	case k.prim == "user" && k.resolved != nil && len(k.args) == 0:
-		if s := staticSize(k.resolved, seen); s >= 0 {
-			one = s * 8
-		}
-	}
-	if one < 0 {
-		return -1
-	}
-	switch a.repeat {
-	case noRepeat:
-		return one
-	case repeatExpr:
-		if n := constInt(a.rexpr); n >= 0 && (one == 0 || n <= maxStaticBits/one) {
-			return n * one
-		}
-	}
-	return -1
-}
-
-// maxStaticBits bounds a static size (8 GiB): past it a type is "dynamic", and no sum overflows.
-const maxStaticBits = 1 << 36
-
-// constInt is the value of an integer literal expression, or -1.
-func constInt(x *expr) int {
-	if x == nil || x.n.op != "int" || !x.n.ival.IsInt64() || x.n.ival.Int64() < 0 || x.n.ival.Int64() > 1<<40 {
-		return -1
-	}
-	return int(x.n.ival.Int64())
-}
-
-// readsWholeStream: a type (or one inside it) sees more of its stream than its seq reads.
-func readsWholeStream(t *typeSpec) bool {
-	for _, a := range append(append([]*attr{}, t.seq...), t.instances...) {
-		if a.sizeEOS || a.repeat == repeatEOS || a.pos != nil || a.io != nil {
-			return true
-		}
-		for _, x := range a.exprs() {
-			found := false
-			if x != nil {
-				walkAll(x.n, func(n *node) {
-					if n.op == "name" && n.sval == "_io" || n.op == "attr" && n.sval == "_io" {
-						found = true
-					}
-				})
-			}
-			if found {
-				return true
-			}
-		}
-	}
-	for _, sub := range t.types {
-		if readsWholeStream(sub) {
-			return true
-		}
-	}
-	return false
-}
-
-func walkAll(n *node, f func(*node)) {
-	if n == nil {
-		return
-	}
-	f(n)
-	for _, k := range n.kids {
-		walkAll(k, f)
-	}
 }

@@ -36,6 +36,7 @@ type Ring struct {
 	Count   string `json:"count,omitempty" yaml:"count"`
 }
 
+// parseExtension reads meta/-shmbridge: the consistency protocol.
 func (b *builder) parseExtension(n *yaml.Node, path string) *Consistency {
 	var out *Consistency
 	for _, kv := range b.mapping(n, path) {

@@ -15,6 +15,7 @@ func describeLayout(root *typeSpec) (int, []Field) {
 
 const maxDescribed = 4096
 
+// describeType lists the statically placed fields of t (at byte base, named under prefix) into out.
 func describeType(t *typeSpec, prefix string, base int, out *[]Field, seen map[*typeSpec]bool, depth int) {
 	if seen[t] || depth > 16 {
 		return
@@ -74,6 +75,7 @@ func describeType(t *typeSpec, prefix string, base int, out *[]Field, seen map[*
 	}
 }
 
+// typeString is a field's type as Field.Type says it: u4le, b3, str UTF-8, a type's name….
 func typeString(a *attr) string {
 	k := a.kind
 	switch k.prim {

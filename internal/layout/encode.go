@@ -24,6 +24,7 @@ type EncodeError struct {
 	Detail string `json:"detail"`
 }
 
+// Error says which field and why.
 func (e *EncodeError) Error() string { return e.Path + ": " + e.Detail }
 
 // Encode turns new values of statically placed fields (a JSON object, nested as the decoded value is) into
@@ -93,6 +94,7 @@ func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n i
 	return out, nil
 }
 
+// whyNotWritable says why the path p is no field Encode writes.
 func (l *Layout) whyNotWritable(p string) string {
 	for _, a := range l.root.instances {
 		if a.id == p {
@@ -102,6 +104,7 @@ func (l *Layout) whyNotWritable(p string) string {
 	return "not a field at a fixed offset of the layout (computed, or placed by the data): it cannot be written"
 }
 
+// flatten lists the values of a nested JSON object by their paths (a.b, c[2]); a null item is left alone.
 func flatten(prefix string, in map[string]json.RawMessage, out map[string]json.RawMessage, depth int) error {
 	if depth > 32 {
 		return &EncodeError{Path: prefix, Detail: "nested too deeply"}
@@ -147,122 +150,146 @@ func flatten(prefix string, in map[string]json.RawMessage, out map[string]json.R
 	return nil
 }
 
+// encodeField encodes a new value (raw JSON) of the statically placed field f; current gives the bytes of a
+// bit field as they are.
 func encodeField(f Field, raw json.RawMessage, current func(off, n int) ([]byte, error)) (Edit, error) {
 	a := f.attr
 	e := Edit{Path: f.Path, Offset: f.Offset}
-	k := a.kind
 	if a.contents != nil {
 		return e, fmt.Errorf("fixed contents cannot be written")
 	}
 	if a.process != nil {
 		return e, fmt.Errorf("a processed field cannot be written")
 	}
-	switch k.prim {
-	case "u", "s", "b":
-		var n json.Number
-		var name string
-		if a.enum != nil && json.Unmarshal(raw, &name) == nil {
-			m, ok := a.enum.byName[name]
-			if !ok {
-				return e, fmt.Errorf("enum %s has no member %q", a.enum.name, name)
-			}
-			n = json.Number(fmt.Sprint(m.value))
-			if m.big {
-				n = json.Number(fmt.Sprint(m.uval))
-			}
-		} else if k.prim == "b" && k.size == 1 && a.enum == nil {
-			var b bool
-			if err := json.Unmarshal(raw, &b); err != nil {
-				return e, fmt.Errorf("a b1 field is true or false")
-			}
-			n = "0"
-			if b {
-				n = "1"
-			}
-		} else {
-			d := json.NewDecoder(bytes.NewReader(raw))
-			d.UseNumber()
-			if err := d.Decode(&n); err != nil {
-				return e, fmt.Errorf("expected an integer, got %s", raw)
-			}
+	var err error
+	switch k := a.kind; {
+	case k.prim == "u" || k.prim == "s" || k.prim == "b":
+		e.Bytes, err = encodeInt(f, raw, current)
+	case k.prim == "f":
+		e.Bytes, err = encodeFloat(f, raw)
+	case k.prim == "str" || k.prim == "strz":
+		e.Bytes, err = encodeStr(f, raw)
+	case k.prim == "" && a.size != nil:
+		var b []byte
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return e, fmt.Errorf("raw bytes are written as base64, got %s", raw)
 		}
-		bits := k.size * 8
-		signed := k.prim == "s"
-		if k.prim == "b" {
-			bits = k.size
-		}
-		v, err := intInRange(string(n), bits, signed)
-		if err != nil {
-			return e, err
-		}
-		if k.prim == "b" {
-			cur, err := current(f.Offset, f.Size)
-			if err != nil {
-				return e, err
-			}
-			e.Bytes = setBits(cur, f.Bit, f.Bits, v, f.bitsLE)
-			return e, nil
-		}
-		e.Bytes = putInt(v, k.size, f.Endian == "be")
-	case "f":
-		var x float64
-		if err := json.Unmarshal(raw, &x); err != nil {
-			return e, fmt.Errorf("expected a number, got %s", raw)
-		}
-		if k.size == 4 {
-			if math.Abs(x) > math.MaxFloat32 {
-				return e, fmt.Errorf("%v does not fit an f4", x)
-			}
-			e.Bytes = putInt(uint64(math.Float32bits(float32(x))), 4, f.Endian == "be")
-		} else {
-			e.Bytes = putInt(math.Float64bits(x), 8, f.Endian == "be")
-		}
-	case "str", "strz":
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return e, fmt.Errorf("expected a string, got %s", raw)
-		}
-		b, err := encodeString(s, a.encoding)
-		if err != nil {
-			return e, err
-		}
-		term := a.terminator
-		if k.prim == "strz" && term < 0 {
-			term = 0
-		}
-		if err := checkNoTerminator(b, term, a.encoding); err != nil {
-			return e, err
-		}
-		room := f.Size
-		if term >= 0 && len(b) < room {
-			b = append(b, bytes.Repeat([]byte{byte(term)}, unitWidth(a.encoding))...)
-		}
-		if len(b) > room {
-			return e, fmt.Errorf("%d bytes encoded, but the field holds %d", len(b), room)
-		}
-		pad := byte(0)
-		if a.padRight >= 0 {
-			pad = byte(a.padRight)
-		}
-		for len(b) < room {
-			b = append(b, pad)
+		if len(b) != f.Size {
+			return e, fmt.Errorf("%d bytes given; the field is %d", len(b), f.Size)
 		}
 		e.Bytes = b
 	default:
-		if k.prim == "" && a.size != nil {
-			var b []byte
-			if err := json.Unmarshal(raw, &b); err != nil {
-				return e, fmt.Errorf("raw bytes are written as base64, got %s", raw)
-			}
-			if len(b) != f.Size {
-				return e, fmt.Errorf("%d bytes given; the field is %d", len(b), f.Size)
-			}
-			e.Bytes = b
-			return e, nil
-		}
 		return e, fmt.Errorf("a field of %s cannot be written", describeRef(k))
 	}
-	return e, nil
+	return e, err
+}
+
+// encodeInt encodes an integer field (u, s, b): a number, an enum member's name, or for b1 a boolean.
+func encodeInt(f Field, raw json.RawMessage, current func(off, n int) ([]byte, error)) ([]byte, error) {
+	a, k := f.attr, f.attr.kind
+	n, err := intText(a, raw)
+	if err != nil {
+		return nil, err
+	}
+	bits := k.size * 8
+	if k.prim == "b" {
+		bits = k.size
+	}
+	v, err := intInRange(string(n), bits, k.prim == "s")
+	if err != nil {
+		return nil, err
+	}
+	if k.prim != "b" {
+		return putInt(v, k.size, f.Endian == "be"), nil
+	}
+	cur, err := current(f.Offset, f.Size)
+	if err != nil {
+		return nil, err
+	}
+	return setBits(cur, f.Bit, f.Bits, v, f.bitsLE), nil
+}
+
+// intText reads an integer field's new value as the decimal text of a number.
+func intText(a *attr, raw json.RawMessage) (json.Number, error) {
+	var n json.Number
+	var name string
+	switch {
+	case a.enum != nil && json.Unmarshal(raw, &name) == nil:
+		m, ok := a.enum.byName[name]
+		if !ok {
+			return "", fmt.Errorf("enum %s has no member %q", a.enum.name, name)
+		}
+		if m.big {
+			return json.Number(fmt.Sprint(m.uval)), nil
+		}
+		return json.Number(fmt.Sprint(m.value)), nil
+	case a.kind.prim == "b" && a.kind.size == 1 && a.enum == nil:
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return "", fmt.Errorf("a b1 field is true or false")
+		}
+		if b {
+			return "1", nil
+		}
+		return "0", nil
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&n); err != nil {
+		return "", fmt.Errorf("expected an integer, got %s", raw)
+	}
+	return n, nil
+}
+
+// encodeFloat encodes an f4 or f8 field.
+func encodeFloat(f Field, raw json.RawMessage) ([]byte, error) {
+	var x float64
+	if err := json.Unmarshal(raw, &x); err != nil {
+		return nil, fmt.Errorf("expected a number, got %s", raw)
+	}
+	if f.attr.kind.size == 8 {
+		return putInt(math.Float64bits(x), 8, f.Endian == "be"), nil
+	}
+	if math.Abs(x) > math.MaxFloat32 {
+		return nil, fmt.Errorf("%v does not fit an f4", x)
+	}
+	return putInt(uint64(math.Float32bits(float32(x))), 4, f.Endian == "be"), nil
+}
+
+// encodeStr encodes a string field: its terminator (when there is room) and padding after it, to the
+// field's size.
+func encodeStr(f Field, raw json.RawMessage) ([]byte, error) {
+	a := f.attr
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("expected a string, got %s", raw)
+	}
+	b, err := encodeString(s, a.encoding)
+	if err != nil {
+		return nil, err
+	}
+	term := a.terminator
+	if a.kind.prim == "strz" && term < 0 {
+		term = 0
+	}
+	if err := checkNoTerminator(b, term, a.encoding); err != nil {
+		return nil, err
+	}
+	room := f.Size
+	if term >= 0 && len(b) < room {
+		b = append(b, bytes.Repeat([]byte{byte(term)}, unitWidth(a.encoding))...)
+	}
+	if len(b) > room {
+		return nil, fmt.Errorf("%d bytes encoded, but the field holds %d", len(b), room)
+	}
+	pad := byte(0)
+	if a.padRight >= 0 {
+		pad = byte(a.padRight)
+	}
+	for len(b) < room {
+		b = append(b, pad)
+	}
+	return b, nil
 }
 
 // checkNoTerminator refuses a string whose encoded bytes hold its terminator (term; -1: none), as a decode
@@ -284,6 +311,8 @@ func checkNoTerminator(b []byte, term int, encoding string) error {
 	return fmt.Errorf("the value holds the field's terminator (%d): it would read back cut there", term)
 }
 
+// intInRange reads the decimal integer s, refusing one that does not fit bits bits (signed or not); a negative
+// one is answered in two's complement.
 func intInRange(s string, bits int, signed bool) (uint64, error) {
 	if strings.ContainsAny(s, ".eE") {
 		return 0, fmt.Errorf("%s is not an integer", s)
@@ -309,6 +338,7 @@ func intInRange(s string, bits int, signed bool) (uint64, error) {
 
 var bigOne = new(bigInt).SetInt64(1)
 
+// putInt is the size low bytes of v, big-endian when be.
 func putInt(v uint64, size int, be bool) []byte {
 	var b [8]byte
 	if be {
@@ -341,6 +371,7 @@ func setBits(cur []byte, bit, n int, v uint64, le bool) []byte {
 	return out
 }
 
+// b2u is 1 for true, 0 for false.
 func b2u(b bool) byte {
 	if b {
 		return 1

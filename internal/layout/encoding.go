@@ -37,6 +37,7 @@ func lookupEncoding(name string) (encoding.Encoding, error) {
 	return e, nil
 }
 
+// decodeString decodes b in the encoding name.
 func decodeString(b []byte, name string) (string, error) {
 	e, err := lookupEncoding(name)
 	if err != nil {
@@ -69,6 +70,7 @@ func decodeString(b []byte, name string) (string, error) {
 // aliases are names Kaitai's runtimes accept that IANA's registry spells otherwise.
 var aliases = map[string]string{"SJIS": "Shift_JIS", "CP437": "IBM437", "CP850": "IBM850", "CP1252": "windows-1252", "CP1251": "windows-1251", "EUC-JP": "EUC-JP", "GB2312": "GBK"}
 
+// encodeString encodes s in the encoding name, refusing what the encoding cannot hold.
 func encodeString(s, name string) ([]byte, error) {
 	e, err := lookupEncoding(name)
 	if err != nil {

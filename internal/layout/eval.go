@@ -1,14 +1,10 @@
 package layout
 
 import (
-	"bytes"
 	"fmt"
-	"math"
 	"math/big"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // locals are the names an expression sees besides its object's attributes: _index in a repeat, _ for the
@@ -20,6 +16,7 @@ type locals struct {
 	hasCur   bool
 }
 
+// evalBool evaluates x, refusing a value that is no boolean.
 func (o *object) evalBool(x *expr, l *locals) (bool, error) {
 	v, err := o.eval(x, l)
 	if err != nil {
@@ -27,11 +24,12 @@ func (o *object) evalBool(x *expr, l *locals) (bool, error) {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		return false, o.exprFail(x, "%s is %s, not a boolean", x.src, show(v))
+		return false, o.exprFail("%s is %s, not a boolean", x.src, show(v))
 	}
 	return b, nil
 }
 
+// evalInt evaluates x, refusing a value that is no integer.
 func (o *object) evalInt(x *expr, l *locals) (int64, error) {
 	v, err := o.eval(x, l)
 	if err != nil {
@@ -39,263 +37,243 @@ func (o *object) evalInt(x *expr, l *locals) (int64, error) {
 	}
 	n, ok := asInt(v)
 	if !ok {
-		return 0, o.exprFail(x, "%s is %s, not an integer", x.src, show(v))
+		return 0, o.exprFail("%s is %s, not an integer", x.src, show(v))
 	}
 	return n, nil
 }
 
-func (o *object) exprFail(x *expr, format string, args ...any) error {
-	return &DecodeError{Path: o.path, Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf(format, args...)}
+// exprFail is the error of an expression of o's: at o's path, where its stream stands.
+func (o *object) exprFail(format string, args ...any) error {
+	return &DecodeError{Path: o.at.path(), Offset: o.io.base + o.io.pos, Detail: fmt.Sprintf(format, args...)}
 }
 
+// eval evaluates x for o (l: its locals; nil for none); an error in it is said at o's path.
 func (o *object) eval(x *expr, l *locals) (any, error) {
 	if l == nil {
 		l = &locals{}
 	}
-	v, err := o.evalNode(x, x.n, l)
+	v, err := o.evalNode(x.n, l)
 	if err != nil {
 		if _, ok := err.(*DecodeError); !ok {
-			err = o.exprFail(x, "%s: %v", x.src, err)
+			err = o.exprFail("%s: %v", x.src, err)
 		}
 	}
 	return v, err
 }
 
-func asInt(v any) (int64, bool) {
-	switch v := v.(type) {
-	case int64:
-		return v, true
-	case uint64:
-		return int64(v), true
-	}
-	return 0, false
-}
-
-func isInt(v any) bool {
-	switch v.(type) {
-	case int64, uint64:
-		return true
-	}
-	return false
-}
-
-func toBig(v any) *big.Int {
-	switch v := v.(type) {
-	case int64:
-		return big.NewInt(v)
-	case uint64:
-		return new(big.Int).SetUint64(v)
-	}
-	return nil
-}
-
-func fromBig(b *big.Int) any {
-	if b.IsInt64() {
-		return b.Int64()
-	}
-	if b.IsUint64() {
-		return b.Uint64()
-	}
-	return int64(new(big.Int).And(b, new(big.Int).SetUint64(math.MaxUint64)).Uint64())
-}
-
-func asFloat(v any) (float64, bool) {
-	switch v := v.(type) {
-	case int64:
-		return float64(v), true
-	case uint64:
-		return float64(v), true
-	case float64:
-		return v, true
-	case float32:
-		return float64(v), true
-	}
-	return 0, false
-}
-
-func (o *object) evalNode(x *expr, n *node, l *locals) (any, error) {
+// evalNode evaluates the node n of an expression; each node evaluated is a step of the decode.
+func (o *object) evalNode(n *node, l *locals) (any, error) {
 	if err := o.d.step(1); err != nil {
 		return nil, err
 	}
 	switch n.op {
-	case "int":
-		return fromBig(n.ival), nil
-	case "float":
-		return n.fval, nil
-	case "str":
-		return n.sval, nil
-	case "bool":
-		return n.sval == "true", nil
-	case "arr":
-		items := make([]any, len(n.kids))
-		allBytes := len(n.kids) > 0
-		for i, k := range n.kids {
-			v, err := o.evalNode(x, k, l)
-			if err != nil {
-				return nil, err
-			}
-			items[i] = v
-			if b, ok := asInt(v); !ok || b < 0 || b > 255 {
-				allBytes = false
-			}
+	case opInt, opFloat, opStr, opBool:
+		return n.val, nil
+	case opArray:
+		return o.evalArray(n, l)
+	case opName:
+		if r := n.res; r != nil && r.of == o.t {
+			return o.named(r, n.sval)
 		}
-		if allBytes { // [0x50, 0x41] is a byte array where bytes are expected; compared as either
-			b := make([]byte, len(items))
-			for i, v := range items {
-				c, _ := asInt(v)
-				b[i] = byte(c)
-			}
-			return byteList(b), nil
-		}
-		return items, nil
-	case "name":
 		return o.lookup(n.sval, l)
-	case "fstr":
-		var b strings.Builder
-		for _, k := range n.kids {
-			v, err := o.evalNode(x, k, l)
-			if err != nil {
-				return nil, err
-			}
-			switch v := v.(type) {
-			case string:
-				b.WriteString(v)
-			case enumValue:
-				b.WriteString(fmt.Sprint(v.v))
-			default:
-				b.WriteString(fmt.Sprint(v))
-			}
-			if err := o.d.spend(b.Len()); err != nil {
-				return nil, err
-			}
+	case opFString:
+		return o.evalFString(n, l)
+	case opEnum:
+		if r := n.res; r != nil && r.of == o.t {
+			return r.val, nil
 		}
-		return b.String(), nil
-	case "enum":
-		return o.enumLiteral(n.enum)
-	case "un":
-		v, err := o.evalNode(x, n.kids[0], l)
-		if err != nil {
-			return nil, err
-		}
-		switch n.sval {
-		case "not":
-			b, ok := v.(bool)
-			if !ok {
-				return nil, fmt.Errorf("not applied to %s", show(v))
-			}
-			return !b, nil
-		case "-":
-			switch v := v.(type) {
-			case float64:
-				return -v, nil
-			case float32:
-				return -float64(v), nil
-			default:
-				if isInt(v) {
-					return fromBig(new(big.Int).Neg(toBig(v))), nil
-				}
-			}
-			return nil, fmt.Errorf("- applied to %s", show(v))
-		case "~":
-			if i, ok := v.(int64); ok {
-				return ^i, nil
-			}
-			if u, ok := v.(uint64); ok {
-				return fromUint(^u), nil
-			}
-			return nil, fmt.Errorf("~ applied to %s", show(v))
-		}
-	case "?:":
-		c, err := o.evalNode(x, n.kids[0], l)
-		if err != nil {
-			return nil, err
-		}
-		b, ok := c.(bool)
-		if !ok {
-			return nil, fmt.Errorf("the condition of ? : is %s, not a boolean", show(c))
-		}
-		if b {
-			return o.evalNode(x, n.kids[1], l)
-		}
-		return o.evalNode(x, n.kids[2], l)
-	case "bin":
-		return o.binary(x, n, l)
-	case "attr":
-		if n.sval == "_sizeof" {
-			if size, ok, err := o.attrSizeof(x, n.kids[0], l); ok || err != nil {
-				return size, err
-			}
-		}
-		v, err := o.evalNode(x, n.kids[0], l)
-		if err != nil {
-			return nil, err
-		}
-		return o.member(v, n.sval, nil)
-	case "call":
-		v, err := o.evalNode(x, n.kids[0], l)
-		if err != nil {
-			return nil, err
-		}
-		args := make([]any, len(n.kids)-1)
-		for i, k := range n.kids[1:] {
-			if args[i], err = o.evalNode(x, k, l); err != nil {
-				return nil, err
-			}
-		}
-		return o.member(v, n.sval, args)
-	case "idx":
-		v, err := o.evalNode(x, n.kids[0], l)
-		if err != nil {
-			return nil, err
-		}
-		iv, err := o.evalNode(x, n.kids[1], l)
-		if err != nil {
-			return nil, err
-		}
-		i, ok := asInt(iv)
-		if !ok {
-			return nil, fmt.Errorf("index %s is not an integer", show(iv))
-		}
-		switch v := v.(type) {
-		case []any:
-			if i < 0 || i >= int64(len(v)) {
-				return nil, fmt.Errorf("index %d out of range of %d items", i, len(v))
-			}
-			return v[i], nil
-		case []byte:
-			if i < 0 || i >= int64(len(v)) {
-				return nil, fmt.Errorf("index %d out of range of %d bytes", i, len(v))
-			}
-			return int64(v[i]), nil
-		case byteList:
-			if i < 0 || i >= int64(len(v)) {
-				return nil, fmt.Errorf("index %d out of range of %d items", i, len(v))
-			}
-			return int64(v[i]), nil
-		}
-		return nil, fmt.Errorf("%s cannot be indexed", show(v))
-	case "as":
-		v, err := o.evalNode(x, n.kids[0], l)
-		if err != nil {
-			return nil, err
-		}
-		return v, nil // an interpreter's values carry their types: a cast only informs a compiler
-	case "sizeof", "bitsizeof":
+		return o.enumLiteral(n.sval)
+	case opNot, opNeg, opInv:
+		return o.evalUnary(n, l)
+	case opChoice:
+		return o.evalChoice(n, l)
+	case opAttr:
+		return o.evalAttr(n, l)
+	case opCall:
+		return o.evalCall(n, l)
+	case opIndex:
+		return o.evalIndex(n, l)
+	case opAs:
+		return o.evalNode(n.kids[0], l) // an interpreter's values carry their types: a cast only informs a compiler
+	case opSizeof, opBitsizeof:
 		size, err := o.sizeofType(n.sval)
 		if err != nil {
 			return nil, err
 		}
-		if n.op == "bitsizeof" {
+		if n.op == opBitsizeof {
 			return int64(size * 8), nil
 		}
 		return int64(size), nil
 	}
-	return nil, fmt.Errorf("cannot evaluate %s", n.op)
+	return o.binary(n, l)
 }
 
-// byteList is an array literal of small integers: a byte array, or an array of integers, as compared.
-type byteList []byte
+// evalArray evaluates an array literal: one of integers of 0 to 255 is a byte list.
+func (o *object) evalArray(n *node, l *locals) (any, error) {
+	items := make([]any, len(n.kids))
+	allBytes := len(n.kids) > 0
+	for i, k := range n.kids {
+		v, err := o.evalNode(k, l)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = v
+		if b, ok := asInt(v); !ok || b < 0 || b > 255 {
+			allBytes = false
+		}
+	}
+	if allBytes { // [0x50, 0x41] is a byte array where bytes are expected; compared as either
+		b := make([]byte, len(items))
+		for i, v := range items {
+			c, _ := asInt(v)
+			b[i] = byte(c)
+		}
+		return byteList(b), nil
+	}
+	return items, nil
+}
 
+// evalFString evaluates f"…": its parts' texts, charged to the output as it grows.
+func (o *object) evalFString(n *node, l *locals) (any, error) {
+	var b strings.Builder
+	for _, k := range n.kids {
+		v, err := o.evalNode(k, l)
+		if err != nil {
+			return nil, err
+		}
+		switch v := v.(type) {
+		case string:
+			b.WriteString(v)
+		case enumValue:
+			b.WriteString(fmt.Sprint(v.v))
+		default:
+			b.WriteString(fmt.Sprint(v))
+		}
+		if err := o.d.spend(b.Len()); err != nil {
+			return nil, err
+		}
+	}
+	return b.String(), nil
+}
+
+// evalUnary evaluates not x, -x and ~x.
+func (o *object) evalUnary(n *node, l *locals) (any, error) {
+	v, err := o.evalNode(n.kids[0], l)
+	if err != nil {
+		return nil, err
+	}
+	switch n.op {
+	case opNot:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, fmt.Errorf("not applied to %s", show(v))
+		}
+		return !b, nil
+	case opNeg:
+		switch v := v.(type) {
+		case float64:
+			return -v, nil
+		case float32:
+			return -float64(v), nil
+		default:
+			if isInt(v) {
+				return fromBig(new(big.Int).Neg(toBig(v))), nil
+			}
+		}
+		return nil, fmt.Errorf("- applied to %s", show(v))
+	}
+	if i, ok := v.(int64); ok { // ~
+		return ^i, nil
+	}
+	if u, ok := v.(uint64); ok {
+		return fromUint(^u), nil
+	}
+	return nil, fmt.Errorf("~ applied to %s", show(v))
+}
+
+// evalChoice evaluates c ? a : b.
+func (o *object) evalChoice(n *node, l *locals) (any, error) {
+	c, err := o.evalNode(n.kids[0], l)
+	if err != nil {
+		return nil, err
+	}
+	b, ok := c.(bool)
+	if !ok {
+		return nil, fmt.Errorf("the condition of ? : is %s, not a boolean", show(c))
+	}
+	if b {
+		return o.evalNode(n.kids[1], l)
+	}
+	return o.evalNode(n.kids[2], l)
+}
+
+// evalAttr evaluates v.name: an attribute's _sizeof is the bytes it took when read.
+func (o *object) evalAttr(n *node, l *locals) (any, error) {
+	if n.sval == "_sizeof" {
+		if size, ok, err := o.attrSizeof(n.kids[0], l); ok || err != nil {
+			return size, err
+		}
+	}
+	v, err := o.evalNode(n.kids[0], l)
+	if err != nil {
+		return nil, err
+	}
+	if ob, ok := v.(*object); ok && n.res != nil && n.res.of == ob.t {
+		return ob.named(n.res, n.sval)
+	}
+	return o.member(v, n.sval, nil)
+}
+
+// evalCall evaluates v.name(args).
+func (o *object) evalCall(n *node, l *locals) (any, error) {
+	v, err := o.evalNode(n.kids[0], l)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(n.kids)-1)
+	for i, k := range n.kids[1:] {
+		if args[i], err = o.evalNode(k, l); err != nil {
+			return nil, err
+		}
+	}
+	return o.member(v, n.sval, args)
+}
+
+// evalIndex evaluates v[i] of an array or a byte array.
+func (o *object) evalIndex(n *node, l *locals) (any, error) {
+	v, err := o.evalNode(n.kids[0], l)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := o.evalNode(n.kids[1], l)
+	if err != nil {
+		return nil, err
+	}
+	i, ok := asInt(iv)
+	if !ok {
+		return nil, fmt.Errorf("index %s is not an integer", show(iv))
+	}
+	switch v := v.(type) {
+	case []any:
+		if i < 0 || i >= int64(len(v)) {
+			return nil, fmt.Errorf("index %d out of range of %d items", i, len(v))
+		}
+		return v[i], nil
+	case []byte:
+		if i < 0 || i >= int64(len(v)) {
+			return nil, fmt.Errorf("index %d out of range of %d bytes", i, len(v))
+		}
+		return int64(v[i]), nil
+	case byteList:
+		if i < 0 || i >= int64(len(v)) {
+			return nil, fmt.Errorf("index %d out of range of %d items", i, len(v))
+		}
+		return int64(v[i]), nil
+	}
+	return nil, fmt.Errorf("%s cannot be indexed", show(v))
+}
+
+// sizeofType is the static size in bytes of the type name (a primitive, or a user type seen from o's type).
 func (o *object) sizeofType(name string) (int, error) {
 	switch name {
 	case "u1", "s1":
@@ -324,19 +302,19 @@ func (o *object) sizeofType(name string) (int, error) {
 
 // attrSizeof answers `a._sizeof` and `b.a._sizeof` for an attribute a: the bytes it took when read. ok is
 // false when n does not name an attribute (then _sizeof applies to the value).
-func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
+func (o *object) attrSizeof(n *node, l *locals) (any, bool, error) {
 	owner, id := o, ""
 	switch n.op {
-	case "name":
+	case opName:
 		if strings.HasPrefix(n.sval, "_") {
 			return nil, false, nil
 		}
 		id = n.sval
-	case "attr":
+	case opAttr:
 		if strings.HasPrefix(n.sval, "_") {
 			return nil, false, nil
 		}
-		v, err := o.evalNode(x, n.kids[0], l)
+		v, err := o.evalNode(n.kids[0], l)
 		if err != nil {
 			return nil, true, err
 		}
@@ -352,10 +330,17 @@ func (o *object) attrSizeof(x *expr, n *node, l *locals) (any, bool, error) {
 	if !ok || a.instance {
 		return nil, false, nil
 	}
-	span := owner.spans[a.slot]
-	return int64(span[1] - span[0]), true, nil
+	if !owner.slots[a.slot].read {
+		return int64(0), true, nil // not read yet
+	}
+	start := owner.start
+	if a.slot > 0 {
+		start = owner.slots[a.slot-1].end
+	}
+	return int64(owner.slots[a.slot].end - start), true, nil
 }
 
+// lookup answers a name: one of the names every object has, or one of o's attributes and params.
 func (o *object) lookup(name string, l *locals) (any, error) {
 	switch name {
 	case "_root":
@@ -384,529 +369,16 @@ func (o *object) lookup(name string, l *locals) (any, error) {
 	return o.member(o, name, nil)
 }
 
-func (o *object) enumLiteral(parts []string) (any, error) {
-	if len(parts) < 2 {
-		return nil, fmt.Errorf("bad enum literal")
-	}
-	e := lookupEnum(o.t, strings.Join(parts[:len(parts)-1], "::"))
+// enumLiteral is the value of enum::member, the enum looked up from o's type.
+func (o *object) enumLiteral(literal string) (any, error) {
+	name, member := enumParts(literal)
+	e := lookupEnum(o.t, name)
 	if e == nil {
-		return nil, fmt.Errorf("unknown enum %s", strings.Join(parts[:len(parts)-1], "::"))
+		return nil, fmt.Errorf("unknown enum %s", name)
 	}
-	m, ok := e.byName[parts[len(parts)-1]]
+	m, ok := e.byName[member]
 	if !ok {
-		return nil, fmt.Errorf("enum %s has no member %s", e.name, parts[len(parts)-1])
+		return nil, fmt.Errorf("enum %s has no member %s", e.name, member)
 	}
-	if m.big {
-		return enumValue{e: e, v: m.uval}, nil
-	}
-	return enumValue{e: e, v: m.value}, nil
-}
-
-// member answers v.name (args nil) or v.name(args...).
-func (o *object) member(v any, name string, args []any) (any, error) {
-	if err := o.d.step(1); err != nil {
-		return nil, err
-	}
-	if args == nil {
-		if ob, ok := v.(*object); ok {
-			switch name {
-			case "_root":
-				if ob.root == nil {
-					return nil, nil
-				}
-				return ob.root, nil
-			case "_parent":
-				if ob.parent == nil {
-					return nil, nil
-				}
-				return ob.parent, nil
-			case "_io":
-				return ob.io, nil
-			case "_sizeof":
-				return int64(ob.end - ob.start), nil
-			}
-			if p, ok := ob.params[name]; ok {
-				return p, nil
-			}
-			if a, ok := ob.t.byID[name]; ok {
-				if !a.instance {
-					return ob.vals[a.slot], nil // absent (its if is false, or not read yet): null
-				}
-				v, _, err := ob.instance(a)
-				return v, err
-			}
-			return nil, fmt.Errorf("type %s has no attribute %s", ob.t.name, name)
-		}
-		if s, ok := v.(*stream); ok {
-			switch name {
-			case "pos":
-				return int64(s.pos), nil
-			case "size":
-				return int64(len(s.buf)), nil
-			case "eof":
-				return s.pos >= len(s.buf) && s.bitsLeft == 0, nil
-			}
-		}
-	}
-	if bl, ok := v.(byteList); ok {
-		v = []byte(bl)
-	}
-	switch v := v.(type) {
-	case int64, uint64:
-		switch name {
-		case "to_s":
-			if len(args) == 0 {
-				return fmt.Sprint(v), nil
-			}
-			base, _ := asInt(args[0])
-			if base < 2 || base > 36 {
-				return nil, fmt.Errorf("to_s(%d): the base is 2 to 36", base)
-			}
-			return toBig(v).Text(int(base)), nil
-		case "to_i":
-			return v, nil
-		}
-	case float32:
-		return o.member(float64(v), name, args)
-	case float64:
-		switch name {
-		case "to_i":
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("%v has no integer value", v)
-			}
-			return int64(v), nil
-		}
-	case bool:
-		if name == "to_i" {
-			if v {
-				return int64(1), nil
-			}
-			return int64(0), nil
-		}
-	case enumValue:
-		if name == "to_i" {
-			return v.v, nil
-		}
-	case string:
-		switch name {
-		case "length":
-			return int64(utf8.RuneCountInString(v)), nil
-		case "reverse":
-			if err := o.d.spend(len(v)); err != nil {
-				return nil, err
-			}
-			r := []rune(v)
-			slices.Reverse(r)
-			return string(r), nil
-		case "to_i":
-			base := int64(10)
-			if len(args) == 1 {
-				base, _ = asInt(args[0])
-			}
-			i, err := strconv.ParseInt(v, int(base), 64)
-			if err != nil {
-				return nil, fmt.Errorf("%q is not an integer in base %d", v, base)
-			}
-			return i, nil
-		case "substring":
-			if len(args) != 2 {
-				return nil, fmt.Errorf("substring takes (from, to)")
-			}
-			if err := o.d.spend(len(v)); err != nil {
-				return nil, err
-			}
-			r := []rune(v)
-			a, _ := asInt(args[0])
-			b, _ := asInt(args[1])
-			if a < 0 || b > int64(len(r)) || a > b {
-				return nil, fmt.Errorf("substring(%d, %d) of a string of %d characters", a, b, len(r))
-			}
-			return string(r[a:b]), nil
-		case "to_s":
-			return v, nil
-		}
-	case []byte:
-		switch name {
-		case "length", "size", "_sizeof":
-			return int64(len(v)), nil
-		case "first", "last":
-			if len(v) == 0 {
-				return nil, fmt.Errorf("%s of an empty byte array", name)
-			}
-			if name == "first" {
-				return int64(v[0]), nil
-			}
-			return int64(v[len(v)-1]), nil
-		case "min", "max":
-			if len(v) == 0 {
-				return nil, fmt.Errorf("%s of an empty byte array", name)
-			}
-			if name == "min" {
-				return int64(slices.Min(v)), nil
-			}
-			return int64(slices.Max(v)), nil
-		case "to_s":
-			if len(args) != 1 {
-				return nil, fmt.Errorf("to_s of bytes takes the encoding")
-			}
-			enc, ok := args[0].(string)
-			if !ok {
-				return nil, fmt.Errorf("to_s takes an encoding name, got %s", show(args[0]))
-			}
-			if _, err := lookupEncoding(enc); err != nil {
-				return nil, err
-			}
-			if err := o.d.spend(len(v)); err != nil {
-				return nil, err
-			}
-			return decodeString(v, enc)
-		case "reverse":
-			if err := o.d.spend(len(v)); err != nil {
-				return nil, err
-			}
-			r := slices.Clone(v)
-			slices.Reverse(r)
-			return r, nil
-		}
-	case []any:
-		switch name {
-		case "size", "length":
-			return int64(len(v)), nil
-		case "first", "last":
-			if len(v) == 0 {
-				return nil, fmt.Errorf("%s of an empty array", name)
-			}
-			if name == "first" {
-				return v[0], nil
-			}
-			return v[len(v)-1], nil
-		case "min", "max":
-			if len(v) == 0 {
-				return nil, fmt.Errorf("%s of an empty array", name)
-			}
-			best := v[0]
-			for _, x := range v[1:] {
-				c, ok := compare(x, best)
-				if !ok {
-					return nil, fmt.Errorf("%s of an array of incomparable values", name)
-				}
-				if name == "min" && c < 0 || name == "max" && c > 0 {
-					best = x
-				}
-			}
-			return best, nil
-		case "reverse":
-			if err := o.d.spend(itemBytes * len(v)); err != nil {
-				return nil, err
-			}
-			r := slices.Clone(v)
-			slices.Reverse(r)
-			return r, nil
-		}
-	}
-	return nil, fmt.Errorf("%s has no method %s", show(v), name)
-}
-
-func (o *object) binary(x *expr, n *node, l *locals) (any, error) {
-	a, err := o.evalNode(x, n.kids[0], l)
-	if err != nil {
-		return nil, err
-	}
-	op := n.sval
-	if op == "and" || op == "or" {
-		ab, ok := a.(bool)
-		if !ok {
-			return nil, fmt.Errorf("%s applied to %s", op, show(a))
-		}
-		if op == "and" && !ab || op == "or" && ab {
-			return ab, nil
-		}
-		b, err := o.evalNode(x, n.kids[1], l)
-		if err != nil {
-			return nil, err
-		}
-		bb, ok := b.(bool)
-		if !ok {
-			return nil, fmt.Errorf("%s applied to %s", op, show(b))
-		}
-		return bb, nil
-	}
-	b, err := o.evalNode(x, n.kids[1], l)
-	if err != nil {
-		return nil, err
-	}
-	switch op {
-	case "==", "!=":
-		eq, ok := equal(a, b)
-		if !ok {
-			return nil, fmt.Errorf("cannot compare %s and %s", show(a), show(b))
-		}
-		return eq == (op == "=="), nil
-	case "<", "<=", ">", ">=":
-		c, ok := compare(a, b)
-		if !ok {
-			return nil, fmt.Errorf("cannot order %s and %s", show(a), show(b))
-		}
-		switch op {
-		case "<":
-			return c < 0, nil
-		case "<=":
-			return c <= 0, nil
-		case ">":
-			return c > 0, nil
-		}
-		return c >= 0, nil
-	}
-	if op == "+" {
-		if as, ok := a.(string); ok {
-			if bs, ok := b.(string); ok {
-				if err := o.d.spend(len(as) + len(bs)); err != nil {
-					return nil, err
-				}
-				return as + bs, nil
-			}
-		}
-	}
-	if isInt(a) && isInt(b) {
-		return intOp(op, a, b)
-	}
-	af, aok := asFloat(a)
-	bf, bok := asFloat(b)
-	if aok && bok {
-		switch op {
-		case "+":
-			return af + bf, nil
-		case "-":
-			return af - bf, nil
-		case "*":
-			return af * bf, nil
-		case "/":
-			return af / bf, nil
-		case "%":
-			return af - bf*math.Floor(af/bf), nil
-		}
-	}
-	if ab, ok := a.(bool); ok && (op == "&" || op == "|" || op == "^") {
-		if bb, ok := b.(bool); ok {
-			switch op {
-			case "&":
-				return ab && bb, nil
-			case "|":
-				return ab || bb, nil
-			}
-			return ab != bb, nil
-		}
-	}
-	return nil, fmt.Errorf("%s %s %s is not defined", show(a), op, show(b))
-}
-
-func intOp(op string, a, b any) (any, error) {
-	ai, aSmall := a.(int64)
-	bi, bSmall := b.(int64)
-	if aSmall && bSmall {
-		switch op {
-		case "+":
-			if s := ai + bi; (s > ai) == (bi > 0) {
-				return s, nil
-			}
-		case "-":
-			if s := ai - bi; (s < ai) == (bi > 0) {
-				return s, nil
-			}
-		case "*":
-			if ai == 0 || bi == 0 {
-				return int64(0), nil
-			}
-			if p := ai * bi; p/bi == ai && !(ai == -1 && bi == math.MinInt64) && !(bi == -1 && ai == math.MinInt64) {
-				return p, nil
-			}
-		case "/":
-			if bi == 0 {
-				return nil, fmt.Errorf("division by zero")
-			}
-			q := ai / bi
-			if (ai%bi != 0) && ((ai < 0) != (bi < 0)) {
-				q--
-			}
-			return q, nil
-		case "%":
-			if bi == 0 {
-				return nil, fmt.Errorf("modulo by zero")
-			}
-			m := ai % bi
-			if m != 0 && (m < 0) != (bi < 0) {
-				m += bi
-			}
-			return m, nil
-		case "&":
-			return ai & bi, nil
-		case "|":
-			return ai | bi, nil
-		case "^":
-			return ai ^ bi, nil
-		case "<<":
-			if bi < 0 || bi > 63 {
-				return nil, fmt.Errorf("shift by %d", bi)
-			}
-			return ai << uint(bi), nil
-		case ">>":
-			if bi < 0 || bi > 63 {
-				return nil, fmt.Errorf("shift by %d", bi)
-			}
-			return ai >> uint(bi), nil
-		}
-	}
-	x, y := toBig(a), toBig(b)
-	r := new(big.Int)
-	switch op {
-	case "+":
-		r.Add(x, y)
-	case "-":
-		r.Sub(x, y)
-	case "*":
-		r.Mul(x, y)
-	case "/":
-		if y.Sign() == 0 {
-			return nil, fmt.Errorf("division by zero")
-		}
-		m := new(big.Int)
-		r.DivMod(x, y, m) // Euclidean; Kaitai floors
-		if y.Sign() < 0 && m.Sign() != 0 {
-			r.Add(r, big.NewInt(1))
-		}
-	case "%":
-		if y.Sign() == 0 {
-			return nil, fmt.Errorf("modulo by zero")
-		}
-		r.Mod(x, y)
-	case "&":
-		r.And(x, y)
-	case "|":
-		r.Or(x, y)
-	case "^":
-		r.Xor(x, y)
-	case "<<":
-		if !y.IsInt64() || y.Int64() < 0 || y.Int64() > 63 {
-			return nil, fmt.Errorf("shift by %s", y)
-		}
-		r.Lsh(x, uint(y.Int64()))
-	case ">>":
-		if !y.IsInt64() || y.Int64() < 0 || y.Int64() > 63 {
-			return nil, fmt.Errorf("shift by %s", y)
-		}
-		r.Rsh(x, uint(y.Int64()))
-	default:
-		return nil, fmt.Errorf("integer %s is not defined", op)
-	}
-	return fromBig(r), nil
-}
-
-// equal compares two values as Kaitai does; ok is false when they are not comparable.
-func equal(a, b any) (bool, bool) {
-	if bl, ok := a.(byteList); ok {
-		a = []byte(bl)
-	}
-	if bl, ok := b.(byteList); ok {
-		b = []byte(bl)
-	}
-	if ea, ok := a.(enumValue); ok {
-		if eb, ok := b.(enumValue); ok {
-			return fmt.Sprint(ea.v) == fmt.Sprint(eb.v), true
-		}
-		a = ea.v
-	}
-	if eb, ok := b.(enumValue); ok {
-		b = eb.v
-	}
-	switch av := a.(type) {
-	case bool:
-		bv, ok := b.(bool)
-		return av == bv, ok
-	case string:
-		bv, ok := b.(string)
-		return av == bv, ok
-	case []byte:
-		switch bv := b.(type) {
-		case []byte:
-			return bytes.Equal(av, bv), true
-		case []any:
-			return equalList(bytesAsList(av), bv), true
-		}
-		return false, false
-	case []any:
-		switch bv := b.(type) {
-		case []byte:
-			return equalList(av, bytesAsList(bv)), true
-		case []any:
-			return equalList(av, bv), true
-		}
-		return false, false
-	case *object:
-		return a == b, true
-	}
-	c, ok := compare(a, b)
-	return c == 0, ok
-}
-
-func bytesAsList(b []byte) []any {
-	out := make([]any, len(b))
-	for i, c := range b {
-		out[i] = int64(c)
-	}
-	return out
-}
-
-func equalList(a, b []any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if eq, ok := equal(a[i], b[i]); !ok || !eq {
-			return false
-		}
-	}
-	return true
-}
-
-// compare orders numbers, strings and byte arrays.
-func compare(a, b any) (int, bool) {
-	if ea, ok := a.(enumValue); ok {
-		a = ea.v
-	}
-	if eb, ok := b.(enumValue); ok {
-		b = eb.v
-	}
-	if bl, ok := a.(byteList); ok {
-		a = []byte(bl)
-	}
-	if bl, ok := b.(byteList); ok {
-		b = []byte(bl)
-	}
-	if isInt(a) && isInt(b) {
-		return toBig(a).Cmp(toBig(b)), true
-	}
-	if af, ok := asFloat(a); ok {
-		if bf, ok := asFloat(b); ok {
-			switch {
-			case af < bf:
-				return -1, true
-			case af > bf:
-				return 1, true
-			case af == bf:
-				return 0, true
-			}
-			return 2, true // NaN: unequal to everything
-		}
-	}
-	if as, ok := a.(string); ok {
-		if bs, ok := b.(string); ok {
-			return strings.Compare(as, bs), true
-		}
-	}
-	if as, ok := a.([]byte); ok {
-		if bs, ok := b.([]byte); ok {
-			return bytes.Compare(as, bs), true
-		}
-	}
-	return 0, false
+	return e.valueOf(m), nil
 }

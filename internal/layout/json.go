@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -60,6 +59,7 @@ func ParseSelection(list string) (*Selection, error) {
 	return root, nil
 }
 
+// child is the selection of s's field name, made when first asked for.
 func (s *Selection) child(name string) *Selection {
 	if s.kids == nil {
 		s.kids = map[string]*Selection{}
@@ -71,6 +71,7 @@ func (s *Selection) child(name string) *Selection {
 	return s.kids[name]
 }
 
+// whole says whether the selection is everything.
 func (s *Selection) whole() bool { return s == nil || s.kids == nil && s.idx == nil }
 
 // AppendJSON appends the decoded value (or the selected part of it) as JSON, failing with ErrTooLarge past
@@ -90,7 +91,7 @@ func (v *Value) AppendJSON(buf []byte, sel *Selection, max int) ([]byte, error) 
 // grown so far (what was charged for).
 func (v *Value) AppendJSONCharged(buf []byte, sel *Selection, max int, charge func(n int64) error) ([]byte, error) {
 	w := &jsonWriter{buf: buf, max: len(buf) + max, depth: v.d.lim.Depth, charge: charge}
-	if err := w.object(v.obj, sel, ""); err != nil {
+	if err := w.object(v.obj, sel); err != nil {
 		return w.buf[:len(buf)], err
 	}
 	return w.buf, nil
@@ -100,12 +101,14 @@ func (v *Value) AppendJSONCharged(buf []byte, sel *Selection, max int, charge fu
 // its data).
 func (v *Value) Output() int { return v.d.output }
 
+// jsonWriter appends a decoded value as JSON, within a cap.
 type jsonWriter struct {
 	buf    []byte
 	max    int
 	charge func(int64) error
 	depth  int // objects and arrays left to nest: instances are computed as the walk reaches them, and one
 	// can hold its own type again without end (an instance at a pos of the same type)
+	at []pathPart // where the walk is
 }
 
 // scalarRoom is room enough for a number, a boolean or null.
@@ -154,53 +157,48 @@ func (w *jsonWriter) str(s string) error {
 	return nil
 }
 
-func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
+// pathPart is one part of a path in the decoded value: a key of an object, or an item (index ≥ 0) of an
+// array.
+type pathPart struct {
+	id    string
+	index int
+}
+
+// path is the path of the walk's place in the decoded value (header.flags, items[3]), with more after it:
+// built only when an error names it.
+func (w *jsonWriter) path(more ...pathPart) string {
+	p := ""
+	for _, s := range append(w.at[:len(w.at):len(w.at)], more...) {
+		if s.index >= 0 {
+			p = fmt.Sprintf("%s[%d]", p, s.index)
+		} else {
+			p = join(p, s.id)
+		}
+	}
+	return p
+}
+
+// object appends o (its fields chosen by sel): its seq attributes but the unnamed, then its
+// instances, computed as the walk reaches them.
+func (w *jsonWriter) object(o *object, sel *Selection) error {
 	if w.depth--; w.depth < 0 {
-		return &DecodeError{Path: path, Detail: "the decoded value nests deeper than the limit (an instance of its own type, without end?)", Limit: true}
+		return &DecodeError{Path: w.path(), Detail: "the decoded value nests deeper than the limit (an instance of its own type, without end?)", Limit: true}
 	}
 	defer func() { w.depth++ }()
 	if err := w.raw('{'); err != nil {
 		return err
 	}
-	first := true
-	emit := func(id string, val any, s *Selection) error {
-		if !first {
-			if err := w.raw(','); err != nil {
-				return err
-			}
-		}
-		first = false
-		if err := w.str(id); err != nil {
-			return err
-		}
-		if err := w.raw(':'); err != nil {
-			return err
-		}
-		return w.value(val, s, join(path, id))
-	}
 	if !sel.whole() {
-		for _, id := range sel.order {
-			val, ok, err := o.get(id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			if err := emit(id, val, sel.kids[id]); err != nil {
-				return err
-			}
-		}
-		return w.raw('}')
+		return w.selected(o, sel)
 	}
+	first := true
 	for _, a := range o.t.seq {
-		if a.id[0] == '_' {
+		s := &o.slots[a.slot]
+		if a.id[0] == '_' || !s.has {
 			continue
 		}
-		if val, ok := o.value(a); ok {
-			if err := emit(a.id, val, nil); err != nil {
-				return err
-			}
+		if err := w.seqField(&first, a, s); err != nil {
+			return err
 		}
 	}
 	for _, a := range o.t.instances {
@@ -209,12 +207,75 @@ func (w *jsonWriter) object(o *object, sel *Selection, path string) error {
 			return err
 		}
 		if ok {
-			if err := emit(a.id, val, nil); err != nil {
+			if err := w.field(&first, a.id, a.quoted, val, nil); err != nil {
 				return err
 			}
 		}
 	}
 	return w.raw('}')
+}
+
+// selected appends the fields of o that sel names, in its order, and the object's closing brace.
+func (w *jsonWriter) selected(o *object, sel *Selection) error {
+	first := true
+	for _, id := range sel.order {
+		val, ok, err := o.get(id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if err := w.field(&first, id, nil, val, sel.kids[id]); err != nil {
+			return err
+		}
+	}
+	return w.raw('}')
+}
+
+// seqField appends the field of a seq attribute a whose slot is s: a scalar one from its bits.
+func (w *jsonWriter) seqField(first *bool, a *attr, s *slot) error {
+	if !a.scalar {
+		return w.field(first, a.id, a.quoted, s.v, nil)
+	}
+	if err := w.key(first, a.id, a.quoted); err != nil {
+		return err
+	}
+	if err := w.room(scalarRoom); err != nil {
+		return err
+	}
+	w.buf = appendScalarBits(w.buf, a, s.bits)
+	return nil
+}
+
+// key appends an object's key, id and a colon (after a comma, but for the first); quoted, when not nil,
+// is id as a JSON string already.
+func (w *jsonWriter) key(first *bool, id string, quoted []byte) error {
+	if !*first {
+		if err := w.raw(','); err != nil {
+			return err
+		}
+	}
+	*first = false
+	if quoted == nil {
+		if err := w.str(id); err != nil {
+			return err
+		}
+	} else if err := w.raw(quoted...); err != nil { // as str(id) would: its length, checked first
+		return err
+	}
+	return w.raw(':')
+}
+
+// field appends one field of an object, id: val (after a comma, but for the first).
+func (w *jsonWriter) field(first *bool, id string, quoted []byte, val any, sel *Selection) error {
+	if err := w.key(first, id, quoted); err != nil {
+		return err
+	}
+	w.at = append(w.at, pathPart{id: id, index: -1})
+	err := w.value(val, sel)
+	w.at = w.at[:len(w.at)-1]
+	return err
 }
 
 // get answers a seq attribute, a computed instance or a parameter of o by its id.
@@ -226,13 +287,14 @@ func (o *object) get(id string) (any, bool, error) {
 		}
 		return o.instance(a)
 	}
-	if v, ok := o.params[id]; ok { // a parameter: shown when asked for by name
-		return v, true, nil
+	if i := o.t.paramIndex(id); i >= 0 && i < len(o.params) { // a parameter: shown when asked for by name
+		return o.params[i], true, nil
 	}
-	return nil, false, &DecodeError{Path: join(o.path, id), Detail: fmt.Sprintf("type %s has no field %s", typeLabel(o.t), id)}
+	return nil, false, &DecodeError{Path: join(o.at.path(), id), Detail: fmt.Sprintf("type %s has no field %s", typeLabel(o.t), id)}
 }
 
-func (w *jsonWriter) value(v any, sel *Selection, path string) error {
+// value appends v (the part of it sel chooses).
+func (w *jsonWriter) value(v any, sel *Selection) error {
 	switch v := v.(type) {
 	case string:
 		return w.str(v)
@@ -245,16 +307,16 @@ func (w *jsonWriter) value(v any, sel *Selection, path string) error {
 		w.buf = append(w.buf, '"')
 		return nil
 	case byteList:
-		return w.value([]byte(v), sel, path)
+		return w.value([]byte(v), sel)
 	case enumValue:
 		if n := v.name(); n != "" {
 			return w.str(n)
 		}
-		return w.value(v.v, nil, path)
+		return w.value(v.v, nil)
 	case *object:
-		return w.object(v, sel, path)
+		return w.object(v, sel)
 	case []any:
-		return w.array(v, sel, path)
+		return w.array(v, sel)
 	}
 	if err := w.room(scalarRoom); err != nil {
 		return err
@@ -271,26 +333,23 @@ func appendScalar(b []byte, v any) []byte {
 	case uint64:
 		return strconv.AppendUint(b, v, 10)
 	case float64:
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			return strconv.AppendFloat(b, v, 'g', -1, 64)
-		}
+		return appendFloat(b, v, 64)
 	case float32:
-		if !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) {
-			return strconv.AppendFloat(b, float64(v), 'g', -1, 32)
-		}
+		return appendFloat(b, float64(v), 32)
 	case bool:
 		return strconv.AppendBool(b, v)
 	}
 	return append(b, "null"...)
 }
 
-func (w *jsonWriter) array(v []any, sel *Selection, path string) error {
+// array appends the array v (the items sel chooses; null for the others before the last chosen).
+func (w *jsonWriter) array(v []any, sel *Selection) error {
 	if err := w.raw('['); err != nil {
 		return err
 	}
 	if sel.whole() || sel.idx == nil {
 		for i, item := range v {
-			if err := w.item(i, item, sel, path); err != nil {
+			if err := w.item(i, item, sel); err != nil {
 				return err
 			}
 		}
@@ -301,7 +360,7 @@ func (w *jsonWriter) array(v []any, sel *Selection, path string) error {
 		last = max(last, i)
 	}
 	if last >= len(v) {
-		return &DecodeError{Path: fmt.Sprintf("%s[%d]", path, last), Detail: fmt.Sprintf("%s has %d items", path, len(v))}
+		return &DecodeError{Path: w.path(pathPart{index: last}), Detail: fmt.Sprintf("%s has %d items", w.path(), len(v))}
 	}
 	for i := 0; i <= last; i++ {
 		s, ok := sel.idx[i]
@@ -309,7 +368,7 @@ func (w *jsonWriter) array(v []any, sel *Selection, path string) error {
 		if ok {
 			item = v[i]
 		}
-		if err := w.item(i, item, s, path); err != nil {
+		if err := w.item(i, item, s); err != nil {
 			return err
 		}
 	}
@@ -317,13 +376,16 @@ func (w *jsonWriter) array(v []any, sel *Selection, path string) error {
 }
 
 // item appends an array's item i (after a comma, but for the first).
-func (w *jsonWriter) item(i int, v any, sel *Selection, path string) error {
+func (w *jsonWriter) item(i int, v any, sel *Selection) error {
 	if i > 0 {
 		if err := w.raw(','); err != nil {
 			return err
 		}
 	}
-	return w.value(v, sel, fmt.Sprintf("%s[%d]", path, i))
+	w.at = append(w.at, pathPart{index: i})
+	err := w.value(v, sel)
+	w.at = w.at[:len(w.at)-1]
+	return err
 }
 
 // appendString writes s as a JSON string without HTML escaping (a decoded value is data, not markup).
@@ -348,7 +410,7 @@ func (v *Value) EvalJSON(src string) ([]byte, error) {
 		return nil, err
 	}
 	w := &jsonWriter{max: 1 << 20, depth: v.d.lim.Depth}
-	if err := w.value(x, nil, ""); err != nil {
+	if err := w.value(x, nil); err != nil {
 		return nil, err
 	}
 	return w.buf, nil
