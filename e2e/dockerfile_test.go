@@ -18,7 +18,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/shmbridge/shmbridge/internal/testutil"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // image is what Dockerfile.windows's final stage gives the container, as BuildKit reads it.
