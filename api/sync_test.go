@@ -194,13 +194,16 @@ func TestDisconnectEndsWait(t *testing.T) {
 	defer unlock()
 	b.create(createBody(name(t, "-map"), 64, ""))
 
-	settle := func() int {
-		runtime.GC()
-		time.Sleep(200 * time.Millisecond)
-		return runtime.NumGoroutine()
-	}
+	// The count to compare with: once the connections of the requests above are closed at both ends (their
+	// goroutines end a moment after CloseIdleConnections).
 	http.DefaultClient.CloseIdleConnections()
-	before := settle()
+	testutil.WaitFor(t, "the connections to close", func() bool {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		return !strings.Contains(stacks, "net/http.(*conn).serve") && !strings.Contains(stacks, "net/http.(*persistConn)")
+	})
+	runtime.GC()
+	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	paths := []string{eventPath(n, "/wait?timeout=1m"), mutexPath(m, "/acquire?timeout=1m"),
@@ -237,7 +240,7 @@ func TestDisconnectEndsWait(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 	b.client.CloseIdleConnections()
 	var after int
-	testutil.WaitFor(t, "the goroutines to end", func() bool { after = settle(); return after <= before+2 })
+	testutil.WaitFor(t, "the goroutines to end", func() bool { after = runtime.NumGoroutine(); return after <= before+2 })
 	t.Logf("goroutines: %d before, %d with 40 waits, %d after they disconnected", before, during, after)
 	buf := make([]byte, 1<<20)
 	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "(*Event).waitLoop") {

@@ -267,20 +267,30 @@ func TestMutexExcludes(t *testing.T) {
 	if d := time.Since(start); d < 100*time.Millisecond || d > 30*time.Second { // ends, however busy the machine
 		t.Fatalf("a 100 ms lock timeout took %v", d)
 	}
+	// The lock waits in the OS when the context ends, or when a holds it no longer: on Linux Lock's caller
+	// polls flock, blocked in osMutex.lock between polls; on Windows osMutex.lock's goroutine, on a thread of
+	// its own, is in WaitForMultipleObjects.
+	waiting := func() bool {
+		if runtime.GOOS == "windows" {
+			return testutil.Blocked("shm.(*osMutex).lock.func", "windows.WaitForMultipleObjects")
+		}
+		return testutil.Blocked("TestMutexExcludes", "shm.(*osMutex).lock")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	_, _, err = b.Lock(ctx, time.Minute)
-	mustErr(t, err, context.Canceled)
-
 	got := make(chan error)
+	go func() { _, _, err := b.Lock(ctx, time.Minute); got <- err }()
+	testutil.WaitFor(t, "the lock to wait", waiting)
+	cancel()
+	mustErr(t, <-got, context.Canceled)
+
 	go func() {
-		u, _, err := b.Lock(context.Background(), 10*time.Second)
+		u, _, err := b.Lock(context.Background(), time.Minute)
 		if err == nil {
 			err = u()
 		}
 		got <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	testutil.WaitFor(t, "the lock to wait", waiting)
 	if err := unlock(); err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +322,10 @@ func TestMutexInProcessAndClose(t *testing.T) {
 		_, _, err := m.Lock(context.Background(), time.Minute)
 		mustErr(t, err, shm.ErrClosed)
 	}()
-	time.Sleep(20 * time.Millisecond)
+	// Its Lock waits for its turn behind the holder (in Lock itself, before the OS).
+	testutil.WaitFor(t, "the second caller to queue", func() bool {
+		return testutil.Blocked("TestMutexInProcessAndClose", "shm.(*Mutex).Lock")
+	})
 	closed := make(chan error)
 	go func() { closed <- m.Close() }()
 	select {
