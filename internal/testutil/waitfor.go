@@ -20,8 +20,8 @@ var patience = time.Minute
 
 // WaitFor calls cond until it holds, pausing between calls (1 ms at first, doubling up to 20 ms), and fails
 // the test (t.Fatalf) if it still does not hold after a minute: the message says what was waited for and,
-// for a func() error, the last error. cond runs on the test's goroutine: it may call t.Fatal itself, for a
-// state from which the condition can no longer come.
+// for a func() error, the last error. Like t.Fatalf, it belongs on the test's goroutine; cond runs on the
+// caller's, and may itself call t.Fatal, for a state from which the condition can no longer come.
 func WaitFor[C Condition](t testing.TB, what string, cond C) {
 	t.Helper()
 	check := func() error {
