@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/shmbridge/shmbridge/internal/testutil"
 )
@@ -37,18 +37,19 @@ func startDaemonIn(t *testing.T, env runEnv, args ...string) (string, *testutil.
 		}
 	})
 	addr := regexp.MustCompile(`msg="shmbridge listening" addr=http://(\S+)`)
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addr.FindStringSubmatch(log.String()); m != nil {
-			return m[1], log
+	var m []string
+	testutil.WaitFor(t, "the daemon to start", func() error {
+		if m = addr.FindStringSubmatch(log.String()); m != nil {
+			return nil
 		}
 		select {
 		case err := <-done:
 			t.Fatalf("daemon ended: %v\n%s", err, log)
 		default:
 		}
-	}
-	t.Fatalf("daemon did not start:\n%s", log)
-	return "", nil
+		return fmt.Errorf("its log:\n%s", log)
+	})
+	return m[1], log
 }
 
 // TestFlagsFromEnvironment: every flag can be set as SHMBRIDGE_<FLAG> (a container's configuration), a

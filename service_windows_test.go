@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/internal/winsvc"
@@ -84,14 +83,10 @@ func TestServiceLifecycle(t *testing.T) {
 			req.Header.Set("Content-Type", ctype)
 		}
 		var resp *http.Response
-		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) { // the service starting under Wine
-			if resp, err = http.DefaultClient.Do(req); err == nil || time.Now().After(deadline) {
-				break
-			}
-		}
-		if err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
+		testutil.WaitFor(t, method+" "+path+" to be answered (the service starting under Wine)", func() (err error) {
+			resp, err = http.DefaultClient.Do(req)
+			return err
+		})
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)

@@ -28,14 +28,13 @@ func TestShutdownEndsStreams(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-listen", "127.0.0.1:0"}, runEnv{log: log}) }()
 	var base string
-	for deadline := time.Now().Add(60 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	testutil.WaitFor(t, "the daemon to start", func() error {
 		if m := regexp.MustCompile(`addr=(http://\S+)`).FindStringSubmatch(log.String()); m != nil {
 			base = m[1]
+			return nil
 		}
-	}
-	if base == "" {
-		t.Fatalf("daemon did not start:\n%s", log)
-	}
+		return fmt.Errorf("its log:\n%s", log)
+	})
 	do := func(method, path, body string) *http.Response {
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)

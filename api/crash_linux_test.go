@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestKilledWaiterLeavesPulseAlone: a native waiter (the C peer of shmbridge_sync.h) killed with SIGKILL inside
@@ -31,7 +32,7 @@ func TestKilledWaiterLeavesPulseAlone(t *testing.T) {
 		}
 		return binary.NativeEndian.Uint32(raw[16:20]) // word 4: waiters
 	}
-	waitUntil(t, "the peer to wait on the event", func() bool { return waiters() == 1 })
+	testutil.WaitFor(t, "the peer to wait on the event", func() bool { return waiters() == 1 })
 	peer.Process.Signal(syscall.SIGKILL)
 	peer.Wait()
 	if waiters() != 1 {

@@ -2,12 +2,14 @@ package api_test
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // watched follows a 64-byte stream's state and records the counter (uint32 at offset 0) after each message.
@@ -30,15 +32,19 @@ func (w *watched) apply(t *testing.T, e watchEvent) {
 	w.counts = append(w.counts, binary.LittleEndian.Uint32(w.state))
 }
 
-// until reads s until the counter is n (failing after 30 s).
+// until reads s until the counter is n.
 func (w *watched) until(t *testing.T, s *stream, n uint32) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); len(w.counts) == 0 || w.counts[len(w.counts)-1] != n; {
-		if time.Now().After(deadline) {
-			t.Fatalf("the counter did not reach %d: saw %v", n, w.counts)
+	reached := func() bool { return len(w.counts) > 0 && w.counts[len(w.counts)-1] == n }
+	testutil.WaitFor(t, fmt.Sprintf("the counter to reach %d", n), func() error {
+		if !reached() {
+			w.apply(t, s.next())
 		}
-		w.apply(t, s.next())
-	}
+		if !reached() {
+			return fmt.Errorf("saw %v", w.counts)
+		}
+		return nil
+	})
 }
 
 // TestWatchNativeWriter: a native program (C: shm_open and shmbridge_sync.h on Linux, CreateFileMapping and

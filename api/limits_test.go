@@ -12,6 +12,7 @@ import (
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 func TestMappingCap(t *testing.T) {
@@ -121,7 +122,7 @@ func TestBufferBudget(t *testing.T) {
 		first <- resp.StatusCode
 	}()
 	// The first holds 2 MiB of the 3, waiting for the mutex.
-	waitUntil(t, "the first read to hold its buffer", func() bool { return value(b.scrape(), "shmbridge_buffered_bytes", nil) >= 2<<20 })
+	testutil.WaitFor(t, "the first read to hold its buffer", func() bool { return value(b.scrape(), "shmbridge_buffered_bytes", nil) >= 2<<20 })
 	resp, data := b.do("GET", path(n, "/data?length=2097152&lock="+url.QueryEscape(m)+"&lock_timeout=5s"), nil)
 	expect(t, resp, data, 503)
 	wantProblem(t, data, "busy")

@@ -35,34 +35,35 @@ func recordingBridge(t *testing.T, o record.Options) (*bridge, string) {
 	return newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Recordings = store }), dir
 }
 
-// until polls the recording's state until ok holds (the recorder runs on its own goroutine).
+// recordingUntil polls the recording's state until ok holds, and answers it (the recorder runs on its own
+// goroutine).
 func (b *bridge) recordingUntil(t *testing.T, id string, what string, ok func(api.Recording) bool) api.Recording {
 	t.Helper()
 	var last api.Recording
-	for range 20000 {
+	testutil.WaitFor(t, "recording "+id+" ("+what+")", func() error {
 		for _, r := range decode[[]api.Recording](t, b.getOK(t, "/v1/recordings")) {
 			if r.ID == id {
 				last = r
 			}
 		}
-		if ok(last) {
-			return last
+		if !ok(last) {
+			return fmt.Errorf("it is %+v", last)
 		}
-	}
-	t.Fatalf("recording %s: never %s: %+v", id, what, last)
+		return nil
+	})
 	return last
 }
 
+// replayUntil polls the replay into mapping until its state is state, and answers it.
 func (b *bridge) replayUntil(t *testing.T, mapping, state string) api.Replay {
 	t.Helper()
 	var last api.Replay
-	for range 20000 {
-		last = decode[api.Replay](t, b.getOK(t, path(mapping, "/replay")))
-		if last.State == state {
-			return last
+	testutil.WaitFor(t, "the replay into "+mapping+" to be "+state, func() error {
+		if last = decode[api.Replay](t, b.getOK(t, path(mapping, "/replay"))); last.State != state {
+			return fmt.Errorf("it is %+v", last)
 		}
-	}
-	t.Fatalf("the replay into %s never %s: %+v", mapping, state, last)
+		return nil
+	})
 	return last
 }
 

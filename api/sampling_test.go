@@ -92,11 +92,11 @@ func TestLoopedReplayReadsHeaderOnce(t *testing.T) {
 	b.post(t, "/v1/recordings/"+rec.ID+"/stop", nil, 200)
 	b.post(t, path(n, "/replay"), map[string]any{"recording": rec.ID, "loop": true, "speed": 1000}, 202)
 	loops := func() int64 { return decode[api.Replay](t, b.getOK(t, path(n, "/replay"))).Loops }
-	waitUntil(t, "the replay to loop", func() bool { return loops() >= 5 })
+	testutil.WaitFor(t, "the replay to loop", func() bool { return loops() >= 5 })
 	var a, z runtime.MemStats
 	runtime.ReadMemStats(&a)
 	l0 := loops()
-	waitUntil(t, "50 more passes", func() bool { return loops() >= l0+50 })
+	testutil.WaitFor(t, "50 more passes", func() bool { return loops() >= l0+50 })
 	runtime.ReadMemStats(&z)
 	l1 := loops()
 	b.send(t, "DELETE", path(n, "/replay"), 200)

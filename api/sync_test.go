@@ -18,6 +18,7 @@ import (
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -148,7 +149,7 @@ func TestManyLongPollsWakeOnOneSet(t *testing.T) {
 	for range waiters {
 		go func() { results <- b.waitEvent(t, n, "30s") }()
 	}
-	waitUntil(t, "all long-polls waiting", func() bool {
+	testutil.WaitFor(t, "all long-polls waiting", func() bool {
 		return decode[api.Event](t, b.getOK(t, eventPath(n))).Waiters == waiters
 	})
 	// The waits share the event's one wait loop (one thread): 200 of them must not make 200 OS threads.
@@ -174,15 +175,6 @@ func (b *bridge) getOK(t *testing.T, p string) []byte {
 	return data
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(30 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
 // Clients that disconnect mid-wait leave no goroutine behind: not their handlers, not the event's wait loop.
 func TestDisconnectEndsWait(t *testing.T) {
 	b := newBridge(t, nil)
@@ -202,13 +194,16 @@ func TestDisconnectEndsWait(t *testing.T) {
 	defer unlock()
 	b.create(createBody(name(t, "-map"), 64, ""))
 
-	settle := func() int {
-		runtime.GC()
-		time.Sleep(200 * time.Millisecond)
-		return runtime.NumGoroutine()
-	}
+	// The count to compare with: once the connections of the requests above are closed at both ends (their
+	// goroutines end a moment after CloseIdleConnections).
 	http.DefaultClient.CloseIdleConnections()
-	before := settle()
+	testutil.WaitFor(t, "the connections to close", func() bool {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		return !strings.Contains(stacks, "net/http.(*conn).serve") && !strings.Contains(stacks, "net/http.(*persistConn)")
+	})
+	runtime.GC()
+	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	paths := []string{eventPath(n, "/wait?timeout=1m"), mutexPath(m, "/acquire?timeout=1m"),
@@ -233,19 +228,19 @@ func TestDisconnectEndsWait(t *testing.T) {
 			}
 		}()
 	}
-	waitUntil(t, "the waits to start", func() bool {
+	testutil.WaitFor(t, "the waits to start", func() bool {
 		return decode[api.Event](t, b.getOK(t, eventPath(n))).Waiters == 20
 	})
 	during := runtime.NumGoroutine()
 	cancel()
 	wg.Wait()
-	waitUntil(t, "the event's waiters to go", func() bool {
+	testutil.WaitFor(t, "the event's waiters to go", func() bool {
 		return decode[api.Event](t, b.getOK(t, eventPath(n))).Waiters == 0
 	})
 	http.DefaultClient.CloseIdleConnections()
 	b.client.CloseIdleConnections()
 	var after int
-	waitUntil(t, "the goroutines to end", func() bool { after = settle(); return after <= before+2 })
+	testutil.WaitFor(t, "the goroutines to end", func() bool { after = runtime.NumGoroutine(); return after <= before+2 })
 	t.Logf("goroutines: %d before, %d with 40 waits, %d after they disconnected", before, during, after)
 	buf := make([]byte, 1<<20)
 	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "(*Event).waitLoop") {
@@ -262,7 +257,7 @@ func TestWaiterCap(t *testing.T) {
 	for range 3 {
 		go func() { results <- b.waitEvent(t, n, "10s") }()
 	}
-	waitUntil(t, "3 waiters", func() bool { return decode[api.Event](t, b.getOK(t, eventPath(n))).Waiters == 3 })
+	testutil.WaitFor(t, "3 waiters", func() bool { return decode[api.Event](t, b.getOK(t, eventPath(n))).Waiters == 3 })
 	resp, data := b.do("POST", eventPath(n, "/wait?timeout=1s"), nil)
 	expect(t, resp, data, 429)
 	wantProblem(t, data, "too-many-waiters", "-max-waiters")
@@ -291,7 +286,7 @@ func TestWaitThenRead(t *testing.T) {
 	expect(t, resp, data, 204)
 
 	go func() {
-		waitUntil(t, "the read to wait", func() bool { return decode[api.Event](t, b.getOK(t, eventPath(ev))).Waiters == 1 })
+		testutil.WaitFor(t, "the read to wait", func() bool { return decode[api.Event](t, b.getOK(t, eventPath(ev))).Waiters == 1 })
 		b.do("PUT", path(n, "/data?encoding=utf-8&nul=true"), strings.NewReader("frame 1"))
 		b.do("POST", eventPath(ev, "/set"), nil)
 	}()
@@ -338,7 +333,7 @@ func TestLockedCopy(t *testing.T) {
 	waited := make(chan struct{})
 	go func() {
 		// Released once the write waits for it (the daemon counts it waiting).
-		waitUntil(t, "the write to wait for the mutex", func() bool { return value(b.scrape(), "shmbridge_waiting_requests", nil) == 1 })
+		testutil.WaitFor(t, "the write to wait for the mutex", func() bool { return value(b.scrape(), "shmbridge_waiting_requests", nil) == 1 })
 		close(waited)
 		unlock()
 	}()
@@ -421,7 +416,7 @@ func TestMutexLease(t *testing.T) {
 	wantProblem(t, data, "not-held")
 
 	b.post(t, mutexPath(m, "/acquire?hold=100ms"), nil, 200)
-	waitUntil(t, "the lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Leased })
+	testutil.WaitFor(t, "the lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Leased })
 	b.post(t, mutexPath(m, "/acquire?hold=1m"), nil, 200)
 	resp, data = b.do("DELETE", mutexPath(m), nil)
 	expect(t, resp, data, 204)
@@ -479,7 +474,7 @@ func TestLateReleaseKeepsTheNextLease(t *testing.T) {
 	m := name(t, "")
 	b.post(t, "/v1/mutexes", map[string]any{"name": m}, 201)
 	a := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?hold=200ms"), nil, 200))
-	waitUntil(t, "A's lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Leased })
+	testutil.WaitFor(t, "A's lease to end", func() bool { return !decode[api.Mutex](t, b.getOK(t, mutexPath(m))).Leased })
 	bl := decode[api.AcquireResult](t, b.post(t, mutexPath(m, "/acquire?hold=1m"), nil, 200))
 	if !a.Acquired || !bl.Acquired || a.Lease == "" || a.Lease == bl.Lease {
 		t.Fatalf("leases %+v %+v", a, bl)

@@ -27,11 +27,13 @@ const (
 	DefaultMaxSampleRate = 20000
 	// DefaultMinWatchInterval is the default of Config.MinWatchInterval.
 	DefaultMinWatchInterval = time.Millisecond
-	// DefaultMaxLayouts is how many layouts a store keeps by default.
-	DefaultMaxLayouts = 256
 	// DefaultWatchHeartbeat is the default of Config.WatchHeartbeat.
 	DefaultWatchHeartbeat = 15 * time.Second
 )
+
+// DefaultMaxLayouts is how many layouts a store keeps by default: the daemon's -max-layouts, and the store in
+// memory of a Config without Layouts.
+const DefaultMaxLayouts = 256
 
 // WatchData is the JSON data of every message of a watch stream (text/event-stream). The event type says
 // which fields are set: snapshot (mapping, seq, at, offset, and data or text; decoded: layout, version,

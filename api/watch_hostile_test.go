@@ -124,10 +124,10 @@ func TestWatchIdleStreamsOnOneEvent(t *testing.T) {
 	for _, s := range ss {
 		s.close()
 	}
-	waitUntil(t, "the samplers to stop", func() bool { return value(b.scrape(), "shmbridge_watch_samplers", nil) == 0 })
+	testutil.WaitFor(t, "the samplers to stop", func() bool { return value(b.scrape(), "shmbridge_watch_samplers", nil) == 0 })
 	if runtime.GOOS == "linux" {
 		// A few threads the runtime started meanwhile stay; one per stream would be 300.
-		waitUntil(t, "the threads to go", func() bool { return testutil.Threads() <= threads+8 })
+		testutil.WaitFor(t, "the threads to go", func() bool { return testutil.Threads() <= threads+8 })
 	}
 }
 
@@ -196,7 +196,7 @@ func TestSlowTextBodiesHoldWhatTheySent(t *testing.T) {
 		pw.Write([]byte("x"))
 	}
 	// Both uploads under way: each holds its first step of the budget.
-	waitUntil(t, "the uploads to begin", func() bool { return value(b.scrape(), "shmbridge_buffered_bytes", nil) >= 2*64<<10 })
+	testutil.WaitFor(t, "the uploads to begin", func() bool { return value(b.scrape(), "shmbridge_buffered_bytes", nil) >= 2*64<<10 })
 	if status := b.watchStatus(t, path(n, "/watch?length=4194304")); status != 200 {
 		t.Fatalf("a 4 MiB watch (8 MiB of the budget) beside two stalled text uploads: %d", status)
 	}

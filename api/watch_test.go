@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -20,6 +21,7 @@ import (
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	sse "github.com/tmaxmax/go-sse"
 )
 
@@ -282,12 +284,7 @@ func TestWatchCap(t *testing.T) {
 	}
 	s1.next()
 	s1.close()
-	for deadline := time.Now().Add(30 * time.Second); b.watchStatus(t, path(n, "/watch")) != 200; {
-		if time.Now().After(deadline) {
-			t.Fatal("a closed stream's place is not freed")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.WaitFor(t, "a closed stream's place to be freed", func() bool { return b.watchStatus(t, path(n, "/watch")) == 200 })
 }
 
 // TestWatchDisconnect: clients that go away free their subscriptions: the goroutines return to what they were.
@@ -309,14 +306,13 @@ func TestWatchDisconnect(t *testing.T) {
 	for _, s := range streams {
 		s.close()
 	}
-	var after int
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	testutil.WaitFor(t, "the goroutines to return to what they were", func() error {
 		http.DefaultClient.CloseIdleConnections()
-		if after = runtime.NumGoroutine(); after <= before {
-			return
+		if after := runtime.NumGoroutine(); after > before {
+			return fmt.Errorf("%d goroutines after the 20 clients left, %d before", after, before)
 		}
-	}
-	t.Fatalf("%d goroutines after the 20 clients left, %d before", after, before)
+		return nil
+	})
 }
 
 // TestWatchShutdown: the daemon stopping ends streams with closed (reason shutdown).
@@ -349,16 +345,13 @@ func TestWatchHeartbeat(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	r := bufio.NewReader(resp.Body)
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+	testutil.WaitFor(t, "a heartbeat comment", func() bool {
 		line, err := r.ReadString('\n')
 		if err != nil {
 			t.Fatal(err)
 		}
-		if line == ": keep-alive\n" {
-			return
-		}
-	}
-	t.Fatal("no heartbeat comment")
+		return line == ": keep-alive\n"
+	})
 }
 
 // TestWatchReconnect: Last-Event-ID answers a fresh snapshot.
@@ -373,7 +366,7 @@ func TestWatchReconnect(t *testing.T) {
 	s.close()
 	// Until the daemon sees the disconnect, a new stream joins the old one's sampler, whose snapshot is its
 	// latest sample (up to an interval old); wait for it to go, so the snapshot below is read after the PUT.
-	waitUntil(t, "the first stream's sampler to stop", func() bool { return value(b.scrape(), "shmbridge_watch_samplers", nil) == 0 })
+	testutil.WaitFor(t, "the first stream's sampler to stop", func() bool { return value(b.scrape(), "shmbridge_watch_samplers", nil) == 0 })
 	b.do("PUT", path(n, "/data"), strings.NewReader("y"))
 	s = b.watch(t, path(n, "/watch"), "Last-Event-ID", strconv.Itoa(last.id))
 	if e := s.next(); e.typ != "snapshot" || string(b64(t, e.data.Data)[:1]) != "y" {
@@ -409,12 +402,12 @@ func TestWatchSlowClient(t *testing.T) {
 			page[j] = byte(i + j) // every byte changes: each change is a whole MiB, base64
 		}
 		m.WriteAt(page, 0)
-		for deadline := time.Now().Add(30 * time.Second); state[0] != byte(i) || state[size-1] != byte(i+size-1); {
-			if time.Now().After(deadline) {
-				t.Fatalf("write %d: the reading client did not see it within 30 s", i)
+		seen := func() bool { return state[0] == byte(i) && state[size-1] == byte(i+size-1) }
+		testutil.WaitFor(t, fmt.Sprintf("the reading client to see write %d", i), func() bool {
+			if seen() {
+				return true
 			}
-			e := fast.next()
-			switch e.typ {
+			switch e := fast.next(); e.typ {
 			case "snapshot":
 				state = b64(t, e.data.Data)
 			case "change":
@@ -422,7 +415,8 @@ func TestWatchSlowClient(t *testing.T) {
 					copy(state[sp.Offset:], b64(t, sp.Data))
 				}
 			}
-		}
+			return seen()
+		})
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -534,9 +528,5 @@ func TestWatchMemory(t *testing.T) {
 	s.close()
 	b.do("DELETE", path(n, "?unlink=true"), nil) // ends the other stream too: the sampler stops
 	b.create(createBody(n, 512<<10, ""))
-	for deadline := time.Now().Add(30 * time.Second); b.watchStatus(t, path(n, "/watch?interval=20ms")) != 200; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the budget was not given back")
-		}
-	}
+	testutil.WaitFor(t, "the budget to be given back", func() bool { return b.watchStatus(t, path(n, "/watch?interval=20ms")) == 200 })
 }

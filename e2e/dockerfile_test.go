@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -18,7 +19,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"github.com/shmbridge/shmbridge/internal/testutil"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // image is what Dockerfile.windows's final stage gives the container, as BuildKit reads it.
@@ -247,11 +248,15 @@ func TestDockerfileUnderWine(t *testing.T) {
 					cmd.Process.Kill()
 				}
 			}()
-			for deadline := time.Now().Add(60 * time.Second); get("/healthz", "", "") != 200; time.Sleep(200 * time.Millisecond) {
-				if time.Now().After(deadline) || len(done) > 0 {
-					t.Fatalf("/healthz never answered:\n%s", out)
+			testutil.WaitFor(t, "/healthz to answer", func() error {
+				if get("/healthz", "", "") == 200 {
+					return nil
 				}
-			}
+				if len(done) > 0 {
+					t.Fatalf("the daemon ended:\n%s", out)
+				}
+				return fmt.Errorf("its output:\n%s", out)
+			})
 			if !regexp.MustCompile(`addr=http://(0\.0\.0\.0|\[::\]):` + port).MatchString(out.String()) {
 				t.Errorf("not listening on every interface:\n%s", out)
 			}

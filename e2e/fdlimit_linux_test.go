@@ -32,7 +32,7 @@ func TestDescriptorLimit(t *testing.T) {
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 	base := "http://" + addr
-	eventually(t, "the daemon to listen", func() error {
+	testutil.WaitFor(t, "the daemon to listen", func() error {
 		if !strings.Contains(log.String(), "shmbridge listening") {
 			return fmt.Errorf("log: %s", log)
 		}

@@ -25,6 +25,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // probeKsy is producer100Hz's first 16 bytes: its seqlock, tick and write time.
@@ -90,7 +92,7 @@ func (b *broker) start() {
 	if err := b.cmd.Start(); err != nil {
 		b.t.Fatal(err)
 	}
-	eventually(b.t, "mosquitto listening", func() error {
+	testutil.WaitFor(b.t, "mosquitto listening", func() error {
 		if out, err := exec.Command("mosquitto_pub", append(b.clientArgs(), "-t", "probe", "-n")...).CombinedOutput(); err != nil {
 			return fmt.Errorf("%v: %s", err, out)
 		}
@@ -177,7 +179,7 @@ func TestMQTTPublisher(t *testing.T) {
 		"-recordings-dir", "-", "-mqtt", "mqtt://127.0.0.1:" + b.port, "-mqtt-credentials", b.credentials()}
 	addr, log, daemon := startDaemonProcess(t, flags...)
 	c := client{t, "http://" + addr}
-	eventually(t, "connected to the broker", func() error {
+	testutil.WaitFor(t, "connected to the broker", func() error {
 		if c.metric("shmbridge_mqtt_connected") != 1 {
 			return fmt.Errorf("not connected:\n%s", log)
 		}
@@ -220,7 +222,7 @@ func TestMQTTPublisher(t *testing.T) {
 
 	// The broker goes away.
 	b.stop()
-	eventually(t, "the daemon sees the broker gone", func() error {
+	testutil.WaitFor(t, "the daemon sees the broker gone", func() error {
 		if c.metric("shmbridge_mqtt_connected") != 0 {
 			return fmt.Errorf("still connected")
 		}
@@ -231,7 +233,7 @@ func TestMQTTPublisher(t *testing.T) {
 	down := time.Now()
 	// The broker stays away until the daemon has had to drop a message for it (the producer writes at 100 Hz):
 	// waited for, not a pause a busy machine can outlast without one.
-	eventually(t, "a message dropped while the broker is away", func() error {
+	testutil.WaitFor(t, "a message dropped while the broker is away", func() error {
 		var now struct{ Dropped int64 }
 		json.Unmarshal(c.call("GET", "/v1/publishers/"+p.ID, nil, 200), &now)
 		if now.Dropped <= before.Dropped {
@@ -243,7 +245,7 @@ func TestMQTTPublisher(t *testing.T) {
 	msgs = b.subscribe("sim/#")
 	first := <-msgs // the retained state, or the first message after the reconnection
 	back := time.Now()
-	eventually(t, "reconnected", func() error {
+	testutil.WaitFor(t, "reconnected", func() error {
 		if c.metric("shmbridge_mqtt_connected") != 1 {
 			return fmt.Errorf("not connected")
 		}
@@ -292,7 +294,7 @@ func TestMQTTOverTLS(t *testing.T) {
 	addr, log, _ := startDaemonProcess(t, "-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", "-",
 		"-mqtt", "mqtts://127.0.0.1:"+b.port, "-mqtt-ca", ca, "-mqtt-credentials", b.credentials())
 	c := client{t, "http://" + addr}
-	eventually(t, "connected over TLS", func() error {
+	testutil.WaitFor(t, "connected over TLS", func() error {
 		if c.metric("shmbridge_mqtt_connected") != 1 {
 			return fmt.Errorf("not connected:\n%s", log)
 		}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // dropper is a TCP proxy to the broker that drops the first n connections right after the broker's CONNACK
@@ -89,7 +91,7 @@ func TestMQTTReconnectStorm(t *testing.T) {
 	addr, log, _ := startDaemonProcess(t, "-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", pubs, "-recordings-dir", "-",
 		"-mqtt", "mqtt://"+proxy.ln.Addr().String(), "-mqtt-credentials", b.credentials())
 	c := client{t, "http://" + addr}
-	eventually(t, "connected after the drops", func() error {
+	testutil.WaitFor(t, "connected after the drops", func() error {
 		if n := c.metric("shmbridge_mqtt_connections_total"); n != drops+1 || c.metric("shmbridge_mqtt_connected") != 1 {
 			return fmt.Errorf("%v connections, %d at the broker:\n%s", n, len(proxy.connections()), log)
 		}

@@ -63,18 +63,6 @@ func startTool(t *testing.T, name string, args ...string) *testutil.LockedBuffer
 	return out
 }
 
-// eventually retries f for up to 30 s.
-func eventually(t *testing.T, what string, f func() error) {
-	t.Helper()
-	var err error
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if err = f(); err == nil {
-			return
-		}
-	}
-	t.Fatalf("%s: %v", what, err)
-}
-
 func get(c *http.Client, url, token string) (int, []byte, error) {
 	req, _ := http.NewRequest("GET", url, nil)
 	if token != "" {
@@ -153,7 +141,7 @@ func TestPrometheusScrapes(t *testing.T) {
 		fmt.Sscan(r.Data.Result[0].Value[1].(string), &v)
 		return v, nil
 	}
-	eventually(t, "the target up", func() error {
+	testutil.WaitFor(t, "the target up", func() error {
 		if v, err := query(`up{job="shmbridge"}`); err != nil || v != 1 {
 			return fmt.Errorf("up = %v, %v", v, err)
 		}
@@ -164,7 +152,7 @@ func TestPrometheusScrapes(t *testing.T) {
 			t.Fatalf("GET /v1/mappings: %d %s %v", code, body, err)
 		}
 	}
-	eventually(t, "the request counter moving", func() error {
+	testutil.WaitFor(t, "the request counter moving", func() error {
 		v, err := query(`shmbridge_http_requests_total{route="/v1/mappings",method="GET",code="2xx"}`)
 		if err != nil || v < 5 {
 			return fmt.Errorf("%v, %v", v, err)
@@ -172,7 +160,7 @@ func TestPrometheusScrapes(t *testing.T) {
 		return nil
 	})
 
-	eventually(t, "HWiNFO's readings by their sensor names", func() error {
+	testutil.WaitFor(t, "HWiNFO's readings by their sensor names", func() error {
 		fan, err := query(`hwinfo_reading{sensor="GPU%20Fan",unit="RPM"}`)
 		if err != nil || fan != 1200 {
 			return fmt.Errorf("GPU Fan %v, %v", fan, err)
@@ -222,7 +210,7 @@ func TestBehindCaddy(t *testing.T) {
 
 	root := filepath.Join(dir, "data", "caddy", "pki", "authorities", "local", "root.crt")
 	var client *http.Client
-	eventually(t, "Caddy's CA", func() error {
+	testutil.WaitFor(t, "Caddy's CA", func() error {
 		pem, err := os.ReadFile(root)
 		if err != nil {
 			return fmt.Errorf("%v\n%s", err, log)
@@ -239,7 +227,7 @@ func TestBehindCaddy(t *testing.T) {
 		return nil
 	})
 	url := "https://" + site + "/v1/mappings"
-	eventually(t, "the daemon through Caddy", func() error {
+	testutil.WaitFor(t, "the daemon through Caddy", func() error {
 		code, body, err := get(client, url, opsToken)
 		if err != nil || code != 200 {
 			return fmt.Errorf("%d %s %v\n%s", code, body, err, log)

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // producer100Hz is a native producer of a 4 KiB frame at 100 Hz behind a u32 seqlock (odd while it writes):
@@ -155,16 +157,16 @@ func (c client) recording(id string) recording {
 	return recording{}
 }
 
-// until polls the recording every 20 ms until ok holds (for up to 30 s).
+// until polls the recording until ok holds, and answers it.
 func (c client) until(id, what string, ok func(recording) bool) recording {
 	c.t.Helper()
 	var r recording
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if r = c.recording(id); ok(r) {
-			return r
+	testutil.WaitFor(c.t, "recording "+id+" ("+what+")", func() error {
+		if r = c.recording(id); !ok(r) {
+			return fmt.Errorf("it is %+v", r)
 		}
-	}
-	c.t.Fatalf("recording %s never %s: %+v", id, what, r)
+		return nil
+	})
 	return r
 }
 
@@ -230,10 +232,13 @@ func TestRecordingKilled(t *testing.T) {
 		State  string `json:"state"`
 		Frames float64
 	}
-	for deadline := time.Now().Add(30 * time.Second); p.State != "done" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		json.Unmarshal(c.call("GET", "/v1/mappings/"+urlPath(dst)+"/replay", nil, 200), &p)
-	}
-	if p.State != "done" || p.Frames != frames {
+	testutil.WaitFor(t, "the replay to be done", func() error {
+		if json.Unmarshal(c.call("GET", "/v1/mappings/"+urlPath(dst)+"/replay", nil, 200), &p); p.State != "done" {
+			return fmt.Errorf("it is %+v", p)
+		}
+		return nil
+	})
+	if p.Frames != frames {
 		t.Fatalf("the replay: %+v", p)
 	}
 	var last struct{ Tick float64 }

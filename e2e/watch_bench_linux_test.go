@@ -31,6 +31,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 	"golang.org/x/sys/unix"
 )
@@ -218,22 +219,17 @@ func BenchmarkWatchFanout(b *testing.B) {
 					}
 				}))
 			}
-			// until waits (30 s at most: a busy machine is slow, not wrong) for every client to be where cond says.
+			// until waits for every client to be where cond says.
 			until := func(what string, cond func(i int) bool) {
-				for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				testutil.WaitFor(b, "every client ("+what+")", func() bool {
 					mu.Lock()
+					defer mu.Unlock()
 					all := true
 					for i := range clients {
 						all = all && cond(i)
 					}
-					mu.Unlock()
-					if all {
-						return
-					}
-					if time.Now().After(deadline) {
-						b.Fatalf("not every client %s within 30 s", what)
-					}
-				}
+					return all
+				})
 			}
 			until("had its snapshot", func(i int) bool { return resyncs[i] > 0 })
 			cpu0, t0 := d.cpu(b), time.Now()

@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -96,19 +97,17 @@ func BenchmarkWatchFieldsFanout(b *testing.B) {
 		}
 		tick.Stop()
 		// Every client ends at the last frame (a sampler coalesces the frames it was late for, never loses the
-		// last): waited for, 30 s at most, rather than a pause that a busy machine can outlast. How many
-		// frames a client received is reported (msgs/client), not asserted: on a busy machine it is fewer.
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		// last): waited for, rather than a pause that a busy machine can outlast. How many frames a client
+		// received is reported (msgs/client), not asserted: on a busy machine it is fewer.
+		testutil.WaitFor(b, "every client to receive the last frame", func() error {
 			mu.Lock()
 			behind := slices.IndexFunc(lastAt, func(at int64) bool { return at != final })
 			mu.Unlock()
-			if behind < 0 {
-				break
+			if behind >= 0 {
+				return fmt.Errorf("client %d has not", behind)
 			}
-			if time.Now().After(deadline) {
-				b.Fatalf("client %d did not receive the last frame within 30 s", behind)
-			}
-		}
+			return nil
+		})
 		cpu, wall := d.cpu(b)-cpu0, time.Since(t0)
 		for _, stop := range stops {
 			stop()

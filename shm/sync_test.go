@@ -3,6 +3,7 @@ package shm_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -41,16 +42,6 @@ func openMutex(t *testing.T, o shm.MutexOptions) *shm.Mutex {
 	return m
 }
 
-// waitFor polls cond for up to 30 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(30 * time.Second); !cond(); time.Sleep(time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
 // startWaiters starts n waits on e and returns a channel of their results. It returns once the event counts
 // them as waiting (Waiters): not yet once they are in the OS wait, which nothing can observe. A set reaches them
 // either way (it stays until taken); a pulse reaches only threads in the OS wait at that moment: see pulseUntil.
@@ -66,7 +57,7 @@ func startWaiters(t *testing.T, e *shm.Event, n int, timeout time.Duration) chan
 			results <- ok
 		}()
 	}
-	waitFor(t, "the waiters", func() bool { return e.Waiters() == n })
+	testutil.WaitFor(t, "the waiters", func() bool { return e.Waiters() == n })
 	return results
 }
 
@@ -156,15 +147,12 @@ func TestEventInitialStateAndPulse(t *testing.T) {
 
 // pulseUntil pulses e until want of the waiters on results have woken, each signaled, and checks after every
 // pulse that it left the event non-signaled. A waiter counted as waiting may not be in the OS wait yet, and a
-// pulse passes it by (as PulseEvent does on Windows): so it pulses again, every 20 ms, for up to 10 s. A pulse
-// that never wakes anyone, or that leaves the event set, fails.
+// pulse passes it by (as PulseEvent does on Windows): so it pulses again, 20 ms after the last waiter woke,
+// until they all have (testutil.WaitFor). A pulse that leaves the event set fails.
 func pulseUntil(t *testing.T, e *shm.Event, results <-chan bool, want int) {
 	t.Helper()
-	pulses := 0
-	for woken, deadline := 0, time.Now().Add(10*time.Second); woken < want; {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d pulses woke %d of %d waiters", pulses, woken, want)
-		}
+	pulses, woken := 0, 0
+	testutil.WaitFor(t, "the pulses to wake every waiter", func() error {
 		if err := e.Pulse(); err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +171,11 @@ func pulseUntil(t *testing.T, e *shm.Event, results <-chan bool, want int) {
 				more = false
 			}
 		}
-	}
+		if woken < want {
+			return fmt.Errorf("%d pulses woke %d of %d waiters", pulses, woken, want)
+		}
+		return nil
+	})
 	t.Logf("%d waiters woken by %d pulses", want, pulses)
 }
 
@@ -208,7 +200,7 @@ func TestEventWaitEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { _, err := e.Wait(ctx, time.Minute); done <- err }()
-	waitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
+	testutil.WaitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
 	start = time.Now()
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
@@ -216,14 +208,14 @@ func TestEventWaitEnds(t *testing.T) {
 	}
 
 	go func() { _, err := e.Wait(context.Background(), time.Minute); done <- err }()
-	waitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
+	testutil.WaitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
 	start = time.Now()
 	e.Close()
 	if err := <-done; !errors.Is(err, shm.ErrClosed) || time.Since(start) > time.Second {
 		t.Fatalf("close: %v after %v", err, time.Since(start))
 	}
 	mustErr(t, e.Set(), shm.ErrClosed)
-	waitFor(t, "the wait loop to go", func() bool { return runtime.NumGoroutine() <= before })
+	testutil.WaitFor(t, "the wait loop to go", func() bool { return runtime.NumGoroutine() <= before })
 }
 
 func TestEventModesAndNamespace(t *testing.T) {
@@ -275,20 +267,30 @@ func TestMutexExcludes(t *testing.T) {
 	if d := time.Since(start); d < 100*time.Millisecond || d > 30*time.Second { // ends, however busy the machine
 		t.Fatalf("a 100 ms lock timeout took %v", d)
 	}
+	// The lock waits in the OS when the context ends, or when a holds it no longer: on Linux Lock's caller
+	// polls flock, blocked in osMutex.lock between polls; on Windows osMutex.lock's goroutine, on a thread of
+	// its own, is in WaitForMultipleObjects.
+	waiting := func() bool {
+		if runtime.GOOS == "windows" {
+			return testutil.Blocked("shm.(*osMutex).lock.func", "windows.WaitForMultipleObjects")
+		}
+		return testutil.Blocked("TestMutexExcludes", "shm.(*osMutex).lock")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	_, _, err = b.Lock(ctx, time.Minute)
-	mustErr(t, err, context.Canceled)
-
 	got := make(chan error)
+	go func() { _, _, err := b.Lock(ctx, time.Minute); got <- err }()
+	testutil.WaitFor(t, "the lock to wait", waiting)
+	cancel()
+	mustErr(t, <-got, context.Canceled)
+
 	go func() {
-		u, _, err := b.Lock(context.Background(), 10*time.Second)
+		u, _, err := b.Lock(context.Background(), time.Minute)
 		if err == nil {
 			err = u()
 		}
 		got <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	testutil.WaitFor(t, "the lock to wait", waiting)
 	if err := unlock(); err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +322,10 @@ func TestMutexInProcessAndClose(t *testing.T) {
 		_, _, err := m.Lock(context.Background(), time.Minute)
 		mustErr(t, err, shm.ErrClosed)
 	}()
-	time.Sleep(20 * time.Millisecond)
+	// Its Lock waits for its turn behind the holder (in Lock itself, before the OS).
+	testutil.WaitFor(t, "the second caller to queue", func() bool {
+		return testutil.Blocked("TestMutexInProcessAndClose", "shm.(*Mutex).Lock")
+	})
 	closed := make(chan error)
 	go func() { closed <- m.Close() }()
 	select {
@@ -481,10 +486,11 @@ func TestObserversShareOneWait(t *testing.T) {
 		// The observation's thread ends with it. The runtime may have started a thread or two of its own
 		// meanwhile (one ran the others while that one was blocked), and keeps those: a few, never one per
 		// observer.
-		for deadline := time.Now().Add(30 * time.Second); testutil.Threads() > threadsBefore+8; runtime.Gosched() {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d OS threads after the observers closed, %d before", testutil.Threads(), threadsBefore)
+		testutil.WaitFor(t, "the observations' threads to end", func() error {
+			if n := testutil.Threads(); n > threadsBefore+8 {
+				return fmt.Errorf("%d OS threads after the observers closed, %d before", n, threadsBefore)
 			}
-		}
+			return nil
+		})
 	}
 }

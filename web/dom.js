@@ -1,4 +1,7 @@
-// The one way the dashboard makes elements: a tag, a class, and text (never HTML).
+// The one way the dashboard makes elements and fills its tables: a tag, a class, and text (never HTML); rows
+// kept across refreshes; a cell's buttons replaced only when they change.
+
+import { printable } from './bytes.js';
 
 /** el creates an element with a class and text (never HTML). */
 export function el(tag, cls, text) {
@@ -6,4 +9,55 @@ export function el(tag, cls, text) {
   if (cls) e.className = cls;
   if (text != null) e.textContent = text;
   return e;
+}
+
+/** button makes a button that calls onClick when clicked; its data-action is its label in lower case. */
+export function button(label, onClick, cls) {
+  const b = el('button', cls, label);
+  b.dataset.action = label.toLowerCase();
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Puts these buttons (or texts) in td, unless the same ones are there already (a click in progress keeps its
+ * button). */
+export function actions(td, ...nodes) {
+  const key = nodes.map((n) => n.textContent).join('|');
+  if (td.dataset.key !== key) {
+    td.dataset.key = key;
+    td.replaceChildren(...nodes);
+  }
+}
+
+/** Puts a name in a cell: as text (never HTML), escaped where it could pass for another, with a line break
+ * allowed after each backslash (Local\ | Telemetry), never inside a word. */
+export function setName(td, name) {
+  if (td.dataset.n === name) return;
+  td.dataset.n = name;
+  const parts = printable(name).split('\\');
+  const nodes = [];
+  parts.forEach((p, i) => {
+    nodes.push(document.createTextNode(i < parts.length - 1 ? p + '\\' : p));
+    if (i < parts.length - 1) nodes.push(document.createElement('wbr'));
+  });
+  td.replaceChildren(...nodes);
+}
+
+/** Keeps one row of cols cells per item in tbody, in the items' order, each known by the item's key (its name,
+ * or its id: the row's data-name or data-id); fill(tr, item) fills its cells. A row is made once, and rows
+ * already in their places stay put: a row's flash, and a button being clicked, survive a refresh. */
+export function syncRows(tbody, items, cols, fill, key = 'name') {
+  const old = new Map([...tbody.rows].map((tr) => [tr.dataset[key], tr]));
+  const rows = items.map((it) => {
+    let tr = old.get(it[key]);
+    if (!tr) {
+      tr = document.createElement('tr');
+      tr.dataset[key] = it[key];
+      for (let i = 0; i < cols; i++) tr.append(document.createElement('td'));
+    }
+    fill(tr, it);
+    return tr;
+  });
+  const same = rows.length === tbody.rows.length && rows.every((tr, i) => tbody.rows[i] === tr);
+  if (!same) tbody.replaceChildren(...rows);
 }

@@ -35,18 +35,23 @@ export function leaves(v, path = '', out = []) {
   return out;
 }
 
+/** The steps of a path of ?fields= form: a.b[2].c is 'a', 'b', 2, 'c' (keys as strings, indexes as numbers). */
+function steps(path) {
+  return [...path.matchAll(/([a-z_][a-z0-9_]*)|\[(\d+)\]/g)].map((m) => (m[1] != null ? m[1] : Number(m[2])));
+}
+
 /** The value at a path of ?fields= form (a.b[2].c) in a decoded value; undefined if there is none. */
 export function valueAt(v, path) {
-  for (const m of path.matchAll(/([a-z_][a-z0-9_]*)|\[(\d+)\]/g)) {
+  for (const k of steps(path)) {
     if (v == null || typeof v !== 'object') return undefined;
-    v = v[m[1] != null ? m[1] : Number(m[2])];
+    v = v[k];
   }
   return v;
 }
 
 /** The nested object PATCH …/fields takes for one path (a.b[2].c = v): array items left alone are null. */
 export function patchFor(path, value) {
-  const parts = [...path.matchAll(/([a-z_][a-z0-9_]*)|\[(\d+)\]/g)].map((m) => (m[1] != null ? m[1] : Number(m[2])));
+  const parts = steps(path);
   const root = {};
   let cur = root;
   parts.forEach((p, i) => {

@@ -3,14 +3,13 @@
 
 import { call, get, objectPath, post } from './api.js';
 import { duration, size } from './bytes.js';
-import { el } from './dom.js';
+import { actions, button, el, setName, syncRows } from './dom.js';
 
 export class Recordings {
   /**
    * @param {HTMLElement} root the section
    * @param {{error: (e: Error) => void, note: (s: string) => void, inView: () => {name: string, layout: string} | null,
-   *          button: (label: string, action: () => Promise<any>) => HTMLButtonElement, actions: (td: HTMLElement, ...n: Node[]) => void,
-   *          setName: (td: HTMLElement, name: string) => void}} ui
+   *          act: (action: () => any) => () => Promise<void>}} ui act: a button's click (the action, then a refresh)
    */
   constructor(root, ui) {
     this.root = root;
@@ -44,19 +43,7 @@ export class Recordings {
     const v = this.ui.inView();
     this.recordButton.disabled = !v;
     this.recordButton.title = v ? `record ${v.name}${v.layout ? ` by its layout ${v.layout}` : ', its bytes'}` : 'open a mapping to record it';
-    const old = new Map([...this.tbody.rows].map((tr) => [tr.dataset.id, tr]));
-    const rows = list.slice().reverse().map((r) => {
-      let tr = old.get(r.id);
-      if (!tr) {
-        tr = document.createElement('tr');
-        tr.dataset.id = r.id;
-        for (let i = 0; i < 6; i++) tr.append(document.createElement('td'));
-      }
-      this.fill(tr, r);
-      return tr;
-    });
-    const same = rows.length === this.tbody.rows.length && rows.every((tr, i) => this.tbody.rows[i] === tr);
-    if (!same) this.tbody.replaceChildren(...rows); // rows left in place: a button being clicked stays attached
+    syncRows(this.tbody, list.slice().reverse(), 6, (tr, r) => this.fill(tr, r), 'id'); // the newest first
     await this.refreshReplays();
   }
 
@@ -65,19 +52,19 @@ export class Recordings {
     const text = (td, t) => {
       if (td.textContent !== t) td.textContent = t; // unchanged cells left alone
     };
-    this.ui.setName(c[0], r.mapping);
+    setName(c[0], r.mapping);
     text(c[1], r.layout || `bytes ${r.offset}+${r.length}`);
     text(c[2], r.state === 'stopped' && r.reason ? `stopped (${r.reason})` : r.state);
     c[2].title = r.problem || '';
     text(c[3], String(r.frames));
     text(c[4], `${size(r.bytes)}, ${duration(Math.round(r.duration))}`);
-    const b = this.ui.button;
+    const b = (label, action) => button(label, this.ui.act(action));
     const acts = [];
     if (r.state === 'recording') acts.push(b('Stop', () => post(`/v1/recordings/${r.id}/stop`)));
     acts.push(b('Download', () => this.download(r)));
     if (r.state === 'stopped') acts.push(b('Replay', () => this.replay(r))); // into the mapping in view when clicked
     acts.push(b('Delete', () => call('DELETE', `/v1/recordings/${r.id}`)));
-    this.ui.actions(c[5], ...acts);
+    actions(c[5], ...acts);
   }
 
   /** Downloads the file: fetched with the tab's session (a link could not carry it), saved from a blob. */
@@ -112,7 +99,7 @@ export class Recordings {
         continue;
       }
       const line = el('div', 'replay', `replay of ${p.recording} into ${mapping}: ${p.state}, ${p.frames} frames${p.loops ? `, ${p.loops} loops` : ''} `);
-      if (p.state === 'playing') line.append(this.ui.button('Stop replay', () => call('DELETE', objectPath('mapping', mapping, '/replay'))));
+      if (p.state === 'playing') line.append(button('Stop replay', this.ui.act(() => call('DELETE', objectPath('mapping', mapping, '/replay')))));
       lines.push(line);
     }
     const key = lines.map((l) => l.textContent).join('\n');

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/fds"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestFit: the default caps (about 3,600 descriptors) are left alone under a limit that holds them, lowered in
@@ -102,9 +103,7 @@ func TestListenerEvictsIdle(t *testing.T) {
 		}
 		idle = append(idle, c) // kept open: idle keep-alive connections
 	}
-	for l.Open() != 3 {
-		time.Sleep(time.Millisecond)
-	}
+	testutil.WaitFor(t, "the listener to count the 3 connections", func() bool { return l.Open() == 3 })
 	for range 5 {
 		c, status := request(t, addr, "/healthz")
 		if status != "HTTP/1.1 200 OK" {
@@ -140,16 +139,14 @@ func TestListenerRefusesWhenAllBusy(t *testing.T) {
 	release()
 	// The waits end and their connections go idle (the server says so a moment after its answer): from then
 	// on a new client is served, by closing one of them.
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	testutil.WaitFor(t, "a new client to be served after the busy ones ended", func() error {
 		c, status := request(t, addr, "/healthz")
 		c.Close()
-		if status == "HTTP/1.1 200 OK" {
-			break
+		if status != "HTTP/1.1 200 OK" {
+			return fmt.Errorf("answered %q", status)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after the busy ones ended: %q", status)
-		}
-	}
+		return nil
+	})
 	if n := l.Open(); n > 2 {
 		t.Fatalf("%d connections open, over the cap of 2", n)
 	}

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
 
@@ -64,14 +64,10 @@ func TestNameTakenWhileClosing(t *testing.T) {
 	closed := make(chan error, 1)
 	go func() { _, err := reg.CloseMapping(name, true); closed <- err }()
 	// The close has begun (the name is forgotten) and waits for the transfer.
-	for deadline := time.Now().Add(30 * time.Second); ; runtime.Gosched() {
-		if _, err := reg.GetMapping(name); errors.Is(err, shm.ErrNotFound) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the close did not begin")
-		}
-	}
+	testutil.WaitFor(t, "the close to begin", func() bool {
+		_, err := reg.GetMapping(name)
+		return errors.Is(err, shm.ErrNotFound)
+	})
 	if _, _, err := reg.OpenMapping(shm.Options{Name: name, Size: 64, Mode: shm.OpenOrCreate}); !errors.Is(err, shm.ErrExists) {
 		t.Fatalf("open_or_create during the close: %v, want ErrExists", err)
 	}

@@ -17,7 +17,9 @@ import (
 // that carries bytes holds its size of the hub's budget until the last of its holders (the sampler, queues,
 // a stream writing it) releases it.
 type Message struct {
-	Type string // snapshot, change, closed, signal
+	// snapshot, change (a mapping's changed bytes), fields (a decoded source's patch), error (its decode
+	// failing), signal, closed
+	Type string
 	Data string // JSON
 
 	from   *sampler
@@ -105,7 +107,8 @@ func (s *sampler) build(h header, p payload) *Message {
 	return m
 }
 
-// The header: {"mapping":NAME or "event":NAME,"seq":N,"at":"TIME"[,"offset":N][,"reason":TEXT]
+// The header: {"mapping":NAME or "event":NAME,"seq":N,"at":"TIME"[,"offset":N][,"reason":TEXT][,"layout":ID]
+// [,"version":N][,"frames":N]
 func (s *sampler) headerLen(h header) int {
 	n := len(`{"":,"seq":,"at":""`) + len(s.nameKey()) + jsontext.StringLen(bytesOf(s.name)) + decLen(h.seq) + len(h.ts)
 	if h.offset != nil {
