@@ -94,14 +94,15 @@ func TestShutdownJoinsGoroutines(t *testing.T) {
 // daemonAddr waits for the daemon's listening line in its log, and answers its base URL.
 func daemonAddr(t *testing.T, log *testutil.LockedBuffer) string {
 	t.Helper()
-	addr := regexp.MustCompile(`addr=(http://\S+)`)
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := addr.FindStringSubmatch(log.String()); m != nil {
-			return m[1]
+	var base string
+	testutil.WaitFor(t, "the daemon to start", func() error {
+		if m := regexp.MustCompile(`addr=(http://\S+)`).FindStringSubmatch(log.String()); m != nil {
+			base = m[1]
+			return nil
 		}
-	}
-	t.Fatalf("daemon did not start:\n%s", log)
-	return ""
+		return fmt.Errorf("its log:\n%s", log)
+	})
+	return base
 }
 
 // client makes the test's requests: each must answer the status it expects.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -27,14 +26,7 @@ func TestShutdownEndsStreams(t *testing.T) {
 	log := &testutil.LockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-listen", "127.0.0.1:0"}, runEnv{log: log}) }()
-	var base string
-	testutil.WaitFor(t, "the daemon to start", func() error {
-		if m := regexp.MustCompile(`addr=(http://\S+)`).FindStringSubmatch(log.String()); m != nil {
-			base = m[1]
-			return nil
-		}
-		return fmt.Errorf("its log:\n%s", log)
-	})
+	base := daemonAddr(t, log)
 	do := func(method, path, body string) *http.Response {
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
