@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 const carKsy = `meta: {id: car, endian: le}
@@ -57,7 +59,9 @@ func car(t *testing.T, o Options) (*Runtime, *registry.Mapping) {
 	if o.MaxSeries == 0 {
 		o.MaxSeries = 100
 	}
-	return NewRuntime(o), m
+	rt := NewRuntime(o)
+	t.Cleanup(rt.Close) // its publishers stopped and waited for: none is left running into the next test
+	return rt, m
 }
 
 // gather is what the runtime's gauges collector gives, by metric name: each gauge's labels (name=value,
@@ -221,9 +225,13 @@ func TestRuntimeLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := running() - before; n != 4 {
-		t.Fatalf("%d goroutines for two publishers, want 4", n)
-	}
+	// Two goroutines each, once they are scheduled (one just made may not show in a stack dump yet).
+	testutil.WaitFor(t, "two goroutines for each of two publishers", func() error {
+		if n := running() - before; n != 4 {
+			return fmt.Errorf("%d", n)
+		}
+		return nil
+	})
 	if err := rt.Remove(kept.ID); err != nil {
 		t.Fatal(err)
 	}

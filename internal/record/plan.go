@@ -227,7 +227,7 @@ func (res *Resources) source(h *Header, m *registry.Mapping, read func([]byte) (
 	if err != nil {
 		return Source{}, err
 	}
-	src := Source{Ended: m.Done(), Close: release,
+	src := Source{Closing: m.Done(), Close: release,
 		Lost: func(err error) bool {
 			return errors.Is(err, registry.ErrInconsistent) || errors.Is(err, registry.ErrTimeout)
 		}}

@@ -207,7 +207,7 @@ func TestStore(t *testing.T) {
 				}
 			},
 			Read:  func() ([]byte, uint64, error) { n++; buf[n%256]++; return buf, uint64(n), nil },
-			Ended: ended, Close: func() {},
+			Closing: ended, Close: func() {},
 		}
 	}
 	h := Header{Mapping: "m", Length: 256, Started: time.Now()}

@@ -158,8 +158,8 @@ type Source struct {
 	// Lost reports true of loses this sample only (a torn frame, a mutex held long): the recording goes on.
 	Read func() ([]byte, uint64, error)
 	Lost func(error) bool
-	// Ended is closed when the mapping's close begins; Close releases what the source holds.
-	Ended <-chan struct{}
+	// Closing is closed when the mapping's close begins; Close releases what the source holds.
+	Closing <-chan struct{}
 	Close func()
 }
 
@@ -261,7 +261,7 @@ func (s *Store) run(rec *Recording, src Source, lim Limits) {
 		case <-quit:
 		case <-timeUp:
 			reason <- ReasonMaxDuration
-		case <-src.Ended:
+		case <-src.Closing:
 			reason <- ReasonMappingClosed
 		}
 	})
@@ -301,8 +301,10 @@ func (s *Store) run(rec *Recording, src Source, lim Limits) {
 				continue
 			}
 			why := ReasonFailed
-			if isDone(src.Ended) {
+			select {
+			case <-src.Closing:
 				why = ReasonMappingClosed
+			default:
 			}
 			end(why, err)
 			rec.Stop()
@@ -316,14 +318,6 @@ func (s *Store) run(rec *Recording, src Source, lim Limits) {
 	}
 }
 
-func isDone(c <-chan struct{}) bool {
-	select {
-	case <-c:
-		return true
-	default:
-		return false
-	}
-}
 
 // append records one frame within the limits; a reason to stop if it cannot.
 func (s *Store) append(rec *Recording, counter uint64, b []byte, lim Limits) (string, error) {

@@ -125,6 +125,16 @@ func (m *Mapping) Unpin() {
 // Done is closed when the mapping's close begins: watch streams of it end.
 func (m *Mapping) Done() <-chan struct{} { return m.done }
 
+// Closing reports whether the mapping's close has begun (Done is closed).
+func (m *Mapping) Closing() bool {
+	select {
+	case <-m.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // drain refuses new pins, tells watch streams (Done), and waits up to grace for the current pins to end.
 func (m *Mapping) drain(grace time.Duration) {
 	m.pinMu.Lock()

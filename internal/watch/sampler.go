@@ -210,19 +210,10 @@ func (s *sampler) endReason(err error) string {
 	switch {
 	case !errors.Is(err, registry.ErrClosed):
 		return err.Error()
-	case s.src.Mapping != nil && s.src.Event != nil && !isDone(s.src.Mapping.Done()):
+	case s.src.Mapping != nil && s.src.Event != nil && !s.src.Mapping.Closing():
 		return ReasonEventClosed
 	}
 	return ReasonClosed
-}
-
-func isDone(c <-chan struct{}) bool {
-	select {
-	case <-c:
-		return true
-	default:
-		return false
-	}
 }
 
 // either is closed when a or b is (its goroutine is the hub's: Close waits for it).
