@@ -206,7 +206,7 @@ func TestStore(t *testing.T) {
 					return true, nil
 				}
 			},
-			Read:  func() ([]byte, uint64, error) { n++; buf[n%256]++; return buf, uint64(n), nil },
+			Read:    func() ([]byte, uint64, error) { n++; buf[n%256]++; return buf, uint64(n), nil },
 			Closing: ended, Close: func() {},
 		}
 	}

@@ -160,7 +160,7 @@ type Source struct {
 	Lost func(error) bool
 	// Closing is closed when the mapping's close begins; Close releases what the source holds.
 	Closing <-chan struct{}
-	Close func()
+	Close   func()
 }
 
 // Limits end a recording: at MaxBytes of file (0: only the budget), after MaxDuration (0: none).
@@ -317,7 +317,6 @@ func (s *Store) run(rec *Recording, src Source, lim Limits) {
 		}
 	}
 }
-
 
 // append records one frame within the limits; a reason to stop if it cannot.
 func (s *Store) append(rec *Recording, counter uint64, b []byte, lim Limits) (string, error) {
