@@ -205,7 +205,7 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 	o := registry.WriteFrameOptions{Seqlock: p.Frame.Seqlock, Begin: p.Frame.Begin, End: p.Frame.End,
 		Lock: p.Frame.Lock, LockTimeout: p.Frame.LockTimeout, Waiting: s.waiting(w, r)}
 	for _, e := range edits {
-		o.Spans = append(o.Spans, registry.Span{Off: int64(e.Offset), Bytes: e.Bytes})
+		o.Edits = append(o.Edits, registry.Edit{Off: int64(e.Offset), Bytes: e.Bytes})
 	}
 	abandoned, err := m.WriteFrame(r.Context(), o)
 	if err != nil {

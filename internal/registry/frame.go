@@ -172,8 +172,8 @@ func (c Counter) decode(b []byte) uint64 {
 
 // WriteFrameOptions say how to write bytes into a frame: under the producer's protocol, as a producer would.
 type WriteFrameOptions struct {
-	// Spans are the bytes to write, each at its offset: written as one copy each, in order.
-	Spans []Span
+	// Edits are the bytes to write, each at its offset: written as one copy each, in order.
+	Edits []Edit
 	// Seqlock is bumped to odd before the write and to even after it; Begin is incremented before and End
 	// after, to Begin's value.
 	Seqlock, Begin, End *Counter
@@ -182,25 +182,25 @@ type WriteFrameOptions struct {
 	Waiting             Waiting
 }
 
-// Span is bytes to write at an offset.
-type Span struct {
+// Edit is bytes to write at an offset (a run of changed bytes is a spans.Span: an offset and a length).
+type Edit struct {
 	Off   int64
 	Bytes []byte
 }
 
-// WriteFrame writes the spans by o's protocol.
+// WriteFrame writes the edits by o's protocol.
 func (m *Mapping) WriteFrame(ctx context.Context, o WriteFrameOptions) (abandoned bool, err error) {
 	if err := m.Pin(); err != nil {
 		return false, err
 	}
 	defer m.Unpin()
-	for _, s := range o.Spans {
+	for _, s := range o.Edits {
 		if err := m.CheckWrite(s.Off, int64(len(s.Bytes))); err != nil {
 			return false, err
 		}
 	}
 	write := func() error {
-		for _, s := range o.Spans {
+		for _, s := range o.Edits {
 			if _, err := m.WriteAt(s.Bytes, s.Off); err != nil {
 				return err
 			}

@@ -128,21 +128,21 @@ func paced(d time.Duration, speed float64) time.Duration {
 // counters a reader checks written last; then sets the event.
 func (p *plan) writeFrame(frame []byte, runs []spans.Span) error {
 	o := p.write
-	o.Spans = o.Spans[:0]
-	var last []registry.Span
+	o.Edits = o.Edits[:0]
+	var last []registry.Edit
 	for _, r := range runs {
 		for _, piece := range cutOut(r, p.protocol) {
 			data, checked := splitOff(piece, p.last)
 			for _, d := range data {
-				o.Spans = append(o.Spans, registry.Span{Off: p.h.Offset + int64(d.Off), Bytes: frame[d.Off : d.Off+d.N]})
+				o.Edits = append(o.Edits, registry.Edit{Off: p.h.Offset + int64(d.Off), Bytes: frame[d.Off : d.Off+d.N]})
 			}
 			for _, c := range checked {
-				last = append(last, registry.Span{Off: p.h.Offset + int64(c.Off), Bytes: frame[c.Off : c.Off+c.N]})
+				last = append(last, registry.Edit{Off: p.h.Offset + int64(c.Off), Bytes: frame[c.Off : c.Off+c.N]})
 			}
 		}
 	}
-	o.Spans = append(o.Spans, last...)
-	if len(o.Spans) == 0 {
+	o.Edits = append(o.Edits, last...)
+	if len(o.Edits) == 0 {
 		return nil
 	}
 	_, err := p.m.WriteFrame(context.Background(), o)
