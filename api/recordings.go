@@ -137,12 +137,6 @@ func (s *server) createRecording(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, recordingOf(info))
 }
 
-// mappingToRead is the mapping name: the one the daemon holds, or else opened read-only (a publisher, a
-// recording of a native producer's mapping).
-func (s *server) mappingToRead(name string) (*registry.Mapping, error) {
-	return s.reg.MappingToRead(name)
-}
-
 // recordingResources are what the recordings and replays are planned with and take from: the server's
 // registry, layouts, plans, budget and sample rate, its events as a request names them, its intervals.
 func (s *server) recordingResources() record.Resources {

@@ -59,7 +59,7 @@ type decoder struct {
 	nest   int // instances being computed, each waiting on the next
 }
 
-// Value is a decoded layout: walk it with JSON (AppendJSON) or look paths up (Get).
+// Value is a decoded layout: walk it with JSON (AppendJSON) or evaluate expressions and paths in it (Eval, EvalJSON).
 type Value struct {
 	obj *object
 	d   *decoder
@@ -72,7 +72,7 @@ func (l *Layout) Decode(data []byte) (*Value, error) {
 }
 
 // DecodeContext is Decode that stops, with an error wrapping ctx's, within ctxSteps steps of ctx ending: a
-// client that left stops the work. The instances the Value computes later (AppendJSON, Get) stop so too.
+// client that left stops the work. The instances the Value computes later (AppendJSON, Eval) stop so too.
 func (l *Layout) DecodeContext(ctx context.Context, data []byte) (*Value, error) {
 	v, _, err := l.decode(ctx, data)
 	return v, err

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shmbridge/shmbridge/internal/layout"
-	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/view"
 )
 
@@ -47,19 +45,10 @@ func (rt *Runtime) metricSeries() int {
 	return n
 }
 
-// mappingToRead is the mapping name: the daemon's, or opened read-only if it does not hold it.
-func (rt *Runtime) mappingToRead(name string) (*registry.Mapping, error) {
-	m, err := rt.o.Registry.GetMapping(name)
-	if errors.Is(err, registry.ErrNotFound) {
-		m, _, err = rt.o.Registry.OpenMapping(registry.Options{Name: name, Mode: registry.OpenExisting, Access: registry.ReadOnly})
-	}
-	return m, err
-}
-
 // read reads and decodes one frame of the publisher's mapping by its layout's protocol (a mutex waited for
 // at most ScrapeTimeout), the copy taken from the budget until release.
 func (rt *Runtime) read(ctx context.Context, sp Spec) (v *layout.Value, release func(), err error) {
-	m, err := rt.mappingToRead(sp.Mapping)
+	m, err := rt.o.Registry.MappingToRead(sp.Mapping)
 	if err != nil {
 		return nil, nil, err
 	}

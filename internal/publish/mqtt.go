@@ -67,7 +67,7 @@ func (rt *Runtime) decodeOnce(ctx context.Context, sp Spec) error {
 
 // source is the decoded watch an mqtt publisher samples: its interval, at least MinInterval.
 func (rt *Runtime) source(sp Spec) (watch.Source, error) {
-	m, err := rt.mappingToRead(sp.Mapping)
+	m, err := rt.o.Registry.MappingToRead(sp.Mapping)
 	if err != nil {
 		return watch.Source{}, err
 	}
