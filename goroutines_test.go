@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -20,17 +19,8 @@ import (
 // ourGoroutines lists the goroutines running code of this module (package main or github.com/shmbridge/…),
 // by id, with their stacks; the caller's own goroutine is left out.
 func ourGoroutines() map[string]string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
 	out := map[string]string{}
-	for i, g := range strings.Split(string(buf), "\n\n") {
+	for i, g := range testutil.Goroutines() {
 		id, _, _ := strings.Cut(strings.TrimPrefix(g, "goroutine "), " ")
 		if i > 0 && ourFrame.MatchString(g) && !strings.Contains(g, "testing.tRunner") {
 			out[id] = g

@@ -55,23 +55,25 @@ func WaitFor[C Condition](t testing.TB, what string, cond C) {
 // errNotYet is a func() bool's false.
 var errNotYet = errors.New("not yet")
 
+// Goroutines are the stacks of every goroutine, the caller's first: each "goroutine 7 [select]:" (its id and
+// state: running, runnable, or what it waits on), then its frames.
+func Goroutines() []string {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Split(string(buf[:n]), "\n\n")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
 // Blocked reports whether a goroutine is blocked (on a channel, a select, a lock, a sleep or a system call:
 // anything but running) with each of in on its stack, as a stack trace spells them: e.g. "TestX" and
 // "shm.(*Mutex).Lock". A test waits (WaitFor) for it to know that another goroutine is waiting, which nothing
 // else may show.
 func Blocked(in ...string) bool {
-	buf := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	// Each goroutine: "goroutine 7 [select]:" (its state: running, runnable, or what it waits on), its frames,
-	// a blank line.
-	for _, g := range strings.Split(string(buf), "\n\n") {
+	for _, g := range Goroutines() {
 		header, frames, _ := strings.Cut(g, "\n")
 		if strings.Contains(header, "[running") || strings.Contains(header, "[runnable") {
 			continue
