@@ -23,6 +23,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/replay"
+	"github.com/shmbridge/shmbridge/internal/session"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/shmbridge/shmbridge/web"
@@ -176,7 +177,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Dashboard:        web.FS,
 		Token:            d.token,
 		LoginCode:        d.loginCode,
-		LoginCodeUntil:   time.Now().Add(api.LoginCodeLife),
+		LoginCodeUntil:   time.Now().Add(session.CodeLife),
 		AllowedOrigins:   c.allowOrigin,
 		MaxBody:          c.maxBody,
 		RateLimit:        c.rateLimit,

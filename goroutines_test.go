@@ -53,7 +53,7 @@ func TestShutdownJoinsGoroutines(t *testing.T) {
 	event := name + "-event"
 	defer os.Remove("/dev/shm/" + name) // Linux: shutdown closes, never unlinks
 	c.do("POST", "/v1/mappings", fmt.Sprintf(`{"name":%q,"size":64}`, name), 201)
-	c.do("POST", "/v1/events", fmt.Sprintf(`{"name":%q}`, event), 201)
+	c.do("POST", "/v1/events", fmt.Sprintf(`{"name":%q,"manual_reset":true}`, event), 201) // Windows watches only a manual-reset one
 	c.do("PUT", "/v1/layouts/pair", "meta: {id: pair, endian: le}\nseq:\n  - {id: a, type: u4}\n  - {id: b, type: u4}\n", 201)
 	path := "/v1/mappings/" + name
 	c.stream(path+"/watch", true) // left open: the shutdown ends them

@@ -86,7 +86,7 @@ func TestShutdownEndsStreams(t *testing.T) {
 // shutdown stops them and waits for every one of their goroutines before it returns.
 func TestShutdownStopsPublishers(t *testing.T) {
 	t.Setenv("SHMBRIDGE_TOKEN", "shutdown-test-token-0123456789")
-	pubs := t.TempDir()
+	pubs := testutil.TempDir(t)
 	kept := `{"id": "p00000000000b", "kind": "mqtt", "mapping": "shmbridge-nowhere", "topic": "sim/x", "created": "2026-01-01T00:00:00Z"}`
 	if err := os.WriteFile(filepath.Join(pubs, "p00000000000b.json"), []byte(kept), 0o600); err != nil {
 		t.Fatal(err)

@@ -90,7 +90,7 @@ func (s *server) credential(r *http.Request) (id string, until time.Time, ok boo
 	if s.validToken(cred) {
 		return "", time.Time{}, true
 	}
-	return s.sessions.check(cred, time.Now())
+	return s.sessions.Check(cred, time.Now())
 }
 
 // authenticate lets a request through if it carries the token or a session as its bearer credential.

@@ -20,6 +20,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/replay"
+	"github.com/shmbridge/shmbridge/internal/session"
 	"github.com/shmbridge/shmbridge/internal/view"
 	"github.com/shmbridge/shmbridge/internal/watch"
 	"github.com/swaggest/swgui/v5emb"
@@ -142,7 +143,7 @@ type server struct {
 	dashboard fs.FS
 	maxBody   int64
 	token     []byte
-	sessions  *sessions
+	sessions  *session.Store
 	build     string
 	session0  bool
 	budget    *budget.Bytes
@@ -186,7 +187,7 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	if s.publishers == nil {
 		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
 	}
-	s.sessions = newSessions(s.token, cfg.LoginCode, cfg.LoginCodeUntil)
+	s.sessions = session.New(s.token, cfg.LoginCode, cfg.LoginCodeUntil)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/record"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // TestLeaves: every scalar of a document with its path, numbers as written, strings quoted; objects and
@@ -177,7 +178,7 @@ func recording(t *testing.T) (*record.Reader, *layout.Layout) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "r.shmrec")
+	path := filepath.Join(testutil.TempDir(t), "r.shmrec")
 	w, err := record.Create(path, record.Header{ID: "r0123456789ab", Mapping: "m", Length: 20, Layout: "t", LayoutSource: testKsy, Counter: true, Started: time.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -284,7 +285,7 @@ func TestWriteRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "m.shmrec")
+	path := filepath.Join(testutil.TempDir(t), "m.shmrec")
 	w, err := record.Create(path, record.Header{ID: "r0123456789ab", Mapping: "m", Length: MaxColumns + 1, Started: time.Now()})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/mqtt"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 // awayBroker is a broker's connection that never comes up (nothing listens at port 1).
@@ -75,7 +76,7 @@ func TestCheck(t *testing.T) {
 // taken included, but not for an interval -min-watch-interval has moved past, nor an mqtt one without a broker
 // (it does not run, and is kept for a start with one).
 func TestLoadChecksKept(t *testing.T) {
-	dir := t.TempDir()
+	dir := testutil.TempDir(t)
 	store, _ := Open(dir, 8)
 	add := func(sp Spec) string {
 		sp, err := store.Add(sp)

@@ -1,4 +1,4 @@
-package api
+package session
 
 import (
 	"testing"
@@ -10,26 +10,26 @@ import (
 // refused.
 func TestSessionLifetime(t *testing.T) {
 	now := time.Now()
-	ss := newSessions([]byte("token-a-0123456789"), "", time.Time{})
-	cred, until := ss.issue(now)
-	if _, _, ok := ss.check(cred, now.Add(sessionLife-time.Minute)); !ok {
+	ss := New([]byte("token-a-0123456789"), "", time.Time{})
+	cred, until := ss.Issue(now)
+	if _, _, ok := ss.Check(cred, now.Add(Life-time.Minute)); !ok {
 		t.Fatal("refused before its expiry")
 	}
-	if _, _, ok := ss.check(cred, until); ok {
+	if _, _, ok := ss.Check(cred, until); ok {
 		t.Fatal("valid at its expiry")
 	}
-	if _, _, ok := newSessions([]byte("token-b-0123456789"), "", time.Time{}).check(cred, now); ok {
+	if _, _, ok := New([]byte("token-b-0123456789"), "", time.Time{}).Check(cred, now); ok {
 		t.Fatal("valid for another token")
 	}
-	id, u, _ := ss.check(cred, now)
-	ss.revoke(id, u, now)
-	if _, _, ok := ss.check(cred, now); ok {
+	id, u, _ := ss.Check(cred, now)
+	ss.Revoke(id, u, now)
+	if _, _, ok := ss.Check(cred, now); ok {
 		t.Fatal("valid after its logout")
 	}
 	for range maxRevoked + 100 {
-		c, _ := ss.issue(now)
-		id, u, _ := ss.check(c, now)
-		ss.revoke(id, u, now)
+		c, _ := ss.Issue(now)
+		id, u, _ := ss.Check(c, now)
+		ss.Revoke(id, u, now)
 	}
 	if n := len(ss.revoked); n > maxRevoked {
 		t.Fatalf("%d revoked sessions kept, more than %d", n, maxRevoked)
