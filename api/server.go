@@ -165,6 +165,13 @@ type server struct {
 
 // New returns the API handler over reg.
 func New(reg *registry.Registry, cfg Config) http.Handler {
+	s := newServer(reg, cfg)
+	return s.routes(cfg)
+}
+
+// newServer is the server cfg describes, with a store or a runtime of its own for each cfg leaves nil (tests;
+// the daemon passes its own); it starts no goroutine.
+func newServer(reg *registry.Registry, cfg Config) *server {
 	if cfg.MaxWaiters <= 0 {
 		cfg.MaxWaiters = DefaultMaxWaiters
 	}
@@ -175,25 +182,11 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	if s.budget == nil {
 		s.budget = budget.New(cmp.Or(max(cfg.MaxBuffered, 0), DefaultMaxBuffered))
 	}
-	if s.recordings == nil {
-		s.recordings, _ = record.Open("", record.Options{})
-	}
-	if s.replays == nil {
-		s.replays = replay.NewPlayer(s.log)
-	}
-	if s.publish != nil {
-		s.publishers = s.publish.Store()
-	}
-	if s.publishers == nil {
-		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
-	}
-	s.sessions = session.New(s.token, cfg.LoginCode, cfg.LoginCodeUntil)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.layouts == nil {
-		s.layouts, _ = layout.OpenStore("", layout.DefaultLimits, DefaultMaxLayouts)
-	}
+	s.defaultStores()
+	s.sessions = session.New(s.token, cfg.LoginCode, cfg.LoginCodeUntil)
 	if err := s.layouts.AddBuiltins(catalogue.Sources()); err != nil {
 		panic(err) // the catalogue's own test compiles them
 	}
@@ -215,6 +208,31 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	}
 	s.metrics = newMetrics(s)
 	s.publish.Load(s.metrics.reserved) // kept from before: checked as at their creation
+	return s
+}
+
+// defaultStores gives the server the stores cfg left nil: in memory only.
+func (s *server) defaultStores() {
+	if s.recordings == nil {
+		s.recordings, _ = record.Open("", record.Options{})
+	}
+	if s.replays == nil {
+		s.replays = replay.NewPlayer(s.log)
+	}
+	if s.publish != nil {
+		s.publishers = s.publish.Store()
+	}
+	if s.publishers == nil {
+		s.publishers, _ = publish.Open("", DefaultMaxPublishers)
+	}
+	if s.layouts == nil {
+		s.layouts, _ = layout.OpenStore("", layout.DefaultLimits, DefaultMaxLayouts)
+	}
+}
+
+// router is a router with the checks every request passes, in order, and the answers to a path or a method
+// no route takes.
+func (s *server) router(cfg Config) *chi.Mux {
 	r := chi.NewRouter()
 	// The Host check comes first (before CORS answers a preflight); the rate limit comes after the Host check
 	// and authentication: requests that are refused anyway (cheaply) cannot spend the budget of the clients
@@ -231,6 +249,12 @@ func New(reg *registry.Registry, cfg Config) http.Handler {
 	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return fail(probMethod, "method not allowed on this route")
 	}))
+	return r
+}
+
+// routes is the handler: the checks every request passes, then one flat table of routes.
+func (s *server) routes(cfg Config) http.Handler {
+	r := s.router(cfg)
 	// One flat table (not nested routers): a request is routed by one tree lookup, and its pattern is the
 	// metrics' route label as it stands. escapedRoutePath drops a trailing slash, so /v1/mappings/ is
 	// /v1/mappings. Each route lists the query parameters it takes: any other is 400 (TestQueryParamsAsSpec

@@ -373,26 +373,33 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 	return src, nil
 }
 
-// stream subscribes to sources and writes their messages as Server-Sent Events until every source has ended,
-// the client goes away or the daemon stops.
-func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source) error {
+// subscribe subscribes to sources, within the hub's caps and the memory budget.
+func (s *server) subscribe(sources []watch.Source) (*watch.Subscriber, error) {
 	for _, src := range sources {
 		if err := s.budget.Fits(src.Cost()); err != nil {
-			return err // its snapshot could never be made
+			return nil, err // its snapshot could never be made
 		}
 	}
 	sub, err := s.hub.Subscribe(sources)
 	switch {
 	case errors.Is(err, watch.ErrTooManyWatchers):
-		return fail(probTooManyWatchers, fmt.Sprintf("%d streams are open already, the daemon's limit (-max-watchers)", s.hub.MaxWatchers)).
+		return nil, fail(probTooManyWatchers, fmt.Sprintf("%d streams are open already, the daemon's limit (-max-watchers)", s.hub.MaxWatchers)).
 			with("Retry-After", "1")
 	case errors.Is(err, watch.ErrTooManySamplers):
-		return fail(probTooManySamplers, fmt.Sprintf("%d distinct ranges are watched already, the daemon's limit (-max-samplers): "+
+		return nil, fail(probTooManySamplers, fmt.Sprintf("%d distinct ranges are watched already, the daemon's limit (-max-samplers): "+
 			"watch what others watch (the same range, interval and format share one sampler)", s.hub.MaxSamplers)).with("Retry-After", "1")
 	case errors.Is(err, watch.ErrSampleRate):
-		return fail(probTooManySamplers, fmt.Sprintf("the watches running sample %g times a second together, the daemon's limit (-max-sample-rate): "+
+		return nil, fail(probTooManySamplers, fmt.Sprintf("the watches running sample %g times a second together, the daemon's limit (-max-sample-rate): "+
 			"ask for a longer interval, or watch on an event", s.hub.MaxSampleRate)).with("Retry-After", "1")
-	case err != nil:
+	}
+	return sub, err
+}
+
+// stream subscribes to sources and writes their messages as Server-Sent Events until every source has ended,
+// the client goes away or the daemon stops.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source) error {
+	sub, err := s.subscribe(sources)
+	if err != nil {
 		return err
 	}
 	defer sub.Close()
