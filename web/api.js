@@ -28,8 +28,8 @@ function session() {
   }
 }
 
-function authHeaders() {
-  const s = session();
+/** The Authorization header of session s (by default the tab's session now). */
+function authHeaders(s = session()) {
   return s ? { Authorization: `Bearer ${s.session}` } : {};
 }
 
@@ -39,8 +39,12 @@ export function whenUnauthorized(f) {
   onUnauthorized = f;
 }
 
-function unauthorized(err) {
-  sessionStorage.removeItem(KEY); // expired, logged out, or a daemon with another token: it is worth nothing now
+/** A 401 to a request sent with session sent: that session is worth nothing now (expired, logged out, or a
+ * daemon with another token). A request sent before a logout and a new login is not news: the tab's session is
+ * another by the time its answer comes. */
+function unauthorized(err, sent) {
+  if (session()?.session !== sent?.session) return;
+  sessionStorage.removeItem(KEY);
   onUnauthorized(err);
 }
 
@@ -67,7 +71,8 @@ async function problemOf(res) {
 
 /** Sends a request; answers the parsed JSON, the bytes (as: 'bytes'), the text (as: 'text') or null for 204. */
 export async function call(method, path, { json, body, headers = {}, as } = {}) {
-  const init = { method, headers: { ...authHeaders(), ...headers }, credentials: 'omit' };
+  const sent = session();
+  const init = { method, headers: { ...authHeaders(sent), ...headers }, credentials: 'omit' };
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
@@ -78,7 +83,7 @@ export async function call(method, path, { json, body, headers = {}, as } = {}) 
   const res = await fetch(path, init);
   if (!res.ok) {
     const err = await problemOf(res);
-    if (res.status === 401) unauthorized(err);
+    if (res.status === 401) unauthorized(err, sent);
     throw err;
   }
   if (res.status === 204) return null;
@@ -157,9 +162,10 @@ export class Stream {
   async open() {
     this.status('connecting');
     const abort = (this.abort = new AbortController());
+    const sent = session();
     try {
       const res = await fetch(this.url, {
-        headers: { ...authHeaders(), Accept: 'text/event-stream' },
+        headers: { ...authHeaders(sent), Accept: 'text/event-stream' },
         credentials: 'omit',
         cache: 'no-store',
         signal: abort.signal,
@@ -167,7 +173,7 @@ export class Stream {
       if (res.status === 401) {
         this.close();
         this.status('ended');
-        unauthorized(await problemOf(res));
+        unauthorized(await problemOf(res), sent);
         return;
       }
       if (!res.ok) throw await problemOf(res);

@@ -127,10 +127,15 @@ async function refresh() {
 }
 
 let polling = false;
+let again = false; // poll was called while it ran: run once more when it ends
 
 async function poll() {
-  if (polling) return; // one loop, whatever logs in again
+  if (polling) {
+    again = true; // a login while a refresh is under way (sent, maybe, with the session logged out): once more
+    return;
+  }
   polling = true;
+  again = false;
   try {
     await refresh();
     status.pollFailed = false;
@@ -140,7 +145,8 @@ async function poll() {
   }
   status.conn();
   polling = false;
-  if (session.loggedIn || status.pollFailed) setTimeout(poll, POLL_MS);
+  if (again) poll();
+  else if (session.loggedIn || status.pollFailed) setTimeout(poll, POLL_MS);
 }
 
 async function start() {

@@ -198,6 +198,31 @@ test('the stream drops when the daemon goes away, the indicator says so, and the
   }
 });
 
+test('a logout, then a login while a refresh sent with the old session is still under way: the dashboard opens', { skip: windows }, async () => {
+  const { context, page } = await loggedIn();
+  let release;
+  const released = new Promise((r) => (release = r));
+  let caught;
+  const inFlight = new Promise((r) => (caught = r));
+  // The next refresh's list of mutexes is held back: that refresh stays under way, sent with the session that
+  // the logout then ends (on a busy machine a refresh simply takes that long).
+  await page.route('**/v1/mutexes', async (route) => {
+    caught();
+    await released;
+    await route.continue();
+  });
+  await inFlight;
+  await page.click('#logout');
+  await page.locator('#login').waitFor();
+  await page.fill('#login-token', token);
+  await page.click('#login-form button');
+  await page.unroute('**/v1/mutexes');
+  release(); // its answer, 401 for the session logged out, comes after the new login
+  await page.locator('#main').waitFor();
+  assert.ok(await page.evaluate(() => sessionStorage.getItem('shmbridge.session') !== null), 'the new session was forgotten');
+  await context.close();
+});
+
 test('the 401 page explains where the token is and takes it pasted', { skip: windows }, async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -319,8 +344,9 @@ test('the browser\'s history holds no token: neither the login link (its code is
   srv.close();
   const own = await startDaemon(addr); // a daemon of this test's own: its own, unused, login link
   const profile = mkdtempSync(join(tmpdir(), 'shmbridge-history-'));
+  let context; // closed however the test ends: a browser left open keeps the test runner from exiting
   try {
-    const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+    context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
     const page = await context.newPage();
     await page.goto(own.loginURL);
     await page.locator('#main').waitFor();
@@ -335,6 +361,7 @@ test('the browser\'s history holds no token: neither the login link (its code is
     const res = await fetch(own.base + '/v1/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
     assert.equal(res.status, 401, 'the code in the history still logs in');
   } finally {
+    await context?.close().catch(() => {}); // a second close (the test closed it to read its history) does nothing
     await stopDaemon(own.proc);
     rmSync(profile, { recursive: true, force: true });
   }
