@@ -209,16 +209,16 @@ test('a logout, then a login while a refresh sent with the old session is still 
   await page.route('**/v1/mutexes', async (route) => {
     caught();
     await released;
-    await route.continue();
+    await route.continue().catch(() => {}); // the page may have gone on without it
   });
   await inFlight;
   await page.click('#logout');
   await page.locator('#login').waitFor();
   await page.fill('#login-token', token);
-  await page.click('#login-form button');
-  await page.unroute('**/v1/mutexes');
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/sessions') && r.request().method() === 'POST'), page.click('#login-form button')]);
   release(); // its answer, 401 for the session logged out, comes after the new login
   await page.locator('#main').waitFor();
+  await page.unroute('**/v1/mutexes');
   assert.ok(await page.evaluate(() => sessionStorage.getItem('shmbridge.session') !== null), 'the new session was forgotten');
   await context.close();
 });
