@@ -29,7 +29,12 @@ type planKey struct {
 }
 
 // maxPlans bounds the plans kept: past it they are all dropped (and worked out again as they are needed).
-const maxPlans = 1024
+// maxKeptFields bounds a kept plan's selection text: a longer one (a client's query can be 64 KiB) is worked
+// out for its request only, so that the plans kept hold at most about 1 MiB of it.
+const (
+	maxPlans      = 1024
+	maxKeptFields = 1024
+)
 
 // NewPlanner returns a planner that finds layouts' mutexes in reg.
 func NewPlanner(reg Mutexes) *Planner { return &Planner{reg: reg, plans: map[planKey]Plan{}} }
@@ -45,12 +50,14 @@ func (pl *Planner) Plan(m *registry.Mapping, l *layout.Layout, fields string) (P
 		if p, err = New(nil, m, l, fields); err != nil {
 			return p, err
 		}
-		pl.mu.Lock()
-		if len(pl.plans) >= maxPlans {
-			clear(pl.plans)
+		if len(fields) <= maxKeptFields {
+			pl.mu.Lock()
+			if len(pl.plans) >= maxPlans {
+				clear(pl.plans)
+			}
+			pl.plans[k] = p
+			pl.mu.Unlock()
 		}
-		pl.plans[k] = p
-		pl.mu.Unlock()
 	}
 	p.Mapping = m
 	p.Frame.Ticks = p.Frame.Ticks[:len(p.Frame.Ticks):len(p.Frame.Ticks)] // an append by a caller copies
