@@ -53,8 +53,10 @@ type LayoutField struct {
 
 // LayoutError is one problem of a layout: the key's path in the document, its line, what is wrong.
 type LayoutError struct {
-	Path   string `json:"path" validate:"required" example:"/seq/3/process"`
-	Line   int    `json:"line,omitempty" example:"12"`
+	Path string `json:"path" validate:"required" example:"/seq/3/process"`
+	Line int    `json:"line,omitempty" example:"12"`
+	// Column is set for a C header's problems.
+	Column int    `json:"column,omitempty" example:"5"`
 	Detail string `json:"detail" validate:"required"`
 }
 

@@ -6,11 +6,12 @@ import (
 	"strings"
 )
 
-// Problem is one reason a layout is refused: the key's path in the document (/seq/3/process), its line, and
-// what is wrong with it.
+// Problem is one reason a layout is refused: the key's path in the document (/seq/3/process), its line (and
+// column, for a C header), and what is wrong with it.
 type Problem struct {
 	Path   string `json:"path"`
 	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"` // set where a column is known (a C header's problems)
 	Detail string `json:"detail"`
 }
 
