@@ -20,6 +20,7 @@ type Planner struct {
 	reg   Mutexes
 	mu    sync.Mutex
 	plans map[planKey]Plan
+	warns map[planKey][]layout.Warning // by layout and mapping size (fields "")
 }
 
 type planKey struct {
@@ -37,7 +38,26 @@ const (
 )
 
 // NewPlanner returns a planner that finds layouts' mutexes in reg.
-func NewPlanner(reg Mutexes) *Planner { return &Planner{reg: reg, plans: map[planKey]Plan{}} }
+func NewPlanner(reg Mutexes) *Planner {
+	return &Planner{reg: reg, plans: map[planKey]Plan{}, warns: map[planKey][]layout.Warning{}}
+}
+
+// Warnings is the package's Warnings, worked out once per layout and mapping size: for a read of the mapping
+// that is not planned (its raw bytes).
+func (pl *Planner) Warnings(m *registry.Mapping, l *layout.Layout) []layout.Warning {
+	k := planKey{layout: weak.Make(l), size: m.Size()}
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	w, ok := pl.warns[k]
+	if !ok {
+		w = Warnings(m, l)
+		if len(pl.warns) >= maxPlans {
+			clear(pl.warns)
+		}
+		pl.warns[k] = w
+	}
+	return w
+}
 
 // Plan is New, worked out once per layout, selection and mapping size.
 func (pl *Planner) Plan(m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {

@@ -36,7 +36,24 @@ var (
 	ErrTooLarge = errors.New("too large to copy")
 	// ErrInvalidFields: a field selection that does not parse.
 	ErrInvalidFields = errors.New("invalid field selection")
+	// ErrLayoutLarger: a layout whose fixed size is more than the mapping's size (a *LargerError).
+	ErrLayoutLarger = errors.New("the layout is larger than the mapping")
 )
+
+// LargerError is a layout whose fixed size is more than the size of the mapping it would read: no read by it
+// can succeed, so none is made.
+type LargerError struct {
+	Layout  string // the layout's id
+	Mapping string // the mapping's name
+	Fixed   int    // the layout's fixed size
+	Size    int64  // the mapping's size
+}
+
+func (e *LargerError) Error() string {
+	return fmt.Sprintf("the layout %s is %d bytes (its fixed size) but the mapping %s is %d bytes: it would read %d bytes past the end "+
+		"(is it the layout of another producer, or of another version of it?)", strconv.Quote(e.Layout), e.Fixed, strconv.Quote(e.Mapping), e.Size, int64(e.Fixed)-e.Size)
+}
+func (e *LargerError) Is(target error) bool { return target == ErrLayoutLarger }
 
 // NotCompiledError is a saved layout that does not compile: its id and problems.
 type NotCompiledError struct {
@@ -73,6 +90,8 @@ type Plan struct {
 	Layout    *layout.Layout
 	Selection *layout.Selection
 	Frame     registry.FrameOptions
+	// Warnings are what a read by the plan likely gets wrong (see Warnings): it is read all the same.
+	Warnings []layout.Warning
 }
 
 // Mutexes finds a layout's named mutex (the registry's, opened if the daemon does not hold it yet).
@@ -82,7 +101,8 @@ type Mutexes interface {
 }
 
 // New plans a read of m by l, of the fields listed ("": all): what to copy (the layout's fixed size, or the
-// whole mapping) and how (its protocol; a mutex one is looked up in reg).
+// whole mapping) and how (its protocol; a mutex one is looked up in reg). A layout larger than m is a
+// *LargerError: no read by it could succeed.
 func New(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
 	p := Plan{Mapping: m, Layout: l}
 	sel, err := layout.ParseSelection(fields)
@@ -91,6 +111,10 @@ func New(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Pla
 	}
 	p.Selection = sel
 	size := m.Size()
+	if l.Fixed > 0 && int64(l.Fixed) > size {
+		return p, &LargerError{Layout: l.ID, Mapping: m.Name(), Fixed: l.Fixed, Size: size}
+	}
+	p.Warnings = Warnings(m, l)
 	n := size
 	if l.Prefix >= 0 && int64(l.Prefix) < size {
 		n = int64(l.Prefix) // the layout reads only these: the stream is still the mapping's size (see Decode)
