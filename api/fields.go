@@ -18,6 +18,62 @@ import (
 // the ring's tick, or the layout's frame field. (Shmbridge-Version, its old name, is sent too.)
 const FrameVersionHeader = "Shmbridge-Frame-Version"
 
+// WarningHeader carries what a read by a layout likely gets wrong (view.Warnings): on a decoded answer, and on
+// a raw read of a mapping that has a default layout. One header line per warning, each an RFC 8941 string with
+// the field it is about as a parameter: "timestamp (f8) is at offset 5, …";field="timestamp". Printable ASCII
+// only (anything else is "?"), each at most maxWarningHeader bytes.
+const WarningHeader = "Shmbridge-Warning"
+
+const maxWarningHeader = 400
+
+// LayoutWarning is something a layout likely decodes wrong (a decoded stream's warnings message, a
+// Shmbridge-Warning header): the field it is about (none: the layout as a whole) and what is likely missing.
+type LayoutWarning struct {
+	Field  string `json:"field,omitempty" example:"timestamp"`
+	Detail string `json:"detail" validate:"required" example:"timestamp (f8) is at offset 5, which a C compiler would not choose for an 8-byte number: 3 bytes of padding are likely missing after mode"`
+}
+
+// layoutWarnings are ws as the API says them.
+func layoutWarnings(ws []layout.Warning) []LayoutWarning {
+	out := make([]LayoutWarning, len(ws))
+	for i, w := range ws {
+		out[i] = LayoutWarning{Field: w.Field, Detail: w.Detail}
+	}
+	return out
+}
+
+// setWarnings puts ws in h as WarningHeader lines.
+func setWarnings(h http.Header, ws []layout.Warning) {
+	for _, w := range ws {
+		v := sfString(w.Detail, maxWarningHeader)
+		if w.Field != "" {
+			v += ";field=" + sfString(w.Field, maxWarningHeader)
+		}
+		h.Add(WarningHeader, v)
+	}
+}
+
+// sfString is s as an RFC 8941 string, its text at most max bytes (a longer one cut, ending in "..."): quoted,
+// \ and " escaped, what is not printable ASCII as "?".
+func sfString(s string, max int) string {
+	if len(s) > max {
+		s = s[:max-3] + "..."
+	}
+	b := make([]byte, 0, len(s)+8)
+	b = append(b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r < 0x20 || r > 0x7e:
+			b = append(b, '?')
+		default:
+			b = append(b, byte(r))
+		}
+	}
+	return string(append(b, '"'))
+}
+
 // jsonBuffers keep /fields answers' buffers between requests (a poll of a struct makes one every time).
 var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -30,7 +86,11 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Description	null), raw bytes as base64, b1 as booleans, enums by member name (an unknown value: its integer);
 //	@Description	attributes whose `if` is false are absent. `fields=a.b,c[2]` answers only those paths, nested as they
 //	@Description	are (an array with only some items selected has null for the others). The bytes are copied once, by
-//	@Description	the layout's consistency protocol, then decoded: the headers say how.
+//	@Description	the layout's consistency protocol, then decoded: the headers say how. A layout whose fixed size is larger
+//	@Description	than the mapping is 422 before anything is read; one that likely decodes the bytes wrong (smaller than the
+//	@Description	mapping, a number where a C compiler would not put it: padding missing) is decoded, and says so in
+//	@Description	Shmbridge-Warning headers, one per warning, each an RFC 8941 string with the field as a parameter
+//	@Description	(`"timestamp (f8) is at offset 5, …";field="timestamp"`). The body is the layout's fields only.
 //	@Tags			fields
 //	@Param			name	path	string	true	"Mapping name, percent-encoded"
 //	@Param			layout	query	string	false	"Layout id (default: the mapping's layout)"
@@ -39,7 +99,7 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Failure		400	{object}	Problem	"invalid-request: no layout, a bad fields list"
 //	@Failure		404	{object}	Problem	"not-found: the mapping, the layout, or the layout's mutex"
 //	@Failure		413	{object}	Problem	"decoded-too-large: the JSON would be over 16 MiB; too-large: a layout of no fixed size over a mapping of more than 64 MiB"
-//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset)"
+//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset), or the layout's fixed size is larger than the mapping"
 //	@Failure		423	{object}	Problem	"locked: the layout's mutex stayed held"
 //	@Failure		503	{object}	Problem	"inconsistent: no untorn copy within the retries (see Retry-After); busy"
 //	@Produce		json
@@ -49,6 +109,7 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Header			200	{integer}	Shmbridge-Frame-Version	"The seqlock counter, the ring's tick, or the frame field, the copy is of"
 //	@Header			200	{integer}	Shmbridge-Version		"Deprecated: the same as Shmbridge-Frame-Version (its old name)"
 //	@Header			200	{integer}	Shmbridge-Ring-Buffer	"The ring buffer the copy is good for"
+//	@Header			200	{string}	Shmbridge-Warning		"What the layout likely decodes wrong: one per warning, an RFC 8941 string with a field parameter"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/fields [get]
 func (s *server) readFields(w http.ResponseWriter, r *http.Request) error {
@@ -68,7 +129,7 @@ func (s *server) readFields(w http.ResponseWriter, r *http.Request) error {
 //	@Summary		Decode a mapping by a layout that is not saved
 //	@ID				decodeMapping
 //	@Description	As GET …/fields, with the .ksy in the body instead of a saved layout's id (for trying a layout). Its
-//	@Description	imports name saved layouts.
+//	@Description	imports name saved layouts. Its warnings come as GET …/fields's do (Shmbridge-Warning).
 //	@Tags			fields
 //	@Param			name	path	string	true	"Mapping name, percent-encoded"
 //	@Param			fields	query	string	false	"Comma-separated field paths: a.b,c[2]"
@@ -79,10 +140,11 @@ func (s *server) readFields(w http.ResponseWriter, r *http.Request) error {
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		413	{object}	Problem	"too-large, decoded-too-large"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
-//	@Failure		422	{object}	Problem	"decode-failed (see path, offset)"
+//	@Failure		422	{object}	Problem	"decode-failed (see path, offset; or the layout is larger than the mapping)"
 //	@Failure		503	{object}	Problem	"inconsistent (see Retry-After), busy"
 //	@Produce		json
 //	@Success		200	{object}	object
+//	@Header			200	{string}	Shmbridge-Warning	"What the layout likely decodes wrong: one per warning, an RFC 8941 string with a field parameter"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/decode [post]
 func (s *server) decodeMapping(w http.ResponseWriter, r *http.Request) error {
@@ -138,6 +200,7 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	if f.Buffer >= 0 {
 		h.Set("Shmbridge-Ring-Buffer", strconv.Itoa(f.Buffer))
 	}
+	setWarnings(h, p.Warnings)
 	s.abandoned(w, p.Frame.Lock, f.Abandoned)
 	out = append(out, '\n')
 	*bp = out

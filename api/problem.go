@@ -137,6 +137,7 @@ var causes = []struct {
 	{view.ErrNoLayout, probInvalidRequest, "", false},
 	{view.ErrInvalidFields, probInvalidRequest, "", false},
 	{view.ErrTooLarge, probTooLarge, "", false},
+	{view.ErrLayoutLarger, probDecodeFailed, "", false},
 	{budget.ErrBusy, probBusy, "", true},
 	{budget.ErrTooLarge, probTooLarge, "", false},
 	{budget.ErrRead, probInvalidRequest, "", false},
@@ -247,6 +248,7 @@ func writeProblem(w http.ResponseWriter, p Problem, header http.Header) {
 	h := w.Header()
 	h.Del("Content-Length")
 	h.Del("Content-Range")
+	h.Del(WarningHeader)
 	for k, v := range header {
 		h[k] = v
 	}

@@ -32,7 +32,9 @@ type readPlan struct {
 //	@Description	With `wait=EVENT` it first waits for that event (held by the daemon, POST /v1/events) for up to `timeout`:
 //	@Description	one round trip for "wait for new data, then read"; 204 if the timeout passes first. With `lock=MUTEX`
 //	@Description	(held by the daemon, POST /v1/mutexes) the bytes are copied while that named mutex is held, waiting up to
-//	@Description	`lock_timeout` for it (423 `locked` if it stays held), and sent after it is released.
+//	@Description	`lock_timeout` for it (423 `locked` if it stays held), and sent after it is released. A mapping with a
+//	@Description	default layout that likely gets its bytes wrong (a number where a C compiler would not put it, a size
+//	@Description	other than the mapping's: see docs/layouts.md) says so in Shmbridge-Warning headers.
 //	@Tags			data
 //	@Param			name			path	string	true	"Mapping name, percent-encoded"
 //	@Param			offset			query	integer	false	"Start offset in bytes"		minimum(0)
@@ -56,9 +58,11 @@ type readPlan struct {
 //	@Produce		octet-stream,plain
 //	@Success		200	{string}	string						"The bytes, or the text as UTF-8"
 //	@Header			200	{string}	Shmbridge-Mutex-Abandoned	"true if the lock mutex's last owner ended holding it (WAIT_ABANDONED)"
+//	@Header			200	{string}	Shmbridge-Warning			"What a read by the mapping's default layout likely gets wrong: one per warning, an RFC 8941 string with a field parameter"
 //	@Success		204	"wait: the timeout passed before the event fired"
-//	@Success		206	{string}	string			"The requested range"
-//	@Header			206	{string}	Content-Range	"bytes first-last/size"
+//	@Success		206	{string}	string				"The requested range"
+//	@Header			206	{string}	Content-Range		"bytes first-last/size"
+//	@Header			206	{string}	Shmbridge-Warning	"As on 200"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/data [get]
 func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
@@ -78,7 +82,20 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	s.abandoned(w, p.lock, rd.Abandoned)
+	s.layoutWarnings(w.Header(), p.mapping)
 	return p.send(w, rd.Source)
+}
+
+// layoutWarnings puts in h the warnings of a read of m by its default layout (WarningHeader): its raw bytes
+// are read by it elsewhere. A mapping without one, or whose layout is gone or does not compile, has none.
+func (s *server) layoutWarnings(h http.Header, m *registry.Mapping) {
+	id := m.Layout()
+	if id == "" {
+		return
+	}
+	if e, err := s.layouts.Get(id); err == nil && e.Layout != nil {
+		setWarnings(h, s.plans.Warnings(m, e.Layout))
+	}
 }
 
 func (s *server) planRead(r *http.Request) (readPlan, error) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -40,7 +41,8 @@ const DefaultMaxLayouts = 256
 // fields), change (mapping, seq, at, and spans, or with full=true offset and data, or text), fields (a decoded
 // stream's change: mapping, seq, at, layout, version, frames, fields), error (a decoded stream's frame that
 // could not be read or decoded: mapping, seq, at, layout, error), closed (mapping, seq, at, reason), signal
-// (event, seq, at).
+// (event, seq, at), warnings (what a decoded stream's layout likely decodes wrong, once, before its first
+// snapshot, if it has any: mapping, seq 0, at, layout, warnings).
 type WatchData struct {
 	// Mapping is the mapping the message is about (every message but signal).
 	Mapping string `json:"mapping,omitempty" example:"Local\\Telemetry"`
@@ -73,6 +75,9 @@ type WatchData struct {
 	// Error says why a decoded stream's frame could not be read or decoded (said once, until a frame decodes
 	// again, which comes as a snapshot).
 	Error *WatchError `json:"error,omitempty"`
+	// Warnings, in a warnings message, are what the layout likely decodes wrong (GET …/fields says them in
+	// Shmbridge-Warning headers): the field each is about, and what is likely missing.
+	Warnings []LayoutWarning `json:"warnings,omitempty"`
 	// Reason says why a source's stream ends: closed (the mapping, or the watched event, was closed: DELETE),
 	// event-closed (the event that triggered the samples was closed; the mapping is still held), shutdown, or
 	// the error that ended it.
@@ -107,7 +112,8 @@ type WatchSpan struct {
 //	@Description	mutex. With `layout=ID` (empty: the mapping's default layout) the stream is decoded: each sample one
 //	@Description	consistent frame read by the layout's protocol, a snapshot of the selected `fields`, then `event: fields`
 //	@Description	with only the fields that changed (see WatchData.fields), and `frames`, how many frames the producer made
-//	@Description	since the previous message. Every message has an increasing `id:` and JSON `data:` (WatchData).
+//	@Description	since the previous message. A layout that likely decodes the mapping wrong (see GET …/fields) says so
+//	@Description	first, in one `event: warnings`. Every message has an increasing `id:` and JSON `data:` (WatchData).
 //	@Description	`event: closed` ends the stream when the mapping is closed or the daemon stops; comments (`: keep-alive`)
 //	@Description	every 15 s tell a quiet producer from a dead connection. A client that falls behind gets a fresh snapshot
 //	@Description	instead of the changes it missed. Reconnecting (Last-Event-ID) starts with a fresh snapshot: state, not
@@ -130,7 +136,7 @@ type WatchSpan struct {
 //	@Failure		400	{object}	Problem	"invalid-request (also: a range over 16 MiB, an auto-reset event on Windows), invalid-name, invalid-layout"
 //	@Failure		404	{object}	Problem	"not-found (the mapping, the event, the mutex or the layout)"
 //	@Failure		416	{object}	Problem	"out-of-range"
-//	@Failure		422	{object}	Problem	"decode-failed: the mapping's first frame does not decode by the layout (see path, offset)"
+//	@Failure		422	{object}	Problem	"decode-failed: the mapping's first frame does not decode by the layout (see path, offset), or the layout is larger than the mapping"
 //	@Failure		423	{object}	Problem	"locked: the mutex stayed held for lock_timeout"
 //	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered); decoded-too-large"
@@ -155,11 +161,11 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 				return fail(probInvalidRequest, fmt.Sprintf("%s applies to a stream of bytes, not to one decoded by a layout (which reads by its own protocol)", k))
 			}
 		}
-		src, err := s.decodedSource(m, q.Get("layout"), q.Get("fields"), opts)
+		src, warned, err := s.decodedSource(m, q.Get("layout"), q.Get("fields"), opts)
 		if err != nil {
 			return err
 		}
-		return s.stream(w, r, []watch.Source{src})
+		return s.stream(w, r, []watch.Source{src}, warned...)
 	}
 	if q.Has("fields") {
 		return fail(probInvalidRequest, "fields selects decoded fields: give a layout= too")
@@ -194,19 +200,22 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 }
 
 // decodedSource is a decoded watch of m by the layout id names ("": m's default), of the fields listed,
-// sampled as opts says.
-func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watch.Source) (watch.Source, error) {
+// sampled as opts says; and its warnings message, if its layout has warnings.
+func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watch.Source) (watch.Source, []WatchData, error) {
 	l, id, err := view.Of(s.layouts, m, id)
 	if err != nil {
-		return opts, err
+		return opts, nil, err
 	}
 	p, err := s.plans.Plan(m, l, fields)
 	if err != nil {
-		return opts, err
+		return opts, nil, err
 	}
 	src := opts
 	src.Mapping, src.Decode, src.Format, src.Full = m, watch.DecodingOf(p, id, fields), "", false
-	return src, nil
+	if len(p.Warnings) == 0 {
+		return src, nil, nil
+	}
+	return src, []WatchData{{Mapping: m.Name(), At: time.Now(), Layout: id, Warnings: layoutWarnings(p.Warnings)}}, nil
 }
 
 // watchMany godoc
@@ -235,7 +244,7 @@ func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watc
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name, invalid-layout"
 //	@Failure		404	{object}	Problem	"not-found (a mapping, an event or a layout)"
-//	@Failure		422	{object}	Problem	"decode-failed: a decoded mapping's first frame does not decode (see path, offset)"
+//	@Failure		422	{object}	Problem	"decode-failed: a decoded mapping's first frame does not decode (see path, offset), or its layout is larger than it"
 //	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
 //	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"
@@ -285,6 +294,7 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var sources []watch.Source
+	var warned []WatchData
 	for _, mw := range mappings {
 		m, err := s.reg.GetMapping(mw.name)
 		if err != nil {
@@ -294,11 +304,11 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 		case mw.selected && !mw.decoded:
 			return fail(probInvalidRequest, fmt.Sprintf("fields selects decoded fields: give %s a layout= too", quote(mw.name)))
 		case mw.decoded:
-			src, err := s.decodedSource(m, mw.layout, mw.fields, opts)
+			src, w, err := s.decodedSource(m, mw.layout, mw.fields, opts)
 			if err != nil {
 				return err
 			}
-			sources = append(sources, src)
+			sources, warned = append(sources, src), append(warned, w...)
 			continue
 		case m.Size() > maxWatchLength:
 			return fail(probInvalidRequest, fmt.Sprintf("%s is over %d bytes, the most a watch samples: watch a range of it with GET /v1/mappings/{name}/watch?offset=&length=", quote(mw.name), maxWatchLength))
@@ -314,7 +324,7 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 		}
 		sources = append(sources, watch.Source{Event: e})
 	}
-	return s.stream(w, r, sources)
+	return s.stream(w, r, sources, warned...)
 }
 
 // maxWatchSources caps what one stream watches; maxWatchLength the bytes of one watched range.
@@ -396,8 +406,8 @@ func (s *server) subscribe(sources []watch.Source) (*watch.Subscriber, error) {
 }
 
 // stream subscribes to sources and writes their messages as Server-Sent Events until every source has ended,
-// the client goes away or the daemon stops.
-func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source) error {
+// the client goes away or the daemon stops; the warnings messages first.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.Source, warnings ...WatchData) error {
 	sub, err := s.subscribe(sources)
 	if err != nil {
 		return err
@@ -435,6 +445,18 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.
 	}
 	if !send(nil) { // the headers, at once
 		return nil
+	}
+	for _, d := range warnings {
+		b, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		id++
+		e := &sse.Message{ID: sse.ID(strconv.FormatInt(id, 10)), Type: sse.Type("warnings")}
+		e.AppendData(string(b))
+		if sess.Send(e) != nil || sess.Flush() != nil {
+			return nil
+		}
 	}
 	for {
 		select {

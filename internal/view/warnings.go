@@ -10,13 +10,18 @@ import (
 )
 
 // Warnings are what a read of m by l likely gets wrong, in this order: the layout's own (layout.Lint: numbers
-// where a C compiler would not put them), then a fixed size smaller than the mapping. The size is compared
-// only for a layout that reads just its fixed size (one that looks at its whole stream, an instance at a pos,
-// expects more), and, where the OS gives the size of a mapping opened without one only to the page (Windows),
-// only when the layout leaves a page or more undescribed. l larger than m is not a warning but an error (New).
+// where a C compiler would not put them), then a fixed size other than the mapping's. Larger, a decoded read
+// is refused (New's *LargerError): the warning is for the reads that are not decoded, the mapping's raw bytes.
+// Smaller is compared only for a layout that reads just its fixed size (one that looks at its whole stream,
+// an instance at a pos, expects more), and, where the OS gives the size of a mapping opened without one only
+// to the page (Windows), only when the layout leaves a page or more undescribed.
 func Warnings(m *registry.Mapping, l *layout.Layout) []layout.Warning {
 	w := layout.Lint(l)
 	size := m.Size()
+	if l.Fixed > 0 && int64(l.Fixed) > size {
+		return append(w, layout.Warning{Detail: fmt.Sprintf("the layout's fixed size is %d bytes but the mapping is %d bytes: "+
+			"a read by it would end %d bytes past the mapping's end, and is refused", l.Fixed, size, int64(l.Fixed)-size)})
+	}
 	if l.Prefix <= 0 || int64(l.Prefix) >= size {
 		return w
 	}

@@ -46,6 +46,10 @@ func TestLargerLayout(t *testing.T) {
 	if !strings.Contains(err.Error(), "is 8 bytes (its fixed size) but the mapping") || !strings.Contains(err.Error(), "is 6 bytes") {
 		t.Errorf("the error says %q", err)
 	}
+	w := NewPlanner(reg).Warnings(m, compiled(t, "meta: {id: pair, endian: le}\nseq: [{id: a, type: u4}, {id: b, type: u4}]\n"))
+	if len(w) != 1 || w[0].Detail != "the layout's fixed size is 8 bytes but the mapping is 6 bytes: a read by it would end 2 bytes past the mapping's end, and is refused" {
+		t.Errorf("its warnings (for a raw read) are %q", w)
+	}
 	if _, err := NewPlanner(reg).Plan(m, compiled(t, "meta: {id: bytes}\nseq: [{id: n, type: u1}, {id: b, size: n}]\n"), ""); err != nil {
 		t.Errorf("a layout of no fixed size: %v", err)
 	}
