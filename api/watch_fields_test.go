@@ -121,6 +121,11 @@ types:
 	v.WriteAt([]byte("\x01\x00monza\x00\x07\x00\x00\x00\x00\x08\x00\x00\x00\x00\x09\x00\x00\x00\x00"), 0)
 	s := b.watch(t, path(n, "/watch?layout=&interval=2ms")) // empty: the mapping's default layout
 	e := s.next()
+	// The cars are packed (an f4 right after a u1): the stream says so first, once.
+	if e.typ != "warnings" || len(e.data.Warnings) != 1 || e.data.Warnings[0].Field != "cars[0].speed" {
+		t.Fatalf("first: %s", e.raw)
+	}
+	e = s.next()
 	state := fieldsOf(t, e)
 	if e.typ != "snapshot" || e.data.Version != nil || e.data.Layout != "cars" {
 		t.Fatalf("snapshot: %s", e.raw)
