@@ -69,8 +69,9 @@ async function problemOf(res) {
   return new Problem(res.status, p);
 }
 
-/** Sends a request; answers the parsed JSON, the bytes (as: 'bytes'), the text (as: 'text') or null for 204. */
-export async function call(method, path, { json, body, headers = {}, as } = {}) {
+/** Sends a request; answers the parsed JSON, the bytes (as: 'bytes'), the text (as: 'text') or null for 204.
+ * answered, if given, sees the response's headers first. */
+export async function call(method, path, { json, body, headers = {}, as, answered } = {}) {
   const sent = session();
   const init = { method, headers: { ...authHeaders(sent), ...headers }, credentials: 'omit' };
   if (json !== undefined) {
@@ -86,6 +87,7 @@ export async function call(method, path, { json, body, headers = {}, as } = {}) 
     if (res.status === 401) unauthorized(err, sent);
     throw err;
   }
+  answered?.(res.headers);
   if (res.status === 204) return null;
   if (as === 'bytes') return new Uint8Array(await res.arrayBuffer());
   if (as === 'text') return res.text();
@@ -93,6 +95,19 @@ export async function call(method, path, { json, body, headers = {}, as } = {}) 
 }
 
 export const get = (path, opts) => call('GET', path, opts);
+
+/** The warnings of an answer's Shmbridge-Warning headers ([{field, detail}]): RFC 8941 strings, each with its
+ * field as a parameter, the headers joined by commas. */
+export function warningsOf(headers) {
+  const v = headers.get('Shmbridge-Warning') || '';
+  const unescape = (s) => s.replace(/\\(["\\])/g, '$1');
+  const out = [];
+  for (const m of v.matchAll(/"((?:[^"\\]|\\["\\])*)"(?:;field="((?:[^"\\]|\\["\\])*)")?/g)) {
+    out.push({ field: unescape(m[2] || ''), detail: unescape(m[1]) });
+  }
+  return out;
+}
+
 export const post = (path, json) => call('POST', path, { json: json ?? {} });
 
 /** Logs this tab in with {token} (the login form) or {code} (the one-time code of the daemon's login link). */

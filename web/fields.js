@@ -1,10 +1,11 @@
 // The Fields pane: a mapping decoded by a layout (the catalogue's, a saved one, or one being written in the
 // editor), live through a decoded watch stream. Each value is a row of the tree (its name, its value); changed
 // values flash; a fixed field's row and its bytes in the hex view select each other; numeric fields can be
-// pinned to the chart; with Edit on, a value is written through PATCH …/fields. Names and values go into the
-// page as text, never as HTML.
+// pinned to the chart; with Edit on, a value is written through PATCH …/fields. What the layout likely decodes
+// wrong (the daemon's warnings: padding missing, a size other than the mapping's) is listed above the tree, and
+// the rows of the fields it names are marked. Names, values and warnings go into the page as text, never as HTML.
 
-import { Problem, Stream, call, get, objectPath } from './api.js';
+import { Problem, Stream, call, get, objectPath, warningsOf } from './api.js';
 import { el } from './dom.js';
 
 const FLASH_MS = 400;
@@ -96,6 +97,11 @@ export class FieldsPane {
     bar.append(h, this.select, this.editButton);
     this.status = el('div', 'small');
     this.status.id = 'fields-status';
+    this.warnings = el('div', 'warnings');
+    this.warnings.id = 'fields-warnings';
+    this.warnings.setAttribute('role', 'status');
+    this.warnings.hidden = true;
+    this.warned = new Map();
     this.tree = el('div', 'tree');
     this.tree.id = 'fields-tree';
     this.tree.setAttribute('role', 'tree');
@@ -122,7 +128,7 @@ export class FieldsPane {
     save.id = 'layout-save';
     save.addEventListener('click', () => this.save());
     this.editor.append(wrap, this.problems, save);
-    r.append(bar, this.status, this.editor, this.tree);
+    r.append(bar, this.status, this.editor, this.warnings, this.tree);
     this.numberLines();
   }
 
@@ -142,7 +148,31 @@ export class FieldsPane {
     this.state = null;
     this.rows = new Map();
     this.tree.replaceChildren();
+    this.warn([]);
     this.ui.fields([]);
+  }
+
+  /** Lists the layout's warnings ([{field, detail}]) above the tree, and marks the rows of their fields. */
+  warn(list) {
+    this.warned = new Map(list.filter((w) => w.field).map((w) => [w.field, w.detail]));
+    this.warnings.hidden = list.length === 0;
+    const items = list.map((w) => {
+      const li = el('li', '', w.detail);
+      if (w.field) li.dataset.field = w.field;
+      return li;
+    });
+    const ul = el('ul');
+    ul.append(...items);
+    this.warnings.replaceChildren(el('strong', '', 'This layout likely decodes the mapping wrong:'), ul);
+    for (const [path, row] of this.rows) this.markWarned(path, row);
+  }
+
+  /** Marks a row whose field a warning names (its text as the row's tooltip). */
+  markWarned(path, row) {
+    const w = this.warned.get(path);
+    row.el.classList.toggle('warned', w !== undefined);
+    if (w !== undefined) row.el.title = w;
+    else row.el.removeAttribute('title');
   }
 
   async listLayouts(selected) {
@@ -181,6 +211,7 @@ export class FieldsPane {
     this.state = null;
     this.rows = new Map();
     this.tree.replaceChildren();
+    this.warn([]);
     const l = this.layouts?.get(id);
     this.fixed = l ? l.fields : [];
     this.ui.fields(this.fixed);
@@ -190,10 +221,15 @@ export class FieldsPane {
     }
     this.status.textContent = l?.mapping ? `${l.title}: the layout of ${l.mapping}` : '';
     const url = objectPath('mapping', this.name, `/watch?layout=${encodeURIComponent(id)}&interval=10ms`);
-    this.stream = new Stream(url, (type, d) => this.message(type, d), () => {});
+    // A stream (re)connected says its warnings first, if it has any: until then, none.
+    this.stream = new Stream(url, (type, d) => this.message(type, d), (s) => s === 'connecting' && this.warn([]));
   }
 
   message(type, d) {
+    if (type === 'warnings') {
+      this.warn(d.warnings || []);
+      return;
+    }
     if (type === 'snapshot') {
       this.state = d.fields;
       this.render();
@@ -278,6 +314,7 @@ export class FieldsPane {
     }
     const row = { el: r, value, lit: 0 };
     this.rows.set(path, row);
+    this.markWarned(path, row);
     return r;
   }
 
@@ -381,7 +418,12 @@ export class FieldsPane {
     const text = this.source.value;
     const seq = (this.trySeq = (this.trySeq || 0) + 1);
     try {
-      const v = await call('POST', objectPath('mapping', this.name, '/decode'), { body: text, headers: { 'Content-Type': 'application/yaml' } });
+      let warnings = [];
+      const v = await call('POST', objectPath('mapping', this.name, '/decode'), {
+        body: text,
+        headers: { 'Content-Type': 'application/yaml' },
+        answered: (h) => (warnings = warningsOf(h)),
+      });
       if (seq !== this.trySeq) return;
       this.stream?.close();
       this.stream = null;
@@ -392,6 +434,7 @@ export class FieldsPane {
       this.state = v;
       this.fixed = [];
       this.ui.fields([]);
+      this.warn(warnings);
       this.render();
       this.status.textContent = 'the editor\'s layout, applied to the mapping now (save it to watch it live)';
     } catch (err) {

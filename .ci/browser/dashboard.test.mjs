@@ -786,6 +786,82 @@ test('the layout editor: applied to the live mapping as typed, an error on its l
   await context.close();
 });
 
+// The story of issue 34: struct bench_frame { uint32_t seq; uint8_t mode; double timestamp; float rpm, speed;
+// int16_t gear; char label[32]; double odometer; }, 72 bytes as gcc lays it out (api/warnings_test.go proves it
+// against gcc), and the natural .ksy that leaves gcc's padding out (63 bytes).
+const benchKsy = (id, padded) => `meta:
+  id: ${id}
+  endian: le
+seq:
+  - id: seq
+    type: u4
+  - id: mode
+    type: u1
+${padded ? '  - size: 3\n' : ''}  - id: timestamp
+    type: f8
+  - id: rpm
+    type: f4
+  - id: speed
+    type: f4
+  - id: gear
+    type: s2
+  - id: label
+    type: strz
+    size: 32
+    encoding: UTF-8
+${padded ? '  - size: 6\n' : ''}  - id: odometer
+    type: f8
+`;
+
+function benchFrame() {
+  const f = Buffer.alloc(72);
+  f.writeUInt32LE(7, 0);
+  f[4] = 2;
+  f.writeDoubleLE(1722.5, 8);
+  f.writeFloatLE(6500, 16);
+  f.writeFloatLE(212.25, 20);
+  f.writeInt16LE(4, 24);
+  f.write('bench-rig-01', 26, 'latin1');
+  f.writeDoubleLE(12345.5, 64);
+  return f;
+}
+
+test('warnings: a layout without its C padding says so beside the tree, the fields it names marked; with the padding, none', { skip: windows }, async () => {
+  const id = `dash_bench_${suffix}`;
+  await putLayout(id, benchKsy(id, false));
+  const name = `Local\\${unique('bench')}`;
+  await api('POST', '/v1/mappings', { name, size: 72, layout: id });
+  await fetch(`${base}${path('mappings', name, '/data')}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: benchFrame() });
+  const { context, page } = await loggedIn();
+  await page.goto(`${base}/#mapping=${encodeURIComponent(name)}`);
+  const warnings = page.locator('#fields-warnings li');
+  await page.locator('#fields-warnings li[data-field="odometer"]').waitFor();
+  assert.deepEqual(await warnings.allTextContents(), [
+    'timestamp (f8) is at offset 5, which a C compiler would not choose for an 8-byte number: 3 bytes of padding are likely missing after mode',
+    'odometer (f8) is at offset 55 (58 with the 3 bytes of padding missing before it), which a C compiler would not choose for an 8-byte number: 6 bytes of padding are likely missing after label',
+    "the layout's fixed size is 63 bytes but the mapping is 72 bytes: 9 bytes are not described (padding a C compiler adds, or fields the layout leaves out)",
+  ]);
+  await page.locator('#fields-tree .field.warned[data-path="timestamp"]').waitFor();
+  assert.deepEqual(await page.locator('#fields-tree .field.warned').evaluateAll((rows) => rows.map((r) => r.dataset.path)), ['timestamp', 'odometer']);
+  assert.equal(await page.locator('#fields-warnings *:not(strong, ul, li)').count(), 0, 'a warning became HTML');
+
+  // The editor, with gcc's padding typed in: every value right, no warning.
+  await page.click('#layout-editor-toggle');
+  await page.waitForFunction(() => document.querySelector('#layout-source').value.includes('id: timestamp'));
+  await page.fill('#layout-source', benchKsy(`dash_bench_padded_${suffix}`, true));
+  await page.waitForFunction(() => document.querySelector('#fields-tree .field[data-path="timestamp"] .fvalue')?.textContent === '1722.5');
+  assert.equal(await page.locator('#fields-warnings').isHidden(), true, 'the padded layout has warnings');
+  assert.equal(await fieldValue(page, 'label').textContent(), '"bench-rig-01"');
+  assert.equal(await page.locator('#fields-tree .field.warned').count(), 0);
+  // And without it again, in the editor: the warnings come back, from POST …/decode's headers.
+  await page.fill('#layout-source', benchKsy(`dash_bench_natural_${suffix}`, false));
+  await page.locator('#fields-warnings li[data-field="timestamp"]').waitFor();
+  assert.equal(await warnings.count(), 3);
+  await api('DELETE', path('mappings', name) + '?unlink=true');
+  await api('DELETE', `/v1/layouts/${id}`);
+  await context.close();
+});
+
 test('editing is off by default: typing over a byte writes nothing; switched on, a field is written by the layout', { skip: windows }, async () => {
   const { context, page, name } = await carPage('editmode');
   assert.equal(await page.isChecked('#edit'), false);

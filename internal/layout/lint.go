@@ -7,8 +7,8 @@ import (
 // Warning is something a layout decodes but likely gets wrong, e.g. padding a C compiler adds that the layout
 // does not describe: the field it is about ("" for the layout as a whole) and what is likely missing.
 type Warning struct {
-	Field  string `json:"field,omitempty" example:"timestamp"`
-	Detail string `json:"detail" validate:"required" example:"timestamp (f8) is at offset 5, which a C compiler would not choose for an 8-byte number: 3 bytes of padding are likely missing after mode"`
+	Field  string `json:"field,omitempty"`
+	Detail string `json:"detail"`
 }
 
 // MaxWarnings bounds the warnings Lint lists: past it, the last one says how many more fields are off.
