@@ -98,16 +98,29 @@ func alignment(f Field) int {
 // misplaced is the warning for f, of alignment n, found at its offset plus shift: gap bytes are likely
 // missing after the field prev ("": f is the first field).
 func misplaced(f Field, n, shift, gap int, prev string) Warning {
+	name := shortName(f.Path)
 	at := fmt.Sprintf("at offset %d", f.Offset)
 	if shift > 0 {
 		at += fmt.Sprintf(" (%d with the %s of padding missing before it)", f.Offset+shift, byteCount(shift))
 	}
 	where := "before it"
 	if prev != "" {
-		where = "after " + prev
+		where = "after " + shortName(prev)
 	}
 	return Warning{Field: f.Path, Detail: fmt.Sprintf("%s (%s) is %s, which a C compiler would not choose for %s number: %s of padding %s likely missing %s",
-		f.Path, f.Type, at, sizedNumber(n), byteCount(gap), isAre(gap), where)}
+		name, shortName(f.Type), at, sizedNumber(n), byteCount(gap), isAre(gap), where)}
+}
+
+// maxName bounds a name as a warning's detail says it: a detail is at most a few hundred bytes, whatever the
+// ids (a layout's text may be 256 KiB).
+const maxName = 64
+
+// shortName is s, its middle left out ("...") past maxName bytes.
+func shortName(s string) string {
+	if len(s) <= maxName {
+		return s
+	}
+	return s[:maxName/2-2] + "..." + s[len(s)-(maxName/2-1):]
 }
 
 // byteCount is "1 byte", "3 bytes".

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shmbridge/shmbridge/internal/catalogue"
 )
@@ -148,5 +149,40 @@ func TestLintCatalogue(t *testing.T) {
 		if w := Lint(l); w != nil {
 			t.Errorf("%s: %q", id, w)
 		}
+	}
+}
+
+// TestLintHostile: the most fields a layout describes (4096), every one misplaced, and ids as long as a
+// layout's text allows: Lint stays one pass, its warnings few and short.
+func TestLintHostile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("meta: {id: t, endian: le}\nseq:\n")
+	for i := range 2100 {
+		fmt.Fprintf(&b, "  - {id: a%d, type: u1}\n  - {id: b%d, type: u8}\n", i, i)
+	}
+	many := lintOf(t, b.String())
+	long := strings.Repeat("x", 100_000)
+	wide := lintOf(t, fmt.Sprintf("meta: {id: t, endian: le}\nseq:\n  - {id: a%s, type: u1}\n  - {id: b%s, type: u4}\n", long, long))
+	for _, w := range append(many, wide...) {
+		if len(w.Detail) > 400 {
+			t.Fatalf("a detail of %d bytes: %.200s", len(w.Detail), w.Detail)
+		}
+	}
+	if len(many) != MaxWarnings || len(wide) != 1 {
+		t.Fatalf("%d and %d warnings", len(many), len(wide))
+	}
+	l, err := Compile([]byte(b.String()), nil, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Lint(l)
+		}
+	})
+	t.Logf("Lint of %d fields: %v, %d B, %d allocs", len(l.Fields), time.Duration(r.NsPerOp()), r.AllocedBytesPerOp(), r.AllocsPerOp())
+	if d := time.Duration(r.NsPerOp()); d > 20*time.Millisecond {
+		t.Errorf("Lint of %d fields took %v", len(l.Fields), d)
 	}
 }

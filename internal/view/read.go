@@ -42,8 +42,8 @@ func NewPlanner(reg Mutexes) *Planner {
 	return &Planner{reg: reg, plans: map[planKey]Plan{}, warns: map[planKey][]layout.Warning{}}
 }
 
-// Warnings is the package's Warnings, worked out once per layout and mapping size: for a read of the mapping
-// that is not planned (its raw bytes).
+// Warnings is the package's Warnings, worked out once per layout and mapping size (a plan's, and a raw
+// read's), at most maxPlans of them kept.
 func (pl *Planner) Warnings(m *registry.Mapping, l *layout.Layout) []layout.Warning {
 	k := planKey{layout: weak.Make(l), size: m.Size()}
 	pl.mu.Lock()
@@ -67,9 +67,10 @@ func (pl *Planner) Plan(m *registry.Mapping, l *layout.Layout, fields string) (P
 	pl.mu.Unlock()
 	if !ok || p.Layout != l {
 		var err error
-		if p, err = New(nil, m, l, fields); err != nil {
+		if p, err = newPlan(nil, m, l, fields); err != nil {
 			return p, err
 		}
+		p.Warnings = pl.Warnings(m, l) // one slice for every selection
 		if len(fields) <= maxKeptFields {
 			pl.mu.Lock()
 			if len(pl.plans) >= maxPlans {

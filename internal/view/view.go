@@ -101,9 +101,18 @@ type Mutexes interface {
 }
 
 // New plans a read of m by l, of the fields listed ("": all): what to copy (the layout's fixed size, or the
-// whole mapping) and how (its protocol; a mutex one is looked up in reg). A layout larger than m is a
-// *LargerError: no read by it could succeed.
+// whole mapping) and how (its protocol; a mutex one is looked up in reg), and its warnings. A layout larger
+// than m is a *LargerError: no read by it could succeed.
 func New(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
+	p, err := newPlan(reg, m, l, fields)
+	if err == nil {
+		p.Warnings = Warnings(m, l)
+	}
+	return p, err
+}
+
+// newPlan is New without the warnings.
+func newPlan(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
 	p := Plan{Mapping: m, Layout: l}
 	sel, err := layout.ParseSelection(fields)
 	if err != nil {
@@ -114,7 +123,6 @@ func New(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Pla
 	if l.Fixed > 0 && int64(l.Fixed) > size {
 		return p, &LargerError{Layout: l.ID, Mapping: m.Name(), Fixed: l.Fixed, Size: size}
 	}
-	p.Warnings = Warnings(m, l)
 	n := size
 	if l.Prefix >= 0 && int64(l.Prefix) < size {
 		n = int64(l.Prefix) // the layout reads only these: the stream is still the mapping's size (see Decode)
