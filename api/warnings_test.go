@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -206,6 +207,12 @@ func TestLayoutWarnings(t *testing.T) {
 	wantWarnings(t, "the watch's warnings message", e.data.Warnings, benchWarnings)
 	if e = s.next(); e.typ != "snapshot" {
 		t.Fatalf("then: %s %s", e.typ, e.raw)
+	}
+	s.close()
+	// On /v1/watch, the message names the mapping whose layout it is about.
+	s = b.watch(t, "/v1/watch?mapping="+url.QueryEscape(n)+"&layout=bench_frame&interval=5ms")
+	if e = s.next(); e.typ != "warnings" || e.data.Mapping != n || len(e.data.Warnings) != len(benchWarnings) {
+		t.Fatalf("/v1/watch's first message: %s %s", e.typ, e.raw)
 	}
 	s.close()
 
