@@ -44,3 +44,44 @@ func TestSwitchWithoutMatchIsNull(t *testing.T) {
 		t.Errorf("?fields=body,next: %s, %v", got, err)
 	}
 }
+
+// TestKaitaiSyntax: what Kaitai's compiler takes and users' .ksy files write: a multi-byte xor key given as an
+// array literal, a trailing comma in an array literal (and in a type's or a process's arguments), a float
+// literal ending in a dot, and a type with arguments written as a YAML block scalar (ending in a newline).
+func TestKaitaiSyntax(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		data      []byte
+		want      string
+	}{
+		{"xor key array", "meta: {id: x}\nseq:\n  - id: a\n    size: 4\n    process: xor([236, 187, 163, 20])\n", []byte{236, 187, 163, 21}, `{"a":"AAAAAQ=="}`},
+		{"xor key array, trailing comma", "meta: {id: x}\nseq:\n  - id: a\n    size: 2\n    process: xor([1, 2, ])\n", []byte{1, 2}, `{"a":"AAA="}`},
+		{"array literal, trailing comma", "meta: {id: x}\ninstances:\n  n:\n    value: '[1, 2, ].size'\n", []byte{0}, `{"n":2}`},
+		{"float ending in a dot", "meta: {id: x}\ninstances:\n  f:\n    value: 24000. / 2\n  g:\n    value: (3.) * 2\n", []byte{0}, `{"f":12000,"g":6}`},
+		{"type arguments in a block scalar", "meta: {id: x}\nseq:\n  - id: a\n    type: |\n      t(1 + 1, 3, )\ntypes:\n  t:\n    params:\n      - id: p\n        type: u1\n      - id: q\n        type: u1\n    seq:\n      - id: v\n        size: p\n    instances:\n      w:\n        value: q\n", []byte{7, 8}, `{"a":{"v":"Bwg=","w":3}}`},
+		{"process in a block scalar", "meta: {id: x}\nseq:\n  - id: a\n    size: 1\n    process: >\n      xor(1)\n", []byte{3}, `{"a":"Ag=="}`},
+	} {
+		l, err := Compile([]byte(c.src), nil, DefaultLimits)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		v, err := l.Decode(c.data)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		got, err := v.AppendJSON(nil, nil, 1<<20)
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: %s, %v; want %s", c.name, got, err, c.want)
+		}
+	}
+	// A dot after an integer still names a method, and [,] is no array.
+	for _, src := range []string{"1.to_s", "[,]", "[1,,]", "t(,)"} {
+		if _, err := parseExpr(src); err == nil && src != "1.to_s" {
+			t.Errorf("%s: parsed", src)
+		} else if err != nil && src == "1.to_s" {
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+}
