@@ -85,3 +85,35 @@ func TestKaitaiSyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownEncodingFailsWhenRead: an encoding name the daemon does not know is taken at save, as Kaitai's
+// compiler takes it; reading a string in it fails naming the field, and a string not read costs nothing.
+func TestUnknownEncodingFailsWhenRead(t *testing.T) {
+	const src = "meta: {id: x, encoding: NOPE-1}\nseq:\n  - id: n\n    type: u1\n  - id: s\n    type: str\n    size: 1\n    if: n == 1\n  - id: t\n    type: strz\n    encoding: ALSO-NOT\n    if: n == 2\n"
+	if got, err := jsonOf(t, src, []byte{0, 65, 0}, ""); err != nil || got != `{"n":0}` {
+		t.Errorf("no string read: %s, %v", got, err)
+	}
+	for _, c := range []struct {
+		data []byte
+		want string
+	}{{[]byte{1, 65}, `s at offset 1: unknown encoding "NOPE-1"`}, {[]byte{2, 65, 0}, `t at offset 1: unknown encoding "ALSO-NOT"`}} {
+		if _, err := jsonOf(t, src, c.data, ""); err == nil || err.Error() != c.want {
+			t.Errorf("%v: %v, want %s", c.data, err, c.want)
+		}
+	}
+}
+
+// TestValidInInstanceFromIf: a valid that fails in an instance an `if` of the seq reads is the decode's error,
+// naming the instance and the validation (not the if's comparison with a missing value).
+func TestValidInInstanceFromIf(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"meta: {id: x}\nseq:\n  - id: a\n    type: u1\n    if: inst >= 0\ninstances:\n  inst:\n    pos: 1\n    type: u1\n    valid: 0x50\n", "inst at offset 1: not valid: 2, expected 80"},
+		{"meta: {id: x}\nseq:\n  - id: c\n    type: t\ntypes:\n  t:\n    seq:\n      - id: a\n        type: u1\n        if: _parent.inst >= 0\ninstances:\n  inst:\n    pos: 1\n    type: u1\n    valid:\n      min: 5\n", "inst at offset 1: not valid: 2 is less than the minimum 5"},
+		{"meta: {id: x}\nseq:\n  - id: a\n    size: 0\n    if: inst.size == 0\ninstances:\n  inst:\n    pos: 0\n    type: u1\n    repeat: expr\n    repeat-expr: 2\n    valid:\n      any-of: [1]\n", "inst[1] at offset 1: not valid: 2 is none of the values allowed"},
+		{"meta: {id: x}\nseq:\n  - id: a\n    type: u1\n    if: inst.size == 0\ninstances:\n  inst:\n    pos: 0\n    contents: [1, 3]\n", "inst at offset 0: contents are [0x01, 0x02], expected [0x01, 0x03]"},
+	} {
+		if _, err := jsonOf(t, c.src, []byte{1, 2, 3}, ""); err == nil || err.Error() != c.want {
+			t.Errorf("%v, want %s", err, c.want)
+		}
+	}
+}
