@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -114,6 +115,67 @@ func TestValidInInstanceFromIf(t *testing.T) {
 	} {
 		if _, err := jsonOf(t, c.src, []byte{1, 2, 3}, ""); err == nil || err.Error() != c.want {
 			t.Errorf("%v, want %s", err, c.want)
+		}
+	}
+}
+
+// TestInstanceErrorIsMarked: an instance whose read fails is never dropped: in the JSON it is
+// {"$error": "…"} in its place, whole or selected, at any depth (Kaitai's instances are lazy: one fails only
+// when read); a seq attribute's failure is still the decode's error, and a bound reached in an instance still
+// ends the answer.
+func TestInstanceErrorIsMarked(t *testing.T) {
+	const src = "meta: {id: x}\nseq:\n  - id: a\n    type: u1\n  - id: c\n    type: t\n    size: 2\n    repeat: expr\n    repeat-expr: 2\ninstances:\n  body:\n    pos: 10\n    size: 4\n  ok:\n    value: a + 1\ntypes:\n  t:\n    instances:\n      tail:\n        pos: 1\n        type: u2le\n"
+	const body = `{"$error":"body at offset 0: pos 10 is outside the stream of 5 bytes"}`
+	const tail = `{"$error":"c[0].tail at offset 2: end of stream: wanted 2 bytes, 1 left"}`
+	for _, c := range []struct{ sel, want string }{
+		{"", `{"a":1,"c":[{"tail":` + tail + `},{"tail":{"$error":"c[1].tail at offset 4: end of stream: wanted 2 bytes, 1 left"}}],"body":` + body + `,"ok":2}`},
+		{"body", `{"body":` + body + `}`},
+		{"body.x,ok", `{"body":` + body + `,"ok":2}`},
+		{"c[0].tail", `{"c":[{"tail":` + tail + `}]}`},
+	} {
+		if got, err := jsonOf(t, src, []byte{1, 2, 3, 4, 5}, c.sel); err != nil || got != c.want {
+			t.Errorf("?fields=%s: %s, %v; want %s", c.sel, got, err, c.want)
+		}
+	}
+	if _, err := jsonOf(t, src, []byte{1, 2, 3, 4}, ""); err == nil || err.Error() != "c[1] at offset 3: size 2, but 1 bytes are left" {
+		t.Errorf("a seq attribute that fails: %v", err)
+	}
+	if _, err := jsonOf(t, src, []byte{1, 2, 3, 4, 5}, "nosuch"); err == nil {
+		t.Error("a field the layout has not was answered")
+	}
+	// A bound reached while an instance is read ends the answer.
+	l, err := Compile([]byte("meta: {id: x}\ninstances:\n  many:\n    pos: 0\n    type: u1\n    repeat: eos\n"), nil, Limits{Source: MaxSource, Imports: 1, Depth: 8, Steps: 1 << 20, Items: 1000, Output: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := l.Decode(make([]byte, 500))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var de *DecodeError
+	if _, err := v.AppendJSON(nil, nil, 1<<20); !errors.As(err, &de) || !de.Limit {
+		t.Errorf("a bound reached in an instance: %v", err)
+	}
+}
+
+// TestObjectGraphRefs: an object that is (or reads as) one the JSON is already inside is written as
+// {"$ref": "#/its/path"} (a JSON Pointer into the answer), not copied until the depth limit: a value instance
+// that answers an enclosing object, a directory entry whose inode is the one being written (ext2's "."), an
+// instance that reads its own type at the same place of the same stream, a cycle of positioned instances.
+func TestObjectGraphRefs(t *testing.T) {
+	const ext2 = "meta: {id: x}\nseq:\n  - id: inodes\n    type: inode\n    repeat: expr\n    repeat-expr: 2\ninstances:\n  root_dir:\n    value: inodes[0].as_dir\n  me:\n    value: _root\ntypes:\n  inode:\n    seq:\n      - id: ptr\n        type: u1\n    instances:\n      as_dir:\n        io: _root._io\n        pos: ptr\n        type: dir\n        if: ptr != 0\n  dir:\n    seq:\n      - id: entries\n        type: entry\n        repeat: expr\n        repeat-expr: 2\n  entry:\n    seq:\n      - id: idx\n        type: u1\n    instances:\n      inode:\n        value: _root.inodes[idx]\n      up:\n        value: _parent\n"
+	const cycle = "meta: {id: x}\nseq:\n  - id: n\n    type: u1\n  - id: head\n    type: node\ninstances:\n  again:\n    pos: 0\n    type: x\ntypes:\n  node:\n    seq:\n      - id: next\n        type: u1\n    instances:\n      follow:\n        pos: next\n        type: node\n"
+	for _, c := range []struct {
+		name, src string
+		data      []byte
+		sel, want string
+	}{
+		{"ext2", ext2, []byte{2, 0, 0, 1}, "", `{"inodes":[{"ptr":2,"as_dir":{"entries":[{"idx":0,"inode":{"$ref":"#/inodes/0"},"up":{"$ref":"#/inodes/0/as_dir"}},{"idx":1,"inode":{"ptr":0},"up":{"$ref":"#/inodes/0/as_dir"}}]}},{"ptr":0}],"root_dir":{"entries":[{"idx":0,"inode":{"ptr":2,"as_dir":{"$ref":"#/root_dir"}},"up":{"$ref":"#/root_dir"}},{"idx":1,"inode":{"ptr":0},"up":{"$ref":"#/root_dir"}}]},"me":{"$ref":"#"}}`},
+		{"ext2, selected", ext2, []byte{2, 0, 0, 1}, "root_dir.entries[0].inode.as_dir,me", `{"root_dir":{"entries":[{"inode":{"as_dir":{"$ref":"#/root_dir"}}}]},"me":{"$ref":"#"}}`},
+		{"a cycle of positions", cycle, []byte{5, 2, 1}, "", `{"n":5,"head":{"next":2,"follow":{"next":1,"follow":{"$ref":"#/head"}}},"again":{"$ref":"#"}}`},
+	} {
+		if got, err := jsonOf(t, c.src, c.data, c.sel); err != nil || got != c.want {
+			t.Errorf("%s: %s, %v; want %s", c.name, got, err, c.want)
 		}
 	}
 }

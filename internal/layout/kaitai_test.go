@@ -84,11 +84,7 @@ func runSpec(dir, name string) error {
 		return err
 	}
 	v, err := l.Decode(data)
-	if s.Exception != nil {
-		if err == nil {
-			// a lazy instance may be what fails: the JSON walk computes them all
-			_, err = v.AppendJSON(nil, nil, 1<<30)
-		}
+	if s.Exception != nil { // the read's (its seq's: instances are lazy, read by the asserts that name them)
 		if err == nil {
 			return fmt.Errorf("decoded, but %v was expected", s.Exception)
 		}
