@@ -2,6 +2,7 @@ package layout
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -164,6 +165,7 @@ func TestInstanceErrorIsMarked(t *testing.T) {
 // instance that reads its own type at the same place of the same stream, a cycle of positioned instances.
 func TestObjectGraphRefs(t *testing.T) {
 	const ext2 = "meta: {id: x}\nseq:\n  - id: inodes\n    type: inode\n    repeat: expr\n    repeat-expr: 2\ninstances:\n  root_dir:\n    value: inodes[0].as_dir\n  me:\n    value: _root\ntypes:\n  inode:\n    seq:\n      - id: ptr\n        type: u1\n    instances:\n      as_dir:\n        io: _root._io\n        pos: ptr\n        type: dir\n        if: ptr != 0\n  dir:\n    seq:\n      - id: entries\n        type: entry\n        repeat: expr\n        repeat-expr: 2\n  entry:\n    seq:\n      - id: idx\n        type: u1\n    instances:\n      inode:\n        value: _root.inodes[idx]\n      up:\n        value: _parent\n"
+	const args = "meta: {id: x}\nseq:\n  - id: n\n    type: node(1, [1, 2])\ntypes:\n  node:\n    params:\n      - id: p\n        type: u1\n      - id: l\n        type: bytes\n    seq:\n      - id: v\n        type: u1\n    instances:\n      same:\n        pos: 0\n        type: node(p, [1, 2])\n      next:\n        pos: 0\n        type: node(p + 1, l)\n        if: p < 3\n"
 	const cycle = "meta: {id: x}\nseq:\n  - id: n\n    type: u1\n  - id: head\n    type: node\ninstances:\n  again:\n    pos: 0\n    type: x\ntypes:\n  node:\n    seq:\n      - id: next\n        type: u1\n    instances:\n      follow:\n        pos: next\n        type: node\n"
 	for _, c := range []struct {
 		name, src string
@@ -173,9 +175,24 @@ func TestObjectGraphRefs(t *testing.T) {
 		{"ext2", ext2, []byte{2, 0, 0, 1}, "", `{"inodes":[{"ptr":2,"as_dir":{"entries":[{"idx":0,"inode":{"$ref":"#/inodes/0"},"up":{"$ref":"#/inodes/0/as_dir"}},{"idx":1,"inode":{"ptr":0},"up":{"$ref":"#/inodes/0/as_dir"}}]}},{"ptr":0}],"root_dir":{"entries":[{"idx":0,"inode":{"ptr":2,"as_dir":{"$ref":"#/root_dir"}},"up":{"$ref":"#/root_dir"}},{"idx":1,"inode":{"ptr":0},"up":{"$ref":"#/root_dir"}}]},"me":{"$ref":"#"}}`},
 		{"ext2, selected", ext2, []byte{2, 0, 0, 1}, "root_dir.entries[0].inode.as_dir,me", `{"root_dir":{"entries":[{"inode":{"as_dir":{"$ref":"#/root_dir"}}}]},"me":{"$ref":"#"}}`},
 		{"a cycle of positions", cycle, []byte{5, 2, 1}, "", `{"n":5,"head":{"next":2,"follow":{"next":1,"follow":{"$ref":"#/head"}}},"again":{"$ref":"#"}}`},
+		{"arguments", args, []byte{7}, "", `{"n":{"v":7,"same":{"$ref":"#/n"},"next":{"v":7,"same":{"$ref":"#/n/next"},"next":{"v":7,"same":{"$ref":"#/n/next/next"}}}}}`},
 	} {
 		if got, err := jsonOf(t, c.src, c.data, c.sel); err != nil || got != c.want {
 			t.Errorf("%s: %s, %v; want %s", c.name, got, err, c.want)
 		}
+	}
+}
+
+// TestObjectGraphBounded: a layout whose JSON compares many objects read at one place (a chain of one type at
+// one offset, each with another argument, written again under each of many holders) spends the decode's steps
+// on the comparisons: it ends at the step limit, in bounded time.
+func TestObjectGraphBounded(t *testing.T) {
+	const src = "meta: {id: x}\nseq:\n  - id: holders\n    type: holder\n    repeat: expr\n    repeat-expr: 20000\ninstances:\n  chain:\n    pos: 0\n    type: node(0)\ntypes:\n  holder:\n    instances:\n      c:\n        value: _root.chain\n  node:\n    params:\n      - id: p\n        type: u1\n    instances:\n      next:\n        pos: 0\n        type: node(p + 1)\n        if: p < 40\n"
+	var err error
+	cpu, _ := cpuTime(func() { _, err = jsonOf(t, src, []byte{0}, "") })
+	t.Logf("%v CPU: %v", cpu, err)
+	var de *DecodeError
+	if !errors.As(err, &de) || !de.Limit || !strings.Contains(de.Detail, "steps") {
+		t.Errorf("%v, want the step limit", err)
 	}
 }

@@ -184,13 +184,16 @@ func (w *jsonWriter) path(more ...pathPart) string {
 // instances, computed as the walk reaches them. An object the walk is already inside is a reference to it
 // (ref).
 func (w *jsonWriter) object(o *object, sel *Selection) error {
-	if depth := w.inside(o); depth >= 0 {
+	if depth, err := w.inside(o); err != nil {
+		return err
+	} else if depth >= 0 {
 		return w.ref(depth)
 	}
 	if w.depth--; w.depth < 0 {
 		return &DecodeError{Path: w.path(), Detail: "the decoded value nests deeper than the limit", Limit: true}
 	}
-	defer func() { w.depth++ }()
+	o.open = 1 + len(w.at)
+	defer func() { w.depth++; o.open = 0 }()
 	if n := len(w.at); n > 0 {
 		w.at[n-1].o = o // until the part is left
 	} else {
@@ -336,37 +339,91 @@ func failedOrErr(err error) (any, bool, error) {
 }
 
 // inside is the length of the path (in w.at) to the object the walk is inside that o is, or -1: the same
-// object (a value instance that answers an enclosing one), or, for one an instance read, one of its type read
-// from the same bytes of the same stream with the same arguments (an instance that reads its own type again,
-// a cycle of positions).
-func (w *jsonWriter) inside(o *object) int {
-	byInstance := o.at.a != nil && o.at.a.instance
-	same := func(u *object) bool { return u == o || byInstance && sameRead(u, o) }
-	if w.top != nil && same(w.top) {
-		return 0
+// object (a value instance that answers an enclosing one: o.open, at no cost), or, for one an instance read,
+// one of its type read from the same bytes of the same stream with the same arguments (an instance that reads
+// its own type again, a cycle of positions). Comparing arguments is a step of the decode for each: a layout
+// that makes many such comparisons spends its steps.
+func (w *jsonWriter) inside(o *object) (int, error) {
+	if o.open > 0 {
+		return o.open - 1, nil
 	}
-	for i, p := range w.at {
-		if p.o != nil && same(p.o) {
-			return i + 1
+	if o.at.a == nil || !o.at.a.instance {
+		return -1, nil
+	}
+	same := func(u *object) (bool, error) {
+		if !samePlace(u, o) {
+			return false, nil
+		}
+		if err := o.d.step(1 + len(o.params)); err != nil {
+			return false, err
+		}
+		return sameArgs(u.params, o.params), nil
+	}
+	if w.top != nil {
+		if ok, err := same(w.top); ok || err != nil {
+			return 0, err
 		}
 	}
-	return -1
+	for i, p := range w.at {
+		if p.o == nil {
+			continue
+		}
+		if ok, err := same(p.o); ok || err != nil {
+			return i + 1, err
+		}
+	}
+	return -1, nil
 }
 
-// sameRead says whether a and b are objects of one type read from the same place of the same bytes with the
-// same arguments.
-func sameRead(a, b *object) bool {
-	if a.t != b.t || a.start != b.start || a.io.base != b.io.base || len(a.io.buf) != len(b.io.buf) ||
-		unsafe.SliceData(a.io.buf) != unsafe.SliceData(b.io.buf) || len(a.params) != len(b.params) {
+// samePlace says whether a and b are objects of one type read from the same place of the same bytes.
+func samePlace(a, b *object) bool {
+	return a.t == b.t && a.start == b.start && a.io.base == b.io.base && len(a.io.buf) == len(b.io.buf) &&
+		unsafe.SliceData(a.io.buf) == unsafe.SliceData(b.io.buf)
+}
+
+// sameArgs says whether two objects' arguments are the same (sameArg).
+func sameArgs(a, b []any) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for i := range a.params {
-		if eq, ok := equal(a.params[i], b.params[i]); !ok || !eq {
+	for i := range a {
+		if !sameArg(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
 }
+
+// sameArg says whether two arguments are the same, at a cost bounded whatever they hold (the walk asks for
+// every object it writes): numbers, booleans and enums by value, objects by identity, strings and byte
+// arrays of up to maxArgCompare bytes by content and longer ones, and arrays, by identity (the same value
+// passed on).
+func sameArg(a, b any) bool {
+	if bl, ok := a.(byteList); ok {
+		a = []byte(bl)
+	}
+	if bl, ok := b.(byteList); ok {
+		b = []byte(bl)
+	}
+	switch av := a.(type) {
+	case []byte:
+		bv, ok := b.([]byte)
+		return ok && len(av) == len(bv) && (unsafe.SliceData(av) == unsafe.SliceData(bv) || len(av) <= maxArgCompare && string(av) == string(bv))
+	case string:
+		bv, ok := b.(string)
+		return ok && len(av) == len(bv) && (unsafe.StringData(av) == unsafe.StringData(bv) || len(av) <= maxArgCompare && av == bv)
+	case []any:
+		bv, ok := b.([]any)
+		return ok && len(av) == len(bv) && unsafe.SliceData(av) == unsafe.SliceData(bv)
+	case *stream:
+		return a == b
+	}
+	eq, ok := equal(a, b)
+	return ok && eq
+}
+
+// maxArgCompare is the longest string or byte array sameArg compares by content.
+const maxArgCompare = 64
 
 // ref appends a reference to the object the walk is inside at the path at[:depth]: {"$ref": "#/a/0/b"}, a
 // JSON Pointer into the answer (# alone: the top level).
