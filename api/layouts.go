@@ -145,7 +145,10 @@ func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 //	@Description	The body is a Kaitai Struct .ksy (YAML, or the same as JSON). It is compiled before it is saved: anything
 //	@Description	outside the supported subset, a name that resolves to nothing, a type error, is 400 `invalid-layout`
 //	@Description	with every problem found (`errors`: path, line, detail). `meta/id` must be the id in the URL. Imports name
-//	@Description	other saved layouts by id. Kept as ID.ksy in the layouts directory (-layouts-dir).
+//	@Description	other saved layouts by id, or by a Kaitai path ending in one (`/common/vlq_base128_le`, `../foo`). A layout
+//	@Description	that imports one not saved yet is kept all the same (201/200, its `errors` saying which) and compiled again
+//	@Description	once that one is saved: layouts that import each other are saved one after the other. Kept as ID.ksy in
+//	@Description	the layouts directory (-layouts-dir).
 //	@Tags			layouts
 //	@Param			id		path	string	true	"Layout id: lower-case letters, digits and _, starting with a letter"
 //	@Param			layout	body	string	true	"The .ksy"

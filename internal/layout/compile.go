@@ -16,8 +16,9 @@ import (
 type bigInt = big.Int
 
 // Importer finds an imported layout's source. from is the key of the importing document ("" for the one being
-// compiled), name what its meta/imports says; it answers the imported document's key (how a cycle is seen)
-// and its text.
+// compiled), name the id its meta/imports names (the last part of a Kaitai path: /common/vlq_base128_le and
+// ../vlq_base128_le are vlq_base128_le); it answers the imported document's key (how a cycle is seen) and its
+// text.
 type Importer func(from, name string) (key string, src []byte, err error)
 
 // Limits bound what one layout may make the compiler and the decoder do: a layout is client input.
@@ -234,6 +235,10 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 		c.add(p)
 	}
 	for _, im := range b.imports {
+		if c.imp == nil {
+			c.add(Problem{Path: im.path, Line: im.node.Line, Detail: fmt.Sprintf("no layouts to import %q from", im.name)})
+			continue
+		}
 		k, text, err := c.imp(key, im.name)
 		if err != nil {
 			c.add(Problem{Path: im.path, Line: im.node.Line, Detail: err.Error()})
