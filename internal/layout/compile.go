@@ -46,6 +46,9 @@ type Layout struct {
 	root        *typeSpec
 	limits      Limits
 	Consistency *Consistency
+	// Pack is the packing of the C struct the layout describes (meta/-shmbridge/pack, as #pragma pack(n)):
+	// its numbers are at multiples of min(their size, Pack). 0 when the layout does not say.
+	Pack int
 	// Fixed is the size of the top-level type when it does not depend on the data (-1 otherwise).
 	Fixed int
 	// Prefix is how many leading bytes a decode reads when that is known without the data: Fixed, unless the
@@ -129,7 +132,7 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	if len(c.problems) > 0 {
 		return nil, c.refusal()
 	}
-	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency}
+	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency, Pack: f.pack}
 	l.Fixed, l.Fields = describeLayout(f.root)
 	l.Prefix = l.Fixed
 	for _, g := range append(c.order, c.shared...) {

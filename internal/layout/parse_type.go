@@ -85,7 +85,7 @@ func (b *builder) parseMeta(t *typeSpec, n *yaml.Node, path string, top bool) {
 	if top {
 		for _, kv := range pairs {
 			if kv[0].Value == "-shmbridge" {
-				b.file.consistency = b.parseExtension(kv[1], path+"/-shmbridge")
+				b.parseExtension(kv[1], path+"/-shmbridge")
 			}
 		}
 	}
