@@ -132,7 +132,8 @@ typedef @WCHAR_T@ wchar_t; typedef uint_least16_t char16_t; typedef uint_least32
 #define __shmbridge_static_assert(e, m, ...) _Static_assert(e, m)
 #define alignas _Alignas
 #define alignof _Alignof
-#define offsetof(t, m) __builtin_offsetof(t, m)
+#define offsetof(t, m) ((__predefined_size_t)&(((t*)0)->m))
+#define __builtin_offsetof(t, m) offsetof(t, m)
 #define NULL ((void*)0)
 #define CHAR_BIT 8
 #define INT8_MAX 127

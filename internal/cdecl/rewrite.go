@@ -195,7 +195,13 @@ func (r *rewriter) tag(toks []tok, i int) int {
 		j++
 	}
 	for j < len(toks) && toks[j].text == "__attribute__" || j < len(toks) && toks[j].text == "__declspec" {
-		j = skipParens(toks, j+1)
+		end := skipParens(toks, j+1)
+		for _, a := range toks[j:end] {
+			if kind == "enum" && (a.text == "packed" || a.text == "__packed__") {
+				r.refuse(a, "a packed enum: its size is not laid out here; give it a fixed type instead (enum NAME : uint8_t { … })")
+			}
+		}
+		j = end
 	}
 	if j >= len(toks) || !toks[j].ident {
 		return j - 1
