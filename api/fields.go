@@ -131,7 +131,7 @@ func (s *server) readFields(w http.ResponseWriter, r *http.Request) error {
 //	@Description	As GET …/fields, with the .ksy in the body instead of a saved layout's id (for trying a layout). Its
 //	@Description	imports name saved layouts. Its warnings come as GET …/fields's do (Shmbridge-Warning).
 //	@Tags			fields
-//	@Param			name	path	string	true	"Mapping name, percent-encoded"
+//	@Param			name		path	string	true	"Mapping name, percent-encoded"
 //	@Param			fields		query	string	false	"Comma-separated field paths: a.b,c[2]"
 //	@Param			struct		query	string	false	"With a C header (required): the struct to decode (see PUT /v1/layouts/{id})"
 //	@Param			abi			query	string	false	"With a C header: the ABI whose layout rules apply"	Enums(windows-amd64, windows-386, linux-amd64, linux-arm64)

@@ -85,8 +85,7 @@ func kaitaiSpecThroughAPI(b *bridge, dir, specPath, n string, checked *int) erro
 	if len(data) == 0 {
 		return fmt.Errorf("an empty data file: a mapping has at least one byte")
 	}
-	// The daemon's imports name saved layouts by id, not files: save each imported format under its id, and
-	// name it so in the importing one.
+	// The daemon's imports name saved layouts by id, not files: save each imported format under its id.
 	if ksy, err = saveImports(b, filepath.Join(dir, "formats"), ".", ksy, map[string]bool{}); err != nil {
 		return err
 	}
@@ -169,9 +168,9 @@ func (b *bridge) getLayoutSource(id string) ([]byte, error) {
 	return []byte(l.Source), nil
 }
 
-var importLine = regexp.MustCompile(`(?m)^(\s*-\s*)(\S+)\s*$`)
-
-// saveImports saves what ksy imports (depth first) as layouts by their ids and answers ksy naming them so.
+// saveImports saves what ksy imports (depth first) as layouts by their ids: the daemon resolves an import,
+// written as Kaitai writes it (relative to the importing file, or with a leading / to the formats directory),
+// to the saved layout whose id is its last part. ksy is answered as it is.
 func saveImports(b *bridge, root, rel string, ksy []byte, seen map[string]bool) ([]byte, error) {
 	var doc struct {
 		Meta struct {
@@ -181,24 +180,21 @@ func saveImports(b *bridge, root, rel string, ksy []byte, seen map[string]bool) 
 	if yaml.Unmarshal(ksy, &doc) != nil || len(doc.Meta.Imports) == 0 {
 		return ksy, nil
 	}
-	out := string(ksy)
 	for _, im := range doc.Meta.Imports {
 		file := filepath.Join(root, rel, im+".ksy")
 		if strings.HasPrefix(im, "/") {
 			file = filepath.Join(root, im+".ksy")
 		}
-		id := filepath.Base(im)
 		src, err := os.ReadFile(file)
 		if err == nil && !seen[file] {
 			seen[file] = true
-			if src, err = saveImports(b, root, filepath.Dir(strings.TrimPrefix(file, root+"/")), src, seen); err != nil {
+			if _, err = saveImports(b, root, filepath.Dir(strings.TrimPrefix(file, root+"/")), src, seen); err != nil {
 				return nil, err
 			}
-			b.do("PUT", "/v1/layouts/"+id, bytes.NewReader(src), "Content-Type", "application/yaml")
+			b.do("PUT", "/v1/layouts/"+filepath.Base(im), bytes.NewReader(src), "Content-Type", "application/yaml")
 		}
-		out = strings.Replace(out, "- "+im+"\n", "- "+id+"\n", 1)
 	}
-	return []byte(out), nil
+	return ksy, nil
 }
 
 var pathPart = regexp.MustCompile(`([a-z_][a-z0-9_]*)|\[(\d+)\]`)

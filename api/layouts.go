@@ -190,7 +190,10 @@ func convertC(r *http.Request, id string, src []byte) (layoutBody, error) {
 //	@Description	The body is a Kaitai Struct .ksy (YAML, or the same as JSON). It is compiled before it is saved: anything
 //	@Description	outside the supported subset, a name that resolves to nothing, a type error, is 400 `invalid-layout`
 //	@Description	with every problem found (`errors`: path, line, detail). `meta/id` must be the id in the URL. Imports name
-//	@Description	other saved layouts by id. Kept as ID.ksy in the layouts directory (-layouts-dir).
+//	@Description	other saved layouts by id, or by a Kaitai path ending in one (`/common/vlq_base128_le`, `../foo`). A layout
+//	@Description	that imports one not saved yet is kept all the same (201/200, its `errors` saying which) and compiled again
+//	@Description	once that one is saved: layouts that import each other are saved one after the other. Kept as ID.ksy in
+//	@Description	the layouts directory (-layouts-dir).
 //	@Description
 //	@Description	Or a C header (`Content-Type: text/x-c`) and `?struct=NAME`: converted to a .ksy laid out as the C
 //	@Description	compiler for `?abi=` lays the struct out (padding, packing, bit-fields), kept as ID.ksy with the header

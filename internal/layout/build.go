@@ -109,14 +109,10 @@ func (b *builder) boolean(n *yaml.Node, path string) bool {
 	return v
 }
 
-// encoding reads an encoding's name, refusing one the interpreter cannot decode.
+// encoding reads an encoding's name. One the interpreter does not know is taken, as Kaitai's compiler takes
+// it: reading a string in it fails (decodeString), as it does in Kaitai's runtimes.
 func (b *builder) encoding(n *yaml.Node, path string) string {
-	s, ok := b.scalar(n, path)
-	if ok {
-		if _, err := lookupEncoding(s); err != nil {
-			b.fail(n, path, "%v", err)
-		}
-	}
+	s, _ := b.scalar(n, path)
 	return s
 }
 

@@ -16,8 +16,9 @@ import (
 type bigInt = big.Int
 
 // Importer finds an imported layout's source. from is the key of the importing document ("" for the one being
-// compiled), name what its meta/imports says; it answers the imported document's key (how a cycle is seen)
-// and its text.
+// compiled), name the id its meta/imports names (the last part of a Kaitai path: /common/vlq_base128_le and
+// ../vlq_base128_le are vlq_base128_le); it answers the imported document's key (how a cycle is seen) and its
+// text.
 type Importer func(from, name string) (key string, src []byte, err error)
 
 // Limits bound what one layout may make the compiler and the decoder do: a layout is client input.
@@ -45,6 +46,9 @@ type Layout struct {
 	root        *typeSpec
 	limits      Limits
 	Consistency *Consistency
+	// Pack is the packing of the C struct the layout describes (meta/-shmbridge/pack, as #pragma pack(n)):
+	// its numbers are at multiples of min(their size, Pack). 0 when the layout does not say.
+	Pack int
 	// Fixed is the size of the top-level type when it does not depend on the data (-1 otherwise).
 	Fixed int
 	// Prefix is how many leading bytes a decode reads when that is known without the data: Fixed, unless the
@@ -128,7 +132,7 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	if len(c.problems) > 0 {
 		return nil, c.refusal()
 	}
-	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency}
+	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency, Pack: f.pack}
 	l.Fixed, l.Fields = describeLayout(f.root)
 	l.Prefix = l.Fixed
 	for _, g := range append(c.order, c.shared...) {
@@ -234,6 +238,10 @@ func (c *compiler) load(key string, src []byte, at string) *fileSpec {
 		c.add(p)
 	}
 	for _, im := range b.imports {
+		if c.imp == nil {
+			c.add(Problem{Path: im.path, Line: im.node.Line, Detail: fmt.Sprintf("no layouts to import %q from", im.name)})
+			continue
+		}
 		k, text, err := c.imp(key, im.name)
 		if err != nil {
 			c.add(Problem{Path: im.path, Line: im.node.Line, Detail: err.Error()})

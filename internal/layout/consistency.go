@@ -36,75 +36,98 @@ type Ring struct {
 	Count   string `json:"count,omitempty" yaml:"count"`
 }
 
-// parseExtension reads meta/-shmbridge: the consistency protocol.
-func (b *builder) parseExtension(n *yaml.Node, path string) *Consistency {
-	var out *Consistency
+// parseExtension reads meta/-shmbridge: the consistency protocol, and the packing of the C struct the layout
+// describes.
+func (b *builder) parseExtension(n *yaml.Node, path string) {
 	for _, kv := range b.mapping(n, path) {
 		p := path + "/" + kv[0].Value
-		if kv[0].Value != "consistency" {
-			b.fail(kv[0], p, "unknown key %q; -shmbridge takes: consistency", kv[0].Value)
-			continue
+		switch kv[0].Value {
+		case "consistency":
+			b.file.consistency = b.parseConsistency(kv[1], p)
+		case "pack":
+			b.file.pack = b.parsePack(kv[1], p)
+		default:
+			b.fail(kv[0], p, "unknown key %q; -shmbridge takes: consistency, pack", kv[0].Value)
 		}
-		pairs := b.mapping(kv[1], p)
-		if len(pairs) != 1 {
-			b.fail(kv[1], p, "consistency takes exactly one of: seqlock, mutex, frame, ring")
-			continue
-		}
-		k, v, vp := pairs[0][0].Value, pairs[0][1], p+"/"+pairs[0][0].Value
-		c := &Consistency{}
-		switch k {
-		case "seqlock":
-			if deref(v) != nil && deref(v).Kind == yaml.MappingNode {
-				ps := b.mapping(v, vp)
-				b.keys(ps, vp, "begin", "end")
-				for _, f := range ps {
-					s, _ := b.scalar(f[1], vp+"/"+f[0].Value)
-					if f[0].Value == "begin" {
-						c.Begin = s
-					} else {
-						c.End = s
-					}
-				}
-				if c.Begin == "" || c.End == "" {
-					b.fail(v, vp, "a seqlock pair needs begin and end")
-				}
-			} else {
-				c.Seqlock, _ = b.scalar(v, vp)
-			}
-		case "mutex":
-			c.Mutex, _ = b.scalar(v, vp)
-		case "frame":
-			c.Frame, _ = b.scalar(v, vp)
-		case "ring":
+	}
+}
+
+// parsePack reads meta/-shmbridge/pack: 1, 2, 4, 8 or 16, as `#pragma pack(n)` says.
+func (b *builder) parsePack(n *yaml.Node, p string) int {
+	s, ok := b.scalar(n, p)
+	if !ok {
+		return 0
+	}
+	switch s {
+	case "1", "2", "4", "8", "16":
+		v := 0
+		fmt.Sscan(s, &v)
+		return v
+	}
+	b.fail(n, p, "pack is 1, 2, 4, 8 or 16 (as #pragma pack(n)), not %q", s)
+	return 0
+}
+
+// parseConsistency reads meta/-shmbridge/consistency: one protocol.
+func (b *builder) parseConsistency(n *yaml.Node, p string) *Consistency {
+	pairs := b.mapping(n, p)
+	if len(pairs) != 1 {
+		b.fail(n, p, "consistency takes exactly one of: seqlock, mutex, frame, ring")
+		return nil
+	}
+	k, v, vp := pairs[0][0].Value, pairs[0][1], p+"/"+pairs[0][0].Value
+	c := &Consistency{}
+	switch k {
+	case "seqlock":
+		if deref(v) != nil && deref(v).Kind == yaml.MappingNode {
 			ps := b.mapping(v, vp)
-			b.keys(ps, vp, "buffers", "tick", "offset", "length", "count")
-			r := &Ring{}
+			b.keys(ps, vp, "begin", "end")
 			for _, f := range ps {
 				s, _ := b.scalar(f[1], vp+"/"+f[0].Value)
-				switch f[0].Value {
-				case "buffers":
-					r.Buffers = s
-				case "tick":
-					r.Tick = s
-				case "offset":
-					r.Offset = s
-				case "length":
-					r.Length = s
-				case "count":
-					r.Count = s
+				if f[0].Value == "begin" {
+					c.Begin = s
+				} else {
+					c.End = s
 				}
 			}
-			if r.Buffers == "" || r.Tick == "" || r.Offset == "" || r.Length == "" {
-				b.fail(v, vp, "a ring needs buffers, tick, offset and length")
+			if c.Begin == "" || c.End == "" {
+				b.fail(v, vp, "a seqlock pair needs begin and end")
 			}
-			c.Ring = r
-		default:
-			b.fail(pairs[0][0], vp, "unknown consistency %q; one of: seqlock, mutex, frame, ring", k)
-			continue
+		} else {
+			c.Seqlock, _ = b.scalar(v, vp)
 		}
-		out = c
+	case "mutex":
+		c.Mutex, _ = b.scalar(v, vp)
+	case "frame":
+		c.Frame, _ = b.scalar(v, vp)
+	case "ring":
+		ps := b.mapping(v, vp)
+		b.keys(ps, vp, "buffers", "tick", "offset", "length", "count")
+		r := &Ring{}
+		for _, f := range ps {
+			s, _ := b.scalar(f[1], vp+"/"+f[0].Value)
+			switch f[0].Value {
+			case "buffers":
+				r.Buffers = s
+			case "tick":
+				r.Tick = s
+			case "offset":
+				r.Offset = s
+			case "length":
+				r.Length = s
+			case "count":
+				r.Count = s
+			}
+		}
+		if r.Buffers == "" || r.Tick == "" || r.Offset == "" || r.Length == "" {
+			b.fail(v, vp, "a ring needs buffers, tick, offset and length")
+		}
+		c.Ring = r
+	default:
+		b.fail(pairs[0][0], vp, "unknown consistency %q; one of: seqlock, mutex, frame, ring", k)
+		return nil
 	}
-	return out
+	return c
 }
 
 // check makes sure every field the protocol names is a statically placed integer the daemon can read before

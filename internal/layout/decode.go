@@ -36,6 +36,7 @@ type object struct {
 	at      site // where it was read (the top level: nowhere)
 	pathLen int  // the length of its path (at.path()), known without building it
 	d       *decoder
+	open    int // while a JSON walk is inside it, 1 + the length of the walk's path to it (0 otherwise)
 }
 
 // slot is what an object keeps of one of its attributes.
@@ -60,6 +61,7 @@ type decoder struct {
 }
 
 // Value is a decoded layout: walk it with JSON (AppendJSON) or evaluate expressions and paths in it (Eval, EvalJSON).
+// It is one goroutine's at a time: its instances are computed, and its walks marked, as they go.
 type Value struct {
 	obj *object
 	d   *decoder

@@ -60,7 +60,7 @@ func (o *object) attrValue(a *attr, s *stream) (v any, present bool, err error) 
 	switch a.repeat {
 	case noRepeat:
 		v, err := o.readOne(a, s, -1)
-		return v, err == nil, err
+		return v, err == nil && v != nil, err // nil: a switch no case matches leaves it null, as an if would
 	case repeatExpr:
 		return o.repeatExpr(a, s)
 	case repeatEOS:

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// readOne reads one item of an attribute (index -1: the attribute is no array).
+// readOne reads one item of an attribute (index -1: the attribute is no array): nil (and no error) only for
+// a switch that no case matches (noCase).
 func (o *object) readOne(a *attr, s *stream, index int) (any, error) {
 	at := site{o: o, a: a, index: index}
 	loc := &locals{index: index, hasIndex: index >= 0}
@@ -23,8 +24,8 @@ func (o *object) readOne(a *attr, s *stream, index int) (any, error) {
 	kind := a.kind
 	if kind.prim == "switch" {
 		var err error
-		if kind, err = o.pickCase(a, loc); err != nil {
-			return nil, err
+		if kind, err = o.pickCase(a, loc); err != nil || kind.prim == noCase {
+			return nil, err // no case: nothing read, the value null (as Kaitai leaves it)
 		}
 	}
 	sub, err := o.extent(a, kind, s, at, off, loc)
@@ -167,7 +168,7 @@ func (o *object) readKind(a *attr, kind typeRef, s, sub *stream, at site, off in
 	case "", "bytes", "str", "strz":
 		return o.readBytes(a, kind, sub, at, off)
 	}
-	return nil, o.failAt(at, off, "no switch case")
+	return nil, o.failAt(at, off, "no type to read")
 }
 
 // readNumber reads an integer or a float in its byte order.
@@ -292,7 +293,12 @@ func bitEndianOf(t *typeSpec) string {
 	return "be"
 }
 
-// pickCase chooses a switched type's case; no match and no `_` reads raw bytes (when sized).
+// noCase is the type pickCase answers when no case of an unsized switch matches and it has no `_`: nothing is
+// read, and the value is null.
+const noCase = "none"
+
+// pickCase chooses a switched type's case; no match and no `_` reads raw bytes when sized, nothing (noCase)
+// otherwise.
 func (o *object) pickCase(a *attr, loc *locals) (typeRef, error) {
 	on, err := o.eval(a.kind.switchOn, loc)
 	if err != nil {
@@ -318,7 +324,7 @@ func (o *object) pickCase(a *attr, loc *locals) (typeRef, error) {
 	if a.size != nil || a.sizeEOS {
 		return typeRef{prim: ""}, nil
 	}
-	return typeRef{prim: "none"}, nil
+	return typeRef{prim: noCase}, nil
 }
 
 // loadUint is the unsigned integer of size bytes b holds.

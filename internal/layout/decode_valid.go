@@ -99,6 +99,8 @@ func (o *object) process(p *processSpec, raw []byte, loc *locals) ([]byte, error
 		switch k := k.(type) {
 		case []byte:
 			key = k
+		case byteList: // an array literal of bytes: xor([0xec, 0xbb])
+			key = k
 		default:
 			n, ok := asInt(k)
 			if !ok {

@@ -108,7 +108,8 @@ type jsonWriter struct {
 	charge func(int64) error
 	depth  int // objects and arrays left to nest: instances are computed as the walk reaches them, and one
 	// can hold its own type again without end (an instance at a pos of the same type)
-	at []pathPart // where the walk is
+	at  []pathPart // where the walk is, and the objects it is inside
+	top *object    // the object at the answer's top level, once the walk is inside it
 }
 
 // scalarRoom is room enough for a number, a boolean or null.
@@ -158,10 +159,11 @@ func (w *jsonWriter) str(s string) error {
 }
 
 // pathPart is one part of a path in the decoded value: a key of an object, or an item (index ≥ 0) of an
-// array.
+// array; and the object there, while the walk is inside it.
 type pathPart struct {
 	id    string
 	index int
+	o     *object
 }
 
 // path is the path of the walk's place in the decoded value (header.flags, items[3]), with more after it:
@@ -179,12 +181,24 @@ func (w *jsonWriter) path(more ...pathPart) string {
 }
 
 // object appends o (its fields chosen by sel): its seq attributes but the unnamed, then its
-// instances, computed as the walk reaches them.
+// instances, computed as the walk reaches them. An object the walk is already inside is a reference to it
+// (ref).
 func (w *jsonWriter) object(o *object, sel *Selection) error {
-	if w.depth--; w.depth < 0 {
-		return &DecodeError{Path: w.path(), Detail: "the decoded value nests deeper than the limit (an instance of its own type, without end?)", Limit: true}
+	if depth, err := w.inside(o); err != nil {
+		return err
+	} else if depth >= 0 {
+		return w.ref(depth)
 	}
-	defer func() { w.depth++ }()
+	if w.depth--; w.depth < 0 {
+		return &DecodeError{Path: w.path(), Detail: "the decoded value nests deeper than the limit", Limit: true}
+	}
+	o.open = 1 + len(w.at)
+	defer func() { w.depth++; o.open = 0 }()
+	if n := len(w.at); n > 0 {
+		w.at[n-1].o = o // until the part is left
+	} else {
+		w.top = o
+	}
 	if err := w.raw('{'); err != nil {
 		return err
 	}
@@ -202,7 +216,7 @@ func (w *jsonWriter) object(o *object, sel *Selection) error {
 		}
 	}
 	for _, a := range o.t.instances {
-		val, ok, err := o.instance(a)
+		val, ok, err := o.shownInstance(a)
 		if err != nil {
 			return err
 		}
@@ -219,7 +233,14 @@ func (w *jsonWriter) object(o *object, sel *Selection) error {
 func (w *jsonWriter) selected(o *object, sel *Selection) error {
 	first := true
 	for _, id := range sel.order {
-		val, ok, err := o.get(id)
+		var val any
+		var ok bool
+		var err error
+		if a, found := o.t.byID[id]; found && a.instance {
+			val, ok, err = o.shownInstance(a)
+		} else {
+			val, ok, err = o.get(id)
+		}
 		if err != nil {
 			return err
 		}
@@ -293,9 +314,149 @@ func (o *object) get(id string) (any, bool, error) {
 	return nil, false, &DecodeError{Path: join(o.at.path(), id), Detail: fmt.Sprintf("type %s has no field %s", typeLabel(o.t), id)}
 }
 
+// failedRead is an instance whose read failed, as the JSON shows it: {"$error": "…"} in its place.
+type failedRead struct{ err *DecodeError }
+
+// shownInstance is o's instance a as the JSON shows it: computed, or a failedRead when the data does not fit
+// it (Kaitai's instances are lazy: one fails only when read, not the whole decode). A bound reached, or the
+// context's end, is still the answer's error.
+func (o *object) shownInstance(a *attr) (any, bool, error) {
+	v, ok, err := o.instance(a)
+	if err != nil {
+		return failedOrErr(err)
+	}
+	return v, ok, nil
+}
+
+// failedOrErr is an instance's error err as the JSON shows it: a failedRead, unless a bound was reached or
+// the context ended (then err).
+func failedOrErr(err error) (any, bool, error) {
+	var de *DecodeError
+	if errors.As(err, &de) && !de.Limit {
+		return failedRead{de}, true, nil
+	}
+	return nil, false, err
+}
+
+// inside is the length of the path (in w.at) to the object the walk is inside that o is, or -1: the same
+// object (a value instance that answers an enclosing one: o.open, at no cost), or, for one an instance read,
+// one of its type read from the same bytes of the same stream with the same arguments (an instance that reads
+// its own type again, a cycle of positions). Comparing arguments is a step of the decode for each: a layout
+// that makes many such comparisons spends its steps.
+func (w *jsonWriter) inside(o *object) (int, error) {
+	if o.open > 0 {
+		return o.open - 1, nil
+	}
+	if o.at.a == nil || !o.at.a.instance {
+		return -1, nil
+	}
+	same := func(u *object) (bool, error) {
+		if !samePlace(u, o) {
+			return false, nil
+		}
+		if err := o.d.step(1 + len(o.params)); err != nil {
+			return false, err
+		}
+		return sameArgs(u.params, o.params), nil
+	}
+	if w.top != nil {
+		if ok, err := same(w.top); ok || err != nil {
+			return 0, err
+		}
+	}
+	for i, p := range w.at {
+		if p.o == nil {
+			continue
+		}
+		if ok, err := same(p.o); ok || err != nil {
+			return i + 1, err
+		}
+	}
+	return -1, nil
+}
+
+// samePlace says whether a and b are objects of one type read from the same place of the same bytes.
+func samePlace(a, b *object) bool {
+	return a.t == b.t && a.start == b.start && a.io.base == b.io.base && len(a.io.buf) == len(b.io.buf) &&
+		unsafe.SliceData(a.io.buf) == unsafe.SliceData(b.io.buf)
+}
+
+// sameArgs says whether two objects' arguments are the same (sameArg).
+func sameArgs(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameArg(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameArg says whether two arguments are the same, at a cost bounded whatever they hold (the walk asks for
+// every object it writes): numbers, booleans and enums by value, objects by identity, strings and byte
+// arrays of up to maxArgCompare bytes by content and longer ones, and arrays, by identity (the same value
+// passed on).
+func sameArg(a, b any) bool {
+	if bl, ok := a.(byteList); ok {
+		a = []byte(bl)
+	}
+	if bl, ok := b.(byteList); ok {
+		b = []byte(bl)
+	}
+	switch av := a.(type) {
+	case []byte:
+		bv, ok := b.([]byte)
+		return ok && len(av) == len(bv) && (unsafe.SliceData(av) == unsafe.SliceData(bv) || len(av) <= maxArgCompare && string(av) == string(bv))
+	case string:
+		bv, ok := b.(string)
+		return ok && len(av) == len(bv) && (unsafe.StringData(av) == unsafe.StringData(bv) || len(av) <= maxArgCompare && av == bv)
+	case []any:
+		bv, ok := b.([]any)
+		return ok && len(av) == len(bv) && unsafe.SliceData(av) == unsafe.SliceData(bv)
+	case *stream:
+		return a == b
+	}
+	eq, ok := equal(a, b)
+	return ok && eq
+}
+
+// maxArgCompare is the longest string or byte array sameArg compares by content.
+const maxArgCompare = 64
+
+// ref appends a reference to the object the walk is inside at the path at[:depth]: {"$ref": "#/a/0/b"}, a
+// JSON Pointer into the answer (# alone: the top level).
+func (w *jsonWriter) ref(depth int) error {
+	p := []byte{'#'}
+	for _, s := range w.at[:depth] {
+		p = append(p, '/')
+		if s.index >= 0 {
+			p = strconv.AppendInt(p, int64(s.index), 10)
+		} else {
+			p = append(p, s.id...)
+		}
+	}
+	if err := w.raw([]byte(`{"$ref":`)...); err != nil {
+		return err
+	}
+	if err := w.str(string(p)); err != nil {
+		return err
+	}
+	return w.raw('}')
+}
+
 // value appends v (the part of it sel chooses).
 func (w *jsonWriter) value(v any, sel *Selection) error {
 	switch v := v.(type) {
+	case failedRead:
+		if err := w.raw([]byte(`{"$error":`)...); err != nil {
+			return err
+		}
+		if err := w.str(v.err.Error()); err != nil {
+			return err
+		}
+		return w.raw('}')
 	case string:
 		return w.str(v)
 	case []byte:

@@ -30,25 +30,23 @@ func kaitaiDir(t *testing.T) string {
 	return dir
 }
 
-// FormatsImporter resolves imports as Kaitai's compiler does for files: relative to the importing file, or
-// (with a leading /) to the formats directory.
+// formatsImporter resolves imports as the daemon's store does, by id (the last part of the path Kaitai's
+// compiler resolves relative to the importing file, or with a leading / to the formats directory): the file
+// ID.ksy anywhere under root.
 func formatsImporter(root string) Importer {
-	return func(from, name string) (string, []byte, error) {
-		var p string
-		if strings.HasPrefix(name, "/") {
-			p = filepath.Join(root, name)
-		} else {
-			p = filepath.Join(root, filepath.Dir(from), name)
+	files := map[string]string{}
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if id, ok := strings.CutSuffix(d.Name(), ".ksy"); ok && err == nil {
+			files[id] = p
 		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			return "", nil, fmt.Errorf("%s: outside the formats", name)
-		}
-		src, err := os.ReadFile(p + ".ksy")
+		return nil
+	})
+	return func(_, id string) (string, []byte, error) {
+		src, err := os.ReadFile(files[id])
 		if err != nil {
-			return "", nil, fmt.Errorf("%s: no such layout", name)
+			return "", nil, fmt.Errorf("%s: no such layout", id)
 		}
-		return rel, src, nil
+		return id, src, nil
 	}
 }
 
@@ -86,11 +84,7 @@ func runSpec(dir, name string) error {
 		return err
 	}
 	v, err := l.Decode(data)
-	if s.Exception != nil {
-		if err == nil {
-			// a lazy instance may be what fails: the JSON walk computes them all
-			_, err = v.AppendJSON(nil, nil, 1<<30)
-		}
+	if s.Exception != nil { // the read's (its seq's: instances are lazy, read by the asserts that name them)
 		if err == nil {
 			return fmt.Errorf("decoded, but %v was expected", s.Exception)
 		}

@@ -268,16 +268,16 @@ func lexNumber(src string, i int) (int, token, error) {
 	return j, token{kind: "int", ival: v, pos: i, text: src[i:j]}, err
 }
 
-// decimalEnd finds where the decimal number at src[i] ends, and whether it is a float (a fraction or an
-// exponent).
+// decimalEnd finds where the decimal number at src[i] ends, and whether it is a float (a fraction, a dot
+// ending it, or an exponent).
 func decimalEnd(src string, i int) (int, bool) {
 	j := i
 	for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '_') {
 		j++
 	}
 	float := false
-	if j+1 < len(src) && src[j] == '.' && src[j+1] >= '0' && src[j+1] <= '9' {
-		float = true
+	if j < len(src) && src[j] == '.' && (j+1 == len(src) || !isNameStart(src[j+1]) && src[j+1] != '.') {
+		float = true // 1.5, and 24000. (a dot followed by a name is a method: 1.to_s)
 		j++
 		for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '_') {
 			j++
@@ -325,4 +325,9 @@ func isDigit(c byte, base int) bool {
 	default:
 		return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 	}
+}
+
+// isNameStart says whether c can begin a name.
+func isNameStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
 }

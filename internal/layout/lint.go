@@ -41,10 +41,14 @@ func Lint(l *Layout) []Warning {
 	shift := 0 // the padding the warnings so far say is missing before the field at hand
 	named := map[*attr]bool{}
 	prev := ""
+	align := lintAlign
+	if l.Pack > 0 {
+		align = min(align, l.Pack) // packed on purpose, as its meta says
+	}
 	for _, f := range l.Fields {
 		n := alignment(f)
 		at := f.Offset + shift
-		if n > 1 && at%min(n, lintAlign) != 0 {
+		if n > 1 && at%min(n, align) != 0 {
 			gap := (n - at%n) % n
 			switch {
 			case named[f.attr]: // another item of an array, or of a repeated type, already named

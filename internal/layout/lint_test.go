@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -76,6 +77,7 @@ func TestLintCases(t *testing.T) {
 	for _, c := range []struct {
 		name, seq string
 		types     string
+		meta      string   // more of meta
 		want      []string // the warnings' fields
 		detail    string   // in the first warning's detail
 	}{
@@ -100,9 +102,12 @@ func TestLintCases(t *testing.T) {
 			seq:  "[{id: items, type: item, repeat: expr, repeat-expr: 2}]",
 			want: []string{"items[1].b"}, detail: "3 bytes of padding are likely missing after items[0].a"},
 		{name: "an array of numbers", seq: "[{id: a, type: u1}, {id: v, type: u4, repeat: expr, repeat-expr: 4}]", want: []string{"v[0]"}},
+		{name: "packed 1, as its meta says", meta: ", -shmbridge: {pack: 1}", seq: "[{id: a, type: u1}, {id: b, type: u4}, {id: c, type: f8}]", want: nil},
+		{name: "packed 2: a u4 at 2 is right, at 1 not", meta: ", -shmbridge: {pack: 2}", seq: "[{id: a, type: u2}, {id: b, type: u4}, {id: c, type: u1}, {id: d, type: u4}]",
+			want: []string{"d"}, detail: "d (u4) is at offset 7"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			src := "meta: {id: t, endian: le}\nseq: " + c.seq + "\n"
+			src := "meta: {id: t, endian: le" + c.meta + "}\nseq: " + c.seq + "\n"
 			if c.types != "" {
 				src += "types: {" + c.types + "}\n"
 			}
@@ -184,5 +189,20 @@ func TestLintHostile(t *testing.T) {
 	t.Logf("Lint of %d fields: %v, %d B, %d allocs", len(l.Fields), time.Duration(r.NsPerOp()), r.AllocedBytesPerOp(), r.AllocsPerOp())
 	if d := time.Duration(r.NsPerOp()); d > 20*time.Millisecond {
 		t.Errorf("Lint of %d fields took %v", len(l.Fields), d)
+	}
+}
+
+// TestPackRefused: meta/-shmbridge/pack is what #pragma pack takes (1, 2, 4, 8, 16), or the layout is refused
+// at that key.
+func TestPackRefused(t *testing.T) {
+	for _, v := range []string{"3", "0", "-1", "x", "[1]", "32"} {
+		_, err := Compile([]byte("meta: {id: t, -shmbridge: {pack: "+v+"}}\nseq: [{id: a, type: u1}]\n"), nil, DefaultLimits)
+		var ps Problems
+		if !errors.As(err, &ps) || ps[0].Path != "/meta/-shmbridge/pack" {
+			t.Errorf("pack %s: %v", v, err)
+		}
+	}
+	if l, err := Compile([]byte("meta: {id: t, -shmbridge: {pack: 8}}\nseq: [{id: a, type: u1}]\n"), nil, DefaultLimits); err != nil || l.Pack != 8 {
+		t.Errorf("pack 8: %v %+v", err, l)
 	}
 }

@@ -168,6 +168,7 @@ var primitive = regexp.MustCompile(`^(?:([us])([1248])|(f)([48])|b([1-9][0-9]*))
 // parseTypeName reads a type's name: a primitive (u4le, b3, str…) or a user type (a::b, with arguments t(1,
 // x)).
 func (b *builder) parseTypeName(s string, n *yaml.Node, path string) typeRef {
+	s = strings.TrimSpace(s) // a YAML block scalar (type: |) ends in a newline
 	if m := primitive.FindStringSubmatch(s); m != nil {
 		switch {
 		case m[1] != "":
@@ -321,7 +322,7 @@ func (b *builder) parseProcess(n *yaml.Node, path string) *processSpec {
 	if !ok {
 		return nil
 	}
-	name, args, hasArgs := strings.Cut(s, "(")
+	name, args, hasArgs := strings.Cut(strings.TrimSpace(s), "(")
 	p := &processSpec{name: name}
 	if hasArgs {
 		x, err := b.parse("[" + strings.TrimSuffix(args, ")") + "]")

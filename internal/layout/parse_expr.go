@@ -352,6 +352,10 @@ func (p *parser) list(end string) ([]*node, error) {
 		out = append(out, x)
 		if p.isOp(",") {
 			p.i++
+			if p.isOp(end) { // a trailing comma, as Kaitai allows: [1, 2, ]
+				p.i++
+				return out, nil
+			}
 			continue
 		}
 		return out, p.expect(end)

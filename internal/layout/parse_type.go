@@ -65,8 +65,13 @@ func (b *builder) parseMeta(t *typeSpec, n *yaml.Node, path string, top bool) {
 				continue
 			}
 			for i, item := range v.Content {
-				if s, ok := b.scalar(item, fmt.Sprintf("%s/%d", p, i)); ok {
-					b.imports = append(b.imports, pendingImport{name: s, node: item, path: fmt.Sprintf("%s/%d", p, i)})
+				ip := fmt.Sprintf("%s/%d", p, i)
+				if s, ok := b.scalar(item, ip); ok {
+					if id, ok := importID(s); ok {
+						b.imports = append(b.imports, pendingImport{name: id, node: item, path: ip})
+					} else {
+						b.fail(item, ip, "%q is not a Kaitai path: an import is a layout's id (lower-case letters, digits and _), or a path ending in one (/common/vlq_base128_le, ../foo), and names the saved layout of that id", clip(s))
+					}
 				}
 			}
 		case "ks-version":
@@ -80,7 +85,7 @@ func (b *builder) parseMeta(t *typeSpec, n *yaml.Node, path string, top bool) {
 	if top {
 		for _, kv := range pairs {
 			if kv[0].Value == "-shmbridge" {
-				b.file.consistency = b.parseExtension(kv[1], path+"/-shmbridge")
+				b.parseExtension(kv[1], path+"/-shmbridge")
 			}
 		}
 	}
@@ -349,4 +354,18 @@ func (b *builder) parseEnum(n *yaml.Node, path, name string, owner *typeSpec) *e
 		e.byName[id] = m
 	}
 	return e
+}
+
+// importID is the id of the layout an import names: a Kaitai path, absolute (/common/vlq_base128_le) or
+// relative (../foo, a/foo, foo), names the layout whose id is its last part (the store keeps layouts by id,
+// not in directories). False for what is no such path.
+func importID(path string) (string, bool) {
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for _, p := range parts[:len(parts)-1] {
+		if p != "." && p != ".." && !validID.MatchString(p) {
+			return "", false
+		}
+	}
+	id := parts[len(parts)-1]
+	return id, len(id) <= MaxID && validID.MatchString(id)
 }

@@ -79,6 +79,7 @@ type fileSpec struct {
 	imports []*fileSpec
 	// consistency is the -shmbridge extension's protocol, if any.
 	consistency *Consistency
+	pack        int // meta/-shmbridge/pack (0: not said)
 }
 
 type enumSpec struct {

@@ -54,7 +54,8 @@ type Entry struct {
 	// it is.
 	C []byte
 
-	deps map[string]bool // every id its compile asked the store for (its imports, theirs…), found or not
+	deps    map[string]bool // every id its compile asked the store for (its imports, theirs…), found or not
+	waiting bool            // one of them was not found: it may compile once that layout is saved
 }
 
 // Errors of the store, for the API to map to its problems.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // pass is one round of compiles against one view of the store (id → the entry as it is to be; nil: none).
@@ -33,7 +35,13 @@ func (p *pass) build(id string) *Entry {
 	e := p.view[id]
 	out := &Entry{ID: e.ID, Source: e.Source, C: e.C, Builtin: e.Builtin, deps: map[string]bool{}}
 	p.busy[id] = true
-	out.Layout, out.Problems = p.s.compileOne(p.ctx, e.ID, e.Source, importerOf(p.view, out.deps), p.sharer(out.deps))
+	out.Layout, out.Problems = p.s.compileOne(p.ctx, e.ID, e.Source, importerOf(p.view, out.deps, &out.waiting), p.sharer(out.deps))
+	if out.Layout == nil && out.waiting {
+		if mid := metaID(e.Source); mid != e.ID { // refused now, not once what it waits for is saved
+			out.waiting = false
+			out.Problems = append(Problems{idMismatch(mid, e.ID)}, out.Problems...)
+		}
+	}
 	delete(p.busy, id)
 	p.done[id] = out
 	return out
@@ -71,13 +79,33 @@ func (s *Store) compileOne(ctx context.Context, id string, src []byte, imp Impor
 		return nil, Problems{{Path: "/", Detail: err.Error()}}
 	}
 	if l.ID != id {
-		return nil, Problems{{Path: "/meta/id", Detail: fmt.Sprintf("meta/id is %q, but the layout is saved as %q: they must agree (Kaitai names a layout by its meta/id)", l.ID, id)}}
+		return nil, Problems{idMismatch(l.ID, id)}
 	}
 	return l, nil
 }
 
-// importerOf resolves imports among view's entries, noting in asked (when not nil) every id asked for.
-func importerOf(view map[string]*Entry, asked map[string]bool) Importer {
+// idMismatch is the problem of a layout whose meta/id is not the id it is saved as.
+func idMismatch(metaID, id string) Problem {
+	return Problem{Path: "/meta/id", Detail: fmt.Sprintf("meta/id is %q, but the layout is saved as %q: they must agree (Kaitai names a layout by its meta/id)", metaID, id)}
+}
+
+// metaID is the meta/id src declares ("" when it does not parse): read alone, for a layout whose compile
+// stopped at an import not saved yet.
+func metaID(src []byte) string {
+	var doc struct {
+		Meta struct {
+			ID string `yaml:"id"`
+		} `yaml:"meta"`
+	}
+	if yaml.Unmarshal(src, &doc) != nil {
+		return ""
+	}
+	return doc.Meta.ID
+}
+
+// importerOf resolves imports among view's entries, noting in asked (when not nil) every id asked for, and in
+// missing (when not nil) whether one was not found.
+func importerOf(view map[string]*Entry, asked map[string]bool, missing *bool) Importer {
 	return func(_, name string) (string, []byte, error) {
 		if err := CheckID(name); err != nil {
 			return "", nil, fmt.Errorf("imports name saved layouts by id: %v", err)
@@ -87,6 +115,9 @@ func importerOf(view map[string]*Entry, asked map[string]bool) Importer {
 		}
 		e, ok := view[name]
 		if !ok || e == nil || e.Source == nil {
+			if missing != nil {
+				*missing = true
+			}
 			return "", nil, fmt.Errorf("no saved layout %q to import", name)
 		}
 		return name, e.Source, nil
@@ -102,5 +133,5 @@ func (s *Store) Compile(src []byte) (*Layout, error) {
 // CompileContext is Compile that stops, with ctx's error, soon after ctx ends (see CompileContext).
 func (s *Store) CompileContext(ctx context.Context, src []byte) (*Layout, error) {
 	view := s.snap.Load().entries
-	return s.compile(ctx, src, importerOf(view, nil), s.newPass(ctx, view).sharer(nil), s.lim)
+	return s.compile(ctx, src, importerOf(view, nil, nil), s.newPass(ctx, view).sharer(nil), s.lim)
 }

@@ -22,8 +22,10 @@ type change struct {
 
 // write compiles ch (id → an entry to compile; nil: removed) and every entry that imports one of its ids,
 // directly or not, against the current snapshot with no lock held, then commits them (see commit). An entry of
-// ch that does not compile refuses the write when strict (its Problems). It starts again when another write
-// changed what this one read, at most maxAttempts times. It answers the entries swapped in.
+// ch that does not compile refuses the write when strict (its Problems), unless it imports a layout not saved
+// yet: it is then kept, waiting for it (two layouts that import each other are saved one after the other). It
+// starts again when another write changed what this one read, at most maxAttempts times. It answers the
+// entries swapped in.
 func (s *Store) write(ch map[string]*Entry, strict bool, check func(now *snapshot) error) (map[string]*Entry, error) {
 	for range maxAttempts {
 		w, err := s.prepare(s.snap.Load(), ch, strict)
@@ -54,7 +56,7 @@ func (s *Store) prepare(cur *snapshot, ch map[string]*Entry, strict bool) (*chan
 		if w.set[id] = e; e == nil {
 			continue
 		}
-		if w.set[id] = p.build(id); strict && w.set[id].Layout == nil {
+		if w.set[id] = p.build(id); strict && w.set[id].Layout == nil && !w.set[id].waiting {
 			return nil, w.set[id].Problems
 		}
 	}
@@ -152,8 +154,10 @@ func (w *change) apply(now *snapshot) *snapshot {
 	return next
 }
 
-// Put saves a layout under id: compiled first, and refused (Problems) if it does not compile. created is
-// false when it replaced one. The layouts that import it are compiled again; no other is.
+// Put saves a layout under id: compiled first, and refused (Problems) if it does not compile, unless it imports
+// a layout not saved yet: it is then kept with its problems, and compiled again when that layout is saved (as
+// two that import each other must be). created is false when it replaced one. The layouts that import it are
+// compiled again; no other is.
 func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
 	return s.put(id, src, nil)
 }
