@@ -141,16 +141,21 @@ func TestConvertLayout(t *testing.T) {
 		method, path, ctype, body string
 		status                    int
 		kind                      string
+		invalid                   bool // the request is outside openapi.yaml, on purpose
 	}{
-		{"POST", "/v1/layouts/convert", "text/x-c", header, 400, "invalid-request"},                          // no struct
-		{"POST", "/v1/layouts/convert?struct=pair&abi=vax-vms", "text/x-c", header, 400, "invalid-request"},  // no such ABI
-		{"POST", "/v1/layouts/convert?struct=nosuch", "text/x-c", header, 400, "invalid-layout"},             // no such struct
-		{"POST", "/v1/layouts/convert?struct=pair&id=Not-An-Id", "text/x-c", header, 400, "invalid-request"}, // not an id
-		{"POST", "/v1/layouts/convert?struct=pair", "application/yaml", "meta: {id: x}\n", 415, "unsupported-media-type"},
-		{"PUT", "/v1/layouts/x?struct=pair", "application/yaml", "meta: {id: x}\n", 400, "invalid-request"}, // struct says C
-		{"PUT", "/v1/layouts/x?struct=pair", "text/x-c", strings.Repeat(" ", 256<<10+1), 413, "too-large"},
+		{"POST", "/v1/layouts/convert", "text/x-c", header, 400, "invalid-request", true},                        // no struct
+		{"POST", "/v1/layouts/convert?struct=pair&abi=vax-vms", "text/x-c", header, 400, "invalid-request", true}, // no such ABI
+		{"POST", "/v1/layouts/convert?struct=nosuch", "text/x-c", header, 400, "invalid-layout", false},           // no such struct
+		{"POST", "/v1/layouts/convert?struct=pair&id=Not-An-Id", "text/x-c", header, 400, "invalid-request", false},
+		{"POST", "/v1/layouts/convert?struct=pair", "application/yaml", "meta: {id: x}\n", 415, "unsupported-media-type", true},
+		{"PUT", "/v1/layouts/x?struct=pair", "application/yaml", "meta: {id: x}\n", 400, "invalid-request", false}, // struct says C
+		{"PUT", "/v1/layouts/x?struct=pair", "text/x-c", strings.Repeat(" ", 256<<10+1), 413, "too-large", false},
 	} {
-		resp, data := b.do(c.method, c.path, strings.NewReader(c.body), "Content-Type", c.ctype)
+		hdr := []string{"Content-Type", c.ctype}
+		if c.invalid {
+			hdr = append(hdr, "Invalid", "on purpose")
+		}
+		resp, data := b.do(c.method, c.path, strings.NewReader(c.body), hdr...)
 		expect(t, resp, data, c.status)
 		wantProblem(t, data, c.kind)
 	}
