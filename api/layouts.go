@@ -228,7 +228,9 @@ func (s *server) putLayout(w http.ResponseWriter, r *http.Request) error {
 	}
 	put := s.layouts.Put
 	if body.c != nil {
-		put = func(id string, src []byte) (*layout.Entry, bool, error) { return s.layouts.PutConverted(id, src, body.c) }
+		put = func(id string, src []byte) (*layout.Entry, bool, error) {
+			return s.layouts.PutConverted(id, src, body.c)
+		}
 	}
 	e, created, err := put(id, body.ksy)
 	if err != nil {

@@ -143,7 +143,7 @@ func TestConvertLayout(t *testing.T) {
 		kind                      string
 		invalid                   bool // the request is outside openapi.yaml, on purpose
 	}{
-		{"POST", "/v1/layouts/convert", "text/x-c", header, 400, "invalid-request", true},                        // no struct
+		{"POST", "/v1/layouts/convert", "text/x-c", header, 400, "invalid-request", true},                         // no struct
 		{"POST", "/v1/layouts/convert?struct=pair&abi=vax-vms", "text/x-c", header, 400, "invalid-request", true}, // no such ABI
 		{"POST", "/v1/layouts/convert?struct=nosuch", "text/x-c", header, 400, "invalid-layout", false},           // no such struct
 		{"POST", "/v1/layouts/convert?struct=pair&id=Not-An-Id", "text/x-c", header, 400, "invalid-request", false},
