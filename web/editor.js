@@ -20,6 +20,7 @@ const KAITAI_WORDS = new Set(['and', 'or', 'not', 'true', 'false', 'as', 'sizeof
  * a lower-case letter meets an upper-case one (mSpeedKmh: m_speed_kmh) and before the last capital of a run
  * (RPMValue: rpm_value), lower-cased, other characters and runs of _ one _, no _ at either end. */
 export function layoutID(name) {
+  name = name.slice(0, 100); // an id is at most 64 long: a longer name is refused all the same
   const up = (c) => c >= 'A' && c <= 'Z';
   const low = (c) => c >= 'a' && c <= 'z';
   let s = '';
@@ -36,7 +37,7 @@ export function layoutID(name) {
 /** The struct a header most likely means: the last struct or union it defines at file scope (by its typedef
  * name if it has one, else its tag), or "" if it defines none. */
 export function guessStruct(text) {
-  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*|^\s*#.*$/gm, ' ');
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*|^[ \t]*#.*$/gm, ' ');
   let depth = 0;
   let start = 0; // where the declaration at file scope being read began
   let closed = 0; // where its braces closed
@@ -54,7 +55,7 @@ export function guessStruct(text) {
       def = null;
       start = m.index + 1;
     } else {
-      const head = code.slice(start, m.index);
+      const head = code.slice(Math.max(start, m.index - 64), m.index); // what says what the { opens
       if (depth++ === 0 && (m[1] || /\b(?:struct|union)\s*$/.test(head))) def = { tag: m[1] || '', typedef: /\btypedef\b/.test(head) };
     }
   }
@@ -195,21 +196,23 @@ export class LayoutEditor {
     return this.generated;
   }
 
-  /** The struct and the id follow the header and the struct until the user types into them (emptied: again). */
+  /** The struct and the id follow the header and the struct until the user types into them; emptied, they
+   * follow again from the next change (not at once: the user is about to type there). */
   optionEdited(which) {
     const input = which === 'struct' ? this.structInput : this.idInput;
     input.dataset.auto = input.value === '' ? 'true' : 'false';
-    this.edited();
+    this.edited(input);
   }
 
-  /** Fills in the struct (the header's last) and the id (the struct's name as an id) where they follow them. */
-  fillDefaults() {
-    if (this.structInput.dataset.auto !== 'false') {
+  /** Fills in the struct (the header's last) and the id (the struct's name as an id) where they follow them,
+   * but for the input being typed into (except). */
+  fillDefaults(except) {
+    if (this.structInput.dataset.auto !== 'false' && except !== this.structInput) {
       // a header half typed defines nothing yet: the struct it defined stays
       this.structInput.value = guessStruct(this.source.value) || this.structInput.value;
       this.structInput.dataset.auto = 'true';
     }
-    if (this.idInput.dataset.auto !== 'false') {
+    if (this.idInput.dataset.auto !== 'false' && except !== this.idInput) {
       this.idInput.value = layoutID(this.structInput.value);
       this.idInput.dataset.auto = 'true';
     }
@@ -229,6 +232,8 @@ export class LayoutEditor {
       ? '#include <stdint.h>\n\nstruct telemetry {\n  uint32_t seq;\n  float speed;\n};'
       : 'meta:\n  id: my_struct\n  endian: le\nseq:\n  - id: speed\n    type: f4';
     this.problems.replaceChildren();
+    clearTimeout(this.editTimer);
+    this.trySeq++; // a try of the other language still under way shows nothing
     if (this.source.value) this.edited();
     else this.numberLines();
   }
@@ -275,12 +280,15 @@ export class LayoutEditor {
     this.gutter.replaceChildren(...lines);
   }
 
-  /** As the layout is typed: tried on the mapping a moment after the typing stops. */
-  edited() {
-    if (this.lang === 'c') this.fillDefaults();
+  /** As the layout (or, in C, except: one of its options) is typed: tried on the mapping a moment after the
+   * typing stops. */
+  edited(except) {
     this.numberLines();
     clearTimeout(this.editTimer);
-    this.editTimer = setTimeout(() => this.tryLayout(), TRY_MS);
+    this.editTimer = setTimeout(() => {
+      if (this.lang === 'c') this.fillDefaults(except); // a scan of the header: once the typing stops
+      this.tryLayout();
+    }, TRY_MS);
   }
 
   async tryLayout() {
@@ -342,7 +350,12 @@ export class LayoutEditor {
       if (!f.pad) tr.dataset.path = f.path;
       return tr;
     });
-    if (rows.length > MAX_ROWS) trs.push(el('tr', '', `… and ${rows.length - MAX_ROWS} more`));
+    if (rows.length > MAX_ROWS) {
+      const more = el('td', 'small', `… and ${rows.length - MAX_ROWS} more`);
+      more.colSpan = 4;
+      trs.push(el('tr'));
+      trs.at(-1).append(more);
+    }
     this.offsetRows.replaceChildren(...trs);
     this.ksy.textContent = conv.source;
     this.generated.classList.remove('stale');

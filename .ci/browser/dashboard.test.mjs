@@ -865,7 +865,7 @@ test('warnings: a layout without its C padding says so beside the tree, the fiel
 // The same struct as its C program declares it: the editor lays it out as the compiler does.
 const benchC = `#include <stdint.h>
 
-/* The rig's frame, written at 100 Hz. */
+/* The rig's frame, written at 100 Hz: ${html} */
 struct bench_frame {
   uint32_t seq;
   uint8_t mode;
@@ -914,6 +914,8 @@ test('the layout editor in C: a struct pasted, laid out (offsets, padding, the .
   const ksy = await page.locator('#editor-ksy').textContent();
   assert.match(ksy, new RegExp(`^meta:\\n  id: ${id}\\n`));
   assert.match(ksy, /  - id: mode\n    type: u1\n  - size: 3\n  - id: timestamp\n    type: f8\n/);
+  assert.ok(ksy.includes(html), 'the comment is not the .ksy\'s doc');
+  assert.equal(await page.locator('#layout-editor img').count(), 0, 'the header\'s comment became HTML');
   // The tree's fields are placed: a name picked selects its bytes in the hex view.
   await page.click('#fields-tree .field[data-path="timestamp"] .fname');
   for (const i of [8, 15]) await page.locator(`#grid .b.sel[data-i="${i}"]`).waitFor();
