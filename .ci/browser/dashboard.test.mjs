@@ -973,6 +973,9 @@ test('the layout editor in C: a struct pasted, laid out (offsets, padding, the .
   assert.equal(await page.inputValue('#editor-abi'), 'linux-amd64');
   assert.equal(await page.inputValue('#editor-id'), id);
   await page.locator('#editor-offsets tr[data-path="timestamp"]').waitFor();
+  await page.setViewportSize({ width: 800, height: 1000 }); // the editor's options and tables fit a narrow page
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= 800, `the page scrolls sideways at 800 px with the editor open: ${scroll} px wide`);
 
   await api('DELETE', `/v1/layouts/${id}`);
   await api('DELETE', path('mappings', name) + '?unlink=true');
