@@ -131,10 +131,13 @@ func (s *server) readFields(w http.ResponseWriter, r *http.Request) error {
 //	@Description	As GET …/fields, with the .ksy in the body instead of a saved layout's id (for trying a layout). Its
 //	@Description	imports name saved layouts. Its warnings come as GET …/fields's do (Shmbridge-Warning).
 //	@Tags			fields
-//	@Param			name	path	string	true	"Mapping name, percent-encoded"
-//	@Param			fields	query	string	false	"Comma-separated field paths: a.b,c[2]"
-//	@Param			layout	body	string	true	"The .ksy"
-//	@Accept			application/yaml,json
+//	@Param			name		path	string	true	"Mapping name, percent-encoded"
+//	@Param			fields		query	string	false	"Comma-separated field paths: a.b,c[2]"
+//	@Param			struct		query	string	false	"With a C header (required): the struct to decode (see PUT /v1/layouts/{id})"
+//	@Param			abi			query	string	false	"With a C header: the ABI whose layout rules apply"	Enums(windows-amd64, windows-386, linux-amd64, linux-arm64)
+//	@Param			encoding	query	string	false	"With a C header: the encoding of char[N] strings (default UTF-8)"
+//	@Param			layout		body	string	true	"The .ksy, or a C header (Content-Type: text/x-c)"
+//	@Accept			application/yaml,json,text/x-c
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-layout (see errors), invalid-request"
 //	@Failure		404	{object}	Problem	"not-found"
@@ -152,11 +155,11 @@ func (s *server) decodeMapping(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	src, err := readLayoutSource(w, r)
+	body, err := readLayoutBody(w, r, "")
 	if err != nil {
 		return err
 	}
-	l, err := s.layouts.CompileContext(r.Context(), src) // a client that leaves stops it
+	l, err := s.layouts.CompileContext(r.Context(), body.ksy) // a client that leaves stops it
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shmbridge/shmbridge/internal/catalogue"
+	"github.com/shmbridge/shmbridge/internal/cdecl"
 	"github.com/shmbridge/shmbridge/internal/layout"
 )
 
@@ -26,8 +29,10 @@ type Layout struct {
 	// Errors say why a saved file does not compile (then nothing else is set): a file put in the layouts
 	// directory by hand, or one whose import was deleted.
 	Errors []LayoutError `json:"errors,omitempty"`
-	// Source is the .ksy as saved (GET of one layout only).
+	// Source is the .ksy as saved (GET of one layout only; also the answer to a PUT or a conversion of C).
 	Source string `json:"source,omitempty"`
+	// CSource is the C header the layout was converted from (GET of one layout only; absent for a .ksy).
+	CSource string `json:"c_source,omitempty"`
 	// Builtin marks one of the daemon's own layouts (the catalogue of real producers): read-only.
 	Builtin bool `json:"builtin,omitempty"`
 	// Title, Mapping and Protocol describe a built-in layout: its producer, the named mapping that producer
@@ -112,7 +117,7 @@ func layoutOf(e *layout.Entry, withSource bool) Layout {
 		}
 	}
 	if withSource {
-		out.Source = string(e.Source)
+		out.Source, out.CSource = string(e.Source), string(e.C)
 	}
 	return out
 }
@@ -120,22 +125,62 @@ func layoutOf(e *layout.Entry, withSource bool) Layout {
 // maxLayoutSource caps a .ksy body: as much as the store reads of a file.
 const maxLayoutSource = layout.MaxSource
 
-// readLayoutSource reads a .ksy body: YAML, or JSON (which is YAML).
-func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
-	case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/json":
+// layoutBody is a layout a request sends: a .ksy, or a C header and the .ksy converted from it.
+type layoutBody struct {
+	ksy []byte
+	c   []byte // nil for a .ksy
+}
+
+// cTypes are the media types of a C header.
+var cTypes = []string{"text/x-c", "text/x-csrc", "text/x-chdr", "text/x-c++", "text/x-c++src", "text/x-c++hdr"}
+
+// readLayoutBody reads a layout from the body: YAML, JSON (which is YAML), or C (?struct=, ?abi=, ?encoding=),
+// converted for the layout id (a C header's layout is named by its struct when id is "").
+func readLayoutBody(w http.ResponseWriter, r *http.Request, id string) (layoutBody, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	isC := slices.Contains(cTypes, mt)
+	switch {
+	case isC:
+	case mt == "application/yaml", mt == "application/x-yaml", mt == "text/yaml", mt == "text/x-yaml", mt == "application/json":
+		if q := queryOf(r); q.Has("struct") || q.Has("abi") || q.Has("encoding") {
+			return layoutBody{}, fail(probInvalidRequest, "struct, abi and encoding say how to convert a C header (Content-Type: text/x-c); this body is a .ksy")
+		}
 	default:
-		return nil, fail(probUnsupportedType, "a layout is application/yaml (a .ksy) or application/json (curl: -H 'Content-Type: application/yaml' --data-binary @file.ksy)")
+		return layoutBody{}, fail(probUnsupportedType, "a layout is application/yaml (a .ksy), application/json, or text/x-c (a C header, with ?struct=NAME) (curl: -H 'Content-Type: application/yaml' --data-binary @file.ksy)")
 	}
-	src, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxLayoutSource))
+	limit := int64(maxLayoutSource)
+	if isC {
+		limit = cdecl.MaxSource
+	}
+	src, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, fail(probTooLarge, fmt.Sprintf("a layout is at most %d bytes", maxLayoutSource))
+			return layoutBody{}, fail(probTooLarge, fmt.Sprintf("a layout is at most %d bytes", limit))
 		}
-		return nil, fail(probInvalidRequest, "reading the body: "+err.Error())
+		return layoutBody{}, fail(probInvalidRequest, "reading the body: "+err.Error())
 	}
-	return src, nil
+	if !isC {
+		return layoutBody{ksy: src}, nil
+	}
+	return convertC(r, id, src)
+}
+
+// convertC converts a C header to a .ksy as the request's parameters say.
+func convertC(r *http.Request, id string, src []byte) (layoutBody, error) {
+	q := queryOf(r)
+	o := cdecl.Options{ID: id, Struct: q.Get("struct"), ABI: q.Get("abi"), Encoding: q.Get("encoding")}
+	if o.Struct == "" {
+		return layoutBody{}, fail(probInvalidRequest, "struct is required with a C header: the name of the struct (or typedef) to decode")
+	}
+	if o.ABI != "" && !slices.Contains(cdecl.ABIs(), o.ABI) {
+		return layoutBody{}, fail(probInvalidRequest, fmt.Sprintf("abi %q is not one of %s", o.ABI, strings.Join(cdecl.ABIs(), ", ")))
+	}
+	ksy, err := cdecl.Convert(src, o)
+	if err != nil {
+		return layoutBody{}, err
+	}
+	return layoutBody{ksy: ksy, c: src}, nil
 }
 
 // putLayout godoc
@@ -149,10 +194,18 @@ func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 //	@Description	that imports one not saved yet is kept all the same (201/200, its `errors` saying which) and compiled again
 //	@Description	once that one is saved: layouts that import each other are saved one after the other. Kept as ID.ksy in
 //	@Description	the layouts directory (-layouts-dir).
+//	@Description
+//	@Description	Or a C header (`Content-Type: text/x-c`) and `?struct=NAME`: converted to a .ksy laid out as the C
+//	@Description	compiler for `?abi=` lays the struct out (padding, packing, bit-fields), kept as ID.ksy with the header
+//	@Description	beside it (ID.h); the answer shows the .ksy made (`source`). Its problems are 400 `invalid-layout`,
+//	@Description	each with its line and column.
 //	@Tags			layouts
-//	@Param			id		path	string	true	"Layout id: lower-case letters, digits and _, starting with a letter"
-//	@Param			layout	body	string	true	"The .ksy"
-//	@Accept			application/yaml,json
+//	@Param			id			path	string	true	"Layout id: lower-case letters, digits and _, starting with a letter"
+//	@Param			struct		query	string	false	"With a C header (required): the struct, union or typedef to decode"
+//	@Param			abi			query	string	false	"With a C header: the ABI whose layout rules apply (default: the ABI of the programs this daemon's OS runs; a Windows game under Proton is windows-amd64)"	Enums(windows-amd64, windows-386, linux-amd64, linux-arm64)
+//	@Param			encoding	query	string	false	"With a C header: the encoding of char[N] strings (default UTF-8)"
+//	@Param			layout		body	string	true	"The .ksy, or a C header"
+//	@Accept			application/yaml,json,text/x-c
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-layout (see errors), invalid-request (the id)"
 //	@Failure		409	{object}	Problem	"limit-reached (-max-layouts), built-in (a catalogue layout's id)"
@@ -165,11 +218,21 @@ func readLayoutSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 //	@Security		BearerAuth
 //	@Router			/v1/layouts/{id} [put]
 func (s *server) putLayout(w http.ResponseWriter, r *http.Request) error {
-	src, err := readLayoutSource(w, r)
+	id := chi.URLParam(r, "id")
+	if err := layout.CheckID(id); err != nil {
+		return err
+	}
+	body, err := readLayoutBody(w, r, id)
 	if err != nil {
 		return err
 	}
-	e, created, err := s.layouts.Put(chi.URLParam(r, "id"), src)
+	put := s.layouts.Put
+	if body.c != nil {
+		put = func(id string, src []byte) (*layout.Entry, bool, error) {
+			return s.layouts.PutConverted(id, src, body.c)
+		}
+	}
+	e, created, err := put(id, body.ksy)
 	if err != nil {
 		return busyLayouts(err)
 	}
@@ -178,8 +241,50 @@ func (s *server) putLayout(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusCreated
 		w.Header().Set("Location", "/v1/layouts/"+e.ID)
 	}
-	s.log.Info("layout saved", "id", e.ID, "created", created)
-	return writeJSON(w, status, layoutOf(e, false))
+	s.log.Info("layout saved", "id", e.ID, "created", created, "from_c", body.c != nil)
+	return writeJSON(w, status, layoutOf(e, body.c != nil)) // converted: the answer shows the .ksy made
+}
+
+// convertLayout godoc
+//
+//	@Summary		Convert a C header to a layout, without saving it
+//	@ID				convertLayout
+//	@Description	For editors: the layout (fields, offsets, sizes) and the .ksy (`source`) a PUT of the same header would
+//	@Description	save. Nothing is kept.
+//	@Tags			layouts
+//	@Param			struct		query	string	true	"The struct, union or typedef to decode"
+//	@Param			abi			query	string	false	"The ABI whose layout rules apply (default: the ABI of the programs this daemon's OS runs)"	Enums(windows-amd64, windows-386, linux-amd64, linux-arm64)
+//	@Param			encoding	query	string	false	"The encoding of char[N] strings (default UTF-8)"
+//	@Param			id			query	string	false	"meta/id of the layout made (default: the struct's name as a layout id)"
+//	@Param			header		body	string	true	"The C header"
+//	@Accept			text/x-c
+//	@Produce		application/problem+json
+//	@Failure		400	{object}	Problem	"invalid-layout (see errors: line and column), invalid-request"
+//	@Failure		413	{object}	Problem	"too-large: over 256 KiB"
+//	@Failure		415	{object}	Problem	"unsupported-media-type: not text/x-c"
+//	@Produce		json
+//	@Success		200	{object}	Layout	"the layout and its .ksy (source)"
+//	@Security		BearerAuth
+//	@Router			/v1/layouts/convert [post]
+func (s *server) convertLayout(w http.ResponseWriter, r *http.Request) error {
+	id := queryOf(r).Get("id")
+	if id != "" {
+		if err := layout.CheckID(id); err != nil {
+			return err
+		}
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); !slices.Contains(cTypes, mt) {
+		return fail(probUnsupportedType, "a conversion takes a C header: Content-Type: text/x-c")
+	}
+	body, err := readLayoutBody(w, r, id)
+	if err != nil {
+		return err
+	}
+	l, err := s.layouts.CompileContext(r.Context(), body.ksy)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, layoutOf(&layout.Entry{ID: l.ID, Source: body.ksy, Layout: l}, true))
 }
 
 // listLayouts godoc

@@ -10,7 +10,8 @@
 //	api.js         fetch over the REST API with the tab's session, watch streams read with fetch; problems as errors
 //	hexview.js     the paged, live hex grid with cursor, selection, editing, inspector and text pane
 //	bytes.js       pure functions: byte classes, value decoding, hex/base64/C-array formatting, times
-//	fields.js      the Fields pane: a mapping decoded by a layout, live; the layout editor; pins for the chart
+//	fields.js      the Fields pane: a mapping decoded by a layout, live; pins for the chart
+//	editor.js      the layout editor: a .ksy or a C header tried on the mapping as typed, its problems, Save
 //	chart.js       the chart of pinned fields (uPlot)
 //	recordings.js  the Recordings section: record the mapping in view; list, stop, download, replay, delete
 //	dom.js         el() (the one way the page makes elements, with text, never HTML), buttons, table rows and cells

@@ -3,10 +3,12 @@
 // values flash; a fixed field's row and its bytes in the hex view select each other; numeric fields can be
 // pinned to the chart; with Edit on, a value is written through PATCH …/fields. What the layout likely decodes
 // wrong (the daemon's warnings: padding missing, a size other than the mapping's) is listed above the tree, and
-// the rows of the fields it names are marked. Names, values and warnings go into the page as text, never as HTML.
+// the rows of the fields it names are marked. The layout editor (editor.js) sits above the tree: what it is
+// given is tried on the mapping and shown here. Names, values and warnings go into the page as text, never as HTML.
 
-import { Problem, Stream, call, get, objectPath, warningsOf } from './api.js';
+import { Stream, call, get, objectPath } from './api.js';
 import { el } from './dom.js';
+import { LayoutEditor } from './editor.js';
 
 const FLASH_MS = 400;
 
@@ -93,7 +95,7 @@ export class FieldsPane {
     this.select.addEventListener('change', () => this.use(this.select.value));
     this.editButton = el('button', 'small', 'Layout editor');
     this.editButton.id = 'layout-editor-toggle';
-    this.editButton.addEventListener('click', () => this.toggleEditor());
+    this.editButton.addEventListener('click', () => this.editor.toggle());
     bar.append(h, this.select, this.editButton);
     this.status = el('div', 'small');
     this.status.id = 'fields-status';
@@ -106,30 +108,14 @@ export class FieldsPane {
     this.tree.id = 'fields-tree';
     this.tree.setAttribute('role', 'tree');
 
-    this.editor = el('section', 'editor');
-    this.editor.id = 'layout-editor';
-    this.editor.hidden = true;
-    const wrap = el('div', 'editor-wrap');
-    this.gutter = el('pre', 'gutter');
-    this.gutter.id = 'editor-gutter';
-    this.gutter.setAttribute('aria-hidden', 'true');
-    this.source = el('textarea');
-    this.source.id = 'layout-source';
-    this.source.spellcheck = false;
-    this.source.rows = 14;
-    this.source.setAttribute('aria-label', 'Layout (.ksy)');
-    this.source.placeholder = 'meta:\n  id: my_struct\n  endian: le\nseq:\n  - id: speed\n    type: f4';
-    this.source.addEventListener('input', () => this.edited());
-    this.source.addEventListener('scroll', () => (this.gutter.scrollTop = this.source.scrollTop));
-    wrap.append(this.gutter, this.source);
-    this.problems = el('ul', 'problems');
-    this.problems.id = 'editor-problems';
-    const save = el('button', '', 'Save as layout');
-    save.id = 'layout-save';
-    save.addEventListener('click', () => this.save());
-    this.editor.append(wrap, this.problems, save);
-    r.append(bar, this.status, this.editor, this.warnings, this.tree);
-    this.numberLines();
+    this.editor = new LayoutEditor({
+      mapping: () => this.name,
+      layout: () => this.layout,
+      error: (err) => this.ui.error(err),
+      tried: (v, warnings, fields) => this.tried(v, warnings, fields),
+      saved: (id) => this.saved(id),
+    });
+    r.append(bar, this.status, this.editor.root, this.warnings, this.tree);
   }
 
   /** Shows the pane for mapping m: its layouts listed, its default layout (or none) in use. */
@@ -384,87 +370,24 @@ export class FieldsPane {
     input.addEventListener('blur', done);
   }
 
-  toggleEditor() {
-    this.editor.hidden = !this.editor.hidden;
-    if (!this.editor.hidden && !this.source.value && this.layout) {
-      get(`/v1/layouts/${encodeURIComponent(this.layout)}`).then((l) => {
-        this.source.value = l.source;
-        this.edited();
-      }, (err) => this.ui.error(err));
-    }
-    if (!this.editor.hidden) this.source.focus();
+  /** Shows what the editor's layout made of the mapping now (a try: no stream), with its fixed fields if known. */
+  tried(v, warnings, fields) {
+    this.stream?.close();
+    this.stream = null;
+    this.layout = '';
+    this.select.value = '';
+    this.state = v;
+    this.fixed = fields;
+    this.ui.fields(fields);
+    this.warn(warnings);
+    this.render();
+    this.status.textContent = 'the editor\'s layout, applied to the mapping now (save it to watch it live)';
   }
 
-  numberLines(bad = new Map()) {
-    const n = Math.max(1, this.source.value.split('\n').length);
-    const lines = [];
-    for (let i = 1; i <= n; i++) {
-      const s = el('span', bad.has(i) ? 'ln err' : 'ln', String(i));
-      s.dataset.line = i;
-      if (bad.has(i)) s.title = bad.get(i);
-      lines.push(s, document.createTextNode('\n'));
-    }
-    this.gutter.replaceChildren(...lines);
-  }
-
-  /** As the layout is typed: applied to the live mapping through POST …/decode, its problems at their lines. */
-  edited() {
-    this.numberLines();
-    clearTimeout(this.editTimer);
-    this.editTimer = setTimeout(() => this.tryLayout(), 250);
-  }
-
-  async tryLayout() {
-    const text = this.source.value;
-    const seq = (this.trySeq = (this.trySeq || 0) + 1);
-    try {
-      let warnings = [];
-      const v = await call('POST', objectPath('mapping', this.name, '/decode'), {
-        body: text,
-        headers: { 'Content-Type': 'application/yaml' },
-        answered: (h) => (warnings = warningsOf(h)),
-      });
-      if (seq !== this.trySeq) return;
-      this.stream?.close();
-      this.stream = null;
-      this.layout = '';
-      this.select.value = '';
-      this.problems.replaceChildren();
-      this.numberLines();
-      this.state = v;
-      this.fixed = [];
-      this.ui.fields([]);
-      this.warn(warnings);
-      this.render();
-      this.status.textContent = 'the editor\'s layout, applied to the mapping now (save it to watch it live)';
-    } catch (err) {
-      if (seq !== this.trySeq) return;
-      const bad = new Map();
-      const items = [];
-      for (const p of (err instanceof Problem && err.errors) || [{ detail: err.detail || err.message }]) {
-        if (p.line) bad.set(p.line, (bad.get(p.line) ? bad.get(p.line) + '; ' : '') + p.detail);
-        const li = el('li', '', `${p.line ? `line ${p.line}: ` : ''}${p.path ? p.path + ': ' : ''}${p.detail}`);
-        if (p.line) li.dataset.line = p.line;
-        items.push(li);
-      }
-      this.numberLines(bad);
-      this.problems.replaceChildren(...items);
-    }
-  }
-
-  async save() {
-    const id = /^\s*id:\s*([a-z][a-z0-9_]*)/m.exec(this.source.value)?.[1];
-    if (!id) {
-      this.ui.error(new Error('the layout needs a meta/id: it is saved under that id'));
-      return;
-    }
-    try {
-      await call('PUT', `/v1/layouts/${id}`, { body: this.source.value, headers: { 'Content-Type': 'application/yaml' } });
-      await this.listLayouts(id);
-      this.use(id);
-      this.ui.note(`saved the layout ${id}`);
-    } catch (err) {
-      this.ui.error(err);
-    }
+  /** The editor saved layout id: it is listed, and the mapping watched by it. */
+  async saved(id) {
+    await this.listLayouts(id);
+    this.use(id);
+    this.ui.note(`saved the layout ${id}`);
   }
 }

@@ -862,6 +862,126 @@ test('warnings: a layout without its C padding says so beside the tree, the fiel
   await context.close();
 });
 
+// The same struct as its C program declares it: the editor lays it out as the compiler does.
+const benchC = `#include <stdint.h>
+
+/* The rig's frame, written at 100 Hz: ${html} */
+struct bench_frame {
+  uint32_t seq;
+  uint8_t mode;
+  double timestamp;
+  float rpm, speed;
+  int16_t gear;
+  char label[32];
+  double odometer;
+};
+`;
+
+/** The line (1-based) of benchC's text that holds s. */
+const lineOf = (text, s) => text.slice(0, text.indexOf(s)).split('\n').length;
+
+test('the layout editor in C: a struct pasted, laid out (offsets, padding, the .ksy) and decoding the mapping as typed; a syntax error at its line; saved, live, reopened in C', { skip: windows }, async () => {
+  const name = `Local\\${unique('cbench')}`;
+  await api('POST', '/v1/mappings', { name, size: 72 });
+  const put = (off, bytes) => fetch(`${base}${path('mappings', name, `/data?offset=${off}`)}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: bytes });
+  await put(0, benchFrame());
+  const { context, page } = await loggedIn();
+  await page.goto(`${base}/#mapping=${encodeURIComponent(name)}`);
+  await page.locator('#fields-status', { hasText: 'Pick a layout' }).waitFor();
+  await page.click('#layout-editor-toggle');
+  await page.selectOption('#editor-lang', 'c');
+  await page.fill('#layout-source', benchC);
+  // The struct and the id follow the header until typed.
+  await page.waitForFunction(() => document.querySelector('#editor-struct').value === 'bench_frame');
+  assert.equal(await page.inputValue('#editor-id'), 'bench_frame');
+  const id = `dash_cbench_${suffix}`;
+  await page.fill('#editor-id', id);
+  await page.selectOption('#editor-abi', 'linux-amd64');
+  await page.waitForFunction((id) => document.querySelector('#editor-ksy').textContent.includes(`id: ${id}\n`), id); // tried with the id typed
+  await page.waitForFunction(() => document.querySelector('#fields-tree .field[data-path="timestamp"] .fvalue')?.textContent === '1722.5');
+  for (const [p, v] of [['seq', '7'], ['mode', '2'], ['rpm', '6500'], ['speed', '212.25'], ['gear', '4'], ['label', '"bench-rig-01"'], ['odometer', '12345.5']]) {
+    assert.equal(await fieldValue(page, p).textContent(), v, p);
+  }
+  assert.equal(await page.locator('#fields-warnings').isHidden(), true, 'the compiler\'s layout has warnings');
+  // What the compiler made of it: timestamp at 8 after 3 bytes of padding, odometer at 64 after 6; the .ksy.
+  const offsets = page.locator('#editor-offsets tbody tr');
+  const rowOf = async (p) => (await page.locator(`#editor-offsets tr[data-path="${p}"] td`).allTextContents());
+  assert.deepEqual(await rowOf('timestamp'), ['8', '8', 'f8', 'timestamp']);
+  assert.deepEqual(await rowOf('odometer'), ['64', '8', 'f8', 'odometer']);
+  assert.deepEqual(await page.locator('#editor-offsets tr.pad').evaluateAll((rs) => rs.map((r) => [...r.cells].slice(0, 2).map((c) => c.textContent))), [['5', '3'], ['58', '6']]);
+  assert.equal(await offsets.count(), 10);
+  assert.match(await page.locator('#editor-summary').textContent(), /^bench_frame: 72 bytes, laid out for linux-amd64$/);
+  const ksy = await page.locator('#editor-ksy').textContent();
+  assert.match(ksy, new RegExp(`^meta:\\n  id: ${id}\\n`));
+  assert.match(ksy, /  - id: mode\n    type: u1\n  - size: 3\n  - id: timestamp\n    type: f8\n/);
+  assert.ok(ksy.includes(html), 'the comment is not the .ksy\'s doc');
+  assert.equal(await page.locator('#layout-editor img').count(), 0, 'the header\'s comment became HTML');
+  // The tree's fields are placed: a name picked selects its bytes in the hex view.
+  await page.click('#fields-tree .field[data-path="timestamp"] .fname');
+  for (const i of [8, 15]) await page.locator(`#grid .b.sel[data-i="${i}"]`).waitFor();
+  if (process.env.SCREENSHOT_DIR) {
+    const file = join(process.env.SCREENSHOT_DIR, 'dashboard-editor-c.png');
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`# screenshot: ${file}`);
+  }
+
+  // Packed (#pragma pack), the struct leaves gcc's padding out: the offsets move, and the daemon's warnings
+  // (POST …/decode's headers) are listed beside the tree.
+  await page.fill('#layout-source', '#pragma pack(push, 1)\n' + benchC);
+  await page.locator('#fields-warnings li[data-field="timestamp"]').waitFor();
+  assert.deepEqual(await rowOf('timestamp'), ['5', '8', 'f8', 'timestamp']);
+  assert.equal(await page.locator('#editor-offsets tr.pad').count(), 0, 'a packed struct has padding');
+  assert.match(await page.locator('#editor-summary').textContent(), /^bench_frame: 63 bytes, /);
+  assert.equal(await page.locator('#fields-tree .field.warned[data-path="timestamp"]').count(), 1);
+
+  // A syntax error: listed at its line and column, its line marked in the gutter; the last layout dimmed.
+  const bad = benchC.replace('uint8_t mode;', 'uint8_t mode');
+  const line = lineOf(bad, 'double timestamp'); // where the compiler finds the ; missing
+  await page.fill('#layout-source', bad);
+  await page.locator(`#editor-gutter .ln.err[data-line="${line}"]`).waitFor();
+  assert.equal(await page.locator('#editor-gutter .ln.err').count(), 1);
+  const problem = page.locator('#editor-problems li').first();
+  assert.match(await problem.textContent(), new RegExp(`^line ${line}, column 3: .*;`));
+  assert.match(await page.locator('#editor-generated').getAttribute('class'), /\bstale\b/);
+  await problem.click(); // the caret goes to the problem
+  assert.equal(await page.evaluate(() => document.querySelector('#layout-source').selectionStart), bad.indexOf('double timestamp'));
+  await page.fill('#layout-source', benchC);
+  await page.locator('#editor-gutter .ln.err').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => !document.querySelector('#editor-generated').classList.contains('stale'));
+
+  // Saved: the header with its struct and ABI; the layout selected, the mapping watched by it, live.
+  await page.click('#layout-save');
+  await page.waitForFunction((id) => document.querySelector('#layout-select').value === id, id);
+  await page.locator('#fields-status', { hasText: `decoded by ${id}` }).waitFor();
+  const saved = await api('GET', `/v1/layouts/${id}`);
+  assert.equal(saved.c_source, benchC);
+  assert.equal(saved.fixed_size, 72);
+  await put(0, new Uint8Array([8, 0, 0, 0]));
+  await page.waitForFunction(() => document.querySelector('#fields-tree .field[data-path="seq"] .fvalue').textContent === '8');
+  assert.equal(await fieldValue(page, 'timestamp').textContent(), '1722.5');
+
+  // The page loaded again, on the saved layout: the editor opens in C, with the header and its options.
+  await page.reload();
+  await page.locator(`#layout-select optgroup option[value="${id}"]`).waitFor({ state: 'attached' });
+  await page.selectOption('#layout-select', id);
+  await page.locator('#fields-tree .field[data-path="odometer"]').waitFor();
+  await page.click('#layout-editor-toggle');
+  await page.waitForFunction(() => document.querySelector('#layout-source').value !== '');
+  assert.equal(await page.inputValue('#editor-lang'), 'c');
+  assert.equal(await page.inputValue('#layout-source'), benchC);
+  assert.equal(await page.inputValue('#editor-struct'), 'bench_frame');
+  assert.equal(await page.inputValue('#editor-abi'), 'linux-amd64');
+  assert.equal(await page.inputValue('#editor-id'), id);
+  await page.locator('#editor-offsets tr[data-path="timestamp"]').waitFor();
+  await page.setViewportSize({ width: 800, height: 1000 }); // the editor's options and tables fit a narrow page
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= 800, `the page scrolls sideways at 800 px with the editor open: ${scroll} px wide`);
+
+  await api('DELETE', `/v1/layouts/${id}`);
+  await api('DELETE', path('mappings', name) + '?unlink=true');
+  await context.close();
+});
+
 test('editing is off by default: typing over a byte writes nothing; switched on, a field is written by the layout', { skip: windows }, async () => {
   const { context, page, name } = await carPage('editmode');
   assert.equal(await page.isChecked('#edit'), false);
@@ -930,10 +1050,14 @@ test('measured: 100 fields changing at 100 Hz update the tree without a long tas
   const runs = [];
   for (let w = 1; w <= 10; w++) { // as in the hex view's measurement: a window can be this 2-core VM, not the page
     await page.evaluate(() => {
+      for (const o of window.observers || []) o.disconnect(); // the last window's: each would count again
       window.longTasks = [];
       window.updates = 0;
-      new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
-      new MutationObserver(() => window.updates++).observe(document.querySelector('#fields-tree .field[data-path="f050"] .fvalue'), { childList: true, characterData: true, subtree: true });
+      const tasks = new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration)));
+      tasks.observe({ type: 'longtask' });
+      const changes = new MutationObserver(() => window.updates++);
+      changes.observe(document.querySelector('#fields-tree .field[data-path="f050"] .fvalue'), { childList: true, characterData: true, subtree: true });
+      window.observers = [tasks, changes];
     });
     const t0 = Date.now();
     for (let n = 1; n <= 300; n++) { // every field changes, 100 times a second, for 3 s

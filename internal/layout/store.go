@@ -50,6 +50,9 @@ type Entry struct {
 	Layout   *Layout  // nil when it does not compile
 	Problems Problems // why it does not
 	Builtin  bool     // one of the daemon's own (read-only)
+	// C is the C header the layout was converted from (kept as ID.h beside ID.ksy); nil for a .ksy saved as
+	// it is.
+	C []byte
 
 	deps    map[string]bool // every id its compile asked the store for (its imports, theirs…), found or not
 	waiting bool            // one of them was not found: it may compile once that layout is saved
@@ -119,7 +122,7 @@ func loadStore(ctx context.Context, dir string, lim Limits, max int, skipped fun
 	}
 	view := map[string]*Entry{}
 	for id, src := range srcs {
-		view[id] = &Entry{ID: id, Source: src}
+		view[id] = &Entry{ID: id, Source: src, C: readC(dir, id, skipped)}
 	}
 	entries, err := s.compileAll(ctx, view)
 	if err != nil {
@@ -183,6 +186,22 @@ func readFile(path string) ([]byte, error) {
 		err = fmt.Errorf("%w: over the %d bytes a layout may be (it grew while being read)", ErrFileSize, MaxSource)
 	}
 	return src, err
+}
+
+// readC reads the C header a saved layout was converted from, if it has one (ID.h): what it cannot read is
+// left out, with a word to skipped.
+func readC(dir, id string, skipped func(string, error)) []byte {
+	c, err := readFile(filepath.Join(dir, id+".h"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		if skipped != nil {
+			skipped(id+".h", err)
+		}
+		return nil
+	}
+	return c
 }
 
 // compileAll compiles every entry of view against view, one at a time (an import before its importers),

@@ -33,7 +33,7 @@ func (p *pass) build(id string) *Entry {
 		return out
 	}
 	e := p.view[id]
-	out := &Entry{ID: e.ID, Source: e.Source, Builtin: e.Builtin, deps: map[string]bool{}}
+	out := &Entry{ID: e.ID, Source: e.Source, C: e.C, Builtin: e.Builtin, deps: map[string]bool{}}
 	p.busy[id] = true
 	out.Layout, out.Problems = p.s.compileOne(p.ctx, e.ID, e.Source, importerOf(p.view, out.deps, &out.waiting), p.sharer(out.deps))
 	if out.Layout == nil && out.waiting {

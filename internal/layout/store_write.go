@@ -159,6 +159,16 @@ func (w *change) apply(now *snapshot) *snapshot {
 // two that import each other must be). created is false when it replaced one. The layouts that import it are
 // compiled again; no other is.
 func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
+	return s.put(id, src, nil)
+}
+
+// PutConverted saves a layout converted from a C header as Put does, keeping the header beside it.
+func (s *Store) PutConverted(id string, src, c []byte) (e *Entry, created bool, err error) {
+	return s.put(id, src, slices.Clone(c))
+}
+
+// put saves src (converted from c, when not nil) under id.
+func (s *Store) put(id string, src, c []byte) (e *Entry, created bool, err error) {
 	if err := CheckID(id); err != nil {
 		return nil, false, err
 	}
@@ -177,11 +187,11 @@ func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
 		return nil, false, err
 	}
 	src = slices.Clone(src)
-	set, err := s.write(map[string]*Entry{id: {ID: id, Source: src}}, true, func(now *snapshot) error {
+	set, err := s.write(map[string]*Entry{id: {ID: id, Source: src, C: c}}, true, func(now *snapshot) error {
 		if err := admit(now); err != nil {
 			return err
 		}
-		return s.saveFile(id, src)
+		return s.saveFile(id, src, c)
 	})
 	if err != nil {
 		return nil, false, err
@@ -189,10 +199,21 @@ func (s *Store) Put(id string, src []byte) (e *Entry, created bool, err error) {
 	return set[id], created, nil
 }
 
-// saveFile writes src as the file of id, atomically (a store in memory has no files).
-func (s *Store) saveFile(id string, src []byte) error {
+// saveFile writes src as the file of id, atomically, and the C header it was converted from beside it (or
+// removes one a previous save left). A store in memory has no files.
+func (s *Store) saveFile(id string, src, c []byte) error {
 	if s.dir == "" {
 		return nil
+	}
+	h := filepath.Join(s.dir, id+".h")
+	var err error
+	if c != nil {
+		err = atomicfile.WriteFile(h, c)
+	} else if err = os.Remove(h); errors.Is(err, os.ErrNotExist) {
+		err = nil
+	}
+	if err != nil {
+		return err
 	}
 	return atomicfile.WriteFile(filepath.Join(s.dir, id+".ksy"), src)
 }
@@ -229,8 +250,10 @@ func (s *Store) removeFile(id string) error {
 	if s.dir == "" {
 		return nil
 	}
-	if err := os.Remove(filepath.Join(s.dir, id+".ksy")); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
+	for _, f := range []string{id + ".ksy", id + ".h"} {
+		if err := os.Remove(filepath.Join(s.dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,0 +1,219 @@
+package cdecl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"modernc.org/cc/v4"
+
+	"github.com/shmbridge/shmbridge/internal/layout"
+)
+
+// Options say what to convert and for which ABI.
+type Options struct {
+	ID       string // meta/id of the generated layout (a valid layout id: ^[a-z][a-z0-9_]*$)
+	Struct   string // the struct, union or typedef name to decode (the types it uses come along); required
+	ABI      string // "windows-amd64", "windows-386", "linux-amd64", "linux-arm64"; "" = DefaultABI()
+	Encoding string // encoding of char[N] strings; "" = UTF-8
+}
+
+// MaxSource is the largest header Convert reads, in bytes.
+const MaxSource = 256 << 10
+
+// expansionLimit bounds the C front end's macro expansion (tokens processed, rescans included): a header of
+// MaxSource bytes without macro tricks needs a small part of it.
+const expansionLimit = 4 << 20
+
+// Convert converts the C declarations src into a Kaitai layout (.ksy text) of o.Struct laid out as the C
+// compiler of o.ABI lays it out. What is wrong is a layout.Problems listing every problem (up to 100), each at
+// its line and column in src; Path is "" for what the C front end or the rewrite reports, else the C member
+// concerned (struct.member).
+func Convert(src []byte, o Options) ([]byte, error) {
+	ps := &problems{}
+	a, ok := checkOptions(src, &o, ps)
+	if !ok {
+		return nil, ps.err()
+	}
+	sc := scan(src)
+	text := rewrite(src, sc, ps)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	ast := translate(a, text, ps)
+	if ast == nil {
+		return nil, ps.err()
+	}
+	refuseFunctions(ast, ps)
+	t, line := find(ast, o.Struct, ps)
+	if t == nil || ps.err() != nil {
+		return nil, ps.err()
+	}
+	c := newConv(a, o.Encoding, newDocs(sc.comments), ps)
+	root := &kType{id: o.ID, size: t.Size(), ids: names{}}
+	key, _ := recordKey(t)
+	c.byKey[key] = root
+	c.typeIDs[o.ID] = true
+	c.fill(root, t, o.Struct)
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	out, err := c.emit(root, o.ID, rootDoc(t, o, c.docs, line))
+	if err != nil {
+		return nil, layout.Problems{{Detail: "writing the layout: " + err.Error()}}
+	}
+	if len(out) > layout.MaxSource {
+		return nil, layout.Problems{{Path: o.Struct, Detail: fmt.Sprintf("the generated layout would be %d bytes: a layout is at most %d", len(out), layout.MaxSource)}}
+	}
+	if _, err := layout.Compile(out, nil, layout.DefaultLimits); err != nil {
+		return nil, layout.Problems{{Path: o.Struct, Detail: "the generated layout does not compile (a bug of the converter): " + err.Error()}}
+	}
+	return out, nil
+}
+
+// checkOptions checks the header's size and text and the options, filling in the defaults.
+func checkOptions(src []byte, o *Options, ps *problems) (abiSpec, bool) {
+	if len(src) > MaxSource {
+		ps.add("", 0, 0, "the header is %d bytes: at most %d are accepted", len(src), MaxSource)
+	} else if !utf8.Valid(src) {
+		ps.add("", 0, 0, "the header is not UTF-8 text")
+	} else if strings.IndexByte(string(src), 0) >= 0 {
+		ps.add("", 0, 0, "the header holds a NUL byte: it is not text")
+	}
+	if err := layout.CheckID(o.ID); err != nil {
+		ps.add("", 0, 0, "layout id: %v", err)
+	}
+	if o.Struct == "" {
+		ps.add("", 0, 0, "name the struct to decode (struct=NAME)")
+	}
+	if o.ABI == "" {
+		o.ABI = DefaultABI()
+	}
+	a, ok := abiNamed(o.ABI)
+	if !ok {
+		ps.add("", 0, 0, "unknown ABI %q: the ABIs are %s", o.ABI, strings.Join(ABIs(), ", "))
+	}
+	if o.Encoding == "" {
+		o.Encoding = "UTF-8"
+	}
+	probe := fmt.Sprintf("meta:\n  id: probe\nseq:\n  - id: s\n    type: strz\n    size: 1\n    encoding: %q\n", o.Encoding)
+	if _, err := layout.Compile([]byte(probe), nil, layout.DefaultLimits); err != nil {
+		ps.add("", 0, 0, "unknown encoding %q", o.Encoding)
+	}
+	return a, len(ps.list) == 0
+}
+
+// translate runs the C front end on the prelude and the rewritten header.
+func translate(a abiSpec, header []byte, ps *problems) (ast *cc.AST) {
+	abi, err := cc.NewABI(a.goos, a.goarch)
+	if err != nil {
+		ps.add("", 0, 0, "ABI %s: %v", a.name, err)
+		return nil
+	}
+	cfg := &cc.Config{ABI: abi, ABILayout: true, ExpansionLimit: expansionLimit, FS: includeFS, FSOnly: true,
+		IncludePaths: []string{"include"}, SysIncludePaths: []string{"include"}}
+	srcs := []cc.Source{{Name: predefinedName, Value: predefined(a)}, {Name: preludeName, Value: prelude(a)},
+		{Name: headerName, Value: header}}
+	defer func() {
+		if r := recover(); r != nil {
+			ps.add("", 0, 0, "the C front end failed on this header: %v", r)
+			ast = nil
+		}
+	}()
+	ast, err = cc.Translate(cfg, srcs)
+	if err != nil {
+		ps.addCC(err)
+		return nil
+	}
+	return ast
+}
+
+// refuseFunctions notes each function definition of the header: only declarations of data are converted.
+func refuseFunctions(ast *cc.AST, ps *problems) {
+	for l := ast.TranslationUnit; l != nil; l = l.TranslationUnit {
+		if ed := l.ExternalDeclaration; ed != nil && ed.Case == cc.ExternalDeclarationFuncDef {
+			ps.at("", ed.Position(), "a function's definition: only declarations of data are converted")
+		}
+	}
+}
+
+// find is the struct or union named name (by its tag or by a typedef), and the line declaring it.
+func find(ast *cc.AST, name string, ps *problems) (cc.Type, int) {
+	for _, n := range ast.Scope.Nodes[name] {
+		var t cc.Type
+		switch x := n.(type) {
+		case *cc.StructOrUnionSpecifier:
+			t = x.Type()
+		case *cc.Declarator:
+			if !x.IsTypename() {
+				continue
+			}
+			t = x.Type()
+		case *cc.EnumSpecifier:
+			ps.at("", x.Position(), "%s is an enum: name a struct or union to decode", name)
+			return nil, 0
+		default:
+			continue
+		}
+		if k := t.Kind(); k != cc.Struct && k != cc.Union {
+			ps.at("", n.Position(), "%s is %s, not a struct or union", name, t)
+			return nil, 0
+		}
+		if t.IsIncomplete() || t.Size() <= 0 {
+			ps.at("", n.Position(), "struct %s is declared but not defined (or empty)", name)
+			return nil, 0
+		}
+		return t, n.Position().Line
+	}
+	ps.add("", 0, 0, "no struct, union or typedef named %q in the header%s", name, candidates(ast))
+	return nil, 0
+}
+
+// candidates lists the header's struct and union names, for a name not found.
+func candidates(ast *cc.AST) string {
+	var out []string
+	for name, nodes := range ast.Scope.Nodes {
+		for _, n := range nodes {
+			if n.Position().Filename != headerName {
+				continue
+			}
+			switch x := n.(type) {
+			case *cc.StructOrUnionSpecifier:
+				out = append(out, name)
+			case *cc.Declarator:
+				if k := x.Type().Kind(); x.IsTypename() && (k == cc.Struct || k == cc.Union) {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return " (it declares none)"
+	}
+	sort.Strings(out)
+	out = compactStrings(out)
+	if len(out) > 20 {
+		out = append(out[:20], "…")
+	}
+	return "; it declares: " + strings.Join(out, ", ")
+}
+
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// rootDoc is the layout's doc: what it was generated from, and the struct's comment.
+func rootDoc(t cc.Type, o Options, d docs, line int) string {
+	s := fmt.Sprintf("C %s %s laid out for %s (%d bytes), converted by shmbridge from its declaration.", t.Kind(), o.Struct, o.ABI, t.Size())
+	if c := d.of(line); c != "" {
+		s += "\n" + c
+	}
+	return s
+}
