@@ -48,7 +48,10 @@ func Convert(src []byte, o Options) ([]byte, error) {
 	refuseFunctions(ast, ps)
 	t, line := find(ast, o.Struct, ps)
 	if t == nil || ps.err() != nil {
-		return nil, ps.err()
+		return nil, ps.err() // find notes why t is nil
+	}
+	if t.Size() > maxSize {
+		return nil, layout.Problems{{Path: o.Struct, Line: line, Detail: fmt.Sprintf("%s is %d bytes: a layout of at most %d is made", o.Struct, t.Size(), maxSize)}}
 	}
 	c := newConv(a, o.Encoding, newDocs(sc.comments), ps)
 	root := &kType{id: o.ID, size: t.Size(), ids: names{}}
@@ -124,6 +127,9 @@ func translate(a abiSpec, header []byte, ps *problems) (ast *cc.AST) {
 	ast, err = cc.Translate(cfg, srcs)
 	if err != nil {
 		ps.addCC(err)
+		if len(ps.list) == 0 {
+			ps.add("", 0, 0, "the C front end refused the header: %v", err)
+		}
 		return nil
 	}
 	return ast

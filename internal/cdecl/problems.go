@@ -74,7 +74,11 @@ var (
 func (ps *problems) addCC(err error) {
 	for _, msg := range strings.Split(err.Error(), "\n") {
 		msg = strings.TrimSpace(ccOrigin.ReplaceAllString(msg, ""))
-		if msg == "" || msg == "-: unexpected EOF" {
+		if msg == "" {
+			continue
+		}
+		if d, ok := strings.CutPrefix(msg, "-: "); ok {
+			ps.add("", 0, 0, "at the end of the header: %s (a declaration is not finished)", d)
 			continue
 		}
 		m := ccPosition.FindStringSubmatch(msg)
