@@ -62,10 +62,7 @@ func Convert(src []byte, o Options) ([]byte, error) {
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	out, err := c.emit(root, o.ID, rootDoc(t, o, c.docs, line))
-	if err != nil {
-		return nil, layout.Problems{{Detail: "writing the layout: " + err.Error()}}
-	}
+	out := c.emit(root, o.ID, rootDoc(t, o, c.docs, line))
 	if len(out) > layout.MaxSource {
 		return nil, layout.Problems{{Path: o.Struct, Detail: fmt.Sprintf("the generated layout would be %d bytes: a layout is at most %d", len(out), layout.MaxSource)}}
 	}

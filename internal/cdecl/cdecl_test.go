@@ -191,3 +191,25 @@ func TestDefaultABI(t *testing.T) {
 		t.Errorf("DefaultABI %q is not one of ABIs", DefaultABI())
 	}
 }
+
+// TestDocsRoundTrip: comments of any text come back from the generated YAML as they were.
+func TestDocsRoundTrip(t *testing.T) {
+	docs := []string{"key: value # not a comment", "two\nlines: here", "  'quoted' \"too\"", "- a list?", "3", "tab\there", "ünïcode → ok", "yes"}
+	var b strings.Builder
+	b.WriteString("struct S {\n")
+	for i, d := range docs {
+		fmt.Fprintf(&b, "  int m%d; /* %s */\n", i, d)
+	}
+	b.WriteString("};\n")
+	out, err := Convert([]byte(b.String()), Options{ID: "x", Struct: "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := parseKsy(t, out)
+	for i, d := range docs {
+		want := commentText([]byte("/* " + d + " */"))
+		if got := k.Seq[i].Doc; got != want {
+			t.Errorf("doc %d: %q, want %q\n%s", i, got, want, out)
+		}
+	}
+}
