@@ -113,8 +113,10 @@ func translate(a abiSpec, header []byte, ps *problems) (ast *cc.AST) {
 	}
 	cfg := &cc.Config{ABI: abi, ABILayout: true, ExpansionLimit: expansionLimit, FS: includeFS, FSOnly: true,
 		IncludePaths: []string{"include"}, SysIncludePaths: []string{"include"}}
+	// the last source ends the header's declarations: cc's parser loops for ever on an enum keyword at the
+	// end of its input (which a macro may put there: no check of the header's text sees that)
 	srcs := []cc.Source{{Name: predefinedName, Value: predefined(a)}, {Name: preludeName, Value: prelude(a)},
-		{Name: headerName, Value: header}}
+		{Name: headerName, Value: header}, {Name: endName, Value: "int __shmbridge_end;\n"}}
 	defer func() {
 		if r := recover(); r != nil {
 			ps.add("", 0, 0, "the C front end failed on this header: %v", r)

@@ -67,6 +67,11 @@ int helper(int x) { return x; }
 	wantProblem(t, ps, 2, 16, "S is 8 bytes")
 	ps = convertProblems(t, "struct S { unknown_t n; };\n", Options{Struct: "S"})
 	wantProblem(t, ps, 1, 0, "")
+	// cc's parser would loop for ever on an enum keyword ending its input, however it got there
+	ps = convertProblems(t, "struct S { int a; };\n#define K enum\nK", Options{Struct: "S"})
+	wantProblem(t, ps, 3, 1, "unexpected 'enum'")
+	ps = convertProblems(t, "struct S { enum", Options{Struct: "S"})
+	wantProblem(t, ps, 0, 0, "at the end of the header")
 	ps = convertProblems(t, "constexpr int f(int x) { return x; }\n", Options{Struct: "S"})
 	wantProblem(t, ps, 1, 1, "constexpr function")
 }
