@@ -48,7 +48,10 @@ func Convert(src []byte, o Options) ([]byte, error) {
 	refuseFunctions(ast, ps)
 	t, line := find(ast, o.Struct, ps)
 	if t == nil || ps.err() != nil {
-		return nil, ps.err()
+		return nil, ps.err() // find notes why t is nil
+	}
+	if t.Size() > maxSize {
+		return nil, layout.Problems{{Path: o.Struct, Line: line, Detail: fmt.Sprintf("%s is %d bytes: a layout of at most %d is made", o.Struct, t.Size(), maxSize)}}
 	}
 	c := newConv(a, o.Encoding, newDocs(sc.comments), ps)
 	root := &kType{id: o.ID, size: t.Size(), ids: names{}}
@@ -59,10 +62,7 @@ func Convert(src []byte, o Options) ([]byte, error) {
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	out, err := c.emit(root, o.ID, rootDoc(t, o, c.docs, line))
-	if err != nil {
-		return nil, layout.Problems{{Detail: "writing the layout: " + err.Error()}}
-	}
+	out := c.emit(root, o.ID, rootDoc(t, o, c.docs, line))
 	if len(out) > layout.MaxSource {
 		return nil, layout.Problems{{Path: o.Struct, Detail: fmt.Sprintf("the generated layout would be %d bytes: a layout is at most %d", len(out), layout.MaxSource)}}
 	}
@@ -113,8 +113,10 @@ func translate(a abiSpec, header []byte, ps *problems) (ast *cc.AST) {
 	}
 	cfg := &cc.Config{ABI: abi, ABILayout: true, ExpansionLimit: expansionLimit, FS: includeFS, FSOnly: true,
 		IncludePaths: []string{"include"}, SysIncludePaths: []string{"include"}}
+	// the last source ends the header's declarations: cc's parser loops for ever on an enum keyword at the
+	// end of its input (which a macro may put there: no check of the header's text sees that)
 	srcs := []cc.Source{{Name: predefinedName, Value: predefined(a)}, {Name: preludeName, Value: prelude(a)},
-		{Name: headerName, Value: header}}
+		{Name: headerName, Value: header}, {Name: endName, Value: "int __shmbridge_end;\n"}}
 	defer func() {
 		if r := recover(); r != nil {
 			ps.add("", 0, 0, "the C front end failed on this header: %v", r)
@@ -124,6 +126,9 @@ func translate(a abiSpec, header []byte, ps *problems) (ast *cc.AST) {
 	ast, err = cc.Translate(cfg, srcs)
 	if err != nil {
 		ps.addCC(err)
+		if len(ps.list) == 0 {
+			ps.add("", 0, 0, "the C front end refused the header: %v", err)
+		}
 		return nil
 	}
 	return ast

@@ -67,6 +67,11 @@ int helper(int x) { return x; }
 	wantProblem(t, ps, 2, 16, "S is 8 bytes")
 	ps = convertProblems(t, "struct S { unknown_t n; };\n", Options{Struct: "S"})
 	wantProblem(t, ps, 1, 0, "")
+	// cc's parser would loop for ever on an enum keyword ending its input, however it got there
+	ps = convertProblems(t, "struct S { int a; };\n#define K enum\nK", Options{Struct: "S"})
+	wantProblem(t, ps, 3, 1, "unexpected 'enum'")
+	ps = convertProblems(t, "struct S { enum", Options{Struct: "S"})
+	wantProblem(t, ps, 0, 0, "at the end of the header")
 	ps = convertProblems(t, "constexpr int f(int x) { return x; }\n", Options{Struct: "S"})
 	wantProblem(t, ps, 1, 1, "constexpr function")
 }
@@ -189,5 +194,27 @@ func TestDefaultABI(t *testing.T) {
 	}
 	if _, ok := abiNamed(DefaultABI()); !ok {
 		t.Errorf("DefaultABI %q is not one of ABIs", DefaultABI())
+	}
+}
+
+// TestDocsRoundTrip: comments of any text come back from the generated YAML as they were.
+func TestDocsRoundTrip(t *testing.T) {
+	docs := []string{"key: value # not a comment", "two\nlines: here", "  'quoted' \"too\"", "- a list?", "3", "tab\there", "ünïcode → ok", "yes"}
+	var b strings.Builder
+	b.WriteString("struct S {\n")
+	for i, d := range docs {
+		fmt.Fprintf(&b, "  int m%d; /* %s */\n", i, d)
+	}
+	b.WriteString("};\n")
+	out, err := Convert([]byte(b.String()), Options{ID: "x", Struct: "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := parseKsy(t, out)
+	for i, d := range docs {
+		want := commentText([]byte("/* " + d + " */"))
+		if got := k.Seq[i].Doc; got != want {
+			t.Errorf("doc %d: %q, want %q\n%s", i, got, want, out)
+		}
 	}
 }

@@ -1,5 +1,7 @@
 package cdecl
 
+import "unicode/utf8"
+
 // docs finds a member's comment: one trailing on its line, else the comments (consecutive lines of them
 // merged) that end on the line above it or just before it on its line.
 type docs struct {
@@ -30,13 +32,24 @@ func newDocs(cs []comment) docs {
 	return d
 }
 
+// maxDoc bounds a doc's bytes: a longer comment is cut (at a character) and ends with ….
+const maxDoc = 1024
+
 // of is the comment of what is declared on line.
 func (d docs) of(line int) string {
-	if s := d.trailing[line]; s != "" {
-		return s
+	s := d.trailing[line]
+	if s == "" {
+		s = d.leading[line-1]
 	}
-	if s := d.leading[line-1]; s != "" {
-		return s
+	if s == "" {
+		s = d.leading[line]
 	}
-	return d.leading[line]
+	if len(s) > maxDoc {
+		cut := maxDoc
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
 }

@@ -1,134 +1,152 @@
 package cdecl
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
 
 // emit writes the layout: meta, doc, the top level's seq and instances, then its types and enums, in the
-// order the C declares them.
-func (c *conv) emit(root *kType, id, doc string) ([]byte, error) {
-	meta := mapping("id", str(id), "endian", str("le"))
+// order the C declares them; 2-space YAML. It writes the text itself: yaml.v3's encoder takes time growing
+// with the square of a document's size, and a layout may have thousands of entries.
+func (c *conv) emit(root *kType, id, doc string) []byte {
+	w := &yamlWriter{}
+	w.line(0, "meta:")
+	w.pair(2, "id", id)
+	w.pair(2, "endian", "le")
 	if c.bits {
-		meta.Content = append(meta.Content, str("bit-endian"), str("le"))
+		w.pair(2, "bit-endian", "le")
 	}
-	top := mapping("meta", meta, "doc", str(doc))
-	c.typeBody(top, root)
+	w.pair(0, "doc", doc)
+	c.typeBody(w, 0, root)
 	if len(c.types) > 0 {
-		types := mapping()
+		w.line(0, "types:")
 		for _, t := range c.types {
-			body := mapping()
-			if t.orig != "" {
-				body.Content = append(body.Content, str("-orig-id"), str(t.orig))
-			}
-			if t.doc != "" {
-				body.Content = append(body.Content, str("doc"), str(t.doc))
-			}
-			c.typeBody(body, t)
-			types.Content = append(types.Content, str(t.id), body)
+			w.line(2, t.id+":")
+			w.pair(4, "-orig-id", t.orig)
+			w.pair(4, "doc", t.doc)
+			c.typeBody(w, 4, t)
 		}
-		top.Content = append(top.Content, str("types"), types)
 	}
 	if len(c.enums) > 0 {
-		top.Content = append(top.Content, str("enums"), c.enumsNode())
-	}
-	var b bytes.Buffer
-	e := yaml.NewEncoder(&b)
-	e.SetIndent(2)
-	if err := e.Encode(top); err != nil {
-		return nil, err
-	}
-	e.Close()
-	return b.Bytes(), nil
-}
-
-// typeBody appends t's seq and instances to m.
-func (c *conv) typeBody(m *yaml.Node, t *kType) {
-	seq := &yaml.Node{Kind: yaml.SequenceNode}
-	for _, a := range t.seq {
-		n := mapping()
-		if a.id != "" {
-			n.Content = append(n.Content, str("id"), str(a.id))
-		}
-		attrBody(n, a)
-		seq.Content = append(seq.Content, n)
-	}
-	m.Content = append(m.Content, str("seq"), seq)
-	if len(t.inst) > 0 {
-		inst := mapping()
-		for _, a := range t.inst {
-			n := mapping()
-			attrBody(n, a)
-			// pos first: an instance is read there
-			n.Content = append([]*yaml.Node{str("pos"), num(a.pos)}, n.Content...)
-			inst.Content = append(inst.Content, str(a.id), n)
-		}
-		m.Content = append(m.Content, str("instances"), inst)
-	}
-}
-
-// attrBody appends what an attribute says but its id.
-func attrBody(n *yaml.Node, a *kAttr) {
-	if a.orig != "" {
-		n.Content = append(n.Content, str("-orig-id"), str(a.orig))
-	}
-	if a.typ != "" {
-		n.Content = append(n.Content, str("type"), str(a.typ))
-	}
-	if a.size > 0 {
-		n.Content = append(n.Content, str("size"), num(a.size))
-	}
-	if a.enc != "" {
-		n.Content = append(n.Content, str("encoding"), str(a.enc))
-	}
-	if a.enum != "" {
-		n.Content = append(n.Content, str("enum"), str(a.enum))
-	}
-	if a.count > 0 {
-		n.Content = append(n.Content, str("repeat"), str("expr"), str("repeat-expr"), num(a.count))
-	}
-	if a.doc != "" {
-		n.Content = append(n.Content, str("doc"), str(a.doc))
-	}
-}
-
-func (c *conv) enumsNode() *yaml.Node {
-	m := mapping()
-	for _, e := range c.enums {
-		vals := mapping()
-		for _, v := range e.values {
-			var n *yaml.Node
-			if v.orig == "" {
-				n = str(v.id)
-			} else {
-				n = mapping("id", str(v.id), "-orig-id", str(v.orig))
+		w.line(0, "enums:")
+		for _, e := range c.enums {
+			w.line(2, e.id+":")
+			for _, v := range e.values {
+				if v.orig == "" {
+					w.pair(4, v.value, v.id)
+					continue
+				}
+				w.line(4, v.value+":")
+				w.pair(6, "id", v.id)
+				w.pair(6, "-orig-id", v.orig)
 			}
-			vals.Content = append(vals.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: v.value}, n)
 		}
-		m.Content = append(m.Content, str(e.id), vals)
 	}
-	return m
+	return []byte(w.b.String())
 }
 
-func mapping(kv ...any) *yaml.Node {
-	m := &yaml.Node{Kind: yaml.MappingNode}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m.Content = append(m.Content, str(kv[i].(string)), kv[i+1].(*yaml.Node))
+// typeBody writes t's seq and instances at indent in.
+func (c *conv) typeBody(w *yamlWriter, in int, t *kType) {
+	w.line(in, "seq:")
+	for _, a := range t.seq {
+		first := true
+		item := func(k, v string) {
+			if v == "" {
+				return
+			}
+			if first {
+				w.b.WriteString(strings.Repeat(" ", in+2) + "- ")
+				w.pair(-(in + 4), k, v)
+				first = false
+				return
+			}
+			w.pair(in+4, k, v)
+		}
+		item("id", a.id)
+		attrBody(item, a)
 	}
-	return m
+	if len(t.inst) > 0 {
+		w.line(in, "instances:")
+		for _, a := range t.inst {
+			w.line(in+2, a.id+":")
+			w.pair(in+4, "pos", number(a.pos))
+			attrBody(func(k, v string) { w.pair(in+4, k, v) }, a)
+		}
+	}
 }
 
-func str(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if strings.Contains(s, "\n") {
-		n.Style = yaml.LiteralStyle
+// attrBody writes what an attribute says but its id (and position).
+func attrBody(item func(k, v string), a *kAttr) {
+	item("-orig-id", a.orig)
+	item("type", a.typ)
+	if a.size > 0 {
+		item("size", number(a.size))
 	}
-	return n
+	item("encoding", a.enc)
+	item("enum", a.enum)
+	if a.count > 0 {
+		item("repeat", "expr")
+		item("repeat-expr", number(a.count))
+	}
+	item("doc", a.doc)
 }
 
-func num(v int64) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(v, 10)}
+// yamlWriter writes block YAML.
+type yamlWriter struct{ b strings.Builder }
+
+func (w *yamlWriter) line(in int, s string) {
+	w.b.WriteString(strings.Repeat(" ", in))
+	w.b.WriteString(s)
+	w.b.WriteByte('\n')
+}
+
+// pair writes `k: v` at indent in (its absolute value; negative: the indent is already written), nothing when
+// v is "".
+func (w *yamlWriter) pair(in int, k, v string) {
+	if v == "" {
+		return
+	}
+	at := in
+	if in < 0 {
+		at, in = -in, 0
+	}
+	w.line(in, k+": "+scalar(v, at))
+}
+
+// scalar is s as a YAML scalar of a key at indent in: plain where YAML reads it back as the same string, a
+// literal block for text of several lines, else quoted.
+func scalar(s string, in int) string {
+	if n, ok := strings.CutPrefix(s, "\x00"); ok {
+		return n
+	}
+	if strings.Contains(s, "\n") && literal(s) {
+		pad := strings.Repeat(" ", in+2)
+		return "|-\n" + pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+	}
+	out, err := yaml.Marshal(s)
+	if err != nil || strings.Contains(strings.TrimSuffix(string(out), "\n"), "\n") {
+		return strconv.Quote(s) // a JSON-style string: YAML reads its escapes alike
+	}
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+// number is n for pair to write as a YAML integer (a header holds no NUL: no other value starts with one).
+func number(n int64) string { return "\x00" + strconv.FormatInt(n, 10) }
+
+// literal says whether s can be a literal block: printable, no line starting or ending with white space.
+func literal(s string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if l != strings.TrimSpace(l) {
+			return false
+		}
+		for _, r := range l {
+			if !unicode.IsPrint(r) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -58,7 +58,7 @@ type conv struct {
 
 // Bounds of one conversion (a header is client input).
 const (
-	maxEntries = 20_000  // seq entries, instances, types and enum values of the generated layout
+	maxEntries = 10_000  // seq entries, instances, types and enum values of the generated layout
 	maxItems   = 1 << 20 // items of one array (internal/layout decodes no more)
 	maxSize    = 1 << 30 // bytes of the struct
 	maxDepth   = 32      // structs and unions nested in one another

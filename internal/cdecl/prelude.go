@@ -61,6 +61,7 @@ const (
 	predefinedName = "<predefined>"
 	preludeName    = "<prelude>"
 	headerName     = "header.h"
+	endName        = "<end>"
 )
 
 // includeNames are the headers an #include may name: the prelude declares what they would.

@@ -74,7 +74,11 @@ var (
 func (ps *problems) addCC(err error) {
 	for _, msg := range strings.Split(err.Error(), "\n") {
 		msg = strings.TrimSpace(ccOrigin.ReplaceAllString(msg, ""))
-		if msg == "" || msg == "-: unexpected EOF" {
+		if msg == "" {
+			continue
+		}
+		if d, ok := strings.CutPrefix(msg, "-: "); ok {
+			ps.add("", 0, 0, "at the end of the header: %s (a declaration is not finished)", d)
 			continue
 		}
 		m := ccPosition.FindStringSubmatch(msg)
@@ -87,6 +91,10 @@ func (ps *problems) addCC(err error) {
 		detail := m[4]
 		if inc := ccInclude.FindStringSubmatch(detail); inc != nil {
 			detail = fmt.Sprintf("#include %s: only the built-in prelude's headers can be included (%s); paste the declarations the header needs instead", inc[1], strings.Join(includable(), ", "))
+		}
+		if m[1] == endName {
+			ps.add("", 0, 0, "at the end of the header: %s (a declaration is not finished)", detail)
+			continue
 		}
 		if m[1] != headerName {
 			ps.add("", 0, 0, "in the built-in prelude (a macro of the header may clash with it): %s", detail)

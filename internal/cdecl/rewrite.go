@@ -66,6 +66,9 @@ func (r *rewriter) walk() {
 			toks = append(toks, t)
 		}
 	}
+	if !r.unfolds(toks) || !r.shallow(toks) {
+		return
+	}
 	var braces []bool // true: a blanked brace
 	depth := 0        // parentheses and brackets
 	for i := 0; i < len(toks); i++ {
@@ -100,6 +103,7 @@ func (r *rewriter) walk() {
 			r.refuse(t, "nested more than %d deep (braces, brackets and parentheses)", maxNesting)
 			return
 		}
+
 		i = r.token(toks, i, &braces)
 	}
 }
@@ -216,6 +220,7 @@ func (r *rewriter) tag(toks []tok, i int) int {
 		r.refuse(toks[j+1], "%s %s : …: C++ inheritance is not C; put the base's members in the struct", kind, name.text)
 	case next == "{" || next == ":" && kind == "enum" || next == ";" && kind != "enum":
 		r.pending = append(r.pending, tagDef{kind: kind, name: name.text})
+
 	}
 	return j
 }
@@ -346,4 +351,94 @@ func (r *rewriter) apply() []byte {
 	}
 	b.Write(r.out[last:])
 	return b.Bytes()
+}
+
+// unfolds checks that no struct unfolds to more than maxUnfold members (see unfolding), refusing the first
+// that does.
+func (r *rewriter) unfolds(toks []tok) bool {
+	u, depth := newUnfolding(), 0
+	for i, t := range toks {
+		switch t.text {
+		case "(", "[":
+			depth++
+		case ")", "]":
+			depth--
+		}
+		next, open := "", ""
+		if i+1 < len(toks) {
+			next = toks[i+1].text
+		}
+		if t.text == "{" && i >= 2 && toks[i-1].ident && (toks[i-2].text == "struct" || toks[i-2].text == "union") {
+			open = toks[i-1].text
+		}
+		if !u.token(t, next, open, depth) {
+			r.refuse(t, "the structs nest too deeply or widely: checking this one would visit more than %d members", maxUnfold)
+			return false
+		}
+	}
+	return true
+}
+
+// maxRun bounds a run of prefix operators (- + ! ~ * & and opening parentheses, in any mix): the C front
+// end's parsers recurse on each.
+const maxRun = 256
+
+// maxStretch bounds the tokens between two of ; , { and }: one declarator or constant expression.
+const maxStretch = 4096
+
+// shallow refuses the first run of more than maxRun prefix operators, in the declarations and in the
+// preprocessor lines (#if expressions, macro bodies), and preprocessor lines nested more than maxNesting
+// deep.
+func (r *rewriter) shallow(toks []tok) bool {
+	run, long := 0, 0
+	for _, t := range toks {
+		if t.text == ";" || t.text == "{" || t.text == "}" || t.text == "," {
+			long = 0
+		} else if long++; long > maxStretch {
+			r.refuse(t, "more than %d tokens without a ; , { or }: no declaration or constant is that long", maxStretch)
+			return false
+		}
+		if len(t.text) == 1 && strings.Contains("-+!~*&(", t.text) {
+			if run++; run > maxRun {
+				r.refuse(t, "more than %d operators or parentheses in a row", maxRun)
+				return false
+			}
+			continue
+		}
+		run = 0
+	}
+	for _, pp := range r.sc.pp {
+		if line, col, ok := deepDirective(r.src, pp[0], pp[1]); !ok {
+			r.probs.add("", line, col, "a preprocessor line nested more than %d deep or with more than %d operators in a row", maxNesting, maxRun)
+			return false
+		}
+	}
+	return true
+}
+
+// deepDirective checks the directive src[from:to] for nesting and runs of prefix operators, answering the
+// position of the first excess.
+func deepDirective(src []byte, from, to int) (line, col int, ok bool) {
+	depth, run := 0, 0
+	for i := from; i < to; i++ {
+		c := src[i]
+		switch {
+		case c == '(':
+			depth++
+			run++
+		case c == ')':
+			depth--
+			run = 0
+		case c == '-' || c == '+' || c == '!' || c == '~' || c == '*' || c == '&':
+			run++
+		case c == ' ' || c == '\t' || c == '\\' || c == '\n' || c == '\r':
+		default:
+			run = 0
+		}
+		if depth > maxNesting || run > maxRun {
+			line = 1 + bytes.Count(src[:i], []byte("\n"))
+			return line, i - bytes.LastIndexByte(src[:i], '\n'), false
+		}
+	}
+	return 0, 0, true
 }

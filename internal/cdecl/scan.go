@@ -35,7 +35,8 @@ type scanned struct {
 
 // scan splits src into tokens and comments. It never fails: what it does not know is a one-character token.
 func scan(src []byte) *scanned {
-	s := &scanned{}
+	s := &scanned{toks: make([]tok, 0, len(src)/8)}
+	text := string(src) // one copy: the tokens' texts are its substrings
 	var conds condStack
 	line, lineStart, codeOnLine, atLineStart := 1, 0, false, true
 	for i := 0; i < len(src); {
@@ -75,7 +76,7 @@ func scan(src []byte) *scanned {
 		}
 		atLineStart, codeOnLine = false, true
 		n := tokenLen(src, i)
-		t := tok{text: string(src[i : i+n]), off: i, line: line, col: i - lineStart + 1}
+		t := tok{text: text[i : i+n], off: i, line: line, col: i - lineStart + 1}
 		t.ident = isIdentStart(c) && !isLiteralPrefix(src, i, n)
 		t.lit = c == '"' || c == '\'' || isLiteralPrefix(src, i, n)
 		t.inactive = conds.inactive()
