@@ -95,6 +95,7 @@ func TestLayoutFromC(t *testing.T) {
 
 	// The .ksy made round-trips: saved as it is, it reads back the same, and the header goes.
 	b.putLayout(t, "rig", l.Source, 200)
+	got = api.Layout{}
 	json.Unmarshal(b.getOK(t, "/v1/layouts/rig"), &got)
 	if got.Source != l.Source || got.CSource != "" {
 		t.Errorf("after a PUT of the .ksy made: source changed %v, c_source %q", got.Source != l.Source, got.CSource)
@@ -125,6 +126,11 @@ func TestConvertLayout(t *testing.T) {
 		if l.ID != "pair" || l.FixedSize == nil || *l.FixedSize != size || !strings.Contains(l.Source, "id: pair") {
 			t.Errorf("%s: %+v", abi, l)
 		}
+	}
+	var named api.Layout // with no id, named after the struct
+	json.Unmarshal(b.putC(t, "POST", "/v1/layouts/convert?struct=pair", "typedef struct { int x; } mSpeedKmh;\nstruct pair { mSpeedKmh a; };\n", 200), &named)
+	if named.ID != "pair" {
+		t.Errorf("a conversion with no id: %q", named.ID)
 	}
 	resp, data := b.do("GET", "/v1/layouts/pair", nil)
 	expect(t, resp, data, 404) // nothing was saved

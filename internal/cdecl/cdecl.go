@@ -62,14 +62,36 @@ func Convert(src []byte, o Options) ([]byte, error) {
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	out := c.emit(root, o.ID, rootDoc(t, o, c.docs, line))
+	doc := rootDoc(t, o, c.docs, line)
+	out, l, err := c.compile(root, o, doc)
+	if err == nil && len(layout.Lint(l)) > 0 {
+		// Numbers off their natural alignment: the struct is packed, and the layout says so (no warnings).
+		c.pack = c.minAlign
+		out, _, err = c.compile(root, o, doc)
+	}
+	return out, err
+}
+
+// compile writes the layout and compiles it.
+func (c *conv) compile(root *kType, o Options, doc string) ([]byte, *layout.Layout, error) {
+	out := c.emit(root, o.ID, doc)
 	if len(out) > layout.MaxSource {
-		return nil, layout.Problems{{Path: o.Struct, Detail: fmt.Sprintf("the generated layout would be %d bytes: a layout is at most %d", len(out), layout.MaxSource)}}
+		return nil, nil, layout.Problems{{Path: o.Struct, Detail: fmt.Sprintf("the generated layout would be %d bytes: a layout is at most %d", len(out), layout.MaxSource)}}
 	}
-	if _, err := layout.Compile(out, nil, layout.DefaultLimits); err != nil {
-		return nil, layout.Problems{{Path: o.Struct, Detail: "the generated layout does not compile (a bug of the converter): " + err.Error()}}
+	l, err := layout.Compile(out, nil, layout.DefaultLimits)
+	if err != nil {
+		return nil, nil, layout.Problems{{Path: o.Struct, Detail: "the generated layout does not compile (a bug of the converter): " + err.Error()}}
 	}
-	return out, nil
+	return out, l, nil
+}
+
+// defaultID is the layout id of a struct named name: its name in Kaitai's spelling, at most layout.MaxID long.
+func defaultID(name string) string {
+	id := spell(name, "layout")
+	if len(id) > layout.MaxID {
+		id = strings.TrimRight(id[:layout.MaxID], "_")
+	}
+	return id
 }
 
 // checkOptions checks the header's size and text and the options, filling in the defaults.
@@ -80,6 +102,9 @@ func checkOptions(src []byte, o *Options, ps *problems) (abiSpec, bool) {
 		ps.add("", 0, 0, "the header is not UTF-8 text")
 	} else if strings.IndexByte(string(src), 0) >= 0 {
 		ps.add("", 0, 0, "the header holds a NUL byte: it is not text")
+	}
+	if o.ID == "" {
+		o.ID = defaultID(o.Struct)
 	}
 	if err := layout.CheckID(o.ID); err != nil {
 		ps.add("", 0, 0, "layout id: %v", err)
@@ -97,8 +122,7 @@ func checkOptions(src []byte, o *Options, ps *problems) (abiSpec, bool) {
 	if o.Encoding == "" {
 		o.Encoding = "UTF-8"
 	}
-	probe := fmt.Sprintf("meta:\n  id: probe\nseq:\n  - id: s\n    type: strz\n    size: 1\n    encoding: %q\n", o.Encoding)
-	if _, err := layout.Compile([]byte(probe), nil, layout.DefaultLimits); err != nil {
+	if layout.CheckEncoding(o.Encoding) != nil {
 		ps.add("", 0, 0, "unknown encoding %q", o.Encoding)
 	}
 	return a, len(ps.list) == 0

@@ -19,6 +19,10 @@ func (c *conv) emit(root *kType, id, doc string) []byte {
 	if c.bits {
 		w.pair(2, "bit-endian", "le")
 	}
+	if c.pack > 0 {
+		w.line(2, "-shmbridge:")
+		w.line(4, "pack: "+strconv.Itoa(c.pack))
+	}
 	w.pair(0, "doc", doc)
 	c.typeBody(w, 0, root)
 	if len(c.types) > 0 {

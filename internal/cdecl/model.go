@@ -53,7 +53,10 @@ type conv struct {
 	enumIDs names
 	entries int
 	depth   int
-	bits    bool // some field is a bit-field: meta needs bit-endian
+	// minAlign is the least alignment of the records converted; pack, when set, is written as
+	// meta/-shmbridge/pack (a packed struct's layout says so).
+	minAlign, pack int
+	bits           bool // some field is a bit-field: meta needs bit-endian
 }
 
 // Bounds of one conversion (a header is client input).
@@ -66,7 +69,7 @@ const (
 
 func newConv(a abiSpec, enc string, d docs, ps *problems) *conv {
 	return &conv{abi: a, enc: enc, docs: d, probs: ps, byKey: map[string]*kType{}, typeIDs: names{},
-		enumKey: map[string]*kEnum{}, enumIDs: names{}}
+		enumKey: map[string]*kEnum{}, enumIDs: names{}, minAlign: 16}
 }
 
 // count notes n more entries of the generated layout, answering false (and the problem, once) past maxEntries.
@@ -148,6 +151,7 @@ func (c *conv) fill(k *kType, t cc.Type, where string) {
 		return
 	}
 	defer func() { c.depth-- }()
+	c.minAlign = max(1, min(c.minAlign, t.Align()))
 	p := &placer{c: c, k: k}
 	c.members(p, t, 0, false, where)
 	p.gap(k.size*8, false)

@@ -73,6 +73,9 @@ func convertAll(t *testing.T, path, abi string) []converted {
 		if err != nil {
 			t.Fatalf("%s: %s: %v\n%s", abi, s.name, err, ksy)
 		}
+		if w := layout.Lint(l); len(w) > 0 { // the compiler's own layout: nothing is likely missing
+			t.Errorf("%s: %s: the daemon warns of its own conversion: %v", abi, s.name, w)
+		}
 		out = append(out, converted{s, ksy, l, parseKsy(t, ksy)})
 	}
 	return out

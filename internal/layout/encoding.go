@@ -11,6 +11,13 @@ import (
 	"golang.org/x/text/encoding/unicode/utf32"
 )
 
+// CheckEncoding says whether name is an encoding the decoder knows (a layout naming another is taken, and fails
+// only when a string in it is read, as in Kaitai).
+func CheckEncoding(name string) error {
+	_, err := lookupEncoding(name)
+	return err
+}
+
 // lookupEncoding finds a string encoding by the name a layout gives (IANA names and aliases, any case).
 func lookupEncoding(name string) (encoding.Encoding, error) {
 	switch strings.ToUpper(strings.ReplaceAll(name, "_", "-")) {
