@@ -218,11 +218,23 @@ func (r *rewriter) tag(toks []tok, i int) int {
 	switch {
 	case next == ":" && kind != "enum":
 		r.refuse(toks[j+1], "%s %s : …: C++ inheritance is not C; put the base's members in the struct", kind, name.text)
+	case next == ":" && !listFollows(toks, j+2):
+		// cc's enum type of an opaque declaration forwards to itself (its Attributes recurse until the stack
+		// overflows): refused here, before cc sees it.
+		r.refuse(toks[j+1], "enum %s : …: an enum with a fixed type is declared with its values ({ … })", name.text)
 	case next == "{" || next == ":" && kind == "enum" || next == ";" && kind != "enum":
 		r.pending = append(r.pending, tagDef{kind: kind, name: name.text})
 
 	}
 	return j
+}
+
+// listFollows says whether the type at toks[i:] (identifiers) is followed by the { of an enum's values.
+func listFollows(toks []tok, i int) bool {
+	for i < len(toks) && toks[i].ident {
+		i++
+	}
+	return i < len(toks) && toks[i].text == "{"
 }
 
 // skipParens answers the index of the token closing the parentheses that open at i (i-1 if none open there).
