@@ -52,6 +52,7 @@ func TestShutdownJoinsGoroutines(t *testing.T) {
 	name := fmt.Sprintf("shmbridge-goroutines-%d", os.Getpid())
 	event := name + "-event"
 	defer os.Remove("/dev/shm/" + name) // Linux: shutdown closes, never unlinks
+	defer os.Remove("/dev/shm/" + event)
 	c.do("POST", "/v1/mappings", fmt.Sprintf(`{"name":%q,"size":64}`, name), 201)
 	c.do("POST", "/v1/events", fmt.Sprintf(`{"name":%q,"manual_reset":true}`, event), 201) // Windows watches only a manual-reset one
 	c.do("PUT", "/v1/layouts/pair", "meta: {id: pair, endian: le}\nseq:\n  - {id: a, type: u4}\n  - {id: b, type: u4}\n", 201)
@@ -74,11 +75,26 @@ func TestShutdownJoinsGoroutines(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("the daemon did not stop")
 	}
-	for id, g := range ourGoroutines() {
-		if _, ok := before[id]; !ok {
-			t.Errorf("still running after run returned:\n%s", g)
+	// A joined goroutine may still be on its way out when run returns (past its WaitGroup's Done, at its last
+	// brace): running or runnable, it is given time to go. One that waits (a channel, a select, a lock, a
+	// sleep) after run returned was not joined: that fails at once.
+	testutil.WaitFor(t, "the daemon's goroutines to return", func() error {
+		var left []string
+		for id, g := range ourGoroutines() {
+			if _, ok := before[id]; ok {
+				continue
+			}
+			header, _, _ := strings.Cut(g, "\n")
+			if !strings.Contains(header, "[running") && !strings.Contains(header, "[runnable") {
+				t.Fatalf("still waiting after run returned:\n%s", g)
+			}
+			left = append(left, g)
 		}
-	}
+		if len(left) > 0 {
+			return fmt.Errorf("still running after run returned:\n%s", strings.Join(left, "\n\n"))
+		}
+		return nil
+	})
 }
 
 // daemonAddr waits for the daemon's listening line in its log, and answers its base URL.
