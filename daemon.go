@@ -346,7 +346,7 @@ func announceAuth(log *slog.Logger, token, source, tokenFile, addr, loginCode st
 }
 
 // Server timeouts: a client must send its headers within ReadHeaderTimeout; data transfers extend their own
-// read and write deadlines past ReadTimeout and WriteTimeout in proportion to their size.
+// read and write deadlines past ReadTimeout and WriteTimeout as long as they move (api's transferClock).
 const (
 	readHeaderTimeout = 5 * time.Second
 	readTimeout       = 30 * time.Second

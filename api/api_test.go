@@ -507,8 +507,11 @@ func TestLargeTransferFlatMemory(t *testing.T) {
 	req.ContentLength = size
 	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := b.client.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("PUT 1 GiB: %v %v", resp.Status, err)
+	if err != nil {
+		t.Fatalf("PUT 1 GiB: %v", err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT 1 GiB: %s", resp.Status)
 	}
 	resp.Body.Close()
 	resp, err = b.client.Get(b.base + path(n, "/data"))

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,21 +15,10 @@ import (
 )
 
 // TestTransfersOutliveReadTimeout: a PUT whose body arrives more slowly than the server's read timeout allows
-// still succeeds, bytes and text alike: every data transfer extends its own deadline in proportion to its
-// size (the daemon's server has 30 s timeouts; here 300 ms, and the body takes over a second).
+// still succeeds, bytes and text alike: every data transfer extends its own deadlines while it moves (the
+// daemon's server has 30 s timeouts; here 300 ms, and the body takes over a second).
 func TestTransfersOutliveReadTimeout(t *testing.T) {
-	reg := registry.New(nil)
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Config.Handler = api.New(reg, api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Token: testToken})
-	srv.Config.ReadTimeout = 300 * time.Millisecond
-	srv.Config.WriteTimeout = 300 * time.Millisecond
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		for _, m := range reg.Mappings() {
-			reg.CloseMapping(m.Name(), true)
-		}
-	})
+	srv, reg := slowServer(t)
 	b := &bridge{t: t, base: srv.URL, reg: reg, client: http.DefaultClient}
 	n := name(t, "")
 	b.create(createBody(n, 64, ""))
@@ -59,5 +50,80 @@ func TestTransfersOutliveReadTimeout(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("%s %s, body over 1.4 s with a 300 ms read timeout: %d %s", tc.ctype, tc.query, resp.StatusCode, data)
 		}
+	}
+}
+
+// slowServer is the API on a server with 300 ms read and write timeouts.
+func slowServer(t *testing.T) (*httptest.Server, *registry.Registry) {
+	reg := registry.New(nil)
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config.Handler = api.New(reg, api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Token: testToken})
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Config.WriteTimeout = 300 * time.Millisecond
+	srv.Start()
+	t.Cleanup(func() {
+		srv.Close()
+		for _, m := range reg.Mappings() {
+			reg.CloseMapping(m.Name(), true)
+		}
+	})
+	return srv, reg
+}
+
+// TestTransferLivesWhileItMoves: a transfer has no deadline in proportion to its size (a big one on a slow,
+// busy machine takes what it takes): a PUT that keeps moving outlasts the stall limit many times over, and one
+// that stops is cut once the limit passes without progress.
+func TestTransferLivesWhileItMoves(t *testing.T) {
+	defer api.SetTransferStall(2 * time.Second)()
+	srv, reg := slowServer(t)
+	b := &bridge{t: t, base: srv.URL, reg: reg, client: http.DefaultClient}
+	n := name(t, "")
+	const mib = 1 << 20
+	b.create(createBody(n, 64*mib, ""))
+	put := func(body io.Reader, length int64) (*http.Response, error) {
+		req, _ := http.NewRequest("PUT", srv.URL+path(n, "/data"), body)
+		req.ContentLength = length
+		req.Header.Set("Content-Type", "application/octet-stream")
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		return http.DefaultClient.Do(req)
+	}
+	// Moving: 40 MiB, 1 MiB every 100 ms, 4 s in all: twice the stall limit.
+	pr, pw := io.Pipe()
+	go func() {
+		chunk := make([]byte, mib)
+		for range 40 {
+			time.Sleep(100 * time.Millisecond) // a slow client's pace, not a wait for a condition
+			if _, err := pw.Write(chunk); err != nil {
+				return
+			}
+		}
+		pw.Close()
+	}()
+	start := time.Now()
+	resp, err := put(pr, 40*mib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || time.Since(start) < 2*time.Second {
+		t.Fatalf("a PUT moving 1 MiB every 100 ms for %v (stall limit 2 s): %d %s", time.Since(start), resp.StatusCode, data)
+	}
+	// Stalled: 2 MiB of 40, then nothing, on a connection of its own (a client would wait for its body's
+	// writer). The server answers or hangs up once the stall limit passes.
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n",
+		path(n, "/data"), srv.Listener.Addr(), testToken, 40*mib)
+	start = time.Now()
+	if _, err := conn.Write(make([]byte, 2*mib)); err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(conn) // until the server hangs up
+	if waited := time.Since(start); waited < 2*time.Second || strings.HasPrefix(string(answer), "HTTP/1.1 200") {
+		t.Fatalf("a PUT stalled after 2 MiB ended after %v (stall limit 2 s): %.200q", waited, answer)
 	}
 }

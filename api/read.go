@@ -135,11 +135,12 @@ func (s *server) planRead(r *http.Request) (readPlan, error) {
 
 // send answers the planned bytes from src: raw, or as text up to the first NUL.
 func (p readPlan) send(w http.ResponseWriter, src registry.Source) error {
+	var out io.Writer = w // one chunk is written at once, within the server's own timeouts
 	if p.n > firstChunk {
-		transferDeadline(w, p.n) // one chunk is written at once, within the server's own timeouts
+		out = clockedWriter{w, newTransferClock(w)}
 	}
 	if p.text != nil {
-		return sendText(w, src, p.off, p.n, p.text)
+		return sendText(w, out, src, p.off, p.n, p.text)
 	}
 	// The first chunk is read before the status goes out, so that a failure there (the object shrank) is still a
 	// problem response; most reads are that one chunk.
@@ -156,11 +157,11 @@ func (p readPlan) send(w http.ResponseWriter, src registry.Source) error {
 		status = http.StatusPartialContent
 	}
 	w.WriteHeader(status)
-	if _, err := w.Write(first); err != nil {
+	if _, err := out.Write(first); err != nil {
 		return err
 	}
 	rest := int64(len(first))
-	_, err := src.CopyTo(w, p.off+rest, p.n-rest)
+	_, err := src.CopyTo(out, p.off+rest, p.n-rest)
 	return err
 }
 
@@ -169,17 +170,65 @@ var octetStream, acceptRanges = []string{"application/octet-stream"}, []string{"
 // firstChunk is how much of a read send reads before it answers.
 const firstChunk = 64 << 10
 
-// transferDeadline gives a data transfer time in proportion to its size, past the server's default timeouts.
-func transferDeadline(w http.ResponseWriter, n int64) {
-	d := 30*time.Second + time.Duration(n/(32<<20))*time.Second
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Now().Add(d))
-	rc.SetWriteDeadline(time.Now().Add(d))
+// A data transfer lives as long as it moves, past the server's default timeouts: a 1 GiB PUT on a slow, busy
+// machine takes what it takes, and a client that stalls or trickles is still cut. Its read and write deadlines
+// start transferStall ahead, and each transferStep bytes moved puts them transferStall ahead again.
+var transferStall = 30 * time.Second // a var for the tests (export_test.go)
+
+const transferStep = 1 << 20
+
+// transferClock keeps a data transfer's deadlines transferStall ahead of its last transferStep of progress.
+type transferClock struct {
+	rc    *http.ResponseController
+	moved int64
+}
+
+func newTransferClock(w http.ResponseWriter) *transferClock {
+	c := &transferClock{rc: http.NewResponseController(w)}
+	c.extend()
+	return c
+}
+
+func (c *transferClock) extend() {
+	t := time.Now().Add(transferStall)
+	c.rc.SetReadDeadline(t)
+	c.rc.SetWriteDeadline(t)
+}
+
+// add counts n more bytes moved, extending the deadlines at each transferStep crossed.
+func (c *transferClock) add(n int) {
+	if (c.moved+int64(n))/transferStep != c.moved/transferStep {
+		c.extend()
+	}
+	c.moved += int64(n)
+}
+
+// clockedWriter and clockedReader count what a transfer moves on its clock.
+type clockedWriter struct {
+	w io.Writer
+	c *transferClock
+}
+
+func (cw clockedWriter) Write(p []byte) (int, error) {
+	n, err := cw.w.Write(p)
+	cw.c.add(n)
+	return n, err
+}
+
+type clockedReader struct {
+	r io.Reader
+	c *transferClock
+}
+
+func (cr clockedReader) Read(p []byte) (int, error) {
+	n, err := cr.r.Read(p)
+	cr.c.add(n)
+	return n, err
 }
 
 // sendText answers ?as=text: the bytes of src from off up to the first NUL code unit (or n bytes), decoded
-// from enc to UTF-8.
-func sendText(w http.ResponseWriter, src io.ReaderAt, off, n int64, enc *textEncoding) error {
+// from enc to UTF-8, written to out (w, or w on a transfer's clock).
+func sendText(w http.ResponseWriter, out io.Writer, src io.ReaderAt, off, n int64, enc *textEncoding) error {
 	u := &untilNUL{src: src, off: off, end: off + n, unit: enc.unit}
 	// Read the first chunk before committing to a status, so a failure is still a problem response.
 	var first [4096]byte
@@ -189,7 +238,7 @@ func sendText(w http.ResponseWriter, src io.ReaderAt, off, n int64, enc *textEnc
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, enc.enc.NewDecoder().Reader(io.MultiReader(bytes.NewReader(first[:k]), u)))
+	_, err = io.Copy(out, enc.enc.NewDecoder().Reader(io.MultiReader(bytes.NewReader(first[:k]), u)))
 	return err
 }
 
