@@ -7,8 +7,8 @@ import (
 
 // The contract each OS backend fulfils — shm_linux.go, event_linux.go, mutex_linux.go, objects_linux.go on
 // Linux; their _windows.go counterparts on Windows; shm_other.go elsewhere — declared here, as fsnotify
-// declares its backend, so that the compiler checks every backend against it (CI vets linux, windows, darwin
-// and freebsd), not only the cross-OS build that happens to use a method.
+// declares its backend, so that the compiler checks every backend against it (CI vets linux and windows and
+// builds darwin), not only the cross-OS build that happens to use a method.
 
 // mappingBackend is a mapping's OS handles (osMapping); Mapping.open, per OS, opens them and the view.
 type mappingBackend interface {
