@@ -18,7 +18,7 @@ import (
 // still succeeds, bytes and text alike: every data transfer extends its own deadlines while it moves (the
 // daemon's server has 30 s timeouts; here 300 ms, and the body takes over a second).
 func TestTransfersOutliveReadTimeout(t *testing.T) {
-	srv, reg := slowServer(t)
+	srv, reg := slowServer(t, 0)
 	b := &bridge{t: t, base: srv.URL, reg: reg, client: http.DefaultClient}
 	n := name(t, "")
 	b.create(createBody(n, 64, ""))
@@ -53,11 +53,12 @@ func TestTransfersOutliveReadTimeout(t *testing.T) {
 	}
 }
 
-// slowServer is the API on a server with 300 ms read and write timeouts.
-func slowServer(t *testing.T) (*httptest.Server, *registry.Registry) {
+// slowServer is the API on a server with 300 ms read and write timeouts, and the transfer stall limit given
+// (0: the default).
+func slowServer(t *testing.T, stall time.Duration) (*httptest.Server, *registry.Registry) {
 	reg := registry.New(nil)
 	srv := httptest.NewUnstartedServer(nil)
-	srv.Config.Handler = api.New(reg, api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Token: testToken})
+	srv.Config.Handler = api.New(reg, api.Config{Hosts: api.LoopbackHosts(srv.Listener.Addr().String()), Token: testToken, TransferStall: stall})
 	srv.Config.ReadTimeout = 300 * time.Millisecond
 	srv.Config.WriteTimeout = 300 * time.Millisecond
 	srv.Start()
@@ -74,8 +75,7 @@ func slowServer(t *testing.T) (*httptest.Server, *registry.Registry) {
 // busy machine takes what it takes): a PUT that keeps moving outlasts the stall limit many times over, and one
 // that stops is cut once the limit passes without progress.
 func TestTransferLivesWhileItMoves(t *testing.T) {
-	defer api.SetTransferStall(2 * time.Second)()
-	srv, reg := slowServer(t)
+	srv, reg := slowServer(t, 2*time.Second)
 	b := &bridge{t: t, base: srv.URL, reg: reg, client: http.DefaultClient}
 	n := name(t, "")
 	const mib = 1 << 20

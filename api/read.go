@@ -83,7 +83,7 @@ func (s *server) readData(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.abandoned(w, p.lock, rd.Abandoned)
 	s.layoutWarnings(w.Header(), p.mapping)
-	return p.send(w, rd.Source)
+	return p.send(w, rd.Source, s.transferStall)
 }
 
 // layoutWarnings puts in h the warnings of a read of m by its default layout (WarningHeader): its raw bytes
@@ -134,10 +134,10 @@ func (s *server) planRead(r *http.Request) (readPlan, error) {
 }
 
 // send answers the planned bytes from src: raw, or as text up to the first NUL.
-func (p readPlan) send(w http.ResponseWriter, src registry.Source) error {
+func (p readPlan) send(w http.ResponseWriter, src registry.Source, stall time.Duration) error {
 	var out io.Writer = w // one chunk is written at once, within the server's own timeouts
 	if p.n > firstChunk {
-		out = clockedWriter{w, newTransferClock(w)}
+		out = clockedWriter{w, newTransferClock(w, stall)}
 	}
 	if p.text != nil {
 		return sendText(w, out, src, p.off, p.n, p.text)
@@ -172,25 +172,28 @@ const firstChunk = 64 << 10
 
 // A data transfer lives as long as it moves, past the server's default timeouts: a 1 GiB PUT on a slow, busy
 // machine takes what it takes, and a client that stalls or trickles is still cut. Its read and write deadlines
-// start transferStall ahead, and each transferStep bytes moved puts them transferStall ahead again.
-var transferStall = 30 * time.Second // a var for the tests (export_test.go)
+// start a stall limit ahead (Config.TransferStall), and each transferStep bytes moved puts them that far ahead
+// again.
+const (
+	DefaultTransferStall = 30 * time.Second
+	transferStep         = 1 << 20
+)
 
-const transferStep = 1 << 20
-
-// transferClock keeps a data transfer's deadlines transferStall ahead of its last transferStep of progress.
+// transferClock keeps a data transfer's deadlines stall ahead of its last transferStep of progress.
 type transferClock struct {
 	rc    *http.ResponseController
+	stall time.Duration
 	moved int64
 }
 
-func newTransferClock(w http.ResponseWriter) *transferClock {
-	c := &transferClock{rc: http.NewResponseController(w)}
+func newTransferClock(w http.ResponseWriter, stall time.Duration) *transferClock {
+	c := &transferClock{rc: http.NewResponseController(w), stall: stall}
 	c.extend()
 	return c
 }
 
 func (c *transferClock) extend() {
-	t := time.Now().Add(transferStall)
+	t := time.Now().Add(c.stall)
 	c.rc.SetReadDeadline(t)
 	c.rc.SetWriteDeadline(t)
 }

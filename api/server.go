@@ -46,6 +46,9 @@ type Config struct {
 	AllowedOrigins []string
 	// MaxBody caps the body of a PUT of data, in bytes (0: only what the mapping can hold).
 	MaxBody int64
+	// TransferStall is how long a data transfer may go without moving another MiB before it is cut (0:
+	// DefaultTransferStall).
+	TransferStall time.Duration
 	// RateLimit is how many requests per second the daemon answers, all clients together (everyone on
 	// loopback is 127.0.0.1, so there is nothing better to key on before authentication); 0 disables it.
 	// Burst is how many it answers at once above that rate.
@@ -143,12 +146,14 @@ type server struct {
 	dashboard fs.FS
 	maxBody   int64
 	token     []byte
-	sessions  *session.Store
-	build     string
-	session0  bool
-	budget    *budget.Bytes
-	layouts   *layout.Store
-	plans     *view.Planner
+	// transferStall: Config.TransferStall
+	transferStall time.Duration
+	sessions      *session.Store
+	build         string
+	session0      bool
+	budget        *budget.Bytes
+	layouts       *layout.Store
+	plans         *view.Planner
 	// publishers are kept in the store, and run by the runtime (publish).
 	publishers *publish.Store
 	publish    *publish.Runtime
@@ -178,7 +183,10 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
 		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers, publish: cfg.PublishRuntime,
-		recordings: cfg.Recordings, replays: cfg.Replays, hub: cfg.Hub}
+		recordings: cfg.Recordings, replays: cfg.Replays, hub: cfg.Hub, transferStall: cfg.TransferStall}
+	if s.transferStall <= 0 {
+		s.transferStall = DefaultTransferStall
+	}
 	if s.budget == nil {
 		s.budget = budget.New(cmp.Or(max(cfg.MaxBuffered, 0), DefaultMaxBuffered))
 	}

@@ -57,7 +57,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	clock := newTransferClock(w)
+	clock := newTransferClock(w, s.transferStall)
 	body, n, done, err := s.writeBody(r, p)
 	if err != nil {
 		return err
