@@ -926,13 +926,16 @@ test('the layout editor in C: a struct pasted, laid out (offsets, padding, the .
   }
 
   // Packed (#pragma pack), the struct leaves gcc's padding out: the offsets move, and the daemon's warnings
-  // (POST …/decode's headers) are listed beside the tree.
+  // (POST …/decode's headers) are listed beside the tree: the 72-byte mapping holds 9 bytes the 63-byte layout
+  // does not describe. No field is warned of: the layout says it is packed (meta/-shmbridge/pack), so a
+  // number off its alignment is what the struct says, not a mistake.
   await page.fill('#layout-source', '#pragma pack(push, 1)\n' + benchC);
-  await page.locator('#fields-warnings li[data-field="timestamp"]').waitFor();
+  await page.locator('#fields-warnings li', { hasText: '9 bytes are not described' }).waitFor();
   assert.deepEqual(await rowOf('timestamp'), ['5', '8', 'f8', 'timestamp']);
   assert.equal(await page.locator('#editor-offsets tr.pad').count(), 0, 'a packed struct has padding');
   assert.match(await page.locator('#editor-summary').textContent(), /^bench_frame: 63 bytes, /);
-  assert.equal(await page.locator('#fields-tree .field.warned[data-path="timestamp"]').count(), 1);
+  assert.match(await page.locator('#editor-ksy').textContent(), /\n    pack: 1\n/);
+  assert.equal(await page.locator('#fields-warnings li[data-field]').count(), 0, 'a packed layout warned of a field');
 
   // A syntax error: listed at its line and column, its line marked in the gutter; the last layout dimmed.
   const bad = benchC.replace('uint8_t mode;', 'uint8_t mode');
