@@ -73,12 +73,12 @@ type placed struct {
 	kind string
 }
 
-// Le Mans Ultimate ranks first; it is converted from its header (src/).
+// Le Mans Ultimate ranks first; it and rFactor 2's scoring are converted from their headers (src/).
 func TestConvertedEntries(t *testing.T) {
 	if p := catalogue.Producers[0]; p.Layout != "lmu" || p.Mapping != "LMU_Data" {
 		t.Errorf("the first producer is %s (%s): Le Mans Ultimate ranks first", p.Layout, p.Mapping)
 	}
-	for _, id := range []string{"lmu"} {
+	for _, id := range []string{"lmu", "rf2_scoring"} {
 		if e, err := catalogue.ReadEntry(os.DirFS("src"), id); err != nil || !e.Converted() {
 			t.Errorf("%s: %v, converted from C: %v", id, err, err == nil && e.Converted())
 		}
