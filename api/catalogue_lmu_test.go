@@ -86,9 +86,18 @@ func TestCatalogueLMU(t *testing.T) {
 	}
 	lmuFrame(t, resp.Header.Get("Shmbridge-Consistency"), f)
 
-	// Live, once per update: sampled when the game sets LMU_Data_Event; each update's events, in order.
+	// The game sets the auto-reset event LMU_Data_Event after each update: a wait on it is woken.
 	b.post(t, "/v1/events", map[string]any{"name": ev, "mode": "open"}, 201)
-	st := b.watch(t, path(n, "/watch?layout=lmu&fields=generic.events,generic.ffb_torque&event="+url.QueryEscape(ev)))
+	for range 3 {
+		var woken struct{ Signaled bool }
+		json.Unmarshal(b.post(t, "/v1/events/"+url.PathEscape(ev)+"/wait?timeout=5s", nil, 200), &woken)
+		if !woken.Signaled {
+			t.Fatalf("%s was not set within 5 s", ev)
+		}
+	}
+	// Live, sampled at the game's 50 Hz (a watch on an auto-reset event would take the signal the game's
+	// readers wait for, and Windows refuses it): each update's events, in order.
+	st := b.watch(t, path(n, "/watch?layout=lmu&fields=generic.events,generic.ffb_torque&interval=20ms"))
 	state := fieldsOf(t, st.next())
 	for range 5 {
 		e := st.next()
