@@ -41,7 +41,8 @@ func TestCatalogueCompiles(t *testing.T) {
 	}
 }
 
-// The entries come from src/*.yaml, by rank; each names its mappings, the first the usual one.
+// The entries come from src/*.yaml, by rank (entries of one rank by id); each names its mappings, the first
+// the usual one.
 func TestProducersFromSources(t *testing.T) {
 	ids, err := catalogue.IDs(os.DirFS("src"))
 	if err != nil {
@@ -50,16 +51,16 @@ func TestProducersFromSources(t *testing.T) {
 	if len(ids) != len(catalogue.Producers) {
 		t.Fatalf("%d yaml files, %d producers", len(ids), len(catalogue.Producers))
 	}
-	last := 0
+	last, prev := 0, ""
 	for _, p := range catalogue.Producers {
 		e, err := catalogue.ReadEntry(os.DirFS("src"), p.Layout)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.Rank <= last {
-			t.Errorf("%s: rank %d after rank %d: the producers are not ordered by rank (or two share one)", p.Layout, e.Rank, last)
+		if e.Rank < last || e.Rank == last && p.Layout < prev {
+			t.Errorf("%s: rank %d after %s's rank %d: the producers are not ordered by rank, then id", p.Layout, e.Rank, prev, last)
 		}
-		last = e.Rank
+		last, prev = e.Rank, p.Layout
 		if len(p.Mappings) == 0 || p.Mapping != p.Mappings[0] || p.Title == "" || p.Protocol == "" || p.Notes == "" {
 			t.Errorf("%s: %+v", p.Layout, p)
 		}
