@@ -21,6 +21,7 @@ var proofHeaders = []struct {
 }{
 	{"testdata/types.h", false}, {"testdata/layout.h", false}, {"testdata/bits.h", false},
 	{"testdata/unions.h", false}, {"testdata/cxx.hpp", true}, {"../../testdata/peers/producers.h", false},
+	{"../catalogue/src/lmu.h", false}, {"../catalogue/src/rf2_scoring.h", false},
 }
 
 // toolchain is the C compiler of an ABI and its objcopy.

@@ -16,6 +16,13 @@
  *   producers hwinfo-dead  the same header, its signature "DEAD" (HWiNFO not running)
  *   producers iracing      Local\IRSDKMemMapFileName, a ring of 3 buffers at 60 Hz, Local\IRSDKDataValidEvent
  *                          set after each
+ *   producers lmu          LMU_Data under the game's spinlock, LMU_Data_Event set after each update
+ *                          (producers_lmu.c)
+ *   producers rf2-scoring [dedicated]   $rFactor2SMMP_Scoring$ (or a dedicated server's $rFactor2SMMP_Scoring$PID),
+ *                          5 Hz (producers_rf2.c)
+ *
+ * A producer family of its own is a file producers_FAMILY.c, included before main, its structs the header of its
+ * catalogue layout (internal/catalogue/src/).
  *
  * gcc on Linux (shm_open, shmbridge_sync.h), mingw on Windows (CreateFileMapping, CreateMutex, CreateEvent).
  * Exit codes: 0 ok, 2 usage, 4 failure. */
@@ -366,9 +373,12 @@ static int run_iracing(void) {
     return 0;
 }
 
+#include "producers_lmu.c"
+#include "producers_rf2.c"
+
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: producers acc|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing\n");
+        fprintf(stderr, "usage: producers acc|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing|lmu|rf2-scoring [dedicated]\n");
         return 2;
     }
     start_watch();
@@ -378,6 +388,8 @@ int main(int argc, char **argv) {
     if (strcmp(k, "hwinfo") == 0) return run_hwinfo(0, argc > 2 ? atoi(argv[2]) : 0);
     if (strcmp(k, "hwinfo-dead") == 0) return run_hwinfo(1, 0);
     if (strcmp(k, "iracing") == 0) return run_iracing();
+    if (strcmp(k, "lmu") == 0) return run_lmu();
+    if (strcmp(k, "rf2-scoring") == 0) return run_rf2_scoring(argc > 2 && strcmp(argv[2], "dedicated") == 0);
     fprintf(stderr, "unknown producer %s\n", k);
     return 2;
 }
