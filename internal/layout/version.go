@@ -126,7 +126,6 @@ func (b *builder) versionValues(op string, v *yaml.Node, p string) ([]string, []
 	return out, lines
 }
 
-
 // checkVersions places each check's field (a statically placed integer, as a protocol's counter) and reads its
 // constants as that field holds them: every problem found, each at its check's line.
 func checkVersions(cs []VersionCheck, l *Layout) Problems {
