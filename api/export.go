@@ -31,7 +31,7 @@ import (
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request: no layout, a bad fields list, too many columns"
 //	@Failure		404	{object}	Problem	"not-found: the recording, the layout"
-//	@Failure		422	{object}	Problem	"decode-failed: the first frame does not fit the layout; invalid-recording (see offset)"
+//	@Failure		422	{object}	Problem	"decode-failed: the first frame does not fit the layout; version-mismatch: it fails the layout's version checks (see path); invalid-recording (see offset)"
 //	@Produce		text/csv,application/vnd.apache.parquet
 //	@Success		200	{file}	file	"the table"
 //	@Security		BearerAuth

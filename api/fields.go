@@ -90,7 +90,9 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Description	than the mapping is 422 before anything is read; one that likely decodes the bytes wrong (smaller than the
 //	@Description	mapping, a number where a C compiler would not put it: padding missing) is decoded, and says so in
 //	@Description	Shmbridge-Warning headers, one per warning, each an RFC 8941 string with the field as a parameter
-//	@Description	(`"timestamp (f8) is at offset 5, …";field="timestamp"`). The body is the layout's fields only.
+//	@Description	(`"timestamp (f8) is at offset 5, …";field="timestamp"`). The body is the layout's fields only. A frame
+//	@Description	that fails one of the layout's version checks (`meta/-shmbridge/version`) is not decoded: 422
+//	@Description	`version-mismatch`, naming the field, the version the layout describes and the one the memory holds.
 //	@Tags			fields
 //	@Param			name	path	string	true	"Mapping name, percent-encoded"
 //	@Param			layout	query	string	false	"Layout id (default: the mapping's layout)"
@@ -99,7 +101,7 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Failure		400	{object}	Problem	"invalid-request: no layout, a bad fields list"
 //	@Failure		404	{object}	Problem	"not-found: the mapping, the layout, or the layout's mutex"
 //	@Failure		413	{object}	Problem	"decoded-too-large: the JSON would be over 16 MiB; too-large: a layout of no fixed size over a mapping of more than 64 MiB"
-//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset), or the layout's fixed size is larger than the mapping"
+//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset), or the layout's fixed size is larger than the mapping; version-mismatch: the memory holds another version than the layout describes (see path)"
 //	@Failure		423	{object}	Problem	"locked: the layout's mutex stayed held"
 //	@Failure		503	{object}	Problem	"inconsistent: no untorn copy within the retries (see Retry-After); busy"
 //	@Produce		json
@@ -143,7 +145,7 @@ func (s *server) readFields(w http.ResponseWriter, r *http.Request) error {
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		413	{object}	Problem	"too-large, decoded-too-large"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
-//	@Failure		422	{object}	Problem	"decode-failed (see path, offset; or the layout is larger than the mapping)"
+//	@Failure		422	{object}	Problem	"decode-failed (see path, offset; or the layout is larger than the mapping), version-mismatch (see path)"
 //	@Failure		503	{object}	Problem	"inconsistent (see Retry-After), busy"
 //	@Produce		json
 //	@Success		200	{object}	object
@@ -226,6 +228,7 @@ func (s *server) layoutFor(r *http.Request, m *registry.Mapping) (*layout.Layout
 //	@Description	strings padded as the layout says, raw bytes as base64). Written by the layout's protocol, as a producer
 //	@Description	writes: a seqlock's counter odd around the write, a begin/end pair bumped before and after, its mutex
 //	@Description	held. A computed field, one placed by the data, or a value that does not fit is 400 naming the field.
+//	@Description	Memory of another version than the layout describes (its version checks) is not written: 422.
 //	@Tags			fields
 //	@Param			name	path	string	true	"Mapping name, percent-encoded"
 //	@Param			layout	query	string	false	"Layout id (default: the mapping's layout)"
@@ -236,6 +239,7 @@ func (s *server) layoutFor(r *http.Request, m *registry.Mapping) (*layout.Layout
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
+//	@Failure		422	{object}	Problem	"version-mismatch: the memory holds another version than the layout describes (see path)"
 //	@Failure		423	{object}	Problem	"locked"
 //	@Success		204	"written"
 //	@Security		BearerAuth
@@ -254,6 +258,9 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := m.CheckWrite(0, 0); err != nil {
+		return err
+	}
+	if err := view.CheckMapping(m, l); err != nil {
 		return err
 	}
 	edits, err := l.Encode(values, func(off, n int) ([]byte, error) {

@@ -15,31 +15,57 @@ import (
 	"github.com/shmbridge/shmbridge/internal/layout"
 )
 
-// Layout is a saved layout as the API shows it: what the daemon understood of it.
-type Layout struct {
+// LayoutSummary is a layout as GET /v1/layouts lists it: what it is and what it reads, not its fields (GET
+// /v1/layouts/{id} has them).
+type LayoutSummary struct {
 	ID string `json:"id" validate:"required" example:"telemetry"`
+	// Title is what a person knows the layout by: a catalogue layout's producer's title, else the layout's
+	// meta/title; absent if neither.
+	Title string `json:"title,omitempty" example:"HWiNFO sensors"`
+	// Builtin marks one of the daemon's own layouts (the catalogue of real producers): read-only.
+	Builtin bool `json:"builtin,omitempty"`
 	// FixedSize is the layout's size in bytes when it does not depend on the data; absent otherwise.
 	FixedSize *int `json:"fixed_size,omitempty" example:"56"`
+	// Protocol is how a read of it makes one consistent frame, in short (its meta/-shmbridge/consistency):
+	// `seqlock: FIELD`, `seqlock: {begin: B, end: E}`, `mutex: NAME`, `frame: FIELD`, `ring: BUFFERS[].TICK`,
+	// or `none` (a plain copy). Absent for a layout that does not compile.
+	Protocol string `json:"protocol,omitempty" example:"seqlock: seq"`
+	// VersionChecks are the checks of the memory's version a frame must pass to be decoded
+	// (meta/-shmbridge/version), in short: `version = 9`, `version ≥ 3`, `signature one of 'HWiS', 'DEAD'`.
+	VersionChecks []string `json:"version_checks,omitempty" example:"version ≥ 3"`
+	// Producer, on a catalogue layout, is the program whose memory it decodes.
+	Producer *LayoutProducer `json:"producer,omitempty"`
+	// Errors say why a saved file does not compile (then nothing else is set): a file put in the layouts
+	// directory by hand, or one whose import was deleted.
+	Errors []LayoutError `json:"errors,omitempty"`
+}
+
+// LayoutProducer is the program a catalogue layout decodes the memory of.
+type LayoutProducer struct {
+	Title string `json:"title" validate:"required" example:"HWiNFO sensors"`
+	// Mapping is the named mapping the producer creates, the one to open with this layout.
+	Mapping string `json:"mapping" validate:"required" example:"Global\\HWiNFO_SENS_SM2"`
+	// Protocol is how the producer keeps a reader from a half-written frame, in its own words.
+	Protocol string `json:"protocol,omitempty" example:"mutex: Global\\HWiNFO_SM2_MUTEX"`
+	// Notes say how to open it, and what else to know.
+	Notes string `json:"notes,omitempty"`
+
+	// TODO(issue 35): Mappings []string `json:"mappings"` and Version string `json:"version,omitempty"`, from catalogue.Producer's.
+}
+
+// Layout is a saved layout as the API shows it, whole: what the daemon understood of it.
+type Layout struct {
+	LayoutSummary
 	// Fields are the fields at fixed offsets: path, offset, size and type of each (nested types and fixed
 	// arrays spelled out, up to 4096).
 	Fields []LayoutField `json:"fields" validate:"required"`
 	// Consistency is how a read of it makes one consistent frame (meta/-shmbridge/consistency); absent: a
 	// plain copy.
 	Consistency *Consistency `json:"consistency,omitempty"`
-	// Errors say why a saved file does not compile (then nothing else is set): a file put in the layouts
-	// directory by hand, or one whose import was deleted.
-	Errors []LayoutError `json:"errors,omitempty"`
 	// Source is the .ksy as saved (GET of one layout only; also the answer to a PUT or a conversion of C).
 	Source string `json:"source,omitempty"`
 	// CSource is the C header the layout was converted from (GET of one layout only; absent for a .ksy).
 	CSource string `json:"c_source,omitempty"`
-	// Builtin marks one of the daemon's own layouts (the catalogue of real producers): read-only.
-	Builtin bool `json:"builtin,omitempty"`
-	// Title, Mapping and Protocol describe a built-in layout: its producer, the named mapping that producer
-	// creates, and how a read of it is kept consistent.
-	Title    string `json:"title,omitempty" example:"HWiNFO sensors"`
-	Mapping  string `json:"mapping,omitempty" example:"Global\\HWiNFO_SENS_SM2"`
-	Protocol string `json:"protocol,omitempty" example:"mutex: Global\\HWiNFO_SM2_MUTEX"`
 }
 
 // LayoutField is a field at a fixed offset.
@@ -93,14 +119,31 @@ func layoutErrors(ps layout.Problems) []LayoutError {
 	return out
 }
 
-func layoutOf(e *layout.Entry, withSource bool) Layout {
-	out := Layout{ID: e.ID, Fields: []LayoutField{}, Builtin: e.Builtin}
-	if p, ok := catalogue.Lookup(e.ID); ok && e.Builtin {
-		out.Title, out.Mapping, out.Protocol = p.Title, p.Mapping, p.Protocol
-	}
+// summaryOf is the entry as the list shows it.
+func summaryOf(e *layout.Entry) LayoutSummary {
+	out := LayoutSummary{ID: e.ID, Builtin: e.Builtin}
 	if len(e.Problems) > 0 {
 		out.Errors = layoutErrors(e.Problems)
 	}
+	if l := e.Layout; l != nil {
+		out.Title, out.Protocol = l.Title, l.Consistency.String()
+		if l.Fixed >= 0 {
+			out.FixedSize = &l.Fixed
+		}
+		for i := range l.VersionChecks {
+			out.VersionChecks = append(out.VersionChecks, l.VersionChecks[i].String())
+		}
+	}
+	if p, ok := catalogue.Lookup(e.ID); ok && e.Builtin {
+		out.Title = p.Title
+		out.Producer = &LayoutProducer{Title: p.Title, Mapping: p.Mapping, Protocol: p.Protocol, Notes: p.Notes}
+	}
+	return out
+}
+
+// layoutOf is the entry whole: its summary, its fields and consistency, and its source if withSource.
+func layoutOf(e *layout.Entry, withSource bool) Layout {
+	out := Layout{LayoutSummary: summaryOf(e), Fields: []LayoutField{}}
 	if l := e.Layout; l != nil {
 		for _, f := range l.Fields {
 			out.Fields = append(out.Fields, LayoutField{Path: f.Path, Offset: f.Offset, Size: f.Size, Type: f.Type, Bit: f.Bit, Bits: f.Bits, Endian: f.Endian})
@@ -111,9 +154,6 @@ func layoutOf(e *layout.Entry, withSource bool) Layout {
 				r := ConsistencyRing(*c.Ring)
 				out.Consistency.Ring = &r
 			}
-		}
-		if l.Fixed >= 0 {
-			out.FixedSize = &l.Fixed
 		}
 	}
 	if withSource {
@@ -291,16 +331,18 @@ func (s *server) convertLayout(w http.ResponseWriter, r *http.Request) error {
 //
 //	@Summary		List the layouts: the built-in catalogue and the saved ones
 //	@ID				listLayouts
-//	@Description	The catalogue of real producers' layouts (builtin, read-only: ACC, rFactor 2, HWiNFO, iRacing, with the
-//	@Description	mapping each decodes) and the layouts saved with PUT, by id.
+//	@Description	The catalogue of real producers' layouts (builtin, read-only: ACC, rFactor 2, HWiNFO, iRacing, each with
+//	@Description	its producer: the mapping it decodes, how the producer writes it) and the layouts saved with PUT, by id;
+//	@Description	each in short: its title, fixed size, protocol and version checks. Its fields, consistency and source
+//	@Description	are on GET /v1/layouts/{id}.
 //	@Tags			layouts
 //	@Produce		application/problem+json
 //	@Produce		json
-//	@Success		200	{array}	Layout
+//	@Success		200	{array}	LayoutSummary
 //	@Security		BearerAuth
 //	@Router			/v1/layouts [get]
 func (s *server) listLayouts(w http.ResponseWriter, r *http.Request) error {
-	return writeList(w, s.layouts.List(), func(e *layout.Entry) Layout { return layoutOf(e, false) })
+	return writeList(w, s.layouts.List(), summaryOf)
 }
 
 // getLayout godoc

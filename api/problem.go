@@ -24,7 +24,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:invalid-recording"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:version-mismatch,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:invalid-recording"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -33,8 +33,9 @@ type Problem struct {
 	MissingRight string `json:"missing_right,omitempty" example:"SeCreateGlobalPrivilege"`
 	// Errors, on invalid-layout, are every problem found in the layout: the key's path, its line, what is wrong.
 	Errors []LayoutError `json:"errors,omitempty"`
-	// Path names the field a decode-failed or a refused field write is about (header.flags, items[3]); Offset,
-	// on decode-failed, is where in the mapping the decode failed, on invalid-recording where in the file.
+	// Path names the field a decode-failed, a version-mismatch or a refused field write is about (header.flags,
+	// items[3]); Offset, on decode-failed, is where in the mapping the decode failed, on invalid-recording where
+	// in the file.
 	Path   string `json:"path,omitempty" example:"header.version"`
 	Offset *int   `json:"offset,omitempty" example:"4"`
 }
@@ -89,6 +90,7 @@ var (
 	probBusy            = newProblemType("busy", http.StatusServiceUnavailable, "Daemon busy")
 	probInvalidLayout   = newProblemType("invalid-layout", http.StatusBadRequest, "Invalid layout")
 	probDecodeFailed    = newProblemType("decode-failed", http.StatusUnprocessableEntity, "Data does not fit the layout")
+	probVersion         = newProblemType("version-mismatch", http.StatusUnprocessableEntity, "The memory holds another version than the layout describes")
 	probDecodedTooLarge = newProblemType("decoded-too-large", http.StatusRequestEntityTooLarge, "Decoded answer too large")
 	probInconsistent    = newProblemType("inconsistent", http.StatusServiceUnavailable, "No consistent frame")
 	probInProgress      = newProblemType("in-progress", http.StatusConflict, "Under way")
@@ -138,6 +140,7 @@ var causes = []struct {
 	{view.ErrInvalidFields, probInvalidRequest, "", false},
 	{view.ErrTooLarge, probTooLarge, "", false},
 	{view.ErrLayoutLarger, probDecodeFailed, "", false},
+	{view.ErrVersionMismatch, probVersion, "", false},
 	{budget.ErrBusy, probBusy, "", true},
 	{budget.ErrTooLarge, probTooLarge, "", false},
 	{budget.ErrRead, probInvalidRequest, "", false},
@@ -258,16 +261,20 @@ func writeProblem(w http.ResponseWriter, p Problem, header http.Header) {
 }
 
 // layoutProblem fills in where a layout's or a recording's failure is: the problems of a layout refused, the
-// field and offset of a decode that failed, the field of a write refused, the offset in a recording's file.
+// field and offset of a decode that failed, the field a version check failed on, the field of a write
+// refused, the offset in a recording's file.
 func layoutProblem(p Problem, err error) Problem {
 	var ps layout.Problems
 	var de *layout.DecodeError
 	var ee *layout.EncodeError
 	var fe *record.FormatError
+	var ve *view.VersionError
 	switch {
 	case errors.As(err, &fe):
 		off := int(fe.Offset)
 		p.Offset = &off
+	case errors.As(err, &ve):
+		p.Path = ve.Field
 	case errors.As(err, &ps):
 		p.Errors = layoutErrors(ps)
 	case errors.As(err, &de):

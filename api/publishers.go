@@ -111,7 +111,7 @@ func (s *server) publisherOf(sp publish.Spec) Publisher {
 //	@Failure		404	{object}	Problem	"not-found: the mapping (held or on the system) or the layout"
 //	@Failure		409	{object}	Problem	"limit-reached: -max-publishers, -max-metric-series; exists: the metric name is another publisher's, or one of the daemon's own (go_goroutines)"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
-//	@Failure		422	{object}	Problem	"decode-failed: the mapping does not decode by the layout"
+//	@Failure		422	{object}	Problem	"decode-failed: the mapping does not decode by the layout; version-mismatch: it holds another version than the layout describes"
 //	@Failure		501	{object}	Problem	"unsupported: kind mqtt without -mqtt"
 //	@Produce		json
 //	@Success		201	{object}	Publisher	"publishing"

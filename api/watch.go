@@ -86,11 +86,12 @@ type WatchData struct {
 
 // WatchError is why a decoded stream's frame failed.
 type WatchError struct {
-	// Kind is the problem type it would be on GET …/fields: decode-failed, inconsistent, locked,
-	// decoded-too-large, busy, fault.
+	// Kind is the problem type it would be on GET …/fields: decode-failed, version-mismatch, inconsistent,
+	// locked, decoded-too-large, busy, fault.
 	Kind   string `json:"kind" validate:"required"`
 	Detail string `json:"detail" validate:"required"`
-	// Path and Offset are where a decode failed.
+	// Path and Offset are where a decode failed; Path alone, the field a version check found another version
+	// in.
 	Path   string `json:"path,omitempty"`
 	Offset *int64 `json:"offset,omitempty"`
 }
@@ -136,7 +137,7 @@ type WatchSpan struct {
 //	@Failure		400	{object}	Problem	"invalid-request (also: a range over 16 MiB, an auto-reset event on Windows), invalid-name, invalid-layout"
 //	@Failure		404	{object}	Problem	"not-found (the mapping, the event, the mutex or the layout)"
 //	@Failure		416	{object}	Problem	"out-of-range"
-//	@Failure		422	{object}	Problem	"decode-failed: the mapping's first frame does not decode by the layout (see path, offset), or the layout is larger than the mapping"
+//	@Failure		422	{object}	Problem	"decode-failed: the mapping's first frame does not decode by the layout (see path, offset), or the layout is larger than the mapping; version-mismatch: it holds another version than the layout describes (see path)"
 //	@Failure		423	{object}	Problem	"locked: the mutex stayed held for lock_timeout"
 //	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered); decoded-too-large"
@@ -244,7 +245,7 @@ func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watc
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name, invalid-layout"
 //	@Failure		404	{object}	Problem	"not-found (a mapping, an event or a layout)"
-//	@Failure		422	{object}	Problem	"decode-failed: a decoded mapping's first frame does not decode (see path, offset), or its layout is larger than it"
+//	@Failure		422	{object}	Problem	"decode-failed: a decoded mapping's first frame does not decode (see path, offset), or its layout is larger than it; version-mismatch (see path)"
 //	@Failure		429	{object}	Problem	"too-many-watchers (-max-watchers), too-many-samplers (-max-samplers, -max-sample-rate; see Retry-After)"
 //	@Failure		413	{object}	Problem	"too-large: the watched bytes need more memory than the whole budget (-max-buffered)"
 //	@Failure		503	{object}	Problem	"busy: the memory budget (-max-buffered) is in use (see Retry-After)"

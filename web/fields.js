@@ -199,16 +199,31 @@ export class FieldsPane {
     this.tree.replaceChildren();
     this.warn([]);
     const l = this.layouts?.get(id);
-    this.fixed = l ? l.fields : [];
+    this.fixed = [];
     this.ui.fields(this.fixed);
     if (!id) {
       this.status.textContent = 'Pick a layout to see this mapping as named values, or write one in the editor.';
       return;
     }
-    this.status.textContent = l?.mapping ? `${l.title}: the layout of ${l.mapping}` : '';
+    this.status.textContent = l?.producer ? `${l.producer.title}: the layout of ${l.producer.mapping}` : '';
+    if (l) this.fixedFields(id); // one not listed: the stream says why
     const url = objectPath('mapping', this.name, `/watch?layout=${encodeURIComponent(id)}&interval=10ms`);
     // A stream (re)connected says its warnings first, if it has any: until then, none.
     this.stream = new Stream(url, (type, d) => this.message(type, d), (s) => s === 'connecting' && this.warn([]));
+  }
+
+  /** Fetches layout id's fixed fields (the list has none: GET /v1/layouts/{id}) for the hex view and the rows. */
+  async fixedFields(id) {
+    let l;
+    try {
+      l = await get(`/v1/layouts/${encodeURIComponent(id)}`);
+    } catch (err) {
+      this.ui.error(err);
+      return;
+    }
+    if (this.layout !== id) return; // another layout is in use since
+    this.fixed = l.fields || [];
+    this.ui.fields(this.fixed);
   }
 
   message(type, d) {

@@ -4,6 +4,7 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -103,7 +104,7 @@ func Write(w io.Writer, rd *record.Reader, l *layout.Layout, o Options) error {
 		if err != nil {
 			return err
 		}
-		v, err := l.Decode(f.Bytes)
+		v, err := view.Decode(context.Background(), l, f.Bytes)
 		if err == nil {
 			buf, err = v.AppendJSON(buf[:0], sel, view.MaxJSON)
 		}

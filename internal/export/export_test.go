@@ -19,6 +19,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/testutil"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // TestLeaves: every scalar of a document with its path, numbers as written, strings quoted; objects and
@@ -299,5 +300,32 @@ func TestWriteRefuses(t *testing.T) {
 	}
 	if err := Write(&out, mrd, ml, Options{}); !errors.Is(err, ErrInvalid) || out.Len() != 0 {
 		t.Errorf("%d columns: %v, %d bytes written", MaxColumns+1, err, out.Len())
+	}
+}
+
+// TestWriteVersionChecked: frames are decoded by the layout's version checks (view.Decode): a first frame of
+// another version is its *view.VersionError before a byte is written; a later one ends the table begun, as a
+// frame that does not decode does.
+func TestWriteVersionChecked(t *testing.T) {
+	checked := func(check string) *layout.Layout {
+		src := strings.Replace(testKsy, "meta: {id: t, endian: le, encoding: UTF-8}", "meta: {id: t, endian: le, encoding: UTF-8, -shmbridge: {version: ["+check+"]}}", 1)
+		l, err := layout.Compile([]byte(src), nil, layout.DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	rd, _ := recording(t)
+	var out bytes.Buffer
+	err := Write(&out, rd, checked("{field: n, min: -4}"), Options{Format: CSV})
+	var ve *view.VersionError
+	if !errors.As(err, &ve) || ve.Field != "n" || ve.Want != "≥ -4" || ve.Got != "-5" || out.Len() != 0 {
+		t.Errorf("the first frame of another version: %v, %d bytes written", err, out.Len())
+	}
+	rd, _ = recording(t)
+	began := false
+	err = Write(&out, rd, checked("{field: n, is: -5}"), Options{Format: CSV, Begin: func() { began = true }})
+	if !errors.As(err, &ve) || ve.Want != "= -5" || ve.Got != "-4" || !began {
+		t.Errorf("the second frame of another version: %v (the table begun: %v)", err, began)
 	}
 }

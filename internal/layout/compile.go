@@ -46,6 +46,11 @@ type Layout struct {
 	root        *typeSpec
 	limits      Limits
 	Consistency *Consistency
+	// VersionChecks are what the memory must hold for the layout to describe it (meta/-shmbridge/version): a
+	// frame that fails one is not decoded (view.Decode).
+	VersionChecks []VersionCheck
+	// Title is the layout's meta/title ("" if it has none).
+	Title string
 	// Pack is the packing of the C struct the layout describes (meta/-shmbridge/pack, as #pragma pack(n)):
 	// its numbers are at multiples of min(their size, Pack). 0 when the layout does not say.
 	Pack int
@@ -132,7 +137,7 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 	if len(c.problems) > 0 {
 		return nil, c.refusal()
 	}
-	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency, Pack: f.pack}
+	l := &Layout{ID: f.id, root: f.root, limits: lim, Consistency: f.consistency, Pack: f.pack, Title: f.title}
 	l.Fixed, l.Fields = describeLayout(f.root)
 	l.Prefix = l.Fixed
 	for _, g := range append(c.order, c.shared...) {
@@ -145,6 +150,10 @@ func (c *compiler) compile(src []byte, lim Limits) (*Layout, error) {
 			return nil, Problems{{Path: "/meta/-shmbridge/consistency", Detail: err.Error()}}
 		}
 	}
+	if ps := checkVersions(f.versions, l); len(ps) > 0 {
+		return nil, ps
+	}
+	l.VersionChecks = f.versions
 	return l, nil
 }
 

@@ -36,8 +36,8 @@ type Ring struct {
 	Count   string `json:"count,omitempty" yaml:"count"`
 }
 
-// parseExtension reads meta/-shmbridge: the consistency protocol, and the packing of the C struct the layout
-// describes.
+// parseExtension reads meta/-shmbridge: the consistency protocol, the packing of the C struct the layout
+// describes, and the checks of the version it describes.
 func (b *builder) parseExtension(n *yaml.Node, path string) {
 	for _, kv := range b.mapping(n, path) {
 		p := path + "/" + kv[0].Value
@@ -46,8 +46,10 @@ func (b *builder) parseExtension(n *yaml.Node, path string) {
 			b.file.consistency = b.parseConsistency(kv[1], p)
 		case "pack":
 			b.file.pack = b.parsePack(kv[1], p)
+		case "version":
+			b.file.versions = b.parseVersion(kv[1], p)
 		default:
-			b.fail(kv[0], p, "unknown key %q; -shmbridge takes: consistency, pack", kv[0].Value)
+			b.fail(kv[0], p, "unknown key %q; -shmbridge takes: consistency, pack, version", kv[0].Value)
 		}
 	}
 }
@@ -190,4 +192,24 @@ func (c *Consistency) check(l *Layout) error {
 func (c *Consistency) Counter(path string) (Field, bool) {
 	f, ok := c.fields[path]
 	return f, ok
+}
+
+// String is the protocol in short, as the layout says it: "seqlock: seq", "seqlock: {begin: b, end: e}",
+// "mutex: NAME", "frame: packet_id", "ring: var_buf[].tick_count"; "none" for a nil one (a plain copy).
+func (c *Consistency) String() string {
+	switch {
+	case c == nil:
+		return "none"
+	case c.Seqlock != "":
+		return "seqlock: " + c.Seqlock
+	case c.Begin != "":
+		return "seqlock: {begin: " + c.Begin + ", end: " + c.End + "}"
+	case c.Mutex != "":
+		return "mutex: " + c.Mutex
+	case c.Frame != "":
+		return "frame: " + c.Frame
+	case c.Ring != nil:
+		return "ring: " + c.Ring.Buffers + "[]." + c.Ring.Tick
+	}
+	return "none"
 }

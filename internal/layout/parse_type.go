@@ -74,6 +74,10 @@ func (b *builder) parseMeta(t *typeSpec, n *yaml.Node, path string, top bool) {
 					}
 				}
 			}
+		case "title":
+			if d := deref(v); top && d != nil && d.Kind == yaml.ScalarNode {
+				b.file.title = d.Value // what lists the layout; anything else is let be, as Kaitai does
+			}
 		case "ks-version":
 			if s, ok := b.scalar(v, p); ok && versionAbove(s, "0.11") {
 				b.fail(v, p, "this layout requires Kaitai Struct %s; the interpreter speaks 0.11", s)

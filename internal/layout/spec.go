@@ -79,7 +79,9 @@ type fileSpec struct {
 	imports []*fileSpec
 	// consistency is the -shmbridge extension's protocol, if any.
 	consistency *Consistency
-	pack        int // meta/-shmbridge/pack (0: not said)
+	pack        int            // meta/-shmbridge/pack (0: not said)
+	versions    []VersionCheck // meta/-shmbridge/version
+	title       string         // meta/title
 }
 
 type enumSpec struct {

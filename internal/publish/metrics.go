@@ -67,7 +67,7 @@ func (rt *Runtime) read(ctx context.Context, sp Spec) (v *layout.Value, release 
 	if err != nil {
 		return nil, nil, err
 	}
-	if v, err = l.Decode(f.Bytes); err != nil {
+	if v, err = view.Decode(ctx, l, f.Bytes); err != nil {
 		release()
 		return nil, nil, err
 	}
@@ -185,7 +185,8 @@ func sortedLabels(sp Spec) []string {
 }
 
 // Gauges is the metrics publishers' collector: their gauges, made at each scrape, and shmbridge_publisher_up
-// for each (0: the mapping is gone, the frame did not decode, …; the log says why). Unchecked: it describes
+// for each (0: the mapping is gone, the frame did not decode, the memory is of another version than the
+// layout describes, …: no sample; the log says why, once while it lasts). Unchecked: it describes
 // nothing, the gauges are the users'.
 func (rt *Runtime) Gauges() prometheus.Collector { return gaugesCollector{rt} }
 
@@ -203,6 +204,13 @@ func (c gaugesCollector) Collect(ch chan<- prometheus.Metric) {
 			c.rt.scrape(sp, ch, &left)
 		}
 	}
+}
+
+// newFailure notes err as why the publisher id's scrapes fail, and says whether that is news: said once while
+// it lasts, not at every scrape (a producer of another version than the layout describes would fill the log).
+func (rt *Runtime) newFailure(id string, err error) bool {
+	was, _ := rt.failing.Swap(id, err.Error())
+	return was != err.Error()
 }
 
 // scrape collects one metrics publisher's gauges into ch, at most left more of them.
@@ -228,8 +236,11 @@ func (rt *Runtime) scrape(sp Spec, ch chan<- prometheus.Metric, left *int) {
 	up := 1.0
 	if err != nil {
 		up = 0
-		rt.o.Log.Warn("a metrics publisher could not be read", "publisher", sp.ID, "mapping", sp.Mapping, "error", err)
+		if rt.newFailure(sp.ID, err) {
+			rt.o.Log.Warn("a metrics publisher could not be read", "publisher", sp.ID, "mapping", sp.Mapping, "error", err)
+		}
 	} else {
+		rt.failing.Delete(sp.ID)
 		rt.series.Store(sp.ID, n)
 	}
 	if m, err := prometheus.NewConstMetric(publisherUp, prometheus.GaugeValue, up, sp.ID); err == nil {

@@ -44,9 +44,10 @@ type Options struct {
 // metrics one's read at every scrape (its Gauges collector). Start runs the kept ones, Add and Remove one at a
 // time, Close stops them all and waits for them. Safe for concurrent use.
 type Runtime struct {
-	o      Options
-	plans  *view.Planner
-	series sync.Map // id → the gauges a metrics publisher exported at its last collection (int)
+	o       Options
+	plans   *view.Planner
+	series  sync.Map // id → the gauges a metrics publisher exported at its last collection (int)
+	failing sync.Map // id → why a metrics publisher's scrapes fail (string): said in the log once, while it lasts
 
 	mu      sync.Mutex
 	taken   func(name string) bool // metric names that are not the publishers' to take (Load's)
@@ -138,6 +139,7 @@ func (rt *Runtime) Remove(id string) error {
 	}
 	rt.stop(id)
 	rt.series.Delete(id)
+	rt.failing.Delete(id)
 	return nil
 }
 

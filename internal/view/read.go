@@ -104,11 +104,20 @@ func (p Plan) Read(ctx context.Context, b *budget.Bytes) (f registry.Frame, rele
 	return f, release, nil
 }
 
-// AppendJSON decodes f and appends the plan's fields as JSON to dst, at most MaxJSON bytes: what the decode
-// makes (inflated buffers, strings) and the JSON as it grows are charged to c, like the copy. ctx ending stops
-// the decode.
+// Decode decodes a frame b read by l once it passes l's version checks: a frame that fails one is a
+// *VersionError, not decoded. Everything that decodes a mapping's frames by a layout decodes them so.
+func Decode(ctx context.Context, l *layout.Layout, b []byte) (*layout.Value, error) {
+	if err := CheckVersion(l, b); err != nil {
+		return nil, err
+	}
+	return l.DecodeContext(ctx, b)
+}
+
+// AppendJSON decodes f (see Decode) and appends the plan's fields as JSON to dst, at most MaxJSON bytes: what
+// the decode makes (inflated buffers, strings) and the JSON as it grows are charged to c, like the copy. ctx
+// ending stops the decode.
 func (p Plan) AppendJSON(ctx context.Context, dst []byte, f registry.Frame, c *budget.Charge) ([]byte, error) {
-	v, err := p.Layout.DecodeContext(ctx, f.Bytes)
+	v, err := Decode(ctx, p.Layout, f.Bytes)
 	if err != nil {
 		return dst, err
 	}

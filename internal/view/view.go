@@ -38,7 +38,48 @@ var (
 	ErrInvalidFields = errors.New("invalid field selection")
 	// ErrLayoutLarger: a layout whose fixed size is more than the mapping's size (a *LargerError).
 	ErrLayoutLarger = errors.New("the layout is larger than the mapping")
+	// ErrVersionMismatch: a frame that fails one of the layout's version checks (a *VersionError).
+	ErrVersionMismatch = errors.New("the memory holds another version than the layout describes")
 )
+
+// VersionError is a frame that fails one of its layout's version checks (meta/-shmbridge/version): the memory
+// is of another version of the producer than the layout describes (or another producer's, or one it has
+// marked freed), so it is not decoded.
+type VersionError struct {
+	Layout string // the layout's id
+	Field  string // the field checked
+	Want   string // what the layout describes, for a person: "= 9", "≥ 3", "one of 1, 2"
+	Got    string // what the memory holds, written as the check writes its values (hex, text or decimal)
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("the layout %s describes %s %s; the memory holds %s %s", strconv.Quote(e.Layout), e.Field, e.Want, e.Field, e.Got)
+}
+func (e *VersionError) Is(target error) bool { return target == ErrVersionMismatch }
+
+// CheckMapping is CheckVersion of what m holds now, read as it is (the bytes up to the last field checked): a
+// write by l into memory of another version would put its fields over others.
+func CheckMapping(m *registry.Mapping, l *layout.Layout) error {
+	n := min(int64(l.VersionSpan()), m.Size())
+	if n <= 0 {
+		return nil
+	}
+	b := make([]byte, n)
+	if _, err := m.ReadAt(b, 0); err != nil {
+		return err
+	}
+	return CheckVersion(l, b)
+}
+
+// CheckVersion is a *VersionError if the frame b fails one of l's version checks (the first it fails), else
+// nil.
+func CheckVersion(l *layout.Layout, b []byte) error {
+	c, got := l.CheckVersion(b)
+	if c == nil {
+		return nil
+	}
+	return &VersionError{Layout: l.ID, Field: c.Field, Want: c.Want(), Got: got}
+}
 
 // LargerError is a layout whose fixed size is more than the size of the mapping it would read: no read by it
 // can succeed, so none is made.

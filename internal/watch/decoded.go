@@ -102,7 +102,7 @@ func (s *sampler) readFrame() (registry.Frame, error) {
 // from the budget.
 func (s *sampler) decodeInto(f registry.Frame) error {
 	d := s.src.Decode
-	v, err := d.Layout.Decode(f.Bytes)
+	v, err := view.Decode(context.Background(), d.Layout, f.Bytes)
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,8 @@ func (s *sampler) versionHeader(h *header) {
 }
 
 // errorJSON is err as the error member of an error message: its detail, its kind (the problem type the same
-// failure of a request would be: kind names it), and where a decode failed.
+// failure of a request would be: kind names it), and where a decode failed (or the field a version check
+// found another version in).
 func errorJSON(err error, kind func(error) string) []byte {
 	b := []byte(`{"detail":`)
 	b = jsontext.AppendString(b, []byte(err.Error()))
@@ -259,6 +260,10 @@ func errorJSON(err error, kind func(error) string) []byte {
 		b = jsontext.AppendString(b, []byte(de.Path))
 		b = append(b, `,"offset":`...)
 		b = strconv.AppendInt(b, int64(de.Offset), 10)
+	}
+	if ve := (*view.VersionError)(nil); errors.As(err, &ve) {
+		b = append(b, `,"path":`...)
+		b = jsontext.AppendString(b, []byte(ve.Field))
 	}
 	return append(b, '}')
 }
