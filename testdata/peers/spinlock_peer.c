@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIZE 4096
+#define DATA_SIZE 4096
 #define WORDS 64
 #define SPINS 4000
 
@@ -182,7 +182,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: spinlock_peer DATA LOCK EVENT\n");
         return 2;
     }
-    unsigned char *data = create(argv[1], SIZE);
+    unsigned char *data = create(argv[1], DATA_SIZE);
     int32_t *lockdata = create(argv[2], 8);
     event = event_create(argv[3]);
     if (!data || !lockdata || !event) {
