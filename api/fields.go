@@ -98,8 +98,9 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request: no layout, a bad fields list"
 //	@Failure		404	{object}	Problem	"not-found: the mapping, the layout, or the layout's mutex or spinlock (its producer does not run)"
+//	@Failure		409	{object}	Problem	"read-only: the daemon holds the layout's spinlock mapping opened with access read"
 //	@Failure		413	{object}	Problem	"decoded-too-large: the JSON would be over 16 MiB; too-large: a layout of no fixed size over a mapping of more than 64 MiB"
-//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset), or the layout's fixed size is larger than the mapping"
+//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset), or the layout's fixed size is larger than the mapping, or its spinlock's words than the lock's mapping"
 //	@Failure		423	{object}	Problem	"locked: the layout's mutex stayed held"
 //	@Failure		503	{object}	Problem	"inconsistent: no untorn copy within the retries, or the spinlock stayed taken (see Retry-After); busy"
 //	@Produce		json
@@ -237,6 +238,7 @@ func (s *server) layoutFor(r *http.Request, m *registry.Mapping) (*layout.Layout
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
+//	@Failure		422	{object}	Problem	"decode-failed: the layout's fixed size is larger than the mapping, or its spinlock's words than the lock's mapping"
 //	@Failure		423	{object}	Problem	"locked"
 //	@Failure		503	{object}	Problem	"inconsistent: the layout's spinlock stayed taken (see Retry-After)"
 //	@Success		204	"written"

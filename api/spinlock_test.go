@@ -13,8 +13,8 @@ func spinlockKsy(id, lock, event string) string {
 		"', busy: 4, waiters: 0, event: '" + event + "'}\nseq:\n  - id: pad\n    size: 8\n  - id: words\n    type: u4\n    repeat: expr\n    repeat-expr: 64\n"
 }
 
-// TestSpinlockNotRunning: a spinlock layout whose lock mapping does not exist (its producer is not running) is
-// 404 naming it; the layout itself lists its spinlock.
+// TestSpinlockNotRunning: a spinlock layout whose lock mapping, or event, does not exist (its producer is not
+// running) is 404 naming it; the layout itself lists its spinlock.
 func TestSpinlockNotRunning(t *testing.T) {
 	b := newBridge(t, nil)
 	n, lock, ev := name(t, ""), name(t, "-lock"), name(t, "-ev")
@@ -24,6 +24,12 @@ func TestSpinlockNotRunning(t *testing.T) {
 	expect(t, resp, data, 404)
 	if !strings.Contains(string(data), "spinlock mapping") || !strings.Contains(string(data), "does its producer run") {
 		t.Errorf("the problem does not say the spinlock's mapping is missing: %s", data)
+	}
+	b.create(createBody(lock, 8, "")) // the lock's mapping, but no event
+	resp, data = b.do("GET", path(n, "/fields?layout=spin_missing"), nil)
+	expect(t, resp, data, 404)
+	if !strings.Contains(string(data), "spinlock event") || !strings.Contains(string(data), "does its producer run") {
+		t.Errorf("the problem does not say the spinlock's event is missing: %s", data)
 	}
 
 	var l struct {
@@ -96,4 +102,33 @@ func TestSpinlockHeld(t *testing.T) {
 		t.Errorf("Shmbridge-Retries %q for a free lock, want 0", r)
 	}
 	busyIs(0)
+}
+
+// TestSpinlockMappingProblems: a lock mapping the daemon holds read-only is 409 read-only saying so (taking the
+// lock writes it); one too small for the layout's words is 422 decode-failed naming the word.
+func TestSpinlockMappingProblems(t *testing.T) {
+	b := newBridge(t, nil)
+	n, lock, small, ev := name(t, ""), name(t, "-lock"), name(t, "-small"), name(t, "-ev")
+	b.create(createBody(n, 4096, ""))
+	b.post(t, "/v1/events", map[string]any{"name": ev}, 201)
+
+	b.create(createBody(lock, 8, ""))
+	native(t, lock) // another program's handle keeps it (Windows) while the daemon closes and reopens it
+	resp, data := b.do("DELETE", path(lock), nil)
+	expect(t, resp, data, 204)
+	b.create(createBody(lock, 0, `,"mode":"open","access":"read"`))
+	b.putLayout(t, "spin_read_only", spinlockKsy("spin_read_only", lock, ev), 201)
+	resp, data = b.do("GET", path(n, "/fields?layout=spin_read_only"), nil)
+	expect(t, resp, data, 409)
+	if !strings.Contains(string(data), "access read") {
+		t.Errorf("a read-only lock mapping: %s", data)
+	}
+
+	b.create(createBody(small, 4, ""))
+	b.putLayout(t, "spin_small", spinlockKsy("spin_small", small, ev), 201)
+	resp, data = b.do("GET", path(n, "/fields?layout=spin_small"), nil)
+	expect(t, resp, data, 422)
+	if !strings.Contains(string(data), `"path":"spinlock.busy"`) || !strings.Contains(string(data), "past the end") {
+		t.Errorf("a lock mapping too small for busy: %s", data)
+	}
 }

@@ -210,11 +210,15 @@ func spinlock(reg Objects, s *layout.Spinlock) (*registry.Spinlock, error) {
 			Detail: "the daemon holds it opened with access read, and taking the lock writes it: close it (DELETE /v1/mappings/{name}) so that a read opens it for writing"}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("the layout's spinlock mapping %s (does its producer run?): %w", strconv.Quote(s.Mapping), err)
+		return nil, fmt.Errorf("the layout's spinlock mapping %s%s: %w", strconv.Quote(s.Mapping), notRunning(err), err)
 	}
-	for _, off := range []int{s.Busy, s.Waiters} {
-		if off >= 0 && int64(off)+4 > m.Size() {
-			return nil, fmt.Errorf("%w: the layout's spinlock word at offset %d is past the end of %s (%d bytes)", registry.ErrOutOfRange, off, strconv.Quote(s.Mapping), m.Size())
+	for _, w := range []struct {
+		name string
+		off  int
+	}{{"busy", s.Busy}, {"waiters", s.Waiters}} {
+		if w.off >= 0 && int64(w.off)+4 > m.Size() {
+			return nil, &layout.DecodeError{Path: "spinlock." + w.name, Offset: w.off,
+				Detail: fmt.Sprintf("the layout's spinlock word is past the end of its mapping %s (%d bytes)", strconv.Quote(s.Mapping), m.Size())}
 		}
 	}
 	sl := &registry.Spinlock{Lock: m, Busy: int64(s.Busy), Waiters: int64(s.Waiters)}
@@ -224,10 +228,18 @@ func spinlock(reg Objects, s *layout.Spinlock) (*registry.Spinlock, error) {
 			sl.Event, _, err = reg.OpenEvent(registry.EventOptions{Name: s.Event, Mode: registry.OpenExisting})
 		}
 		if err != nil {
-			return nil, fmt.Errorf("the layout's spinlock event %s (does its producer run?): %w", strconv.Quote(s.Event), err)
+			return nil, fmt.Errorf("the layout's spinlock event %s%s: %w", strconv.Quote(s.Event), notRunning(err), err)
 		}
 	}
 	return sl, nil
+}
+
+// notRunning is the hint for an object of a producer's that is not there.
+func notRunning(err error) string {
+	if errors.Is(err, registry.ErrNotFound) {
+		return " (does its producer run?)"
+	}
+	return ""
 }
 
 // Protocol names how the plan's frames are read: seqlock, ring, mutex, spinlock, frame or none.
