@@ -99,15 +99,16 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Param			fields	query	string	false	"Comma-separated field paths: a.b,c[2]"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request: no layout, a bad fields list"
-//	@Failure		404	{object}	Problem	"not-found: the mapping, the layout, or the layout's mutex"
+//	@Failure		404	{object}	Problem	"not-found: the mapping, the layout, or the layout's mutex or spinlock (its producer does not run)"
+//	@Failure		409	{object}	Problem	"read-only: the daemon holds the layout's spinlock mapping opened with access read"
 //	@Failure		413	{object}	Problem	"decoded-too-large: the JSON would be over 16 MiB; too-large: a layout of no fixed size over a mapping of more than 64 MiB"
-//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset), or the layout's fixed size is larger than the mapping; version-mismatch: the memory holds another version than the layout describes (see path)"
+//	@Failure		422	{object}	Problem	"decode-failed: the data does not fit the layout (see path, offset), or the layout's fixed size is larger than the mapping, or its spinlock's words than the lock's mapping; version-mismatch: the memory holds another version than the layout describes (see path)"
 //	@Failure		423	{object}	Problem	"locked: the layout's mutex stayed held"
-//	@Failure		503	{object}	Problem	"inconsistent: no untorn copy within the retries (see Retry-After); busy"
+//	@Failure		503	{object}	Problem	"inconsistent: no untorn copy within the retries, or the spinlock stayed taken (see Retry-After); busy"
 //	@Produce		json
 //	@Success		200	{object}	object
-//	@Header			200	{string}	Shmbridge-Consistency	"How the frame was read: seqlock, ring, mutex, frame or none"
-//	@Header			200	{integer}	Shmbridge-Retries		"Torn copies thrown away"
+//	@Header			200	{string}	Shmbridge-Consistency	"How the frame was read: seqlock, ring, mutex, spinlock, frame or none"
+//	@Header			200	{integer}	Shmbridge-Retries		"Torn copies thrown away (a spinlock: tries that found it taken)"
 //	@Header			200	{integer}	Shmbridge-Frame-Version	"The seqlock counter, the ring's tick, or the frame field, the copy is of"
 //	@Header			200	{integer}	Shmbridge-Version		"Deprecated: the same as Shmbridge-Frame-Version (its old name)"
 //	@Header			200	{integer}	Shmbridge-Ring-Buffer	"The ring buffer the copy is good for"
@@ -195,7 +196,7 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Shmbridge-Consistency", p.Protocol())
-	if p.Counted() {
+	if p.Counted() || p.Protocol() == "spinlock" {
 		h.Set("Shmbridge-Retries", strconv.Itoa(f.Retries))
 	}
 	if v, ok := p.VersionOf(f); ok {
@@ -227,8 +228,8 @@ func (s *server) layoutFor(r *http.Request, m *registry.Mapping) (*layout.Layout
 //	@Description	booleans and bit fields — their bytes read, changed and written —, enums by member name, fixed-size
 //	@Description	strings padded as the layout says, raw bytes as base64). Written by the layout's protocol, as a producer
 //	@Description	writes: a seqlock's counter odd around the write, a begin/end pair bumped before and after, its mutex
-//	@Description	held. A computed field, one placed by the data, or a value that does not fit is 400 naming the field.
-//	@Description	Memory of another version than the layout describes (its version checks) is not written: 422.
+//	@Description	or its spinlock held. A computed field, one placed by the data, or a value that does not fit is 400
+//	@Description	naming the field. Memory of another version than the layout describes (its version checks) is not written: 422.
 //	@Tags			fields
 //	@Param			name	path	string	true	"Mapping name, percent-encoded"
 //	@Param			layout	query	string	false	"Layout id (default: the mapping's layout)"
@@ -239,8 +240,9 @@ func (s *server) layoutFor(r *http.Request, m *registry.Mapping) (*layout.Layout
 //	@Failure		404	{object}	Problem	"not-found"
 //	@Failure		409	{object}	Problem	"read-only"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
-//	@Failure		422	{object}	Problem	"version-mismatch: the memory holds another version than the layout describes (see path)"
+//	@Failure		422	{object}	Problem	"decode-failed: the layout's fixed size is larger than the mapping, or its spinlock's words than the lock's mapping; version-mismatch: the memory holds another version than the layout describes (see path)"
 //	@Failure		423	{object}	Problem	"locked"
+//	@Failure		503	{object}	Problem	"inconsistent: the layout's spinlock stayed taken (see Retry-After)"
 //	@Success		204	"written"
 //	@Security		BearerAuth
 //	@Router			/v1/mappings/{name}/fields [patch]
@@ -276,7 +278,8 @@ func (s *server) patchFields(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	o := registry.WriteFrameOptions{Seqlock: p.Frame.Seqlock, Begin: p.Frame.Begin, End: p.Frame.End,
-		Lock: p.Frame.Lock, LockTimeout: p.Frame.LockTimeout, Waiting: s.waiting(w, r)}
+		Lock: p.Frame.Lock, LockTimeout: p.Frame.LockTimeout, Waiting: s.waiting(w, r),
+		Spinlock: p.Frame.Spinlock, Deadline: p.Frame.Deadline, Retries: p.Frame.Retries}
 	for _, e := range edits {
 		o.Edits = append(o.Edits, registry.Edit{Off: int64(e.Offset), Bytes: e.Bytes})
 	}

@@ -99,6 +99,17 @@ type Consistency struct {
 	Mutex   string           `json:"mutex,omitempty"`
 	Frame   string           `json:"frame,omitempty"`
 	Ring    *ConsistencyRing `json:"ring,omitempty"`
+	// Spinlock is a lock word in another mapping, taken around the copy (Le Mans Ultimate's).
+	Spinlock *ConsistencySpinlock `json:"spinlock,omitempty"`
+}
+
+// ConsistencySpinlock names a spinlock's mapping, the byte offset of its 32-bit lock word (busy) and, when its
+// producer has sleepers, the offset of their count (waiters) and the event a release sets for them.
+type ConsistencySpinlock struct {
+	Mapping string `json:"mapping" validate:"required" example:"LMU_SharedMemoryLockData"`
+	Busy    int    `json:"busy" example:"4"`
+	Waiters *int   `json:"waiters,omitempty" example:"0"`
+	Event   string `json:"event,omitempty" example:"LMU_SharedMemoryLockEvent"`
 }
 
 // ConsistencyRing names a ring's fields: buffers (an array of structs with a tick and an offset field) and
@@ -153,6 +164,12 @@ func layoutOf(e *layout.Entry, withSource bool) Layout {
 			if c.Ring != nil {
 				r := ConsistencyRing(*c.Ring)
 				out.Consistency.Ring = &r
+			}
+			if sl := c.Spinlock; sl != nil {
+				out.Consistency.Spinlock = &ConsistencySpinlock{Mapping: sl.Mapping, Busy: sl.Busy, Event: sl.Event}
+				if sl.Waiters >= 0 {
+					out.Consistency.Spinlock.Waiters = &sl.Waiters
+				}
 			}
 		}
 	}

@@ -50,8 +50,8 @@ type Recording struct {
 	Layout string `json:"layout,omitempty" example:"acc_physics"`
 	Offset int64  `json:"offset"`
 	Length int64  `json:"length" example:"800"`
-	// Consistency is how each frame was read: seqlock, ring, mutex, frame or none.
-	Consistency string `json:"consistency" enums:"seqlock,ring,mutex,frame,none" example:"seqlock"`
+	// Consistency is how each frame was read: seqlock, ring, mutex, spinlock, frame or none.
+	Consistency string `json:"consistency" enums:"seqlock,ring,mutex,spinlock,frame,none" example:"seqlock"`
 	Interval    string `json:"interval,omitempty" example:"10ms"`
 	Event       string `json:"event,omitempty"`
 	// State is recording, stopped, or damaged (its file is not whole: problem says where).

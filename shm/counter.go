@@ -53,3 +53,29 @@ func (m *Mapping) counterAt(op string, off int64, size int, f func(unsafe.Pointe
 	}
 	return nil
 }
+
+// CompareAndSwap32 is one atomic compare-and-swap of the 32-bit word at off, as Windows'
+// InterlockedCompareExchange: if the word is old it becomes new, and swapped says so. old and new are in the
+// machine's byte order (the word another program's interlocked operations read). off must be aligned to 4.
+// It is how a reader takes a spinlock another program shares with it (see Store32 for the release).
+func (m *Mapping) CompareAndSwap32(off int64, old, new uint32) (swapped bool, err error) {
+	if m.access == ReadOnly {
+		return false, newErr("write", m.name, ErrReadOnly, "")
+	}
+	err = m.counterAt("write", off, 4, func(p unsafe.Pointer) { swapped = atomic.CompareAndSwapUint32((*uint32)(p), old, new) })
+	return swapped, err
+}
+
+// Load32 and Store32 are an atomic load and store of the 32-bit word at off, in the machine's byte order
+// (InterlockedExchange's store; a plain aligned load). off must be aligned to 4.
+func (m *Mapping) Load32(off int64) (v uint32, err error) {
+	err = m.counterAt("read", off, 4, func(p unsafe.Pointer) { v = atomic.LoadUint32((*uint32)(p)) })
+	return v, err
+}
+
+func (m *Mapping) Store32(off int64, v uint32) error {
+	if m.access == ReadOnly {
+		return newErr("write", m.name, ErrReadOnly, "")
+	}
+	return m.counterAt("write", off, 4, func(p unsafe.Pointer) { atomic.StoreUint32((*uint32)(p), v) })
+}

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -22,6 +23,9 @@ type Consistency struct {
 	Frame string `json:"frame,omitempty"`
 	// Ring describes N buffers stamped with a tick (iRacing's varBuf).
 	Ring *Ring `json:"ring,omitempty"`
+	// Spinlock is a lock word in another mapping, taken by compare-and-swap around the copy (Le Mans
+	// Ultimate's LMU_SharedMemoryLockData).
+	Spinlock *Spinlock `json:"spinlock,omitempty"`
 
 	fields map[string]Field
 }
@@ -34,6 +38,17 @@ type Ring struct {
 	Offset  string `json:"offset" yaml:"offset"`
 	Length  string `json:"length" yaml:"length"`
 	Count   string `json:"count,omitempty" yaml:"count"`
+}
+
+// Spinlock: Mapping is the named mapping that holds the lock; Busy the byte offset in it of the 32-bit word
+// a holder sets from 0 to 1 by compare-and-swap and back to 0 to release; Waiters and Event, together or
+// neither, the offset of the 32-bit count of the producer's threads that sleep on the named auto-reset Event
+// until a release sets it. The words are in the machine's byte order (Windows' LONG, Interlocked*).
+type Spinlock struct {
+	Mapping string `json:"mapping"`
+	Busy    int    `json:"busy"`
+	Waiters int    `json:"waiters"` // -1: none
+	Event   string `json:"event,omitempty"`
 }
 
 // parseExtension reads meta/-shmbridge: the consistency protocol, the packing of the C struct the layout
@@ -74,7 +89,7 @@ func (b *builder) parsePack(n *yaml.Node, p string) int {
 func (b *builder) parseConsistency(n *yaml.Node, p string) *Consistency {
 	pairs := b.mapping(n, p)
 	if len(pairs) != 1 {
-		b.fail(n, p, "consistency takes exactly one of: seqlock, mutex, frame, ring")
+		b.fail(n, p, "consistency takes exactly one of: seqlock, mutex, frame, ring, spinlock")
 		return nil
 	}
 	k, v, vp := pairs[0][0].Value, pairs[0][1], p+"/"+pairs[0][0].Value
@@ -125,11 +140,74 @@ func (b *builder) parseConsistency(n *yaml.Node, p string) *Consistency {
 			b.fail(v, vp, "a ring needs buffers, tick, offset and length")
 		}
 		c.Ring = r
+	case "spinlock":
+		if c.Spinlock = b.parseSpinlock(v, vp); c.Spinlock == nil {
+			return nil
+		}
 	default:
-		b.fail(pairs[0][0], vp, "unknown consistency %q; one of: seqlock, mutex, frame, ring", k)
+		b.fail(pairs[0][0], vp, "unknown consistency %q; one of: seqlock, mutex, frame, ring, spinlock", k)
 		return nil
 	}
 	return c
+}
+
+// parseSpinlock reads consistency/spinlock: {mapping: NAME, busy: OFFSET, waiters: OFFSET, event: NAME}; nil
+// after a problem.
+func (b *builder) parseSpinlock(v *yaml.Node, vp string) *Spinlock {
+	before := len(b.problems)
+	ps := b.mapping(v, vp)
+	b.keys(ps, vp, "mapping", "busy", "waiters", "event")
+	s := &Spinlock{Busy: -1, Waiters: -1}
+	for _, f := range ps {
+		fp := vp + "/" + f[0].Value
+		switch f[0].Value {
+		case "mapping", "event":
+			name, ok := b.scalar(f[1], fp)
+			if ok && strings.TrimSpace(name) == "" {
+				b.fail(f[1], fp, "the %s needs a name", f[0].Value)
+			}
+			if f[0].Value == "mapping" {
+				s.Mapping = name
+			} else {
+				s.Event = name
+			}
+		case "busy", "waiters":
+			off := b.wordOffset(f[1], fp)
+			if f[0].Value == "busy" {
+				s.Busy = off
+			} else {
+				s.Waiters = off
+			}
+		}
+	}
+	switch {
+	case len(b.problems) > before:
+	case s.Mapping == "" || s.Busy < 0:
+		b.fail(v, vp, "a spinlock needs mapping (the lock's mapping) and busy (the offset of its lock word)")
+	case (s.Waiters >= 0) != (s.Event != ""):
+		b.fail(v, vp, "waiters and event go together: a release sets the event when waiters is above 0, so that a producer thread asleep on it wakes")
+	case s.Waiters == s.Busy:
+		b.fail(v, vp, "busy and waiters are both at offset %d: they are two words", s.Busy)
+	}
+	if len(b.problems) > before {
+		return nil
+	}
+	return s
+}
+
+// wordOffset reads the byte offset of a 32-bit word: a non-negative multiple of 4 (an interlocked operation
+// needs its word aligned).
+func (b *builder) wordOffset(n *yaml.Node, p string) int {
+	s, ok := b.scalar(n, p)
+	if !ok {
+		return -1
+	}
+	v, err := strconv.ParseInt(s, 0, 32)
+	if err != nil || v < 0 || v%4 != 0 {
+		b.fail(n, p, "expected the byte offset of a 32-bit word (0, 4, 8, …: aligned to 4), got %q", s)
+		return -1
+	}
+	return int(v)
 }
 
 // check makes sure every field the protocol names is a statically placed integer the daemon can read before

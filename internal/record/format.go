@@ -74,7 +74,7 @@ type Header struct {
 	// layout store holds by then. Absent in a recording of a layout that imports nothing, and in those made
 	// before it was kept (their imports can only be the saved layouts').
 	LayoutImports map[string]string `json:"layout_imports,omitempty"`
-	// Consistency is how each frame was read: seqlock, ring, mutex, frame or none.
+	// Consistency is how each frame was read: seqlock, ring, mutex, spinlock, frame or none.
 	Consistency string `json:"consistency"`
 	// Counter: the frames carry the layout's frame counter (its seqlock's, ring tick, frame field); without
 	// one a frame's counter is 0.

@@ -20,7 +20,8 @@ type Counter struct {
 	BigEndian bool
 }
 
-// FrameOptions say how to copy a frame: at most one of Seqlock, Begin/End, Ticks, Lock (none: a plain copy).
+// FrameOptions say how to copy a frame: at most one of Seqlock, Begin/End, Ticks, Lock, Spinlock (none: a
+// plain copy).
 type FrameOptions struct {
 	N int64
 	// Seqlock is one counter, odd while the producer writes (Linux seqcount): read it, copy, read it again.
@@ -35,7 +36,9 @@ type FrameOptions struct {
 	Lock        *Mutex
 	LockTimeout time.Duration
 	Waiting     Waiting
-	// Deadline and Retries bound the attempts of a seqlock or a ring; past either, ErrInconsistent.
+	// Spinlock is a lock word in another mapping, tried around the copy (Le Mans Ultimate's).
+	Spinlock *Spinlock
+	// Deadline and Retries bound the attempts of a seqlock, a ring or a spinlock; past either, ErrInconsistent.
 	Deadline time.Duration
 	Retries  int
 	// Into, if its capacity is at least N, is the buffer the copy is made in (a sampler reuses its own).
@@ -45,7 +48,7 @@ type FrameOptions struct {
 // Frame is a consistent copy and how it was read.
 type Frame struct {
 	Bytes []byte
-	// Retries is how many copies were thrown away as torn.
+	// Retries is how many copies were thrown away as torn (a spinlock: how many tries found it taken).
 	Retries int
 	// Version is the counter (a seqlock's, or the newest tick) the copy is consistent at.
 	Version uint64
@@ -77,6 +80,13 @@ func (m *Mapping) ReadFrame(ctx context.Context, o FrameOptions) (Frame, error) 
 		abandoned, err := o.Lock.under(ctx, o.LockTimeout, o.Waiting, copyAll)
 		f.Abandoned = abandoned
 		return f, err
+	case o.Spinlock != nil:
+		tries, err := o.Spinlock.under(o.Deadline, o.Retries, copyAll)
+		if err != nil {
+			return Frame{}, err
+		}
+		f.Retries = tries - 1
+		return f, nil
 	case o.Seqlock == nil && o.Begin == nil && len(o.Ticks) == 0:
 		return f, copyAll()
 	}
@@ -180,6 +190,11 @@ type WriteFrameOptions struct {
 	Lock                *Mutex
 	LockTimeout         time.Duration
 	Waiting             Waiting
+	// Spinlock is taken around the write as around a read's copy: Deadline and Retries bound the tries (past
+	// either, ErrInconsistent).
+	Spinlock *Spinlock
+	Deadline time.Duration
+	Retries  int
 }
 
 // Edit is bytes to write at an offset (a run of changed bytes is a spans.Span: an offset and a length).
@@ -210,6 +225,9 @@ func (m *Mapping) WriteFrame(ctx context.Context, o WriteFrameOptions) (abandone
 	switch {
 	case o.Lock != nil:
 		return o.Lock.under(ctx, o.LockTimeout, o.Waiting, write)
+	case o.Spinlock != nil:
+		_, err := o.Spinlock.under(o.Deadline, o.Retries, write)
+		return false, err
 	case o.Seqlock != nil:
 		c, err := m.load(*o.Seqlock)
 		if err != nil {

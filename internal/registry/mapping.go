@@ -31,6 +31,8 @@ type Mapping struct {
 	pins    int           // transfers under way
 	closing bool          // CloseMapping has begun: no new pins
 	idle    chan struct{} // closed when pins drops to 0 while closing
+
+	spinTurn sync.Mutex // held by the daemon's one reader that may hold a spinlock in this mapping (Spinlock)
 }
 
 // Layout is the id of the mapping's default layout ("" for none): what GET …/fields decodes it by when the

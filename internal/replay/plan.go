@@ -98,7 +98,8 @@ func newPlan(res *record.Resources, m *registry.Mapping, req Request) (*plan, er
 
 // protocolOf sets how each frame is written by l's protocol, o the way its frames are read.
 func (p *plan) protocolOf(l *layout.Layout, o registry.FrameOptions) {
-	p.write = registry.WriteFrameOptions{Seqlock: o.Seqlock, Begin: o.Begin, End: o.End, Lock: o.Lock, LockTimeout: o.LockTimeout}
+	p.write = registry.WriteFrameOptions{Seqlock: o.Seqlock, Begin: o.Begin, End: o.End, Lock: o.Lock, LockTimeout: o.LockTimeout,
+		Spinlock: o.Spinlock, Deadline: o.Deadline, Retries: o.Retries}
 	for _, c := range []*registry.Counter{o.Seqlock, o.Begin, o.End} {
 		if c != nil {
 			p.protocol = append(p.protocol, *c)

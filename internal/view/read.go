@@ -14,10 +14,10 @@ import (
 const MaxJSON = 16 << 20
 
 // Planner makes plans, each worked out once per layout, field selection and mapping size (parsing the
-// selection, finding the counters) and kept while the layout lives; a mutex is looked up every time (it may
-// be closed and opened again). Safe for concurrent use.
+// selection, finding the counters) and kept while the layout lives; a mutex, or a spinlock's mapping and
+// event, is looked up every time (it may be closed and opened again). Safe for concurrent use.
 type Planner struct {
-	reg   Mutexes
+	reg   Objects
 	mu    sync.Mutex
 	plans map[planKey]Plan
 	warns map[planKey][]layout.Warning // by layout and mapping size (fields "")
@@ -37,8 +37,8 @@ const (
 	maxKeptFields = 1024
 )
 
-// NewPlanner returns a planner that finds layouts' mutexes in reg.
-func NewPlanner(reg Mutexes) *Planner {
+// NewPlanner returns a planner that finds layouts' mutexes and spinlocks in reg.
+func NewPlanner(reg Objects) *Planner {
 	return &Planner{reg: reg, plans: map[planKey]Plan{}, warns: map[planKey][]layout.Warning{}}
 }
 
@@ -88,6 +88,13 @@ func (pl *Planner) Plan(m *registry.Mapping, l *layout.Layout, fields string) (P
 			return p, err
 		}
 		p.Frame.Lock = mu
+	}
+	if c := l.Consistency; c != nil && c.Spinlock != nil {
+		sl, err := spinlock(pl.reg, c.Spinlock)
+		if err != nil {
+			return p, err
+		}
+		p.Frame.Spinlock = sl
 	}
 	return p, nil
 }

@@ -1,7 +1,7 @@
 // Package view reads and writes a mapping through a layout: the seam between internal/layout (what the bytes
 // mean) and internal/registry (the bytes, copied consistently). A Plan says what to copy — the layout's fixed
 // size, or the whole mapping — and by which of the layout's protocols (seqlock, begin/end counters, ring,
-// mutex, frame field); Read copies one frame by it and decodes it, within the daemon's memory budget.
+// mutex, spinlock, frame field); Read copies one frame by it and decodes it, within the daemon's memory budget.
 package view
 
 import (
@@ -135,16 +135,21 @@ type Plan struct {
 	Warnings []layout.Warning
 }
 
-// Mutexes finds a layout's named mutex (the registry's, opened if the daemon does not hold it yet).
-type Mutexes interface {
+// Objects finds the named objects a layout's protocol uses — its mutex; its spinlock's mapping and event —
+// the registry's, opened if the daemon does not hold them yet.
+type Objects interface {
 	GetMutex(name string) (*registry.Mutex, error)
 	OpenMutex(o registry.MutexOptions) (*registry.Mutex, bool, error)
+	GetMapping(name string) (*registry.Mapping, error)
+	OpenMapping(o registry.Options) (*registry.Mapping, bool, error)
+	GetEvent(name string) (*registry.Event, error)
+	OpenEvent(o registry.EventOptions) (*registry.Event, bool, error)
 }
 
 // New plans a read of m by l, of the fields listed ("": all): what to copy (the layout's fixed size, or the
-// whole mapping) and how (its protocol; a mutex one is looked up in reg), and its warnings. A layout larger
-// than m is a *LargerError: no read by it could succeed.
-func New(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
+// whole mapping) and how (its protocol; a mutex or a spinlock is looked up in reg), and its warnings. A layout
+// larger than m is a *LargerError: no read by it could succeed.
+func New(reg Objects, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
 	p, err := newPlan(reg, m, l, fields)
 	if err == nil {
 		p.Warnings = Warnings(m, l)
@@ -153,7 +158,7 @@ func New(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Pla
 }
 
 // newPlan is New without the warnings.
-func newPlan(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
+func newPlan(reg Objects, m *registry.Mapping, l *layout.Layout, fields string) (Plan, error) {
 	p := Plan{Mapping: m, Layout: l}
 	sel, err := layout.ParseSelection(fields)
 	if err != nil {
@@ -178,7 +183,7 @@ func newPlan(reg Mutexes, m *registry.Mapping, l *layout.Layout, fields string) 
 
 // protocol fills in how the frame is copied: the layout's consistency, its counters checked to lie in the
 // copy.
-func (p *Plan) protocol(reg Mutexes, size int64) (err error) {
+func (p *Plan) protocol(reg Objects, size int64) (err error) {
 	c := p.Layout.Consistency
 	if c == nil {
 		return nil
@@ -214,12 +219,16 @@ func (p *Plan) protocol(reg Mutexes, size int64) (err error) {
 		if reg != nil { // nil: the Planner looks it up for each use
 			p.Frame.Lock, err = mutex(reg, c.Mutex)
 		}
+	case c.Spinlock != nil:
+		if reg != nil {
+			p.Frame.Spinlock, err = spinlock(reg, c.Spinlock)
+		}
 	}
 	return err
 }
 
 // mutex is the named mutex: the daemon's, or opened (it must exist).
-func mutex(reg Mutexes, name string) (*registry.Mutex, error) {
+func mutex(reg Objects, name string) (*registry.Mutex, error) {
 	mu, err := reg.GetMutex(name)
 	if errors.Is(err, registry.ErrNotFound) {
 		mu, _, err = reg.OpenMutex(registry.MutexOptions{Name: name, Mode: registry.OpenExisting})
@@ -230,7 +239,51 @@ func mutex(reg Mutexes, name string) (*registry.Mutex, error) {
 	return mu, nil
 }
 
-// Protocol names how the plan's frames are read: seqlock, ring, mutex, frame or none.
+// spinlock is the layout's spinlock: its mapping opened for writing, and its event, the daemon's or opened (both
+// must exist: the producer makes them).
+func spinlock(reg Objects, s *layout.Spinlock) (*registry.Spinlock, error) {
+	m, err := reg.GetMapping(s.Mapping)
+	if errors.Is(err, registry.ErrNotFound) {
+		m, _, err = reg.OpenMapping(registry.Options{Name: s.Mapping, Mode: registry.OpenExisting, Access: registry.ReadWrite})
+	}
+	if err == nil && m.Access() == registry.ReadOnly {
+		err = &registry.Error{Op: "open", Name: m.Name(), Err: registry.ErrReadOnly,
+			Detail: "the daemon holds it opened with access read, and taking the lock writes it: close it (DELETE /v1/mappings/{name}) so that a read opens it for writing"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the layout's spinlock mapping %s%s: %w", strconv.Quote(s.Mapping), notRunning(err), err)
+	}
+	for _, w := range []struct {
+		name string
+		off  int
+	}{{"busy", s.Busy}, {"waiters", s.Waiters}} {
+		if w.off >= 0 && int64(w.off)+4 > m.Size() {
+			return nil, &layout.DecodeError{Path: "spinlock." + w.name, Offset: w.off,
+				Detail: fmt.Sprintf("the layout's spinlock word is past the end of its mapping %s (%d bytes)", strconv.Quote(s.Mapping), m.Size())}
+		}
+	}
+	sl := &registry.Spinlock{Lock: m, Busy: int64(s.Busy), Waiters: int64(s.Waiters)}
+	if s.Event != "" {
+		sl.Event, err = reg.GetEvent(s.Event)
+		if errors.Is(err, registry.ErrNotFound) {
+			sl.Event, _, err = reg.OpenEvent(registry.EventOptions{Name: s.Event, Mode: registry.OpenExisting})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("the layout's spinlock event %s%s: %w", strconv.Quote(s.Event), notRunning(err), err)
+		}
+	}
+	return sl, nil
+}
+
+// notRunning is the hint for an object of a producer's that is not there.
+func notRunning(err error) string {
+	if errors.Is(err, registry.ErrNotFound) {
+		return " (does its producer run?)"
+	}
+	return ""
+}
+
+// Protocol names how the plan's frames are read: seqlock, ring, mutex, spinlock, frame or none.
 func (p Plan) Protocol() string {
 	switch c := p.Layout.Consistency; {
 	case c == nil:
@@ -241,6 +294,8 @@ func (p Plan) Protocol() string {
 		return "ring"
 	case c.Mutex != "":
 		return "mutex"
+	case c.Spinlock != nil:
+		return "spinlock"
 	case c.Frame != "":
 		return "frame"
 	}
