@@ -1,15 +1,19 @@
 /* The native producers of shmbridge's layout catalogue: each creates its producer's named mapping(s) as that
- * program does, fills the exact struct (producers.h) with known values, prints one line
+ * program does, fills the exact struct (producers.h, or the catalogue's own header in
+ * internal/catalogue/src/ for the families in producers_FAMILY.c) with known values, prints one line
  *   READY {"field": value, ...}
  * (what it wrote, as JSON, for the test to compare with what the API decodes), and then writes frames at the
- * real producer's rate by its own protocol until stdin closes: ACC's physics page at about 333 Hz (its physics
- * step, 3 ms), rFactor 2's telemetry at 50 Hz (20 ms), iRacing at 60 Hz (its tickRate, 16 ms); HWiNFO's poll
- * (every 2 ms here, not its 2 s polling period: the mutex is what is tested, and a reader must meet it held).
- * A reader copies between frames as it does from the real program (on a busy machine a copy of rFactor 2's
- * 241 KB buffer under -race takes longer than 1 ms: a producer writing every 1 ms tore every copy). Every value of a frame is
- * a function of the frame's number, so a decoded frame is checked whole: a torn one would not add up.
+ * real producer's rate by its own protocol until stdin closes: the Kunos games' physics pages at about 333 Hz
+ * (their physics step, 3 ms), rFactor 2's telemetry at 50 Hz (20 ms), iRacing at 60 Hz (its tickRate, 16 ms);
+ * HWiNFO's poll (every 2 ms here, not its 2 s polling period: the mutex is what is tested, and a reader must
+ * meet it held). A reader copies between frames as it does from the real program (on a busy machine a copy of
+ * rFactor 2's 241 KB buffer under -race takes longer than 1 ms: a producer writing every 1 ms tore every copy).
+ * Every value of a frame is a function of the frame's number, so a decoded frame is checked whole: a torn one
+ * would not add up.
  *
- *   producers acc          Local\acpmf_physics, _graphics, _static (packetId last, as the frame)
+ *   producers acc|ac|acevo the Kunos family (producers_kunos.c): ACC's, Assetto Corsa's and AC EVO's pages
+ *   producers ams2 [V]     Automobilista 2's $pcars2$ (producers_ams2.c), a seqlock; mVersion V
+ *   producers r3e [MA MI]  RaceRoom's $R3E (producers_r3e.c); version MA.MI
  *   producers rf2          $rFactor2SMMP_Telemetry$ (mVersionUpdateBegin bumped before, End after)
  *   producers hwinfo [N]   Global\HWiNFO_SENS_SM2 under Global\HWiNFO_SM2_MUTEX; N extra bytes per element
  *                          (a newer HWiNFO with larger elements)
@@ -126,69 +130,6 @@ static void put16(wchar16 *dst, const uint16_t *src) { /* UTF-16 */
 }
 
 #define STORE(p, v) __atomic_store_n(p, v, __ATOMIC_SEQ_CST)
-
-/* ---- ACC ---- */
-static void acc_frame(acc_physics *p, acc_graphics *g, int32_t n) {
-    p->speedKmh = n * 0.5f;
-    p->rpms = 1000 + n % 5000;
-    g->iCurrentTime = n * 16;
-    g->normalizedCarPosition = (n % 1000) / 1000.0f;
-    STORE(&p->packetId, n); /* last: the frame */
-    STORE(&g->packetId, n);
-}
-
-static int run_acc(void) {
-    acc_physics *p = must_map("Local\\acpmf_physics", sizeof(acc_physics));
-    acc_graphics *g = must_map("Local\\acpmf_graphics", sizeof(acc_graphics));
-    acc_static *s = must_map("Local\\acpmf_static", sizeof(acc_static));
-    p->gas = 0.75f;
-    p->fuel = 42.5f;
-    p->gear = 3;
-    for (int i = 0; i < 4; i++) p->tyreCoreTemperature[i] = 80.0f + i;
-    p->tyreContactPoint[3][2] = -1.5f;
-    p->waterTemp = 90.5f;
-    p->absVibrations = 0.25f;
-    g->status = 2;  /* AC_LIVE */
-    g->session = 2; /* AC_RACE */
-    put16(g->currentTime, u"1:23.456");
-    put16(g->tyreCompound, u"dry_compound");
-    g->carCoordinates[59][0] = 59.0f;
-    g->carID[0] = 7;
-    g->flag = 1; /* blue */
-    put16(g->trackStatus, u"OPTIMUM");
-    g->gapBehind = 1234;
-    put16(s->smVersion, u"1.9");
-    put16(s->acVersion, u"1.8.12");
-    s->numCars = 30;
-    put16(s->carModel, u"ferrari_296_gt3");
-    put16(s->track, u"monza");
-    put16(s->playerName, u"Ayrton");
-    put16(s->playerSurname, u"S\u00e9nna");
-    s->maxRpm = 8000;
-    s->tyreRadius[3] = 0.35f;
-    put16(s->trackConfiguration, u"gp");
-    s->isOnline = 1;
-    put16(s->wetTyresName, u"WH");
-    acc_frame(p, g, 1);
-    printf("READY {\"sizes\":[%zu,%zu,%zu],\"speed_kmh_per_packet\":0.5,\"gas\":0.75,\"fuel\":42.5,\"gear\":3,"
-           "\"tyre_core_temperature\":[80,81,82,83],\"tyre_contact_point_3_z\":-1.5,\"water_temp\":90.5,"
-           "\"abs_vibrations\":0.25,\"status\":\"live\",\"session\":\"race\",\"current_time\":\"1:23.456\","
-           "\"tyre_compound\":\"dry_compound\",\"car_coordinates_59_x\":59,\"car_id_0\":7,\"flag\":\"blue\","
-           "\"track_status\":\"OPTIMUM\",\"gap_behind\":1234,\"sm_version\":\"1.9\",\"ac_version\":\"1.8.12\","
-           "\"num_cars\":30,\"car_model\":\"ferrari_296_gt3\",\"track\":\"monza\",\"player_surname\":\"S\u00e9nna\","
-           "\"max_rpm\":8000,\"tyre_radius_3\":0.35,\"track_configuration\":\"gp\",\"is_online\":1,"
-           "\"wet_tyres_name\":\"WH\",\"offsets\":{\"water_temp\":%zu,\"abs_vibrations\":%zu,\"gap_behind\":%zu,"
-           "\"wet_tyres_name\":%zu,\"car_id\":%zu,\"is_online\":%zu}}\n",
-           sizeof(acc_physics), sizeof(acc_graphics), sizeof(acc_static), offsetof(acc_physics, waterTemp),
-           offsetof(acc_physics, absVibrations), offsetof(acc_graphics, gapBehind), offsetof(acc_static, wetTyresName),
-           offsetof(acc_graphics, carID), offsetof(acc_static, isOnline));
-    fflush(stdout);
-    for (int32_t n = 2; !done; n++) {
-        acc_frame(p, g, n);
-        nap_ms(3); /* ACC's physics step, about 333 Hz */
-    }
-    return 0;
-}
 
 /* ---- rFactor 2 ---- */
 static void rf2_frame(rf2_telemetry *t, uint32_t n) {
@@ -375,15 +316,21 @@ static int run_iracing(void) {
 
 #include "producers_lmu.c"
 #include "producers_rf2.c"
+#include "producers_kunos.c"
+#include "producers_ams2.c"
+#include "producers_r3e.c"
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: producers acc|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing|lmu|rf2-scoring [dedicated]\n");
+        fprintf(stderr, "usage: producers acc|ac|acevo|ams2 [VERSION]|r3e [MAJOR MINOR]|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing|lmu|rf2-scoring [dedicated]\n");
         return 2;
     }
     start_watch();
     const char *k = argv[1];
-    if (strcmp(k, "acc") == 0) return run_acc();
+    int rc;
+    if ((rc = run_kunos(k)) >= 0) return rc;
+    if (strcmp(k, "ams2") == 0) return run_ams2(argc > 2 ? (unsigned)atoi(argv[2]) : AMS2_SHARED_MEMORY_VERSION);
+    if (strcmp(k, "r3e") == 0) return run_r3e(argc > 2 ? atoi(argv[2]) : R3E_VERSION_MAJOR, argc > 3 ? atoi(argv[3]) : R3E_VERSION_MINOR);
     if (strcmp(k, "rf2") == 0) return run_rf2();
     if (strcmp(k, "hwinfo") == 0) return run_hwinfo(0, argc > 2 ? atoi(argv[2]) : 0);
     if (strcmp(k, "hwinfo-dead") == 0) return run_hwinfo(1, 0);

@@ -2,7 +2,9 @@
  * definitions (ACC's SharedFileOut.h, rFactor 2's rF2State.h, HWiNFO's hwisenssm2.h, iRacing's
  * irsdk_defines.h): field names, types and order are theirs; the types are spelt with fixed widths so that
  * gcc on Linux lays them out as MSVC does on Windows (long and wchar_t are 4 bytes there, not here).
- * producers.c fills them; internal/catalogue's .ksy files decode them. */
+ * producers.c fills them; internal/catalogue's .ksy files decode them. ACC's structs stay here for the C
+ * converter's tests (internal/cdecl reads this file); the catalogue's ACC producer (producers_kunos.c) fills
+ * the catalogue's own header, internal/catalogue/src/acc.h. */
 #ifndef SHMBRIDGE_PRODUCERS_H
 #define SHMBRIDGE_PRODUCERS_H
 #include <stdint.h>
