@@ -366,6 +366,8 @@ static int run_iracing(void) {
     return 0;
 }
 
+#include "producers_tools.c"
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: producers acc|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing\n");
@@ -378,6 +380,7 @@ int main(int argc, char **argv) {
     if (strcmp(k, "hwinfo") == 0) return run_hwinfo(0, argc > 2 ? atoi(argv[2]) : 0);
     if (strcmp(k, "hwinfo-dead") == 0) return run_hwinfo(1, 0);
     if (strcmp(k, "iracing") == 0) return run_iracing();
+    { int rc = tools_producer(k, argc, argv); if (rc >= 0) return rc; } /* producers_tools.c */
     fprintf(stderr, "unknown producer %s\n", k);
     return 2;
 }
