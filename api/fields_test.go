@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/catalogue"
 )
 
 // telemetryKsy is a 56-byte struct a native producer could write: the README's example layout.
@@ -117,7 +118,7 @@ func TestLayoutLifecycle(t *testing.T) {
 			saved = append(saved, l.ID)
 		}
 	}
-	if len(saved) != 1 || saved[0] != "telemetry" || len(builtin) != 6 || builtin["hwinfo"].Mapping != `Global\HWiNFO_SENS_SM2` {
+	if len(saved) != 1 || saved[0] != "telemetry" || len(builtin) != len(catalogue.Producers) || builtin["hwinfo"].Mapping != `Global\HWiNFO_SENS_SM2` {
 		t.Errorf("saved %v, built in %d: %+v", saved, len(builtin), builtin["hwinfo"])
 	}
 	// The catalogue is read-only, and does not count against -max-layouts.
