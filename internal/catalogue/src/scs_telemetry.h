@@ -373,6 +373,9 @@ struct scs_telemetry {
     struct {
         struct scs_trailer trailer[SCS_TRAILERS];
     } trailer;
+
+    /* not the plugin's: the rest of its 32 KiB mapping, which it leaves zero (the layout skips it) */
+    char unused[SCS_TELEMETRY_MAPPING - 21520];
 };
 
 /* The plugin's zone offsets and sizes (its header's comments). */
@@ -396,6 +399,7 @@ _Static_assert(offsetof(struct scs_telemetry, gameplay_ll) == 4200, "zone 11 at 
 _Static_assert(offsetof(struct scs_telemetry, special_b) == 4300, "zone 12 at 4300");
 _Static_assert(offsetof(struct scs_telemetry, substances) == 4400, "zone 13 at 4400");
 _Static_assert(offsetof(struct scs_telemetry, trailer) == 6000, "zone 14 at 6000");
-_Static_assert(sizeof(struct scs_telemetry) == 21520, "the map is 21520 bytes of the 32 KiB mapping");
+_Static_assert(offsetof(struct scs_telemetry, unused) == 21520, "the plugin's map is 21520 bytes");
+_Static_assert(sizeof(struct scs_telemetry) == SCS_TELEMETRY_MAPPING, "the mapping is 32 KiB");
 
 #endif
