@@ -79,10 +79,10 @@ func TestCatalogueSCS(t *testing.T) {
 		"config_f.fuel_capacity": w["fuel_capacity"], "config_s.truck_brand": w["truck_brand"],
 		"config_s.truck_name": w["truck_name"], "config_s.cargo": w["cargo"], "config_s.city_dst": w["city_dst"],
 		"substances.substance[0]": w["substance_0"], "truck_b.park_brake": w["park_brake"],
-		"gameplay_ll.job_delivered_revenue": w["job_delivered_revenue"],
-		"trailer.trailer[0].com_b.attached": w["trailer_0_attached"],
+		"gameplay_ll.job_delivered_revenue":     w["job_delivered_revenue"],
+		"trailer.trailer[0].com_b.attached":     w["trailer_0_attached"],
 		"trailer.trailer[0].con_ui.wheel_count": w["trailer_0_wheel_count"],
-		"trailer.trailer[0].con_s.brand": w["trailer_0_brand"], "trailer.trailer[9].com_dp.world_x": w["trailer_9_world_x"]})
+		"trailer.trailer[0].con_s.brand":        w["trailer_0_brand"], "trailer.trailer[9].com_dp.world_x": w["trailer_9_world_x"]})
 	if !scsFrame(f) {
 		t.Errorf("frame at time %v: speed %v, coordinate_x %v", f["time"], at(f, "truck_f", "speed"), at(f, "truck_dp", "coordinate_x"))
 	}
@@ -135,7 +135,7 @@ func TestCatalogueFalconBMS(t *testing.T) {
 		"rtt_area[27]": w["rtt_area_6_3"], "ecm_bits[4]": w["ecm_bits_4"], "rw_rjamming_status[39]": w["rwr_jamming_status_39"],
 		"iff_transponder_active_code1": w["iff_transponder_active_code1"],
 		"iff_transponder_active_code4": w["iff_transponder_active_code4"],
-		"tacan_ils_frequency": w["tacan_ils_frequency"], "desired_rtt_fps": w["desired_rtt_fps"], "side_slipdeg": w["side_slipdeg"]})
+		"tacan_ils_frequency":          w["tacan_ils_frequency"], "desired_rtt_fps": w["desired_rtt_fps"], "side_slipdeg": w["side_slipdeg"]})
 	bv := w["bms_version"].([]any)
 	wantFields(t, "FlightData2", f2, map[string]any{"bms_version_major": bv[0], "bms_version_minor": bv[1],
 		"bms_version_micro": bv[2], "bms_build_number": bv[3]})
@@ -210,7 +210,7 @@ func TestCatalogueRTSS(t *testing.T) {
 				"dw_osd_arr_offset": w["osd_arr_offset"], "dw_app_arr_offset": w["app_arr_offset"], "active": true,
 				"dw_last_foreground_app": w["last_foreground_app"], "dw_process_perf_counters_entry_size": sizes["perf_counter"],
 				"dw_process_perf_counters_arr_offset": o["perf_counters"],
-				"qw_latency_marker_set_timestamp": w["latency_marker_set_timestamp"]})
+				"qw_latency_marker_set_timestamp":     w["latency_marker_set_timestamp"]})
 			if busy := num(f["dw_busy"]); busy != 0 && busy != 1 { // 1: the OSD client is writing
 				t.Errorf("dw_busy %v", busy)
 			}
