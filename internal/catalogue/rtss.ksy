@@ -10,8 +10,9 @@ meta:
   id: rtss
   title: RivaTuner Statistics Server
   endian: le
-  # The consistency protocol, once the spinlock is merged (helper "spin"): OSD clients set bit 0 of dwBusy
-  # while they write their slot, and a read takes it the same way for one copy.
+  # Commented out until the spinlock protocol and meta/-shmbridge/version are in (both compile there): OSD
+  # clients set bit 0 of dwBusy while they write their slot, and a read takes it the same way for one copy;
+  # the signature and version checked.
   # -shmbridge:
   #   consistency:
   #     spinlock: {mapping: RTSSSharedMemoryV2, busy: 36}
