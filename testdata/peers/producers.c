@@ -319,10 +319,11 @@ static int run_iracing(void) {
 #include "producers_kunos.c"
 #include "producers_ams2.c"
 #include "producers_r3e.c"
+#include "producers_tools.c"
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: producers acc|ac|acevo|ams2 [VERSION]|r3e [MAJOR MINOR]|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing|lmu|rf2-scoring [dedicated]\n");
+        fprintf(stderr, "usage: producers acc|ac|acevo|ams2 [VERSION]|r3e [MAJOR MINOR]|rf2|hwinfo [EXTRA]|hwinfo-dead|iracing|lmu|rf2-scoring [dedicated]|scs [REV]|bms [VERSION]|afterburner [EXTRA]|afterburner-dead|rtss [EXTRA]|rtss-dead\n");
         return 2;
     }
     start_watch();
@@ -337,6 +338,7 @@ int main(int argc, char **argv) {
     if (strcmp(k, "iracing") == 0) return run_iracing();
     if (strcmp(k, "lmu") == 0) return run_lmu();
     if (strcmp(k, "rf2-scoring") == 0) return run_rf2_scoring(argc > 2 && strcmp(argv[2], "dedicated") == 0);
+    { int rc = tools_producer(k, argc, argv); if (rc >= 0) return rc; } /* producers_tools.c */
     fprintf(stderr, "unknown producer %s\n", k);
     return 2;
 }
