@@ -31,8 +31,13 @@ func (e *EncodeError) Error() string { return e.Path + ": " + e.Detail }
 // edits, in offset order. current gives the bytes at an offset as they are now: a bit field's other bits
 // are kept.
 func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n int) ([]byte, error)) ([]Edit, error) {
+	return encodeFields(l.root, l.Fields, values, current)
+}
+
+// encodeFields is Encode of the statically placed fields of t.
+func encodeFields(t *typeSpec, fields []Field, values map[string]json.RawMessage, current func(off, n int) ([]byte, error)) ([]Edit, error) {
 	byPath := map[string]Field{}
-	for _, f := range l.Fields {
+	for _, f := range fields {
 		byPath[f.Path] = f
 	}
 	flat := map[string]json.RawMessage{}
@@ -46,7 +51,7 @@ func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n i
 	sort.Slice(paths, func(i, j int) bool { return byPath[paths[i]].Offset < byPath[paths[j]].Offset })
 	for _, p := range paths {
 		if _, ok := byPath[p]; !ok {
-			return nil, &EncodeError{Path: p, Detail: l.whyNotWritable(p)}
+			return nil, &EncodeError{Path: p, Detail: whyNotWritable(t, p)}
 		}
 	}
 	// Each value is encoded over the bytes as the earlier ones left them: bit fields sharing a byte keep
@@ -94,9 +99,9 @@ func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n i
 	return out, nil
 }
 
-// whyNotWritable says why the path p is no field Encode writes.
-func (l *Layout) whyNotWritable(p string) string {
-	for _, a := range l.root.instances {
+// whyNotWritable says why the path p is no field of t Encode writes.
+func whyNotWritable(t *typeSpec, p string) string {
+	for _, a := range t.instances {
 		if a.id == p {
 			return "a computed field (an instance) cannot be written"
 		}
