@@ -23,6 +23,7 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/demo"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/shm"
 )
@@ -220,6 +221,9 @@ func (c *config) check() error {
 		if err := shm.CheckSDDL(c.sddl); err != nil {
 			return fmt.Errorf("-sddl: %w", err)
 		}
+	}
+	if _, err := demo.Select(c.demo.names); err != nil {
+		return fmt.Errorf("-demo: %w", err)
 	}
 	return nil
 }
