@@ -62,6 +62,28 @@ func in(v any, lo, hi float64) bool {
 	return ok && x >= lo && x <= hi
 }
 
+// Every producer of the demo's table, the ones added later too: each page opened by its mapping's catalogue
+// layout and read without a warning (whole, by its protocol: a torn seqlock or ring copy is not answered), and
+// each page that plays read again until its values change.
+func TestDemoProducers(t *testing.T) {
+	for _, p := range demo.Producers {
+		t.Run(p.Name, func(t *testing.T) {
+			b := newBridge(t, nil)
+			d := startDemo(t, p.Name)
+			pl := d.Playing()[0]
+			for i, pg := range p.Pages() {
+				name := pl.Mappings[i]
+				b.openNative(t, name, pl.Layouts[i])
+				first := b.demoFields(t, name, "")
+				if pg.Frame == nil {
+					continue
+				}
+				testutil.WaitFor(t, name+" to change", func() bool { return !same(b.demoFields(t, name, ""), first) })
+			}
+		})
+	}
+}
+
 func TestDemoACC(t *testing.T) {
 	b := newBridge(t, nil)
 	startDemo(t, "acc")

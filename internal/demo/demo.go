@@ -8,6 +8,11 @@
 // is): the demo knows field paths, never offsets, except where the producer places data by its own header
 // (Frame.Records and Frame.Raw). The demo creates every object itself and removes, when it stops, only what it
 // created: a producer whose mapping exists already (the game runs) is refused, never written into.
+//
+// A producer added to the catalogue joins the demo as an entry of Producers: a func making its pages, each a
+// layout id, a period and a func from a Clock to the page's Values (the car's state at that time is
+// field[0].at(c.Seconds()); fieldAt gives the whole field). TestPagesEncode encodes and decodes every page of
+// the table, and api's TestDemoProducers reads every producer through the API.
 package demo
 
 import (
