@@ -16,13 +16,18 @@ type Record struct {
 	Fixed  int
 	Fields []Field
 
-	t *typeSpec
+	t      *typeSpec
+	byPath map[string]Field
 }
 
-// Record is the layout's type called name (a nested type as outer::inner) as a Record.
+// Record is the layout's type called name (a nested type as outer::inner; "" the top level) as a Record: a
+// writer of many frames encodes by it without indexing the fields each time.
 func (l *Layout) Record(name string) (*Record, error) {
 	t := l.root
 	for _, part := range strings.Split(name, "::") {
+		if name == "" {
+			break
+		}
 		if t = t.types[part]; t == nil {
 			return nil, fmt.Errorf("the layout %s has no type %q", l.ID, name)
 		}
@@ -30,11 +35,12 @@ func (l *Layout) Record(name string) (*Record, error) {
 	r := &Record{Type: name, t: t}
 	describeType(t, "", 0, &r.Fields, map[*typeSpec]bool{}, 0)
 	r.Fixed = staticSize(t, map[*typeSpec]bool{})
+	r.byPath = fieldsByPath(r.Fields)
 	return r, nil
 }
 
 // Encode is Layout.Encode for one record: the edits' offsets, and those current is asked for, are from where
-// the record begins.
+// the record begins. Safe for concurrent use.
 func (r *Record) Encode(values map[string]json.RawMessage, current func(off, n int) ([]byte, error)) ([]Edit, error) {
-	return encodeFields(r.t, r.Fields, values, current)
+	return encodeFields(r.t, r.byPath, values, current)
 }

@@ -56,6 +56,9 @@ types:
 	if p, err := l.Record("item::pair"); err != nil || p.Fixed != 2 {
 		t.Errorf("item::pair: %v, %v", p, err)
 	}
+	if top, err := l.Record(""); err != nil || top.Fixed != -1 || len(top.Fields) != 1 || top.Fields[0].Path != "n" {
+		t.Errorf("the top level: %+v, %v", top, err)
+	}
 	if _, err := l.Record("nope"); err == nil {
 		t.Error("a type the layout does not have")
 	}
