@@ -12,25 +12,36 @@ import (
 
 func accPages() []Page {
 	return []Page{
-		{Layout: "acc_physics", Start: accPhysics, Frame: accPhysics, Period: 10 * time.Millisecond},
+		{Layout: "acc_physics", Start: accPhysicsStart, Frame: accPhysics, Period: 10 * time.Millisecond},
 		{Layout: "acc_graphics", Start: accGraphics, Frame: accGraphics, Period: 50 * time.Millisecond},
 		{Layout: "acc_static", Start: accStatic},
 	}
 }
 
-// accPhysics is the physics page: the player's car.
+// accPhysicsStart is the first physics frame, with what does not change.
+func accPhysicsStart(c Clock) Frame {
+	f := accPhysics(c)
+	for k, v := range (Values{
+		"clutch": 0, "current_max_rpm": int(maxRPM), "cg_height": 0.42, "tc": 0, "abs": 0, "brake_bias": 0.58,
+		"air_temp": ambient, "road_temp": ambient + 9, "air_density": 1.19, "turbo_boost": 0, "ignition_on": 1,
+		"is_engine_running": 1, "auto_shifter_on": 0, "pit_limiter_on": 0, "is_ai_controlled": 0,
+		"front_brake_compound": 0, "rear_brake_compound": 0,
+		"pad_life": [4]float64{29, 29, 29, 29}, "disc_life": [4]float64{32, 32, 32, 32},
+	}) {
+		f.Fields[k] = v
+	}
+	return f
+}
+
+// accPhysics is the physics page: the player's car (what changes).
 func accPhysics(c Clock) Frame {
 	s := field[0].at(c.Seconds())
 	v := Values{
-		"gas": s.Throttle, "brake": s.Brake, "clutch": 0, "fuel": s.Fuel,
+		"gas": s.Throttle, "brake": s.Brake, "fuel": s.Fuel,
 		"gear": s.Gear + 1, // ACC counts 0 reverse, 1 neutral, 2 first
-		"rpms": int(s.RPM), "current_max_rpm": int(maxRPM),
-		"steer_angle": -s.Steer, "speed_kmh": s.Speed * 3.6,
+		"rpms": int(s.RPM), "steer_angle": -s.Steer, "speed_kmh": s.Speed * 3.6,
 		"heading": wrapAngle(s.Heading), "pitch": -s.Accel / 9.81 * 0.01, "roll": s.Lateral / 9.81 * 0.015,
-		"cg_height": 0.42, "tc": 0, "abs": 0, "brake_bias": 0.58,
-		"air_temp": ambient, "road_temp": ambient + 9, "air_density": 1.19,
-		"water_temp": 86 + 6*s.Throttle, "turbo_boost": 0, "ignition_on": 1, "is_engine_running": 1,
-		"auto_shifter_on": 0, "pit_limiter_on": 0, "is_ai_controlled": 0, "front_brake_compound": 0, "rear_brake_compound": 0,
+		"water_temp": 86 + 6*s.Throttle,
 	}
 	// ACC's axes: x to the car's right... of the world, z its forward; accG in g, lateral x, longitudinal z.
 	vx, vz := s.Speed*math.Cos(s.Heading), s.Speed*math.Sin(s.Heading)
@@ -53,8 +64,6 @@ func accPhysics(c Clock) Frame {
 	v["wheel_slip"], v["wheel_angular_speed"], v["brake_temp"] = slip, angular, brakeTemp
 	v["tyre_temp_i"], v["tyre_temp_m"], v["tyre_temp_o"], v["tyre_temp"] = inner, middle, outer, middle
 	v["tyre_wear"] = wear
-	v["pad_life"] = [4]float64{29, 29, 29, 29}
-	v["disc_life"] = [4]float64{32, 32, 32, 32}
 	return Frame{Fields: v}
 }
 

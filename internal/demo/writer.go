@@ -1,10 +1,14 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/shmbridge/shmbridge/internal/catalogue"
@@ -68,10 +72,11 @@ func (w *writer) write(ctx context.Context, f Frame) error {
 	if err != nil {
 		return err
 	}
-	// Stable: the frame's own order otherwise (offsets, records, raw bytes).
-	slices.SortStableFunc(edits, func(a, b registry.Edit) int { return w.isChecked(a) - w.isChecked(b) })
+	slices.SortFunc(edits, func(a, b registry.Edit) int {
+		return cmp.Or(w.isChecked(a)-w.isChecked(b), cmp.Compare(a.Off, b.Off))
+	})
 	o := w.proto
-	o.Edits = edits
+	o.Edits = w.joined(edits)
 	if _, err := w.m.WriteFrame(ctx, o); err != nil {
 		return err
 	}
@@ -80,6 +85,20 @@ func (w *writer) write(ctx context.Context, f Frame) error {
 		return w.ev.Pulse()
 	}
 	return nil
+}
+
+// joined is edits (in offset order, the checked counters last) with each run of adjacent ones made one: a
+// frame of a struct's fields is a few copies, not one per field (each copy checks the mapping's size).
+func (w *writer) joined(edits []registry.Edit) []registry.Edit {
+	var out []registry.Edit
+	for _, e := range edits {
+		if n := len(out); n > 0 && out[n-1].Off+int64(len(out[n-1].Bytes)) == e.Off && w.isChecked(out[n-1]) == w.isChecked(e) {
+			out[n-1].Bytes = append(out[n-1].Bytes, e.Bytes...)
+			continue
+		}
+		out = append(out, registry.Edit{Off: e.Off, Bytes: append([]byte(nil), e.Bytes...)})
+	}
+	return out
 }
 
 // isChecked is 1 for an edit of a checked counter, else 0.
@@ -111,10 +130,14 @@ func (e *encoder) edits(f Frame, n int64, current func(base int) func(off, n int
 		}
 	}
 	if len(fields) > 0 {
+		top, err := e.record("") // the top level, its fields indexed once
+		if err != nil {
+			return nil, err
+		}
 		raw, err := rawValues(fields)
 		if err == nil {
 			var es []layout.Edit
-			if es, err = e.l.Encode(raw, current(0)); err == nil {
+			if es, err = top.Encode(raw, current(0)); err == nil {
 				add(0, es)
 			}
 		}
@@ -166,17 +189,58 @@ func (w *writer) current(base int) func(off, n int) ([]byte, error) {
 	}
 }
 
-// rawValues is values as the JSON Encode takes.
+// rawValues is values as the JSON Encode takes, flattened to their paths ("wheels[0].temperature[1]"): each a
+// number, a string or a boolean, so that Encode parses no nested JSON (a frame of rFactor 2's three cars is a
+// thousand values, fifty times a second).
 func rawValues(vs Values) (map[string]json.RawMessage, error) {
 	out := make(map[string]json.RawMessage, len(vs))
 	for k, v := range vs {
-		b, err := json.Marshal(v)
-		if err != nil { // a NaN
-			return nil, fmt.Errorf("%s: %w", k, err)
+		if err := flatValue(k, reflect.ValueOf(v), out); err != nil {
+			return nil, err
 		}
-		out[k] = b
 	}
 	return out, nil
+}
+
+// flatValue adds v to out under path: a map's or a struct's items under path.key, an array's under path[i].
+func flatValue(path string, v reflect.Value, out map[string]json.RawMessage) error {
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		return flatValue(path, v.Elem(), out)
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if err := flatValue(path+"."+k.String(), v.MapIndex(k), out); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := flatValue(path+"["+strconv.Itoa(i)+"]", v.Index(i), out); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Float32, reflect.Float64:
+		x := v.Float()
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%s: %v is no number a field holds", path, x)
+		}
+		out[path] = strconv.AppendFloat(nil, x, 'g', -1, 64)
+		return nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		out[path] = strconv.AppendInt(nil, v.Int(), 10)
+		return nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		out[path] = strconv.AppendUint(nil, v.Uint(), 10)
+		return nil
+	}
+	b, err := json.Marshal(v.Interface()) // a string, a boolean
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	out[path] = b
+	return nil
 }
 
 var (
