@@ -15,6 +15,7 @@ import (
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/budget"
+	"github.com/shmbridge/shmbridge/internal/demo"
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
@@ -43,6 +44,7 @@ type daemon struct {
 	recordings *record.Store
 	replays    *replay.Player
 	mqtt       *mqtt.Client
+	demo       *demo.Demo // the demo producers (-demo), nil without
 	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
 	// takes its room from (-max-buffered), the watch streams' samplers.
 	publish  *publish.Runtime
@@ -133,10 +135,11 @@ func (d *daemon) newRuntimes(cfg *api.Config) {
 	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime = d.budget, d.hub, d.replays, d.publish
 }
 
-// stopRuntimes stops what runs beside the API and waits for it, then closes what it used: the replays and
-// recordings first (they write into mappings and files), the publishers (watchers of the hub), the hub, the
-// broker's connection, and last every handle the daemon holds.
+// stopRuntimes stops what runs beside the API and waits for it, then closes what it used: the demo's producers
+// (what they made removed), the replays and recordings first (they write into mappings and files), the
+// publishers (watchers of the hub), the hub, the broker's connection, and last every handle the daemon holds.
 func (d *daemon) stopRuntimes() {
+	d.stopDemo() // its producers stop writing, and what they made is removed
 	d.replays.Close()
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.publish.Close()
@@ -280,6 +283,7 @@ func openLayouts(ctx context.Context, c *config, log *slog.Logger) (*layout.Stor
 // every handle is closed.
 func (d *daemon) serve(ctx context.Context) error {
 	d.publish.Start() // the kept mqtt publishers, publishing again
+	d.startDemo()     // -demo: producers for the dashboard to show
 	errc := make(chan error, 1)
 	go func() { errc <- d.srv.Serve(d.ln) }()
 	addr := d.ln.Addr().String()

@@ -23,6 +23,7 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/demo"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/shm"
 )
@@ -49,6 +50,8 @@ func main() {
 		err = serviceCommand(args, os.Stdout)
 	case "health":
 		err = healthCommand(args, os.Stderr)
+	case "demo":
+		err = demoCommand(ctx, args, os.Stderr)
 	default:
 		err = run(ctx, args, runEnv{log: os.Stderr, out: os.Stdout, terminal: term.IsTerminal(int(os.Stderr.Fd()))})
 	}
@@ -59,9 +62,9 @@ func main() {
 	}
 }
 
-// subcommand splits "service …" and "health …" off the daemon's flags.
+// subcommand splits "service …", "health …" and "demo …" off the daemon's flags.
 func subcommand(args []string) (string, []string) {
-	if len(args) > 0 && (args[0] == "service" || args[0] == "health") {
+	if len(args) > 0 && (args[0] == "service" || args[0] == "health" || args[0] == "demo") {
 		return args[0], args[1:]
 	}
 	return "", args
@@ -132,6 +135,7 @@ type config struct {
 	rateLimit                                    float64
 	noAuth, tokenCreate, version                 bool
 	extraHosts, allowOrigin                      stringList
+	demo                                         demoFlag
 }
 
 // envPrefix: every flag can also be set in the environment as SHMBRIDGE_<FLAG>.
@@ -189,8 +193,9 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	fs.Var(&c.allowOrigin, "allow-origin", "let web pages from this origin (e.g. https://dash.example) call the API: CORS headers for it alone (repeatable; none by default)")
 	fs.Var(&c.extraHosts, "allow-host", "also accept this Host header value, e.g. myhost:8765 (repeatable)")
+	fs.Var(&c.demo, "demo", "also play the demo producers beside the daemon, live data in the mappings of ACC, rFactor 2, HWiNFO and iRacing (-demo), or some (-demo=acc,hwinfo): see shmbridge demo -h")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: shmbridge [flags]\n       shmbridge service install|uninstall|start|stop|status (Windows)\n       shmbridge health\n\n"+
+		fmt.Fprintf(out, "Usage: shmbridge [flags]\n       shmbridge service install|uninstall|start|stop|status (Windows)\n       shmbridge health\n       shmbridge demo [producer …]\n\n"+
 			"Serves named shared memory over HTTP on %s by default.\n\nFlags (each also as %s_<FLAG> in the environment, e.g. %s_ALLOW_HOST):\n",
 			DefaultListen, envPrefix, envPrefix)
 		fs.PrintDefaults()
@@ -216,6 +221,9 @@ func (c *config) check() error {
 		if err := shm.CheckSDDL(c.sddl); err != nil {
 			return fmt.Errorf("-sddl: %w", err)
 		}
+	}
+	if _, err := demo.Select(c.demo.names); err != nil {
+		return fmt.Errorf("-demo: %w", err)
 	}
 	return nil
 }

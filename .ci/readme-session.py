@@ -5,7 +5,8 @@
 
 Starts the daemon on a free port (-listen 127.0.0.1:0; the port it got is read from its start log, and the
 README's 127.0.0.1:8765 is replaced by it, so a daemon the user left running is never touched), waits for
-/healthz, runs each `$ command` of the ```console blocks under the README's "## A curl session" and
+/healthz, runs each `$ command` of the ```console blocks under the README's "## The first five minutes" (the daemon
+runs with -demo for it: live producers in the catalogue's mappings) and "## A curl session" and
 "## Synchronization" and "## Fields" and docs/watch.md's "# Live" and "## Decoded" and docs/metrics.md's "## A producer's fields" and docs/recordings.md's "## A session" with bash (one
 shell's state: what a command exports, the next one has), compares its output with the lines that follow it ("..." matches
 anything). Each --also command runs against the same daemon after the session (its URL in $SHMBRIDGE_URL) and
@@ -15,7 +16,7 @@ within 5 s and a clean exit within 30 s: status 0 and "stopped closed_mappings=1
 """
 import json, os, re, secrets, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
-SECTIONS = (("README.md", "## A curl session"), ("README.md", "## Synchronization"), ("README.md", "## Fields: decode by a layout"),
+SECTIONS = (("README.md", "## The first five minutes"), ("README.md", "## A curl session"), ("README.md", "## Synchronization"), ("README.md", "## Fields: decode by a layout"),
             ("docs/watch.md", "# Live: watch a mapping change"), ("docs/watch.md", "## Decoded: fields as they change"),
             ("docs/metrics.md", "## A producer's fields as gauges"), ("docs/recordings.md", "## A session"))
 
@@ -54,7 +55,8 @@ def main():
     # Recordings in a directory of their own (relative: the same path for the Windows binary under Wine).
     recordings = "testdata/bin/recordings"
     shutil.rmtree(recordings, ignore_errors=True)
-    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", recordings],
+    # -demo: the demo's producers play beside the daemon, for the README's first section.
+    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", recordings, "-demo"],
                               stderr=log, stdout=log, env=env)
     state = tempfile.NamedTemporaryFile(prefix="session-", suffix=".sh", delete=False).name
     failed = False
@@ -142,6 +144,16 @@ def main():
                 failed = True
         if rc != 0 or "msg=stopped closed_mappings=1" not in out:
             print("daemon did not shut down cleanly:\n" + out)
+            failed = True
+        # The demo removed what it made (Linux: its names in /dev/shm, Local\ or Global\ left off).
+        for line in re.findall(r'msg="demo: playing".*', out):
+            for name in re.findall(r'(?:Local|Global)\\\\([^ ,()"\\]+)|(\$[A-Za-z0-9_]+\$)', line):
+                name = name[0] or name[1]
+                if os.path.exists("/dev/shm/" + name):
+                    print("the demo left /dev/shm/%s behind" % name)
+                    failed = True
+        if "demo: playing" not in out:
+            print("the demo did not play:\n" + out)
             failed = True
     if failed:
         sys.exit(1)

@@ -2,11 +2,13 @@ package layout
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -31,26 +33,44 @@ func (e *EncodeError) Error() string { return e.Path + ": " + e.Detail }
 // edits, in offset order. current gives the bytes at an offset as they are now: a bit field's other bits
 // are kept.
 func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n int) ([]byte, error)) ([]Edit, error) {
-	byPath := map[string]Field{}
-	for _, f := range l.Fields {
+	return encodeFields(l.root, fieldsByPath(l.Fields), values, current)
+}
+
+// fieldsByPath indexes fields by their paths.
+func fieldsByPath(fields []Field) map[string]Field {
+	byPath := make(map[string]Field, len(fields))
+	for _, f := range fields {
 		byPath[f.Path] = f
 	}
-	flat := map[string]json.RawMessage{}
+	return byPath
+}
+
+// encodeFields is Encode of the statically placed fields of t, by their paths.
+func encodeFields(t *typeSpec, byPath map[string]Field, values map[string]json.RawMessage, current func(off, n int) ([]byte, error)) ([]Edit, error) {
+	flat := make(map[string]json.RawMessage, len(values))
 	if err := flatten("", values, flat, 0); err != nil {
 		return nil, err
 	}
-	paths := make([]string, 0, len(flat))
-	for p := range flat {
-		paths = append(paths, p)
+	type value struct {
+		f   Field
+		raw json.RawMessage
 	}
-	sort.Slice(paths, func(i, j int) bool { return byPath[paths[i]].Offset < byPath[paths[j]].Offset })
-	for _, p := range paths {
-		if _, ok := byPath[p]; !ok {
-			return nil, &EncodeError{Path: p, Detail: l.whyNotWritable(p)}
+	vals := make([]value, 0, len(flat))
+	var unknown []string
+	for p, raw := range flat {
+		if f, ok := byPath[p]; ok {
+			vals = append(vals, value{f, raw})
+		} else {
+			unknown = append(unknown, p)
 		}
 	}
+	if len(unknown) > 0 {
+		p := slices.Min(unknown)
+		return nil, &EncodeError{Path: p, Detail: whyNotWritable(t, p)}
+	}
+	slices.SortFunc(vals, func(a, b value) int { return cmp.Or(a.f.Offset-b.f.Offset, a.f.Bit-b.f.Bit) })
 	// Each value is encoded over the bytes as the earlier ones left them: bit fields sharing a byte keep
-	// each other's bits.
+	// each other's bits. Only bit fields share bytes: only theirs are kept here.
 	overlay := map[int]byte{}
 	now := func(off, n int) ([]byte, error) {
 		b, err := current(off, n)
@@ -65,14 +85,16 @@ func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n i
 		}
 		return b, nil
 	}
-	var edits []Edit
-	for _, p := range paths {
-		e, err := encodeField(byPath[p], flat[p], now)
+	edits := make([]Edit, 0, len(vals))
+	for _, v := range vals {
+		e, err := encodeField(v.f, v.raw, now)
 		if err != nil {
-			return nil, &EncodeError{Path: p, Detail: err.Error()}
+			return nil, &EncodeError{Path: v.f.Path, Detail: err.Error()}
 		}
-		for i, c := range e.Bytes {
-			overlay[e.Offset+i] = c
+		if v.f.Bits > 0 {
+			for i, c := range e.Bytes {
+				overlay[e.Offset+i] = c
+			}
 		}
 		edits = append(edits, e)
 	}
@@ -94,9 +116,9 @@ func (l *Layout) Encode(values map[string]json.RawMessage, current func(off, n i
 	return out, nil
 }
 
-// whyNotWritable says why the path p is no field Encode writes.
-func (l *Layout) whyNotWritable(p string) string {
-	for _, a := range l.root.instances {
+// whyNotWritable says why the path p is no field of t Encode writes.
+func whyNotWritable(t *typeSpec, p string) string {
+	for _, a := range t.instances {
 		if a.id == p {
 			return "a computed field (an instance) cannot be written"
 		}
@@ -233,6 +255,9 @@ func intText(a *attr, raw json.RawMessage) (json.Number, error) {
 		}
 		return "0", nil
 	}
+	if jsonInt(raw) {
+		return json.Number(raw), nil // the common case, without a decoder
+	}
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	if err := d.Decode(&n); err != nil {
@@ -241,11 +266,30 @@ func intText(a *attr, raw json.RawMessage) (json.Number, error) {
 	return n, nil
 }
 
+// jsonInt reports whether b is a JSON integer as it is: -?(0|[1-9][0-9]*).
+func jsonInt(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	if len(b) == 0 || b[0] == '0' && len(b) > 1 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // encodeFloat encodes an f4 or f8 field.
 func encodeFloat(f Field, raw json.RawMessage) ([]byte, error) {
-	var x float64
-	if err := json.Unmarshal(raw, &x); err != nil {
-		return nil, fmt.Errorf("expected a number, got %s", raw)
+	x, err := strconv.ParseFloat(string(raw), 64) // the common case: a number, in JSON's syntax, which ParseFloat's includes
+	if err != nil || !json.Valid(raw) {
+		x = 0
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return nil, fmt.Errorf("expected a number, got %s", raw)
+		}
 	}
 	if f.attr.kind.size == 8 {
 		return putInt(math.Float64bits(x), 8, f.Endian == "be"), nil
