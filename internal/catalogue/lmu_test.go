@@ -20,7 +20,7 @@ func compiled(t *testing.T, id string) *layout.Layout {
 	}
 	l, err := layout.Compile(src, nil, layout.DefaultLimits)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", id, err)
 	}
 	return l
 }

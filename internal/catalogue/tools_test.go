@@ -9,25 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/cdecl"
 	"github.com/shmbridge/shmbridge/internal/layout"
 )
 
 // compiled is a built-in layout, compiled.
-func compiled(t *testing.T, id string) *layout.Layout {
-	t.Helper()
-	src, err := catalogue.Source(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := layout.Compile(src, nil, layout.DefaultLimits)
-	if err != nil {
-		t.Fatalf("%s: %v", id, err)
-	}
-	return l
-}
-
 // The converted layouts place the producers' members where their own headers say: the scs-sdk-plugin's zone
 // offsets and trailer size (its scs-telemetry-common.hpp's comments), the offsets readers of Falcon BMS's
 // FlightData publish, the sizes RTSS's and Afterburner's headers imply.

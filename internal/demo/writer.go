@@ -50,7 +50,7 @@ func newEncoder(id string, l *layout.Layout) encoder {
 }
 
 // newWriter plans the writes of a page into m by l: its protocol, as a read of it would be planned.
-func newWriter(reg view.Mutexes, pg Page, m *registry.Mapping, l *layout.Layout, ev *registry.Event) (*writer, error) {
+func newWriter(reg view.Objects, pg Page, m *registry.Mapping, l *layout.Layout, ev *registry.Event) (*writer, error) {
 	p, err := view.New(reg, m, l, "")
 	if err != nil {
 		return nil, err
