@@ -10,6 +10,8 @@ meta:
   -shmbridge:
     consistency:
       seqlock: m_sequence_number
+    version:
+      - {field: m_version, is: 14}
 doc: C struct ams2_shared_memory laid out for windows-amd64 (20700 bytes), converted by shmbridge from its declaration.
 seq:
   - id: m_version

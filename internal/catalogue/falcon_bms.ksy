@@ -8,6 +8,9 @@ meta:
   id: falcon_bms
   endian: le
   title: Falcon BMS flight data
+  -shmbridge:
+    version:
+      - {field: version_num, min: 110}
 doc: |-
   C struct bms_flight_data laid out for windows-amd64 (1920 bytes), converted by shmbridge from its declaration.
   FalconSharedMemoryArea

@@ -8,6 +8,9 @@ meta:
   id: falcon_bms2
   endian: le
   title: Falcon BMS flight data 2
+  -shmbridge:
+    version:
+      - {field: version_num, min: 22}
 doc: |-
   C struct bms_flight_data2 laid out for windows-amd64 (1276 bytes), converted by shmbridge from its declaration.
   FalconSharedMemoryArea2: the version that added a member in a comment before it

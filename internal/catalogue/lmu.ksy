@@ -12,6 +12,9 @@ meta:
   id: lmu
   endian: le
   title: Le Mans Ultimate shared memory
+  -shmbridge:
+    consistency:
+      spinlock: {mapping: LMU_SharedMemoryLockData, busy: 4, waiters: 0, event: LMU_SharedMemoryLockEvent}
 doc: |-
   C struct SharedMemoryObjectOut laid out for windows-amd64 (324824 bytes), converted by shmbridge from its declaration.
   The mapping LMU_Data.

@@ -10,6 +10,9 @@ meta:
   -shmbridge:
     consistency:
       frame: player.game_simulation_ticks
+    version:
+      - {field: version_major, is: 3}
+      - {field: version_minor, min: 5}
 doc: C struct r3e_shared laid out for windows-amd64 (43996 bytes), converted by shmbridge from its declaration.
 seq:
   - id: version_major

@@ -13,6 +13,8 @@ meta:
   -shmbridge:
     consistency:
       frame: time
+    version:
+      - {field: scs_values.telemetry_plugin_revision, is: 10}
 doc: C struct scs_telemetry laid out for windows-amd64 (32768 bytes), converted by shmbridge from its declaration.
 seq:
   - id: sdk_active
