@@ -217,8 +217,8 @@ func TestCatalogueRTSS(t *testing.T) {
 			}
 			osd := at(f, "arr_osd", 1)
 			wantEqual(t, "OSD owner", at(osd, "sz_osd_owner"), w["osd_owner"])
-			// The client's three texts, each of a poll: the same one, or (no protocol guards a read yet: the
-			// spinlock on dw_busy will) the copy met the client's once-a-second write between two of them.
+			// The client's three texts, each of a poll: the same one, or (no lock guards a read: dw_busy is the
+			// writers') the copy met the client's once-a-second write between two of them.
 			var polls []int
 			for _, k := range []string{"osd", "osd_ex", "osd_ex2"} {
 				text, _ := at(osd, "sz_"+k).(string)

@@ -199,7 +199,7 @@ func (s *server) decodeAndAnswer(w http.ResponseWriter, r *http.Request, m *regi
 	if p.Counted() || p.Protocol() == "spinlock" {
 		h.Set("Shmbridge-Retries", strconv.Itoa(f.Retries))
 	}
-	if v, ok := p.VersionOf(f); ok {
+	if v, ok := p.FrameVersionOf(f); ok {
 		h.Set(FrameVersionHeader, strconv.FormatUint(v, 10))
 		h.Set("Shmbridge-Version", h.Get(FrameVersionHeader)) // its old name, kept for the scripts that read it
 	}

@@ -43,14 +43,19 @@ type LayoutSummary struct {
 // LayoutProducer is the program a catalogue layout decodes the memory of.
 type LayoutProducer struct {
 	Title string `json:"title" validate:"required" example:"HWiNFO sensors"`
-	// Mapping is the named mapping the producer creates, the one to open with this layout.
+	// Mapping is the named mapping the producer creates, the one to open with this layout (the first of
+	// Mappings).
 	Mapping string `json:"mapping" validate:"required" example:"Global\\HWiNFO_SENS_SM2"`
+	// Mappings are the names this layout decodes, the usual one first (a dedicated server's rFactor 2
+	// plugin suffixes its names with the process id, for one).
+	Mappings []string `json:"mappings" validate:"required" example:"Global\\HWiNFO_SENS_SM2"`
 	// Protocol is how the producer keeps a reader from a half-written frame, in its own words.
 	Protocol string `json:"protocol,omitempty" example:"mutex: Global\\HWiNFO_SM2_MUTEX"`
+	// Version is the producer's version the layout describes, in its own words (version_checks has the
+	// checks); absent when the layout checks none.
+	Version string `json:"version,omitempty" example:"mVersion = 14"`
 	// Notes say how to open it, and what else to know.
 	Notes string `json:"notes,omitempty"`
-
-	// TODO(issue 35): Mappings []string `json:"mappings"` and Version string `json:"version,omitempty"`, from catalogue.Producer's.
 }
 
 // Layout is a saved layout as the API shows it, whole: what the daemon understood of it.
@@ -147,7 +152,8 @@ func summaryOf(e *layout.Entry) LayoutSummary {
 	}
 	if p, ok := catalogue.Lookup(e.ID); ok && e.Builtin {
 		out.Title = p.Title
-		out.Producer = &LayoutProducer{Title: p.Title, Mapping: p.Mapping, Protocol: p.Protocol, Notes: p.Notes}
+		out.Producer = &LayoutProducer{Title: p.Title, Mapping: p.Mapping, Mappings: p.Mappings, Protocol: p.Protocol,
+			Version: p.Version, Notes: p.Notes}
 	}
 	return out
 }

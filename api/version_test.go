@@ -145,6 +145,12 @@ func TestLayoutsListShort(t *testing.T) {
 		p.Title != hw.Title || p.Mapping != `Global\HWiNFO_SENS_SM2` || p.Protocol == "" || p.Notes == "" {
 		t.Errorf("a catalogue layout: %+v, producer %+v", hw, hw.Producer)
 	}
+	if p := hw.Producer; p == nil || !slices.Equal(p.Mappings, []string{p.Mapping}) || p.Version != "" {
+		t.Errorf("hwinfo's mappings and version: %+v", p)
+	}
+	if a := byID["ams2"]; a.Producer == nil || a.Producer.Version != "mVersion = 14" || !slices.Equal(a.VersionChecks, []string{"m_version = 14"}) {
+		t.Errorf("ams2: %+v, producer %+v", a, a.Producer)
+	}
 	var whole api.Layout
 	json.Unmarshal(b.getOK(t, "/v1/layouts/game"), &whole)
 	if whole.LayoutSummary.ID != "game" || !slices.Equal(whole.VersionChecks, game.VersionChecks) || len(whole.Fields) != 4 || whole.Source != gameKsy {

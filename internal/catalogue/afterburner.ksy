@@ -13,10 +13,8 @@ meta:
   -shmbridge:
     consistency:
       frame: time
-    # The version check, commented out until meta/-shmbridge/version is in (it compiles there):
-    # version:
-    #   - {field: dw_signature, is: 0x4d41484d}
-    #   - {field: dw_version, min: 0x20000}
+    version:
+      - {field: dw_version, min: 0x20000}
 seq:
   - id: dw_signature
     type: u4

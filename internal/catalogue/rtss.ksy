@@ -10,15 +10,11 @@ meta:
   id: rtss
   title: RivaTuner Statistics Server
   endian: le
-  # Commented out until the spinlock protocol and meta/-shmbridge/version are in (both compile there): OSD
-  # clients set bit 0 of dwBusy while they write their slot, and a read takes it the same way for one copy;
-  # the signature and version checked.
-  # -shmbridge:
-  #   consistency:
-  #     spinlock: {mapping: RTSSSharedMemoryV2, busy: 36}
-  #   version:
-  #     - {field: dw_signature, is: 0x52545353}
-  #     - {field: dw_version, min: 0x20000}
+  # No lock around a read: dw_busy is the lock OSD clients take while they write their slot, and taking it
+  # needs the whole memory open for writing; a copy that meets a client's write may hold parts of two.
+  -shmbridge:
+    version:
+      - {field: dw_version, min: 0x20000}
 seq:
   - id: dw_signature
     type: u4

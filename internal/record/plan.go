@@ -182,7 +182,7 @@ func (res *Resources) layoutFrames(h *Header, m *registry.Mapping, id string) (f
 	if p.Frame.Lock != nil {
 		p.Frame.LockTimeout = LockTimeout
 	}
-	version, _, _ := p.Version()
+	version, _, _ := p.FrameVersion()
 	h.Layout, h.LayoutSource, h.Length, h.Consistency, h.Counter = id, string(e.Source), p.Frame.N, p.Protocol(), version != nil
 	o := p.Frame
 	return func(buf []byte) ([]byte, uint64, error) {

@@ -134,9 +134,9 @@ func (p Plan) AppendJSON(ctx context.Context, dst []byte, f registry.Frame, c *b
 	return v.AppendJSONCharged(dst, p.Selection, MaxJSON, c.Take)
 }
 
-// VersionOf is the version a frame read by the plan is of: the layout's frame field, or the counter its copy
+// FrameVersionOf is the version a frame read by the plan is of: the layout's frame field, or the counter its copy
 // was checked by; false: it has neither.
-func (p Plan) VersionOf(f registry.Frame) (uint64, bool) {
+func (p Plan) FrameVersionOf(f registry.Frame) (uint64, bool) {
 	if v, ok := FrameField(p.Layout)(f); ok {
 		return v, true
 	}

@@ -21,9 +21,9 @@ func FrameField(l *layout.Layout) func(registry.Frame) (uint64, bool) {
 	}
 }
 
-// Version is how a decoded stream counts the plan's frames: the counter's reader (nil: the layout has none),
+// FrameVersion is how a decoded stream counts the plan's frames: the counter's reader (nil: the layout has none),
 // how far it moves per frame, and whether an unchanged counter means an unchanged frame.
-func (p Plan) Version() (version func(registry.Frame) (uint64, bool), step uint64, same bool) {
+func (p Plan) FrameVersion() (version func(registry.Frame) (uint64, bool), step uint64, same bool) {
 	fromFrame := func(f registry.Frame) (uint64, bool) { return f.Version, true }
 	switch c := p.Layout.Consistency; {
 	case p.Frame.Seqlock != nil:

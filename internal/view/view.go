@@ -44,7 +44,8 @@ var (
 
 // VersionError is a frame that fails one of its layout's version checks (meta/-shmbridge/version): the memory
 // is of another version of the producer than the layout describes (or another producer's, or one it has
-// marked freed), so it is not decoded.
+// marked freed), so it is not decoded. The version is the producer's, of its memory's format; a frame's
+// version, the counter a consistent copy is at, is another thing (Plan.FrameVersion).
 type VersionError struct {
 	Layout string // the layout's id
 	Field  string // the field checked

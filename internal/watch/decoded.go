@@ -24,11 +24,11 @@ type Decoding struct {
 	Fields string                // the selection as asked (?fields=): part of what makes two sources one
 	Sel    *layout.Selection     // Fields, parsed
 	Frame  registry.FrameOptions // how a frame is copied: its N bytes, its protocol
-	// Version reads the frame's counter (the seqlock's, the ring's newest tick, the frame field); nil when the
+	// FrameVersion reads the frame's counter (the seqlock's, the ring's newest tick, the frame field); nil when the
 	// layout has none. Step is how far it moves per frame (2 for a single seqlock counter, else 1).
-	Version func(registry.Frame) (uint64, bool)
-	Step    uint64
-	// Same: an unchanged Version means an unchanged frame (a seqlock, a frame field), so the sample is not
+	FrameVersion func(registry.Frame) (uint64, bool)
+	Step         uint64
+	// Same: an unchanged FrameVersion means an unchanged frame (a seqlock, a frame field), so the sample is not
 	// decoded at all.
 	Same bool
 	// MaxJSON caps a frame's decoded JSON.
@@ -39,7 +39,7 @@ type Decoding struct {
 // plan), the frame's copy and how the plan's frames are counted.
 func DecodingOf(p view.Plan, id, fields string) *Decoding {
 	d := &Decoding{Layout: p.Layout, ID: id, Fields: fields, Sel: p.Selection, Frame: p.Frame, MaxJSON: view.MaxJSON}
-	d.Version, d.Step, d.Same = p.Version()
+	d.FrameVersion, d.Step, d.Same = p.FrameVersion()
 	return d
 }
 
@@ -148,7 +148,7 @@ func (s *sampler) swapFrame(f registry.Frame) {
 	s.dec.json, s.dec.next = s.dec.next, s.dec.json
 	s.dec.tree, s.dec.prev = s.dec.prev, s.dec.tree
 	s.dec.version, s.dec.hasVersion = 0, false
-	if v := s.src.Decode.Version; v != nil {
+	if v := s.src.Decode.FrameVersion; v != nil {
 		s.dec.version, s.dec.hasVersion = v(f)
 	}
 }
@@ -179,8 +179,8 @@ func (s *sampler) sampleDecoded() error {
 	s.dec.tornSince = time.Time{}
 	s.dec.spare = f.Bytes
 	if s.dec.failing == "" {
-		if d.Version != nil && d.Same && s.dec.hasVersion {
-			if v, ok := d.Version(f); ok && v == s.dec.version {
+		if d.FrameVersion != nil && d.Same && s.dec.hasVersion {
+			if v, ok := d.FrameVersion(f); ok && v == s.dec.version {
 				return nil // the producer has not written since
 			}
 		}

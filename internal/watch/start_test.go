@@ -39,7 +39,7 @@ func TestFirstDecodeOutsideTheLock(t *testing.T) {
 		return 0, false
 	}
 	sel, _ := layout.ParseSelection("")
-	d := &watch.Decoding{Layout: l, ID: "t", Sel: sel, Frame: registry.FrameOptions{N: 64}, Version: hold, MaxJSON: 1 << 20}
+	d := &watch.Decoding{Layout: l, ID: "t", Sel: sel, Frame: registry.FrameOptions{N: 64}, FrameVersion: hold, MaxJSON: 1 << 20}
 	decoded := []watch.Source{{Mapping: m, Interval: time.Hour, Decode: d}}
 	hub := watch.New()
 	first := make(chan error, 2)
