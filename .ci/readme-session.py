@@ -6,19 +6,21 @@
 Starts the daemon on a free port (-listen 127.0.0.1:0; the port it got is read from its start log, and the
 README's 127.0.0.1:8765 is replaced by it, so a daemon the user left running is never touched), waits for
 /healthz, runs each `$ command` of the ```console blocks under the README's "## The first five minutes" (the daemon
-runs with -demo for it: live producers in the catalogue's mappings) and "## A curl session" and
-"## Synchronization" and "## Fields" and docs/watch.md's "# Live" and "## Decoded" and docs/metrics.md's "## A producer's fields" and docs/recordings.md's "## A session" with bash (one
+runs with -demo for it: live producers in the catalogue's mappings, and with -mqtt to a mosquitto of its own on a
+free port, which replaces the docs' mqtt://127.0.0.1:1883) and "## A curl session" and
+"## Synchronization" and "## Fields" and docs/watch.md's "# Live" and "## Decoded" and docs/metrics.md's "## A producer's fields" and docs/mqtt.md's first session and docs/recordings.md's "## A session" with bash (one
 shell's state: what a command exports, the next one has), compares its output with the lines that follow it ("..." matches
 anything). Each --also command runs against the same daemon after the session (its URL in $SHMBRIDGE_URL) and
 must exit 0. Then it leaves
 one mapping open and a long-poll waiting, stops the daemon with SIGINT and requires the wait to end with 503
 within 5 s and a clean exit within 30 s: status 0 and "stopped closed_mappings=1" logged.
 """
-import json, os, re, secrets, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import json, os, re, secrets, shutil, signal, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.parse, urllib.request
 
 SECTIONS = (("README.md", "## The first five minutes"), ("README.md", "## A curl session"), ("README.md", "## Synchronization"), ("README.md", "## Fields: decode by a layout"),
             ("docs/watch.md", "# Live: watch a mapping change"), ("docs/watch.md", "## Decoded: fields as they change"),
-            ("docs/metrics.md", "## A producer's fields as gauges"), ("docs/recordings.md", "## A session"))
+            ("docs/metrics.md", "## A producer's fields as gauges"), ("docs/mqtt.md", "# MQTT: a producer's fields to a broker"),
+            ("docs/recordings.md", "## A session"))
 
 def session(root):
     steps = []
@@ -41,6 +43,27 @@ def matches(want, got):
     pattern = ".*".join(re.escape(part) for part in want.split("..."))
     return re.fullmatch(pattern, got) is not None
 
+def start_broker():
+    """Debian's mosquitto on a free port of 127.0.0.1, anonymous (the docs' broker); its URL once it listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    conf = tempfile.NamedTemporaryFile("w", prefix="mosquitto-", suffix=".conf", delete=False)
+    conf.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % port)
+    conf.close()
+    broker = subprocess.Popen(["mosquitto", "-c", conf.name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    until = time.time() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if broker.poll() is not None or time.time() > until:
+                raise SystemExit("mosquitto did not listen on %d" % port)
+            time.sleep(0.05)
+    os.remove(conf.name)
+    return broker, "mqtt://127.0.0.1:%d" % port
+
 def main():
     sep = sys.argv.index("--")
     cmd = sys.argv[sep + 1:]
@@ -55,9 +78,10 @@ def main():
     # Recordings in a directory of their own (relative: the same path for the Windows binary under Wine).
     recordings = "testdata/bin/recordings"
     shutil.rmtree(recordings, ignore_errors=True)
+    broker, mqtt = start_broker()
     # -demo: the demo's producers play beside the daemon, for the README's first section.
-    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", recordings, "-demo"],
-                              stderr=log, stdout=log, env=env)
+    daemon = subprocess.Popen(cmd + ["-listen", "127.0.0.1:0", "-layouts-dir", "-", "-publishers-dir", "-", "-recordings-dir", recordings, "-demo",
+                                     "-mqtt", mqtt], stderr=log, stdout=log, env=env)
     state = tempfile.NamedTemporaryFile(prefix="session-", suffix=".sh", delete=False).name
     failed = False
     try:
@@ -78,7 +102,7 @@ def main():
             time.sleep(0.2)
         env["SHMBRIDGE_URL"] = base
         for command, want in steps:
-            command = command.replace("http://127.0.0.1:8765", base)
+            command = command.replace("http://127.0.0.1:8765", base).replace("mqtt://127.0.0.1:1883", mqtt)
             script = 'source "$1"\n' + command + '\nrc=$?; export -p >"$1"; exit $rc'
             r = subprocess.run(["bash", "-c", script, "session", state], capture_output=True, text=True, timeout=60, env=env)
             got = r.stdout.splitlines()
@@ -91,11 +115,17 @@ def main():
             r = subprocess.run(["bash", "-c", command], timeout=120, env=env)
             print(("ok   " if r.returncode == 0 else "FAIL ") + command)
             failed = failed or r.returncode != 0
-        # Leave one mapping open (shutdown must close it) and a long-poll waiting (shutdown must end it).
-        def call(path, body=None, timeout=10):
-            req = urllib.request.Request(base + path, method="POST", data=body,
+        def call(path, body=None, timeout=10, method="POST"):
+            req = urllib.request.Request(base + path, method=method, data=body,
                                          headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
             return urllib.request.urlopen(req, timeout=timeout)
+        # What the sessions left, let go (the publishers, then the mappings they opened, none unlinked), so that
+        # the one mapping below is all shutdown has to close.
+        for p in json.load(call("/v1/publishers", method="GET")):
+            call("/v1/publishers/" + p["id"], method="DELETE")
+        for m in json.load(call("/v1/mappings", method="GET")):
+            call("/v1/mappings/" + urllib.parse.quote(m["name"], safe=""), method="DELETE")
+        # Leave one mapping open (shutdown must close it) and a long-poll waiting (shutdown must end it).
         call("/v1/mappings", b'{"name": "shmbridge-shutdown-check", "size": 64}')
         call("/v1/events", b'{"name": "shmbridge-shutdown-wait"}')
         def wait():
@@ -126,6 +156,8 @@ def main():
         except subprocess.TimeoutExpired:
             daemon.kill()
             rc = "killed after 30 s"
+        broker.terminate()
+        broker.wait(timeout=10)
         out = open(log.name).read()
         print("daemon exit:", rc)
         shutil.rmtree(recordings, ignore_errors=True)
