@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -80,34 +81,34 @@ func TestTransferLivesWhileItMoves(t *testing.T) {
 	n := name(t, "")
 	const mib = 1 << 20
 	b.create(createBody(n, 64*mib, ""))
-	put := func(body io.Reader, length int64) (*http.Response, error) {
-		req, _ := http.NewRequest("PUT", srv.URL+path(n, "/data"), body)
-		req.ContentLength = length
-		req.Header.Set("Content-Type", "application/octet-stream")
-		req.Header.Set("Authorization", "Bearer "+testToken)
-		return http.DefaultClient.Do(req)
-	}
-	// Moving: 40 MiB, 1 MiB every 100 ms, 4 s in all: twice the stall limit.
-	pr, pw := io.Pipe()
-	go func() {
-		chunk := make([]byte, mib)
-		for range 40 {
-			time.Sleep(100 * time.Millisecond) // a slow client's pace, not a wait for a condition
-			if _, err := pw.Write(chunk); err != nil {
-				return
+	// Moving: 1 MiB every 350 ms, 4.2 s in all, twice the stall limit: streamed into the mapping (bytes), and read
+	// into memory before it is written (text, converted whole).
+	for _, ctype := range []string{"application/octet-stream", "text/plain; charset=utf-8"} {
+		pr, pw := io.Pipe()
+		go func() {
+			chunk := bytes.Repeat([]byte("a"), mib)
+			for range 12 {
+				time.Sleep(350 * time.Millisecond) // a slow client's pace, not a wait for a condition
+				if _, err := pw.Write(chunk); err != nil {
+					return
+				}
 			}
+			pw.Close()
+		}()
+		req, _ := http.NewRequest("PUT", srv.URL+path(n, "/data"), pr)
+		req.ContentLength = 12 * mib
+		req.Header.Set("Content-Type", ctype)
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
 		}
-		pw.Close()
-	}()
-	start := time.Now()
-	resp, err := put(pr, 40*mib)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || time.Since(start) < 2*time.Second {
-		t.Fatalf("a PUT moving 1 MiB every 100 ms for %v (stall limit 2 s): %d %s", time.Since(start), resp.StatusCode, data)
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || time.Since(start) < 2*time.Second {
+			t.Fatalf("%s: a PUT moving 1 MiB every 350 ms for %v (stall limit 2 s): %d %s", ctype, time.Since(start), resp.StatusCode, data)
+		}
 	}
 	// Stalled: 2 MiB of 40, then nothing, on a connection of its own (a client would wait for its body's
 	// writer). The server answers or hangs up once the stall limit passes.
@@ -118,7 +119,7 @@ func TestTransferLivesWhileItMoves(t *testing.T) {
 	defer conn.Close()
 	fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n",
 		path(n, "/data"), srv.Listener.Addr(), testToken, 40*mib)
-	start = time.Now()
+	start := time.Now()
 	if _, err := conn.Write(make([]byte, 2*mib)); err != nil {
 		t.Fatal(err)
 	}

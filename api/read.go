@@ -206,7 +206,7 @@ func (c *transferClock) add(n int) {
 	c.moved += int64(n)
 }
 
-// clockedWriter and clockedReader count what a transfer moves on its clock.
+// clockedWriter and clockedBody count what a transfer moves on its clock.
 type clockedWriter struct {
 	w io.Writer
 	c *transferClock
@@ -218,14 +218,14 @@ func (cw clockedWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-type clockedReader struct {
-	r io.Reader
+type clockedBody struct {
+	io.ReadCloser
 	c *transferClock
 }
 
-func (cr clockedReader) Read(p []byte) (int, error) {
-	n, err := cr.r.Read(p)
-	cr.c.add(n)
+func (b clockedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.c.add(n)
 	return n, err
 }
 

@@ -57,13 +57,12 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	clock := newTransferClock(w, s.transferStall)
+	r.Body = clockedBody{r.Body, newTransferClock(w, s.transferStall)} // read in memory first (?lock=, text) or streamed
 	body, n, done, err := s.writeBody(r, p)
 	if err != nil {
 		return err
 	}
 	defer done()
-	body = clockedReader{body, clock}
 	written, abandoned, err := p.mapping.Write(r.Context(), registry.WriteOptions{Off: p.off, N: n, Body: body,
 		Lock: p.lock, LockTimeout: p.lockTimeout, Waiting: s.waiting(w, r)})
 	if errors.Is(err, io.ErrUnexpectedEOF) {
