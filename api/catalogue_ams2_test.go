@@ -32,27 +32,17 @@ func TestCatalogueAMS2(t *testing.T) {
 	w := startProducer(t, "ams2")
 	const n = `$pcars2$`
 	b.openNative(t, n, "ams2")
-	offs, fixed := b.layoutOffsets(t, "ams2")
-	if fixed == nil || float64(*fixed) != num(w["size"]) {
-		t.Errorf("fixed size %v, the C struct %v", fixed, w["size"])
+	placed := map[string]any{}
+	for _, p := range []string{"m_sequence_number", "m_speed", "m_car_name", "m_launch_stage"} {
+		placed[p] = at(w, "offsets", p)
 	}
-	for field, p := range map[string]string{"m_sequence_number": "m_sequence_number", "m_speed": "m_speed", "m_car_name": "m_car_name",
-		"m_launch_stage": "m_launch_stage"} {
-		if o, ok := offs[p]; !ok || float64(o) != num(at(w, "offsets", field)) {
-			t.Errorf("%s at %d (placed: %v), the C compiler puts it at %v", p, o, ok, at(w, "offsets", field))
-		}
-	}
+	b.wantPlaced(t, "ams2", num(w["size"]), placed)
+	offs, _ := b.layoutOffsets(t, "ams2")
 	if d := offs["m_participant_info[1].m_is_active"] - offs["m_participant_info[0].m_is_active"]; float64(d) != num(w["participant_size"]) {
 		t.Errorf("participants %d bytes apart, sizeof(ams2_participant) %v", d, w["participant_size"])
 	}
 
-	resp, data := b.getRetrying(t, path(n, "/fields"))
-	expect(t, resp, data, 200)
-	if resp.Header.Get("Shmbridge-Consistency") != "seqlock" {
-		t.Errorf("read by %q", resp.Header.Get("Shmbridge-Consistency"))
-	}
-	var f map[string]any
-	json.Unmarshal(data, &f)
+	f := b.fieldsReadBy(t, n, "seqlock")
 	if err := ams2Frame(f); err != nil {
 		t.Error(err)
 	}

@@ -4,7 +4,6 @@ package api_test
 // (producers_r3e.c) that fills that very packed struct in place, its physics tick stored last.
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
@@ -34,28 +33,19 @@ func TestCatalogueR3E(t *testing.T) {
 	w := startProducer(t, "r3e")
 	const n = `$R3E`
 	b.openNative(t, n, "r3e")
-	offs, fixed := b.layoutOffsets(t, "r3e")
-	if fixed == nil || float64(*fixed) != num(w["size"]) {
-		t.Errorf("fixed size %v, the C struct %v", fixed, w["size"])
-	}
+	placed := map[string]any{}
 	for field, p := range map[string]string{"player": "player.user_id", "game_simulation_ticks": "player.game_simulation_ticks",
 		"flags": "flags.yellow", "vehicle_info": "vehicle_info.name", "tire_temp": "tire_temp[0].current_temp[0]", "num_cars": "num_cars",
 		"all_drivers_data_1": "all_drivers_data_1[0].driver_info.name"} {
-		if o, ok := offs[p]; !ok || float64(o) != num(at(w, "offsets", field)) {
-			t.Errorf("%s at %d (placed: %v), the C compiler puts it at %v", p, o, ok, at(w, "offsets", field))
-		}
+		placed[p] = at(w, "offsets", field)
 	}
+	b.wantPlaced(t, "r3e", num(w["size"]), placed)
+	offs, _ := b.layoutOffsets(t, "r3e")
 	if d := offs["all_drivers_data_1[1].driver_info.name"] - offs["all_drivers_data_1[0].driver_info.name"]; float64(d) != num(w["driver_size"]) {
 		t.Errorf("drivers %d bytes apart, sizeof(r3e_driver_data) %v", d, w["driver_size"])
 	}
 
-	resp, data := b.getRetrying(t, path(n, "/fields"))
-	expect(t, resp, data, 200)
-	if resp.Header.Get("Shmbridge-Consistency") != "frame" {
-		t.Errorf("read by %q", resp.Header.Get("Shmbridge-Consistency"))
-	}
-	var f map[string]any
-	json.Unmarshal(data, &f)
+	f := b.fieldsReadBy(t, n, "frame")
 	if err := r3eFrame(f); err != nil {
 		t.Error(err)
 	}

@@ -58,6 +58,21 @@ func (b *bridge) fields(t *testing.T, name string, query ...string) map[string]a
 	return v
 }
 
+// fieldsReadBy is fields, and the read was made by the protocol named (its Shmbridge-Consistency).
+func (b *bridge) fieldsReadBy(t *testing.T, name, protocol string) map[string]any {
+	t.Helper()
+	resp, data := b.getRetrying(t, path(name, "/fields"))
+	expect(t, resp, data, 200)
+	if c := resp.Header.Get("Shmbridge-Consistency"); c != protocol {
+		t.Errorf("read by %q, want %q", c, protocol)
+	}
+	var f map[string]any
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // getRetrying is a GET as a client makes it: a documented 503 with Retry-After (inconsistent: every copy
 // within the read's deadline was torn, as when a busy machine descheduled the reader mid-copy; busy) is
 // asked again after the seconds Retry-After names, at most 5 times. Any other answer, or the fifth 503, is
