@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,7 +251,6 @@ func TestCloseEndsStreams(t *testing.T) {
 // goroutines have: none is left after it (an event-driven one and an interval one, watching a mapping).
 func TestHubClose(t *testing.T) {
 	_, m := newMapping(t, 64)
-	before := runtime.NumGoroutine()
 	hub := watch.New()
 	sub, err := hub.Subscribe([]watch.Source{{Mapping: m, N: 64, Interval: time.Hour, Format: watch.Base64}})
 	if err != nil {
@@ -257,13 +258,20 @@ func TestHubClose(t *testing.T) {
 	}
 	defer sub.Close()
 	next(t, sub) // the snapshot
-	if runtime.NumGoroutine() <= before {
+	// The hub's goroutines, by their frames (not by runtime.NumGoroutine: another test's may end meanwhile).
+	const hubFrame = "shmbridge/internal/watch.("
+	hubs := func() bool {
+		return slices.ContainsFunc(testutil.Goroutines(), func(g string) bool { return strings.Contains(g, hubFrame) })
+	}
+	if !hubs() {
 		t.Fatal("no sampler goroutine runs")
 	}
 	hub.Close()
-	if n := runtime.NumGoroutine(); n != before {
-		t.Errorf("after Close: %d goroutines, %d before the hub", n, before)
+	// Close joined them: none waits on anything now; one past its Done may still be on its way out.
+	if testutil.Blocked(hubFrame) {
+		t.Fatalf("a goroutine of the hub still waits after Close:\n%s", strings.Join(testutil.Goroutines(), "\n\n"))
 	}
+	testutil.WaitFor(t, "the hub's goroutines to return", func() bool { return !hubs() })
 	msgs, ended := next(t, sub)
 	if len(msgs) != 1 || msgs[0].Type != "closed" || !ended || parse(t, msgs[0]).Reason != watch.ReasonShutdown {
 		t.Fatalf("after Close: %v, ended %v", msgs, ended)
