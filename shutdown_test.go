@@ -74,8 +74,10 @@ func TestShutdownEndsStreams(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the daemon did not stop")
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("the stream held the shutdown up for %v", d)
+	// A stream that held the shutdown up would have made it wait out its 5 s for connections, and say so in
+	// the log (not timed here: a busy machine is slow, not wrong).
+	if strings.Contains(log.String(), "connections still open at shutdown") {
+		t.Errorf("the stream held the shutdown up (%v): %s", time.Since(start), log.String())
 	}
 	if !strings.Contains(log.String(), "msg=stopped closed_mappings=1") {
 		t.Errorf("no clean stop:\n%s", log)

@@ -373,7 +373,7 @@ func TestLockedCopy(t *testing.T) {
 	expect(t, resp, data, 404)
 	resp, data = b.do("GET", path(n, "/data?wait="+url.QueryEscape(ev)+"&timeout=5m&"+lock+"&lock_timeout=1h"), nil)
 	expect(t, resp, data, 400)
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); d > time.Minute { // before the wait, not after its 5 minutes
 		t.Fatalf("bad lock parameters were reported after %v, not before the wait", d)
 	}
 }
@@ -462,7 +462,7 @@ func TestShutdownEndsWaits(t *testing.T) {
 	defer resp.Body.Close()
 	var p api.Problem
 	json.NewDecoder(resp.Body).Decode(&p)
-	if resp.StatusCode != 503 || p.Type != api.ProblemTypePrefix+"shutting-down" || time.Since(start) > 5*time.Second {
+	if resp.StatusCode != 503 || p.Type != api.ProblemTypePrefix+"shutting-down" || time.Since(start) > 30*time.Second { // by the shutdown, not its minute
 		t.Fatalf("%d %+v after %v", resp.StatusCode, p, time.Since(start))
 	}
 }

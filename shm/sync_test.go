@@ -193,7 +193,7 @@ func TestEventWaitEnds(t *testing.T) {
 	if ok, err := e.Wait(context.Background(), 50*time.Millisecond); ok || err != nil {
 		t.Fatalf("timeout: %v, %v", ok, err)
 	}
-	if d := time.Since(start); d < 50*time.Millisecond || d > 2*time.Second {
+	if d := time.Since(start); d < 50*time.Millisecond || d > 30*time.Second { // the upper bound tells a hang, not speed
 		t.Fatalf("a 50 ms wait took %v", d)
 	}
 
@@ -203,7 +203,7 @@ func TestEventWaitEnds(t *testing.T) {
 	testutil.WaitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
 	start = time.Now()
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
+	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(start) > 30*time.Second { // by the cancel, not its minute
 		t.Fatalf("cancel: %v after %v", err, time.Since(start))
 	}
 
@@ -211,7 +211,7 @@ func TestEventWaitEnds(t *testing.T) {
 	testutil.WaitFor(t, "the waiter", func() bool { return e.Waiters() == 1 })
 	start = time.Now()
 	e.Close()
-	if err := <-done; !errors.Is(err, shm.ErrClosed) || time.Since(start) > time.Second {
+	if err := <-done; !errors.Is(err, shm.ErrClosed) || time.Since(start) > 30*time.Second { // by Close, not its minute
 		t.Fatalf("close: %v after %v", err, time.Since(start))
 	}
 	mustErr(t, e.Set(), shm.ErrClosed)
