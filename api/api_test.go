@@ -427,7 +427,9 @@ func TestFileBackedOverHTTP(t *testing.T) {
 func TestStorm(t *testing.T) {
 	b := newBridge(t, nil)
 	names := []string{name(t, "-a"), name(t, "-b"), name(t, "-c")}
-	const workers, ops = 8, 150
+	// 256 KiB a mapping: each transfer spans many of the copy's buffers, so deletes land mid-transfer; larger
+	// only moves more bytes (1 MiB took a minute under -race on two cores).
+	const workers, ops, size = 8, 150, 256 << 10
 	var wg sync.WaitGroup
 	bad := make(chan string, workers*ops)
 	for w := range workers {
@@ -441,12 +443,12 @@ func TestStorm(t *testing.T) {
 				var req *http.Request
 				switch rng.IntN(5) {
 				case 0:
-					req, _ = http.NewRequest("POST", b.base+"/v1/mappings", strings.NewReader(createBody(n, 1<<20, "")))
+					req, _ = http.NewRequest("POST", b.base+"/v1/mappings", strings.NewReader(createBody(n, size, "")))
 					req.Header.Set("Content-Type", "application/json")
 				case 1:
 					req, _ = http.NewRequest("DELETE", b.base+path(n, "?unlink=true"), nil)
 				case 2:
-					req, _ = http.NewRequest("PUT", b.base+path(n, "/data"), bytes.NewReader(make([]byte, 1<<20)))
+					req, _ = http.NewRequest("PUT", b.base+path(n, "/data"), bytes.NewReader(make([]byte, size)))
 					req.Header.Set("Content-Type", "application/octet-stream")
 				default:
 					req, _ = http.NewRequest("GET", b.base+path(n, "/data"), nil)
@@ -459,7 +461,7 @@ func TestStorm(t *testing.T) {
 				n64, err := io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				switch {
-				case resp.StatusCode == 200 && req.Method == "GET" && (err != nil || n64 != 1<<20):
+				case resp.StatusCode == 200 && req.Method == "GET" && (err != nil || n64 != size):
 					bad <- fmt.Sprintf("GET: %d bytes, %v", n64, err)
 				case resp.StatusCode == 200, resp.StatusCode == 201, resp.StatusCode == 204,
 					resp.StatusCode == 404, resp.StatusCode == 409:
@@ -478,12 +480,23 @@ func TestStorm(t *testing.T) {
 	expect(t, resp, data, 200)
 }
 
-// pattern is an endless, allocation-free reader of predictable bytes.
+// pattern is an endless, allocation-free reader of predictable bytes: byte(off*31>>3) at each offset.
 type pattern struct{ off int64 }
 
+// patternTable holds two periods of the pattern: byte(off*31>>3) depends on off mod 2048 only (31 is odd), so
+// a Read copies from it rather than computing each byte (a loop of byte stores is a race check each under
+// -race: 2 GiB of them made TestLargeTransferFlatMemory take 90 s).
+var patternTable = func() []byte {
+	t := make([]byte, 2*2048)
+	for i := range t {
+		t[i] = byte(int64(i) * 31 >> 3)
+	}
+	return t
+}()
+
 func (p *pattern) Read(b []byte) (int, error) {
-	for i := range b {
-		b[i] = byte((p.off + int64(i)) * 31 >> 3)
+	for n := 0; n < len(b); {
+		n += copy(b[n:], patternTable[(p.off+int64(n))%2048:])
 	}
 	p.off += int64(len(b))
 	return len(b), nil
@@ -542,5 +555,21 @@ func TestLargeTransferFlatMemory(t *testing.T) {
 	t.Logf("allocated %.1f MiB in all to move 2 GiB", float64(alloc)/(1<<20))
 	if alloc > 64<<20 {
 		t.Errorf("allocated %d MiB to move 2 GiB: transfers are buffered", alloc>>20)
+	}
+}
+
+// TestPattern: pattern's reads, of any size and from any offset, give byte(off*31>>3) at each offset.
+func TestPattern(t *testing.T) {
+	p := &pattern{}
+	var off int64
+	for _, n := range []int{1, 7, 2047, 2048, 2049, 4095, 5000, 1 << 16} {
+		b := make([]byte, n)
+		p.Read(b)
+		for i, c := range b {
+			if want := byte((off + int64(i)) * 31 >> 3); c != want {
+				t.Fatalf("byte %d: %#x, want %#x", off+int64(i), c, want)
+			}
+		}
+		off += int64(n)
 	}
 }
