@@ -182,8 +182,18 @@ type changeMsg struct {
 	} `json:"spans"`
 }
 
+// benchTicks is how many 10 ms ticks a fan-out benchmark's writer makes: 10 s of them, or 1 s under -short
+// (CI's smoke run: the benchmark's checks, not its figures).
+func benchTicks() int {
+	if testing.Short() {
+		return 100
+	}
+	return 1000
+}
+
 func BenchmarkWatchFanout(b *testing.B) {
-	const clients, ticks = 100, 1000
+	const clients = 100
+	ticks := benchTicks()
 	for b.Loop() {
 		b.Run("bridge", func(b *testing.B) {
 			d, dir := benchDaemon(b)
@@ -236,7 +246,7 @@ func BenchmarkWatchFanout(b *testing.B) {
 			if out, err := exec.Command(filepath.Join(dir, "sync_peer"), "tick", name, "-", strconv.Itoa(ticks), "10").CombinedOutput(); err != nil {
 				b.Fatalf("writer: %v %s", err, out)
 			}
-			until("saw the last tick", func(i int) bool { return finals[i] == ticks }) // the check below, as a wait
+			until("saw the last tick", func(i int) bool { return finals[i] == uint32(ticks) }) // the check below, as a wait
 			cpu, wall := d.cpu(b)-cpu0, time.Since(t0)
 			for _, stop := range stops {
 				stop()
@@ -247,7 +257,7 @@ func BenchmarkWatchFanout(b *testing.B) {
 			for i := range clients {
 				total += counts[i]
 				behind += resyncs[i] - 1
-				if finals[i] != ticks {
+				if finals[i] != uint32(ticks) {
 					b.Fatalf("client %d ended at count %d, not %d (%d changes)", i, finals[i], ticks, counts[i])
 				}
 			}
@@ -274,7 +284,7 @@ func BenchmarkWatchFanout(b *testing.B) {
 			total = 0
 			mu.Unlock()
 			cpu0, t0 := p.cpu(b), time.Now()
-			time.Sleep(ticks * 10 * time.Millisecond)
+			time.Sleep(time.Duration(ticks) * 10 * time.Millisecond)
 			cpu, wall := p.cpu(b)-cpu0, time.Since(t0)
 			for _, stop := range stops {
 				stop()
@@ -310,7 +320,10 @@ func monotonic() int64 {
 }
 
 func BenchmarkWatchLatency(b *testing.B) {
-	const writes = 300
+	writes := 300
+	if testing.Short() {
+		writes = 60
+	}
 	run := func(b *testing.B, query string, setup func(*proc), fire func()) {
 		d, _ := benchDaemon(b)
 		name := fmt.Sprintf("shmbridge-latency-%d", os.Getpid())

@@ -31,7 +31,8 @@ import (
 )
 
 func BenchmarkWatchFieldsFanout(b *testing.B) {
-	const clients, ticks = 100, 1000
+	const clients = 100
+	ticks := benchTicks()
 	src, err := os.ReadFile("testdata/layouts/bench_telemetry.ksy")
 	if err != nil {
 		b.Fatal(err)
