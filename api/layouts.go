@@ -46,8 +46,8 @@ type LayoutProducer struct {
 	// Mapping is the named mapping the producer creates, the one to open with this layout (the first of
 	// Mappings).
 	Mapping string `json:"mapping" validate:"required" example:"Global\\HWiNFO_SENS_SM2"`
-	// Mappings are the names this layout decodes, the usual one first (a dedicated server's rFactor 2
-	// plugin suffixes its names with the process id, for one).
+	// Mappings are the names this layout decodes, the usual one first (one name for each layout of the
+	// catalogue today; names a producer makes up as it runs, like a dedicated rFactor 2 server's, are in Notes).
 	Mappings []string `json:"mappings" validate:"required" example:"Global\\HWiNFO_SENS_SM2"`
 	// Protocol is how the producer keeps a reader from a half-written frame, in its own words.
 	Protocol string `json:"protocol,omitempty" example:"mutex: Global\\HWiNFO_SM2_MUTEX"`
