@@ -52,7 +52,7 @@ func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *reg
 	configure(&cfg, reg)
 	srv.Config.Handler = api.New(reg, cfg)
 	srv.Start()
-	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t)}}
+	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t, http.DefaultTransport)}}
 	t.Cleanup(func() {
 		srv.Close()
 		for _, e := range reg.Mappings() {

@@ -24,7 +24,7 @@ func TestPollingIsQuietAtInfo(t *testing.T) {
 	})
 	srv.Start()
 	defer srv.Close()
-	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t)}}
+	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t, http.DefaultTransport)}}
 	n := name(t, "")
 	b.create(createBody(n, 64, ""))
 	for range 200 {

@@ -1,14 +1,20 @@
+//go:build !nospec
+
 package api_test
 
 // Every request the API tests send and every response they receive goes through specCheck, which validates it
 // against the generated openapi.yaml (operation, parameters, status, content type, body schema): a handler
-// that drifts from the spec fails the suite. Requests a test sends invalid on purpose are marked with
-// invalidOnPurpose and only their responses are checked.
+// that drifts from the spec fails the suite; each watch message is checked against api.WatchData. Requests a
+// test sends invalid on purpose are marked with invalidOnPurpose and only their responses are checked.
+//
+// -tags nospec leaves these checks out (nospec_test.go), and libopenapi, two thirds of what the API tests
+// compile, with them: CI checks the contract in the race suite and builds the plain and Windows tests so.
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,6 +27,8 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	verrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 )
 
 // readSpec parses openapi.yaml. Each caller gets a document of its own: libopenapi renders schemas as it
@@ -48,16 +56,6 @@ var loadSpec = sync.OnceValues(func() (validator.Validator, error) {
 	return v, nil
 })
 
-type invalidKey struct{}
-
-// noTokenKey marks a request that goes without the test token.
-type noTokenKey struct{}
-
-// invalidOnPurpose marks a request the test knows does not match the spec.
-func invalidOnPurpose(req *http.Request) *http.Request {
-	return req.WithContext(context.WithValue(req.Context(), invalidKey{}, true))
-}
-
 // maxChecked is the largest body specCheck buffers to validate; larger ones (the 1 GiB transfer) are
 // octet-stream, whose schema is "binary string", and stream through with status and headers checked.
 const maxChecked = 1 << 20
@@ -68,18 +66,16 @@ type specCheck struct {
 	mu   *sync.Mutex // the validator is not documented as safe for concurrent use
 }
 
-func newSpecCheck(t testing.TB) http.RoundTripper {
+// newSpecCheck answers a transport that sends requests by base, checking each and its response.
+func newSpecCheck(t testing.TB, base http.RoundTripper) http.RoundTripper {
 	if _, err := loadSpec(); err != nil {
 		t.Fatal(err)
 	}
-	return specCheck{t: t, base: http.DefaultTransport, mu: &sync.Mutex{}}
+	return specCheck{t: t, base: base, mu: &sync.Mutex{}}
 }
 
 func (c specCheck) RoundTrip(req *http.Request) (*http.Response, error) {
-	if _, ok := req.Header["Authorization"]; !ok && req.Context().Value(noTokenKey{}) == nil {
-		req = req.Clone(req.Context())
-		req.Header.Set("Authorization", "Bearer "+testToken)
-	}
+	req = withToken(req)
 	v, _ := loadSpec()
 	where := req.Method + " " + req.URL.RequestURI()
 	var inSpec bool
@@ -163,6 +159,43 @@ func noOperation(errs []*verrors.ValidationError) bool {
 		}
 	}
 	return false
+}
+
+// watchSchema is the spec's schema of a watch message's data.
+var watchSchema = sync.OnceValues(func() (*base.Schema, error) {
+	doc, err := readSpec()
+	if err != nil {
+		return nil, err
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		return nil, err
+	}
+	s, ok := model.Model.Components.Schemas.Get("api.WatchData")
+	if !ok {
+		return nil, errors.New("openapi.yaml has no api.WatchData schema")
+	}
+	return s.Schema(), nil
+})
+
+var watchValidating sync.Mutex // libopenapi renders the schema as it validates: not safe for concurrent use
+
+// watchDataCheck answers a function that says how a watch message's data differs from api.WatchData in the
+// spec ("" when it matches).
+func watchDataCheck(t testing.TB) func(data string) string {
+	schema, err := watchSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	validator := schema_validation.NewSchemaValidator()
+	return func(data string) string {
+		watchValidating.Lock()
+		defer watchValidating.Unlock()
+		if ok, errs := validator.ValidateSchemaString(schema, data); !ok {
+			return describe(errs)
+		}
+		return ""
+	}
 }
 
 func describe(errs []*verrors.ValidationError) string {

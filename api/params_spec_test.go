@@ -1,3 +1,5 @@
+//go:build !nospec
+
 package api_test
 
 import (
