@@ -115,8 +115,8 @@ func checkOffsets(t *testing.T, path string, cxx bool, abi, compiler, objcopy st
 	abs, _ := filepath.Abs(path)
 	var c strings.Builder
 	fmt.Fprintf(&c, "#include %q\n#include <stddef.h>\n", abs)
-	var probed []converted
-	for i, s := range convertAll(t, path, abi) {
+	all := convertAll(t, path, abi) // once: each conversion parses the header again (slow under -race)
+	for i, s := range all {
 		fmt.Fprintf(&c, "_Static_assert(sizeof(%s) == %d, \"sizeof %s\");\n", s.cType, s.layout.Fixed, s.name)
 		var probes []layout.Field
 		for _, f := range s.layout.Fields {
@@ -139,15 +139,13 @@ func checkOffsets(t *testing.T, path string, cxx bool, abi, compiler, objcopy st
 				fmt.Fprintf(&c, "  [%d] = { .%s = -1 },\n", k, cp)
 			}
 			c.WriteString("};\n")
-			probed = append(probed, s)
-			_ = probed
 		}
 	}
 	if cxx {
 		c.Reset()
 		fmt.Fprintf(&c, "#include %q\n#include <cstddef>\nusing namespace telemetry::v2;\n", abs)
 		members = 0
-		for _, s := range convertAll(t, path, abi) {
+		for _, s := range all {
 			fmt.Fprintf(&c, "static_assert(sizeof(%s) == %d, \"sizeof %s\");\n", s.cType, s.layout.Fixed, s.name)
 			for _, f := range s.layout.Fields {
 				cp, _ := s.doc.cPath(f.Path)
@@ -167,7 +165,7 @@ func checkOffsets(t *testing.T, path string, cxx bool, abi, compiler, objcopy st
 	if out, err := exec.Command("nice", append([]string{"-n", "5", compiler, "-w", "-c", "-o", obj, file}, crossFlags(t, abi, dir)...)...).CombinedOutput(); err != nil {
 		t.Fatalf("%s disagrees with the converted layouts:\n%s", compiler, firstLines(out, 40))
 	}
-	for i, s := range convertAll(t, path, abi) {
+	for i, s := range all {
 		bitCount += checkProbes(t, s, i, obj, objcopy, dir)
 	}
 	return members, bitCount
