@@ -43,7 +43,7 @@ type daemon struct {
 	publishers *publish.Store
 	recordings *record.Store
 	replays    *replay.Player
-	mqtt       *mqtt.Client
+	broker     *mqtt.Config // -mqtt's
 	demo       *demo.Demo // the demo producers (-demo), nil without
 	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
 	// takes its room from (-max-buffered), the watch streams' samplers.
@@ -104,9 +104,11 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	}
 	privdir.Check(d.log, daemonDirs(c, d.tokenSrc))
 	if c.mqttURL != "" {
-		if d.mqtt, err = mqtt.Dial(mqtt.Options{URL: c.mqttURL, CredentialsFile: c.mqttCredentials, CAFile: c.mqttCA, ClientID: c.mqttClientID, Log: d.log}); err != nil {
+		b, err := mqtt.FromFlags(c.mqttURL, c.mqttCredentials, c.mqttCA, c.mqttClientID)
+		if err != nil {
 			return nil, fmt.Errorf("-mqtt: %w", err)
 		}
+		d.broker = &b
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
@@ -130,25 +132,21 @@ func (d *daemon) newRuntimes(cfg *api.Config) {
 	d.hub = api.NewHub(*cfg, d.budget)
 	d.replays = replay.NewPlayer(d.log)
 	d.publish = publish.NewRuntime(publish.Options{Store: d.publishers, Registry: d.reg, Layouts: d.layouts, Hub: d.hub,
-		Budget: d.budget, MQTT: d.mqtt, MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
+		Budget: d.budget, Broker: d.broker, Version: version(), MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
 		MaxInterval: api.MaxWatchInterval, MaxSeries: cmp.Or(c.maxMetricSeries, api.DefaultMaxMetricSeries), Log: d.log})
 	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime = d.budget, d.hub, d.replays, d.publish
 }
 
 // stopRuntimes stops what runs beside the API and waits for it, then closes what it used: the demo's producers
 // (what they made removed), the replays and recordings first (they write into mappings and files), the
-// publishers (watchers of the hub), the hub, the broker's connection, and last every handle the daemon holds.
+// publishers (watchers of the hub; then their broker's connection, its status left "offline"), the hub, and
+// last every handle the daemon holds.
 func (d *daemon) stopRuntimes() {
 	d.stopDemo() // its producers stop writing, and what they made is removed
 	d.replays.Close()
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.publish.Close()
 	d.hub.Close() // the samplers of streams that ended, and of what else watched
-	if d.mqtt != nil {
-		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
-		d.mqtt.Close(mctx)
-		mcancel()
-	}
 	n := d.reg.CloseAll()
 	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
 }
@@ -197,7 +195,6 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
 		Recordings:       d.recordings,
-		MQTT:             d.mqtt,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
 }

@@ -24,7 +24,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:version-mismatch,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:invalid-recording"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:version-mismatch,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:set-by-flag,urn:shmbridge:problem:invalid-recording"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -94,6 +94,7 @@ var (
 	probDecodedTooLarge = newProblemType("decoded-too-large", http.StatusRequestEntityTooLarge, "Decoded answer too large")
 	probInconsistent    = newProblemType("inconsistent", http.StatusServiceUnavailable, "No consistent frame")
 	probInProgress      = newProblemType("in-progress", http.StatusConflict, "Under way")
+	probSetByFlag       = newProblemType("set-by-flag", http.StatusConflict, "Set by a flag at start")
 	probInvalidRecord   = newProblemType("invalid-recording", http.StatusUnprocessableEntity, "Recording not whole")
 )
 
@@ -134,7 +135,8 @@ var causes = []struct {
 	{publish.ErrInvalid, probInvalidRequest, "", false},
 	{publish.ErrFields, probInvalidRequest, "", false},
 	{publish.ErrTooManySeries, probLimitReached, "", false},
-	{publish.ErrNoBroker, probUnsupported, "", false},
+	{publish.ErrAnnounced, probExists, "", false},
+	{publish.ErrBrokerFixed, probSetByFlag, "", false},
 	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", view.MaxJSON), false},
 	{view.ErrNoLayout, probInvalidRequest, "", false},
 	{view.ErrInvalidFields, probInvalidRequest, "", false},

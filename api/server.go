@@ -101,12 +101,13 @@ type Config struct {
 	// Replays is the player of recordings into mappings (POST /v1/mappings/{name}/replay); its owner (the
 	// daemon) closes it. nil: one of the handler's own, never closed (its replays end with their mappings).
 	Replays *replay.Player
-	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none. Only for a runtime
-	// New makes (PublishRuntime nil).
-	MQTT *mqtt.Client
+	// Broker is the broker mqtt publishers publish to, set by -mqtt (PUT /v1/mqtt cannot change it); nil: the
+	// one kept in Publishers, if any. Only for a runtime New makes (PublishRuntime nil).
+	Broker *mqtt.Config
 	// PublishRuntime runs the publishers (its store is then Publishers): started, stopped and waited for by its
 	// maker. New registers its collectors and loads it (its kept publishers checked, none started). nil: New
-	// makes one over Publishers, MQTT and MaxMetricSeries that runs a publisher only once one is added.
+	// makes one over Publishers, Broker and MaxMetricSeries that runs a publisher only once one is added (and
+	// connects to a broker only once one is PUT).
 	PublishRuntime *publish.Runtime
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
@@ -211,7 +212,7 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	s.stopping = cfg.Stopping
 	if s.publish == nil {
 		s.publish = publish.NewRuntime(publish.Options{Store: s.publishers, Registry: reg, Layouts: s.layouts, Hub: s.hub,
-			Budget: s.budget, MQTT: cfg.MQTT, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
+			Budget: s.budget, Broker: cfg.Broker, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
 			MaxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), Log: s.log})
 	}
 	s.metrics = newMetrics(s)
@@ -303,6 +304,9 @@ func (s *server) routes(cfg Config) http.Handler {
 	route("GET", "/v1/publishers", s.listPublishers)
 	route("GET", "/v1/publishers/{id}", s.getPublisher)
 	route("DELETE", "/v1/publishers/{id}", s.deletePublisher)
+	route("GET", "/v1/mqtt", s.getBroker)
+	route("PUT", "/v1/mqtt", s.putBroker)
+	route("DELETE", "/v1/mqtt", s.deleteBroker)
 	route("POST", "/v1/recordings", s.createRecording)
 	route("GET", "/v1/recordings", s.listRecordings)
 	route("GET", "/v1/recordings/{id}", s.getRecording)
