@@ -44,7 +44,7 @@ type daemon struct {
 	recordings *record.Store
 	replays    *replay.Player
 	broker     *mqtt.Config // -mqtt's
-	demo       *demo.Demo // the demo producers (-demo), nil without
+	demo       *demo.Demo   // the demo producers (-demo), nil without
 	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
 	// takes its room from (-max-buffered), the watch streams' samplers.
 	publish  *publish.Runtime
