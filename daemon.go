@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -44,6 +45,7 @@ type daemon struct {
 	recordings *record.Store
 	replays    *replay.Player
 	broker     *mqtt.Config // -mqtt's
+	pages      *os.Root     // -pages-dir
 	demo       *demo.Demo   // the demo producers (-demo), nil without
 	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
 	// takes its room from (-max-buffered), the watch streams' samplers.
@@ -101,6 +103,12 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	}
 	if d.recordings, err = openRecordings(c, d.log); err != nil {
 		return nil, err
+	}
+	if c.pagesDir != "" {
+		// An os.Root: no path, link or .. leads out of the directory.
+		if d.pages, err = os.OpenRoot(c.pagesDir); err != nil {
+			return nil, fmt.Errorf("-pages-dir: %w", err)
+		}
 	}
 	privdir.Check(d.log, daemonDirs(c, d.tokenSrc))
 	if c.mqttURL != "" {
@@ -176,6 +184,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Logger:           d.log,
 		Spec:             openapiSpec,
 		Dashboard:        web.FS,
+		Pages:            d.pagesFS(),
 		Token:            d.token,
 		LoginCode:        d.loginCode,
 		LoginCodeUntil:   time.Now().Add(session.CodeLife),
@@ -366,4 +375,12 @@ func newServer(h http.Handler, log *slog.Logger) *http.Server {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// pagesFS is -pages-dir's files (nil: none).
+func (d *daemon) pagesFS() fs.FS {
+	if d.pages == nil {
+		return nil
+	}
+	return d.pages.FS()
 }

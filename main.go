@@ -123,6 +123,7 @@ type config struct {
 	maxWatchers, maxSamplers, maxLayouts         int
 	layoutsDir                                   string
 	publishersDir                                string
+	pagesDir                                     string
 	maxPublishers, maxMetricSeries               int
 	recordingsDir                                string
 	mqttURL, mqttCredentials, mqttClientID       string
@@ -176,6 +177,7 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.tokenFile, "token-file", token.DefaultFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
 	fs.StringVar(&c.layoutsDir, "layouts-dir", "", "directory of the saved layouts (ID.ksy each), loaded at start (default: layouts/ beside -token-file; \"-\": in memory only)")
 	fs.IntVar(&c.maxLayouts, "max-layouts", api.DefaultMaxLayouts, "most layouts saved at once; the next PUT gets 409")
+	fs.StringVar(&c.pagesDir, "pages-dir", "", "directory of pages served, public, at /pages/ (a stream overlay: examples/overlay; none by default)")
 	fs.StringVar(&c.publishersDir, "publishers-dir", "", "directory of the publishers (ID.json each), loaded at start (default: publishers/ beside -token-file; \"-\": in memory only)")
 	fs.IntVar(&c.maxPublishers, "max-publishers", api.DefaultMaxPublishers, "most publishers at once; the next POST /v1/publishers gets 409")
 	fs.IntVar(&c.maxMetricSeries, "max-metric-series", api.DefaultMaxMetricSeries, "most gauges the metrics publishers export together on /metrics; a publisher past it gets 409")

@@ -90,6 +90,10 @@ type Config struct {
 	// Dashboard holds the dashboard's files (index.html, its scripts and style sheet), served at / and /ui/;
 	// nil serves 404 there. The daemon embeds web.FS.
 	Dashboard fs.FS
+	// Pages are the user's own pages (-pages-dir: a stream overlay), served at /pages/ under the dashboard's
+	// Content-Security-Policy, public (a browser source cannot log in: their data needs a read token); nil
+	// serves 404 there.
+	Pages fs.FS
 	// Layouts are the saved layouts (PUT /v1/layouts/{id}); nil: kept in memory only, with DefaultMaxLayouts.
 	Layouts *layout.Store
 	// Publishers are the configured publishers (POST /v1/publishers); nil: kept in memory only, with
@@ -145,6 +149,7 @@ type server struct {
 	log       *slog.Logger
 	spec      []byte
 	dashboard fs.FS
+	pages     fs.FS
 	maxBody   int64
 	token     []byte
 	// transferStall: Config.TransferStall
@@ -181,7 +186,7 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	if cfg.MaxWaiters <= 0 {
 		cfg.MaxWaiters = DefaultMaxWaiters
 	}
-	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, pages: cfg.Pages, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
 		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers, publish: cfg.PublishRuntime,
 		recordings: cfg.Recordings, replays: cfg.Replays, hub: cfg.Hub, transferStall: cfg.TransferStall}
@@ -275,6 +280,7 @@ func (s *server) routes(cfg Config) http.Handler {
 	route("GET", "/metrics", s.metricsPage)
 	route("GET", "/", s.dashboardPage, "token")
 	route("GET", "/ui/{file}", s.dashboardAsset)
+	route("GET", "/pages/*", s.page)
 	route("GET", "/openapi.yaml", s.openapi)
 	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
 	route("GET", "/docs", s.docsPage(ui))
