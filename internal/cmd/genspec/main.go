@@ -68,8 +68,9 @@ var shared = []struct {
 	secured     bool // only operations that need the token
 }{
 	{"400", "invalid-request: an unknown query parameter", false},
-	{"401", "unauthorized: no or wrong token", true},
+	{"401", "unauthorized: no or wrong token (a scoped token expired or revoked; any but a read token in access_token=)", true},
 	{"403", "host-not-allowed, cross-origin (a browser request from another site, or a POST with a form or text/plain body)", false},
+	{"403", "out-of-scope: the route, mapping, layout or parameter is outside the scoped token's scope", true},
 	{"429", "rate-limited (see Retry-After)", false},
 }
 
