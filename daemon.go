@@ -24,6 +24,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/replay"
+	"github.com/shmbridge/shmbridge/internal/scope"
 	"github.com/shmbridge/shmbridge/internal/session"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/internal/watch"
@@ -42,6 +43,7 @@ type daemon struct {
 	layouts    *layout.Store
 	publishers *publish.Store
 	recordings *record.Store
+	tokens     *scope.Store
 	replays    *replay.Player
 	mqtt       *mqtt.Client
 	demo       *demo.Demo // the demo producers (-demo), nil without
@@ -102,6 +104,9 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	if d.recordings, err = openRecordings(c, d.log); err != nil {
 		return nil, err
 	}
+	if d.tokens, err = scope.Open(storeDir(c, c.tokensFile, "tokens.json"), 0); err != nil {
+		return nil, fmt.Errorf("-tokens-file: %w", err)
+	}
 	privdir.Check(d.log, daemonDirs(c, d.tokenSrc))
 	if c.mqttURL != "" {
 		if d.mqtt, err = mqtt.Dial(mqtt.Options{URL: c.mqttURL, CredentialsFile: c.mqttCredentials, CAFile: c.mqttCA, ClientID: c.mqttClientID, Log: d.log}); err != nil {
@@ -143,6 +148,9 @@ func (d *daemon) stopRuntimes() {
 	d.replays.Close()
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.publish.Close()
+	if err := d.tokens.Close(); err != nil { // the last uses not written yet
+		d.log.Warn("the tokens' last uses were not kept", "error", err)
+	}
 	d.hub.Close() // the samplers of streams that ended, and of what else watched
 	if d.mqtt != nil {
 		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -197,6 +205,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
 		Recordings:       d.recordings,
+		Tokens:           d.tokens,
 		MQTT:             d.mqtt,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
