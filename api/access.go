@@ -202,14 +202,16 @@ func namesAllowed(g *scope.Grant, r *http.Request) error {
 }
 
 // readOnly is nil unless r asks a read token's route for what a read token may not have: a mutex held while
-// copying (other programs wait on it), an event, a layout none of its mappings use.
+// copying (other programs wait on it), an event to wait on or sample by, a layout neither built in nor the
+// default of one of its mappings.
 func (s *server) readOnly(g *scope.Grant, r *http.Request) error {
 	q := queryOf(r)
 	switch {
 	case q.Has("lock") || q.Has("lock_timeout"):
 		return outOfScope("lock= takes a mutex other programs wait on: a read token reads without it")
-	case q.Has("event"):
-		return outOfScope("event= names an event, not a mapping: a read token watches its mappings, by interval")
+	case q.Has("event") || q.Has("wait"):
+		return outOfScope("event= and wait= name an event, not a mapping (a wait on a Windows auto-reset event takes its " +
+			"signal from the program waiting for it): a read token reads its mappings as they are, and watches them by interval")
 	}
 	ids := q.All("layout")
 	if id := chi.URLParam(r, "id"); id != "" {

@@ -127,6 +127,7 @@ func TestReadTokenSeesItsOwn(t *testing.T) {
 		{path(mine, "/fields?layout=private"), 403},
 		{path(mine, "/data?lock=x"), 403},
 		{path(mine, "/data?lock_timeout=1s"), 403},
+		{path(mine, "/data?wait=e"), 403},
 		{path(other, "/data"), 403},
 		{path(other), 403},
 	} {
