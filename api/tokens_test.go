@@ -58,6 +58,8 @@ func TestTokensManaged(t *testing.T) {
 	if len(list) != 1 || list[0].ID != tok.ID || list[0].LastUsed == nil || list[0].Mappings[0] != n {
 		t.Fatalf("list: %s", data)
 	}
+	resp, data = b.do("POST", "/v1/sessions", strings.NewReader(`{}`), "Content-Type", "application/json", "Authorization", "Bearer "+tok.Secret)
+	expect(t, resp, data, 401) // a scoped token makes no session: a session is the main token's
 	resp, data = b.do("DELETE", "/v1/tokens/"+tok.ID, nil)
 	expect(t, resp, data, 204)
 	resp, data = b.do("GET", path(n), nil, "Authorization", "Bearer "+tok.Secret)
