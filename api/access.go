@@ -31,22 +31,18 @@ const (
 	classAdmin
 )
 
-var classNames = [...]string{"public", "read", "write", "unscoped", "admin"}
-
-func (c class) String() string { return classNames[c] }
-
-// kind is what kind of credential a request carries.
-type kind int
+// who is whose credential a request carries.
+type who int
 
 const (
-	anonymous kind = iota
-	mainToken      // the token, or a session made with it
-	scoped         // a scoped token (read or write: see grant.Scope)
+	anonymous who = iota
+	mainToken     // the token, or a session made with it
+	scoped        // a scoped token (read or write: see grant.Scope)
 )
 
 // principal is who sent a request: authenticate puts it in the request's context, authorize reads it.
 type principal struct {
-	kind  kind
+	who   who
 	grant *scope.Grant // a scoped token's
 }
 
@@ -67,13 +63,13 @@ func grantOf(r *http.Request) *scope.Grant { return principalOf(r).grant }
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(s.token) == 0 { // authentication disabled: everyone holds the main token
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, principal{kind: mainToken})))
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, principal{who: mainToken})))
 			return
 		}
 		p, err := s.identify(r)
-		if (err != nil || p.kind == anonymous) && s.classOf(r) == classPublic {
+		if (err != nil || p.who == anonymous) && s.classOf(r) == classPublic {
 			p, err = principal{}, nil // a public route looks at no credential
-		} else if err == nil && p.kind == anonymous {
+		} else if err == nil && p.who == anonymous {
 			err = unauthorized()
 		}
 		if err != nil {
@@ -102,12 +98,12 @@ func (s *server) identify(r *http.Request) (principal, error) {
 		if err != nil {
 			return principal{}, unauthorizedBecause("this token is refused: " + err.Error())
 		}
-		return principal{kind: scoped, grant: g}, nil
+		return principal{who: scoped, grant: g}, nil
 	case s.validToken(bearer):
-		return principal{kind: mainToken}, nil
+		return principal{who: mainToken}, nil
 	}
 	if _, _, ok := s.sessions.Check(bearer, time.Now()); ok {
-		return principal{kind: mainToken}, nil
+		return principal{who: mainToken}, nil
 	}
 	return principal{}, unauthorized()
 }
@@ -127,7 +123,7 @@ func (s *server) queryCredential(r *http.Request) (principal, error) {
 	if err != nil {
 		return principal{}, unauthorizedBecause("this token is refused: " + err.Error())
 	}
-	return principal{kind: scoped, grant: g}, nil
+	return principal{who: scoped, grant: g}, nil
 }
 
 // bearerOf is the request's bearer credential (the scheme in any case, RFC 9110 §11.1), and whether it has one.
@@ -164,9 +160,9 @@ func (s *server) authorize(c class, h func(http.ResponseWriter, *http.Request) e
 func (s *server) allowed(c class, r *http.Request) error {
 	p := principalOf(r)
 	switch {
-	case c == classPublic || p.kind == mainToken:
+	case c == classPublic || p.who == mainToken:
 		return nil
-	case p.kind == anonymous:
+	case p.who == anonymous:
 		return unauthorized()
 	case c == classAdmin:
 		return outOfScope("only the main token (or a session of the dashboard's made with it) manages tokens and sessions")
