@@ -4,10 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestMatch(t *testing.T) {
@@ -192,4 +194,33 @@ func TestKeptHashed(t *testing.T) {
 	if s3, _ := Open(path, 0); len(s3.List()) != 0 {
 		t.Fatal("a revoked token is back after a reopen")
 	}
+}
+
+// FuzzMatch: Match answers as the regular expression the glob means (* any run, ? one character, the rest
+// literally), anchored at both ends.
+func FuzzMatch(f *testing.F) {
+	f.Add(`Local\acpmf_*`, `Local\acpmf_physics`)
+	f.Add(`a*b?c*`, `aXbYcZ`)
+	f.Add(`*é?`, `xéé`)
+	f.Fuzz(func(t *testing.T, glob, name string) {
+		if !utf8.ValidString(glob) || !utf8.ValidString(name) || len(glob) > MaxGlob || len(name) > 300 {
+			return
+		}
+		var re strings.Builder
+		re.WriteString(`(?s)\A`)
+		for _, r := range glob {
+			switch r {
+			case '*':
+				re.WriteString(`.*`)
+			case '?':
+				re.WriteString(`.`)
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		re.WriteString(`\z`)
+		if want := regexp.MustCompile(re.String()).MatchString(name); Match(glob, name) != want {
+			t.Fatalf("Match(%q, %q) = %v, the regular expression %s says %v", glob, name, !want, re.String(), want)
+		}
+	})
 }
