@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,12 +136,16 @@ func bearerOf(r *http.Request) (string, bool) {
 	return strings.TrimSpace(cred), true
 }
 
-// classOf is the class of the route r goes to (a lookup in the router, as chi will route it); a request no
-// route takes is classWrite: it needs a credential to learn that.
+// classOf is the class of the route r goes to (a lookup in the router, as chi will route it). A GET that no
+// route takes under a public route's folder (/ui/, /docs/) is public, as its folder is (a 404 to anyone); any
+// other request no route takes is classWrite: it needs a credential to learn that.
 func (s *server) classOf(r *http.Request) class {
 	pattern := s.mux.Find(chi.NewRouteContext(), r.Method, routePath(r))
 	if c, ok := s.classes[r.Method+" "+pattern]; ok {
 		return c
+	}
+	if r.Method == http.MethodGet && slices.ContainsFunc(s.publicDirs, func(d string) bool { return strings.HasPrefix(escapedPath(r), d) }) {
+		return classPublic
 	}
 	return classWrite
 }

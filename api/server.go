@@ -176,6 +176,8 @@ type server struct {
 	// request without a credential (public or not), before routing.
 	mux     *chi.Mux
 	classes map[string]class
+	// publicDirs are the folders of public GET routes that take a file's name (/ui/, /docs/).
+	publicDirs []string
 }
 
 // New returns the API handler over reg.
@@ -288,6 +290,9 @@ func (s *server) routes(cfg Config) http.Handler {
 			params = append(params, "access_token")
 		}
 		s.classes[method+" "+pattern] = c
+		if dir, _, isDir := strings.Cut(pattern, "{"); c == classPublic && method == "GET" && isDir {
+			s.publicDirs = append(s.publicDirs, dir)
+		}
 		r.Method(method, pattern, s.handle(s.authorize(c, takes(params, h))))
 	}
 	const public, read, write, unscoped, admin = classPublic, classRead, classWrite, classUnscoped, classAdmin
