@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
 func TestMatch(t *testing.T) {
@@ -132,7 +134,7 @@ func TestBounds(t *testing.T) {
 // TestKeptHashed: the file holds the tokens across a reopen, never their text, mode 0600; a last use is
 // written at most once a minute, and at Close.
 func TestKeptHashed(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tokens", "tokens.json")
+	path := filepath.Join(testutil.TempDir(t), "tokens", "tokens.json") // t.TempDir fails its cleanup under Wine
 	s, err := Open(path, 0)
 	if err != nil {
 		t.Fatal(err)
