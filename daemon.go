@@ -25,6 +25,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/replay"
+	"github.com/shmbridge/shmbridge/internal/scope"
 	"github.com/shmbridge/shmbridge/internal/session"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/internal/watch"
@@ -43,6 +44,7 @@ type daemon struct {
 	layouts    *layout.Store
 	publishers *publish.Store
 	recordings *record.Store
+	tokens     *scope.Store
 	replays    *replay.Player
 	broker     *mqtt.Config // -mqtt's
 	pages      *os.Root     // -pages-dir
@@ -110,6 +112,9 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 			return nil, fmt.Errorf("-pages-dir: %w", err)
 		}
 	}
+	if d.tokens, err = scope.Open(storeDir(c, c.tokensFile, "tokens.json"), 0); err != nil {
+		return nil, fmt.Errorf("-tokens-file: %w", err)
+	}
 	privdir.Check(d.log, daemonDirs(c, d.tokenSrc))
 	if c.mqttURL != "" {
 		b, err := mqtt.FromFlags(c.mqttURL, c.mqttCredentials, c.mqttCA, c.mqttClientID)
@@ -154,6 +159,9 @@ func (d *daemon) stopRuntimes() {
 	d.replays.Close()
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.publish.Close()
+	if err := d.tokens.Close(); err != nil { // the last uses not written yet
+		d.log.Warn("the tokens' last uses were not kept", "error", err)
+	}
 	d.hub.Close() // the samplers of streams that ended, and of what else watched
 	n := d.reg.CloseAll()
 	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
@@ -204,6 +212,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
 		Recordings:       d.recordings,
+		Tokens:           d.tokens,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
 }

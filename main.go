@@ -126,6 +126,7 @@ type config struct {
 	pagesDir                                     string
 	maxPublishers, maxMetricSeries               int
 	recordingsDir                                string
+	tokensFile                                   string
 	mqttURL, mqttCredentials, mqttClientID       string
 	mqttCA                                       string
 	maxRecordings                                int
@@ -181,6 +182,7 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.publishersDir, "publishers-dir", "", "directory of the publishers (ID.json each), loaded at start (default: publishers/ beside -token-file; \"-\": in memory only)")
 	fs.IntVar(&c.maxPublishers, "max-publishers", api.DefaultMaxPublishers, "most publishers at once; the next POST /v1/publishers gets 409")
 	fs.IntVar(&c.maxMetricSeries, "max-metric-series", api.DefaultMaxMetricSeries, "most gauges the metrics publishers export together on /metrics; a publisher past it gets 409")
+	fs.StringVar(&c.tokensFile, "tokens-file", "", "file of the scoped tokens (POST /v1/tokens; kept hashed), loaded at start (default: tokens.json beside -token-file; \"-\": in memory only)")
 	fs.StringVar(&c.recordingsDir, "recordings-dir", "", "directory of the recordings (ID.shmrec each), listed again at start (default: recordings/ beside -token-file; \"-\": recordings are off)")
 	fs.IntVar(&c.maxRecordings, "max-recordings", api.DefaultMaxRecordings, "most recordings under way at once; the next POST /v1/recordings gets 409")
 	fs.Int64Var(&c.recordingsBudget, "recordings-budget", api.DefaultRecordingsBudget, "bytes all the recordings' files may take together: a recording stops there, the next gets 507")

@@ -60,26 +60,6 @@ func (s *server) dashboardFile(w http.ResponseWriter, r *http.Request, name stri
 	http.ServeFileFS(w, r, s.dashboard, name)
 	return nil
 }
-
-// public reports whether r may go without the token: liveness, and what is public in the repository anyway —
-// the dashboard's files (the page explains a 401 of the API and takes the token), the OpenAPI description and
-// the API page (a client generator can fetch the spec without the token; the page's "Try it out" needs it).
-// They show nothing of any mapping.
-func public(r *http.Request) bool {
-	if r.Method == http.MethodPost && r.URL.Path == "/v1/sessions" {
-		return true // the login: it authenticates by its body (the token, or the one-time code)
-	}
-	if r.Method != http.MethodGet {
-		return false
-	}
-	switch p := r.URL.Path; {
-	case p == "/healthz", p == "/", p == "/openapi.yaml", p == "/docs":
-		return true
-	default:
-		return strings.HasPrefix(p, "/ui/") || strings.HasPrefix(p, "/docs/") || strings.HasPrefix(p, "/pages/")
-	}
-}
-
 // page godoc
 //
 //	@Summary		A page of -pages-dir (public)
