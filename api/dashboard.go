@@ -60,6 +60,7 @@ func (s *server) dashboardFile(w http.ResponseWriter, r *http.Request, name stri
 	http.ServeFileFS(w, r, s.dashboard, name)
 	return nil
 }
+
 // page godoc
 //
 //	@Summary		A page of -pages-dir (public)
