@@ -57,7 +57,8 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = clockedBody{r.Body, newTransferClock(w, s.transferStall)} // read in memory first (?lock=, text) or streamed
+	clock := newTransferClock(w, s.transferStall)
+	r.Body = clockedBody{r.Body, clock} // read in memory first (?lock=, text) or streamed
 	body, n, done, err := s.writeBody(r, p)
 	if err != nil {
 		return err
@@ -72,6 +73,7 @@ func (s *server) writeData(w http.ResponseWriter, r *http.Request) error {
 		return p.lockError(err)
 	}
 	s.abandoned(w, p.lock, abandoned)
+	clock.extend() // the answer has its own stall limit, however long the copy took (a text converted, a busy machine)
 	return writeJSON(w, http.StatusOK, WriteResult{Offset: p.off, BytesWritten: written})
 }
 
