@@ -82,7 +82,7 @@ func (b *bridge) getRetrying(t *testing.T, p string) (*http.Response, []byte) {
 	for try := 1; ; try++ {
 		resp, data := b.do("GET", p, nil)
 		after := resp.Header.Get("Retry-After")
-		if resp.StatusCode != http.StatusServiceUnavailable || try == 5 {
+		if resp.StatusCode != http.StatusServiceUnavailable || try == 10 {
 			return resp, data
 		}
 		secs, err := strconv.Atoi(after)
