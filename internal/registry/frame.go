@@ -90,7 +90,8 @@ func (m *Mapping) ReadFrame(ctx context.Context, o FrameOptions) (Frame, error) 
 	case o.Seqlock == nil && o.Begin == nil && len(o.Ticks) == 0:
 		return f, copyAll()
 	}
-	deadline := time.Now().Add(o.Deadline)
+	start := time.Now()
+	deadline := start.Add(o.Deadline)
 	for try := 0; ; try++ {
 		ok, version, buffer, err := m.attempt(o, copyAll)
 		if err != nil {
@@ -101,7 +102,7 @@ func (m *Mapping) ReadFrame(ctx context.Context, o FrameOptions) (Frame, error) 
 			return f, nil
 		}
 		if try >= o.Retries || (time.Now().After(deadline) && try+1 >= minCopies) {
-			return Frame{}, fmt.Errorf("%w: %d copies in %v were all torn (the producer kept writing)", ErrInconsistent, try+1, o.Deadline)
+			return Frame{}, fmt.Errorf("%w: %d copies in %v were all torn (the producer kept writing)", ErrInconsistent, try+1, time.Since(start).Round(time.Millisecond))
 		}
 		if try%8 == 7 {
 			runtime.Gosched() // let a producer on this core finish its write
