@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/replay"
+	"github.com/shmbridge/shmbridge/internal/scope"
 	"github.com/shmbridge/shmbridge/internal/session"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/internal/watch"
@@ -42,9 +44,11 @@ type daemon struct {
 	layouts    *layout.Store
 	publishers *publish.Store
 	recordings *record.Store
+	tokens     *scope.Store
 	replays    *replay.Player
-	mqtt       *mqtt.Client
-	demo       *demo.Demo // the demo producers (-demo), nil without
+	broker     *mqtt.Config // -mqtt's
+	pages      *os.Root     // -pages-dir
+	demo       *demo.Demo   // the demo producers (-demo), nil without
 	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
 	// takes its room from (-max-buffered), the watch streams' samplers.
 	publish  *publish.Runtime
@@ -102,11 +106,22 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	if d.recordings, err = openRecordings(c, d.log); err != nil {
 		return nil, err
 	}
+	if c.pagesDir != "" {
+		// An os.Root: no path, link or .. leads out of the directory.
+		if d.pages, err = os.OpenRoot(c.pagesDir); err != nil {
+			return nil, fmt.Errorf("-pages-dir: %w", err)
+		}
+	}
+	if d.tokens, err = scope.Open(storeDir(c, c.tokensFile, "tokens.json"), 0); err != nil {
+		return nil, fmt.Errorf("-tokens-file: %w", err)
+	}
 	privdir.Check(d.log, daemonDirs(c, d.tokenSrc))
 	if c.mqttURL != "" {
-		if d.mqtt, err = mqtt.Dial(mqtt.Options{URL: c.mqttURL, CredentialsFile: c.mqttCredentials, CAFile: c.mqttCA, ClientID: c.mqttClientID, Log: d.log}); err != nil {
+		b, err := mqtt.FromFlags(c.mqttURL, c.mqttCredentials, c.mqttCA, c.mqttClientID)
+		if err != nil {
 			return nil, fmt.Errorf("-mqtt: %w", err)
 		}
+		d.broker = &b
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
@@ -130,25 +145,24 @@ func (d *daemon) newRuntimes(cfg *api.Config) {
 	d.hub = api.NewHub(*cfg, d.budget)
 	d.replays = replay.NewPlayer(d.log)
 	d.publish = publish.NewRuntime(publish.Options{Store: d.publishers, Registry: d.reg, Layouts: d.layouts, Hub: d.hub,
-		Budget: d.budget, MQTT: d.mqtt, MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
+		Budget: d.budget, Broker: d.broker, Version: version(), MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
 		MaxInterval: api.MaxWatchInterval, MaxSeries: cmp.Or(c.maxMetricSeries, api.DefaultMaxMetricSeries), Log: d.log})
 	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime = d.budget, d.hub, d.replays, d.publish
 }
 
 // stopRuntimes stops what runs beside the API and waits for it, then closes what it used: the demo's producers
 // (what they made removed), the replays and recordings first (they write into mappings and files), the
-// publishers (watchers of the hub), the hub, the broker's connection, and last every handle the daemon holds.
+// publishers (watchers of the hub; then their broker's connection, its status left "offline"), the hub, and
+// last every handle the daemon holds.
 func (d *daemon) stopRuntimes() {
 	d.stopDemo() // its producers stop writing, and what they made is removed
 	d.replays.Close()
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.publish.Close()
-	d.hub.Close() // the samplers of streams that ended, and of what else watched
-	if d.mqtt != nil {
-		mctx, mcancel := context.WithTimeout(context.Background(), 2*time.Second)
-		d.mqtt.Close(mctx)
-		mcancel()
+	if err := d.tokens.Close(); err != nil { // the last uses not written yet
+		d.log.Warn("the tokens' last uses were not kept", "error", err)
 	}
+	d.hub.Close() // the samplers of streams that ended, and of what else watched
 	n := d.reg.CloseAll()
 	d.log.Info("stopped", "closed_mappings", n.Mappings, "closed_events", n.Events, "closed_mutexes", n.Mutexes)
 }
@@ -178,6 +192,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Logger:           d.log,
 		Spec:             openapiSpec,
 		Dashboard:        web.FS,
+		Pages:            d.pagesFS(),
 		Token:            d.token,
 		LoginCode:        d.loginCode,
 		LoginCodeUntil:   time.Now().Add(session.CodeLife),
@@ -197,7 +212,7 @@ func (d *daemon) apiConfig(stopping <-chan struct{}) api.Config {
 		Layouts:          d.layouts,
 		Publishers:       d.publishers,
 		Recordings:       d.recordings,
-		MQTT:             d.mqtt,
+		Tokens:           d.tokens,
 		MaxMetricSeries:  c.maxMetricSeries,
 	}
 }
@@ -369,4 +384,12 @@ func newServer(h http.Handler, log *slog.Logger) *http.Server {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// pagesFS is -pages-dir's files (nil: none).
+func (d *daemon) pagesFS() fs.FS {
+	if d.pages == nil {
+		return nil
+	}
+	return d.pages.FS()
 }

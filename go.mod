@@ -3,7 +3,7 @@ module github.com/shmbridge/shmbridge
 go 1.26.8
 
 require (
-	github.com/eclipse/paho.golang v0.23.0
+	github.com/eclipse/paho.mqtt.golang v1.5.1
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/go-chi/cors v1.2.2
 	github.com/moby/buildkit v0.34.2

@@ -123,8 +123,10 @@ type config struct {
 	maxWatchers, maxSamplers, maxLayouts         int
 	layoutsDir                                   string
 	publishersDir                                string
+	pagesDir                                     string
 	maxPublishers, maxMetricSeries               int
 	recordingsDir                                string
+	tokensFile                                   string
 	mqttURL, mqttCredentials, mqttClientID       string
 	mqttCA                                       string
 	maxRecordings                                int
@@ -176,17 +178,19 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.tokenFile, "token-file", token.DefaultFile(), "file holding the bearer token (made at first start, readable by this user only); SHMBRIDGE_TOKEN overrides it")
 	fs.StringVar(&c.layoutsDir, "layouts-dir", "", "directory of the saved layouts (ID.ksy each), loaded at start (default: layouts/ beside -token-file; \"-\": in memory only)")
 	fs.IntVar(&c.maxLayouts, "max-layouts", api.DefaultMaxLayouts, "most layouts saved at once; the next PUT gets 409")
+	fs.StringVar(&c.pagesDir, "pages-dir", "", "directory of pages served, public, at /pages/ (a stream overlay: examples/overlay; none by default)")
 	fs.StringVar(&c.publishersDir, "publishers-dir", "", "directory of the publishers (ID.json each), loaded at start (default: publishers/ beside -token-file; \"-\": in memory only)")
 	fs.IntVar(&c.maxPublishers, "max-publishers", api.DefaultMaxPublishers, "most publishers at once; the next POST /v1/publishers gets 409")
 	fs.IntVar(&c.maxMetricSeries, "max-metric-series", api.DefaultMaxMetricSeries, "most gauges the metrics publishers export together on /metrics; a publisher past it gets 409")
+	fs.StringVar(&c.tokensFile, "tokens-file", "", "file of the scoped tokens (POST /v1/tokens; kept hashed), loaded at start (default: tokens.json beside -token-file; \"-\": in memory only)")
 	fs.StringVar(&c.recordingsDir, "recordings-dir", "", "directory of the recordings (ID.shmrec each), listed again at start (default: recordings/ beside -token-file; \"-\": recordings are off)")
 	fs.IntVar(&c.maxRecordings, "max-recordings", api.DefaultMaxRecordings, "most recordings under way at once; the next POST /v1/recordings gets 409")
 	fs.Int64Var(&c.recordingsBudget, "recordings-budget", api.DefaultRecordingsBudget, "bytes all the recordings' files may take together: a recording stops there, the next gets 507")
 	fs.Int64Var(&c.recordingsMinFree, "recordings-min-free", api.DefaultRecordingsMinFree, "bytes of free space a recording leaves on its file system: it stops there, the next gets 507")
-	fs.StringVar(&c.mqttURL, "mqtt", "", "MQTT broker the mqtt publishers publish to: mqtt://host:1883, or mqtts://host:8883 for TLS (none by default)")
+	fs.StringVar(&c.mqttURL, "mqtt", "", "MQTT broker the mqtt publishers publish to: mqtt://host:1883, or mqtts://host:8883 for TLS (none by default: set it with PUT /v1/mqtt, which the flag then refuses)")
 	fs.StringVar(&c.mqttCredentials, "mqtt-credentials", "", "file with the broker's user name on its first line and the password on its second (never on the command line)")
 	fs.StringVar(&c.mqttCA, "mqtt-ca", "", "PEM file of the certificates an mqtts:// broker is trusted by (its own CA; default: the system's roots)")
-	fs.StringVar(&c.mqttClientID, "mqtt-client-id", "", "MQTT client identifier (default: shmbridge-HOSTNAME; two daemons on one broker need two)")
+	fs.StringVar(&c.mqttClientID, "mqtt-client-id", "", "MQTT client identifier (a-z, A-Z, 0-9, _ and -; default: shmbridge-HOSTNAME; two daemons on one broker need two)")
 	fs.BoolVar(&c.tokenCreate, "token-create", true, "make the token file at first start when it is missing (false: refuse to start without a token, as a container does)")
 	fs.BoolVar(&c.noAuth, "no-auth", false, "accept requests without a token: anyone on this machine can use the daemon (refused unless -listen is a loopback address)")
 	fs.StringVar(&c.sddl, "sddl", "", "Windows: security descriptor of objects created without an sddl of their own (default: this user and SYSTEM)")

@@ -29,6 +29,8 @@ type bridge struct {
 	base   string
 	reg    *registry.Registry
 	client *http.Client // validates every request and response against openapi.yaml
+	// handler is the API's handler, the router (chi.Walk lists its routes).
+	handler http.Handler
 }
 
 func newBridge(t testing.TB, root *os.Root) *bridge {
@@ -52,7 +54,7 @@ func newBridgeWith(t testing.TB, root *os.Root, configure func(*api.Config, *reg
 	configure(&cfg, reg)
 	srv.Config.Handler = api.New(reg, cfg)
 	srv.Start()
-	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t, http.DefaultTransport)}}
+	b := &bridge{t: t, base: srv.URL, reg: reg, client: &http.Client{Transport: newSpecCheck(t, http.DefaultTransport)}, handler: srv.Config.Handler}
 	t.Cleanup(func() {
 		srv.Close()
 		for _, e := range reg.Mappings() {

@@ -5,12 +5,14 @@ package api_test
 import (
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/web"
 )
 
@@ -18,8 +20,10 @@ import (
 // with a wrong one, each answers 401 with WWW-Authenticate, GETs included; only GET /healthz, the
 // dashboard's files, the spec and the API page (public: the repository's own, showing no mapping) answer.
 func TestEveryRouteNeedsToken(t *testing.T) {
-	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Dashboard = web.FS })
-	public := map[string]bool{"/healthz": true, "/": true, "/ui/app.js": true, "/openapi.yaml": true, "/docs": true, "/docs/swagger-ui.css": true}
+	pages := testutil.TempDir(t)
+	os.WriteFile(filepath.Join(pages, "index.html"), []byte("<!doctype html>"), 0o600)
+	b := newBridgeWith(t, nil, func(c *api.Config, _ *registry.Registry) { c.Dashboard, c.Pages = web.FS, os.DirFS(pages) })
+	public := map[string]bool{"/healthz": true, "/": true, "/ui/app.js": true, "/openapi.yaml": true, "/docs": true, "/docs/swagger-ui.css": true, "/pages/index.html": true}
 	n := name(t, "")
 	b.create(createBody(n, 16, ""))
 
@@ -29,7 +33,7 @@ func TestEveryRouteNeedsToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := strings.NewReplacer("{name}", strings.ReplaceAll(path(n), "/v1/mappings/", ""), "{asset}", "swagger-ui.css", "{file}", "app.js")
+	params := strings.NewReplacer("{name}", strings.ReplaceAll(path(n), "/v1/mappings/", ""), "{asset}", "swagger-ui.css", "{file}", "app.js", "{path}", "index.html")
 	routes := [][2]string{{"GET", "/no/such/route"}}
 	for p, item := range model.Model.Paths.PathItems.FromOldest() {
 		for method := range item.GetOperations().FromOldest() {

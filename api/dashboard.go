@@ -1,10 +1,12 @@
 package api
 
 import (
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -59,21 +61,51 @@ func (s *server) dashboardFile(w http.ResponseWriter, r *http.Request, name stri
 	return nil
 }
 
-// public reports whether r may go without the token: liveness, and what is public in the repository anyway —
-// the dashboard's files (the page explains a 401 of the API and takes the token), the OpenAPI description and
-// the API page (a client generator can fetch the spec without the token; the page's "Try it out" needs it).
-// They show nothing of any mapping.
-func public(r *http.Request) bool {
-	if r.Method == http.MethodPost && r.URL.Path == "/v1/sessions" {
-		return true // the login: it authenticates by its body (the token, or the one-time code)
+// page godoc
+//
+//	@Summary		A page of -pages-dir (public)
+//	@ID				getPage
+//	@Description	The files of the directory -pages-dir names (a stream overlay: examples/overlay), under the dashboard's
+//	@Description	Content-Security-Policy: their scripts and style sheets, and this daemon's API, nothing else. A
+//	@Description	directory answers its index.html. Public: a browser source cannot log in; what a page shows comes from
+//	@Description	the API with a read token.
+//	@Tags			daemon
+//	@Param			path	path	string	true	"The file, under -pages-dir, slashes included (which OpenAPI's path parameters cannot say): overlay/, overlay/overlay.js"
+//	@Produce		application/problem+json
+//	@Failure		404	{object}	Problem	"not-found: no such file, or no -pages-dir"
+//	@Produce		html,text/javascript,text/css
+//	@Success		200	{string}	string	"the file"
+//	@Success		301	"a directory without its slash: Location is the directory"
+//	@Header			301	{string}	Location	"the directory, with its slash"
+//	@Router			/pages/{path} [get]
+func (s *server) page(w http.ResponseWriter, r *http.Request) error {
+	name := chi.URLParam(r, "*")
+	if s.pages == nil {
+		return fail(probNotFound, "this daemon serves no pages (-pages-dir)")
 	}
-	if r.Method != http.MethodGet {
-		return false
+	if strings.HasSuffix(r.URL.Path, "/") { // a directory: its index.html
+		name = path.Join(name, "index.html")
 	}
-	switch p := r.URL.Path; {
-	case p == "/healthz", p == "/", p == "/openapi.yaml", p == "/docs":
-		return true
-	default:
-		return strings.HasPrefix(p, "/ui/") || strings.HasPrefix(p, "/docs/")
+	if !fs.ValidPath(name) || strings.HasPrefix(path.Base(name), ".") {
+		return fail(probNotFound, "no such page")
 	}
+	if st, err := fs.Stat(s.pages, name); err != nil || st.IsDir() {
+		if err == nil { // a directory without its slash: where its index.html is
+			http.Redirect(w, r, path.Base(name)+"/", http.StatusMovedPermanently)
+			return nil
+		}
+		return fail(probNotFound, "no such page")
+	}
+	f, err := s.pages.Open(name)
+	if err != nil {
+		return fail(probNotFound, "no such page")
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		return fail(probNotFound, "no such page")
+	}
+	w.Header().Set("Content-Security-Policy", dashboardCSP)
+	http.ServeContent(w, r, name, time.Time{}, rs)
+	return nil
 }

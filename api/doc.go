@@ -8,8 +8,9 @@
 // `oneOf: [{type: object}, <the real schema>]`, which no valid body satisfies (it matches both). So every
 // operation here declares its body parameter first, then `@Accept`. And with more than one
 // `@securitydefinitions`, each overwrites the one before (all end up under the first name with the last one's
-// attributes), so only the bearer scheme is declared: the token, or a session of POST /v1/sessions, both sent
-// the same way.
+// attributes), so only the bearer scheme is declared here: the token, a session of POST /v1/sessions, or a
+// scoped token, all sent the same way. genspec adds AccessToken (a read token in ?access_token=) to the
+// operations that take that parameter.
 //
 //	@title							shmbridge API
 //	@version						1

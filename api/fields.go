@@ -94,9 +94,10 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 //	@Description	that fails one of the layout's version checks (`meta/-shmbridge/version`) is not decoded: 422
 //	@Description	`version-mismatch`, naming the field, the version the layout describes and the one the memory holds.
 //	@Tags			fields
-//	@Param			name	path	string	true	"Mapping name, percent-encoded"
-//	@Param			layout	query	string	false	"Layout id (default: the mapping's layout)"
-//	@Param			fields	query	string	false	"Comma-separated field paths: a.b,c[2]"
+//	@Param			name			path	string	true	"Mapping name, percent-encoded"
+//	@Param			layout			query	string	false	"Layout id (default: the mapping's layout)"
+//	@Param			fields			query	string	false	"Comma-separated field paths: a.b,c[2]"
+//	@Param			access_token	query	string	false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request: no layout, a bad fields list"
 //	@Failure		404	{object}	Problem	"not-found: the mapping, the layout, or the layout's mutex or spinlock (its producer does not run)"

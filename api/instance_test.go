@@ -26,7 +26,7 @@ func TestProblemInstanceIsThePath(t *testing.T) {
 	}{
 		{"/v1/mappings?token=" + secret, "/v1/mappings", 401, []string{"Authorization", "", "Invalid", "on purpose"}},
 		{"/v1/mappings/Local%5CNone?token=" + secret, "/v1/mappings/Local%5CNone", 400, []string{"Invalid", "on purpose"}},
-		{"/v1/mappings/Local%5CNone?access_token=" + secret + "&x", "/v1/mappings/Local%5CNone", 400, []string{"Invalid", "on purpose"}},
+		{"/v1/mappings/Local%5CNone?access_token=" + secret + "&x", "/v1/mappings/Local%5CNone", 401, []string{"Invalid", "on purpose"}},
 	} {
 		resp, data := b.do("GET", c.path, nil, c.hdr...)
 		expect(t, resp, data, c.status)

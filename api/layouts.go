@@ -13,6 +13,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/cdecl"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/scope"
 )
 
 // LayoutSummary is a layout as GET /v1/layouts lists it: what it is and what it reads, not its fields (GET
@@ -359,13 +360,18 @@ func (s *server) convertLayout(w http.ResponseWriter, r *http.Request) error {
 //	@Description	each in short: its title, fixed size, protocol and version checks. Its fields, consistency and source
 //	@Description	are on GET /v1/layouts/{id}.
 //	@Tags			layouts
+//	@Param			access_token	query	string	false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce		application/problem+json
 //	@Produce		json
 //	@Success		200	{array}	LayoutSummary
 //	@Security		BearerAuth
 //	@Router			/v1/layouts [get]
 func (s *server) listLayouts(w http.ResponseWriter, r *http.Request) error {
-	return writeList(w, s.layouts.List(), summaryOf)
+	list := s.layouts.List()
+	if g := grantOf(r); g != nil && g.Scope == scope.Read {
+		list = slices.DeleteFunc(list, func(e *layout.Entry) bool { return !s.layoutVisible(g, e.ID) })
+	}
+	return writeList(w, list, summaryOf)
 }
 
 // getLayout godoc
@@ -373,7 +379,8 @@ func (s *server) listLayouts(w http.ResponseWriter, r *http.Request) error {
 //	@Summary	Show one layout, with its source
 //	@ID			getLayout
 //	@Tags		layouts
-//	@Param		id	path	string	true	"Layout id"
+//	@Param		id				path	string	true	"Layout id"
+//	@Param		access_token	query	string	false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-request: not a layout id"
 //	@Failure	404	{object}	Problem	"not-found"

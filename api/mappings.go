@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/layout"
@@ -200,13 +201,18 @@ func (s *server) patchMapping(w http.ResponseWriter, r *http.Request) error {
 //	@Summary	List the mappings the daemon holds
 //	@ID			listMappings
 //	@Tags		mappings
+//	@Param		access_token	query	string	false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce	application/problem+json
 //	@Produce	json
 //	@Success	200	{array}	Mapping
 //	@Security	BearerAuth
 //	@Router		/v1/mappings [get]
 func (s *server) listMappings(w http.ResponseWriter, r *http.Request) error {
-	return writeList(w, s.reg.Mappings(), mappingOf)
+	list := s.reg.Mappings()
+	if g := grantOf(r); g != nil {
+		list = slices.DeleteFunc(list, func(m *registry.Mapping) bool { return !g.Allows(m.Name()) })
+	}
+	return writeList(w, list, mappingOf)
 }
 
 // mapping looks up the mapping {name} in the path names.
@@ -223,7 +229,8 @@ func (s *server) mapping(r *http.Request) (*registry.Mapping, error) {
 //	@Summary	Show one mapping
 //	@ID			getMapping
 //	@Tags		mappings
-//	@Param		name	path	string	true	"Mapping name, percent-encoded (Local%5CTelemetry)"
+//	@Param		name			path	string	true	"Mapping name, percent-encoded (Local%5CTelemetry)"
+//	@Param		access_token	query	string	false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce	application/problem+json
 //	@Failure	400	{object}	Problem	"invalid-name"
 //	@Failure	404	{object}	Problem	"not-found"

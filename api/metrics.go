@@ -35,7 +35,7 @@ type metrics struct {
 // rejections are the problem kinds counted as refused requests, by reason.
 var rejections = map[string]bool{
 	"unauthorized": true, "host-not-allowed": true, "cross-origin": true, "rate-limited": true,
-	"too-many-waiters": true, "too-many-watchers": true, "busy": true,
+	"too-many-waiters": true, "too-many-watchers": true, "busy": true, "out-of-scope": true,
 }
 
 func newMetrics(s *server) *metrics {

@@ -15,6 +15,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/replay"
+	"github.com/shmbridge/shmbridge/internal/scope"
 	"github.com/shmbridge/shmbridge/internal/view"
 )
 
@@ -24,7 +25,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:version-mismatch,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:invalid-recording"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:version-mismatch,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:set-by-flag,urn:shmbridge:problem:invalid-recording,urn:shmbridge:problem:out-of-scope"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -94,7 +95,9 @@ var (
 	probDecodedTooLarge = newProblemType("decoded-too-large", http.StatusRequestEntityTooLarge, "Decoded answer too large")
 	probInconsistent    = newProblemType("inconsistent", http.StatusServiceUnavailable, "No consistent frame")
 	probInProgress      = newProblemType("in-progress", http.StatusConflict, "Under way")
+	probSetByFlag       = newProblemType("set-by-flag", http.StatusConflict, "Set by a flag at start")
 	probInvalidRecord   = newProblemType("invalid-recording", http.StatusUnprocessableEntity, "Recording not whole")
+	probOutOfScope      = newProblemType("out-of-scope", http.StatusForbidden, "Outside the token's scope")
 )
 
 // causes maps the errors of the layers below to their problem type, first match wins. An error that matches
@@ -134,7 +137,8 @@ var causes = []struct {
 	{publish.ErrInvalid, probInvalidRequest, "", false},
 	{publish.ErrFields, probInvalidRequest, "", false},
 	{publish.ErrTooManySeries, probLimitReached, "", false},
-	{publish.ErrNoBroker, probUnsupported, "", false},
+	{publish.ErrAnnounced, probExists, "", false},
+	{publish.ErrBrokerFixed, probSetByFlag, "", false},
 	{layout.ErrTooLarge, probDecodedTooLarge, fmt.Sprintf("the decoded JSON would be over %d bytes: select fewer with ?fields=", view.MaxJSON), false},
 	{view.ErrNoLayout, probInvalidRequest, "", false},
 	{view.ErrInvalidFields, probInvalidRequest, "", false},
@@ -158,6 +162,9 @@ var causes = []struct {
 	{replay.ErrPlaying, probInProgress, "", false},
 	{replay.ErrClosed, probShuttingDown, "the replays are stopped: the daemon is shutting down", false},
 	{export.ErrInvalid, probInvalidRequest, "", false},
+	{scope.ErrInvalid, probInvalidRequest, "", false},
+	{scope.ErrFull, probLimitReached, "", false},
+	{scope.ErrNotFound, probNotFound, "", false},
 	{context.Canceled, probShuttingDown, "the wait was cancelled: the daemon is shutting down", false},
 }
 

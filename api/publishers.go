@@ -25,7 +25,7 @@ const (
 type Publisher struct {
 	// ID is the daemon's name for it (answered by POST).
 	ID string `json:"id,omitempty" example:"p1a2b3c4d5e6"`
-	// Kind is what it publishes to: metrics (gauges on /metrics), mqtt (messages to the broker of -mqtt).
+	// Kind is what it publishes to: metrics (gauges on /metrics), mqtt (messages to the broker: -mqtt, PUT /v1/mqtt).
 	Kind string `json:"kind" validate:"required" enums:"metrics,mqtt" example:"metrics"`
 	// Mapping is the mapping decoded (the daemon opens it, read-only, if it does not hold it).
 	Mapping string `json:"mapping" validate:"required" example:"Global\\HWiNFO_SENS_SM2"`
@@ -54,6 +54,8 @@ type Publisher struct {
 	// Changes: each message holds only the fields that changed (merged as a watch stream's patches are), the
 	// first after each connection all of them; default: every message the whole selection.
 	Changes bool `json:"changes,omitempty"`
+	// HomeAssistant announces an mqtt publisher's fields to Home Assistant (MQTT discovery), a sensor each.
+	HomeAssistant *HomeAssistant `json:"homeassistant,omitempty"`
 	// Series is how many gauges a metrics publisher exported at its last collection.
 	Series int `json:"series"`
 	// Connected, Published and Dropped are an mqtt publisher's: whether the broker is connected, the messages
@@ -65,12 +67,58 @@ type Publisher struct {
 	Created *time.Time `json:"created,omitempty" format:"date-time"`
 }
 
+// HomeAssistant is what an mqtt publisher announces to Home Assistant: a retained config at
+// PREFIX/sensor/CLIENT_ID/OBJECT_ID/config for each field (OBJECT_ID: the mapping's and the field's names, a-z,
+// A-Z, 0-9, _ and - kept, the rest _), the fields of a mapping one device. Needs `fields`, and every message
+// whole (not `changes`).
+type HomeAssistant struct {
+	// Prefix is Home Assistant's discovery prefix (default homeassistant).
+	Prefix string `json:"prefix,omitempty" example:"homeassistant"`
+	// Device is the device the sensors belong to (default: the catalogue's title and vendor for its layouts;
+	// else the mapping's name and the layout's id).
+	Device HADevice `json:"device"`
+	// Sensors say how Home Assistant shows each field, by path (default: every field of fields, named by its
+	// path); a field left out is not announced.
+	Sensors map[string]HASensor `json:"sensors,omitempty"`
+}
+
+// HADevice is a Home Assistant device.
+type HADevice struct {
+	Name         string `json:"name,omitempty" example:"ACC physics"`
+	Manufacturer string `json:"manufacturer,omitempty" example:"Kunos Simulazioni"`
+	Model        string `json:"model,omitempty" example:"Assetto Corsa Competizione / AC Rally physics"`
+}
+
+// HASensor is how Home Assistant shows a field (its sensor's keys, as Home Assistant spells them).
+type HASensor struct {
+	Name              string `json:"name,omitempty" example:"Speed"`
+	UnitOfMeasurement string `json:"unit_of_measurement,omitempty" example:"km/h"`
+	DeviceClass       string `json:"device_class,omitempty" example:"speed"`
+	StateClass        string `json:"state_class,omitempty" enums:"measurement,measurement_angle,total,total_increasing" example:"measurement"`
+	// ValueTemplate reads the value from the message (default: {{ value_json['FIELD'] }}).
+	ValueTemplate             string `json:"value_template,omitempty"`
+	Icon                      string `json:"icon,omitempty" example:"mdi:speedometer"`
+	SuggestedDisplayPrecision *int   `json:"suggested_display_precision,omitempty" example:"0"`
+}
+
+// convertJSON is v as another type of the same JSON (the API's types and package publish's spell their
+// fields alike).
+func convertJSON[T any](v any) *T {
+	b, _ := json.Marshal(v)
+	var out T
+	json.Unmarshal(b, &out)
+	return &out
+}
+
 // publisherOf is a publisher as the API shows it: its spec, and what its runtime says it does.
 func (s *server) publisherOf(sp publish.Spec) Publisher {
 	st := s.publish.Status(sp.ID)
 	p := Publisher{ID: sp.ID, Kind: sp.Kind, Mapping: sp.Mapping, Layout: sp.Layout, Name: sp.Name, Fields: sp.Fields,
 		Each: sp.Each, Value: sp.Value, Series: st.Series, Created: &sp.Created,
 		Topic: sp.Topic, QoS: sp.QoS, Retain: sp.Retain, Interval: sp.Interval, Changes: sp.Changes}
+	if sp.HomeAssistant != nil {
+		p.HomeAssistant = convertJSON[HomeAssistant](sp.HomeAssistant)
+	}
 	if sp.Kind == publish.MQTT {
 		p.Series, p.Connected, p.Published, p.Dropped = 0, &st.Connected, st.Published, st.Dropped
 	}
@@ -95,7 +143,9 @@ func (s *server) publisherOf(sp publish.Spec) Publisher {
 //	@Description	object, sampled at `interval` (one consistent frame each), a message when they changed: the whole
 //	@Description	selection, or (`changes`) only what changed, merged as a watch stream's patches (after each connection,
 //	@Description	the whole). `qos`, `retain`. One message waits at most: while the broker is slow or away the latest
-//	@Description	replaces it (`dropped`). Without -mqtt, 501.
+//	@Description	replaces it (`dropped`). Without a broker (-mqtt, PUT /v1/mqtt) it is kept, and publishes once one is set.
+//	@Description	`homeassistant` announces the fields to Home Assistant (MQTT discovery): a sensor each, one device for the
+//	@Description	mapping, available while the daemon is connected and the mapping read; deleting the publisher removes them.
 //	@Description	Kind `metrics`: the fields appear on GET /metrics as gauges named `name`, read at each scrape from one
 //	@Description	consistent frame (the layout's protocol). Either `fields` (numeric fields by path: a gauge each, label
 //	@Description	`field`), or `each` (an array of structs: a gauge for each item, label `index`) with `value` (the item's
@@ -109,10 +159,9 @@ func (s *server) publisherOf(sp publish.Spec) Publisher {
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request (see detail), invalid-layout, decode-failed"
 //	@Failure		404	{object}	Problem	"not-found: the mapping (held or on the system) or the layout"
-//	@Failure		409	{object}	Problem	"limit-reached: -max-publishers, -max-metric-series; exists: the metric name is another publisher's, or one of the daemon's own (go_goroutines)"
+//	@Failure		409	{object}	Problem	"limit-reached: -max-publishers, -max-metric-series; exists: the metric name is another publisher's, or one of the daemon's own (go_goroutines); a field another publisher announces to Home Assistant"
 //	@Failure		415	{object}	Problem	"unsupported-media-type"
 //	@Failure		422	{object}	Problem	"decode-failed: the mapping does not decode by the layout; version-mismatch: it holds another version than the layout describes"
-//	@Failure		501	{object}	Problem	"unsupported: kind mqtt without -mqtt"
 //	@Produce		json
 //	@Success		201	{object}	Publisher	"publishing"
 //	@Security		BearerAuth
@@ -142,6 +191,9 @@ func (s *server) createPublisher(w http.ResponseWriter, r *http.Request) error {
 func specOf(req Publisher) (sp publish.Spec, badLabel error) {
 	sp = publish.Spec{Kind: req.Kind, Mapping: req.Mapping, Layout: req.Layout, Name: req.Name, Fields: req.Fields, Each: req.Each,
 		Value: req.Value, Topic: req.Topic, QoS: req.QoS, Retain: req.Retain, Interval: req.Interval, Changes: req.Changes}
+	if req.HomeAssistant != nil {
+		sp.HomeAssistant = convertJSON[publish.Discovery](req.HomeAssistant)
+	}
 	if len(req.Labels) > 0 {
 		sp.Labels = map[string]publish.Label{}
 	}

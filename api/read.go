@@ -46,6 +46,7 @@ type readPlan struct {
 //	@Param			timeout			query	string	false	"How long to wait for it: 5s, 250ms (default 30s, at most 5m)"
 //	@Param			lock			query	string	false	"Named mutex to hold while copying (its name)"
 //	@Param			lock_timeout	query	string	false	"How long to wait for the mutex: 5s, 250ms (default 5s, at most 5m)"
+//	@Param			access_token	query	string	false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name"
 //	@Failure		429	{object}	Problem	"too-many-waiters (see Retry-After)"

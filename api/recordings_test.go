@@ -173,12 +173,12 @@ func TestRecordReplayExport(t *testing.T) {
 		leaf, _ := pf.Schema().Lookup(c...)
 		cols[strings.Join(c, ".")] = leaf.Node.Type()
 	}
-	if cols["speed"].Kind() != parquet.Double || cols["gear"].Kind() != parquet.ByteArray || cols["seq"].Kind() != parquet.Int64 ||
+	if cols["speed"].Kind() != parquet.Float || cols["gear"].Kind() != parquet.ByteArray || cols["seq"].Kind() != parquet.Int32 ||
 		cols["flags"].Kind() != parquet.Boolean || cols["time"].Kind() != parquet.Int64 {
 		t.Errorf("parquet columns: %v", cols)
 	}
 	type row struct {
-		Speed *float64 `parquet:"speed"`
+		Speed *float32 `parquet:"speed"`
 		Gear  *string  `parquet:"gear"`
 		Frame uint64   `parquet:"frame"`
 	}

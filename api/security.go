@@ -78,31 +78,18 @@ func (s *server) validToken(t string) bool {
 	return subtle.ConstantTimeCompare([]byte(t), s.token) == 1
 }
 
-// credential reads the request's bearer credential (the scheme in any case, RFC 9110 §11.1): the token (id
-// "") or a session the daemon issued (its id and expiry). No cookie is ever read: any port of localhost can
-// set one for the daemon's host, and receives the daemon's.
+// credential reads the request's bearer credential: the token (id "") or a session the daemon issued (its id
+// and expiry). No cookie is ever read: any port of localhost can set one for the daemon's host, and receives
+// the daemon's.
 func (s *server) credential(r *http.Request) (id string, until time.Time, ok bool) {
-	scheme, cred, found := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") {
+	cred, found := bearerOf(r)
+	if !found {
 		return "", time.Time{}, false
 	}
-	cred = strings.TrimSpace(cred)
 	if s.validToken(cred) {
 		return "", time.Time{}, true
 	}
 	return s.sessions.Check(cred, time.Now())
-}
-
-// authenticate lets a request through if it carries the token or a session as its bearer credential.
-// Public routes (GET /healthz, the dashboard's files, the spec, and the login itself) need none.
-func (s *server) authenticate(r *http.Request) error {
-	if len(s.token) == 0 || public(r) {
-		return nil
-	}
-	if _, _, ok := s.credential(r); ok {
-		return nil
-	}
-	return unauthorized()
 }
 
 func unauthorized() error {

@@ -20,6 +20,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/replay"
+	"github.com/shmbridge/shmbridge/internal/scope"
 	"github.com/shmbridge/shmbridge/internal/session"
 	"github.com/shmbridge/shmbridge/internal/view"
 	"github.com/shmbridge/shmbridge/internal/watch"
@@ -90,23 +91,31 @@ type Config struct {
 	// Dashboard holds the dashboard's files (index.html, its scripts and style sheet), served at / and /ui/;
 	// nil serves 404 there. The daemon embeds web.FS.
 	Dashboard fs.FS
+	// Pages are the user's own pages (-pages-dir: a stream overlay), served at /pages/ under the dashboard's
+	// Content-Security-Policy, public (a browser source cannot log in: their data needs a read token); nil
+	// serves 404 there.
+	Pages fs.FS
 	// Layouts are the saved layouts (PUT /v1/layouts/{id}); nil: kept in memory only, with DefaultMaxLayouts.
 	Layouts *layout.Store
 	// Publishers are the configured publishers (POST /v1/publishers); nil: kept in memory only, with
 	// DefaultMaxPublishers. MaxMetricSeries caps the gauges they export together (0: DefaultMaxMetricSeries).
 	Publishers      *publish.Store
 	MaxMetricSeries int
+	// Tokens are the scoped tokens (POST /v1/tokens); nil: kept in memory only, at most
+	// scope.DefaultMaxTokens.
+	Tokens *scope.Store
 	// Recordings keep the recordings (POST /v1/recordings); nil: recordings are off.
 	Recordings *record.Store
 	// Replays is the player of recordings into mappings (POST /v1/mappings/{name}/replay); its owner (the
 	// daemon) closes it. nil: one of the handler's own, never closed (its replays end with their mappings).
 	Replays *replay.Player
-	// MQTT is the connection to the broker mqtt publishers publish to (-mqtt); nil: none. Only for a runtime
-	// New makes (PublishRuntime nil).
-	MQTT *mqtt.Client
+	// Broker is the broker mqtt publishers publish to, set by -mqtt (PUT /v1/mqtt cannot change it); nil: the
+	// one kept in Publishers, if any. Only for a runtime New makes (PublishRuntime nil).
+	Broker *mqtt.Config
 	// PublishRuntime runs the publishers (its store is then Publishers): started, stopped and waited for by its
 	// maker. New registers its collectors and loads it (its kept publishers checked, none started). nil: New
-	// makes one over Publishers, MQTT and MaxMetricSeries that runs a publisher only once one is added.
+	// makes one over Publishers, Broker and MaxMetricSeries that runs a publisher only once one is added (and
+	// connects to a broker only once one is PUT).
 	PublishRuntime *publish.Runtime
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
@@ -144,11 +153,13 @@ type server struct {
 	log       *slog.Logger
 	spec      []byte
 	dashboard fs.FS
+	pages     fs.FS
 	maxBody   int64
 	token     []byte
 	// transferStall: Config.TransferStall
 	transferStall time.Duration
 	sessions      *session.Store
+	tokens        *scope.Store
 	build         string
 	session0      bool
 	budget        *budget.Bytes
@@ -166,6 +177,13 @@ type server struct {
 	minWatch  time.Duration
 	heartbeat time.Duration
 	stopping  <-chan struct{}
+
+	// mux is the router, and classes each route's class by "METHOD pattern": what authenticate looks up for a
+	// request without a credential (public or not), before routing.
+	mux     *chi.Mux
+	classes map[string]class
+	// publicDirs are the folders of public GET routes that take a file's name (/ui/, /docs/, /pages/).
+	publicDirs []string
 }
 
 // New returns the API handler over reg.
@@ -180,10 +198,10 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	if cfg.MaxWaiters <= 0 {
 		cfg.MaxWaiters = DefaultMaxWaiters
 	}
-	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
+	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, pages: cfg.Pages, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
 		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers, publish: cfg.PublishRuntime,
-		recordings: cfg.Recordings, replays: cfg.Replays, hub: cfg.Hub, transferStall: cfg.TransferStall}
+		recordings: cfg.Recordings, replays: cfg.Replays, hub: cfg.Hub, transferStall: cfg.TransferStall, tokens: cfg.Tokens}
 	if s.transferStall <= 0 {
 		s.transferStall = DefaultTransferStall
 	}
@@ -211,7 +229,7 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	s.stopping = cfg.Stopping
 	if s.publish == nil {
 		s.publish = publish.NewRuntime(publish.Options{Store: s.publishers, Registry: reg, Layouts: s.layouts, Hub: s.hub,
-			Budget: s.budget, MQTT: cfg.MQTT, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
+			Budget: s.budget, Broker: cfg.Broker, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
 			MaxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), Log: s.log})
 	}
 	s.metrics = newMetrics(s)
@@ -236,6 +254,9 @@ func (s *server) defaultStores() {
 	if s.layouts == nil {
 		s.layouts, _ = layout.OpenStore("", layout.DefaultLimits, DefaultMaxLayouts)
 	}
+	if s.tokens == nil {
+		s.tokens, _ = scope.Open("", 0)
+	}
 }
 
 // router is a router with the checks every request passes, in order, and the answers to a path or a method
@@ -249,7 +270,8 @@ func (s *server) router(cfg Config) *chi.Mux {
 		s.checks(checkHost(cfg.Hosts)),
 		allowOrigins(cfg.AllowedOrigins),
 		s.checks(crossOrigin(cfg.AllowedOrigins), refuseSimplePOST),
-		s.checks(s.authenticate, rateLimit(cfg.RateLimit, cfg.Burst)),
+		s.authenticate,
+		s.checks(rateLimit(cfg.RateLimit, cfg.Burst)),
 		escapedRoutePath)
 	r.NotFound(s.handle(func(_ http.ResponseWriter, r *http.Request) error {
 		return fail(probNotFound, "no such route"+splitNameHint(r.URL.Path))
@@ -263,69 +285,86 @@ func (s *server) router(cfg Config) *chi.Mux {
 // routes is the handler: the checks every request passes, then one flat table of routes.
 func (s *server) routes(cfg Config) http.Handler {
 	r := s.router(cfg)
+	s.mux, s.classes = r, map[string]class{}
 	// One flat table (not nested routers): a request is routed by one tree lookup, and its pattern is the
 	// metrics' route label as it stands. escapedRoutePath drops a trailing slash, so /v1/mappings/ is
 	// /v1/mappings. Each route lists the query parameters it takes: any other is 400 (TestQueryParamsAsSpec
-	// holds the lists to openapi.yaml's).
-	route := func(method, pattern string, h func(http.ResponseWriter, *http.Request) error, params ...string) {
-		r.Method(method, pattern, s.handle(takes(params, h)))
+	// holds the lists to openapi.yaml's), and its class: who may use it (authorize, the one place that checks;
+	// TestRouteClasses tries every route with every kind of credential). A read route takes access_token too.
+	route := func(c class, method, pattern string, h func(http.ResponseWriter, *http.Request) error, params ...string) {
+		if c == classRead {
+			params = append(params, "access_token")
+		}
+		s.classes[method+" "+pattern] = c
+		if i := strings.IndexAny(pattern, "{*"); c == classPublic && method == "GET" && i >= 0 {
+			s.publicDirs = append(s.publicDirs, pattern[:i])
+		}
+		r.Method(method, pattern, s.handle(s.authorize(c, takes(params, h))))
 	}
-	route("GET", "/healthz", s.health)
-	route("GET", "/metrics", s.metricsPage)
-	route("GET", "/", s.dashboardPage, "token")
-	route("GET", "/ui/{file}", s.dashboardAsset)
-	route("GET", "/openapi.yaml", s.openapi)
+	const public, read, write, unscoped, admin = classPublic, classRead, classWrite, classUnscoped, classAdmin
+	route(public, "GET", "/healthz", s.health)
+	route(write, "GET", "/metrics", s.metricsPage)
+	route(public, "GET", "/", s.dashboardPage, "token")
+	route(public, "GET", "/ui/{file}", s.dashboardAsset)
+	route(public, "GET", "/pages/*", s.page)
+	route(public, "GET", "/openapi.yaml", s.openapi)
 	ui := v5emb.New("shmbridge API", "/openapi.yaml", "/docs/")
-	route("GET", "/docs", s.docsPage(ui))
-	route("GET", "/docs/{asset}", s.docsAsset(ui))
-	route("POST", "/v1/sessions", s.createSession)
-	route("DELETE", "/v1/sessions/current", s.deleteSession)
-	route("POST", "/v1/mappings", s.createMapping)
-	route("GET", "/v1/mappings", s.listMappings)
-	route("GET", "/v1/mappings/{name}", s.getMapping)
-	route("DELETE", "/v1/mappings/{name}", s.closeMapping, "unlink")
-	route("GET", "/v1/mappings/{name}/data", s.readData, "offset", "length", "as", "encoding", "wait", "timeout", "lock", "lock_timeout")
-	route("PUT", "/v1/mappings/{name}/data", s.writeData, "offset", "encoding", "nul", "lock", "lock_timeout")
-	route("POST", "/v1/mappings/{name}/flush", s.flush)
-	route("GET", "/v1/mappings/{name}/watch", s.watchMapping, "offset", "length", "interval", "event", "format", "as", "encoding", "lock", "lock_timeout", "full", "layout", "fields")
-	route("GET", "/v1/watch", s.watchMany, "mapping", "event", "interval", "format", "as", "encoding", "full", "layout", "fields")
-	route("GET", "/v1/os/objects", s.listOSObjects, "kind")
-	route("PUT", "/v1/layouts/{id}", s.putLayout, "struct", "abi", "encoding")
-	route("POST", "/v1/layouts/convert", s.convertLayout, "id", "struct", "abi", "encoding")
-	route("GET", "/v1/layouts", s.listLayouts)
-	route("GET", "/v1/layouts/{id}", s.getLayout)
-	route("DELETE", "/v1/layouts/{id}", s.deleteLayout)
-	route("GET", "/v1/mappings/{name}/fields", s.readFields, "layout", "fields")
-	route("PATCH", "/v1/mappings/{name}/fields", s.patchFields, "layout")
-	route("POST", "/v1/mappings/{name}/decode", s.decodeMapping, "fields", "struct", "abi", "encoding")
-	route("PATCH", "/v1/mappings/{name}", s.patchMapping)
-	route("POST", "/v1/publishers", s.createPublisher)
-	route("GET", "/v1/publishers", s.listPublishers)
-	route("GET", "/v1/publishers/{id}", s.getPublisher)
-	route("DELETE", "/v1/publishers/{id}", s.deletePublisher)
-	route("POST", "/v1/recordings", s.createRecording)
-	route("GET", "/v1/recordings", s.listRecordings)
-	route("GET", "/v1/recordings/{id}", s.getRecording)
-	route("DELETE", "/v1/recordings/{id}", s.deleteRecording)
-	route("POST", "/v1/recordings/{id}/stop", s.stopRecording)
-	route("GET", "/v1/recordings/{id}/fields", s.exportFields, "layout", "fields", "format")
-	route("POST", "/v1/mappings/{name}/replay", s.startReplay)
-	route("GET", "/v1/mappings/{name}/replay", s.getReplay)
-	route("DELETE", "/v1/mappings/{name}/replay", s.stopReplay)
-	route("POST", "/v1/events", s.createEvent)
-	route("GET", "/v1/events", s.listEvents)
-	route("GET", "/v1/events/{name}", s.getEvent)
-	route("DELETE", "/v1/events/{name}", s.closeEvent, "unlink")
-	route("POST", "/v1/events/{name}/set", s.setEvent)
-	route("POST", "/v1/events/{name}/reset", s.resetEvent)
-	route("POST", "/v1/events/{name}/pulse", s.pulseEvent)
-	route("POST", "/v1/events/{name}/wait", s.waitEvent, "timeout")
-	route("POST", "/v1/mutexes", s.createMutex)
-	route("GET", "/v1/mutexes", s.listMutexes)
-	route("GET", "/v1/mutexes/{name}", s.getMutex)
-	route("DELETE", "/v1/mutexes/{name}", s.closeMutex, "unlink")
-	route("POST", "/v1/mutexes/{name}/acquire", s.acquireMutex, "timeout", "hold")
-	route("POST", "/v1/mutexes/{name}/release", s.releaseMutex, "lease")
+	route(public, "GET", "/docs", s.docsPage(ui))
+	route(public, "GET", "/docs/{asset}", s.docsAsset(ui))
+	route(public, "POST", "/v1/sessions", s.createSession)
+	route(admin, "DELETE", "/v1/sessions/current", s.deleteSession)
+	route(admin, "POST", "/v1/tokens", s.createToken)
+	route(admin, "GET", "/v1/tokens", s.listTokens)
+	route(admin, "DELETE", "/v1/tokens/{id}", s.revokeToken)
+	route(unscoped, "POST", "/v1/mappings", s.createMapping)
+	route(read, "GET", "/v1/mappings", s.listMappings)
+	route(read, "GET", "/v1/mappings/{name}", s.getMapping)
+	route(write, "DELETE", "/v1/mappings/{name}", s.closeMapping, "unlink")
+	route(read, "GET", "/v1/mappings/{name}/data", s.readData, "offset", "length", "as", "encoding", "wait", "timeout", "lock", "lock_timeout")
+	route(write, "PUT", "/v1/mappings/{name}/data", s.writeData, "offset", "encoding", "nul", "lock", "lock_timeout")
+	route(write, "POST", "/v1/mappings/{name}/flush", s.flush)
+	route(read, "GET", "/v1/mappings/{name}/watch", s.watchMapping, "offset", "length", "interval", "event", "format", "as", "encoding", "lock", "lock_timeout", "full", "layout", "fields")
+	route(read, "GET", "/v1/watch", s.watchMany, "mapping", "event", "interval", "format", "as", "encoding", "full", "layout", "fields")
+	route(unscoped, "GET", "/v1/os/objects", s.listOSObjects, "kind")
+	route(write, "PUT", "/v1/layouts/{id}", s.putLayout, "struct", "abi", "encoding")
+	route(write, "POST", "/v1/layouts/convert", s.convertLayout, "id", "struct", "abi", "encoding")
+	route(read, "GET", "/v1/layouts", s.listLayouts)
+	route(read, "GET", "/v1/layouts/{id}", s.getLayout)
+	route(write, "DELETE", "/v1/layouts/{id}", s.deleteLayout)
+	route(read, "GET", "/v1/mappings/{name}/fields", s.readFields, "layout", "fields")
+	route(write, "PATCH", "/v1/mappings/{name}/fields", s.patchFields, "layout")
+	route(write, "POST", "/v1/mappings/{name}/decode", s.decodeMapping, "fields", "struct", "abi", "encoding")
+	route(write, "PATCH", "/v1/mappings/{name}", s.patchMapping)
+	route(unscoped, "POST", "/v1/publishers", s.createPublisher)
+	route(unscoped, "GET", "/v1/publishers", s.listPublishers)
+	route(unscoped, "GET", "/v1/publishers/{id}", s.getPublisher)
+	route(unscoped, "DELETE", "/v1/publishers/{id}", s.deletePublisher)
+	route(admin, "GET", "/v1/mqtt", s.getBroker)
+	route(admin, "PUT", "/v1/mqtt", s.putBroker)
+	route(admin, "DELETE", "/v1/mqtt", s.deleteBroker)
+	route(unscoped, "POST", "/v1/recordings", s.createRecording)
+	route(unscoped, "GET", "/v1/recordings", s.listRecordings)
+	route(unscoped, "GET", "/v1/recordings/{id}", s.getRecording)
+	route(unscoped, "DELETE", "/v1/recordings/{id}", s.deleteRecording)
+	route(unscoped, "POST", "/v1/recordings/{id}/stop", s.stopRecording)
+	route(unscoped, "GET", "/v1/recordings/{id}/fields", s.exportFields, "layout", "fields", "format")
+	route(unscoped, "POST", "/v1/mappings/{name}/replay", s.startReplay)
+	route(unscoped, "GET", "/v1/mappings/{name}/replay", s.getReplay)
+	route(unscoped, "DELETE", "/v1/mappings/{name}/replay", s.stopReplay)
+	route(write, "POST", "/v1/events", s.createEvent)
+	route(write, "GET", "/v1/events", s.listEvents)
+	route(write, "GET", "/v1/events/{name}", s.getEvent)
+	route(write, "DELETE", "/v1/events/{name}", s.closeEvent, "unlink")
+	route(write, "POST", "/v1/events/{name}/set", s.setEvent)
+	route(write, "POST", "/v1/events/{name}/reset", s.resetEvent)
+	route(write, "POST", "/v1/events/{name}/pulse", s.pulseEvent)
+	route(write, "POST", "/v1/events/{name}/wait", s.waitEvent, "timeout")
+	route(write, "POST", "/v1/mutexes", s.createMutex)
+	route(write, "GET", "/v1/mutexes", s.listMutexes)
+	route(write, "GET", "/v1/mutexes/{name}", s.getMutex)
+	route(write, "DELETE", "/v1/mutexes/{name}", s.closeMutex, "unlink")
+	route(write, "POST", "/v1/mutexes/{name}/acquire", s.acquireMutex, "timeout", "hold")
+	route(write, "POST", "/v1/mutexes/{name}/release", s.releaseMutex, "lease")
 	return r
 }
 
@@ -405,14 +444,19 @@ func (sw *statusWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter 
 func escapedRoutePath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rctx := chi.RouteContext(r.Context()); rctx != nil {
-			p := escapedPath(r)
-			if len(p) > 1 {
-				p = strings.TrimSuffix(p, "/")
-			}
-			rctx.RoutePath = p
+			rctx.RoutePath = routePath(r)
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// routePath is the path r is routed by: as the client escaped it, without a trailing slash.
+func routePath(r *http.Request) string {
+	p := escapedPath(r)
+	if len(p) > 1 {
+		p = strings.TrimSuffix(p, "/")
+	}
+	return p
 }
 
 // escapedPath is the request's path as the client escaped it: the request target up to its query, as the

@@ -79,8 +79,8 @@ type WatchData struct {
 	// Shmbridge-Warning headers): the field each is about, and what is likely missing.
 	Warnings []LayoutWarning `json:"warnings,omitempty"`
 	// Reason says why a source's stream ends: closed (the mapping, or the watched event, was closed: DELETE),
-	// event-closed (the event that triggered the samples was closed; the mapping is still held), shutdown, or
-	// the error that ended it.
+	// event-closed (the event that triggered the samples was closed; the mapping is still held), shutdown,
+	// revoked or expired (the scoped token the stream was opened with), or the error that ended it.
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -133,6 +133,7 @@ type WatchSpan struct {
 //	@Param			full			query	boolean	false	"Send the whole range in every change, not the changed runs"
 //	@Param			layout			query	string	false	"Decode by this layout (empty: the mapping's default): a stream of fields"
 //	@Param			fields			query	string	false	"With layout: comma-separated field paths a.b,c[2]"
+//	@Param			access_token	query	string	false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request (also: a range over 16 MiB, an auto-reset event on Windows), invalid-name, invalid-layout"
 //	@Failure		404	{object}	Problem	"not-found (the mapping, the event, the mutex or the layout)"
@@ -233,15 +234,16 @@ func (s *server) decodedSource(m *registry.Mapping, id, fields string, opts watc
 //	@Description	`?mapping=A&layout=acc_physics&fields=speedKmh&mapping=B`. The stream ends when everything it watches is
 //	@Description	closed.
 //	@Tags			watch
-//	@Param			mapping		query	[]string	false	"A mapping to watch (repeat for several)"				collectionFormat(multi)
-//	@Param			event		query	[]string	false	"An event whose signals to report (repeat for several)"	collectionFormat(multi)
-//	@Param			interval	query	string		false	"How often to sample the mappings: 10ms (default), at least -min-watch-interval, at most 1h"
-//	@Param			format		query	string		false	"How bytes travel"			Enums(base64, hex)
-//	@Param			as			query	string		false	"bytes (default) or text"	Enums(bytes, text)
-//	@Param			encoding	query	string		false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
-//	@Param			full		query	boolean		false	"Send the whole mapping in every change, not the changed runs"
-//	@Param			layout		query	[]string	false	"Decode the mapping named just before by this layout (empty: its default)"	collectionFormat(multi)
-//	@Param			fields		query	[]string	false	"With a layout: the fields of the mapping named just before, a.b,c[2]"		collectionFormat(multi)
+//	@Param			mapping			query	[]string	false	"A mapping to watch (repeat for several)"				collectionFormat(multi)
+//	@Param			event			query	[]string	false	"An event whose signals to report (repeat for several)"	collectionFormat(multi)
+//	@Param			interval		query	string		false	"How often to sample the mappings: 10ms (default), at least -min-watch-interval, at most 1h"
+//	@Param			format			query	string		false	"How bytes travel"			Enums(base64, hex)
+//	@Param			as				query	string		false	"bytes (default) or text"	Enums(bytes, text)
+//	@Param			encoding		query	string		false	"Text encoding for as=text"	Enums(utf-8, utf-16le)
+//	@Param			full			query	boolean		false	"Send the whole mapping in every change, not the changed runs"
+//	@Param			layout			query	[]string	false	"Decode the mapping named just before by this layout (empty: its default)"	collectionFormat(multi)
+//	@Param			fields			query	[]string	false	"With a layout: the fields of the mapping named just before, a.b,c[2]"		collectionFormat(multi)
+//	@Param			access_token	query	string		false	"A read token (shmb_r_…), for a client that cannot send Authorization (a browser source); no other token goes in a URL"
 //	@Produce		application/problem+json
 //	@Failure		400	{object}	Problem	"invalid-request, invalid-name, invalid-layout"
 //	@Failure		404	{object}	Problem	"not-found (a mapping, an event or a layout)"
@@ -326,6 +328,23 @@ func (s *server) watchMany(w http.ResponseWriter, r *http.Request) error {
 		sources = append(sources, watch.Source{Event: e})
 	}
 	return s.stream(w, r, sources, warned...)
+}
+
+// tokenEnd is when a stream of r's credential ends: its scoped token's Revoked channel and a timer at its
+// expiry (nil channels, and a timer that never fires, for the main token and its sessions).
+func tokenEnd(r *http.Request) (<-chan struct{}, *time.Timer) {
+	g := grantOf(r)
+	if g == nil {
+		t := time.NewTimer(time.Hour)
+		t.Stop()
+		return nil, t
+	}
+	if g.Expires.IsZero() {
+		t := time.NewTimer(time.Hour)
+		t.Stop()
+		return g.Revoked, t
+	}
+	return g.Revoked, time.NewTimer(time.Until(g.Expires))
 }
 
 // maxWatchSources caps what one stream watches; maxWatchLength the bytes of one watched range.
@@ -422,6 +441,8 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.
 	}
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{}) // a GET has no body to wait for: the stream lives as long as it is read
+	revoked, expired := tokenEnd(r)
+	defer expired.Stop()
 	heartbeat := time.NewTicker(s.heartbeat)
 	defer heartbeat.Stop()
 	var id int64
@@ -475,6 +496,12 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, sources []watch.
 			}
 		case <-s.stopping:
 			send(sub.End("shutdown"))
+			return nil
+		case <-revoked:
+			send(sub.End("revoked"))
+			return nil
+		case <-expired.C:
+			send(sub.End("expired"))
 			return nil
 		case <-r.Context().Done():
 			select {

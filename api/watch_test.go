@@ -40,6 +40,16 @@ type stream struct {
 // watch opens a watch stream and checks its answer is 200 text/event-stream.
 func (b *bridge) watch(t *testing.T, p string, hdr ...string) *stream {
 	t.Helper()
+	s, status := b.tryWatch(t, p, hdr...)
+	if s == nil {
+		t.Fatalf("GET %s: %d", p, status)
+	}
+	return s
+}
+
+// tryWatch opens a watch stream; nil, and the status, if the answer is not 200 text/event-stream.
+func (b *bridge) tryWatch(t *testing.T, p string, hdr ...string) (*stream, int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", b.base+p, nil)
 	req.Header.Set("Authorization", "Bearer "+testToken)
@@ -53,7 +63,8 @@ func (b *bridge) watch(t *testing.T, p string, hdr ...string) *stream {
 	}
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
 		cancel()
-		t.Fatalf("GET %s: %d %s", p, resp.StatusCode, resp.Header.Get("Content-Type"))
+		resp.Body.Close()
+		return nil, resp.StatusCode
 	}
 	s := &stream{t: t, resp: resp, cancel: cancel, events: make(chan watchEvent, 1024)}
 	mismatch := watchDataCheck(t)
@@ -77,7 +88,7 @@ func (b *bridge) watch(t *testing.T, p string, hdr ...string) *stream {
 		}
 	}()
 	t.Cleanup(s.close)
-	return s
+	return s, resp.StatusCode
 }
 
 func (s *stream) close() { s.cancel(); s.resp.Body.Close() }

@@ -30,14 +30,7 @@ const opsToken = "ops-test-token-0123456789abcdef"
 // needTool finds a command; in CI a missing one is a failure.
 func needTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (.ci/test installs it)", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
+	return testutil.Tool(t, name)
 }
 
 func freePort(t *testing.T) string {

@@ -1,8 +1,8 @@
 // The dashboard's composition root: it makes the page's parts and wires them together. The parts: the login
 // (session.js), the message box and connection badge (status.js), the lists of objects (objects.js), the hex
-// view (hexview.js), the Fields pane (fields.js), the chart (chart.js) and the recordings (recordings.js). What
-// is left here: the view of one mapping (hex, fields, chart) opened and closed as one, by a click or a link, and
-// the refresh every second while logged in.
+// view (hexview.js), the Fields pane (fields.js), the chart (chart.js), the recordings (recordings.js) and the
+// scoped tokens (tokens.js). What is left here: the view of one mapping (hex, fields, chart) opened and closed as
+// one, by a click or a link, and the refresh every second while logged in.
 
 import { Problem, collectionPath, get } from './api.js';
 import { Chart } from './chart.js';
@@ -12,6 +12,7 @@ import { ObjectLists } from './objects.js';
 import { Recordings } from './recordings.js';
 import { Session } from './session.js';
 import { Status } from './status.js';
+import { Tokens } from './tokens.js';
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
@@ -53,6 +54,13 @@ const fields = new FieldsPane($('fields'), {
 });
 
 const recordings = new Recordings($('recordings'), {
+  error,
+  note,
+  act,
+  inView: () => (view.name ? { name: view.name, layout: fields.layout || '' } : null),
+});
+
+const tokens = new Tokens($('tokens'), {
   error,
   note,
   act,
@@ -119,7 +127,10 @@ async function refresh() {
   objects.show(lists);
   // Not awaited, and not at the first refresh: the view a link opens gets its stream first (a browser has 6
   // connections per host), the recordings a second later.
-  if (!first) recordings.refresh().catch((err) => err.status !== 401 && error(err));
+  if (!first) {
+    recordings.refresh().catch((err) => err.status !== 401 && error(err));
+    tokens.refresh().catch((err) => err.status !== 401 && error(err));
+  }
   if (view.name && !lists.mappings.some((m) => m.name === view.name)) {
     closeView();
     note('the mapping in view was closed');

@@ -14,6 +14,8 @@
 //	editor.js      the layout editor: a .ksy or a C header tried on the mapping as typed, its problems, Save
 //	chart.js       the chart of pinned fields (uPlot)
 //	recordings.js  the Recordings section: record the mapping in view; list, stop, download, replay, delete
+//	tokens.js      the Tokens section: make a scoped token for a mapping (its secret and overlay link shown once),
+//	               list, revoke
 //	dom.js         el() (the one way the page makes elements, with text, never HTML), buttons, table rows and cells
 //	uplot.*        uPlot's ES module, stylesheet and licence, copied from its locked npm package by .ci/vendor-web
 //	favicon.svg    the tab's icon

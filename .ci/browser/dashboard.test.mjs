@@ -1044,6 +1044,45 @@ test('recordings: record the mapping in view by its layout, stop, download the f
   await context.close();
 });
 
+test('tokens: a read token made for a mapping and a layout, its overlay link copied and working, listed, revoked at once', { skip: windows }, async () => {
+  const { context, page } = await loggedIn();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const name = `Local\\${unique('tok')}`;
+  const label = unique('overlay');
+  await api('POST', '/v1/mappings', { name, size: 4096 });
+  await page.fill('#create-token [name=label]', label);
+  await page.fill('#create-token [name=mapping]', name);
+  await page.fill('#create-token [name=layout]', 'acc_physics');
+  await page.fill('#create-token [name=fields]', 'speed_kmh,gear,rpms');
+  await page.click('#create-token button');
+  await page.locator('#token-made').waitFor();
+  const secret = await page.inputValue('#token-secret');
+  assert.match(secret, /^shmb_r_[A-Z2-7]{26}$/, 'a read token: its kind prefix, 130 bits of base32');
+  await page.click('#token-copy');
+  await page.locator('#message', { hasText: 'overlay link copied' }).waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(link, await page.inputValue('#token-link'));
+  assert.ok(link.startsWith(`${base}/pages/overlay/#`), link);
+  const settings = new URLSearchParams(new URL(link).hash.slice(1));
+  assert.deepEqual(Object.fromEntries(settings), { mapping: name, layout: 'acc_physics', fields: 'speed_kmh,gear,rpms', access_token: secret });
+
+  // What the overlay will ask, as it asks it: the token in the URL, no header.
+  const asOverlay = () => fetch(`${base}${path('mappings', name)}?access_token=${encodeURIComponent(secret)}`);
+  assert.equal((await asOverlay()).status, 200);
+  const listed = await api('GET', '/v1/tokens');
+  assert.ok(!JSON.stringify(listed).includes(secret.slice(7)), 'the list holds no secret');
+  const row = page.locator('#tokens tbody tr', { hasText: label });
+  await row.locator('td', { hasText: /^read$/ }).waitFor();
+  await row.locator('button[data-action="revoke"]').click();
+  await row.waitFor({ state: 'detached' });
+  assert.equal(await page.inputValue('#token-secret'), '', 'the secret shown is cleared once revoked');
+  const refused = await asOverlay();
+  assert.equal(refused.status, 401, 'revoked at once');
+  assert.ok(!(await refused.text()).includes(secret), 'the 401 does not echo the token');
+  await api('DELETE', path('mappings', name) + '?unlink=true');
+  await context.close();
+});
+
 test('measured: 100 fields changing at 100 Hz update the tree without a long task', { skip: windows }, async () => {
   const id = `dash_hundred_${suffix}`;
   await putLayout(id, `meta:\n  id: ${id}\nseq:\n` + Array.from({ length: 100 }, (_, i) => `  - id: f${String(i).padStart(3, '0')}\n    type: u1\n`).join(''));

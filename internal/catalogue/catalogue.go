@@ -29,6 +29,7 @@ var sources embed.FS
 type Producer struct {
 	Layout   string   // the layout's id (its .ksy and .yaml files' name and meta/id)
 	Title    string   // what the user recognises
+	Vendor   string   // who makes it
 	Mapping  string   // the named mapping the producer creates (the first of Mappings)
 	Mappings []string // the named mappings this layout decodes, the usual one first
 	Protocol string   // how a read of it is kept consistent
@@ -45,6 +46,7 @@ type Entry struct {
 	Rank     int    `yaml:"rank"`
 	Producer struct {
 		Title    string   `yaml:"title"`
+		Vendor   string   `yaml:"vendor"`
 		Mappings []string `yaml:"mappings"`
 		Protocol string   `yaml:"protocol"`
 		Version  string   `yaml:"version"`
@@ -96,8 +98,8 @@ func ReadEntry(src fs.FS, id string) (*Entry, error) {
 func (e *Entry) check() error {
 	p := e.Producer
 	switch {
-	case p.Title == "" || len(p.Mappings) == 0 || p.Protocol == "" || p.Notes == "":
-		return fmt.Errorf("producer: needs title, mappings, protocol and notes")
+	case p.Title == "" || p.Vendor == "" || len(p.Mappings) == 0 || p.Protocol == "" || p.Notes == "":
+		return fmt.Errorf("producer: needs title, vendor, mappings, protocol and notes")
 	case e.Rank <= 0:
 		return fmt.Errorf("rank: a positive number orders the catalogue")
 	case !e.Converted() && (e.Header != "" || e.ABI != "" || e.Encoding != "" || e.Meta.Kind != 0 || e.Doc != "" || len(e.Patch) > 0):
@@ -150,7 +152,7 @@ func load(embedded fs.FS) ([]Producer, error) {
 	out := make([]Producer, len(entries))
 	for i, e := range entries {
 		p := e.Producer
-		out[i] = Producer{Layout: e.ID, Title: p.Title, Mapping: p.Mappings[0], Mappings: p.Mappings,
+		out[i] = Producer{Layout: e.ID, Title: p.Title, Vendor: p.Vendor, Mapping: p.Mappings[0], Mappings: p.Mappings,
 			Protocol: p.Protocol, Version: p.Version, Notes: p.Notes}
 	}
 	return out, nil

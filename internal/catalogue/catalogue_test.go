@@ -120,7 +120,7 @@ func TestGenerateRefuses(t *testing.T) {
 		"no struct":       {"struct: other\n", `no struct, union or typedef named "other"`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			fsys := mapFS{"rec.h": header, "rec.yaml": "rank: 1\nproducer: {title: t, mappings: [m], protocol: p, notes: n}\n" +
+			fsys := mapFS{"rec.h": header, "rec.yaml": "rank: 1\nproducer: {title: t, vendor: v, mappings: [m], protocol: p, notes: n}\n" +
 				"doc: a record\n" + withStruct(c.yaml)}
 			e, err := catalogue.ReadEntry(fsys, "rec")
 			if err != nil {
@@ -132,11 +132,11 @@ func TestGenerateRefuses(t *testing.T) {
 		})
 	}
 	for name, c := range map[string]struct{ yaml, want string }{
-		"unknown key":       {"rank: 1\nproducer: {title: t, mappings: [m], protocol: p, notes: n}\nstrcut: rec\n", "field strcut not found"},
-		"no mappings":       {"rank: 1\nproducer: {title: t, protocol: p, notes: n}\n", "needs title, mappings"},
-		"no rank":           {"producer: {title: t, mappings: [m], protocol: p, notes: n}\n", "rank:"},
-		"header, no struct": {"rank: 1\nproducer: {title: t, mappings: [m], protocol: p, notes: n}\nheader: rec.h\n", "name its struct"},
-		"struct, no doc":    {"rank: 1\nproducer: {title: t, mappings: [m], protocol: p, notes: n}\nstruct: rec\n", "doc:"},
+		"unknown key":       {"rank: 1\nproducer: {title: t, vendor: v, mappings: [m], protocol: p, notes: n}\nstrcut: rec\n", "field strcut not found"},
+		"no mappings":       {"rank: 1\nproducer: {title: t, vendor: v, protocol: p, notes: n}\n", "needs title, vendor, mappings"},
+		"no rank":           {"producer: {title: t, vendor: v, mappings: [m], protocol: p, notes: n}\n", "rank:"},
+		"header, no struct": {"rank: 1\nproducer: {title: t, vendor: v, mappings: [m], protocol: p, notes: n}\nheader: rec.h\n", "name its struct"},
+		"struct, no doc":    {"rank: 1\nproducer: {title: t, vendor: v, mappings: [m], protocol: p, notes: n}\nstruct: rec\n", "doc:"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := catalogue.ReadEntry(mapFS{"rec.yaml": c.yaml}, "rec"); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -150,7 +150,7 @@ func TestGenerateRefuses(t *testing.T) {
 // converter's (its pack kept), the doc the file's first lines.
 func TestGeneratePatchesAndMerges(t *testing.T) {
 	fsys := mapFS{"rec.h": "#include <stdint.h>\n#pragma pack(1)\nstruct rec { uint32_t seq; uint8_t n; float v[2]; };\n",
-		"rec.yaml": "rank: 1\nproducer: {title: t, mappings: [m], protocol: p, notes: n}\nstruct: rec\n" +
+		"rec.yaml": "rank: 1\nproducer: {title: t, vendor: v, mappings: [m], protocol: p, notes: n}\nstruct: rec\n" +
 			"meta: {title: A record, -shmbridge: {consistency: {seqlock: seq}}}\ndoc: |\n  A record.\n  Two lines.\n" +
 			"patch:\n  - at: seq/v\n    set: {repeat-expr: n}\n  - at: instances/first\n    set: {pos: 5, type: f4}\n"}
 	e, err := catalogue.ReadEntry(fsys, "rec")

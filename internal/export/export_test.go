@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/testutil"
@@ -59,39 +61,48 @@ func TestLeaves(t *testing.T) {
 	}
 }
 
-// TestColumnKind: a column is typed by its field's type in the layout, parsed whole (not by a prefix, which
-// took str and switch fields for integers); by its first value where the layout does not say.
-func TestColumnKind(t *testing.T) {
+// TestColumnOf: a column is typed by its field's type in the layout, parsed whole (not by a prefix, which
+// took str and switch fields for integers), as narrow as the layout's type; by its first value where the
+// layout does not say.
+func TestColumnOf(t *testing.T) {
 	for _, c := range []struct {
 		typ, first string
-		want       kind
+		want       string
 	}{
-		{"f4le", "1.5", kindDouble},
-		{"f8", "null", kindDouble},
-		{"u1", "3", kindInt},
-		{"u4be", "3", kindInt},
-		{"s8", "-1", kindInt},
-		{"u8le", "18446744073709551615", kindUint},
-		{"u1 enum gear", `"first"`, kindString},
-		{"u1 enum gear", "7", kindString}, // a value the enum does not name
-		{"b1", "true", kindBool},
-		{"b1le", "false", kindBool},
-		{"b1", `"on"`, kindString}, // a bit with an enum: its name
-		{"b7", "5", kindInt},
-		{"b64be", "5", kindUint},
-		{"str UTF-8", `"abc"`, kindString},
-		{"strz ASCII", `""`, kindString},
-		{"bytes", `"AAE="`, kindString},
-		{"switch", "1.5", kindDouble},
-		{"sensor", "2", kindDouble}, // a user type (with parameters) placed statically
-		{"", "true", kindBool},
-		{"", `"x"`, kindString},
-		{"", "3", kindDouble},
-		{"", "null", kindDouble},
-		{"", "", kindString},
+		{"f4le", "1.5", "FLOAT"},
+		{"f8", "null", "DOUBLE"},
+		{"s1", "-1", "INT(8,true)"},
+		{"s2le", "-1", "INT(16,true)"},
+		{"s4", "-1", "INT(32,true)"},
+		{"s8", "-1", "INT(64,true)"},
+		{"u1", "3", "INT(8,false)"},
+		{"u2", "3", "INT(16,false)"},
+		{"u4be", "3", "INT(32,false)"},
+		{"u8le", "18446744073709551615", "INT(64,false)"},
+		{"u1 enum gear", `"first"`, "STRING"},
+		{"u1 enum gear", "7", "STRING"}, // a value the enum does not name
+		{"b1", "true", "BOOLEAN"},
+		{"b1le", "false", "BOOLEAN"},
+		{"b1", `"on"`, "STRING"}, // a bit with an enum: its name
+		{"b7", "5", "INT(8,false)"},
+		{"b8", "5", "INT(8,false)"},
+		{"b9", "5", "INT(16,false)"},
+		{"b17", "5", "INT(32,false)"},
+		{"b33", "5", "INT(64,false)"},
+		{"b64be", "5", "INT(64,false)"},
+		{"str UTF-8", `"abc"`, "STRING"},
+		{"strz ASCII", `""`, "STRING"},
+		{"bytes", `"AAE="`, "STRING"},
+		{"switch", "1.5", "DOUBLE"},
+		{"sensor", "2", "DOUBLE"}, // a user type (with parameters) placed statically
+		{"", "true", "BOOLEAN"},
+		{"", `"x"`, "STRING"},
+		{"", "3", "DOUBLE"},
+		{"", "null", "DOUBLE"},
+		{"", "", "STRING"},
 	} {
-		if got := columnKind(c.typ, json.RawMessage(c.first)); got != c.want {
-			t.Errorf("columnKind(%q, %s) = %d, want %d", c.typ, c.first, got, c.want)
+		if got := columnOf(c.typ, json.RawMessage(c.first)).node.Type().String(); got != c.want {
+			t.Errorf("columnOf(%q, %s) = %s, want %s", c.typ, c.first, got, c.want)
 		}
 	}
 }
@@ -99,33 +110,46 @@ func TestColumnKind(t *testing.T) {
 // TestParquetValue: a value as its column takes it, null when it does not fit the column's type.
 func TestParquetValue(t *testing.T) {
 	null := parquet.NullValue()
+	s1, s4, s8, u1, u4, u8 := intColumn(8, true), intColumn(32, true), intColumn(64, true), intColumn(8, false), intColumn(32, false), intColumn(64, false)
 	for _, c := range []struct {
-		k    kind
+		name string
+		c    column
 		v    string
 		want parquet.Value
 	}{
-		{kindDouble, "1.5", parquet.DoubleValue(1.5)},
-		{kindDouble, "-2e3", parquet.DoubleValue(-2000)},
-		{kindDouble, `"1.5"`, null},
-		{kindDouble, "null", null},
-		{kindDouble, "", null},
-		{kindInt, "-3", parquet.Int64Value(-3)},
-		{kindInt, "1.5", null},
-		{kindInt, "true", parquet.Int64Value(1)},
-		{kindInt, "false", parquet.Int64Value(0)},
-		{kindInt, "9223372036854775808", null},
-		{kindUint, "18446744073709551615", parquet.Int64Value(-1)}, // its 64 bits, as an unsigned column stores them
-		{kindUint, "-1", null},
-		{kindBool, "true", parquet.BooleanValue(true)},
-		{kindBool, "false", parquet.BooleanValue(false)},
-		{kindBool, "1", null},
-		{kindString, `"a\"b"`, parquet.ByteArrayValue([]byte(`a"b`))},
-		{kindString, "12", parquet.ByteArrayValue([]byte("12"))},
-		{kindString, "null", null},
+		{"f8", doubleColumn, "1.5", parquet.DoubleValue(1.5)},
+		{"f8", doubleColumn, "-2e3", parquet.DoubleValue(-2000)},
+		{"f8", doubleColumn, `"1.5"`, null},
+		{"f8", doubleColumn, "null", null},
+		{"f8", doubleColumn, "", null},
+		{"f4", floatColumn, "0.1", parquet.FloatValue(0.1)},
+		{"f4", floatColumn, "1e39", null}, // beyond a float32
+		{"s1", s1, "-128", parquet.Int32Value(-128)},
+		{"s1", s1, "128", null},
+		{"s4", s4, "-3", parquet.Int32Value(-3)},
+		{"s4", s4, "1.5", null},
+		{"s4", s4, "true", parquet.Int32Value(1)},
+		{"s4", s4, "false", parquet.Int32Value(0)},
+		{"s8", s8, "-9223372036854775808", parquet.Int64Value(math.MinInt64)},
+		{"s8", s8, "9223372036854775808", null},
+		{"u1", u1, "255", parquet.Int32Value(255)},
+		{"u1", u1, "256", null},
+		{"u4", u4, "4294967295", parquet.Int32Value(-1)},           // its 32 bits, as an unsigned column stores them
+		{"u8", u8, "18446744073709551615", parquet.Int64Value(-1)}, // its 64 bits
+		{"u8", u8, "-1", null},
+		{"b1", boolColumn, "true", parquet.BooleanValue(true)},
+		{"b1", boolColumn, "false", parquet.BooleanValue(false)},
+		{"b1", boolColumn, "1", null},
+		{"str", stringColumn, `"a\"b"`, parquet.ByteArrayValue([]byte(`a"b`))},
+		{"str", stringColumn, "12", parquet.ByteArrayValue([]byte("12"))},
+		{"str", stringColumn, "null", null},
 	} {
-		got := parquetValue(c.k, json.RawMessage(c.v))
+		got, ok := parquetValue(c.c, json.RawMessage(c.v))
+		if !ok {
+			got = null
+		}
 		if got.IsNull() != c.want.IsNull() || !got.IsNull() && (got.Kind() != c.want.Kind() || !parquet.Equal(got, c.want)) {
-			t.Errorf("parquetValue(%d, %s) = %v, want %v", c.k, c.v, got, c.want)
+			t.Errorf("parquetValue(%s, %s) = %v, want %v", c.name, c.v, got, c.want)
 		}
 	}
 }
@@ -247,8 +271,8 @@ func TestWriteParquet(t *testing.T) {
 		leaf, _ := f.Schema().Lookup(c...)
 		got[strings.Join(c, ".")] = leaf.Node.Type().String()
 	}
-	want := map[string]string{"time": "TIMESTAMP(isAdjustedToUTC=true,unit=NANOS)", "frame": "INT(64,false)", "n": "INT(64,true)",
-		"big": "INT(64,false)", "on": "BOOLEAN", "bits": "INT(64,true)", "name": "STRING", "gear": "STRING"}
+	want := map[string]string{"time": "TIMESTAMP(isAdjustedToUTC=true,unit=NANOS)", "frame": "INT(64,false)", "n": "INT(16,true)",
+		"big": "INT(64,false)", "on": "BOOLEAN", "bits": "INT(8,false)", "name": "STRING", "gear": "STRING"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("column %s: %s, want %s", k, got[k], v)
@@ -256,6 +280,20 @@ func TestWriteParquet(t *testing.T) {
 	}
 	if len(got) != len(want) || f.NumRows() != 2 {
 		t.Errorf("columns %v, %d rows", got, f.NumRows())
+	}
+	var order []string
+	for _, c := range f.Schema().Columns() {
+		order = append(order, strings.Join(c, "."))
+	}
+	if want := []string{"time", "frame", "n", "big", "on", "bits", "name", "gear"}; !slices.Equal(order, want) {
+		t.Errorf("columns in the order %v, want the layout's %v", order, want)
+	}
+	for _, rg := range f.Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			if c.MetaData.Codec != format.Zstd {
+				t.Errorf("column %v: codec %v, want ZSTD", c.MetaData.PathInSchema, c.MetaData.Codec)
+			}
+		}
 	}
 	type row struct {
 		Big  *uint64 `parquet:"big"`
@@ -327,5 +365,80 @@ func TestWriteVersionChecked(t *testing.T) {
 	err = Write(&out, rd, checked("{field: n, is: -5}"), Options{Format: CSV, Begin: func() { began = true }})
 	if !errors.As(err, &ve) || ve.Want != "= -5" || ve.Got != "-4" || !began {
 		t.Errorf("the second frame of another version: %v (the table begun: %v)", err, began)
+	}
+}
+
+// TestParquetReadBack: the Parquet file as a reader of its own reads it (hyparquet, npm, .ci/parquet): columns
+// in the CSV's order, typed as the layout types the fields, zstd, and every value the CSV's.
+func TestParquetReadBack(t *testing.T) {
+	reader, err := filepath.Abs("../../.ci/parquet/read.mjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(reader), "node_modules", "hyparquet")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("hyparquet is not installed (cd .ci/parquet && npm ci): %v", err)
+		}
+		t.Skip("hyparquet is not installed: cd .ci/parquet && npm ci")
+	}
+	var pq, csvOut bytes.Buffer
+	rd, l := recording(t)
+	if err := Write(&pq, rd, l, Options{Format: Parquet}); err != nil {
+		t.Fatal(err)
+	}
+	rd, l = recording(t)
+	if err := Write(&csvOut, rd, l, Options{Format: CSV}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(testutil.TempDir(t), "t.parquet")
+	os.WriteFile(file, pq.Bytes(), 0o600)
+	out, err := exec.Command("node", reader, file).Output()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", reader, err, out)
+	}
+	var got struct {
+		Columns []struct {
+			Name, Type string
+			Logical    map[string]any
+		}
+		Codecs []string
+		Rows   []map[string]any
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	table, _ := csv.NewReader(&csvOut).ReadAll()
+	var names, types []string
+	for _, c := range got.Columns {
+		names = append(names, c.Name)
+		typ := c.Type
+		if c.Logical != nil {
+			typ += fmt.Sprintf(" %v", c.Logical["type"])
+			if w, ok := c.Logical["bitWidth"]; ok {
+				typ += fmt.Sprintf("(%v,%v)", w, c.Logical["isSigned"])
+			}
+		}
+		types = append(types, typ)
+	}
+	if !slices.Equal(names, table[0]) {
+		t.Errorf("columns %v, the CSV's %v", names, table[0])
+	}
+	want := []string{"INT64 TIMESTAMP", "INT64 INTEGER(64,false)", "INT32 INTEGER(16,true)", "INT64 INTEGER(64,false)",
+		"FLOAT", "BOOLEAN", "INT32 INTEGER(8,false)", "BYTE_ARRAY STRING", "BYTE_ARRAY STRING"}
+	if !slices.Equal(types, want) {
+		t.Errorf("types %q, want %q", types, want)
+	}
+	if !slices.Equal(got.Codecs, []string{"ZSTD"}) {
+		t.Errorf("codecs %v, want ZSTD", got.Codecs)
+	}
+	if len(got.Rows) != len(table)-1 {
+		t.Fatalf("%d rows, the CSV %d", len(got.Rows), len(table)-1)
+	}
+	for i, row := range got.Rows {
+		for j, name := range names[1:] { // the time: an instant in both, written differently
+			if cell := fmt.Sprint(row[name]); cell != table[i+1][j+1] {
+				t.Errorf("row %d %s: %q, the CSV's %q", i, name, cell, table[i+1][j+1])
+			}
+		}
 	}
 }

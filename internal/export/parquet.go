@@ -3,35 +3,32 @@ package export
 import (
 	"encoding/json"
 	"io"
+	"math/bits"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/shmbridge/shmbridge/internal/layout"
 )
 
-// kind is a Parquet column's type.
-type kind int
+// column is a Parquet column: its node (optional, typed by the layout) and how it takes a JSON value.
+type column struct {
+	node  parquet.Node
+	value func(s string) (parquet.Value, bool) // the value as the column takes it; false when it does not fit
+}
 
-// The columns' kinds.
-const (
-	kindDouble kind = iota
-	kindInt
-	kindUint
-	kindBool
-	kindString
-)
-
-// parquetTable is a Parquet table: the time a timestamp in nanoseconds, the frame counter an unsigned
-// integer, every field's column optional and typed by the layout (columnKind).
+// parquetTable is a Parquet table, zstd-compressed, in the CSV's order of columns: the time a timestamp in
+// nanoseconds, the frame counter an unsigned integer, then every field's column, optional and typed as the
+// layout types the field (columnOf).
 type parquetTable struct {
 	out      io.Writer
 	types    map[string]string // the layout's field types by path
 	w        *parquet.Writer
-	kinds    []kind // by column, in the order of the paths
-	index    []int  // the schema's column index of each path (a group's columns are in name order)
-	timeCol  int
+	cols     []column // by path
+	first    int      // the schema's column of the first path (time and frame come before)
 	frameCol int
 	buf      parquet.Row
 }
@@ -49,146 +46,164 @@ func fieldTypes(l *layout.Layout) map[string]string {
 // f, b), its size (bytes; bits for b), its byte order, and the enum its value names (u1 enum gear).
 var numberType = regexp.MustCompile(`^([usfb])(\d+)(?:le|be)?( enum .+)?$`)
 
-// columnKind types a column by its field's type in the layout (typ, "" for a field the data places), or
-// else by its first value: a string (an enum's name, a text) is a string column, an enum's too; floats are
-// DOUBLE, u8 and b64 unsigned, other integers INT64, b1 a boolean.
-func columnKind(typ string, first json.RawMessage) kind {
+// The columns a value can go in.
+var (
+	doubleColumn = column{parquet.Leaf(parquet.DoubleType), func(s string) (parquet.Value, bool) {
+		x, err := strconv.ParseFloat(s, 64)
+		return parquet.DoubleValue(x), err == nil
+	}}
+	floatColumn = column{parquet.Leaf(parquet.FloatType), func(s string) (parquet.Value, bool) {
+		x, err := strconv.ParseFloat(s, 32)
+		return parquet.FloatValue(float32(x)), err == nil
+	}}
+	boolColumn = column{parquet.Leaf(parquet.BooleanType), func(s string) (parquet.Value, bool) {
+		return parquet.BooleanValue(s == "true"), s == "true" || s == "false"
+	}}
+	// A string (a text, an enum's name) is dictionary-encoded: a game's texts and enums repeat frame after frame.
+	stringColumn = column{parquet.Encoded(parquet.String(), &parquet.RLEDictionary), func(s string) (parquet.Value, bool) {
+		return parquet.ByteArrayValue([]byte(cellText(json.RawMessage(s)))), true
+	}}
+)
+
+// intColumn is a signed (or unsigned) integer column of bits bits: INT32 up to 32, INT64 above, with the
+// INTEGER logical type saying its width and sign. A boolean written to it is 0 or 1.
+func intColumn(bits int, signed bool) column {
+	node := parquet.Int(bits)
+	if !signed {
+		node = parquet.Uint(bits)
+	}
+	return column{node, func(s string) (parquet.Value, bool) {
+		switch s {
+		case "true", "false":
+			s = map[bool]string{true: "1", false: "0"}[s == "true"]
+		}
+		if signed {
+			x, err := strconv.ParseInt(s, 10, bits)
+			if bits <= 32 {
+				return parquet.Int32Value(int32(x)), err == nil
+			}
+			return parquet.Int64Value(x), err == nil
+		}
+		x, err := strconv.ParseUint(s, 10, bits)
+		if bits <= 32 {
+			return parquet.Int32Value(int32(uint32(x))), err == nil // its bits, as an unsigned column stores them
+		}
+		return parquet.Int64Value(int64(x)), err == nil
+	}}
+}
+
+// columnOf types a field's column by its type in the layout (typ, "" for a field the data places), or else
+// by its first value: f4 FLOAT, f8 DOUBLE, sN and uN INTEGER(8N, signed or not), b1 BOOLEAN, bN the smallest
+// unsigned integer that holds it, an enum's name or a text a dictionary-encoded STRING; a field the data
+// places a STRING, BOOLEAN or DOUBLE by its first value.
+func columnOf(typ string, first json.RawMessage) column {
 	if len(first) > 0 && first[0] == '"' {
-		return kindString
+		return stringColumn
 	}
 	if m := numberType.FindStringSubmatch(typ); m != nil {
 		size, _ := strconv.Atoi(m[2])
 		switch prim := m[1]; {
 		case m[3] != "":
-			return kindString
+			return stringColumn
+		case prim == "f" && size == 4:
+			return floatColumn
 		case prim == "f":
-			return kindDouble
+			return doubleColumn
 		case prim == "b" && size == 1:
-			return kindBool
-		case prim == "u" && size == 8, prim == "b" && size == 64:
-			return kindUint
+			return boolColumn
+		case prim == "b":
+			return intColumn(max(8, 1<<bits.Len(uint(size-1))), false)
+		case size == 1 || size == 2 || size == 4 || size == 8:
+			return intColumn(8*size, prim == "s")
 		}
-		return kindInt
 	}
 	switch {
 	case len(first) == 0:
-		return kindString
+		return stringColumn
 	case string(first) == "true" || string(first) == "false":
-		return kindBool
+		return boolColumn
 	}
-	return kindDouble
+	return doubleColumn
 }
 
-// node is the Parquet column of kind k: optional.
-func (k kind) node() parquet.Node {
-	var n parquet.Node
-	switch k {
-	case kindDouble:
-		n = parquet.Leaf(parquet.DoubleType)
-	case kindInt:
-		n = parquet.Int(64)
-	case kindUint:
-		n = parquet.Uint(64)
-	case kindBool:
-		n = parquet.Leaf(parquet.BooleanType)
-	default:
-		n = parquet.String()
+// ordered is a group whose columns are in the order of names (parquet.Group's own are in name order), as
+// parquet-go orders a variant's.
+type ordered struct {
+	parquet.Group
+	names []string
+}
+
+func (g ordered) Fields() []parquet.Field {
+	rank := make(map[string]int, len(g.names))
+	for i, n := range g.names {
+		rank[n] = i
 	}
-	return parquet.Optional(n)
+	fields := g.Group.Fields()
+	slices.SortStableFunc(fields, func(a, b parquet.Field) int { return rank[a.Name()] - rank[b.Name()] })
+	return fields
 }
 
 func (p *parquetTable) begin(paths []string, first []json.RawMessage, counter bool) error {
 	g := parquet.Group{}
-	names := map[string]bool{}
+	names := make([]string, 0, len(paths)+2)
+	taken := map[string]bool{}
+	for _, path := range paths {
+		taken[path] = true
+	}
 	reserved := func(name string) string { // a field named time or frame keeps its own column
-		for names[name] {
+		for taken[name] {
 			name = "_" + name
 		}
-		names[name] = true
+		taken[name] = true
+		names = append(names, name)
 		return name
 	}
-	for _, path := range paths {
-		names[path] = true
-	}
-	timeName, frameName := reserved("time"), ""
-	g[timeName] = parquet.Timestamp(parquet.Nanosecond)
+	g[reserved("time")] = parquet.Timestamp(parquet.Nanosecond)
+	p.frameCol = -1
 	if counter {
-		frameName = reserved("frame")
-		g[frameName] = parquet.Uint(64)
+		g[reserved("frame")] = parquet.Uint(64)
+		p.frameCol = 1
 	}
-	p.kinds = make([]kind, len(paths))
+	p.first = len(names)
+	p.cols = make([]column, len(paths))
 	for i, path := range paths {
 		var v json.RawMessage
 		if i < len(first) {
 			v = first[i]
 		}
-		p.kinds[i] = columnKind(p.types[path], v)
-		g[path] = p.kinds[i].node()
-	}
-	order := map[string]int{}
-	for i, f := range g.Fields() {
-		order[f.Name()] = i
-	}
-	p.timeCol, p.frameCol = order[timeName], -1
-	if counter {
-		p.frameCol = order[frameName]
-	}
-	p.index = make([]int, len(paths))
-	for i, path := range paths {
-		p.index[i] = order[path]
+		p.cols[i] = columnOf(p.types[path], v)
+		g[path] = parquet.Optional(p.cols[i].node)
+		names = append(names, path)
 	}
 	rows := max(64, int64(groupBytes/(16*(len(paths)+2))))
-	p.w = parquet.NewWriter(p.out, parquet.NewSchema("frame", g), parquet.MaxRowsPerRowGroup(rows))
-	p.buf = make(parquet.Row, len(g.Fields()))
+	p.w = parquet.NewWriter(p.out, parquet.NewSchema("frame", ordered{g, names}), parquet.MaxRowsPerRowGroup(rows),
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}), parquet.CreatedBy("shmbridge", "", ""))
+	p.buf = make(parquet.Row, len(names))
 	return nil
 }
 
 func (p *parquetTable) row(t time.Time, counter uint64, values []json.RawMessage) error {
-	p.buf[p.timeCol] = parquet.Int64Value(t.UnixNano()).Level(0, 0, p.timeCol)
+	p.buf[0] = parquet.Int64Value(t.UnixNano()).Level(0, 0, 0)
 	if p.frameCol >= 0 {
 		p.buf[p.frameCol] = parquet.Int64Value(int64(counter)).Level(0, 0, p.frameCol)
 	}
 	for i, v := range values {
-		col := p.index[i]
-		p.buf[col] = parquetValue(p.kinds[i], v).Level(0, 1, col)
-		if p.buf[col].IsNull() {
-			p.buf[col] = parquet.NullValue().Level(0, 0, col)
+		col := p.first + i
+		p.buf[col] = parquet.NullValue().Level(0, 0, col)
+		if x, ok := parquetValue(p.cols[i], v); ok {
+			p.buf[col] = x.Level(0, 1, col)
 		}
 	}
 	_, err := p.w.WriteRows([]parquet.Row{p.buf})
 	return err
 }
 
-// parquetValue is a JSON value as a column of kind k takes it (null when it does not fit).
-func parquetValue(k kind, v json.RawMessage) parquet.Value {
-	s := string(v)
-	if len(v) == 0 || s == "null" {
-		return parquet.NullValue()
+// parquetValue is a JSON value as column c takes it; false for null, nothing, or a value that does not fit.
+func parquetValue(c column, v json.RawMessage) (parquet.Value, bool) {
+	if len(v) == 0 || string(v) == "null" {
+		return parquet.Value{}, false
 	}
-	switch k {
-	case kindDouble:
-		if x, err := strconv.ParseFloat(s, 64); err == nil {
-			return parquet.DoubleValue(x)
-		}
-	case kindInt:
-		if x, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return parquet.Int64Value(x)
-		}
-		if s == "true" || s == "false" {
-			return parquet.Int64Value(map[bool]int64{false: 0, true: 1}[s == "true"])
-		}
-	case kindUint:
-		if x, err := strconv.ParseUint(s, 10, 64); err == nil {
-			return parquet.Int64Value(int64(x))
-		}
-	case kindBool:
-		if s == "true" || s == "false" {
-			return parquet.BooleanValue(s == "true")
-		}
-	default:
-		return parquet.ByteArrayValue([]byte(cellText(v)))
-	}
-	return parquet.NullValue()
+	return c.value(string(v))
 }
 
 func (p *parquetTable) end() error {

@@ -34,6 +34,13 @@ func (b *backoff) up() {
 	b.upAt = b.now()
 }
 
+// reset: a new broker; nothing failed yet.
+func (b *backoff) reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failures, b.next = 0, 0
+}
+
 // down: the connection was lost; it answers how long it was up, and the wait before connecting again.
 func (b *backoff) down() (upFor, wait time.Duration) {
 	b.mu.Lock()
@@ -48,8 +55,8 @@ func (b *backoff) down() (upFor, wait time.Duration) {
 	return upFor, b.next
 }
 
-// wait is autopaho's ReconnectBackoff: attempt counts the failed attempts since the connection was lost (0:
-// before the first).
+// wait is the wait before an attempt to connect: attempt counts the failed attempts since the connection was
+// lost (0: before the first).
 func (b *backoff) wait(attempt int) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -1,207 +1,185 @@
-// Package mqtt is the daemon's one connection to an MQTT broker (MQTT 5, Eclipse Paho's autopaho): it connects
-// in the background, reconnects with an exponential back-off when the broker goes away, and publishes. It knows
-// nothing of mappings or HTTP: the API's MQTT publishers hand it payloads.
+// Package mqtt is the daemon's one connection to an MQTT broker (MQTT 3.1.1, Eclipse Paho's
+// paho.mqtt.golang): it connects in the background, reconnects with an exponential back-off when the broker
+// goes away, says whether the daemon is there on a retained status topic (the broker's last will says
+// "offline" when it dies), and publishes. Its broker can be changed while it runs (Configure). It knows nothing
+// of mappings or HTTP: the publishers hand it payloads.
 package mqtt
 
 import (
-	"cmp"
+	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/eclipse/paho.golang/autopaho"
-	"github.com/eclipse/paho.golang/paho"
+	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// Options configure the connection.
-type Options struct {
-	// URL is the broker: mqtt://host:1883, or mqtts://host:8883 for TLS.
-	URL string
-	// CredentialsFile holds the user name on its first line and the password on its second ("": none). A
-	// file, never the command line, where every user of the machine could read them.
-	CredentialsFile string
-	// ClientID is the MQTT client identifier (default: shmbridge-HOSTNAME).
-	ClientID string
-	// CAFile is a PEM file of the certificates mqtts:// trusts (a broker's own CA); "": the system's roots.
-	CAFile string
-	Log    *slog.Logger
-}
+// Status payloads: the daemon is there, or not.
+const (
+	Online  = "online"
+	Offline = "offline"
+)
 
-// Client is the connection to the broker.
+// Timeouts of one connection: to connect (TCP, TLS, CONNECT to CONNACK), to hand a packet to the connection,
+// the keep-alive, and how long a clean stop waits for its last messages to go.
+const (
+	connectTimeout = 10 * time.Second
+	writeTimeout   = 5 * time.Second
+	keepAlive      = 20 * time.Second
+	quiesce        = 250 * time.Millisecond
+)
+
+// Client is the connection to the broker. Safe for concurrent use.
 type Client struct {
-	cm        *autopaho.ConnectionManager
-	url       string
-	connected atomic.Bool
-	connects  atomic.Int64
-	maxPacket atomic.Uint32 // the broker's maximum packet size (0: the protocol's)
-	cancel    context.CancelFunc
-	backoff   backoff
+	log      *slog.Logger
+	backoff  backoff
+	connects atomic.Int64
+
+	cfgMu sync.Mutex    // serialises Configure and Close
+	stop  func()        // ends the connection loop of the broker configured now (nil: none)
+	cfg   Config        // the broker configured now
+	dead  chan struct{} // closed by Close
 
 	mu   sync.Mutex
+	cur  paho.Client // the connection up now (nil: none)
 	onUp []func()
+	subs map[string]func(payload []byte)
 	// upCh is closed while the connection is up (a new one when it goes down); downCh is closed once the
 	// connection up now, or last, has gone down (a new one when it comes up).
 	upCh, downCh chan struct{}
 }
 
-// ParseURL checks a broker URL: mqtt:// or mqtts://, a host, a port (default 1883 or 8883), nothing else. Its
-// errors show the URL with any password in it redacted.
-func ParseURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the URL whole
-		}
-		return nil, fmt.Errorf("%q: %v", redactRaw(s), err)
-	}
-	shown := redacted(u)
-	switch {
-	case u.Scheme != "mqtt" && u.Scheme != "mqtts":
-		return nil, fmt.Errorf("%q: the broker is mqtt://host:port or mqtts://host:port", shown)
-	case u.Hostname() == "":
-		return nil, fmt.Errorf("%q: no host", shown)
-	case u.User != nil:
-		return nil, fmt.Errorf("%q: credentials go in a file (-mqtt-credentials), not in the URL", shown)
-	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("%q: only a scheme, a host and a port", shown)
-	}
-	if u.Port() == "" {
-		u.Host += map[string]string{"mqtt": ":1883", "mqtts": ":8883"}[u.Scheme]
-	}
-	return u, nil
-}
-
-// redacted is u with its user information hidden, the user name too (a broker may take a token for one).
-func redacted(u *url.URL) string {
-	if u.User == nil {
-		return u.String()
-	}
-	c := *u
-	c.User = url.User("xxxxx")
-	return c.String()
-}
-
-// redactRaw hides the user information of a URL that does not parse: everything between "//" and the last "@"
-// of the authority.
-func redactRaw(s string) string {
-	_, rest, ok := strings.Cut(s, "//")
-	if !ok {
-		return s
-	}
-	authority := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority = rest[:i]
-	}
-	at := strings.LastIndexByte(authority, '@')
-	if at < 0 {
-		return s
-	}
-	return s[:len(s)-len(rest)] + "xxxxx" + rest[at:]
-}
-
-// ReadCredentials reads a credentials file: the user name, then the password, a line each.
-func ReadCredentials(path string) (user string, password []byte, err error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", nil, err
-	}
-	lines := strings.SplitN(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n", 3)
-	if len(lines) < 2 || lines[0] == "" {
-		return "", nil, fmt.Errorf("%s: the user name on the first line, the password on the second", path)
-	}
-	return lines[0], []byte(lines[1]), nil
-}
-
-// Dial starts the connection: it answers at once, and connects (and reconnects) in the background until Close.
-func Dial(o Options) (*Client, error) {
-	u, err := ParseURL(o.URL)
-	if err != nil {
-		return nil, err
-	}
-	log := o.Log
+// New returns a client with no broker: it connects once Configure names one.
+func New(log *slog.Logger) *Client {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	id := o.ClientID
-	if id == "" {
-		host, _ := os.Hostname()
-		id = "shmbridge-" + host
-	}
-	c := &Client{url: redacted(u), backoff: backoff{now: time.Now}, upCh: make(chan struct{}), downCh: make(chan struct{})}
+	c := &Client{log: log, backoff: backoff{now: time.Now}, subs: map[string]func([]byte){},
+		upCh: make(chan struct{}), downCh: make(chan struct{}), dead: make(chan struct{})}
 	close(c.downCh) // not connected yet
-	var tlsCfg *tls.Config
-	if o.CAFile != "" {
-		pem, err := os.ReadFile(o.CAFile)
-		if err != nil {
-			return nil, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: no PEM certificate in it", o.CAFile)
-		}
-		tlsCfg = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	}
-	cfg := autopaho.ClientConfig{
-		ServerUrls: []*url.URL{u},
-		TlsCfg:     tlsCfg,
-		KeepAlive:  20,
-		// After the broker goes away, or drops a connection it had just taken: waits from 0.1 s, doubling, up
-		// to 30 s (backoff.go).
-		ReconnectBackoff:              c.backoff.wait,
-		ConnectTimeout:                10 * time.Second,
-		CleanStartOnInitialConnection: true,
-		OnConnectionUp: func(_ *autopaho.ConnectionManager, ack *paho.Connack) {
-			c.up(ack)
-			log.Info("mqtt: connected", "broker", c.url)
-		},
-		OnConnectionDown: func() bool {
-			c.down()
-			upFor, wait := c.backoff.down()
-			log.Warn("mqtt: connection lost: reconnecting", "broker", c.url, "up", upFor.Round(time.Millisecond), "wait", wait.Round(time.Millisecond))
-			return true
-		},
-		OnConnectError: func(err error) { log.Warn("mqtt: cannot connect", "broker", c.url, "error", err) },
-		ClientConfig:   paho.ClientConfig{ClientID: id},
-	}
-	if o.CredentialsFile != "" {
-		user, pass, err := ReadCredentials(o.CredentialsFile)
-		if err != nil {
-			return nil, err
-		}
-		cfg.ConnectUsername, cfg.ConnectPassword = user, pass
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cm, err := autopaho.NewConnection(ctx, cfg)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	c.cm, c.cancel = cm, cancel
-	return c, nil
+	return c
 }
 
-// up: the connection is up; what the broker said of itself kept, and every OnConnect function run before Up
-// says so (a publisher waiting for the connection finds its whole state marked to go first).
-func (c *Client) up(ack *paho.Connack) {
-	c.maxPacket.Store(0)
-	if ack != nil && ack.Properties != nil && ack.Properties.MaximumPacketSize != nil {
-		c.maxPacket.Store(*ack.Properties.MaximumPacketSize)
+// Configure connects to the broker cfg names, in the background, after ending the connection to the one
+// before (with its status "offline"); a cfg without URL only ends it. A cfg that does not check (Config.Check)
+// changes nothing.
+func (c *Client) Configure(cfg Config) error {
+	opts, err := cfg.options()
+	if err != nil {
+		return err
 	}
+	c.cfgMu.Lock()
+	defer c.cfgMu.Unlock()
+	select {
+	case <-c.dead:
+		return errors.New("mqtt: the client is closed")
+	default:
+	}
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
+	c.cfg = cfg
+	if cfg.URL == "" {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.loop(ctx, opts, cfg.statusTopic())
+	}()
+	c.stop = func() { cancel(); <-done }
+	c.backoff.reset()
+	return nil
+}
+
+// Config answers the broker configured now (its password too: the caller hides it).
+func (c *Client) Config() Config {
+	c.cfgMu.Lock()
+	defer c.cfgMu.Unlock()
+	return c.cfg
+}
+
+// loop connects, and connects again each time the connection is lost, until ctx ends; then it says "offline"
+// and disconnects.
+func (c *Client) loop(ctx context.Context, opts *paho.ClientOptions, status string) {
+	url := opts.Servers[0].Redacted()
+	for attempt := 0; ; attempt++ {
+		if !sleep(ctx, c.backoff.wait(attempt)) {
+			return
+		}
+		lost := make(chan error, 1)
+		opts.SetConnectionLostHandler(func(_ paho.Client, err error) { lost <- err })
+		cl := paho.NewClient(opts)
+		if err := connect(ctx, cl); err != nil {
+			if ctx.Err() == nil {
+				c.log.Warn("mqtt: cannot connect", "broker", url, "error", err)
+			}
+			continue
+		}
+		attempt = -1
+		c.up(cl, status)
+		c.log.Info("mqtt: connected", "broker", url)
+		select {
+		case err := <-lost:
+			c.down()
+			upFor, wait := c.backoff.down()
+			c.log.Warn("mqtt: connection lost: reconnecting", "broker", url, "error", err, "up", upFor.Round(time.Millisecond), "wait", wait.Round(time.Millisecond))
+		case <-ctx.Done():
+			c.down()
+			// The broker discards the will on a clean DISCONNECT (MQTT-3.14.4-3): the daemon says it itself.
+			cl.Publish(status, 1, true, Offline).WaitTimeout(time.Second)
+			cl.Disconnect(uint(quiesce.Milliseconds()))
+			return
+		}
+	}
+}
+
+// connect makes one connection, or fails within connectTimeout (or when ctx ends).
+func connect(ctx context.Context, cl paho.Client) error {
+	t := cl.Connect()
+	select {
+	case <-t.Done():
+		return t.Error()
+	case <-ctx.Done():
+		go func() { <-t.Done(); cl.Disconnect(0) }()
+		return ctx.Err()
+	}
+}
+
+// sleep waits d, or until ctx ends (false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// up: the connection cl is up. The status goes first ("online", retained), then the subscriptions, then every
+// OnConnect function runs, before Up says so (a publisher waiting for the connection finds its whole state
+// marked to go first).
+func (c *Client) up(cl paho.Client, status string) {
 	c.backoff.up()
-	c.connected.Store(true)
 	c.connects.Add(1)
+	cl.Publish(status, 1, true, Online)
 	c.mu.Lock()
+	c.cur = cl
 	fs := append([]func(){}, c.onUp...)
+	for topic, h := range c.subs {
+		cl.Subscribe(topic, 1, func(_ paho.Client, m paho.Message) { h(m.Payload()) })
+	}
 	c.downCh = make(chan struct{})
 	c.mu.Unlock()
 	for _, f := range fs {
@@ -214,9 +192,9 @@ func (c *Client) up(ack *paho.Connack) {
 
 // down: the connection is gone.
 func (c *Client) down() {
-	c.connected.Store(false)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.cur = nil
 	c.upCh = make(chan struct{})
 	close(c.downCh)
 }
@@ -244,72 +222,95 @@ func (c *Client) OnConnect(f func()) {
 	c.onUp = append(c.onUp, f)
 }
 
+// Subscribe has h called with each message on topic (a filter), from every connection on (made again at each
+// one); h must not block.
+func (c *Client) Subscribe(topic string, h func(payload []byte)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.subs[topic] = h
+	if c.cur != nil {
+		c.cur.Subscribe(topic, 1, func(_ paho.Client, m paho.Message) { h(m.Payload()) })
+	}
+}
+
 // Errors of Publish.
 var (
 	// ErrNotConnected is a publish while the broker is away.
 	ErrNotConnected = errors.New("mqtt: not connected to the broker")
 	// ErrRefused is a message the broker does not take: refused before it is sent when sending it would make
-	// the broker drop the connection (every publisher's), or refused by the broker in its acknowledgement.
-	// Sending it again does not help.
+	// the broker drop the connection (every publisher's). Sending it again does not help.
 	ErrRefused = errors.New("mqtt: the broker does not take this message")
 )
 
 // maxRemaining is the most a packet's remaining length can say (MQTT 2.2.3).
 const maxRemaining = 268_435_455
 
-// Publish sends one message, waiting for the connection up to ctx's deadline (QoS 1 and 2: until the broker
-// acknowledges it). The payload is not kept once Publish returns (the client writes it at once; what it keeps to
-// send again, it copies): the caller may reuse it.
+// Publish sends one message, waiting for the connection until ctx ends (QoS 1 and 2: until the broker
+// acknowledges it). The payload is copied: the caller may reuse it once Publish returns.
 func (c *Client) Publish(ctx context.Context, topic string, qos byte, retain bool, payload []byte) error {
-	if err := c.check(topic, qos, payload); err != nil {
+	if err := check(topic, qos, payload); err != nil {
 		return fmt.Errorf("%w: %v", ErrRefused, err)
 	}
-	if err := c.cm.AwaitConnection(ctx); err != nil {
-		return fmt.Errorf("%w: %v", ErrNotConnected, err)
+	for {
+		c.mu.Lock()
+		cl, up, down := c.cur, c.upCh, c.downCh
+		c.mu.Unlock()
+		if cl == nil {
+			select {
+			case <-up:
+				continue
+			case <-ctx.Done():
+				return fmt.Errorf("%w: %v", ErrNotConnected, ctx.Err())
+			}
+		}
+		t := cl.Publish(topic, qos, retain, bytes.Clone(payload))
+		select {
+		case <-t.Done():
+			return t.Error()
+		case <-down:
+			return ErrNotConnected
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	resp, err := c.cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: qos, Retain: retain, Payload: payload})
-	if err != nil && (errors.Is(err, paho.ErrInvalidArguments) || (resp != nil && resp.ReasonCode >= 0x80)) {
-		return fmt.Errorf("%w: %v", ErrRefused, err) // a QoS or retain the broker does not offer; not authorized
-	}
-	return err
 }
 
 // check refuses a message the broker would drop the connection for: a topic it takes for malformed, a packet
-// over its maximum packet size.
-func (c *Client) check(topic string, qos byte, payload []byte) error {
+// over the protocol's size.
+func check(topic string, qos byte, payload []byte) error {
 	if err := CheckTopic(topic); err != nil {
 		return err
 	}
-	remaining := 2 + len(topic) + 1 + len(payload) // the topic's length and bytes, no properties, the payload
+	remaining := 2 + len(topic) + len(payload) // the topic's length and bytes, the payload
 	if qos > 0 {
 		remaining += 2 // the packet identifier
 	}
-	size := 1 + varintLen(remaining) + remaining
-	if limit := c.maxPacket.Load(); (limit > 0 && size > int(limit)) || remaining > maxRemaining {
-		return fmt.Errorf("the message is %d bytes, more than the broker takes (its maximum packet size: %d)", size, cmp.Or(limit, maxRemaining))
+	if remaining > maxRemaining {
+		return fmt.Errorf("the message is %d bytes, more than MQTT carries (%d)", remaining, maxRemaining)
 	}
 	return nil
 }
 
-// varintLen is the length of n as a variable byte integer (MQTT 1.5.5).
-func varintLen(n int) int {
-	l := 1
-	for ; n >= 128; n >>= 7 {
-		l++
-	}
-	return l
-}
-
 // Connected reports whether the connection is up; Connects counts the connections made.
-func (c *Client) Connected() bool { return c.connected.Load() }
+func (c *Client) Connected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cur != nil
+}
 func (c *Client) Connects() int64 { return c.connects.Load() }
 
-// URL is the broker's URL.
-func (c *Client) URL() string { return c.url }
-
-// Close disconnects (within ctx) and stops reconnecting.
-func (c *Client) Close(ctx context.Context) error {
-	err := c.cm.Disconnect(ctx)
-	c.cancel()
-	return err
+// Close says "offline", disconnects, and stops reconnecting; Configure refuses every broker after it.
+func (c *Client) Close() {
+	c.cfgMu.Lock()
+	defer c.cfgMu.Unlock()
+	select {
+	case <-c.dead:
+		return
+	default:
+	}
+	close(c.dead)
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
 }

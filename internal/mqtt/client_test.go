@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
 // TestCheckTopic: what mosquitto takes for a malformed packet (and drops the connection for) is refused
@@ -32,8 +34,31 @@ func TestParseURLRedacts(t *testing.T) {
 			t.Errorf("%s: %v", u, err)
 		}
 	}
-	if _, err := Dial(Options{URL: "mqtt://user:s3cr3t-pw@broker.lan:1883"}); err == nil || strings.Contains(err.Error(), "s3cr3t") || !strings.Contains(err.Error(), "-mqtt-credentials") {
-		t.Errorf("Dial: %v", err)
+	if _, err := FromFlags("mqtt://user:s3cr3t-pw@broker.lan:1883", "", "", ""); err == nil || strings.Contains(err.Error(), "s3cr3t") || !strings.Contains(err.Error(), "-mqtt-credentials") {
+		t.Errorf("FromFlags: %v", err)
+	}
+}
+
+// TestConfigCheck: what a broker's configuration may hold, and what it may not (its errors never show the
+// password).
+func TestConfigCheck(t *testing.T) {
+	for _, ok := range []Config{{}, {URL: "mqtt://b.lan"}, {URL: "mqtts://b.lan:8883", ClientID: "pc-1_a", Username: "u", Password: "p"}} {
+		if err := ok.Check(); err != nil {
+			t.Errorf("%+v: %v", ok, err)
+		}
+	}
+	for _, bad := range []Config{{ClientID: "x"}, {URL: "mqtt://b.lan", ClientID: "a b"}, {URL: "mqtt://b.lan", ClientID: strings.Repeat("a", 65)},
+		{URL: "mqtt://b.lan", Password: "s3cr3t"}, {URL: "mqtt://b.lan", CA: "not a certificate"}, {URL: "http://b.lan"},
+		{URL: "mqtt://b.lan", Username: "u", Password: strings.Repeat("s3cr3t", 200)}, {URL: "mqtt://b.lan", CA: strings.Repeat("x", maxCA+1)}} {
+		if err := bad.Check(); err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if got := (Config{URL: "mqtt://b.lan", ClientID: "pc1"}).StatusTopic(); got != "shmbridge/pc1/status" {
+		t.Errorf("status topic %q", got)
+	}
+	if id := DefaultClientID(); CheckTopic("shmbridge/"+id) != nil || !clientID.MatchString(id) {
+		t.Errorf("default client id %q", id)
 	}
 }
 
@@ -71,32 +96,23 @@ func TestBackoffAfterQuickDrops(t *testing.T) {
 	}
 }
 
-// TestCheckPacketSize: a message over the broker's maximum packet size (its CONNACK says it) is refused before
-// it is sent: mosquitto would drop the connection every publisher shares.
+// TestCheckPacketSize: a message over what MQTT carries is refused before it is sent.
 func TestCheckPacketSize(t *testing.T) {
-	c := &Client{}
-	c.maxPacket.Store(100)
-	// 1 + 1 (remaining length) + 2 + 5 ("a/b/c") + 1 (properties) + 2 (packet id) + payload
-	if err := c.check("a/b/c", 1, make([]byte, 88)); err != nil {
-		t.Errorf("100 bytes: %v", err)
+	// 2 + 5 ("a/b/c") + 2 (packet id) + payload
+	if err := check("a/b/c", 1, make([]byte, maxRemaining-9)); err != nil {
+		t.Errorf("the most: %v", err)
 	}
-	if err := c.check("a/b/c", 1, make([]byte, 89)); err == nil {
-		t.Error("101 bytes are taken")
-	}
-	c.maxPacket.Store(0)
-	if err := c.check("a/b/c", 0, make([]byte, 1<<20)); err != nil {
-		t.Errorf("no limit said: %v", err)
+	if err := check("a/b/c", 1, make([]byte, maxRemaining-8)); err == nil {
+		t.Error("one byte more is taken")
 	}
 }
 
 // TestUpAndDown: Up is closed while the connection is up, Down once the connection that was up goes down; the
 // OnConnect functions have run by the time Up says so (a publisher woken by it sends its whole state first).
 func TestUpAndDown(t *testing.T) {
-	c, err := Dial(Options{URL: "mqtt://127.0.0.1:1"}) // nothing listens there: the test says when it is up
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(t.Context())
+	c := New(nil) // no broker: the test says when it is up
+	defer c.Close()
+	cl := paho.NewClient(paho.NewClientOptions()) // never connected: what up sends through it fails at once
 	closed := func(ch <-chan struct{}) bool {
 		select {
 		case <-ch:
@@ -111,7 +127,7 @@ func TestUpAndDown(t *testing.T) {
 	up := c.Up()
 	ranBefore := false
 	c.OnConnect(func() { ranBefore = !closed(up) })
-	c.up(nil)
+	c.up(cl, "s")
 	down := c.Down()
 	if !closed(up) || !closed(c.Up()) || closed(down) || !ranBefore || !c.Connected() {
 		t.Fatalf("connected: up %v, down %v, OnConnect before Up %v", closed(up), closed(down), ranBefore)
@@ -121,7 +137,7 @@ func TestUpAndDown(t *testing.T) {
 		t.Fatal("still up after the connection went down")
 	}
 	again := c.Up()
-	c.up(nil)
+	c.up(cl, "s")
 	if !closed(again) || closed(c.Down()) || c.Connects() != 2 {
 		t.Fatalf("reconnected: up %v, %d connections", closed(again), c.Connects())
 	}

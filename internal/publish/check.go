@@ -24,8 +24,8 @@ var (
 	ErrReservedName = errors.New("a metric name of the daemon's own")
 	// ErrTooManySeries is a metrics publisher whose gauges would take the publishers past MaxSeries.
 	ErrTooManySeries = errors.New("too many gauges")
-	// ErrNoBroker is an mqtt publisher without a broker to publish to.
-	ErrNoBroker = errors.New("no broker: start the daemon with -mqtt mqtt://host:1883")
+	// ErrAnnounced is a field another publisher announces to Home Assistant already.
+	ErrAnnounced = errors.New("announced by another publisher")
 )
 
 // failure is one of the runtime's errors, its text the detail of what failed.
@@ -57,18 +57,14 @@ var (
 const MaxLabels = 32
 
 // Check checks a new publisher by the rules (what needs no decode): its kind, its names, paths and labels; an
-// mqtt one's broker, topic, qos and interval. It answers it with its defaults filled in (an mqtt one's
+// mqtt one's topic, qos, interval and discovery. It answers it with its defaults filled in (an mqtt one's
 // interval).
 func (rt *Runtime) Check(sp Spec) (Spec, error) {
-	if sp.Kind == MQTT && rt.o.MQTT == nil {
-		return sp, ErrNoBroker
-	}
 	return rt.check(sp)
 }
 
 // checkKept checks a kept publisher by the rules of its creation, but for its interval, which
-// -min-watch-interval may have moved since (the sampler keeps to it anyway), and its broker (one that is not
-// there now may be at the next start).
+// -min-watch-interval may have moved since (the sampler keeps to it anyway).
 func (rt *Runtime) checkKept(sp Spec) error {
 	if !ValidID(sp.ID) {
 		return fmt.Errorf("id %s is not one the daemon makes", quote(sp.ID))
@@ -86,8 +82,8 @@ func (rt *Runtime) check(sp Spec) (Spec, error) {
 		return sp, fail(ErrInvalid, "name the mapping to publish: mapping")
 	case sp.Kind == MQTT:
 		return rt.checkMQTT(sp)
-	case sp.Topic != "" || sp.QoS != 0 || sp.Retain || sp.Interval != "" || sp.Changes:
-		return sp, fail(ErrInvalid, "topic, qos, retain, interval and changes are an mqtt publisher's")
+	case sp.Topic != "" || sp.QoS != 0 || sp.Retain || sp.Interval != "" || sp.Changes || sp.HomeAssistant != nil:
+		return sp, fail(ErrInvalid, "topic, qos, retain, interval, changes and homeassistant are an mqtt publisher's")
 	case !metricName.MatchString(sp.Name) || strings.HasPrefix(sp.Name, "shmbridge_"):
 		return sp, fail(ErrInvalid, "name %s is not a metric name of its own: letters, digits, _ and :, not starting with a digit or shmbridge_", quote(sp.Name))
 	case rt.nameTaken(sp.Name):
@@ -140,7 +136,26 @@ func (rt *Runtime) checkMQTT(sp Spec) (Spec, error) {
 			return sp, fail(ErrInvalid, "%s is not a field path (a.b[2].c)", quote(f))
 		}
 	}
-	return sp, nil
+	return checkDiscovery(sp)
+}
+
+// checkAnnounced refuses a publisher that announces a sensor another one announces (the same mapping and field:
+// the same unique_id in Home Assistant).
+func (rt *Runtime) checkAnnounced(sp Spec) error {
+	if sp.HomeAssistant == nil {
+		return nil
+	}
+	for _, other := range rt.o.Store.List() {
+		if other.HomeAssistant == nil || other.Mapping != sp.Mapping || other.ID == sp.ID {
+			continue
+		}
+		for _, f := range announced(sp) {
+			if slices.Contains(announced(other), f) {
+				return fail(ErrAnnounced, "%s of %s is announced to Home Assistant by publisher %s already", quote(f), quote(sp.Mapping), other.ID)
+			}
+		}
+	}
+	return nil
 }
 
 // nameTaken says whether a metric name is one Load was told is taken.

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,25 +11,18 @@ import (
 	"github.com/shmbridge/shmbridge/internal/testutil"
 )
 
-// awayBroker is a broker's connection that never comes up (nothing listens at port 1).
-func awayBroker(t *testing.T) *mqtt.Client {
-	t.Helper()
-	c, err := mqtt.Dial(mqtt.Options{URL: "mqtt://127.0.0.1:1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(t.Context()) })
-	return c
-}
+// awayBroker is a broker never connected to (nothing listens at port 1).
+var awayBroker = &mqtt.Config{URL: "mqtt://127.0.0.1:1"}
 
 // TestCheck: what the rules refuse is the runtime's error of that kind, its text saying what is wrong (the API
 // answers it as it is); what they take comes back with its defaults.
 func TestCheck(t *testing.T) {
 	store, _ := Open("", 8)
-	rt := NewRuntime(Options{Store: store, MQTT: awayBroker(t), MinInterval: 5 * time.Millisecond, MaxInterval: time.Hour})
+	rt := NewRuntime(Options{Store: store, Broker: awayBroker, MinInterval: 5 * time.Millisecond, MaxInterval: time.Hour})
 	rt.Load(func(name string) bool { return name == "go_goroutines" })
 	metrics := Spec{Kind: Metrics, Mapping: "m", Name: "car", Fields: []string{"speed"}}
 	mq := Spec{Kind: MQTT, Mapping: "m", Topic: "sim/car"}
+	ha := Spec{Kind: MQTT, Mapping: "m", Topic: "sim/car", Fields: []string{"speed", "gear"}, HomeAssistant: &Discovery{}}
 	with := func(sp Spec, f func(*Spec)) Spec { f(&sp); return sp }
 	for _, c := range []struct {
 		sp     Spec
@@ -52,6 +46,25 @@ func TestCheck(t *testing.T) {
 		{with(mq, func(s *Spec) { s.Interval = "1ms" }), ErrInvalid, "interval must be a duration from 5ms (-min-watch-interval) to 1h0m0s"},
 		{with(mq, func(s *Spec) { s.Interval = "2h" }), ErrInvalid, "interval must be"},
 		{with(mq, func(s *Spec) { s.Fields = []string{"x."} }), ErrInvalid, "not a field path"},
+		{with(metrics, func(s *Spec) { s.HomeAssistant = &Discovery{} }), ErrInvalid, "homeassistant are an mqtt publisher's"},
+		{with(mq, func(s *Spec) { s.HomeAssistant = &Discovery{} }), ErrInvalid, "homeassistant needs fields"},
+		{with(ha, func(s *Spec) { s.Changes = true }), ErrInvalid, "not changes"},
+		{with(ha, func(s *Spec) { s.HomeAssistant = &Discovery{Prefix: "home/assistant"} }), ErrInvalid, "homeassistant.prefix"},
+		{with(ha, func(s *Spec) { s.HomeAssistant = &Discovery{Sensors: map[string]Sensor{"rpm": {}}} }), ErrInvalid, `"rpm" is not one of fields`},
+		{with(ha, func(s *Spec) {
+			s.HomeAssistant = &Discovery{Sensors: map[string]Sensor{"speed": {StateClass: "gauge"}}}
+		}), ErrInvalid, "state_class"},
+		{with(ha, func(s *Spec) {
+			s.HomeAssistant = &Discovery{Sensors: map[string]Sensor{"speed": {DeviceClass: "Speed!"}}}
+		}), ErrInvalid, "device_class"},
+		{with(ha, func(s *Spec) { s.HomeAssistant = &Discovery{Sensors: map[string]Sensor{"speed": {Name: "a\nb"}}} }), ErrInvalid, "no control character"},
+		{with(ha, func(s *Spec) { s.HomeAssistant = &Discovery{Device: Device{Model: strings.Repeat("m", 256)}} }), ErrInvalid, "homeassistant.device"},
+		{with(ha, func(s *Spec) {
+			s.Fields = make([]string, MaxSensors+1)
+			for i := range s.Fields {
+				s.Fields[i] = fmt.Sprintf("f%d", i)
+			}
+		}), ErrInvalid, "at most 100 sensors"},
 	} {
 		_, err := rt.Check(c.sp)
 		if !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.detail) {
@@ -67,8 +80,11 @@ func TestCheck(t *testing.T) {
 	if _, err := rt.Check(metrics); err != nil {
 		t.Errorf("a metrics publisher: %v", err)
 	}
-	if _, err := NewRuntime(Options{Store: store}).Check(mq); !errors.Is(err, ErrNoBroker) {
-		t.Errorf("no broker: %v", err)
+	if _, err := NewRuntime(Options{Store: store}).Check(mq); err != nil {
+		t.Errorf("no broker (the publisher publishes once one is set): %v", err)
+	}
+	if sp, err := rt.Check(ha); err != nil || sp.HomeAssistant.Prefix != "homeassistant" {
+		t.Errorf("discovery: %+v, %v", sp.HomeAssistant, err)
 	}
 }
 

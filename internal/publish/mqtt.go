@@ -14,7 +14,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/watch"
 )
 
-// MQTT publishers send a mapping's decoded fields to the daemon's broker (-mqtt): each one a decoded watch
+// MQTT publishers send a mapping's decoded fields to the daemon's broker (-mqtt, or PUT /v1/mqtt): each one a decoded watch
 // (package watch: one consistent frame a sample, a message when the fields changed), its messages to a topic.
 // What waits to go is one message a publisher, the latest: while the broker is slow or away, newer fields
 // replace what has not gone yet (counted as dropped), so nothing grows, and the subscriber gets the state as it
@@ -32,10 +32,17 @@ const (
 // addMQTT decodes a new mqtt publisher's mapping once (the mapping, the layout and the fields are there: an
 // error now rather than a publisher that never publishes), then keeps it and runs it.
 func (rt *Runtime) addMQTT(ctx context.Context, sp Spec) (Spec, error) {
-	if err := rt.decodeOnce(ctx, sp); err != nil {
+	layout, err := rt.decodeOnce(ctx, sp)
+	if err != nil {
 		return sp, err
 	}
-	sp, err := rt.o.Store.Add(sp)
+	if d := sp.HomeAssistant; d != nil {
+		d.Device = deviceDefaults(d.Device, sp.Mapping, layout)
+	}
+	if err := rt.checkAnnounced(sp); err != nil {
+		return sp, err
+	}
+	sp, err = rt.o.Store.Add(sp)
 	if err != nil {
 		return sp, err
 	}
@@ -44,25 +51,26 @@ func (rt *Runtime) addMQTT(ctx context.Context, sp Spec) (Spec, error) {
 	return sp, nil
 }
 
-// decodeOnce reads, decodes and encodes one frame of an mqtt publisher's selection.
-func (rt *Runtime) decodeOnce(ctx context.Context, sp Spec) error {
+// decodeOnce reads, decodes and encodes one frame of an mqtt publisher's selection; it answers the id of the
+// layout that decodes it.
+func (rt *Runtime) decodeOnce(ctx context.Context, sp Spec) (layout string, err error) {
 	src, err := rt.source(sp)
 	if err != nil {
-		return err
+		return "", err
 	}
 	p, err := rt.plans.Plan(src.Mapping, src.Decode.Layout, src.Decode.Fields)
 	if err != nil {
-		return err
+		return "", err
 	}
 	f, release, err := p.Read(ctx, rt.o.Budget)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer release()
 	c := rt.o.Budget.NewCharge()
 	defer c.Release()
 	_, err = p.AppendJSON(ctx, nil, f, c)
-	return err
+	return src.Decode.ID, err
 }
 
 // source is the decoded watch an mqtt publisher samples: its interval, at least MinInterval.
@@ -99,16 +107,17 @@ type mqttRun struct {
 
 	mu sync.Mutex
 	messages
+	discovery // with HomeAssistant
 }
 
 // start runs a publisher (at its creation, and at Start for those kept); not after Close.
 func (rt *Runtime) start(sp Spec) {
-	if rt.o.MQTT == nil {
-		rt.o.Log.Warn("an mqtt publisher is kept, but the daemon has no broker (-mqtt): it does not publish", "publisher", sp.ID)
-		return
+	if sp.HomeAssistant != nil {
+		rt.listen(sp.HomeAssistant.Prefix)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &mqttRun{sp: sp, ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1), messages: messages{changes: sp.Changes}}
+	r := &mqttRun{sp: sp, ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1), messages: messages{changes: sp.Changes},
+		discovery: discovery{announce: sp.HomeAssistant != nil}}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	if rt.closed {
@@ -139,11 +148,18 @@ func (rt *Runtime) connected() {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	for _, r := range rt.runs {
-		r.mu.Lock()
-		r.connected()
-		r.mu.Unlock()
-		r.signal()
+		r.resend()
 	}
+	go rt.sendRemovals()
+}
+
+// resend marks the publisher's whole state to go next, its discovery before it.
+func (r *mqttRun) resend() {
+	r.mu.Lock()
+	r.messages.connected()
+	r.discovery.connected()
+	r.mu.Unlock()
+	r.signal()
 }
 
 func (r *mqttRun) signal() {
@@ -187,6 +203,8 @@ func (rt *Runtime) watchOnce(r *mqttRun) error {
 		return err
 	}
 	defer sub.Close()
+	r.available(true)
+	defer r.available(false)
 	for {
 		select {
 		case <-r.ctx.Done():
@@ -247,6 +265,9 @@ func (rt *Runtime) send(r *mqttRun) {
 			return
 		case <-r.kick:
 		}
+		if r.sp.HomeAssistant != nil && !rt.announce(r) {
+			return
+		}
 		payload := r.next()
 		if payload == nil {
 			continue
@@ -260,7 +281,7 @@ func (rt *Runtime) send(r *mqttRun) {
 // publish sends a payload, and the latest state after it until one is taken or refused; false: the publisher
 // stopped.
 func (rt *Runtime) publish(r *mqttRun, payload []byte) bool {
-	c := rt.o.MQTT
+	c := rt.broker
 	for {
 		down := c.Down() // the connection this try goes out on, if it is up
 		err := c.Publish(r.ctx, r.sp.Topic, r.sp.QoS, r.sp.Retain, payload)
@@ -324,14 +345,13 @@ func (rt *Runtime) refused(r *mqttRun, err error) {
 	}
 }
 
-// MQTTMetrics is the collector of the broker connection's state and each mqtt publisher's counts (nothing
-// without a broker).
+// MQTTMetrics is the collector of the broker connection's state and each mqtt publisher's counts.
 func (rt *Runtime) MQTTMetrics() prometheus.Collector { return mqttCollector{rt} }
 
 type mqttCollector struct{ rt *Runtime }
 
 var (
-	mqttConnectedDesc = prometheus.NewDesc("shmbridge_mqtt_connected", "1 while the daemon is connected to its MQTT broker (-mqtt).", nil, nil)
+	mqttConnectedDesc = prometheus.NewDesc("shmbridge_mqtt_connected", "1 while the daemon is connected to its MQTT broker (-mqtt, PUT /v1/mqtt).", nil, nil)
 	mqttConnectsDesc  = prometheus.NewDesc("shmbridge_mqtt_connections_total", "Connections made to the MQTT broker (reconnections included).", nil, nil)
 	mqttPublishedDesc = prometheus.NewDesc("shmbridge_mqtt_published_total", "Messages an mqtt publisher had taken by the broker.", []string{"publisher"}, nil)
 	mqttDroppedDesc   = prometheus.NewDesc("shmbridge_mqtt_dropped_total", "Messages of an mqtt publisher replaced by a newer one before they could go (the broker slow or away).", []string{"publisher"}, nil)
@@ -347,10 +367,7 @@ func (c mqttCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c mqttCollector) Collect(ch chan<- prometheus.Metric) {
-	client := c.rt.o.MQTT
-	if client == nil {
-		return
-	}
+	client := c.rt.broker
 	up := 0.0
 	if client.Connected() {
 		up = 1

@@ -30,8 +30,11 @@ type Options struct {
 	// hub, a budget (of DefaultBudget) of the runtime's own.
 	Hub    *watch.Hub
 	Budget *budget.Bytes
-	// MQTT is the broker's connection (nil: no broker; an mqtt publisher is refused, a kept one does not run).
-	MQTT *mqtt.Client
+	// Broker is the broker set at start (-mqtt's flags): the API cannot change it. nil: the broker kept in the
+	// Store (SetBroker), if any; an mqtt publisher without a broker waits for one.
+	Broker *mqtt.Config
+	// Version is the daemon's, in Home Assistant's discovery messages (origin).
+	Version string
 	// MinInterval and MaxInterval bound an mqtt publisher's interval (-min-watch-interval, and a watch's most).
 	MinInterval, MaxInterval time.Duration
 	// MaxSeries caps the gauges all metrics publishers export together.
@@ -48,13 +51,20 @@ type Runtime struct {
 	plans   *view.Planner
 	series  sync.Map // id → the gauges a metrics publisher exported at its last collection (int)
 	failing sync.Map // id → why a metrics publisher's scrapes fail (string): said in the log once, while it lasts
+	broker  *mqtt.Client
+	ctx     context.Context // ends at Close
+	cancel  context.CancelFunc
+	bg      sync.WaitGroup // the removals' senders
+	// removing: one sender of removals at a time.
+	removing sync.Mutex
 
-	mu      sync.Mutex
-	taken   func(name string) bool // metric names that are not the publishers' to take (Load's)
-	loaded  bool
-	started bool
-	closed  bool
-	runs    map[string]*mqttRun
+	mu       sync.Mutex
+	taken    func(name string) bool // metric names that are not the publishers' to take (Load's)
+	loaded   bool
+	started  bool
+	closed   bool
+	runs     map[string]*mqttRun
+	prefixes map[string]bool // the discovery prefixes whose PREFIX/status the broker connection listens to
 }
 
 // NewRuntime returns a runtime of o's publishers; nothing runs until Start, or Add.
@@ -68,10 +78,10 @@ func NewRuntime(o Options) *Runtime {
 	if o.Budget == nil {
 		o.Budget = budget.New(DefaultBudget)
 	}
-	rt := &Runtime{o: o, plans: view.NewPlanner(o.Registry), runs: map[string]*mqttRun{}}
-	if o.MQTT != nil {
-		o.MQTT.OnConnect(rt.connected)
-	}
+	rt := &Runtime{o: o, plans: view.NewPlanner(o.Registry), runs: map[string]*mqttRun{}, broker: mqtt.New(o.Log),
+		prefixes: map[string]bool{}}
+	rt.ctx, rt.cancel = context.WithCancel(context.Background())
+	rt.broker.OnConnect(rt.connected)
 	return rt
 }
 
@@ -101,8 +111,8 @@ func (rt *Runtime) Load(taken func(name string) bool) {
 	}
 }
 
-// Start runs the kept mqtt publishers (loading them first, with no name taken, if Load was not called). A
-// second call does nothing.
+// Start connects to the broker, and runs the kept mqtt publishers (loading them first, with no name taken, if
+// Load was not called). A second call does nothing.
 func (rt *Runtime) Start() {
 	rt.Load(nil)
 	rt.mu.Lock()
@@ -112,6 +122,7 @@ func (rt *Runtime) Start() {
 	if started {
 		return
 	}
+	rt.connectBroker()
 	for _, sp := range rt.o.Store.List() {
 		if sp.Kind == MQTT {
 			rt.start(sp)
@@ -134,10 +145,15 @@ func (rt *Runtime) Add(ctx context.Context, sp Spec) (Spec, error) {
 
 // Remove stops a publisher, waits for it, and forgets it (its file too).
 func (rt *Runtime) Remove(id string) error {
+	sp, err := rt.o.Store.Get(id)
+	if err != nil {
+		return err
+	}
 	if err := rt.o.Store.Delete(id); err != nil {
 		return err
 	}
 	rt.stop(id)
+	rt.undiscover(sp)
 	rt.series.Delete(id)
 	rt.failing.Delete(id)
 	return nil
@@ -157,7 +173,7 @@ func (rt *Runtime) Status(id string) Status {
 	if n, ok := rt.series.Load(id); ok {
 		st.Series = n.(int)
 	}
-	st.Connected = rt.o.MQTT != nil && rt.o.MQTT.Connected()
+	st.Connected = rt.broker.Connected()
 	rt.mu.Lock()
 	r := rt.runs[id]
 	rt.mu.Unlock()
@@ -167,8 +183,8 @@ func (rt *Runtime) Status(id string) Status {
 	return st
 }
 
-// Close stops every publisher and waits for each one's goroutines to end; nothing runs after it (an Add
-// still keeps its publisher, which then does not run).
+// Close stops every publisher and waits for each one's goroutines to end, then disconnects from the broker
+// (its status "offline"); nothing runs after it (an Add still keeps its publisher, which then does not run).
 func (rt *Runtime) Close() {
 	rt.mu.Lock()
 	rt.closed = true
@@ -180,4 +196,7 @@ func (rt *Runtime) Close() {
 	for _, id := range ids {
 		rt.stop(id)
 	}
+	rt.cancel()
+	rt.bg.Wait()
+	rt.broker.Close()
 }

@@ -207,7 +207,7 @@ func running() int {
 func TestRuntimeLifecycle(t *testing.T) {
 	before := running()
 	store, _ := Open("", 8)
-	rt, m := car(t, Options{Store: store, MQTT: awayBroker(t)})
+	rt, m := car(t, Options{Store: store, Broker: awayBroker})
 	kept, err := store.Add(Spec{Kind: MQTT, Mapping: m.Name(), Topic: "sim/kept", Interval: "10ms"})
 	if err != nil {
 		t.Fatal(err)

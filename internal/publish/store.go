@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/atomicfile"
+	"github.com/shmbridge/shmbridge/internal/mqtt"
 )
 
 // Kinds of publisher.
@@ -51,6 +52,8 @@ type Spec struct {
 	Retain   bool   `json:"retain,omitempty"`
 	Interval string `json:"interval,omitempty"`
 	Changes  bool   `json:"changes,omitempty"`
+	// HomeAssistant announces an mqtt publisher's fields to Home Assistant, a sensor each (discovery.go).
+	HomeAssistant *Discovery `json:"homeassistant,omitempty"`
 }
 
 // Label is a label's value: a literal, or a field's (spelt {"field": "path"} in JSON, a literal as a string).
@@ -94,8 +97,10 @@ type Store struct {
 	dir string
 	max int
 
-	mu    sync.RWMutex
-	specs map[string]Spec
+	mu       sync.RWMutex
+	specs    map[string]Spec
+	broker   mqtt.Config // without a directory
+	removals []string    // Home Assistant configs to empty (AddRemovals)
 }
 
 // Open loads every ID.json in dir (created, 0700, if missing; "" keeps them in memory only); max caps how many
@@ -113,7 +118,13 @@ func Open(dir string, max int) (*Store, error) {
 		return nil, err
 	}
 	var bad []error
+	if err := s.loadRemovals(); err != nil {
+		bad = append(bad, err)
+	}
 	for _, p := range names {
+		if base := filepath.Base(p); base == brokerFile || base == removalsFile {
+			continue
+		}
 		var sp Spec
 		b, err := os.ReadFile(p)
 		if err == nil {
@@ -233,4 +244,105 @@ func (s *Store) Delete(id string) error {
 	}
 	delete(s.specs, id)
 	return nil
+}
+
+// brokerFile is the broker the API set (Runtime.SetBroker), beside the publishers.
+const brokerFile = "broker.json"
+
+// Broker answers the broker kept (a zero Config: none).
+func (s *Store) Broker() (mqtt.Config, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var cfg mqtt.Config
+	if s.dir == "" {
+		return s.broker, nil
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, brokerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return cfg, nil
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &cfg)
+	}
+	if err == nil {
+		err = cfg.Check()
+	}
+	if err != nil {
+		return mqtt.Config{}, fmt.Errorf("%s: not a broker (%v)", filepath.Join(s.dir, brokerFile), err)
+	}
+	return cfg, nil
+}
+
+// SetBroker keeps cfg as the broker (its password in a file only the daemon's user reads, 0600).
+func (s *Store) SetBroker(cfg mqtt.Config) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dir == "" {
+		s.broker = cfg
+		return nil
+	}
+	b, _ := json.MarshalIndent(cfg, "", "  ")
+	return atomicfile.WriteFile(filepath.Join(s.dir, brokerFile), append(b, '\n'))
+}
+
+// removalsFile lists the Home Assistant configs of deleted publishers that the broker has not emptied yet.
+const removalsFile = "removals.json"
+
+// MaxRemovals caps the removals kept: past it, the oldest are forgotten.
+const MaxRemovals = 10000
+
+func (s *Store) loadRemovals() error {
+	b, err := os.ReadFile(filepath.Join(s.dir, removalsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &s.removals)
+	}
+	for _, t := range s.removals {
+		if err == nil && mqtt.CheckTopic(t) != nil {
+			err = fmt.Errorf("%q is not a topic", t)
+		}
+	}
+	if err != nil {
+		s.removals = nil
+		return fmt.Errorf("%q: not a list of topics (%v)", filepath.Join(s.dir, removalsFile), err)
+	}
+	return nil
+}
+
+// AddRemovals keeps topics to empty (once each, the oldest forgotten past MaxRemovals).
+func (s *Store) AddRemovals(topics []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range topics {
+		if !slices.Contains(s.removals, t) {
+			s.removals = append(s.removals, t)
+		}
+	}
+	s.removals = s.removals[max(0, len(s.removals)-MaxRemovals):]
+	return s.saveRemovals()
+}
+
+// Removals answers the topics to empty.
+func (s *Store) Removals() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.removals)
+}
+
+// RemoveRemoval forgets a topic emptied.
+func (s *Store) RemoveRemoval(topic string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.removals = slices.DeleteFunc(s.removals, func(t string) bool { return t == topic })
+	return s.saveRemovals()
+}
+
+func (s *Store) saveRemovals() error {
+	if s.dir == "" {
+		return nil
+	}
+	b, _ := json.Marshal(s.removals)
+	return atomicfile.WriteFile(filepath.Join(s.dir, removalsFile), append(b, '\n'))
 }

@@ -68,8 +68,9 @@ var shared = []struct {
 	secured     bool // only operations that need the token
 }{
 	{"400", "invalid-request: an unknown query parameter", false},
-	{"401", "unauthorized: no or wrong token", true},
+	{"401", "unauthorized: no or wrong token (a scoped token expired or revoked; any but a read token in access_token=)", true},
 	{"403", "host-not-allowed, cross-origin (a browser request from another site, or a POST with a form or text/plain body)", false},
+	{"403", "out-of-scope: the route, mapping, layout or parameter is outside the scoped token's scope", true},
 	{"429", "rate-limited (see Retry-After)", false},
 }
 
@@ -92,6 +93,7 @@ func addShared(spec []byte) ([]byte, error) {
 			if responses == nil {
 				return nil, fmt.Errorf("%s %s: no responses", item.Content[j].Value, paths.Content[i-1].Value)
 			}
+			allowQueryToken(op)
 			for _, sh := range shared {
 				if sh.secured && field(op, "security") == nil {
 					continue
@@ -107,6 +109,9 @@ func addShared(spec []byte) ([]byte, error) {
 			sortResponses(responses)
 		}
 	}
+	if err := addQueryScheme(doc.Content[0]); err != nil {
+		return nil, err
+	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -116,8 +121,41 @@ func addShared(spec []byte) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
+// allowQueryToken adds AccessToken (a read token in ?access_token=) to the security of an operation that takes
+// the parameter access_token, as the alternative to BearerAuth: swag v2 writes one scheme only (see api/doc.go).
+func allowQueryToken(op *yaml.Node) {
+	params, security := field(op, "parameters"), field(op, "security")
+	if params == nil || security == nil {
+		return
+	}
+	for _, p := range params.Content {
+		if n := field(p, "name"); n != nil && n.Value == "access_token" {
+			security.Content = append(security.Content, &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+				{Kind: yaml.ScalarNode, Tag: "!!str", Value: "AccessToken"}, {Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}}})
+			return
+		}
+	}
+}
+
+// addQueryScheme declares AccessToken, the security scheme of a read token in ?access_token=.
+func addQueryScheme(root *yaml.Node) error {
+	schemes := field(field(root, "components"), "securitySchemes")
+	if schemes == nil {
+		return fmt.Errorf("no components.securitySchemes in swag's output")
+	}
+	plain := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	schemes.Content = append(schemes.Content, plain("AccessToken"), &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+		plain("description"), plain("A read token (shmb_r_…, POST /v1/tokens) in the URL, for a client that cannot send a header " +
+			"(a browser source); taken on GET read routes only. No other token goes in a URL."),
+		plain("in"), plain("query"), plain("name"), plain("access_token"), plain("type"), plain("apiKey")}})
+	return nil
+}
+
 // field is the value of key in the mapping node m, nil if none.
 func field(m *yaml.Node, key string) *yaml.Node {
+	if m == nil {
+		return nil
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]
