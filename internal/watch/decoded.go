@@ -162,9 +162,9 @@ func (s *sampler) sampleDecoded() error {
 	switch {
 	case errors.Is(err, registry.ErrClosed):
 		return err
-	case errors.Is(err, registry.ErrInconsistent) && s.dec.failing == "":
+	case errors.Is(err, registry.ErrInconsistent):
 		// A producer mid-write past the read's retries (a busy machine): the next sample will do. Said only
-		// once it lasts (a producer stuck mid-write, or one that never pauses).
+		// once it lasts (a producer stuck mid-write, or one that never pauses), and then once.
 		if s.dec.tornSince.IsZero() {
 			s.dec.tornSince = timeNow()
 		}
@@ -223,12 +223,13 @@ func (s *sampler) sampleDecoded() error {
 	return nil
 }
 
-// failed says err to every subscriber, once for as long as it lasts.
+// failed says err to every subscriber, once for as long as it lasts. Torn reads are one failure however their
+// details (how many copies, in how long) vary from sample to sample.
 func (s *sampler) failed(err error) {
 	why := err.Error()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.dec.failing == why {
+	if s.dec.failing == why || s.dec.failing != "" && errors.Is(err, registry.ErrInconsistent) && errors.Is(s.dec.err, registry.ErrInconsistent) {
 		return
 	}
 	s.dec.failing, s.dec.err = why, err
