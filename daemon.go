@@ -19,6 +19,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/demo"
 	"github.com/shmbridge/shmbridge/internal/fds"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/mirror"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
 	"github.com/shmbridge/shmbridge/internal/privdir"
 	"github.com/shmbridge/shmbridge/internal/publish"
@@ -35,23 +36,25 @@ import (
 // daemon is a configured shmbridge: its listener, its HTTP server over the API, and the registry of what it
 // holds open.
 type daemon struct {
-	c          *config
-	env        runEnv
-	log        *slog.Logger
-	root       *os.Root // nil without -files-root
-	ln         net.Listener
-	reg        *registry.Registry
-	layouts    *layout.Store
-	publishers *publish.Store
-	recordings *record.Store
-	tokens     *scope.Store
-	replays    *replay.Player
-	broker     *mqtt.Config // -mqtt's
-	pages      *os.Root     // -pages-dir
-	demo       *demo.Demo   // the demo producers (-demo), nil without
+	c           *config
+	env         runEnv
+	log         *slog.Logger
+	root        *os.Root // nil without -files-root
+	ln          net.Listener
+	reg         *registry.Registry
+	layouts     *layout.Store
+	publishers  *publish.Store
+	recordings  *record.Store
+	mirrorStore *mirror.Store
+	tokens      *scope.Store
+	replays     *replay.Player
+	broker      *mqtt.Config // -mqtt's
+	pages       *os.Root     // -pages-dir
+	demo        *demo.Demo   // the demo producers (-demo), nil without
 	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
 	// takes its room from (-max-buffered), the watch streams' samplers.
 	publish  *publish.Runtime
+	mirrors  *mirror.Runtime
 	budget   *budget.Bytes
 	hub      *watch.Hub
 	srv      *http.Server
@@ -106,6 +109,9 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	if d.recordings, err = openRecordings(c, d.log); err != nil {
 		return nil, err
 	}
+	if d.mirrorStore, err = mirror.Open(storeDir(c, c.mirrorsFile, "mirrors.json"), c.maxMirrors); err != nil {
+		return nil, fmt.Errorf("-mirrors-file: %w", err)
+	}
 	if c.pagesDir != "" {
 		// An os.Root: no path, link or .. leads out of the directory.
 		if d.pages, err = os.OpenRoot(c.pagesDir); err != nil {
@@ -147,7 +153,9 @@ func (d *daemon) newRuntimes(cfg *api.Config) {
 	d.publish = publish.NewRuntime(publish.Options{Store: d.publishers, Registry: d.reg, Layouts: d.layouts, Hub: d.hub,
 		Budget: d.budget, Broker: d.broker, Version: version(), MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
 		MaxInterval: api.MaxWatchInterval, MaxSeries: cmp.Or(c.maxMetricSeries, api.DefaultMaxMetricSeries), Log: d.log})
-	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime = d.budget, d.hub, d.replays, d.publish
+	d.mirrors = mirror.NewRuntime(mirror.Options{Store: d.mirrorStore, Registry: d.reg,
+		MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval), Log: d.log})
+	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime, cfg.Mirrors = d.budget, d.hub, d.replays, d.publish, d.mirrors
 }
 
 // stopRuntimes stops what runs beside the API and waits for it, then closes what it used: the demo's producers
@@ -156,6 +164,7 @@ func (d *daemon) newRuntimes(cfg *api.Config) {
 // last every handle the daemon holds.
 func (d *daemon) stopRuntimes() {
 	d.stopDemo() // its producers stop writing, and what they made is removed
+	d.mirrors.Close()
 	d.replays.Close()
 	d.recordings.Close() // each ends with its end record (reason shutdown)
 	d.publish.Close()
@@ -298,6 +307,7 @@ func openLayouts(ctx context.Context, c *config, log *slog.Logger) (*layout.Stor
 // every handle is closed.
 func (d *daemon) serve(ctx context.Context) error {
 	d.publish.Start() // the kept mqtt publishers, publishing again
+	d.mirrors.Start() // the kept mirrors, following their sources again
 	d.startDemo()     // -demo: producers for the dashboard to show
 	errc := make(chan error, 1)
 	go func() { errc <- d.srv.Serve(d.ln) }()

@@ -24,6 +24,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/demo"
+	"github.com/shmbridge/shmbridge/internal/mirror"
 	"github.com/shmbridge/shmbridge/internal/token"
 	"github.com/shmbridge/shmbridge/shm"
 )
@@ -123,6 +124,8 @@ type config struct {
 	maxWatchers, maxSamplers, maxLayouts         int
 	layoutsDir                                   string
 	publishersDir                                string
+	mirrorsFile                                  string
+	maxMirrors                                   int
 	pagesDir                                     string
 	maxPublishers, maxMetricSeries               int
 	recordingsDir                                string
@@ -180,6 +183,8 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.maxLayouts, "max-layouts", api.DefaultMaxLayouts, "most layouts saved at once; the next PUT gets 409")
 	fs.StringVar(&c.pagesDir, "pages-dir", "", "directory of pages served, public, at /pages/ (a stream overlay: examples/overlay; none by default)")
 	fs.StringVar(&c.publishersDir, "publishers-dir", "", "directory of the publishers (ID.json each), loaded at start (default: publishers/ beside -token-file; \"-\": in memory only)")
+	fs.StringVar(&c.mirrorsFile, "mirrors-file", "", "the file the mirrors are kept in, followed again at start (default: mirrors.json beside -token-file; \"-\": in memory only)")
+	fs.IntVar(&c.maxMirrors, "max-mirrors", mirror.DefaultMax, "most mirrors at once; the next POST /v1/mirrors gets 409")
 	fs.IntVar(&c.maxPublishers, "max-publishers", api.DefaultMaxPublishers, "most publishers at once; the next POST /v1/publishers gets 409")
 	fs.IntVar(&c.maxMetricSeries, "max-metric-series", api.DefaultMaxMetricSeries, "most gauges the metrics publishers export together on /metrics; a publisher past it gets 409")
 	fs.StringVar(&c.tokensFile, "tokens-file", "", "file of the scoped tokens (POST /v1/tokens; kept hashed), loaded at start (default: tokens.json beside -token-file; \"-\": in memory only)")

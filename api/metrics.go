@@ -61,7 +61,7 @@ func newMetrics(s *server) *metrics {
 	}
 	m.users = prometheus.NewRegistry()
 	m.users.MustRegister(s.publish.Gauges()) // the users' gauges (POST /v1/publishers)
-	m.reg.MustRegister(s.publish.MQTTMetrics())
+	m.reg.MustRegister(s.publish.MQTTMetrics(), s.mirrors)
 	m.reg.MustRegister(m.requests, m.duration, m.rejected,
 		counter("shmbridge_read_bytes_total", "Bytes copied out of mappings (reads, watch samples).", func() float64 { return float64(s.reg.BytesRead()) }),
 		counter("shmbridge_written_bytes_total", "Bytes copied into mappings.", func() float64 { return float64(s.reg.BytesWritten()) }),

@@ -11,6 +11,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/export"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/mirror"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
@@ -25,7 +26,7 @@ const ProblemTypePrefix = "urn:shmbridge:problem:"
 // Problem is an RFC 9457 problem detail, served as application/problem+json.
 type Problem struct {
 	// Type identifies the kind of failure; scripts branch on it. (TestProblemTypesInSpec keeps this list true.)
-	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:version-mismatch,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:set-by-flag,urn:shmbridge:problem:invalid-recording,urn:shmbridge:problem:out-of-scope"`
+	Type     string `json:"type" validate:"required" enums:"urn:shmbridge:problem:invalid-request,urn:shmbridge:problem:invalid-name,urn:shmbridge:problem:not-found,urn:shmbridge:problem:exists,urn:shmbridge:problem:incompatible,urn:shmbridge:problem:too-small,urn:shmbridge:problem:read-only,urn:shmbridge:problem:built-in,urn:shmbridge:problem:access-denied,urn:shmbridge:problem:host-not-allowed,urn:shmbridge:problem:cross-origin,urn:shmbridge:problem:out-of-range,urn:shmbridge:problem:too-large,urn:shmbridge:problem:length-required,urn:shmbridge:problem:unsupported-media-type,urn:shmbridge:problem:method-not-allowed,urn:shmbridge:problem:fault,urn:shmbridge:problem:internal,urn:shmbridge:problem:limit-reached,urn:shmbridge:problem:rate-limited,urn:shmbridge:problem:unauthorized,urn:shmbridge:problem:too-many-waiters,urn:shmbridge:problem:too-many-watchers,urn:shmbridge:problem:too-many-samplers,urn:shmbridge:problem:locked,urn:shmbridge:problem:not-held,urn:shmbridge:problem:shutting-down,urn:shmbridge:problem:unsupported,urn:shmbridge:problem:no-space,urn:shmbridge:problem:busy,urn:shmbridge:problem:invalid-layout,urn:shmbridge:problem:decode-failed,urn:shmbridge:problem:version-mismatch,urn:shmbridge:problem:decoded-too-large,urn:shmbridge:problem:inconsistent,urn:shmbridge:problem:in-progress,urn:shmbridge:problem:set-by-flag,urn:shmbridge:problem:invalid-recording,urn:shmbridge:problem:out-of-scope,urn:shmbridge:problem:source-failed"`
 	Title    string `json:"title" validate:"required" example:"Not found"`
 	Status   int    `json:"status" validate:"required" example:"404"`
 	Detail   string `json:"detail,omitempty"`
@@ -98,6 +99,7 @@ var (
 	probSetByFlag       = newProblemType("set-by-flag", http.StatusConflict, "Set by a flag at start")
 	probInvalidRecord   = newProblemType("invalid-recording", http.StatusUnprocessableEntity, "Recording not whole")
 	probOutOfScope      = newProblemType("out-of-scope", http.StatusForbidden, "Outside the token's scope")
+	probSourceFailed    = newProblemType("source-failed", http.StatusBadGateway, "The source daemon refused")
 )
 
 // causes maps the errors of the layers below to their problem type, first match wins. An error that matches
@@ -131,6 +133,11 @@ var causes = []struct {
 	{layout.ErrFull, probLimitReached, "", false},
 	{layout.ErrBuiltin, probBuiltin, "", false},
 	{publish.ErrNotFound, probNotFound, "", false},
+	{mirror.ErrInvalid, probInvalidRequest, "", false},
+	{mirror.ErrNotFound, probNotFound, "", false},
+	{mirror.ErrFull, probLimitReached, "", false},
+	{mirror.ErrTaken, probExists, "", false},
+	{mirror.ErrSource, probSourceFailed, "", false},
 	{publish.ErrFull, probLimitReached, "", false},
 	{publish.ErrNameUsed, probExists, "", false},
 	{publish.ErrReservedName, probExists, "", false},

@@ -15,6 +15,7 @@ import (
 	"github.com/shmbridge/shmbridge/internal/budget"
 	"github.com/shmbridge/shmbridge/internal/catalogue"
 	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/mirror"
 	"github.com/shmbridge/shmbridge/internal/mqtt"
 	"github.com/shmbridge/shmbridge/internal/publish"
 	"github.com/shmbridge/shmbridge/internal/record"
@@ -117,6 +118,9 @@ type Config struct {
 	// makes one over Publishers, Broker and MaxMetricSeries that runs a publisher only once one is added (and
 	// connects to a broker only once one is PUT).
 	PublishRuntime *publish.Runtime
+	// Mirrors runs the mirrors (POST /v1/mirrors): started, stopped and waited for by its owner (the daemon).
+	// nil: a runtime of New's own, kept in memory only.
+	Mirrors *mirror.Runtime
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -168,6 +172,7 @@ type server struct {
 	// publishers are kept in the store, and run by the runtime (publish).
 	publishers *publish.Store
 	publish    *publish.Runtime
+	mirrors    *mirror.Runtime
 	recordings *record.Store
 	replays    *replay.Player
 	resources  record.Resources // what recordings and replays take from the server
@@ -201,7 +206,7 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, pages: cfg.Pages, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
 		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers, publish: cfg.PublishRuntime,
-		recordings: cfg.Recordings, replays: cfg.Replays, hub: cfg.Hub, transferStall: cfg.TransferStall, tokens: cfg.Tokens}
+		recordings: cfg.Recordings, replays: cfg.Replays, mirrors: cfg.Mirrors, hub: cfg.Hub, transferStall: cfg.TransferStall, tokens: cfg.Tokens}
 	if s.transferStall <= 0 {
 		s.transferStall = DefaultTransferStall
 	}
@@ -231,6 +236,10 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 		s.publish = publish.NewRuntime(publish.Options{Store: s.publishers, Registry: reg, Layouts: s.layouts, Hub: s.hub,
 			Budget: s.budget, Broker: cfg.Broker, MinInterval: s.minWatch, MaxInterval: maxWatchInterval,
 			MaxSeries: cmp.Or(cfg.MaxMetricSeries, DefaultMaxMetricSeries), Log: s.log})
+	}
+	if s.mirrors == nil {
+		mirrors, _ := mirror.Open("", 0)
+		s.mirrors = mirror.NewRuntime(mirror.Options{Store: mirrors, Registry: reg, MinInterval: s.minWatch, Log: s.log})
 	}
 	s.metrics = newMetrics(s)
 	s.publish.Load(s.metrics.reserved) // kept from before: checked as at their creation
@@ -342,6 +351,10 @@ func (s *server) routes(cfg Config) http.Handler {
 	route(admin, "GET", "/v1/mqtt", s.getBroker)
 	route(admin, "PUT", "/v1/mqtt", s.putBroker)
 	route(admin, "DELETE", "/v1/mqtt", s.deleteBroker)
+	route(admin, "POST", "/v1/mirrors", s.createMirror)
+	route(admin, "GET", "/v1/mirrors", s.listMirrors)
+	route(admin, "GET", "/v1/mirrors/{id}", s.getMirror)
+	route(admin, "DELETE", "/v1/mirrors/{id}", s.deleteMirror, "keep")
 	route(unscoped, "POST", "/v1/recordings", s.createRecording)
 	route(unscoped, "GET", "/v1/recordings", s.listRecordings)
 	route(unscoped, "GET", "/v1/recordings/{id}", s.getRecording)

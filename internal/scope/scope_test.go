@@ -63,7 +63,11 @@ func TestCreateCheckRevoke(t *testing.T) {
 	if err != nil || g.ID != tok.ID || !g.Allows(`Local\acpmf_physics`) || g.Allows(`Local\other`) {
 		t.Fatalf("Check: %+v %v", g, err)
 	}
-	if _, err := s.Check(text[:len(text)-1]+"A", t0); !errors.Is(err, ErrUnknown) {
+	changed := text[:len(text)-1] + "A"
+	if changed == text { // one text in 32 ends in A already
+		changed = text[:len(text)-1] + "B"
+	}
+	if _, err := s.Check(changed, t0); !errors.Is(err, ErrUnknown) {
 		t.Fatalf("a changed text: %v, want ErrUnknown", err)
 	}
 	if got := s.List(); len(got) != 1 || !got[0].LastUsed.Equal(t0.Add(time.Second)) {
