@@ -55,12 +55,20 @@ func startDaemon(t testing.TB, args ...string) (string, *testutil.LockedBuffer) 
 // startDaemonProcess is startDaemon, answering the daemon's process too.
 func startDaemonProcess(t testing.TB, args ...string) (string, *testutil.LockedBuffer, *exec.Cmd) {
 	t.Helper()
+	return startDaemonUnder(t, nil, args...)
+}
+
+// startDaemonUnder is startDaemonProcess with the daemon run by the command wrap (nil: none), such as
+// unshare's.
+func startDaemonUnder(t testing.TB, wrap []string, args ...string) (string, *testutil.LockedBuffer, *exec.Cmd) {
+	t.Helper()
 	exe, err := daemonBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := &testutil.LockedBuffer{}
-	cmd := exec.Command(exe, args...)
+	argv := append(append(append([]string{}, wrap...), exe), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	out, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

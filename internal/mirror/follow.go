@@ -156,16 +156,21 @@ func (r *run) sourceSize(ctx context.Context, client *http.Client, token string)
 	}
 	defer resp.Body.Close()
 	var info struct {
-		Size int64 `json:"size"`
+		Size       *int64 `json:"size"`        // as created or opened with (absent: opened without a size)
+		MappedSize int64  `json:"mapped_size"` // what the source's OS mapped: what its watch streams cover
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&info); err != nil {
 		return 0, fmt.Errorf("the source's answer about %s: %w", r.sp.Mapping, err)
 	}
-	if info.Size <= 0 || info.Size > MaxSize {
-		return 0, permanent(fail(ErrInvalid, "the source's %s is %d bytes: a mirror follows 1 byte to %d MiB (a watch stream's range)", r.sp.Mapping, info.Size, MaxSize>>20))
+	size := info.MappedSize
+	if info.Size != nil {
+		size = *info.Size
 	}
-	r.size.Store(info.Size)
-	return info.Size, nil
+	if size <= 0 || size > MaxSize {
+		return 0, permanent(fail(ErrInvalid, "the source's %s is %d bytes: a mirror follows 1 byte to %d MiB (a watch stream's range)", r.sp.Mapping, size, MaxSize>>20))
+	}
+	r.size.Store(size)
+	return size, nil
 }
 
 // get sends a GET with the token; an answer other than 2xx is a sourceError with the problem's detail.

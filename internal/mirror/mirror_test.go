@@ -346,7 +346,7 @@ func TestMirrorIdleSource(t *testing.T) {
 	mirror.SetBackoff(t, 10*time.Millisecond)
 	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v1/watch" {
-			fmt.Fprint(w, `{"size": 8}`)
+			fmt.Fprint(w, `{"size": 8, "mapped_size": 4096}`)
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")

@@ -13,6 +13,10 @@
  *                                        manual-reset event fires once per tick); print DONE
  *   sync_peer stamp MAP N MS             open the mapping; N times, every MS ms, write the wall-clock time in
  *                                        milliseconds since 1970 (uint64, little-endian) at 0; print DONE
+ *   sync_peer follow MAP EVENT N OFF STRIDE K
+ *                                        open the mapping and EVENT (retrying up to 10 s); N times, wait up to
+ *                                        10 s for EVENT and print the largest of K int32s at OFF, OFF+STRIDE, …
+ *                                        (a ring's tick counters: the newest frame); print DONE
  *
  * Exit codes: 0 ok, 2 usage, 4 failure, 5 timeout. */
 #include "../../shm/include/shmbridge_sync.h"
@@ -90,6 +94,31 @@ int main(int argc, char **argv) {
                 shmbridge_event_reset(ev);
             }
             usleep((ms > 5 && ev ? ms - 5 : ms) * 1000);
+        }
+        ready("DONE");
+        return 0;
+    }
+    if (strcmp(role, "follow") == 0 && argc == 8) {
+        char *view = NULL;
+        shmbridge_event_t *ev = NULL;
+        for (int i = 0; i < 1000 && !(view && ev); i++) {
+            if (!view) view = map_shm(argv[2], 0);
+            if (!ev) ev = shmbridge_event_open(argv[3], 0, 0, 0);
+            if (!(view && ev)) usleep(10000);
+        }
+        if (!view || !ev) { perror("follow"); return 4; }
+        ready("OPENED");
+        int n = atoi(argv[4]), off = atoi(argv[5]), stride = atoi(argv[6]), k = atoi(argv[7]);
+        if (off < 0 || stride < 0 || k < 1 || off + (k - 1) * stride + 4 > SIZE) return 2;
+        for (int i = 0; i < n; i++) {
+            if (!shmbridge_event_wait(ev, 10000)) return 5;
+            int newest = 0;
+            for (int j = 0; j < k; j++) {
+                int v = __atomic_load_n((int *)(view + off + j * stride), __ATOMIC_SEQ_CST);
+                if (j == 0 || v > newest) newest = v;
+            }
+            printf("%d\n", newest);
+            fflush(stdout);
         }
         ready("DONE");
         return 0;
