@@ -153,7 +153,7 @@ func (d *daemon) newRuntimes(cfg *api.Config) {
 	d.publish = publish.NewRuntime(publish.Options{Store: d.publishers, Registry: d.reg, Layouts: d.layouts, Hub: d.hub,
 		Budget: d.budget, Broker: d.broker, Version: version(), MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval),
 		MaxInterval: api.MaxWatchInterval, MaxSeries: cmp.Or(c.maxMetricSeries, api.DefaultMaxMetricSeries), Log: d.log})
-	d.mirrors = mirror.NewRuntime(mirror.Options{Store: d.mirrorStore, Registry: d.reg,
+	d.mirrors = mirror.NewRuntime(mirror.Options{Store: d.mirrorStore, Registry: d.reg, Layouts: d.layouts,
 		MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval), Log: d.log})
 	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime, cfg.Mirrors = d.budget, d.hub, d.replays, d.publish, d.mirrors
 }

@@ -36,6 +36,11 @@ type Mirror struct {
 	Event    string `json:"event,omitempty" example:"Local\\IRSDKDataValidEvent"`
 	// Events are the source's events set here (with interval), each after the frame sampled once it fired.
 	Events []string `json:"events,omitempty"`
+	// Layout, if set, is a layout known on both sides (a catalogue one, or PUT on each) whose protocol copies each
+	// frame at the source and writes it here (seqlock odd around it, counters bumped around it, a ring's tick
+	// after its buffer, the frame field last): a native reader here that follows the producer's protocol never
+	// sees a torn frame. Without: the changed bytes, as they come.
+	Layout string `json:"layout,omitempty" example:"acc_physics"`
 	// Mode create (default): the mirror creates the local mapping, refusing a name that exists, and removes it
 	// when deleted; open: it writes into a mapping that exists.
 	Mode string `json:"mode,omitempty" enums:"create,open" example:"create"`
@@ -59,7 +64,7 @@ type Mirror struct {
 func (s *server) mirrorOf(sp mirror.Spec) Mirror {
 	st := s.mirrors.Status(sp.ID)
 	m := Mirror{ID: sp.ID, Source: sp.Source, CredentialsSet: sp.Credentials != "", CA: sp.CA, Insecure: sp.Insecure,
-		Mapping: sp.Mapping, As: sp.As, Interval: sp.Interval, Event: sp.Event, Events: sp.Events, Mode: sp.Mode,
+		Mapping: sp.Mapping, As: sp.As, Interval: sp.Interval, Event: sp.Event, Events: sp.Events, Layout: sp.Layout, Mode: sp.Mode,
 		State: st.State, Error: st.Error, Size: st.Size, Frames: st.Frames, Bytes: st.Bytes, EventsSet: st.Events,
 		Reconnects: st.Reconnects, LagMS: float64(st.Lag.Microseconds()) / 1000, Created: &sp.Created}
 	if !st.LastFrame.IsZero() {
@@ -102,7 +107,7 @@ func (s *server) createMirror(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sp := mirror.Spec{Source: req.Source, Credentials: req.Credentials, CA: req.CA, Insecure: req.Insecure,
-		Mapping: req.Mapping, As: req.As, Interval: req.Interval, Event: req.Event, Events: req.Events, Mode: req.Mode}
+		Mapping: req.Mapping, As: req.As, Interval: req.Interval, Event: req.Event, Events: req.Events, Layout: req.Layout, Mode: req.Mode}
 	sp, err := s.mirrors.Add(r.Context(), sp)
 	if err != nil {
 		return err

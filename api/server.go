@@ -239,7 +239,7 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	}
 	if s.mirrors == nil {
 		mirrors, _ := mirror.Open("", 0)
-		s.mirrors = mirror.NewRuntime(mirror.Options{Store: mirrors, Registry: reg, MinInterval: s.minWatch, Log: s.log})
+		s.mirrors = mirror.NewRuntime(mirror.Options{Store: mirrors, Registry: reg, Layouts: s.layouts, MinInterval: s.minWatch, Log: s.log})
 	}
 	s.metrics = newMetrics(s)
 	s.publish.Load(s.metrics.reserved) // kept from before: checked as at their creation

@@ -125,9 +125,9 @@ type WatchSpan struct {
 //	@Param			length			query	integer	false	"Number of bytes (default: to the end)"	minimum(0)
 //	@Param			interval		query	string	false	"How often to sample: 10ms (default), at least -min-watch-interval, at most 1h"
 //	@Param			event			query	string	false	"Sample when this event fires instead (an event the daemon holds)"
-//	@Param			format			query	string	false	"How bytes travel"																	Enums(base64, hex)
-//	@Param			as				query	string	false	"bytes (default) or text: the whole text up to the first NUL, whenever it changes"	Enums(bytes, text)
-//	@Param			encoding		query	string	false	"Text encoding for as=text"															Enums(utf-8, utf-16le)
+//	@Param			format			query	string	false	"How bytes travel"																																								Enums(base64, hex)
+//	@Param			as				query	string	false	"bytes (default); text: the whole text up to the first NUL, whenever it changes; frames (with layout): bytes, each sample one consistent frame copied by the layout's protocol"	Enums(bytes, text, frames)
+//	@Param			encoding		query	string	false	"Text encoding for as=text"																																						Enums(utf-8, utf-16le)
 //	@Param			lock			query	string	false	"A named mutex (one the daemon holds) to hold while copying each sample"
 //	@Param			lock_timeout	query	string	false	"How long to wait for the mutex: 5s, 250ms (default 5s, at most 5m)"
 //	@Param			full			query	boolean	false	"Send the whole range in every change, not the changed runs"
@@ -156,6 +156,13 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	opts, err := s.parseWatch(q, false)
 	if err != nil {
 		return err
+	}
+	if q.Get("as") == "frames" {
+		src, err := s.framesSource(m, q, opts)
+		if err != nil {
+			return err
+		}
+		return s.stream(w, r, []watch.Source{src})
 	}
 	if q.Has("layout") {
 		for _, k := range []string{"offset", "length", "format", "as", "encoding", "lock", "lock_timeout", "full"} {
@@ -199,6 +206,33 @@ func (s *server) watchMapping(w http.ResponseWriter, r *http.Request) error {
 	}
 	src.Mapping, src.Off, src.N, src.Lock, src.LockTimeout = m, off, n, p.lock, p.lockTimeout
 	return s.stream(w, r, []watch.Source{src})
+}
+
+// framesSource is a stream of m's bytes whose every sample is one consistent frame, copied by the protocol of
+// the layout layout= names ("": m's default): what a mirror writes by the same protocol on its side.
+func (s *server) framesSource(m *registry.Mapping, q query, opts watch.Source) (watch.Source, error) {
+	for _, k := range []string{"offset", "length", "encoding", "lock", "lock_timeout", "full", "fields"} {
+		if q.Has(k) {
+			return opts, fail(probInvalidRequest, fmt.Sprintf("%s does not apply to as=frames: each sample is the layout's whole frame, copied by its protocol", k))
+		}
+	}
+	if !q.Has("layout") {
+		return opts, fail(probInvalidRequest, "as=frames copies each frame by a layout's protocol: give layout=ID (empty: the mapping's default)")
+	}
+	l, _, err := view.Of(s.layouts, m, q.Get("layout"))
+	if err != nil {
+		return opts, err
+	}
+	p, err := s.plans.Plan(m, l, "")
+	if err != nil {
+		return opts, err
+	}
+	if p.Frame.N > maxWatchLength {
+		return opts, fail(probInvalidRequest, fmt.Sprintf("a watch samples at most %d bytes: the layout's frame is %d", maxWatchLength, p.Frame.N))
+	}
+	src := opts
+	src.Mapping, src.Off, src.N, src.Frames = m, 0, p.Frame.N, &watch.Framing{Layout: l, Frame: p.Frame}
+	return src, nil
 }
 
 // decodedSource is a decoded watch of m by the layout id names ("": m's default), of the fields listed,
@@ -389,8 +423,10 @@ func (s *server) parseWatch(q query, many bool) (watch.Source, error) {
 			return src, err
 		}
 		src.Format = watch.Format(enc.name) // watch.UTF8, watch.UTF16LE
-	case as != "" && as != "bytes":
-		return src, fail(probInvalidRequest, `as must be "bytes" or "text"`)
+	case as == "frames" && many:
+		return src, fail(probInvalidRequest, "as=frames is a stream of one mapping's frames: GET /v1/mappings/{name}/watch?as=frames&layout=ID")
+	case as != "" && as != "bytes" && as != "frames":
+		return src, fail(probInvalidRequest, `as must be "bytes", "text" or "frames" (with layout=)`)
 	case q.Has("encoding"):
 		return src, fail(probInvalidRequest, "encoding needs as=text")
 	case f == "" || f == "base64":

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/spans"
 	"github.com/tmaxmax/go-sse"
 )
 
@@ -207,8 +208,18 @@ func cmpOr(a, b string) string {
 // streamURL is the source's stream: the mapping sampled on the event (set here after each change), or at the
 // interval, with the replicated events' signals.
 func (r *run) streamURL() string {
-	if r.sp.Event != "" {
-		return r.sp.Source + "/v1/mappings/" + url.PathEscape(r.sp.Mapping) + "/watch?event=" + url.QueryEscape(r.sp.Event)
+	if r.sp.Event != "" || r.sp.Layout != "" {
+		q := url.Values{}
+		if r.sp.Event != "" {
+			q.Set("event", r.sp.Event)
+		} else {
+			q.Set("interval", r.sp.Interval)
+		}
+		if r.sp.Layout != "" {
+			q.Set("as", "frames")
+			q.Set("layout", r.sp.Layout)
+		}
+		return r.sp.Source + "/v1/mappings/" + url.PathEscape(r.sp.Mapping) + "/watch?" + q.Encode()
 	}
 	q := url.Values{"mapping": {r.sp.Mapping}, "interval": {r.sp.Interval}}
 	for _, e := range r.sp.Events {
@@ -264,18 +275,27 @@ func (r *run) apply(ctx context.Context, body io.Reader) error {
 	return errors.New("the source ended the stream")
 }
 
-// write writes a snapshot or a change where the source has it.
+// write writes a snapshot or a change where the source has it: with a layout, as one frame by its protocol.
 func (r *run) write(typ string, m *message) error {
 	n := 0
+	r.runs = r.runs[:0]
 	put := func(off int64, data string) error {
 		b, err := base64.StdEncoding.DecodeString(data)
 		if err != nil {
 			return fmt.Errorf("a %s message's data: %w", typ, err)
 		}
-		if _, err := r.local.WriteAt(b, off); err != nil {
-			return permanent(err)
-		}
 		n += len(b)
+		if r.out == nil {
+			if _, err := r.local.WriteAt(b, off); err != nil {
+				return permanent(err)
+			}
+			return nil
+		}
+		if off < 0 || off+int64(len(b)) > int64(len(r.frame)) {
+			return fmt.Errorf("a %s message's bytes at %d are outside the layout's frame (%d bytes)", typ, off, len(r.frame))
+		}
+		copy(r.frame[off:], b)
+		r.runs = append(r.runs, spans.Span{Off: int(off), N: len(b)})
 		return nil
 	}
 	if typ == "snapshot" {
@@ -288,6 +308,11 @@ func (r *run) write(typ string, m *message) error {
 	for _, sp := range m.Spans {
 		if err := put(sp.Offset, sp.Data); err != nil {
 			return err
+		}
+	}
+	if r.out != nil {
+		if err := r.out.Write(r.frame, r.runs); err != nil {
+			return permanent(err)
 		}
 	}
 	now := time.Now()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/shmbridge/shmbridge/internal/produce"
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
 
@@ -14,7 +15,7 @@ func (r *run) openLocal(size int64) error {
 	if r.local != nil && !r.local.Closing() {
 		switch {
 		case r.local.Size() == size || (r.sp.Mode == ModeOpen && r.local.Size() >= size):
-			return r.openEvents()
+			return r.openFrames()
 		case r.sp.Mode == ModeOpen:
 			return permanent(fmt.Errorf("%s is %d bytes here, the source's %d", r.sp.As, r.local.Size(), size))
 		}
@@ -26,6 +27,29 @@ func (r *run) openLocal(size int64) error {
 		return err
 	}
 	r.local = m
+	return r.openFrames()
+}
+
+// openFrames makes the frame writer of a mirror with a layout (planned on the local mapping: its protocol's
+// counters, lock or spinlock here), then opens the events.
+func (r *run) openFrames() error {
+	if r.sp.Layout != "" {
+		e, err := r.rt.o.Layouts.Get(r.sp.Layout)
+		if err != nil {
+			return permanent(err)
+		}
+		if e.Layout == nil {
+			return permanent(fail(ErrInvalid, "layout %s does not compile here (GET /v1/layouts/%s says why)", r.sp.Layout, r.sp.Layout))
+		}
+		p, err := r.rt.plans.Plan(r.local, e.Layout, "")
+		if err != nil {
+			return permanent(err)
+		}
+		r.out = produce.NewWriter(r.local, 0, e.Layout, p.Frame)
+		if int64(len(r.frame)) != p.Frame.N {
+			r.frame = make([]byte, p.Frame.N)
+		}
+	}
 	return r.openEvents()
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shmbridge/shmbridge/api"
+	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/mirror"
 	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/scope"
@@ -32,6 +33,7 @@ type daemon struct {
 	srv     *httptest.Server
 	reg     *registry.Registry
 	tokens  *scope.Store
+	layouts *layout.Store
 	mirrors *mirror.Runtime
 }
 
@@ -39,13 +41,14 @@ func newDaemon(t *testing.T, mirrorsFile string, tls bool) *daemon {
 	t.Helper()
 	d := &daemon{t: t, reg: registry.New(nil)}
 	d.tokens, _ = scope.Open("", 0)
+	d.layouts, _ = layout.OpenStore("", layout.DefaultLimits, 16)
 	store, err := mirror.Open(mirrorsFile, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.mirrors = mirror.NewRuntime(mirror.Options{Store: store, Registry: d.reg, MinInterval: time.Millisecond})
+	d.mirrors = mirror.NewRuntime(mirror.Options{Store: store, Registry: d.reg, Layouts: d.layouts, MinInterval: time.Millisecond})
 	d.srv = httptest.NewUnstartedServer(nil)
-	cfg := api.Config{Hosts: api.LoopbackHosts(d.srv.Listener.Addr().String()), Token: adminToken, Tokens: d.tokens, Mirrors: d.mirrors}
+	cfg := api.Config{Hosts: api.LoopbackHosts(d.srv.Listener.Addr().String()), Token: adminToken, Tokens: d.tokens, Mirrors: d.mirrors, Layouts: d.layouts}
 	d.srv.Config.Handler = api.New(d.reg, cfg)
 	if tls {
 		d.srv.StartTLS()

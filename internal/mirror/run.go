@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/produce"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/spans"
 )
 
 // States of a mirror.
@@ -64,6 +66,11 @@ type run struct {
 	local   *registry.Mapping
 	events  map[string]*registry.Event
 	created map[string]bool // the names the mirror created (removed with it)
+	// out writes each frame by the layout's protocol (nil without a layout), frame the frame as last written,
+	// runs a message's runs in it.
+	out   *produce.Writer
+	frame []byte
+	runs  []spans.Span
 
 	frames, bytes, nevents, reconnects atomic.Uint64
 	lag, lastFrame, size               atomic.Int64

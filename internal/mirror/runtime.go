@@ -8,14 +8,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/shmbridge/shmbridge/internal/layout"
 	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/view"
 )
 
 // Options are what a Runtime runs the mirrors with.
 type Options struct {
-	// Store keeps the mirrors; Registry holds the local mappings and events they write and set.
+	// Store keeps the mirrors; Registry holds the local mappings and events they write and set; Layouts has
+	// the layouts whose protocols a mirror with a layout writes by.
 	Store    *Store
 	Registry *registry.Registry
+	Layouts  *layout.Store
 	// MinInterval bounds a mirror's interval below (-min-watch-interval).
 	MinInterval time.Duration
 	// Transport carries the requests to the sources (nil: a clone of http.DefaultTransport); a mirror with a
@@ -28,7 +32,8 @@ type Options struct {
 // Runtime runs the mirrors of a Store: a goroutine each, following its source. Start runs the kept ones, Add
 // and Remove one at a time, Close stops them all and waits for them. Safe for concurrent use.
 type Runtime struct {
-	o Options
+	o     Options
+	plans *view.Planner
 
 	mu      sync.Mutex
 	started bool
@@ -44,7 +49,7 @@ func NewRuntime(o Options) *Runtime {
 	if o.Transport == nil {
 		o.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	return &Runtime{o: o, runs: map[string]*run{}}
+	return &Runtime{o: o, plans: view.NewPlanner(o.Registry), runs: map[string]*run{}}
 }
 
 // Store is the store the runtime's mirrors are kept in.
@@ -76,6 +81,11 @@ func (rt *Runtime) Add(ctx context.Context, sp Spec) (Spec, error) {
 	sp, err := Check(sp, rt.o.MinInterval)
 	if err != nil {
 		return sp, err
+	}
+	if sp.Layout != "" {
+		if _, err := rt.o.Layouts.Get(sp.Layout); err != nil {
+			return sp, err
+		}
 	}
 	if err := rt.localFree(sp); err != nil {
 		return sp, err

@@ -47,6 +47,10 @@ type Spec struct {
 	// Events are the source's events replicated here (with Interval): each set here once the frame sampled
 	// after it fired is written.
 	Events []string `json:"events,omitempty"`
+	// Layout, if set, is the layout (here and at the source) whose protocol copies each frame there and writes
+	// it here (seqlock odd around it, counters bumped around it, a ring's tick after its buffer, the frame
+	// field last): a native reader here that follows the producer's protocol never sees a torn frame.
+	Layout string `json:"layout,omitempty"`
 	// Mode is ModeCreate (default) or ModeOpen.
 	Mode    string    `json:"mode,omitempty"`
 	Created time.Time `json:"created"`
@@ -114,6 +118,9 @@ func Check(sp Spec, minInterval time.Duration) (Spec, error) {
 
 // checkSampling checks how the source samples: an interval, or an event; events replicated with an interval.
 func checkSampling(sp Spec, minInterval time.Duration) (Spec, error) {
+	if sp.Layout != "" && len(sp.Events) > 0 {
+		return sp, fail(ErrInvalid, "a layout's frames come on a stream of that mapping alone: with layout, set event (the source samples on it, and it is set here after each frame), not events")
+	}
 	if sp.Event != "" {
 		if sp.Interval != "" || len(sp.Events) > 0 {
 			return sp, fail(ErrInvalid, "event samples on the source's event and sets it here after each frame: give it alone, or interval with events")

@@ -2,10 +2,9 @@ package replay
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
-	"github.com/shmbridge/shmbridge/internal/layout"
+	"github.com/shmbridge/shmbridge/internal/produce"
 	"github.com/shmbridge/shmbridge/internal/record"
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
@@ -30,19 +29,16 @@ type Request struct {
 
 // plan is a replay, checked: what to read, and how to write each frame.
 type plan struct {
-	m     *registry.Mapping
-	rec   *record.Recording
-	h     record.Header
-	write registry.WriteFrameOptions
-	// protocol are the counters the write protocol sets itself (left out of a frame's bytes); last the
-	// counters a reader checks (a ring's ticks, the frame field), written after the rest of a frame.
-	protocol, last []registry.Counter
-	event          *registry.Event
-	speed          float64
-	loop           bool
-	every          time.Duration // its frames' mean period, at its speed: what it counts against the sample rate
-	minGap         time.Duration // the least time between two frames written
-	release        func()        // gives its room back (reserve)
+	m       *registry.Mapping
+	rec     *record.Recording
+	h       record.Header
+	out     *produce.Writer // writes each frame by the layout's protocol
+	event   *registry.Event
+	speed   float64
+	loop    bool
+	every   time.Duration // its frames' mean period, at its speed: what it counts against the sample rate
+	minGap  time.Duration // the least time between two frames written
+	release func()        // gives its room back (reserve)
 }
 
 // newPlan checks a replay of req into m: the request, the recording (read through), the mapping's room, the
@@ -81,6 +77,7 @@ func newPlan(res *record.Resources, m *registry.Mapping, req Request) (*plan, er
 			return nil, err
 		}
 	}
+	p.out = produce.NewWriter(m, p.h.Offset, nil, registry.FrameOptions{})
 	if p.h.LayoutSource == "" {
 		return p, nil
 	}
@@ -92,25 +89,8 @@ func newPlan(res *record.Resources, m *registry.Mapping, req Request) (*plan, er
 	if err != nil {
 		return nil, err
 	}
-	p.protocolOf(l, fp.Frame)
+	p.out = produce.NewWriter(m, p.h.Offset, l, fp.Frame)
 	return p, nil
-}
-
-// protocolOf sets how each frame is written by l's protocol, o the way its frames are read.
-func (p *plan) protocolOf(l *layout.Layout, o registry.FrameOptions) {
-	p.write = registry.WriteFrameOptions{Seqlock: o.Seqlock, Begin: o.Begin, End: o.End, Lock: o.Lock, LockTimeout: o.LockTimeout,
-		Spinlock: o.Spinlock, Deadline: o.Deadline, Retries: o.Retries}
-	for _, c := range []*registry.Counter{o.Seqlock, o.Begin, o.End} {
-		if c != nil {
-			p.protocol = append(p.protocol, *c)
-		}
-	}
-	p.last = slices.Clone(o.Ticks)
-	if c := l.Consistency; c != nil && c.Frame != "" {
-		if f, ok := c.Counter(c.Frame); ok {
-			p.last = append(p.last, registry.Counter{Off: int64(f.Offset), Size: f.Size})
-		}
-	}
 }
 
 // reserve takes the replay's room: its copies (the frame read, the one before, the record) in the memory

@@ -1,14 +1,12 @@
 package replay
 
 import (
-	"context"
 	"errors"
 	"io"
 	"math"
 	"time"
 
 	"github.com/shmbridge/shmbridge/internal/record"
-	"github.com/shmbridge/shmbridge/internal/registry"
 	"github.com/shmbridge/shmbridge/internal/spans"
 )
 
@@ -124,65 +122,11 @@ func paced(d time.Duration, speed float64) time.Duration {
 	return time.Duration(x)
 }
 
-// writeFrame writes a frame's changed runs by the plan's protocol: the protocol's own counters left out, the
-// counters a reader checks written last; then sets the event.
+// writeFrame writes a frame's changed runs by the plan's protocol (package produce), then sets the event.
 func (p *plan) writeFrame(frame []byte, runs []spans.Span) error {
-	o := p.write
-	o.Edits = o.Edits[:0]
-	var last []registry.Edit
-	for _, r := range runs {
-		for _, piece := range cutOut(r, p.protocol) {
-			data, checked := splitOff(piece, p.last)
-			for _, d := range data {
-				o.Edits = append(o.Edits, registry.Edit{Off: p.h.Offset + int64(d.Off), Bytes: frame[d.Off : d.Off+d.N]})
-			}
-			for _, c := range checked {
-				last = append(last, registry.Edit{Off: p.h.Offset + int64(c.Off), Bytes: frame[c.Off : c.Off+c.N]})
-			}
-		}
-	}
-	o.Edits = append(o.Edits, last...)
-	if len(o.Edits) == 0 {
-		return nil
-	}
-	_, err := p.m.WriteFrame(context.Background(), o)
+	err := p.out.Write(frame, runs)
 	if err == nil && p.event != nil {
 		err = p.event.Set()
 	}
 	return err
-}
-
-// cutOut is r without the bytes of cs.
-func cutOut(r spans.Span, cs []registry.Counter) []spans.Span {
-	out := []spans.Span{r}
-	for _, c := range cs {
-		var next []spans.Span
-		for _, s := range out {
-			a, b := int(c.Off), int(c.Off)+c.Size
-			if b <= s.Off || a >= s.Off+s.N {
-				next = append(next, s)
-				continue
-			}
-			if a > s.Off {
-				next = append(next, spans.Span{Off: s.Off, N: a - s.Off})
-			}
-			if b < s.Off+s.N {
-				next = append(next, spans.Span{Off: b, N: s.Off + s.N - b})
-			}
-		}
-		out = next
-	}
-	return out
-}
-
-// splitOff splits r into its bytes outside cs and those inside them.
-func splitOff(r spans.Span, cs []registry.Counter) (outside, inside []spans.Span) {
-	outside = cutOut(r, cs)
-	for _, c := range cs {
-		a, b := max(int(c.Off), r.Off), min(int(c.Off)+c.Size, r.Off+r.N)
-		if a < b {
-			inside = append(inside, spans.Span{Off: a, N: b - a})
-		}
-	}
-	return outside, inside
 }

@@ -127,6 +127,12 @@ func newSampler(h *Hub, src Source) (*sampler, error) {
 
 // read copies the watched range into p (under the source's mutex, if it has one).
 func (s *sampler) read(p []byte) error {
+	if f := s.src.Frames; f != nil {
+		o := f.Frame
+		o.N, o.Into = int64(len(p)), p
+		_, err := s.src.Mapping.ReadFrame(context.Background(), o)
+		return err
+	}
 	if s.src.Lock == nil {
 		return s.src.Mapping.Sample(p, s.src.Off)
 	}
@@ -241,6 +247,9 @@ func (s *sampler) sample() error {
 		return s.sampleDecoded()
 	}
 	if err := s.read(s.prev); err != nil {
+		if s.src.Frames != nil && errors.Is(err, registry.ErrInconsistent) {
+			return nil // a producer mid-write past the read's retries: the next sample will do
+		}
 		return err
 	}
 	now := time.Now()

@@ -52,6 +52,15 @@ type Source struct {
 	// Decode, if set, makes the source a decoded one: each sample a consistent frame decoded by a layout, its
 	// messages the decoded fields (Off, N and Format are not used).
 	Decode *Decoding
+	// Frames, if set, makes each sample of a stream of bytes one consistent frame, copied by a layout's protocol
+	// (Off is 0, N the frame's size): a sample that finds every copy torn is skipped.
+	Frames *Framing
+}
+
+// Framing is how a stream of bytes copies its frames: a layout's protocol.
+type Framing struct {
+	Layout *layout.Layout // the layout they are planned by: part of what makes two sources one
+	Frame  registry.FrameOptions
 }
 
 // key is what makes two sources one: subscribers of equal keys share a sampler.
@@ -66,10 +75,14 @@ type key struct {
 	full        bool
 	layout      *layout.Layout
 	fields      string
+	frames      *layout.Layout
 }
 
 func (src Source) key() key {
-	k := key{src.Mapping, src.Off, src.N, src.Interval, src.Event, src.Format, src.Lock, src.LockTimeout, src.Full, nil, ""}
+	k := key{src.Mapping, src.Off, src.N, src.Interval, src.Event, src.Format, src.Lock, src.LockTimeout, src.Full, nil, "", nil}
+	if src.Frames != nil {
+		k.frames = src.Frames.Layout
+	}
 	if d := src.Decode; d != nil {
 		k.layout, k.fields, k.off, k.n, k.format = d.Layout, d.Fields, 0, 0, ""
 	}
