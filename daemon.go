@@ -131,6 +131,9 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 	}
 	d.reg = registry.New(d.root)
 	d.reg.MaxMappings, d.reg.MaxSyncObjects, d.reg.DefaultSDDL = c.maxMappings, c.maxSync, c.sddl
+	if err := d.makeZeroCopy(); err != nil {
+		return nil, err
+	}
 	base, cancel := context.WithCancel(context.Background())
 	d.cancelWaits = cancel
 	cfg := d.apiConfig(base.Done())

@@ -125,6 +125,7 @@ type config struct {
 	layoutsDir                                   string
 	publishersDir                                string
 	mirrorsFile                                  string
+	zeroCopy                                     []string
 	maxMirrors                                   int
 	pagesDir                                     string
 	maxPublishers, maxMetricSeries               int
@@ -184,6 +185,10 @@ func (c *config) flagSet(out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.pagesDir, "pages-dir", "", "directory of pages served, public, at /pages/ (a stream overlay: examples/overlay; none by default)")
 	fs.StringVar(&c.publishersDir, "publishers-dir", "", "directory of the publishers (ID.json each), loaded at start (default: publishers/ beside -token-file; \"-\": in memory only)")
 	fs.StringVar(&c.mirrorsFile, "mirrors-file", "", "the file the mirrors are kept in, followed again at start (default: mirrors.json beside -token-file; \"-\": in memory only)")
+	fs.Func("zero-copy", "create these catalogue producers' mappings at start, backed by files of -files-root (comma-separated families: acc,ams2; under Wine with -files-root Z:\\dev\\shm, a game started after the daemon writes straight into Linux's /dev/shm: docs/proton.md)", func(v string) error {
+		c.zeroCopy = append(c.zeroCopy, strings.Split(v, ",")...)
+		return nil
+	})
 	fs.IntVar(&c.maxMirrors, "max-mirrors", mirror.DefaultMax, "most mirrors at once; the next POST /v1/mirrors gets 409")
 	fs.IntVar(&c.maxPublishers, "max-publishers", api.DefaultMaxPublishers, "most publishers at once; the next POST /v1/publishers gets 409")
 	fs.IntVar(&c.maxMetricSeries, "max-metric-series", api.DefaultMaxMetricSeries, "most gauges the metrics publishers export together on /metrics; a publisher past it gets 409")

@@ -43,7 +43,7 @@ func TestMirrorFromWine(t *testing.T) {
 
 	game := startUnderWine(t, wine, producers, "iracing")
 	waitLine(t, game, "READY")
-	source := startWindowsDaemon(t, wine, dir, token)
+	source, _ := startWindowsDaemon(t, wine, dir)
 	post(t, source, token, "/v1/mappings", `{"name": "Local\\IRSDKMemMapFileName", "mode": "open"}`, 201)
 	post(t, source, token, "/v1/events", `{"name": "Local\\IRSDKDataValidEvent", "mode": "open"}`, 201)
 
@@ -54,7 +54,7 @@ func TestMirrorFromWine(t *testing.T) {
 	creds := filepath.Join(dir, "source.token")
 	os.WriteFile(creds, []byte(token), 0o600)
 	mirror := post(t, "http://"+addr, token, "/v1/mirrors", fmt.Sprintf(`{"source": %q, "credentials": %q,
-		"mapping": "Local\\IRSDKMemMapFileName", "event": "Local\\IRSDKDataValidEvent"}`, source, creds), 201)
+		"mapping": "Local\\IRSDKMemMapFileName", "event": "Local\\IRSDKDataValidEvent", "layout": "iracing"}`, source, creds), 201)
 	if !strings.Contains(mirror, `"as":"IRSDKMemMapFileName"`) || !strings.Contains(mirror, `"state":"following"`) {
 		t.Fatalf("the mirror: %s\n%s", mirror, log)
 	}
@@ -108,10 +108,11 @@ func buildCPeer(t *testing.T, dir, name, src string) string {
 	return bin
 }
 
-// wineProcess is a program under Wine, its stdout read line by line.
+// wineProcess is a program under Wine, its stdout read line by line, its stderr kept.
 type wineProcess struct {
-	cmd   *exec.Cmd
-	lines *bufio.Scanner
+	cmd    *exec.Cmd
+	lines  *bufio.Scanner
+	stderr *testutil.LockedBuffer
 }
 
 // startUnderWine runs a Windows program under Wine until the test ends (its stdin closed: the producers stop).
@@ -120,7 +121,8 @@ func startUnderWine(t *testing.T, wine string, args ...string) *wineProcess {
 	cmd := exec.Command(wine, args...)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
+	stderr := &testutil.LockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +131,7 @@ func startUnderWine(t *testing.T, wine string, args ...string) *wineProcess {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	return &wineProcess{cmd: cmd, lines: bufio.NewScanner(stdout)}
+	return &wineProcess{cmd: cmd, lines: bufio.NewScanner(stdout), stderr: stderr}
 }
 
 // waitLine reads the process's lines until one starts with prefix.
@@ -141,7 +143,7 @@ func waitLine(t *testing.T, p *wineProcess, prefix string) {
 			return
 		}
 	}
-	t.Fatalf("%v ended before printing %s", p.cmd.Args, prefix)
+	t.Fatalf("%v ended before printing %s:\n%s", p.cmd.Args, prefix, p.stderr)
 }
 
 // stdoutRest drains what the scanner has not read.
@@ -158,9 +160,9 @@ type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(b []byte) (int, error) { return f(b) }
 
-// startWindowsDaemon builds the Windows daemon and runs it under Wine on a free port, answering its URL once it
-// serves. Its stores are in memory; the token is the test's.
-func startWindowsDaemon(t *testing.T, wine, dir, token string) string {
+// startWindowsDaemon builds the Windows daemon and runs it under Wine on a free port with args, answering its URL
+// once it serves, and its process. Its stores are in memory; the token is the test's (SHMBRIDGE_TOKEN).
+func startWindowsDaemon(t *testing.T, wine, dir string, args ...string) (string, *wineProcess) {
 	t.Helper()
 	exe := filepath.Join(dir, "shmbridge.exe")
 	build := exec.Command("go", "build", "-o", exe, ".")
@@ -174,11 +176,14 @@ func startWindowsDaemon(t *testing.T, wine, dir, token string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	d := startUnderWine(t, wine, exe, "-listen", addr, "-mirrors-file", "-", "-tokens-file", "-", "-publishers-dir", "-",
-		"-layouts-dir", "-", "-recordings-dir", "-")
+	d := startUnderWine(t, wine, append([]string{exe, "-listen", addr, "-mirrors-file", "-", "-tokens-file", "-", "-publishers-dir", "-",
+		"-layouts-dir", "-", "-recordings-dir", "-"}, args...)...)
 	go io.Copy(io.Discard, stdoutRest(d))
 	url := "http://" + addr
 	testutil.WaitFor(t, "the Windows daemon under Wine serves", func() bool {
+		if d.cmd.ProcessState != nil {
+			t.Fatalf("the Windows daemon ended:\n%s", d.stderr)
+		}
 		resp, err := http.Get(url + "/healthz")
 		if err != nil {
 			return false
@@ -186,7 +191,7 @@ func startWindowsDaemon(t *testing.T, wine, dir, token string) string {
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	})
-	return url
+	return url, d
 }
 
 // post sends a JSON POST with the token, wants status, and answers the body.
@@ -209,4 +214,52 @@ func post(t *testing.T, base, token, path, body string, status int) string {
 		return compact.String()
 	}
 	return string(data)
+}
+
+// TestZeroCopyUnderWine: the Windows daemon, started in the prefix before the game with -zero-copy acc and a
+// files root on the Linux side, creates ACC's three pages backed by files there; the game (the catalogue's
+// mingw producer of ACC) then opens those objects, and a native Linux program reads its physics page from the
+// file as the game writes it: no daemon copies anything. Started after the game, the daemon says it cannot.
+func TestZeroCopyUnderWine(t *testing.T) {
+	wine := wineOrSkip(t)
+	producers := "testdata/bin/producers.exe"
+	if _, err := os.Stat(producers); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing (.ci/build-peers builds it)", producers)
+		}
+		t.Skipf("%s is missing: build it with .ci/build-peers", producers)
+	}
+	dir := testutil.TempDir(t)
+	reader := buildCPeer(t, dir, "sync_peer", "testdata/peers/sync_peer_linux.c")
+	t.Setenv("SHMBRIDGE_TOKEN", "zero-copy-e2e-token-0123456789abcdef")
+	files := filepath.Join(dir, "shm") // Linux's /dev/shm in real use: here a directory of the test's own
+	os.Mkdir(files, 0o700)
+	winFiles := `Z:` + strings.ReplaceAll(files, "/", `\`)
+
+	startWindowsDaemon(t, wine, dir, "-files-root", winFiles, "-zero-copy", "acc")
+	game := startUnderWine(t, wine, producers, "acc")
+	waitLine(t, game, "READY")
+	for name, size := range map[string]int64{"acpmf_physics": 800, "acpmf_graphics": 1588, "acpmf_static": 820} {
+		if fi, err := os.Stat(filepath.Join(files, name)); err != nil || fi.Size() != size {
+			t.Fatalf("%s: %v, want a file of %d bytes", name, err, size)
+		}
+	}
+	// packetId, the physics page's first int32, counts the game's physics steps (about 333 Hz).
+	out, err := exec.Command(reader, "poll", filepath.Join(files, "acpmf_physics"), "0", "5", "20").CombinedOutput()
+	if err != nil {
+		t.Fatalf("the native reader: %v\n%s", err, out)
+	}
+	ids := strings.Fields(string(out))
+	first, _ := strconv.Atoi(ids[0])
+	last, _ := strconv.Atoi(ids[len(ids)-1])
+	if len(ids) != 5 || first <= 0 || last <= first {
+		t.Fatalf("packetId read from the file every 20 ms: %v, want it counting up", ids)
+	}
+	t.Logf("a native Linux reader saw the game's packetId go %d … %d in the file, with no copy", first, last)
+
+	// The game first, the daemon after: the prefix has the names, and the daemon says so.
+	_, late := startWindowsDaemon(t, wine, dir, "-files-root", winFiles, "-zero-copy", "acc")
+	testutil.WaitFor(t, "the late daemon's warning", func() bool {
+		return strings.Contains(late.stderr.String(), "the mapping exists already (the game started before the daemon)")
+	})
 }

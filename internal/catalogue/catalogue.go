@@ -200,3 +200,24 @@ func Sources() map[string][]byte {
 	}
 	return out
 }
+
+// Game is the producer family a layout belongs to: its id up to the first _ (acc for acc_physics,
+// acc_graphics and acc_static; rf2 for rf2_telemetry and rf2_scoring; iracing for iracing).
+func Game(layoutID string) string {
+	game, _, _ := strings.Cut(layoutID, "_")
+	return game
+}
+
+// Games lists the families of the catalogue's producers, sorted.
+func Games() []string {
+	seen := map[string]bool{}
+	var games []string
+	for _, p := range Producers {
+		if g := Game(p.Layout); !seen[g] {
+			seen[g] = true
+			games = append(games, g)
+		}
+	}
+	sort.Strings(games)
+	return games
+}

@@ -13,11 +13,14 @@
  *                                        manual-reset event fires once per tick); print DONE
  *   sync_peer stamp MAP N MS             open the mapping; N times, every MS ms, write the wall-clock time in
  *                                        milliseconds since 1970 (uint64, little-endian) at 0; print DONE
+ *   sync_peer poll MAP OFF N MS          open the mapping (retrying up to 10 s); N times, every MS ms, print the
+ *                                        int32 at OFF
  *   sync_peer follow MAP EVENT N OFF STRIDE K
  *                                        open the mapping and EVENT (retrying up to 10 s); N times, wait up to
  *                                        10 s for EVENT and print the largest of K int32s at OFF, OFF+STRIDE, …
  *                                        (a ring's tick counters: the newest frame); print DONE
  *
+ * MAP is a /dev/shm name, or an absolute path: a file, mapped as a file-backed mapping's.
  * Exit codes: 0 ok, 2 usage, 4 failure, 5 timeout. */
 #include "../../shm/include/shmbridge_sync.h"
 #include <stdlib.h>
@@ -31,7 +34,9 @@ static void ready(const char *what) { printf("%s\n", what); fflush(stdout); }
 static char *map_shm(const char *name, int create) {
     char path[300];
     snprintf(path, sizeof path, "/%s", name);
-    int fd = shm_open(path, O_RDWR | (create ? O_CREAT | O_EXCL : 0), 0600);
+    /* An absolute path is a file (a file-backed mapping's); a name, /dev/shm's. */
+    int fd = name[0] == '/' ? open(name, O_RDWR | (create ? O_CREAT | O_EXCL : 0), 0600)
+                            : shm_open(path, O_RDWR | (create ? O_CREAT | O_EXCL : 0), 0600);
     if (fd < 0) return NULL;
     if (create && ftruncate(fd, SIZE) != 0) return NULL;
     char *v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -96,6 +101,20 @@ int main(int argc, char **argv) {
             usleep((ms > 5 && ev ? ms - 5 : ms) * 1000);
         }
         ready("DONE");
+        return 0;
+    }
+    if (strcmp(role, "poll") == 0 && argc == 6) {
+        char *view = NULL;
+        for (int i = 0; i < 1000 && !view; i++)
+            if (!(view = map_shm(argv[2], 0))) usleep(10000);
+        if (!view) { perror("poll"); return 4; }
+        int off = atoi(argv[3]), n = atoi(argv[4]), ms = atoi(argv[5]);
+        if (off < 0 || off + 4 > SIZE) return 2;
+        for (int i = 0; i < n; i++) {
+            printf("%d\n", __atomic_load_n((int *)(view + off), __ATOMIC_SEQ_CST));
+            fflush(stdout);
+            usleep(ms * 1000);
+        }
         return 0;
     }
     if (strcmp(role, "follow") == 0 && argc == 8) {
