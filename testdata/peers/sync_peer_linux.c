@@ -15,6 +15,13 @@
  *                                        milliseconds since 1970 (uint64, little-endian) at 0; print DONE
  *   sync_peer poll MAP OFF N MS          open the mapping (retrying up to 10 s); N times, every MS ms, print the
  *                                        int32 at OFF
+ *   sync_peer stampns MAP EVENT N US     open the mapping and EVENT ("-": none); N times, every US µs, fill bytes
+ *                                        8-1031 with the frame's number, store CLOCK_MONOTONIC in ns (uint64) at 0,
+ *                                        and set EVENT; print DONE
+ *   sync_peer latency MAP N MS           open the mapping; poll the uint64 at 0 (every 20 µs) until it changed N
+ *                                        times, or nothing changed for MS ms (60 s before the first change),
+ *                                        printing the age of each new value (ns, against CLOCK_MONOTONIC): the
+ *                                        latency of a stampns producer's frame
  *   sync_peer follow MAP EVENT N OFF STRIDE K
  *                                        open the mapping and EVENT (retrying up to 10 s); N times, wait up to
  *                                        10 s for EVENT and print the largest of K int32s at OFF, OFF+STRIDE, …
@@ -30,6 +37,12 @@
 #define SIZE 4096
 
 static void ready(const char *what) { printf("%s\n", what); fflush(stdout); }
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static char *map_shm(const char *name, int create) {
     char path[300];
@@ -101,6 +114,44 @@ int main(int argc, char **argv) {
             usleep((ms > 5 && ev ? ms - 5 : ms) * 1000);
         }
         ready("DONE");
+        return 0;
+    }
+    if (strcmp(role, "stampns") == 0 && argc == 6) {
+        char *view = map_shm(argv[2], 0);
+        shmbridge_event_t *ev = strcmp(argv[3], "-") == 0 ? NULL : shmbridge_event_open(argv[3], 0, 0, 0);
+        if (!view || (strcmp(argv[3], "-") != 0 && !ev)) { perror("stampns"); return 4; }
+        int n = atoi(argv[4]), us = atoi(argv[5]);
+        for (int i = 1; i <= n; i++) {
+            memset(view + 8, i & 0xff, 1024);
+            __atomic_store_n((uint64_t *)view, now_ns(), __ATOMIC_SEQ_CST);
+            if (ev) shmbridge_event_set(ev);
+            usleep(us);
+        }
+        ready("DONE");
+        return 0;
+    }
+    if (strcmp(role, "latency") == 0 && argc == 5) {
+        char *view = NULL;
+        for (int i = 0; i < 1000 && !view; i++)
+            if (!(view = map_shm(argv[2], 0))) usleep(10000);
+        if (!view) { perror("latency"); return 4; }
+        int n = atoi(argv[3]);
+        uint64_t idle = (uint64_t)atoi(argv[4]) * 1000000, until = now_ns() + 60000000000u;
+        uint64_t last = __atomic_load_n((uint64_t *)view, __ATOMIC_SEQ_CST);
+        struct timespec pause = {0, 20000};
+        for (int seen = 0; seen < n && now_ns() < until;) {
+            uint64_t v = __atomic_load_n((uint64_t *)view, __ATOMIC_SEQ_CST);
+            if (v != last) {
+                uint64_t now = now_ns();
+                printf("%llu\n", (unsigned long long)(now - v));
+                last = v;
+                seen++;
+                until = now + idle;
+            } else {
+                nanosleep(&pause, NULL);
+            }
+        }
+        fflush(stdout);
         return 0;
     }
     if (strcmp(role, "poll") == 0 && argc == 6) {
