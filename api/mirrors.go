@@ -26,9 +26,13 @@ type Mirror struct {
 	CA string `json:"ca,omitempty" example:"/etc/shmbridge/rig-ca.pem"`
 	// Insecure allows plain http:// to a source that is not on a loopback address (token and memory in clear).
 	Insecure bool `json:"insecure,omitempty"`
+	// Producer, instead of mapping, is a catalogue producer family (acc, iracing, ams2: GET /v1/layouts): its
+	// mappings are mirrored, each by its layout's protocol where a writer here can follow it (a frame counter, a
+	// seqlock, a ring) and sampled on its event where it has one (iRacing's). Pages say how each one goes.
+	Producer string `json:"producer,omitempty" example:"acc"`
 	// Mapping is the source's mapping (the source daemon holds it); As the local one (default: the same name,
 	// in this OS's spelling: without Local\ on Linux).
-	Mapping string `json:"mapping" validate:"required" example:"Local\\acpmf_physics"`
+	Mapping string `json:"mapping,omitempty" example:"Local\\acpmf_physics"`
 	As      string `json:"as,omitempty" example:"acpmf_physics"`
 	// Interval is how often the source samples the mapping (default 10ms); or Event, the source's event on
 	// which it samples (set here after each frame it announces).
@@ -58,15 +62,32 @@ type Mirror struct {
 	LagMS       float64    `json:"lag_ms"`
 	LastFrameAt *time.Time `json:"last_frame_at,omitempty" format:"date-time"`
 	Created     *time.Time `json:"created,omitempty" format:"date-time"`
+	// Pages are a producer mirror's mappings, each as it goes.
+	Pages []MirrorPage `json:"pages,omitempty"`
+}
+
+// MirrorPage is one mapping of a producer mirror.
+type MirrorPage struct {
+	Mapping string `json:"mapping" example:"Local\\acpmf_physics"`
+	As      string `json:"as" example:"acpmf_physics"`
+	Layout  string `json:"layout,omitempty" example:"acc_physics"`
+	State   string `json:"state" enums:"connecting,following,retrying,failed,stopped"`
+	Error   string `json:"error,omitempty"`
+	Frames  uint64 `json:"frames"`
+	Bytes   uint64 `json:"bytes"`
 }
 
 // mirrorOf is a mirror as the API shows it.
 func (s *server) mirrorOf(sp mirror.Spec) Mirror {
 	st := s.mirrors.Status(sp.ID)
 	m := Mirror{ID: sp.ID, Source: sp.Source, CredentialsSet: sp.Credentials != "", CA: sp.CA, Insecure: sp.Insecure,
-		Mapping: sp.Mapping, As: sp.As, Interval: sp.Interval, Event: sp.Event, Events: sp.Events, Layout: sp.Layout, Mode: sp.Mode,
+		Mapping: sp.Mapping, As: sp.As, Interval: sp.Interval, Event: sp.Event, Events: sp.Events, Layout: sp.Layout, Producer: sp.Producer, Mode: sp.Mode,
 		State: st.State, Error: st.Error, Size: st.Size, Frames: st.Frames, Bytes: st.Bytes, EventsSet: st.Events,
 		Reconnects: st.Reconnects, LagMS: float64(st.Lag.Microseconds()) / 1000, Created: &sp.Created}
+	for _, p := range st.Pages {
+		m.Pages = append(m.Pages, MirrorPage{Mapping: p.Mapping, As: p.As, Layout: p.Layout, State: p.State, Error: p.Error,
+			Frames: p.Frames, Bytes: p.Bytes})
+	}
 	if !st.LastFrame.IsZero() {
 		t := st.LastFrame.UTC()
 		m.LastFrameAt = &t
@@ -86,9 +107,11 @@ func (s *server) mirrorOf(sp mirror.Spec) Mirror {
 //	@Description	there. The source daemon must hold the mapping and the events (POST /v1/mappings, /v1/events there).
 //	@Description	The answer waits for the first connection: a token the source refuses, a mapping it does not hold, a
 //	@Description	local name that exists (without `mode: open`) are the answer, and nothing is kept; a source that cannot
-//	@Description	be reached is retried with back-off (`state: retrying`, `error`). Kept in -mirrors-dir, and following
+//	@Description	be reached is retried with back-off (`state: retrying`, `error`). Kept in -mirrors-file, and following
 //	@Description	again after a restart. Plain http:// only to a loopback source, unless `insecure`. Admin only: it reads
-//	@Description	files of this machine.
+//	@Description	files of this machine. `layout` copies and writes whole frames by the layout's protocol. `producer`
+//	@Description	(acc, iracing, …) instead of `mapping` mirrors a catalogue producer's mappings, by their layouts and on
+//	@Description	their events; `pages` say how each goes.
 //	@Tags			mirrors
 //	@Param			mirror	body	Mirror	true	"What to mirror"
 //	@Accept			json
@@ -107,7 +130,7 @@ func (s *server) createMirror(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sp := mirror.Spec{Source: req.Source, Credentials: req.Credentials, CA: req.CA, Insecure: req.Insecure,
-		Mapping: req.Mapping, As: req.As, Interval: req.Interval, Event: req.Event, Events: req.Events, Layout: req.Layout, Mode: req.Mode}
+		Mapping: req.Mapping, As: req.As, Interval: req.Interval, Event: req.Event, Events: req.Events, Layout: req.Layout, Producer: req.Producer, Mode: req.Mode}
 	sp, err := s.mirrors.Add(r.Context(), sp)
 	if err != nil {
 		return err

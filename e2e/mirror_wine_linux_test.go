@@ -43,8 +43,12 @@ func TestMirrorFromWine(t *testing.T) {
 
 	game := startUnderWine(t, wine, producers, "iracing")
 	waitLine(t, game, "READY")
+	acc := startUnderWine(t, wine, producers, "acc")
+	waitLine(t, acc, "READY")
 	source, _ := startWindowsDaemon(t, wine, dir)
-	post(t, source, token, "/v1/mappings", `{"name": "Local\\IRSDKMemMapFileName", "mode": "open"}`, 201)
+	for _, m := range []string{"IRSDKMemMapFileName", "acpmf_physics", "acpmf_graphics", "acpmf_static"} {
+		post(t, source, token, "/v1/mappings", fmt.Sprintf(`{"name": "Local\\%s", "mode": "open"}`, m), 201)
+	}
 	post(t, source, token, "/v1/events", `{"name": "Local\\IRSDKDataValidEvent", "mode": "open"}`, 201)
 
 	// The Linux side, in a mount namespace with a /dev/shm of its own.
@@ -83,6 +87,24 @@ func TestMirrorFromWine(t *testing.T) {
 		t.Fatalf("ticks after each wake %v: the frames did not flow", ticks)
 	}
 	t.Logf("a native Linux reader woke 30 times on the mirrored event; newest ticks %d … %d", ticks[0], ticks[29])
+
+	// ACC by naming it: its three pages, each by its layout's protocol where it has one.
+	var producer struct {
+		ID    string
+		State string
+		Pages []struct{ As, Layout, State string }
+	}
+	json.Unmarshal([]byte(post(t, "http://"+addr, token, "/v1/mirrors", fmt.Sprintf(`{"source": %q, "credentials": %q, "producer": "acc"}`,
+		source, creds), 201)), &producer)
+	got := fmt.Sprint(producer.Pages)
+	if producer.State != "following" || got != "[{acpmf_physics acc_physics following} {acpmf_graphics acc_graphics following} {acpmf_static  following}]" {
+		t.Fatalf("the acc mirror: %s %s", producer.State, got)
+	}
+	out, err = exec.Command(nsenter, "-t", strconv.Itoa(linux.Process.Pid), "-m", reader, "poll", "acpmf_physics", "0", "5", "20").CombinedOutput()
+	ids := strings.Fields(string(out))
+	if err != nil || len(ids) != 5 || atoi(ids[4]) <= atoi(ids[0]) {
+		t.Fatalf("packetId of the mirrored physics page, every 20 ms: %v %s", err, out)
+	}
 }
 
 // wineOrSkip is wine's path, with WINEPREFIX set (.ci/wine-env): in CI their absence fails the test.
@@ -263,3 +285,5 @@ func TestZeroCopyUnderWine(t *testing.T) {
 		return strings.Contains(late.stderr.String(), "the mapping exists already (the game started before the daemon)")
 	})
 }
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

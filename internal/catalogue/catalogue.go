@@ -33,6 +33,7 @@ type Producer struct {
 	Mapping  string   // the named mapping the producer creates (the first of Mappings)
 	Mappings []string // the named mappings this layout decodes, the usual one first
 	Protocol string   // how a read of it is kept consistent
+	Event    string   // the manual-reset event the producer sets after each frame, that a watch can sample on ("" if none)
 	Version  string   // the check that the memory is the version the layout describes ("" if none)
 	Notes    string   // how to open it, what else to know
 }
@@ -49,6 +50,7 @@ type Entry struct {
 		Vendor   string   `yaml:"vendor"`
 		Mappings []string `yaml:"mappings"`
 		Protocol string   `yaml:"protocol"`
+		Event    string   `yaml:"event"`
 		Version  string   `yaml:"version"`
 		Notes    string   `yaml:"notes"`
 	} `yaml:"producer"`
@@ -153,7 +155,7 @@ func load(embedded fs.FS) ([]Producer, error) {
 	for i, e := range entries {
 		p := e.Producer
 		out[i] = Producer{Layout: e.ID, Title: p.Title, Vendor: p.Vendor, Mapping: p.Mappings[0], Mappings: p.Mappings,
-			Protocol: p.Protocol, Version: p.Version, Notes: p.Notes}
+			Protocol: p.Protocol, Event: p.Event, Version: p.Version, Notes: p.Notes}
 	}
 	return out, nil
 }

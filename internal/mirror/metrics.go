@@ -22,13 +22,13 @@ func (rt *Runtime) Describe(ch chan<- *prometheus.Desc) {
 // Collect sends each running mirror's series.
 func (rt *Runtime) Collect(ch chan<- prometheus.Metric) {
 	rt.mu.Lock()
-	runs := make(map[string]*run, len(rt.runs))
-	for id, r := range rt.runs {
-		runs[id] = r
+	ids := make([]string, 0, len(rt.runs))
+	for id := range rt.runs {
+		ids = append(ids, id)
 	}
 	rt.mu.Unlock()
-	for id, r := range runs {
-		st := r.status()
+	for _, id := range ids {
+		st := rt.Status(id)
 		up := 0.0
 		if st.State == StateFollowing {
 			up = 1

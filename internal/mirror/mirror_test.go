@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -48,8 +49,7 @@ func newDaemon(t *testing.T, mirrorsFile string, tls bool) *daemon {
 	}
 	d.mirrors = mirror.NewRuntime(mirror.Options{Store: store, Registry: d.reg, Layouts: d.layouts, MinInterval: time.Millisecond})
 	d.srv = httptest.NewUnstartedServer(nil)
-	cfg := api.Config{Hosts: api.LoopbackHosts(d.srv.Listener.Addr().String()), Token: adminToken, Tokens: d.tokens, Mirrors: d.mirrors, Layouts: d.layouts}
-	d.srv.Config.Handler = api.New(d.reg, cfg)
+	d.srv.Config.Handler = api.New(d.reg, d.config())
 	if tls {
 		d.srv.StartTLS()
 	} else {
@@ -57,6 +57,30 @@ func newDaemon(t *testing.T, mirrorsFile string, tls bool) *daemon {
 	}
 	t.Cleanup(d.close)
 	return d
+}
+
+func (d *daemon) config() api.Config {
+	return api.Config{Hosts: api.LoopbackHosts(d.srv.Listener.Addr().String()), Token: adminToken, Tokens: d.tokens,
+		Mirrors: d.mirrors, Layouts: d.layouts}
+}
+
+// restart stops the server and starts another on the same address with a registry of its own, empty: a source
+// daemon started again, before anyone opened its mappings again.
+func (d *daemon) restart() {
+	d.t.Helper()
+	addr := d.srv.Listener.Addr().String()
+	d.srv.CloseClientConnections() // the streams end (Close waits for their handlers)
+	d.srv.Close()
+	d.reg.CloseAll()
+	d.reg = registry.New(nil)
+	var ln net.Listener
+	testutil.WaitFor(d.t, "the address free again", func() (err error) {
+		ln, err = net.Listen("tcp", addr)
+		return err
+	})
+	d.srv = &httptest.Server{Listener: ln, Config: &http.Server{}}
+	d.srv.Config.Handler = api.New(d.reg, d.config())
+	d.srv.Start()
 }
 
 // close stops the mirrors, the server, and closes (and removes) what the registry holds.
@@ -363,5 +387,31 @@ func TestMirrorIdleSource(t *testing.T) {
 	testutil.WaitFor(t, "the stalled source given up, twice", func() bool { return dst.mirrorOf(m.ID).Reconnects >= 2 })
 	if got := dst.mirrorOf(m.ID); !strings.Contains(got.Error, "nothing from the source") {
 		t.Errorf("error %q, want the idle timeout", got.Error)
+	}
+}
+
+// TestMirrorSourceRestarts: the source daemon stops and starts again; until it holds the mapping again its 404 is
+// retried (it is not the first connection: the mirror worked), then the mirror follows again.
+func TestMirrorSourceRestarts(t *testing.T) {
+	mirror.SetBackoff(t, 10*time.Millisecond)
+	src, dst := newDaemon(t, "", false), newDaemon(t, "", false)
+	from, to := name(t, "-src"), name(t, "-dst")
+	src.hold(from, 16)
+	producer := openNative(t, from)
+	creds, _ := src.readToken()
+	m := dst.create(map[string]any{"source": src.srv.URL, "credentials": creds, "mapping": from, "as": to, "interval": "2ms"})
+	src.restart()
+	testutil.WaitFor(t, "the mirror retrying on the source's 404", func() bool {
+		got := dst.mirrorOf(m.ID)
+		return got.State == mirror.StateRetrying && strings.Contains(got.Error, "404")
+	})
+	if _, _, err := src.reg.OpenMapping(registry.Options{Name: from, Mode: registry.OpenExisting}); err != nil {
+		t.Fatal(err)
+	}
+	producer.WriteAt([]byte("restarted"), 0)
+	reader := openNative(t, to)
+	testutil.WaitFor(t, "the write after the source's restart", func() bool { return holds(reader, 0, []byte("restarted")) })
+	if got := dst.mirrorOf(m.ID); got.State != mirror.StateFollowing {
+		t.Errorf("after the restart: %+v", got)
 	}
 }

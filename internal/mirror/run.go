@@ -1,10 +1,12 @@
 package mirror
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,8 +40,44 @@ type Status struct {
 	Lag time.Duration
 	// LastFrame is when the last frame was written (zero: none yet).
 	LastFrame time.Time
+	// Pages are a producer mirror's mappings, each its own status (nil for a mirror of one mapping).
+	Pages []Page
 	// fatal is the first connection's failure when it would never work: Add's answer.
 	fatal error
+}
+
+// Page is one mapping of a producer mirror, and what its mirror does.
+type Page struct {
+	Mapping, As, Layout, State, Error string
+	Frames, Bytes                     uint64
+}
+
+// states from the best to the worst: a producer mirror's state is its worst page's.
+var states = []string{StateFollowing, StateConnecting, StateRetrying, StateFailed, StateStopped}
+
+// sum is the status of a producer mirror's pages: their sums, the worst state, the first error.
+func sum(runs []*run) Status {
+	total := Status{State: StateFollowing}
+	for _, r := range runs {
+		st := r.status()
+		if slices.Index(states, st.State) > slices.Index(states, total.State) {
+			total.State = st.State
+		}
+		total.Error = cmp.Or(total.Error, st.Error)
+		total.fatal = cmp.Or(total.fatal, st.fatal)
+		total.Size += st.Size
+		total.Frames += st.Frames
+		total.Bytes += st.Bytes
+		total.Events += st.Events
+		total.Reconnects += st.Reconnects
+		total.Lag = max(total.Lag, st.Lag)
+		if st.LastFrame.After(total.LastFrame) {
+			total.LastFrame = st.LastFrame
+		}
+		total.Pages = append(total.Pages, Page{Mapping: r.sp.Mapping, As: r.sp.As, Layout: r.sp.Layout, State: st.State,
+			Error: st.Error, Frames: st.Frames, Bytes: st.Bytes})
+	}
+	return total
 }
 
 // Back-off between connections: doubled from minBackoff after each failure up to maxBackoff, a quarter of it

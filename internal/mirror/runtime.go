@@ -38,7 +38,7 @@ type Runtime struct {
 	mu      sync.Mutex
 	started bool
 	closed  bool
-	runs    map[string]*run
+	runs    map[string][]*run // a mirror's pages: one mapping each
 }
 
 // NewRuntime returns a runtime of o's mirrors; nothing runs until Start, or Add.
@@ -49,7 +49,7 @@ func NewRuntime(o Options) *Runtime {
 	if o.Transport == nil {
 		o.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	return &Runtime{o: o, plans: view.NewPlanner(o.Registry), runs: map[string]*run{}}
+	return &Runtime{o: o, plans: view.NewPlanner(o.Registry), runs: map[string][]*run{}}
 }
 
 // Store is the store the runtime's mirrors are kept in.
@@ -82,13 +82,15 @@ func (rt *Runtime) Add(ctx context.Context, sp Spec) (Spec, error) {
 	if err != nil {
 		return sp, err
 	}
-	if sp.Layout != "" {
-		if _, err := rt.o.Layouts.Get(sp.Layout); err != nil {
+	for _, page := range sp.Pages() {
+		if page.Layout != "" {
+			if _, err := rt.o.Layouts.Get(page.Layout); err != nil {
+				return sp, err
+			}
+		}
+		if err := rt.localFree(page); err != nil {
 			return sp, err
 		}
-	}
-	if err := rt.localFree(sp); err != nil {
-		return sp, err
 	}
 	sp.Created = time.Now().UTC().Truncate(time.Second)
 	sp, err = rt.o.Store.add(sp, key)
@@ -101,16 +103,18 @@ func (rt *Runtime) Add(ctx context.Context, sp Spec) (Spec, error) {
 		rt.o.Store.forget(sp.ID)
 		return sp, fail(ErrInvalid, "the daemon is stopping")
 	}
-	r := rt.start(sp, false)
-	rt.runs[sp.ID] = r
+	runs := rt.start(sp, false)
+	rt.runs[sp.ID] = runs
 	rt.mu.Unlock()
-	select {
-	case <-r.first:
-	case <-ctx.Done():
-	}
-	if err := r.status().fatal; err != nil {
-		rt.Remove(sp.ID, false)
-		return sp, err
+	for _, r := range runs {
+		select {
+		case <-r.first:
+		case <-ctx.Done():
+		}
+		if err := r.status().fatal; err != nil {
+			rt.Remove(sp.ID, false)
+			return sp, err
+		}
 	}
 	return sp, nil
 }
@@ -133,12 +137,16 @@ func key(name string) string {
 	return k
 }
 
-// start runs sp; rt.mu is held. kept: a mirror from before the restart (its local mapping may exist already,
-// made by it).
-func (rt *Runtime) start(sp Spec, kept bool) *run {
-	r := newRun(rt, sp, kept)
-	go r.loop()
-	return r
+// start runs sp's pages; rt.mu is held. kept: a mirror from before the restart (its local mappings may exist
+// already, made by it).
+func (rt *Runtime) start(sp Spec, kept bool) []*run {
+	var runs []*run
+	for _, page := range sp.Pages() {
+		r := newRun(rt, page, kept)
+		go r.loop()
+		runs = append(runs, r)
+	}
+	return runs
 }
 
 // Remove stops a mirror, waits for it, and forgets it; the local mapping it created is closed and removed
@@ -148,25 +156,29 @@ func (rt *Runtime) Remove(id string, keep bool) error {
 		return err
 	}
 	rt.mu.Lock()
-	r := rt.runs[id]
+	runs := rt.runs[id]
 	delete(rt.runs, id)
 	rt.mu.Unlock()
-	if r != nil {
+	for _, r := range runs {
 		r.stop()
 		r.release(keep)
 	}
 	return rt.o.Store.forget(id)
 }
 
-// Status is what mirror id does now (the zero Status for an id not running).
+// Status is what mirror id does now: of its one mapping, or of a producer's, their sums and its least good
+// state, and each page's own (StateStopped for an id not running).
 func (rt *Runtime) Status(id string) Status {
 	rt.mu.Lock()
-	r := rt.runs[id]
+	runs := rt.runs[id]
 	rt.mu.Unlock()
-	if r == nil {
+	if len(runs) == 0 {
 		return Status{State: StateStopped}
 	}
-	return r.status()
+	if len(runs) == 1 {
+		return runs[0].status()
+	}
+	return sum(runs)
 }
 
 // Close stops every mirror and waits for them. Their local mappings stay held (the registry's to close): a
@@ -174,11 +186,13 @@ func (rt *Runtime) Status(id string) Status {
 func (rt *Runtime) Close() {
 	rt.mu.Lock()
 	rt.closed = true
-	runs := rt.runs
-	rt.runs = map[string]*run{}
+	all := rt.runs
+	rt.runs = map[string][]*run{}
 	rt.mu.Unlock()
-	for _, r := range runs {
-		r.stop()
+	for _, runs := range all {
+		for _, r := range runs {
+			r.stop()
+		}
 	}
 }
 

@@ -11,8 +11,11 @@ import (
 	"net"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/shmbridge/shmbridge/internal/catalogue"
 
 	"github.com/shmbridge/shmbridge/internal/registry"
 )
@@ -37,6 +40,9 @@ type Spec struct {
 	// Insecure allows plain http:// to a source that is not on a loopback address (the token and the bytes
 	// cross the network in clear).
 	Insecure bool `json:"insecure,omitempty"`
+	// Producer, instead of Mapping, is a catalogue producer family (acc, iracing): its mappings, each mirrored by
+	// its layout's protocol (when the protocol is one a writer here can follow) and on its event (if it has one).
+	Producer string `json:"producer,omitempty"`
 	// Mapping is the source's mapping; As the local one (default: the same name, in this OS's spelling).
 	Mapping string `json:"mapping"`
 	As      string `json:"as,omitempty"`
@@ -100,6 +106,9 @@ func Check(sp Spec, minInterval time.Duration) (Spec, error) {
 	if sp.CA != "" && u.Scheme != "https" {
 		return sp, fail(ErrInvalid, "ca checks an https:// source's certificate: %s is http://", sp.Source)
 	}
+	if sp.Producer != "" {
+		return checkProducer(sp, minInterval)
+	}
 	if _, err := registry.Key(sp.Mapping); err != nil {
 		return sp, fail(ErrInvalid, "mapping: %v", err)
 	}
@@ -114,6 +123,46 @@ func Check(sp Spec, minInterval time.Duration) (Spec, error) {
 		return sp, fail(ErrInvalid, "mode must be %q (the mirror creates the local mapping) or %q (it writes into one that exists)", ModeCreate, ModeOpen)
 	}
 	return checkSampling(sp, minInterval)
+}
+
+// checkProducer checks a mirror of a catalogue producer: the family, and nothing that its pages set themselves.
+func checkProducer(sp Spec, minInterval time.Duration) (Spec, error) {
+	if sp.Mapping != "" || sp.As != "" || sp.Layout != "" || sp.Event != "" || len(sp.Events) > 0 {
+		return sp, fail(ErrInvalid, "producer mirrors the catalogue's mappings of that producer, by their layouts and events: give it without mapping, as, layout, event or events")
+	}
+	if !slices.Contains(catalogue.Games(), sp.Producer) {
+		return sp, fail(ErrInvalid, "no producer %q in the catalogue (%s)", sp.Producer, strings.Join(catalogue.Games(), ", "))
+	}
+	sp.Mode = cmp.Or(sp.Mode, ModeCreate)
+	if sp.Mode != ModeCreate && sp.Mode != ModeOpen {
+		return sp, fail(ErrInvalid, "mode must be %q (the mirror creates the local mappings) or %q (it writes into ones that exist)", ModeCreate, ModeOpen)
+	}
+	return checkSampling(sp, minInterval)
+}
+
+// Pages are the mirrors of single mappings sp runs: itself, or a producer's mappings, each with its layout
+// when a writer here can follow its protocol (a frame counter, a seqlock, a ring; not a lock the producer's
+// readers share with it), sampled on its event if it has one.
+func (sp Spec) Pages() []Spec {
+	if sp.Producer == "" {
+		return []Spec{sp}
+	}
+	var pages []Spec
+	for _, p := range catalogue.Producers {
+		if catalogue.Game(p.Layout) != sp.Producer {
+			continue
+		}
+		page := sp
+		page.Producer, page.Mapping, page.As = "", p.Mapping, localSpelling(p.Mapping)
+		if proto, _, _ := strings.Cut(p.Protocol, ":"); proto == "frame" || proto == "seqlock" || proto == "ring" {
+			page.Layout = p.Layout
+		}
+		if p.Event != "" {
+			page.Event, page.Interval = p.Event, ""
+		}
+		pages = append(pages, page)
+	}
+	return pages
 }
 
 // checkSampling checks how the source samples: an interval, or an event; events replicated with an interval.

@@ -89,8 +89,12 @@ func (s *Store) add(sp Spec, key func(string) string) (Spec, error) {
 		return sp, fail(ErrFull, "%d mirrors are kept already (-max-mirrors): delete one first", s.max)
 	}
 	for _, o := range s.byID {
-		if key(o.As) == key(sp.As) {
-			return sp, fail(ErrTaken, "mirror %s writes into %s already", o.ID, o.As)
+		for _, theirs := range o.Pages() {
+			for _, ours := range sp.Pages() {
+				if key(theirs.As) == key(ours.As) {
+					return sp, fail(ErrTaken, "mirror %s writes into %s already", o.ID, theirs.As)
+				}
+			}
 		}
 	}
 	sp.ID = "m" + strings.ToLower(rand.Text()[:12])
