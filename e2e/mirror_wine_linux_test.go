@@ -29,13 +29,7 @@ import (
 func TestMirrorFromWine(t *testing.T) {
 	wine := wineOrSkip(t)
 	unshare, nsenter := testutil.Tool(t, "unshare"), testutil.Tool(t, "nsenter")
-	producers := "testdata/bin/producers.exe"
-	if _, err := os.Stat(producers); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (.ci/build-peers builds it)", producers)
-		}
-		t.Skipf("%s is missing: build it with .ci/build-peers", producers)
-	}
+	producers := producersExe(t)
 	dir := testutil.TempDir(t)
 	reader := buildCPeer(t, dir, "sync_peer", "testdata/peers/sync_peer_linux.c")
 	const token = "mirror-e2e-token-0123456789abcdef"
@@ -105,6 +99,19 @@ func TestMirrorFromWine(t *testing.T) {
 	if err != nil || len(ids) != 5 || atoi(ids[4]) <= atoi(ids[0]) {
 		t.Fatalf("packetId of the mirrored physics page, every 20 ms: %v %s", err, out)
 	}
+}
+
+// producersExe is the catalogue's mingw producers (.ci/build-peers): in CI its absence fails the test.
+func producersExe(t *testing.T) string {
+	t.Helper()
+	const exe = "testdata/bin/producers.exe"
+	if _, err := os.Stat(exe); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing (.ci/build-peers builds it)", exe)
+		}
+		t.Skipf("%s is missing: build it with .ci/build-peers", exe)
+	}
+	return exe
 }
 
 // wineOrSkip is wine's path, with WINEPREFIX set (.ci/wine-env): in CI their absence fails the test.
@@ -244,13 +251,7 @@ func post(t *testing.T, base, token, path, body string, status int) string {
 // file as the game writes it: no daemon copies anything. Started after the game, the daemon says it cannot.
 func TestZeroCopyUnderWine(t *testing.T) {
 	wine := wineOrSkip(t)
-	producers := "testdata/bin/producers.exe"
-	if _, err := os.Stat(producers); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (.ci/build-peers builds it)", producers)
-		}
-		t.Skipf("%s is missing: build it with .ci/build-peers", producers)
-	}
+	producers := producersExe(t)
 	dir := testutil.TempDir(t)
 	reader := buildCPeer(t, dir, "sync_peer", "testdata/peers/sync_peer_linux.c")
 	t.Setenv("SHMBRIDGE_TOKEN", "zero-copy-e2e-token-0123456789abcdef")
