@@ -1,6 +1,7 @@
 package mirror
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -102,9 +103,12 @@ func (r *run) follow(ctx context.Context) error {
 	return err
 }
 
-// client is the HTTP client of the mirror's source: with sp.CA, one that checks its certificate against that
-// CA only.
+// client is the HTTP client of the mirror's source, made at its first connection and kept (its connections
+// reused): with sp.CA, one that checks the source's certificate against that CA only.
 func (r *run) client() (*http.Client, error) {
+	if r.http != nil {
+		return r.http, nil
+	}
 	tr := r.rt.o.Transport
 	if r.sp.CA != "" {
 		pem, err := readSmall(r.sp.CA, 1<<20)
@@ -118,7 +122,8 @@ func (r *run) client() (*http.Client, error) {
 		tr = tr.Clone()
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: tr}, nil
+	r.http = &http.Client{Transport: tr}
+	return r.http, nil
 }
 
 // token is the credentials file's token ("" without one), read at each connection.
@@ -184,6 +189,10 @@ func (r *run) get(ctx context.Context, client *http.Client, token, u string) (*h
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := client.Do(req)
+	var cert *tls.CertificateVerificationError
+	if errors.As(err, &cert) {
+		return nil, permanent(fail(ErrSource, "the source's certificate is not one the ca file (or this system) vouches for: %v", cert))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -195,14 +204,7 @@ func (r *run) get(ctx context.Context, client *http.Client, token, u string) (*h
 		Detail string `json:"detail"`
 	}
 	json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&p)
-	return nil, &sourceError{status: resp.StatusCode, detail: cmpOr(p.Detail, resp.Status)}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return nil, &sourceError{status: resp.StatusCode, detail: cmp.Or(p.Detail, resp.Status)}
 }
 
 // streamURL is the source's stream: the mapping sampled on the event (set here after each change), or at the

@@ -17,7 +17,7 @@ func (r *run) openLocal(size int64) error {
 		case r.local.Size() == size || (r.sp.Mode == ModeOpen && r.local.Size() >= size):
 			return r.openFrames()
 		case r.sp.Mode == ModeOpen:
-			return permanent(fmt.Errorf("%s is %d bytes here, the source's %d", r.sp.As, r.local.Size(), size))
+			return permanent(fmt.Errorf("%s is %d bytes here, the source's %d: %w", r.sp.As, r.local.Size(), size, registry.ErrTooSmall))
 		}
 		reg.CloseMapping(r.local.Name(), true)
 		r.local = nil

@@ -359,8 +359,8 @@ func TestMirrorHTTPS(t *testing.T) {
 	openNative(t, from).WriteAt([]byte("tls"), 0)
 	creds, _ := src.readToken()
 	spec := map[string]any{"source": src.srv.URL, "credentials": creds, "mapping": from, "as": to}
-	if status, data := dst.do("POST", "/v1/mirrors", spec); status == 201 || !strings.Contains(string(data), "certificate") {
-		t.Errorf("no ca: %d %s, want the certificate refused", status, data)
+	if status, data := dst.do("POST", "/v1/mirrors", spec); status != 502 || !strings.Contains(string(data), "certificate") {
+		t.Errorf("no ca: %d %s, want 502, the certificate refused", status, data)
 	}
 	ca := filepath.Join(testutil.TempDir(t), "ca.pem")
 	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: src.srv.Certificate().Raw}), 0o600)

@@ -3,9 +3,9 @@ package mirror
 import (
 	"cmp"
 	"context"
-	"crypto/tls"
 	"errors"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -100,7 +100,9 @@ type run struct {
 	first  chan struct{} // closed at the first connection's outcome
 	once   sync.Once
 
-	// local and events are the loop's (and release's, after it).
+	// http is the client of the source (client), local and events what it writes here: the loop's (and
+	// release's, after it).
+	http    *http.Client
 	local   *registry.Mapping
 	events  map[string]*registry.Event
 	created map[string]bool // the names the mirror created (removed with it)
@@ -195,6 +197,9 @@ func (r *run) status() Status {
 func (r *run) stop() {
 	r.cancel()
 	<-r.done
+	if r.http != nil {
+		r.http.CloseIdleConnections()
+	}
 }
 
 // release closes what the stopped run holds: what it created is removed too, unless keep (the daemon holds
@@ -216,10 +221,6 @@ func (r *run) release(keep bool) {
 // the source does not hold either (a typo, more likely than a source not ready yet).
 func fatal(err error, first bool) bool {
 	var se *sourceError
-	var cert *tls.CertificateVerificationError
-	if errors.As(err, &cert) {
-		return true // the source's certificate: not the source's CA (ca), or not its name
-	}
 	if errors.As(err, &se) {
 		return se.status == 401 || se.status == 403 || (first && se.status == 404)
 	}
