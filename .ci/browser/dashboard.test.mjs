@@ -450,14 +450,20 @@ test('inspector, endianness, text pane (UTF-16LE), copy as hex / base64 / C arra
   // Select 32…35 and copy.
   await page.click('#grid .b[data-i="32"]');
   await page.click('#grid .b[data-i="35"]', { modifiers: ['Shift'] });
-  const copied = async (how) => {
+  // The message says "copied 4 bytes" already after the first copy, and the clipboard is written asynchronously:
+  // each copy waits until the clipboard holds what it wants (on a busy machine the base64 copy was read while the
+  // clipboard still held the hex one), and a wrong copy fails with what the clipboard held.
+  const copies = async (how, want) => {
     await page.click(`[data-copy="${how}"]`);
-    await page.locator('#message', { hasText: 'copied 4 bytes' }).waitFor();
-    return page.evaluate(() => navigator.clipboard.readText());
+    try {
+      await page.waitForFunction(async (w) => (await navigator.clipboard.readText()) === w, want, { timeout: 15000 });
+    } catch {
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), want, `copy as ${how}`);
+    }
   };
-  assert.equal(await copied('hex'), '00 09 41 07');
-  assert.equal(await copied('base64'), 'AAlBBw==');
-  assert.equal(await copied('c'), 'const unsigned char data[4] = {\n  0x00, 0x09, 0x41, 0x07\n};');
+  await copies('hex', '00 09 41 07');
+  await copies('base64', 'AAlBBw==');
+  await copies('c', 'const unsigned char data[4] = {\n  0x00, 0x09, 0x41, 0x07\n};');
   // Text typed into the pane is written at the cursor.
   await page.click('#grid .b[data-i="64"]');
   await page.selectOption('#text-encoding', 'utf-8');
