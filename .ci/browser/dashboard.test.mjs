@@ -9,126 +9,18 @@
 // 100 Hz the delay from a write to the page showing it, and long tasks. SCREENSHOT=path saves a screenshot.
 
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { api, base, bin, browser, createFromForm, logInWithForm, loggedIn, loginURL, nativeName, path, peer, startDaemon, stopDaemon, suffix, token, unique, useDaemon, waitUntil, windows } from './harness.mjs';
 
-const windows = process.env.DASHBOARD_OS === 'windows';
-const root = new URL('../../', import.meta.url).pathname;
-const bin = (f) => root + 'testdata/bin/' + f;
-const token = randomBytes(18).toString('base64url');
-const suffix = randomBytes(4).toString('hex');
-const unique = (s) => `dash-${s}-${suffix}`;
-
-let daemon;
-let base;
-let loginURL;
-let browser;
-
-/** Runs a native peer to completion and answers its output. */
-function peer(...args) {
-  const [cmd, argv] = windows ? ['wine', [bin('sync_peer.exe'), ...args]] : [bin('sync_peer'), args];
-  return execFileSync(cmd, argv, { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-/** The name a native peer opens the mapping by: Local\X on Windows, X (/dev/shm/X) on Linux. */
-const nativeName = (name) => (windows ? name : name.replace(/^Local\\/, ''));
-
-/** Calls the API with the token, as a script would. */
-async function api(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
-const path = (kind, name, rest = '') => `/v1/${kind}/${encodeURIComponent(name)}${rest}`;
-
-before(async () => {
-  ({ proc: daemon, base, loginURL } = await startDaemon('127.0.0.1:0'));
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
-});
-
-/**
- * Starts a daemon at addr and answers it, its base URL and its login link. In a terminal the daemon prints the
- * dashboard's login link, with a one-time code: `script` gives it one. Under Wine the daemon's handles are not
- * a Windows console: there is no link, and the tests log in with the form.
- */
-async function startDaemon(addr) {
-  const [cmd, args] = windows
-    ? ['wine', [bin('shmbridge.exe'), '-listen', addr]]
-    : ['script', ['-qfec', `${bin('shmbridge')} -listen ${addr}`, '/dev/null']];
-  const proc = spawn(cmd, args, { env: { ...process.env, SHMBRIDGE_TOKEN: token }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no dashboard URL in the log:\n' + log)), 120000);
-    const read = (d) => {
-      log += d;
-      const m = /msg="dashboard: open this link to log in[^"]*" url="?(http:\/\/[^"\s]+)/.exec(log);
-      const listening = /msg="shmbridge listening" addr=(http:\/\/\S+)/.exec(log);
-      if (listening && (m || windows)) {
-        clearTimeout(timer);
-        resolve({ proc, base: listening[1], loginURL: m?.[1] });
-      }
-    };
-    proc.stdout.on('data', read);
-    proc.stderr.on('data', read);
-    proc.on('exit', (code) => reject(new Error(`daemon exited (${code}):\n${log}`)));
-  });
-}
-
-/** Stops a daemon startDaemon started: Ctrl+C on its terminal (SIGINT under Wine), then SIGKILL after 15 s. */
-async function stopDaemon(proc) {
-  const exited = new Promise((r) => proc.on('exit', r));
-  if (windows) proc.kill('SIGINT');
-  else proc.stdin.write('\x03');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15000))]);
-  proc.kill('SIGKILL');
-}
-
-after(async () => {
-  await browser?.close();
-  if (daemon) await stopDaemon(daemon);
-  // A failed test leaves its names behind (the daemon closes what it holds at exit, but does not unlink).
-  if (!windows) for (const f of readdirSync('/dev/shm')) if (f.startsWith('dash-') && f.endsWith(suffix)) rmSync('/dev/shm/' + f);
-});
-
-/** A new browser context, on the dashboard, logged in with the form (the token pasted). */
-async function loggedIn() {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
-  await page.goto(base + '/');
-  await logInWithForm(page);
-  return { context, page };
-}
-
-/** Logs the page in with the form: the token pasted. */
-async function logInWithForm(page) {
-  await page.locator('#login-token').waitFor();
-  await page.fill('#login-token', token);
-  await page.click('#login-form button');
-  await page.locator('#main').waitFor();
-}
-
-/** Creates a mapping through the dashboard's form; its view opens. */
-async function createFromForm(page, name, size) {
-  await page.fill('#create-mapping [name=name]', name);
-  await page.fill('#create-mapping [name=size]', size);
-  await page.click('#create-mapping button');
-  await page.locator('#mappings tbody tr', { hasText: name }).waitFor();
-  await page.locator('.view-title', { hasText: name }).waitFor();
-}
+useDaemon();
 
 const cell = (page, i) => page.locator(`#grid .b[data-i="${i}"]`);
 
@@ -366,13 +258,6 @@ test('the browser\'s history holds no token: neither the login link (its code is
     rmSync(profile, { recursive: true, force: true });
   }
 });
-
-/** Waits until f() is true (checked every 20 ms, for up to 30 s). */
-async function waitUntil(f) {
-  for (const end = Date.now() + 30000; !f(); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-  }
-}
 
 test('an edit in the grid is read back by a native peer; keyboard navigation', { skip: windows }, async () => {
   const { context, page } = await loggedIn();
