@@ -14,6 +14,8 @@ import { chromium } from 'playwright-core';
 export const windows = process.env.DASHBOARD_OS === 'windows';
 export const root = new URL('../../', import.meta.url).pathname;
 export const bin = (f) => root + 'testdata/bin/' + f;
+/** The daemon under test: testdata/bin/shmbridge (or .exe), or SHMBRIDGE_BIN. */
+const daemonBin = () => process.env.SHMBRIDGE_BIN || bin(windows ? 'shmbridge.exe' : 'shmbridge');
 export const token = randomBytes(18).toString('base64url');
 export const suffix = randomBytes(4).toString('hex');
 /** A name of this run's own (removed from /dev/shm after it): dash-s-<suffix>. */
@@ -71,8 +73,8 @@ export const path = (kind, name, rest = '') => `/v1/${kind}/${encodeURIComponent
  */
 export async function startDaemon(addr, ...args) {
   const [cmd, argv] = windows
-    ? ['wine', [bin('shmbridge.exe'), '-listen', addr, ...args]]
-    : ['script', ['-qfec', [bin('shmbridge'), '-listen', addr, ...args].join(' '), '/dev/null']];
+    ? ['wine', [daemonBin(), '-listen', addr, ...args]]
+    : ['script', ['-qfec', [daemonBin(), '-listen', addr, ...args].join(' '), '/dev/null']];
   const proc = spawn(cmd, argv, { env: { ...process.env, SHMBRIDGE_TOKEN: token }, stdio: ['pipe', 'pipe', 'pipe'] });
   let log = '';
   return new Promise((resolve, reject) => {
