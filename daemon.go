@@ -48,9 +48,9 @@ type daemon struct {
 	mirrorStore *mirror.Store
 	tokens      *scope.Store
 	replays     *replay.Player
-	broker      *mqtt.Config // -mqtt's
-	pages       *os.Root     // -pages-dir
-	demo        *demo.Demo   // the demo producers (-demo), nil without
+	broker      *mqtt.Config  // -mqtt's
+	pages       *os.Root      // -pages-dir
+	demo        *demo.Runtime // the demo producers: -demo's, POST /v1/demo's
 	// publish runs the publishers; budget and hub are what it shares with the API: the memory every copy
 	// takes its room from (-max-buffered), the watch streams' samplers.
 	publish  *publish.Runtime
@@ -147,7 +147,8 @@ func newDaemon(ctx context.Context, c *config, env runEnv) (_ *daemon, err error
 }
 
 // newRuntimes makes what runs beside the API, sharing its memory budget and watch hub — the replay player,
-// the publishers — and hands them to it in cfg. serve starts them, and stops them and waits for them.
+// the publishers, the mirrors, the demo — and hands them to it in cfg. serve starts them, and stops them and
+// waits for them.
 func (d *daemon) newRuntimes(cfg *api.Config) {
 	c := d.c
 	d.budget = budget.New(cmp.Or(max(c.maxBuffered, 0), api.DefaultMaxBuffered))
@@ -158,7 +159,8 @@ func (d *daemon) newRuntimes(cfg *api.Config) {
 		MaxInterval: api.MaxWatchInterval, MaxSeries: cmp.Or(c.maxMetricSeries, api.DefaultMaxMetricSeries), Log: d.log})
 	d.mirrors = mirror.NewRuntime(mirror.Options{Store: d.mirrorStore, Registry: d.reg, Layouts: d.layouts,
 		MinInterval: cmp.Or(c.minWatch, api.DefaultMinWatchInterval), Log: d.log})
-	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime, cfg.Mirrors = d.budget, d.hub, d.replays, d.publish, d.mirrors
+	d.demo = demo.NewRuntime(d.reg, d.log)
+	cfg.Budget, cfg.Hub, cfg.Replays, cfg.PublishRuntime, cfg.Mirrors, cfg.Demo = d.budget, d.hub, d.replays, d.publish, d.mirrors, d.demo
 }
 
 // stopRuntimes stops what runs beside the API and waits for it, then closes what it used: the demo's producers

@@ -42,21 +42,12 @@ func demoCommand(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("no demo producer could start")
 	}
 	for _, p := range d.Playing() {
-		fmt.Fprintf(out, "playing %s: %s\n", p.Producer.Title, describeMappings(p))
+		fmt.Fprintf(out, "playing %s: %s\n", p.Producer.Title, demo.Describe(p))
 	}
 	fmt.Fprintln(out, "Ctrl+C stops the demo and removes what it made.")
 	<-ctx.Done()
 	d.Stop()
 	return nil
-}
-
-// describeMappings lists a producer's mappings with their layouts: Local\acpmf_physics (acc_physics), ….
-func describeMappings(p demo.Playing) string {
-	parts := make([]string, len(p.Mappings))
-	for i, m := range p.Mappings {
-		parts[i] = fmt.Sprintf("%s (layout %s)", m, p.Layouts[i])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // demoFlag is the daemon's -demo: every demo producer (-demo, -demo=true), or those listed (-demo=acc,hwinfo;
@@ -97,36 +88,18 @@ func (f *demoFlag) Set(v string) error {
 	return nil // the names are checked by config.check: a bool flag's Set error reads "invalid boolean value"
 }
 
-// startDemo starts the demo producers -demo asks for, beside the daemon: logged, each that plays and each
-// left out (the daemon serves either way).
+// startDemo starts the demo producers -demo asks for, beside the daemon; the runtime logs each that plays
+// and each left out (the daemon serves either way, and POST /v1/demo may start it later).
 func (d *daemon) startDemo() {
 	if !d.c.demo.on {
 		return
 	}
-	ps, err := demo.Select(d.c.demo.names)
-	if err != nil { // checked by config.check
+	if _, err := d.demo.Start(d.c.demo.names); err != nil { // the names are checked by config.check
 		d.log.Warn("demo: not started", "error", err)
-		return
-	}
-	var refused []error
-	d.demo, refused = demo.Start(ps, d.log)
-	for _, err := range refused {
-		var r *demo.RefusedError
-		errors.As(err, &r)
-		d.log.Warn("demo: a producer is left out", "producer", r.Producer, "reason", r.Err)
-	}
-	if d.demo == nil {
-		d.log.Warn("demo: no producer could start")
-		return
-	}
-	for _, p := range d.demo.Playing() {
-		d.log.Info("demo: playing", "producer", p.Producer.Name, "mappings", describeMappings(p))
 	}
 }
 
-// stopDemo stops the demo producers and removes what they made.
+// stopDemo stops the demo producers, whoever started them, and removes what they made; none starts after.
 func (d *daemon) stopDemo() {
-	if d.demo != nil {
-		d.demo.Stop()
-	}
+	d.demo.Close()
 }

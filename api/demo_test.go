@@ -9,11 +9,16 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shmbridge/shmbridge/api"
 	"github.com/shmbridge/shmbridge/internal/demo"
+	"github.com/shmbridge/shmbridge/internal/registry"
+	"github.com/shmbridge/shmbridge/internal/scope"
 	"github.com/shmbridge/shmbridge/internal/testutil"
 	"github.com/shmbridge/shmbridge/shm"
 )
@@ -306,4 +311,156 @@ func same(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// demoBridge is a daemon under test with a demo runtime, stopped (what it made removed) when the test ends.
+func demoBridge(t *testing.T, tokens *scope.Store) *bridge {
+	t.Helper()
+	return newBridgeWith(t, nil, func(c *api.Config, reg *registry.Registry) {
+		rt := demo.NewRuntime(reg, nil)
+		t.Cleanup(rt.Close)
+		c.Demo, c.Tokens = rt, tokens
+	})
+}
+
+// demoStatus is GET /v1/demo's answer.
+func (b *bridge) demoStatus(t *testing.T) api.Demo {
+	t.Helper()
+	resp, data := b.do("GET", "/v1/demo", nil)
+	expect(t, resp, data, 200)
+	var d api.Demo
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// The demo through the API, as the dashboard's first visit uses it: started, its pages listed and read by
+// their layouts without a warning, a second start refused, stopped with what it made removed (the daemon's
+// handles on it too), a second stop as good as the first.
+func TestDemoAPI(t *testing.T) {
+	b := demoBridge(t, nil)
+	if d := b.demoStatus(t); len(d.Playing) != 0 || strings.Join(d.Producers, ",") != strings.Join(demo.Names(), ",") {
+		t.Fatalf("before the start: %+v", d)
+	}
+	resp, data := b.do("POST", "/v1/demo", nil) // no body: every producer
+	expect(t, resp, data, 201)
+	d := b.demoStatus(t)
+	if len(d.Playing) != len(demo.Producers) || len(d.Refused) != 0 || d.Began == nil {
+		t.Fatalf("playing %+v", d)
+	}
+	var names []string
+	for _, p := range d.Playing {
+		for _, m := range p.Mappings {
+			names = append(names, m.Name)
+		}
+	}
+	acc := d.Playing[0]
+	if acc.Producer != "acc" || acc.Mappings[0] != (api.DemoMapping{Name: `Local\acpmf_physics`, Layout: "acc_physics"}) {
+		t.Fatalf("acc plays %+v", acc)
+	}
+	b.openNative(t, acc.Mappings[0].Name, acc.Mappings[0].Layout)
+	if f := b.demoFields(t, acc.Mappings[0].Name, "fields=speed_kmh,gear"); !in(f["speed_kmh"], 0, 350) {
+		t.Errorf("physics: %v", f)
+	}
+	resp, data = b.do("POST", "/v1/demo", jsonBody(map[string]any{"producers": []string{"hwinfo"}}), "Content-Type", "application/json")
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "in-progress", "DELETE /v1/demo")
+
+	for range 2 { // the second: nothing plays, and that is what was asked
+		resp, data = b.do("DELETE", "/v1/demo", nil)
+		expect(t, resp, data, 204)
+	}
+	if d := b.demoStatus(t); len(d.Playing) != 0 || d.Began != nil {
+		t.Fatalf("after the stop: %+v", d)
+	}
+	resp, data = b.do("GET", path(acc.Mappings[0].Name), nil)
+	expect(t, resp, data, 404) // the daemon let go of its handle
+	for _, n := range names {
+		gone(t, n, "after DELETE /v1/demo")
+		if runtime.GOOS == "linux" {
+			file := "/dev/shm/" + n[strings.LastIndexByte(n, '\\')+1:]
+			if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s after DELETE /v1/demo: %v", file, err)
+			}
+		}
+	}
+}
+
+// A producer the demo does not have is refused, naming those it has, and nothing plays; a producer whose
+// program runs is left out, said why, and the others play; when none can, 409 exists.
+func TestDemoAPIRefusals(t *testing.T) {
+	b := demoBridge(t, nil)
+	resp, data := b.do("POST", "/v1/demo", jsonBody(map[string]any{"producers": []string{"acc", "lfs"}}), "Content-Type", "application/json")
+	expect(t, resp, data, 400)
+	wantProblem(t, data, "invalid-request", `"lfs"`, strings.Join(demo.Names(), ", "))
+	if d := b.demoStatus(t); len(d.Playing) != 0 {
+		t.Fatalf("after a refused start: %+v", d)
+	}
+
+	game := b.create(`{"name":"Local\\acpmf_static","size":4096}`) // ACC runs: its static page exists
+	resp, data = b.do("POST", "/v1/demo", jsonBody(map[string]any{"producers": []string{"acc"}}), "Content-Type", "application/json")
+	expect(t, resp, data, 409)
+	wantProblem(t, data, "exists", game.Name)
+	resp, data = b.do("POST", "/v1/demo", jsonBody(map[string]any{"producers": []string{"acc", "hwinfo"}}), "Content-Type", "application/json")
+	expect(t, resp, data, 201)
+	var d api.Demo
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Playing) != 1 || d.Playing[0].Producer != "hwinfo" || len(d.Refused) != 1 || d.Refused[0].Producer != "acc" ||
+		!strings.Contains(d.Refused[0].Reason, game.Name) {
+		t.Fatalf("started %+v", d)
+	}
+}
+
+// The demo is the main token's: a read token can neither start it nor see it.
+func TestDemoAPIReadToken(t *testing.T) {
+	tokens, _ := scope.Open("", 0)
+	b := demoBridge(t, tokens)
+	_, read, err := tokens.Create(scope.Spec{Name: "overlay", Scope: scope.Read, Mappings: []string{`Local\acpmf_*`}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, data := b.do("POST", "/v1/demo", nil, "Authorization", "Bearer "+read)
+	expect(t, resp, data, 403)
+	wantProblem(t, data, "out-of-scope")
+	resp, data = b.do("GET", "/v1/demo", nil, "Authorization", "Bearer "+read)
+	expect(t, resp, data, 403)
+	if d := b.demoStatus(t); len(d.Playing) != 0 {
+		t.Fatalf("a read token started the demo: %+v", d)
+	}
+}
+
+// Starts and stops racing (two dashboards, a click and a script) end in one state or the other: whatever
+// GET says plays has its pages there, and the last stop leaves nothing behind.
+func TestDemoAPIStartStopRace(t *testing.T) {
+	b := demoBridge(t, nil)
+	const physics = `Local\acpmf_physics`
+	for round := range 10 {
+		done := make(chan int, 2)
+		go func() {
+			resp, _ := b.do("POST", "/v1/demo", jsonBody(map[string]any{"producers": []string{"acc"}}), "Content-Type", "application/json")
+			done <- resp.StatusCode
+		}()
+		go func() {
+			resp, _ := b.do("DELETE", "/v1/demo", nil)
+			done <- resp.StatusCode
+		}()
+		for range 2 {
+			if s := <-done; s != 201 && s != 409 && s != 204 {
+				t.Fatalf("round %d: status %d", round, s)
+			}
+		}
+		m, err := shm.Open(shm.Options{Name: physics, Mode: shm.OpenExisting})
+		if err == nil {
+			m.Close()
+		}
+		if playing := len(b.demoStatus(t).Playing) > 0; playing != (err == nil) {
+			t.Fatalf("round %d: the demo plays: %v; its physics page: %v", round, playing, err)
+		}
+	}
+	resp, data := b.do("DELETE", "/v1/demo", nil)
+	expect(t, resp, data, 204)
+	gone(t, physics, "after the last stop")
 }

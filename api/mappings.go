@@ -30,6 +30,10 @@ type Mapping struct {
 	// stream samples it, a change by any program in the watched range. Absent if never. While nothing watches
 	// the mapping, other programs' writes are not seen: then it only tells of the API's writes.
 	LastChangeAt *time.Time `json:"last_change_at,omitempty" format:"date-time"`
+	// Watched says a watch stream samples the mapping now (a dashboard's view, a publisher, a mirror's source, a
+	// script's stream): while it does, last_change_at tells of any program's writes in the range watched; while
+	// not, only of the API's.
+	Watched bool `json:"watched"`
 	// Unlinked (Linux) says the mapping's /dev/shm name is gone: another program removed it (shm_unlink; Python's
 	// resource tracker does at exit before 3.13, cpython gh-82300). The daemon still holds the memory, but no
 	// other program can open it by name any more; close it, and create it again.
@@ -49,7 +53,7 @@ type Mapping struct {
 func mappingOf(e *registry.Mapping) Mapping {
 	m := Mapping{Name: e.Name(), MappedSize: e.MappedSize(), Access: e.Access().String(), Backing: "pagefile",
 		File: e.File(), Created: e.Created(), OpenedAt: e.OpenedAt.UTC(), BytesRead: e.BytesRead(),
-		BytesWritten: e.BytesWritten(), Unlinked: e.Unlinked(), Layout: e.Layout()}
+		BytesWritten: e.BytesWritten(), Unlinked: e.Unlinked(), Layout: e.Layout(), Watched: e.Watched()}
 	if n := e.RequestedSize(); n > 0 {
 		m.Size = &n
 	}

@@ -52,6 +52,7 @@ var routeClasses = map[string]string{
 	"DELETE /v1/sessions/current": "admin", "POST /v1/tokens": "admin", "GET /v1/tokens": "admin",
 	"DELETE /v1/tokens/{id}": "admin", "GET /v1/mqtt": "admin", "PUT /v1/mqtt": "admin", "DELETE /v1/mqtt": "admin",
 	"POST /v1/mirrors": "admin", "GET /v1/mirrors": "admin", "GET /v1/mirrors/{id}": "admin", "DELETE /v1/mirrors/{id}": "admin",
+	"GET /v1/demo": "admin", "POST /v1/demo": "admin", "DELETE /v1/demo": "admin",
 }
 
 // credential is one kind of credential a request of the table carries.

@@ -121,6 +121,10 @@ type Config struct {
 	// Mirrors runs the mirrors (POST /v1/mirrors): started, stopped and waited for by its owner (the daemon).
 	// nil: a runtime of New's own, kept in memory only.
 	Mirrors *mirror.Runtime
+	// Demo plays the demo (GET, POST, DELETE /v1/demo): started and stopped by its owner (the daemon) too,
+	// which stops it at shutdown. nil: the routes answer 501 unsupported, for a handler never starts a demo it
+	// would not stop (the demo writes the games' own names, machine-wide).
+	Demo DemoRuntime
 	// Spec is the OpenAPI document served at /openapi.yaml and rendered at /docs/ (the daemon embeds
 	// openapi.yaml); nil serves 404 there.
 	Spec []byte
@@ -173,6 +177,7 @@ type server struct {
 	publishers *publish.Store
 	publish    *publish.Runtime
 	mirrors    *mirror.Runtime
+	demo       DemoRuntime
 	recordings *record.Store
 	replays    *replay.Player
 	resources  record.Resources // what recordings and replays take from the server
@@ -206,7 +211,7 @@ func newServer(reg *registry.Registry, cfg Config) *server {
 	s := &server{reg: reg, log: cfg.Logger, spec: cfg.Spec, dashboard: cfg.Dashboard, pages: cfg.Pages, maxBody: cfg.MaxBody, token: []byte(cfg.Token),
 		waits: make(chan struct{}, cfg.MaxWaiters), build: cfg.Build, session0: cfg.Session0,
 		budget: cfg.Budget, layouts: cfg.Layouts, publishers: cfg.Publishers, publish: cfg.PublishRuntime,
-		recordings: cfg.Recordings, replays: cfg.Replays, mirrors: cfg.Mirrors, hub: cfg.Hub, transferStall: cfg.TransferStall, tokens: cfg.Tokens}
+		recordings: cfg.Recordings, replays: cfg.Replays, mirrors: cfg.Mirrors, demo: cfg.Demo, hub: cfg.Hub, transferStall: cfg.TransferStall, tokens: cfg.Tokens}
 	if s.transferStall <= 0 {
 		s.transferStall = DefaultTransferStall
 	}
@@ -355,6 +360,9 @@ func (s *server) routes(cfg Config) http.Handler {
 	route(admin, "GET", "/v1/mirrors", s.listMirrors)
 	route(admin, "GET", "/v1/mirrors/{id}", s.getMirror)
 	route(admin, "DELETE", "/v1/mirrors/{id}", s.deleteMirror, "keep")
+	route(admin, "GET", "/v1/demo", s.getDemo)
+	route(admin, "POST", "/v1/demo", s.startDemo)
+	route(admin, "DELETE", "/v1/demo", s.stopDemo)
 	route(unscoped, "POST", "/v1/recordings", s.createRecording)
 	route(unscoped, "GET", "/v1/recordings", s.listRecordings)
 	route(unscoped, "GET", "/v1/recordings/{id}", s.getRecording)

@@ -192,6 +192,31 @@ func TestWatch(t *testing.T) {
 	}
 }
 
+// TestWatchedWhileSampled: a mapping says it is watched while a watch stream samples it, and only then (its
+// last_change_at tells of other programs' writes only then): the dashboard says "not watched", never "stale",
+// of one nothing looks at.
+func TestWatchedWhileSampled(t *testing.T) {
+	b := newBridge(t, nil)
+	n := name(t, "")
+	b.create(createBody(n, 64, ""))
+	watched := func() bool {
+		_, data := b.do("GET", path(n), nil)
+		return decode[api.Mapping](t, data).Watched
+	}
+	if watched() {
+		t.Fatal("watched before any stream")
+	}
+	s := b.watch(t, path(n, "/watch?interval=2ms"))
+	if e := s.next(); e.typ != "snapshot" {
+		t.Fatalf("first: %s %s", e.typ, e.raw)
+	}
+	if !watched() {
+		t.Fatal("not watched while a stream samples it")
+	}
+	s.close()
+	testutil.WaitFor(t, "watched false once the stream ended", func() bool { return !watched() })
+}
+
 // TestWatchFormats: hex, and text (whole, up to the first NUL, when it changes).
 func TestWatchFormats(t *testing.T) {
 	b := newBridge(t, nil)

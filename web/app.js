@@ -1,14 +1,18 @@
 // The dashboard's composition root: it makes the page's parts and wires them together. The parts: the login
 // (session.js), the message box and connection badge (status.js), the lists of objects (objects.js), the hex
-// view (hexview.js), the Fields pane (fields.js), the chart (chart.js), the recordings (recordings.js) and the
-// scoped tokens (tokens.js). What is left here: the view of one mapping (hex, fields, chart) opened and closed as
+// view (hexview.js), the Fields pane (fields.js), the chart (chart.js), the recordings (recordings.js), the
+// scoped tokens (tokens.js), the publishers (publishers.js), the mirrors (mirrors.js) and the demo, the page's
+// empty state (demo.js). What is left here: the view of one mapping (hex, fields, chart) opened and closed as
 // one, by a click or a link, and the refresh every second while logged in.
 
 import { Problem, collectionPath, get } from './api.js';
 import { Chart } from './chart.js';
+import { Demo } from './demo.js';
 import { FieldsPane } from './fields.js';
 import { HexView } from './hexview.js';
+import { Mirrors } from './mirrors.js';
 import { ObjectLists } from './objects.js';
+import { Publishers } from './publishers.js';
 import { Recordings } from './recordings.js';
 import { Session } from './session.js';
 import { Status } from './status.js';
@@ -49,23 +53,21 @@ const fields = new FieldsPane($('fields'), {
   editing: () => view.editing(),
   select: (off, n) => view.selectRange(off, n),
   fields: (f) => view.setFields(f),
-  pins: (paths) => chart.setPaths(paths),
+  pins: (paths, units) => chart.setPaths(paths, units),
   values: (leaves, at) => chart.push(leaves, at),
 });
 
-const recordings = new Recordings($('recordings'), {
-  error,
-  note,
-  act,
-  inView: () => (view.name ? { name: view.name, layout: fields.layout || '' } : null),
-});
+/** The mapping in view, the layout its Fields pane decodes it by, and the fields pinned to the chart; null if
+ * none is in view. What the sections that act on it (record, a token, a publisher) start from. */
+const inView = () => (view.name ? { name: view.name, layout: fields.layout || '', pinned: fields.pinned } : null);
 
-const tokens = new Tokens($('tokens'), {
-  error,
-  note,
-  act,
-  inView: () => (view.name ? { name: view.name, layout: fields.layout || '' } : null),
-});
+const recordings = new Recordings($('recordings'), { error, note, act, inView });
+const tokens = new Tokens($('tokens'), { error, note, act, inView });
+const publishers = new Publishers($('publishers'), { error, note, act, inView });
+
+const mirrors = new Mirrors($('mirrors'), { error, note, act });
+
+const demo = new Demo($('demo'), { error, note, act, open: (m) => openView(m) });
 
 const objects = new ObjectLists({
   act,
@@ -85,11 +87,14 @@ const session = new Session({
   },
 });
 
-/** Opens a mapping: its bytes in the hex view, its fields (by its default layout) in the Fields pane. */
-function openView(m) {
+/** Opens a mapping: its bytes in the hex view, its fields in the Fields pane (by layout, if given, else by its
+ * default layout), and brings the view into sight: on a narrow screen it is below the lists. */
+function openView(m, layout) {
   view.show(m);
   chart.setPaths([]);
-  fields.show(m);
+  fields.show(layout ? { ...m, layout } : m);
+  $('main').dataset.view = 'open';
+  requestAnimationFrame(() => $('view').scrollIntoView({ block: 'start', behavior: 'instant' }));
 }
 
 /** Closes the view of the mapping, its fields and its chart. */
@@ -99,6 +104,7 @@ function closeView() {
   chart.setPaths([]);
   $('view').hidden = true;
   $('fields').hidden = true;
+  $('main').dataset.view = '';
   status.viewStatus = '';
 }
 
@@ -125,11 +131,14 @@ async function refresh() {
     openLinked(lists.mappings);
   }
   objects.show(lists);
+  demo.refresh().catch((err) => err.status !== 401 && error(err)); // the empty state: at once, one GET
   // Not awaited, and not at the first refresh: the view a link opens gets its stream first (a browser has 6
   // connections per host), the recordings a second later.
   if (!first) {
     recordings.refresh().catch((err) => err.status !== 401 && error(err));
     tokens.refresh().catch((err) => err.status !== 401 && error(err));
+    publishers.refresh().catch((err) => err.status !== 401 && error(err));
+    mirrors.refresh().catch((err) => err.status !== 401 && error(err));
   }
   if (view.name && !lists.mappings.some((m) => m.name === view.name)) {
     closeView();

@@ -136,12 +136,14 @@ export function fromBase64(s) {
   return b;
 }
 
-/** "changed 2 s ago" / "stale for 5 min" / "not watched": how fresh a mapping's last_change_at is. Past a
- * minute without a change the bytes are called stale. */
-export function freshness(lastChange, now = Date.now()) {
-  if (!lastChange) return 'no change seen';
-  const s = Math.max(0, Math.round((now - Date.parse(lastChange)) / 1000));
-  return s < 60 ? `changed ${s} s ago` : `stale for ${duration(s)}`;
+/** What the Changed column says of a mapping: "changed 2 s ago" or "unchanged for 5 min" while a watch stream
+ * samples it (then the daemon sees any program's writes), "not watched" while nothing does: its last_change_at
+ * then tells only of the API's writes, and "stale" would be a guess. */
+export function freshness(m, now = Date.now()) {
+  if (!m.watched) return 'not watched';
+  if (!m.last_change_at) return 'no change seen';
+  const s = Math.max(0, Math.round((now - Date.parse(m.last_change_at)) / 1000));
+  return s < 60 ? `changed ${s} s ago` : `unchanged for ${duration(s)}`;
 }
 
 /** A duration in seconds, roughly: 45 s, 5 min, 3 h, 2 d. */

@@ -30,16 +30,16 @@ export function actions(td, ...nodes) {
 }
 
 /** Puts a name in a cell: as text (never HTML), escaped where it could pass for another, with a line break
- * allowed after each backslash (Local\ | Telemetry), never inside a word. */
-export function setName(td, name) {
-  if (td.dataset.n === name) return;
-  td.dataset.n = name;
-  const parts = printable(name).split('\\');
+ * allowed after each backslash, underscore or slash (Local\\ | acpmf_ | physics), never inside a word; note, if
+ * given, on a line of its own under it, smaller. */
+export function setName(td, name, note = '') {
+  const key = name + '\n' + note;
+  if (td.dataset.n === key) return;
+  td.dataset.n = key;
   const nodes = [];
-  parts.forEach((p, i) => {
-    nodes.push(document.createTextNode(i < parts.length - 1 ? p + '\\' : p));
-    if (i < parts.length - 1) nodes.push(document.createElement('wbr'));
-  });
+  for (const part of printable(name).split(/(?<=[\\_/])/)) nodes.push(document.createTextNode(part), document.createElement('wbr'));
+  nodes.pop();
+  if (note) nodes.push(el('div', 'note', note));
   td.replaceChildren(...nodes);
 }
 

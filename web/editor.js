@@ -104,8 +104,8 @@ function labelled(text, control) {
 export class LayoutEditor {
   /**
    * @param {{mapping: () => string, layout: () => string, error: (e: Error) => void,
-   *          tried: (v: any, warnings: {field: string, detail: string}[], fields: object[]) => void,
-   *          saved: (id: string) => Promise<void>}} ui
+   *          tried: (v: any, warnings: {field: string, detail: string}[], fields: object[], id?: string) => void,
+   *          saved: (id: string) => Promise<void>, closed: () => void}} ui
    */
   constructor(ui) {
     this.ui = ui;
@@ -126,9 +126,13 @@ export class LayoutEditor {
     this.source = el('textarea');
     this.source.id = 'layout-source';
     this.source.spellcheck = false;
-    this.source.rows = 14;
+    this.source.rows = 16;
+    // A line that wrapped would push every number after it off its line: long lines scroll sideways instead.
+    this.source.wrap = 'off';
     this.source.addEventListener('input', () => this.edited());
     this.source.addEventListener('scroll', () => (this.gutter.scrollTop = this.source.scrollTop));
+    // The gutter is as tall as the textarea (resized by its handle, or by the page), never as its many lines.
+    new ResizeObserver(() => (this.gutter.style.height = `${this.source.offsetHeight}px`)).observe(this.source);
     wrap.append(this.gutter, this.source);
     this.problems = el('ul', 'problems');
     this.problems.id = 'editor-problems';
@@ -238,10 +242,16 @@ export class LayoutEditor {
     else this.numberLines();
   }
 
-  /** Shows or hides the editor; opened empty, it holds the layout in use (in C if it was converted from C). */
+  /** Shows or hides the editor; opened empty, it holds the layout picked (in C if it was converted from C).
+   * Closed, a try under way shows nothing, and the pane goes back to the layout picked. */
   toggle() {
     this.root.hidden = !this.root.hidden;
-    if (this.root.hidden) return;
+    if (this.root.hidden) {
+      clearTimeout(this.editTimer);
+      this.trySeq++;
+      this.ui.closed();
+      return;
+    }
     const id = this.ui.layout();
     if (!this.source.value && !this.texts.ksy && !this.texts.c && id) {
       call('GET', `/v1/layouts/${encodeURIComponent(id)}`).then((l) => this.open(l), (err) => this.ui.error(err));
@@ -310,7 +320,7 @@ export class LayoutEditor {
       });
       if (!current()) return;
       this.showProblems([]);
-      this.ui.tried(v, warnings, conv ? conv.fields || [] : []);
+      this.ui.tried(v, warnings, conv ? conv.fields || [] : [], this.id());
     } catch (err) {
       if (!current()) return;
       let list = (err instanceof Problem && err.errors.length && err.errors) || [{ detail: err.detail || err.message }];
@@ -390,11 +400,17 @@ export class LayoutEditor {
     this.source.setSelectionRange(at, at);
   }
 
+  /** The id the layout is saved under: in C the one given, else its meta/id; undefined if it has none. */
+  id() {
+    if (this.lang === 'c') return this.idInput.value.trim();
+    return /^\s*id:\s*([a-z][a-z0-9_]*)/m.exec(this.source.value)?.[1];
+  }
+
   /** Saves the layout: a .ksy under its meta/id; a C header with its struct and ABI under the id given. Then
    * the mapping is watched by it. */
   async save() {
     const c = this.lang === 'c';
-    const id = c ? this.idInput.value.trim() : /^\s*id:\s*([a-z][a-z0-9_]*)/m.exec(this.source.value)?.[1];
+    const id = this.id();
     if (!id || !ID.test(id)) {
       const why = c ? 'save as: a layout id is lower-case letters, digits and _, starting with a letter' : 'the layout needs a meta/id: it is saved under that id';
       this.ui.error(new Error(why));

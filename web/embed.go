@@ -16,6 +16,9 @@
 //	recordings.js  the Recordings section: record the mapping in view; list, stop, download, replay, delete
 //	tokens.js      the Tokens section: make a scoped token for a mapping (its secret and overlay link shown once),
 //	               list, revoke
+//	publishers.js  the Publishers section: publish the mapping in view (mqtt, metrics); list, delete
+//	mirrors.js     the Mirrors section: mirror another daemon's mapping or a producer here; list, delete or detach
+//	demo.js        the demo, the page's empty state: what the dashboard does; start the demo, open its pages, stop it
 //	dom.js         el() (the one way the page makes elements, with text, never HTML), buttons, table rows and cells
 //	uplot.*        uPlot's ES module, stylesheet and licence, copied from its locked npm package by .ci/vendor-web
 //	favicon.svg    the tab's icon

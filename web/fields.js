@@ -1,22 +1,80 @@
 // The Fields pane: a mapping decoded by a layout (the catalogue's, a saved one, or one being written in the
-// editor), live through a decoded watch stream. Each value is a row of the tree (its name, its value); changed
-// values flash; a fixed field's row and its bytes in the hex view select each other; numeric fields can be
-// pinned to the chart; with Edit on, a value is written through PATCH …/fields. What the layout likely decodes
-// wrong (the daemon's warnings: padding missing, a size other than the mapping's) is listed above the tree, and
-// the rows of the fields it names are marked. The layout editor (editor.js) sits above the tree: what it is
-// given is tried on the mapping and shown here. Names, values and warnings go into the page as text, never as HTML.
+// editor), live through a decoded watch stream. Each value is a row of the tree (its name, its value); arrays
+// and structs are rows that fold (a big array starts folded, its first items summed up on its row); a filter
+// keeps the rows whose path holds what is typed. Changed values flash; a fixed field's row and its bytes in the
+// hex view select each other; numeric fields are pinned to the chart by the pin a row shows when hovered or
+// focused; with Edit on, a value is written through PATCH …/fields. What the layout likely decodes wrong (the
+// daemon's warnings: padding missing, a size other than the mapping's) is listed above the tree, and the rows
+// of the fields it names are marked. The layout editor (editor.js) sits above the tree: what it is given is
+// tried on the mapping and shown here. Names, values and warnings go into the page as text, never as HTML.
 
 import { Stream, call, get, objectPath } from './api.js';
 import { el } from './dom.js';
 import { LayoutEditor } from './editor.js';
 
 const FLASH_MS = 400;
+/** An array of more values than this starts folded: ACC's physics page is 200 values, most of them in arrays
+ * of 4 (shown), some in arrays of 4 structs of 3 (folded). */
+const FOLD_OVER = 8;
+/** The items a folded array's row shows, and the members a folded struct's. */
+const SUMMARY_ITEMS = 8;
+const SUMMARY_MEMBERS = 4;
+/** The longest producer title a layout's option shows ("Assetto Corsa Competizione / AC Rally physics" cut
+ * the picker): its first name only, and at most this long. */
+const TITLE_CHARS = 28;
 
 /** The value of a decoded JSON leaf as the tree shows it. */
 function show(v) {
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   return String(v);
+}
+
+const isGroup = (v) => v !== null && typeof v === 'object';
+
+/** A folded array or struct in one line: [4] 0, 0, 0, 0, or {x: 1, y: 2, …}; what is nested, as [n] or {…}. */
+export function summary(v) {
+  const item = (x) => (isGroup(x) ? (Array.isArray(x) ? `[${x.length}]` : '{…}') : show(x));
+  if (Array.isArray(v)) {
+    const more = v.length > SUMMARY_ITEMS ? ', …' : '';
+    return `[${v.length}] ${v.slice(0, SUMMARY_ITEMS).map(item).join(', ')}${more}`;
+  }
+  const keys = Object.keys(v);
+  const more = keys.length > SUMMARY_MEMBERS ? ', …' : '';
+  return `{${keys.slice(0, SUMMARY_MEMBERS).map((k) => `${k}: ${item(v[k])}`).join(', ')}${more}}`;
+}
+
+/** The paths of the arrays and structs that hold path, outermost first: a.b[2].c is held by a, a.b, a.b[2]. */
+export function ancestors(path) {
+  const out = [];
+  for (const m of path.matchAll(/[.[]/g)) if (m.index > 0) out.push(path.slice(0, m.index));
+  return out;
+}
+
+/** The last step of a path, as its row names it: c for a.b[2].c, [2] for a.b[2]. */
+export function lastStep(path) {
+  const m = /(\[\d+\]|[^.[\]]+)$/.exec(path);
+  return m ? m[1] : path;
+}
+
+/** A layout as the picker lists it: its id and its producer's (or its own) title, short (the whole in its
+ * tooltip). */
+export function optionText(l) {
+  let t = (l.producer?.title || l.title || '').split(' / ')[0];
+  if (t.length > TITLE_CHARS) t = t.slice(0, TITLE_CHARS - 1).trimEnd() + '…';
+  return t ? `${l.id} — ${t}` : l.id;
+}
+
+/** A pushpin, drawn (no icon font, no emoji: the page's fonts may have neither). */
+function pinIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('aria-hidden', 'true');
+  const p = document.createElementNS(ns, 'path');
+  p.setAttribute('d', 'M10 1.5l4.5 4.5-1.5 1-2.5 2.5.5 3.5-1.5 1.5-3-3-4 4H1.5v-1l4-4-3-3L4 5l3.5.5L10 3z');
+  svg.append(p);
+  return svg;
 }
 
 /** Applies a fields message to a state: objects by key, an object into an array by item index (docs/watch.md). */
@@ -74,20 +132,25 @@ export class FieldsPane {
    * @param {HTMLElement} root
    * @param {{error: (e: Error) => void, note: (s: string) => void, editing: () => boolean,
    *          select: (off: number, n: number) => void, fields: (f: {path: string, offset: number, size: number}[]) => void,
-   *          pins: (pinned: string[]) => void, values: (leaves: [string, any][], at: number) => void}} ui
+   *          pins: (pinned: string[], units: Map<string, string>) => void,
+   *          values: (leaves: [string, any][], at: number) => void}} ui
    */
   constructor(root, ui) {
     this.root = root;
     this.ui = ui;
+    /** The paths pinned to the chart, in the order they were pinned. */
     this.pinned = [];
     this.dirty = new Set();
+    this.rows = new Map(); // a leaf's path: its row {el, value, lit}
+    this.groups = new Map(); // an array's or a struct's path: its row {el, wrap, box, toggle, sum, lit, folded}
+    this.folded = new Map(); // what the user folded or unfolded, by path (else: long arrays folded)
     this.build();
   }
 
   build() {
     const r = this.root;
     r.replaceChildren();
-    const bar = el('div', 'toolbar');
+    const bar = el('div', 'toolbar fields-bar');
     const h = el('h3', '', 'Fields');
     this.select = el('select');
     this.select.id = 'layout-select';
@@ -107,15 +170,33 @@ export class FieldsPane {
     this.tree = el('div', 'tree');
     this.tree.id = 'fields-tree';
     this.tree.setAttribute('role', 'tree');
-
+    this.tree.setAttribute('aria-label', 'Fields');
     this.editor = new LayoutEditor({
       mapping: () => this.name,
-      layout: () => this.layout,
+      layout: () => this.select.value,
       error: (err) => this.ui.error(err),
-      tried: (v, warnings, fields) => this.tried(v, warnings, fields),
+      tried: (v, warnings, fields, id) => this.tried(v, warnings, fields, id),
       saved: (id) => this.saved(id),
+      closed: () => this.layout === '' && this.state && this.use(this.select.value),
     });
-    r.append(bar, this.status, this.editor.root, this.warnings, this.tree);
+    r.append(bar, this.status, this.editor.root, this.warnings, this.buildFilter(), this.tree);
+  }
+
+  /** The filter above the tree: the rows whose path holds what is typed (and the arrays and structs holding
+   * them, unfolded), with how many of the values that is. */
+  buildFilter() {
+    const bar = el('div', 'fields-filter');
+    this.filterInput = el('input');
+    this.filterInput.id = 'fields-filter';
+    this.filterInput.type = 'search';
+    this.filterInput.placeholder = 'filter by path: wheel, tyre[2]';
+    this.filterInput.setAttribute('aria-label', 'Filter the fields by path');
+    this.filterInput.addEventListener('input', () => this.applyFilter());
+    this.filterCount = el('span', 'small');
+    this.filterCount.id = 'fields-filter-count';
+    this.filterCount.setAttribute('aria-live', 'polite');
+    bar.append(this.filterInput, this.filterCount);
+    return bar;
   }
 
   /** Shows the pane for mapping m: its layouts listed, its default layout (or none) in use. */
@@ -131,11 +212,17 @@ export class FieldsPane {
     this.stream?.close();
     this.stream = null;
     this.name = null;
+    this.clear();
+    this.ui.fields([]);
+  }
+
+  /** An empty tree, no warnings. */
+  clear() {
     this.state = null;
     this.rows = new Map();
+    this.groups = new Map();
     this.tree.replaceChildren();
     this.warn([]);
-    this.ui.fields([]);
   }
 
   /** Lists the layout's warnings ([{field, detail}]) above the tree, and marks the rows of their fields. */
@@ -151,6 +238,7 @@ export class FieldsPane {
     ul.append(...items);
     this.warnings.replaceChildren(el('strong', '', 'This layout likely decodes the mapping wrong:'), ul);
     for (const [path, row] of this.rows) this.markWarned(path, row);
+    for (const [path, g] of this.groups) this.markWarned(path, g);
   }
 
   /** Marks a row whose field a warning names (its text as the row's tooltip). */
@@ -178,8 +266,9 @@ export class FieldsPane {
       const g = el('optgroup');
       g.label = label;
       for (const l of ls) {
-        const o = el('option', '', l.title ? `${l.id} — ${l.title}` : l.id);
+        const o = el('option', '', optionText(l));
         o.value = l.id;
+        if (l.producer?.title || l.title) o.title = l.producer?.title || l.title;
         g.append(o);
       }
       opts.push(g);
@@ -192,12 +281,10 @@ export class FieldsPane {
   use(id) {
     this.stream?.close();
     this.stream = null;
+    if (id !== this.layout) this.folded = new Map(); // another layout's arrays, folded as they start
     this.layout = id;
     this.select.value = id;
-    this.state = null;
-    this.rows = new Map();
-    this.tree.replaceChildren();
-    this.warn([]);
+    this.clear();
     const l = this.layouts?.get(id);
     this.fixed = [];
     this.ui.fields(this.fixed);
@@ -251,29 +338,105 @@ export class FieldsPane {
     this.status.textContent = `decoded by ${this.layout}${v}${f}`;
   }
 
-  /** Draws the whole tree (a snapshot: the rows are made anew). */
+  /** Draws the whole tree (a snapshot: the rows are made anew; what was folded stays folded). */
   render() {
     this.dirty = new Set();
     this.rows = new Map();
+    this.groups = new Map();
     const frag = document.createDocumentFragment();
-    for (const [path, v] of leaves(this.state)) frag.append(this.row(path, v));
+    if (isGroup(this.state)) this.members(this.state, '', frag);
+    else frag.append(this.row('', this.state));
     this.tree.replaceChildren(frag);
+    this.applyFilter();
+  }
+
+  /** The rows of an array's items or a struct's members, into parent. */
+  members(v, path, parent) {
+    const arr = Array.isArray(v);
+    for (const [k, x] of Object.entries(v)) {
+      const p = arr ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      parent.append(isGroup(x) ? this.group(p, x) : this.row(p, x));
+    }
+  }
+
+  /** An array's or a struct's row, its items' rows in a box under it; it folds by its arrow. */
+  group(path, v) {
+    const wrap = el('div', 'fgroup');
+    wrap.setAttribute('role', 'treeitem');
+    const head = el('div', 'field fhead');
+    head.dataset.path = path;
+    const toggle = el('button', 'ftoggle');
+    toggle.setAttribute('aria-label', `${Array.isArray(v) ? 'Items' : 'Members'} of ${path}`);
+    const name = this.nameButton(path);
+    const sum = el('span', 'fvalue fsum');
+    head.append(toggle, name, sum);
+    const box = el('div', 'fchildren');
+    box.setAttribute('role', 'group');
+    this.members(v, path, box);
+    wrap.append(head, box);
+    const folded = this.folded.get(path) ?? (Array.isArray(v) && leaves(v).length > FOLD_OVER);
+    const g = { el: head, wrap, box, toggle, sum, lit: 0, folded };
+    toggle.addEventListener('click', () => this.fold(path, !g.folded));
+    this.groups.set(path, g);
+    this.markWarned(path, g);
+    this.showGroup(path, g);
+    return wrap;
+  }
+
+  /** Folds or unfolds the group at path, and remembers it. */
+  fold(path, folded) {
+    const g = this.groups.get(path);
+    if (!g) return;
+    g.folded = folded;
+    this.folded.set(path, folded);
+    this.showGroup(path, g);
+  }
+
+  /** A group as it is now: open (unfolded, or the filter on) its items shown, folded its summary. */
+  showGroup(path, g) {
+    const open = !g.folded || this.filter;
+    g.box.hidden = !open;
+    g.wrap.setAttribute('aria-expanded', String(!!open));
+    g.toggle.setAttribute('aria-expanded', String(!!open));
+    g.toggle.disabled = !!this.filter; // the filter decides what is open while it is on
+    g.sum.textContent = open ? '' : summary(valueAt(this.state, path) ?? []);
+  }
+
+  /** Shows the rows whose path holds the filter's text (any case), and the groups holding them, open. */
+  applyFilter() {
+    const q = this.filterInput.value.trim().toLowerCase();
+    this.filter = q;
+    const held = new Set();
+    let n = 0;
+    for (const [p, row] of this.rows) {
+      const hit = !q || p.toLowerCase().includes(q);
+      row.el.hidden = !hit;
+      if (!hit) continue;
+      n++;
+      for (const a of ancestors(p)) held.add(a);
+    }
+    for (const [p, g] of this.groups) {
+      g.wrap.hidden = !!q && !held.has(p) && !p.toLowerCase().includes(q);
+      this.showGroup(p, g);
+    }
+    this.filterCount.textContent = q ? `${n} of ${this.rows.size} values` : '';
   }
 
   /** Changes go to the screen at most once a frame, however many messages came: the rows of what changed get
-   * its new text and flash; nothing else is touched. */
+   * its new text and flash (a folded group's summary instead, for what it hides); nothing else is touched. */
   schedule() {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       const now = performance.now();
+      const hidden = new Set(); // the folded groups whose items changed
       const touch = (p) => {
         const row = this.rows.get(p);
         if (!row) return false;
         const text = show(valueAt(this.state, p));
         if (row.value.firstChild?.nodeType !== Node.ELEMENT_NODE) row.value.textContent = text; // not while edited
-        if (!row.lit) row.el.classList.add('chg');
-        row.lit = now;
+        this.light(row, now);
+        for (const a of ancestors(p)) if (this.groups.get(a)?.box.hidden) hidden.add(a);
         return true;
       };
       for (const p of this.dirty) {
@@ -281,42 +444,72 @@ export class FieldsPane {
         // a path that ends above the leaves (an array that came whole, a struct that became null): its leaves
         for (const q of this.rows.keys()) if (q.startsWith(p + '[') || q.startsWith(p + '.')) touch(q);
       }
+      for (const a of hidden) {
+        const g = this.groups.get(a);
+        this.showGroup(a, g);
+        this.light(g, now);
+      }
       if (this.dirty.size && leaves(this.state).length !== this.rows.size) this.render(); // the shape changed
       this.dirty.clear();
-      let lit = false;
-      for (const row of this.rows.values()) {
-        if (!row.lit) continue;
-        if (now - row.lit >= FLASH_MS) {
-          row.el.classList.remove('chg');
-          row.lit = 0;
-        } else lit = true;
-      }
-      if (lit) this.schedule();
+      const lit = this.fade(now, this.rows);
+      if (this.fade(now, this.groups) || lit) this.schedule();
     });
+  }
+
+  /** Flashes a row (a changed value). */
+  light(row, now) {
+    if (!row.lit) row.el.classList.add('chg');
+    row.lit = now;
+  }
+
+  /** Ends the flash of the rows lit long enough; answers whether some are still lit. */
+  fade(now, rows) {
+    let lit = false;
+    for (const row of rows.values()) {
+      if (!row.lit) continue;
+      if (now - row.lit >= FLASH_MS) {
+        row.el.classList.remove('chg');
+        row.lit = 0;
+      } else lit = true;
+    }
+    return lit;
+  }
+
+  /** A row's name: the last step of its path (its place in the tree says the rest); a click selects its bytes. */
+  nameButton(path) {
+    const name = el('button', 'fname', lastStep(path));
+    name.title = `${path}: select its bytes`;
+    name.addEventListener('click', () => this.pick(path));
+    return name;
   }
 
   row(path, v) {
     const r = el('div', 'field');
     r.setAttribute('role', 'treeitem');
     r.dataset.path = path;
-    const depth = (path.match(/[.[]/g) || []).length;
-    r.style.paddingLeft = `${depth * 0.8}em`;
-    const name = el('button', 'fname', path);
-    name.title = 'Select its bytes';
-    name.addEventListener('click', () => this.pick(path));
     const value = el('span', 'fvalue', show(v));
     value.addEventListener('click', () => this.edit(path, value));
-    r.append(name, value);
-    if (typeof v === 'number') {
-      const pin = el('button', 'pin small', this.pinned.includes(path) ? 'unpin' : 'chart');
-      pin.title = 'Pin to the chart';
-      pin.addEventListener('click', () => this.pin(path, pin));
-      r.append(pin);
-    }
+    r.append(this.nameButton(path), value);
+    if (typeof v === 'number') r.append(this.pinButton(path));
     const row = { el: r, value, lit: 0 };
     this.rows.set(path, row);
     this.markWarned(path, row);
     return r;
+  }
+
+  /** The pin of a numeric row: a toggle (aria-pressed), seen when the row is hovered or focused, or pinned. */
+  pinButton(path) {
+    const b = el('button', 'pin');
+    b.append(pinIcon());
+    b.setAttribute('aria-label', `Pin ${path} to the chart`);
+    this.showPin(b, this.pinned.includes(path));
+    b.addEventListener('click', () => this.pin(path, b));
+    return b;
+  }
+
+  showPin(button, pinned) {
+    button.setAttribute('aria-pressed', String(pinned));
+    button.title = pinned ? 'Unpin from the chart' : 'Pin to the chart';
   }
 
   /** The fixed field at byte off (the innermost), or null. */
@@ -326,18 +519,33 @@ export class FieldsPane {
     return best;
   }
 
-  /** Selects the row of path (from the hex view's cursor): marked, scrolled into view. */
+  /** Selects the row of path (from the hex view's cursor): marked, the groups holding it unfolded, scrolled
+   * into view. */
   mark(path) {
     for (const row of this.rows.values()) row.el.classList.remove('cur');
-    const row = path && this.rows.get(path);
-    if (row) {
-      row.el.classList.add('cur');
-      row.el.scrollIntoView({ block: 'nearest' });
-    }
+    for (const g of this.groups.values()) g.el.classList.remove('cur');
+    const row = path && (this.rows.get(path) || this.groups.get(path));
+    if (!row) return;
+    for (const a of ancestors(path)) if (this.groups.get(a)?.folded) this.fold(a, false);
+    row.el.classList.add('cur');
+    // Within the tree's box only: the page is not scrolled away from what the user looks at.
+    const t = this.tree, top = row.el.offsetTop - t.offsetTop;
+    if (top < t.scrollTop || top + row.el.offsetHeight > t.scrollTop + t.clientHeight) t.scrollTop = top - t.clientHeight / 2;
+  }
+
+  /** The bytes of path: its fixed field's, or for an array or a struct those of its fixed fields together. */
+  rangeOf(path) {
+    const fixed = this.fixed || [];
+    const f = fixed.find((x) => x.path === path);
+    if (f) return f;
+    const inside = fixed.filter((x) => x.path.startsWith(path + '[') || x.path.startsWith(path + '.'));
+    if (!inside.length) return null;
+    const offset = Math.min(...inside.map((x) => x.offset));
+    return { offset, size: Math.max(...inside.map((x) => x.offset + x.size)) - offset };
   }
 
   pick(path) {
-    const f = (this.fixed || []).find((x) => x.path === path);
+    const f = this.rangeOf(path);
     if (!f) {
       this.ui.note(`${path} has no fixed place (it is computed, or placed by the data)`);
       return;
@@ -350,8 +558,15 @@ export class FieldsPane {
     const i = this.pinned.indexOf(path);
     if (i >= 0) this.pinned.splice(i, 1);
     else this.pinned.push(path);
-    button.textContent = i >= 0 ? 'chart' : 'unpin';
-    this.ui.pins([...this.pinned]);
+    this.showPin(button, i < 0);
+    this.ui.pins([...this.pinned], this.units());
+  }
+
+  /** The units the layout gives the pinned fields (a field's `unit`, where it has one): the chart gives each
+   * unit an axis. */
+  units() {
+    const byPath = new Map((this.fixed || []).filter((f) => f.unit).map((f) => [f.path, f.unit]));
+    return new Map(this.pinned.filter((p) => byPath.has(p)).map((p) => [p, byPath.get(p)]));
   }
 
   /** With Edit on, a value becomes an input; Enter writes it by the layout (PATCH …/fields). */
@@ -385,18 +600,19 @@ export class FieldsPane {
     input.addEventListener('blur', done);
   }
 
-  /** Shows what the editor's layout made of the mapping now (a try: no stream), with its fixed fields if known. */
-  tried(v, warnings, fields) {
+  /** Shows what the editor's layout (id, if it has one yet) made of the mapping now (a try: no stream), with
+   * its fixed fields if known. The picker stays on the layout picked: the one being edited, most often. */
+  tried(v, warnings, fields, id) {
     this.stream?.close();
     this.stream = null;
-    this.layout = '';
-    this.select.value = '';
+    this.layout = ''; // what the tree shows is no saved layout: a recording, or an edit, cannot name it
     this.state = v;
     this.fixed = fields;
     this.ui.fields(fields);
     this.warn(warnings);
     this.render();
-    this.status.textContent = 'the editor\'s layout, applied to the mapping now (save it to watch it live)';
+    const what = `editing: ${id || 'a layout without an id'} (unsaved)`;
+    this.status.textContent = `${what}, applied to the mapping now; save it to watch it live`;
   }
 
   /** The editor saved layout id: it is listed, and the mapping watched by it. */

@@ -12,6 +12,32 @@ const OS_PAGE = 100; // rows of "On this system" at once: a machine can have tho
 
 const since = (t) => duration(Math.max(0, Math.round((Date.now() - Date.parse(t)) / 1000)));
 
+/** A mapping's name without its Local\\ or Global\\, in lower case: how the catalogue's names and the OS's are
+ * compared. */
+const bare = (name) => name.replace(/^(Local|Global)\\/i, '').toLowerCase();
+
+/** The catalogue's mappings from GET /v1/layouts: bare name → [{title, mapping (as the producer spells it),
+ * layout, size}], one for each layout that decodes that name (AC and ACC both make acpmf_physics). */
+function catalogueOf(layouts) {
+  const byName = new Map();
+  for (const l of layouts) {
+    for (const mapping of l.producer?.mappings || []) {
+      const list = byName.get(bare(mapping)) || [];
+      list.push({ title: l.producer.title, mapping, layout: l.id, size: l.fixed_size });
+      byName.set(bare(mapping), list);
+    }
+  }
+  return byName;
+}
+
+/** Of the producers that make a mapping of this name, the one its size tells: the layout as big as it (Linux
+ * lists a mapping's size exactly), else the biggest that fits in it (Windows rounds it up to a page), else the
+ * first. */
+function bySize(list, size) {
+  const fits = list.filter((p) => p.size != null && size != null && p.size <= size).sort((a, b) => b.size - a.size);
+  return list.find((p) => p.size === size) || fits[0] || list[0];
+}
+
 export class ObjectLists {
   /**
    * @param {{act: (action: () => any) => () => Promise<void>, error: (e: Error) => void,
@@ -28,6 +54,7 @@ export class ObjectLists {
     this.eventsKey = '';
     this.eventStream = null;
     this.os = { objects: [], truncated: false, page: 0 }; // what the OS has; a page of it is shown
+    this.catalogue = new Map(); // a catalogue mapping's bare name (lower case) → its producer
 
     this.onSubmit('create-mapping', async (f) => {
       const req = { name: f.get('name').trim(), mode: f.get('mode'), access: f.get('access') };
@@ -79,7 +106,7 @@ export class ObjectLists {
 
   /** Shows what fetch answered, and watches the events' signals. */
   show({ mappings, events, mutexes }) {
-    syncRows($('mappings').tBodies[0], mappings, 7, (tr, m) => this.fillMapping(tr, m));
+    syncRows($('mappings').tBodies[0], mappings, 6, (tr, m) => this.fillMapping(tr, m));
     syncRows($('events').tBodies[0], events, 6, (tr, e) => this.fillEvent(tr, e));
     syncRows($('mutexes').tBodies[0], mutexes, 6, (tr, m) => this.fillMutex(tr, m));
     this.watchEvents(events);
@@ -94,13 +121,16 @@ export class ObjectLists {
     const c = tr.cells;
     setName(c[0], m.name);
     c[1].textContent = size(m.size ?? m.mapped_size);
-    c[2].textContent = m.access;
-    c[3].textContent = m.backing === 'file' ? `file ${m.file}` : m.backing;
-    c[4].textContent = `${m.created ? 'created' : 'opened'} ${since(m.opened_at)} ago`;
-    c[5].textContent = freshness(m.last_change_at);
-    c[5].title = m.last_change_at ? `last change seen ${m.last_change_at}` : 'no change seen yet (other programs\' writes are seen while watched)';
+    c[2].textContent = (m.access === 'read' ? 'read-only' : 'read/write') + (m.backing === 'file' ? ', file' : '');
+    c[2].title = m.backing === 'file' ? `backed by the file ${m.file}` : 'backed by the page file (Linux: /dev/shm)';
+    c[3].textContent = `${since(m.opened_at)} ago`;
+    c[3].title = `${m.created ? 'created' : 'opened'} by this daemon at ${new Date(m.opened_at).toLocaleString()}`;
+    c[4].textContent = freshness(m);
+    c[4].title = m.watched
+      ? (m.last_change_at ? `last change seen ${m.last_change_at}` : 'watched: no change seen yet')
+      : 'nothing watches it now, so other programs\' writes are not seen: View it to watch it';
     tr.classList.toggle('selected', this.ui.inView() === m.name);
-    actions(c[6], this.button('View', () => this.ui.open(m)), this.button('Close', () => this.closeObject('mapping', m.name)));
+    actions(c[5], this.button('View', () => this.ui.open(m)), this.button('Close', () => this.closeObject('mapping', m.name)));
   }
 
   fillEvent(tr, e) {
@@ -145,14 +175,26 @@ export class ObjectLists {
 
   fillOSObject(tr, o) {
     const c = tr.cells;
-    setName(c[0], o.name);
+    const p = this.producerOf(o);
+    setName(c[0], p ? p.mapping : o.name, p ? `${p.title}, by ${p.layout}` : '');
+    c[0].title = p ? `opens read-only, decoded by the catalogue's ${p.layout} (the OS lists it as ${o.name})` : '';
     c[1].textContent = o.kind;
     c[2].textContent = o.os_type;
     c[3].textContent = o.size == null ? '—' : size(o.size);
     if (o.held) actions(c[4], document.createTextNode(`held (${o.held})`));
     else if (!o.openable) actions(c[4], document.createTextNode(`cannot open: ${o.reason}`));
     else if (o.kind === 'other') actions(c[4]);
+    else if (p) actions(c[4], this.button('Open', () => this.openProduced(p)));
     else actions(c[4], this.button('Open', () => this.openObject(o.kind, o.name)));
+  }
+
+  /** The catalogue producer whose mapping o is ({title, mapping as it spells it, layout}), or null: the names
+   * compared without their Local\ or Global\ and case (Windows' names ignore case; on Linux the OS lists
+   * /dev/shm's name, without the prefix). */
+  producerOf(o) {
+    if (o.kind !== 'mapping') return null;
+    const list = this.catalogue.get(bare(o.name));
+    return list ? bySize(list, o.size) : null;
   }
 
   /** Shows the page of the OS's objects that the filter and the pager select. */
@@ -173,7 +215,8 @@ export class ObjectLists {
 
   async refreshOS() {
     try {
-      const r = await get('/v1/os/objects');
+      const [r, layouts] = await Promise.all([get('/v1/os/objects'), get('/v1/layouts')]);
+      this.catalogue = catalogueOf(layouts);
       this.os.objects = r.objects;
       this.os.truncated = r.truncated;
       this.renderOS();
@@ -185,6 +228,14 @@ export class ObjectLists {
   async closeObject(kind, name) {
     await call('DELETE', objectPath(kind, name));
     if (kind === 'mapping' && this.ui.inView() === name) this.ui.close();
+  }
+
+  /** Opens a catalogue producer's mapping as a reader should: by its name as the producer spells it,
+   * read-only (the page writes nothing into a game's memory), decoded by its catalogue layout. */
+  async openProduced(p) {
+    const m = await post(collectionPath('mapping'), { name: p.mapping, mode: 'open', access: 'read', layout: p.layout });
+    this.ui.open(m, p.layout);
+    await this.refreshOS();
   }
 
   async openObject(kind, name) {

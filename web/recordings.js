@@ -5,6 +5,24 @@ import { call, get, objectPath, post } from './api.js';
 import { duration, size } from './bytes.js';
 import { actions, button, el, setName, syncRows } from './dom.js';
 
+/** When a recording started, as the list shows it: the time today, else the date and time. */
+function started(iso) {
+  const t = new Date(iso);
+  const today = t.toDateString() === new Date().toDateString();
+  return today ? t.toLocaleTimeString() : t.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+/** Saves bytes as a file called name: a link to a blob, clicked. */
+function save(bytes, name) {
+  const a = el('a');
+  a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+}
+
 export class Recordings {
   /**
    * @param {HTMLElement} root the section
@@ -52,9 +70,9 @@ export class Recordings {
     const text = (td, t) => {
       if (td.textContent !== t) td.textContent = t; // unchanged cells left alone
     };
-    setName(c[0], r.mapping);
+    setName(c[0], r.mapping, `${started(r.started)} · ${r.id}`);
     text(c[1], r.layout || `bytes ${r.offset}+${r.length}`);
-    text(c[2], r.state === 'stopped' && r.reason ? `stopped (${r.reason})` : r.state);
+    text(c[2], r.state === 'stopped' && r.reason && r.reason !== 'stopped' ? `stopped: ${r.reason}` : r.state);
     c[2].title = r.problem || '';
     text(c[3], String(r.frames));
     text(c[4], `${size(r.bytes)}, ${duration(Math.round(r.duration))}`);
@@ -62,6 +80,12 @@ export class Recordings {
     const acts = [];
     if (r.state === 'recording') acts.push(b('Stop', () => post(`/v1/recordings/${r.id}/stop`)));
     acts.push(b('Download', () => this.download(r)));
+    for (const format of ['CSV', 'Parquet']) {
+      const e = b(format, () => this.export(r, format.toLowerCase()));
+      e.disabled = !r.layout; // a recording of bytes: its fields need a layout named (GET …/fields?layout=)
+      e.title = r.layout ? `its fields by ${r.layout}, a row per frame, as ${format}` : 'a recording of bytes has no fields: record by a layout to export them';
+      acts.push(e);
+    }
     if (r.state === 'stopped') acts.push(b('Replay', () => this.replay(r))); // into the mapping in view when clicked
     acts.push(b('Delete', () => call('DELETE', `/v1/recordings/${r.id}`)));
     actions(c[5], ...acts);
@@ -69,14 +93,13 @@ export class Recordings {
 
   /** Downloads the file: fetched with the tab's session (a link could not carry it), saved from a blob. */
   async download(r) {
-    const bytes = await get(`/v1/recordings/${r.id}`, { as: 'bytes' });
-    const a = el('a');
-    a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-    a.download = `${r.id}.shmrec`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+    save(await get(`/v1/recordings/${r.id}`, { as: 'bytes' }), `${r.id}.shmrec`);
+  }
+
+  /** Downloads its fields as a table (GET …/fields?format=csv or parquet), a row per frame. */
+  async export(r, format) {
+    save(await get(`/v1/recordings/${r.id}/fields?format=${format}`, { as: 'bytes' }), `${r.id}.${format}`);
+    this.ui.note(`exported ${r.id} as ${format === 'csv' ? 'CSV' : 'Parquet'}`);
   }
 
   async replay(r) {

@@ -17,7 +17,7 @@ export class Session {
     whenUnauthorized(() =>
       this.show(this.loggedIn || hasSession()
         ? 'The session ended (it expired, was logged out, or the daemon now has another token): log in again.'
-        : 'The API answered 401: this tab is not logged in.'));
+        : null)); // a first visit: the page's own words, not a 401
 
     // The form posts the token (never in a URL: the address bar and the history would keep it) for a session
     // that only this tab holds.
@@ -43,7 +43,7 @@ export class Session {
     });
   }
 
-  /** Shows the login section (and nothing else), saying why if why is given. */
+  /** Shows the login section (and nothing else), saying why if why is given (else the welcome it has). */
   show(why) {
     this.loggedIn = false;
     $('main').hidden = true;

@@ -11,14 +11,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, base, bin, browser, createFromForm, logInWithForm, loggedIn, loginURL, nativeName, path, peer, startDaemon, stopDaemon, suffix, token, unique, useDaemon, waitUntil, windows } from './harness.mjs';
+import { api, base, bin, browser, root, createFromForm, logInWithForm, loggedIn, loginURL, nativeName, path, peer, startDaemon, stopDaemon, suffix, token, unique, useDaemon, waitUntil, windows } from './harness.mjs';
 
 useDaemon();
 
@@ -115,12 +115,15 @@ test('a logout, then a login while a refresh sent with the old session is still 
   await context.close();
 });
 
-test('the 401 page explains where the token is and takes it pasted', { skip: windows }, async () => {
+test('a first visit is welcomed (no error, no 401 in its words), told where the token is, and takes it pasted', { skip: windows }, async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(base + '/');
   await page.locator('#login').waitFor();
   assert.match(await page.locator('#login').textContent(), /token file/);
+  assert.match(await page.locator('#login h2').textContent(), /^Log in/);
+  assert.doesNotMatch(await page.locator('#login').textContent(), /401|not logged in|error/i, 'a first visit reads as an error');
+  assert.ok(await page.locator('#message').isHidden(), 'a first visit shows a message');
   await page.fill('#login-token', 'not-the-token');
   await page.click('#login-form button');
   await page.locator('#login-why', { hasText: "not this daemon's" }).waitFor();
@@ -914,12 +917,29 @@ test('recordings: record the mapping in view by its layout, stop, download the f
     while ((await frames()) < i + 1) await page.waitForTimeout(20); // the recorder samples every 10 ms
   }
   await row.locator('button[data-action="stop"]').click();
-  await row.locator('td', { hasText: /^stopped \(stopped\)$/ }).waitFor();
+  await row.locator('td', { hasText: /^stopped$/ }).waitFor(); // asked to stop: no reason said twice
   assert.equal(await row.locator('td').nth(3).textContent(), '4');
-  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('button[data-action="download"]').click()]);
-  const file = await (await import('node:fs/promises')).readFile(await download.path());
+  // The row tells this recording from another of the same mapping: its start time and its id.
+  assert.match(await row.locator('td').first().textContent(), new RegExp(`\\d:\\d\\d.* · ${id}$`));
+  const saved = async (action) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), row.locator(`button[data-action="${action}"]`).click()]);
+    return { name: download.suggestedFilename(), path: await download.path() };
+  };
+  const rec = await saved('download');
+  const file = readFileSync(rec.path);
   assert.equal(file.subarray(0, 8).toString('latin1'), 'SHMREC\x00\x01', 'the download is the recording');
-  assert.equal(download.suggestedFilename(), `${id}.shmrec`);
+  assert.equal(rec.name, `${id}.shmrec`);
+  // Exported: its fields by its layout, a row per frame, as CSV and as Parquet (read back by hyparquet).
+  const csv = await saved('csv');
+  assert.equal(csv.name, `${id}.csv`);
+  const lines = readFileSync(csv.path, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'time,count,level,speed,driver');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[1]), ['0', '1', '2', '3']);
+  const pq = await saved('parquet');
+  assert.equal(pq.name, `${id}.parquet`);
+  const table = JSON.parse(execFileSync('node', [root + '.ci/parquet/read.mjs', pq.path], { encoding: 'utf8' }));
+  assert.deepEqual(table.columns.map((c) => c.name), ['time', 'count', 'level', 'speed', 'driver']);
+  assert.deepEqual(table.rows.map((r) => Number(r.count)), [0, 1, 2, 3]);
 
   // Replayed into another mapping, opened in view: it ends holding the last frame.
   const dst = `Local\\${unique('rec-dst')}`;
@@ -1018,9 +1038,46 @@ test('measured: 100 fields changing at 100 Hz update the tree without a long tas
   await context.close();
 });
 
-test('at 800 and 1400 px: no sideways scroll, names wrap at a backslash, a favicon, no 401 or 404 in the console, the live badge only once signed in', { skip: windows }, async () => {
+/** The words of the lists' cells that a line break cuts in two (a word: what lies between the places a line
+ * may break, a space, or after a \ _ / or -). */
+function wordsBroken(page) {
+  return page.evaluate(() => {
+    const broken = [];
+    for (const cell of document.querySelectorAll('.lists table.objects th, .lists table.objects td')) {
+      const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        for (const m of n.data.matchAll(/[^\s\\_/-]+/g)) {
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + m[0].length);
+          if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) broken.push(m[0]);
+        }
+      }
+    }
+    return broken;
+  });
+}
+
+/** Pins a field of the tree to the chart: its pin shows when the row is hovered. */
+async function pin(page, field) {
+  const row = page.locator(`#fields-tree .field[data-path="${field}"]`);
+  await row.hover();
+  await row.locator('.pin').click();
+}
+
+/** Whether the top of el (a selector) is in the viewport, with at least min px of it below. */
+const inViewport = (page, sel, min = 100) => page.evaluate(([sel, min]) => {
+  const r = document.querySelector(sel).getBoundingClientRect();
+  return r.top >= 0 && r.top + min <= innerHeight;
+}, [sel, min]);
+
+test('at 800 and 1400 px: no word broken in a cell, no sideways scroll, the view brought into sight, a catalogue mapping opened read-only by its layout, "not watched", a favicon, no 401 or 404 in the console, the live badge only once signed in', { skip: windows }, async () => {
   const name = `Local\\${unique('a-rather-long-mapping-name-for-the-column')}`;
   await api('POST', '/v1/mappings', { name, size: 4096 });
+  const made = [['events', `Local\\${unique('ready')}`], ['mutexes', `Global\\${unique('lock')}`]];
+  for (const [kind, n] of made) await api('POST', `/v1/${kind}`, { name: n });
+  const rec = await api('POST', '/v1/recordings', { mapping: name, offset: 0, length: 64, interval: '100ms' });
+  await api('POST', `/v1/recordings/${rec.id}/stop`);
   const acc = windows ? null : spawn(bin('producers'), ['acc'], { stdio: ['pipe', 'pipe', 'inherit'] });
   if (acc) await new Promise((r) => acc.stdout.once('data', r)); // READY: ACC's pages are there
   try {
@@ -1037,18 +1094,38 @@ test('at 800 and 1400 px: no sideways scroll, names wrap at a backslash, a favic
       await page.locator('#conn[data-state="live"]').waitFor();
       assert.equal(await page.evaluate(() => document.querySelector('link[rel=icon]').href), base + '/ui/favicon.svg');
       assert.equal((await fetch(base + '/ui/favicon.svg')).status, 200);
-      const td = page.locator('#mappings tbody tr', { hasText: 'a-rather-long-mapping' }).locator('td').first();
-      assert.match(await td.innerHTML(), /^Local\\<wbr>dash-/, 'no line break offered after the backslash');
-      await page.locator('#os-objects tbody tr', { hasText: 'acpmf_physics' }).locator('button', { hasText: 'Open' }).click();
-      await page.locator('.view-title', { hasText: 'acpmf_physics' }).waitFor();
-      await page.selectOption('#layout-select', 'acc_physics');
+      const mrow = page.locator('#mappings tbody tr', { hasText: 'a-rather-long-mapping' });
+      assert.match(await mrow.locator('td').first().innerHTML(), /^Local\\<wbr>dash-/, 'no line break offered after the backslash');
+      // Nothing watches it: the page says so, rather than calling what it did not look at stale.
+      await mrow.locator('td', { hasText: /^not watched$/ }).waitFor();
+      await page.locator('#recordings tbody tr').first().waitFor();
+      assert.deepEqual(await wordsBroken(page), [], `words broken across lines at ${width} px`);
+
+      // View, from the bottom of the lists: the view comes into sight.
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await mrow.locator('button[data-action=view]').click();
+      await page.locator('.view-title', { hasText: 'a-rather-long-mapping' }).waitFor();
+      await page.waitForFunction(() => document.querySelector('#grid .row .addr').textContent !== '');
+      assert.ok(await inViewport(page, '#view', 300), `the view is out of sight after View at ${width} px`);
+      await mrow.locator('td', { hasText: /^(changed .* ago|no change seen)$/ }).waitFor(); // watched now
+
+      // A catalogue producer's mapping: listed as the producer spells it, opened read-only by its layout.
+      const orow = page.locator('#os-objects tbody tr', { hasText: 'acpmf_physics' });
+      assert.match(await orow.locator('td').first().textContent(), /^Local\\acpmf_physicsAssetto Corsa Competizione.*acc_physics/);
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await orow.locator('button', { hasText: 'Open' }).click();
+      await page.locator('.view-title', { hasText: 'Local\\acpmf_physics' }).waitFor();
       await page.locator('#fields-tree .field[data-path="speed_kmh"]').waitFor();
-      await page.click('#fields-tree .field[data-path="speed_kmh"] .pin');
-      await page.click('#fields-tree .field[data-path="rpms"] .pin');
+      assert.equal(await page.inputValue('#layout-select'), 'acc_physics', 'opened by its catalogue layout');
+      assert.equal((await api('GET', path('mappings', 'Local\\acpmf_physics'))).access, 'read', 'a game\'s memory opened writable');
+      assert.ok(await inViewport(page, '#grid', 200), `the hex grid is out of sight after Open at ${width} px`);
+      await pin(page, 'speed_kmh');
+      await pin(page, 'rpms');
       await page.waitForFunction(() => Number(document.querySelector('#chart').dataset.points) >= 30);
       await page.click('#fields-tree .field[data-path="speed_kmh"] .fname');
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(scroll <= width, `the page scrolls sideways at ${width} px: ${scroll} px wide`);
+      assert.deepEqual(await wordsBroken(page), [], `words broken across lines at ${width} px, a mapping in view`);
       if (process.env.SCREENSHOT_DIR) {
         const file = join(process.env.SCREENSHOT_DIR, `dashboard-fields-${width}.png`);
         await page.evaluate(() => window.scrollTo(0, 0));
@@ -1061,6 +1138,8 @@ test('at 800 and 1400 px: no sideways scroll, names wrap at a backslash, a favic
     }
   } finally {
     acc?.stdin.end();
+    await api('DELETE', `/v1/recordings/${rec.id}`);
+    for (const [kind, n] of made) await api('DELETE', path(kind, n));
     await api('DELETE', path('mappings', name) + '?unlink=true');
   }
 });

@@ -13,9 +13,13 @@
 // layout id, a period and a func from a Clock to the page's Values (the car's state at that time is
 // field[0].at(c.Seconds()); fieldAt gives the whole field). TestPagesEncode encodes and decodes every page of
 // the table, and api's TestDemoProducers reads every producer through the API.
+//
+// Runtime is the daemon's demo: one at a time, started by -demo or POST /v1/demo and stopped by DELETE
+// /v1/demo or the daemon's shutdown, whichever comes; what it made is removed, and the daemon lets go of it.
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -101,6 +105,9 @@ func Names() []string {
 	return names
 }
 
+// ErrUnknown: a name that is none of the producers'.
+var ErrUnknown = errors.New("no demo producer")
+
 // Select is the producers named (each once, in the table's order); none named: all of them. An unknown name
 // is an error naming the known ones.
 func Select(names []string) ([]Producer, error) {
@@ -111,7 +118,7 @@ func Select(names []string) ([]Producer, error) {
 	for _, n := range names {
 		i := slices.IndexFunc(Producers, func(p Producer) bool { return p.Name == n })
 		if i < 0 {
-			return nil, fmt.Errorf("no demo producer %q: the demo plays %s", n, strings.Join(Names(), ", "))
+			return nil, fmt.Errorf("%w %q: the demo plays %s", ErrUnknown, n, strings.Join(Names(), ", "))
 		}
 		if !slices.ContainsFunc(out, func(p Producer) bool { return p.Name == n }) {
 			out = append(out, Producers[i])

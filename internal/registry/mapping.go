@@ -21,6 +21,7 @@ type Mapping struct {
 	bytesWritten atomic.Int64
 	lastWrite    atomic.Int64 // Unix nanoseconds; 0 = never
 	lastChange   atomic.Int64 // Unix nanoseconds; 0 = never seen
+	watchers     atomic.Int32 // watch streams' samplers sampling it now
 
 	layout atomic.Pointer[string] // the default layout's id (nil: none)
 
@@ -194,6 +195,17 @@ func (m *Mapping) wrote(n int64) {
 
 // Changed records that the daemon saw the mapping's bytes change at t (a watch stream's sampler did).
 func (m *Mapping) Changed(t time.Time) { m.lastChange.Store(t.UnixNano()) }
+
+// Watch counts a sampler that watches the mapping (a watch stream's: it sees any program's writes) until the
+// function it answers is called.
+func (m *Mapping) Watch() (unwatch func()) {
+	m.watchers.Add(1)
+	return sync.OnceFunc(func() { m.watchers.Add(-1) })
+}
+
+// Watched reports whether a sampler watches the mapping now: only then does LastChange tell of other programs'
+// writes.
+func (m *Mapping) Watched() bool { return m.watchers.Load() > 0 }
 
 // LastChange is when the daemon last saw the bytes change: written through the registry, or seen changed by a
 // watch stream's sampler (which sees any program's writes, in the range it watches, while it runs). Zero if

@@ -145,6 +145,7 @@ func (s *sampler) run() {
 	var halt <-chan struct{} = s.stop
 	if s.src.Mapping != nil {
 		halt = s.hub.either(s.stop, s.src.Mapping.Done())
+		defer s.src.Mapping.Watch()() // the mapping says it is watched while this runs
 	}
 	var next func() (bool, error) // waits for the time of the next sample: true; false when halted
 	if s.observer != nil {
