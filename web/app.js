@@ -67,7 +67,7 @@ const publishers = new Publishers($('publishers'), { error, note, act, inView })
 
 const mirrors = new Mirrors($('mirrors'), { error, note, act });
 
-const demo = new Demo($('demo'), { error, note, act, open: (m) => openView(m) });
+const demo = new Demo($('demo'), { error, note, act, open: (m) => openView(m), changed: () => objects.refreshOS() });
 
 const objects = new ObjectLists({
   act,

@@ -15,9 +15,10 @@ const INTRO = [
 export class Demo {
   /**
    * @param {HTMLElement} root the section
-   * @param {{error: (e: Error) => void, note: (s: string) => void, open: (m: object) => void,
+   * @param {{error: (e: Error) => void, note: (s: string) => void, open: (m: object) => void, changed: () => void,
    *          act: (action: () => any) => () => Promise<void>}} ui act: a button's click (the action, then a refresh);
-   *          open: opens a mapping (as POST /v1/mappings answers it) in the view
+   *          open: opens a mapping (as POST /v1/mappings answers it) in the view; changed: the demo started or
+   *          stopped (what the OS has changed)
    */
   constructor(root, ui) {
     this.root = root;
@@ -91,11 +92,13 @@ export class Demo {
   async start() {
     const d = await post('/v1/demo');
     this.draw(d);
+    this.ui.changed(); // its names are new on this system
     this.ui.note(`the demo plays ${d.playing.map((p) => p.producer).join(', ')}${d.refused?.length ? `; left out: ${d.refused.map((r) => r.producer).join(', ')}` : ''}`);
   }
 
   async stop() {
     await call('DELETE', '/v1/demo');
+    this.ui.changed();
     this.ui.note('the demo stopped; what it made is removed');
   }
 

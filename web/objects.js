@@ -125,8 +125,9 @@ export class ObjectLists {
     c[2].title = m.backing === 'file' ? `backed by the file ${m.file}` : 'backed by the page file (Linux: /dev/shm)';
     c[3].textContent = `${since(m.opened_at)} ago`;
     c[3].title = `${m.created ? 'created' : 'opened'} by this daemon at ${new Date(m.opened_at).toLocaleString()}`;
-    c[4].textContent = freshness(m);
-    c[4].title = m.watched
+    const watched = m.watched || this.ui.inView() === m.name; // its view's stream is this page's, maybe newer than m
+    c[4].textContent = freshness({ ...m, watched });
+    c[4].title = watched
       ? (m.last_change_at ? `last change seen ${m.last_change_at}` : 'watched: no change seen yet')
       : 'nothing watches it now, so other programs\' writes are not seen: View it to watch it';
     tr.classList.toggle('selected', this.ui.inView() === m.name);

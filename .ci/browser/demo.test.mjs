@@ -9,6 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { api, loggedIn, useDaemon, windows } from './harness.mjs';
 
@@ -18,7 +19,7 @@ useDaemon();
 const playing = async () => (await api('GET', '/v1/demo')).playing;
 
 test('a first visit starts the demo, opens its ACC physics page by its layout, and stops it', async () => {
-  const { context, page } = await loggedIn();
+  const { context, page } = await loggedIn({ width: 1400, height: 800 });
   try {
     assert.deepEqual(await playing(), [], 'nothing plays before the click');
     const demo = page.locator('#demo');
@@ -33,6 +34,11 @@ test('a first visit starts the demo, opens its ACC physics page by its layout, a
     assert.ok(producers.includes('acc'), `the demo plays ${producers} (a game holding its names refuses it: see the demo's refused)`);
     for (const p of await playing()) {
       for (const m of p.mappings) await demo.locator('tbody tr', { hasText: m.name.replace(/^.*\\/, '') }).waitFor();
+    }
+    if (process.env.SCREENSHOT_DIR) {
+      const file = join(process.env.SCREENSHOT_DIR, 'dashboard-demo-1400.png');
+      await page.screenshot({ path: file });
+      console.log(`# screenshot: ${file}`);
     }
 
     await row.getByRole('button', { name: 'Open' }).click();

@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -28,11 +30,14 @@ export let browser;
 
 /**
  * Starts a daemon (with these further flags) and chromium before the file's tests, and stops both after them;
- * what a failed test left in /dev/shm under this run's names is removed.
+ * what a failed test left in /dev/shm under this run's names is removed. The daemon keeps its recordings and
+ * layouts in a directory of the run's own, removed after: a user's are not touched, nor a run's kept.
  */
 export function useDaemon(...args) {
+  const dir = mkdtempSync(join(tmpdir(), 'shmbridge-browser-'));
   before(async () => {
-    ({ proc: daemon, base, loginURL } = await startDaemon('127.0.0.1:0', ...args));
+    const own = ['-recordings-dir', join(dir, 'recordings'), '-layouts-dir', join(dir, 'layouts')];
+    ({ proc: daemon, base, loginURL } = await startDaemon('127.0.0.1:0', ...own, ...args));
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   });
   after(async () => {
@@ -40,6 +45,7 @@ export function useDaemon(...args) {
     if (daemon) await stopDaemon(daemon);
     // A failed test leaves its names behind (the daemon closes what it holds at exit, but does not unlink).
     if (!windows) for (const f of readdirSync('/dev/shm')) if (f.startsWith('dash-') && f.endsWith(suffix)) rmSync('/dev/shm/' + f);
+    rmSync(dir, { recursive: true, force: true });
   });
 }
 
