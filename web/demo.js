@@ -4,7 +4,7 @@
 // /v1/demo). The section's content is made here; names go into the page as text, never as HTML.
 
 import { Problem, call, get, objectPath, post } from './api.js';
-import { actions, button, el, setName, syncRows } from './dom.js';
+import { actions, button, el, setName, syncRows, tableOf } from './dom.js';
 
 const INTRO = [
   'shmbridge puts named shared memory — what games, sensor tools and programs share on this machine — on HTTP.',
@@ -33,11 +33,7 @@ export class Demo {
     this.startButton = button('Start the demo', this.ui.act(() => this.start()));
     this.stopButton = button('Stop the demo', this.ui.act(() => this.stop()));
     this.stopButton.hidden = true;
-    const table = el('table', 'objects demo-list');
-    const tr = el('tr');
-    for (const h of ['Mapping', 'Playing', '']) tr.append(el('th', null, h));
-    table.append(el('thead'), el('tbody'));
-    table.tHead.append(tr);
+    const table = tableOf('objects demo-list', ['Mapping', 'Playing', '']);
     table.hidden = true;
     this.table = table;
     this.tbody = table.tBodies[0];

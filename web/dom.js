@@ -11,6 +11,16 @@ export function el(tag, cls, text) {
   return e;
 }
 
+/** tableOf makes a table of class cls with a header row of these headings and an empty body (its tBodies[0]). */
+export function tableOf(cls, headings) {
+  const t = el('table', cls);
+  const tr = el('tr');
+  for (const h of headings) tr.append(el('th', null, h));
+  t.append(el('thead'), el('tbody'));
+  t.tHead.append(tr);
+  return t;
+}
+
 /** button makes a button that calls onClick when clicked; its data-action is its label in lower case. */
 export function button(label, onClick, cls) {
   const b = el('button', cls, label);

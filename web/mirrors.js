@@ -5,7 +5,7 @@
 
 import { call, get, post } from './api.js';
 import { size } from './bytes.js';
-import { actions, button, el, setName, syncRows } from './dom.js';
+import { actions, button, el, setName, syncRows, tableOf } from './dom.js';
 import { forbidden } from './publishers.js';
 
 const HEAD = ['Here', 'Source', 'State', 'Lag', 'Frames', ''];
@@ -45,11 +45,7 @@ export class Mirrors {
       what, input('name', 'Local\\acpmf_physics', 'Source mapping, or producer', true),
       input('as', 'here as (same name)', 'Local name'), input('interval', '10ms', 'Sample interval', false, 5),
       el('button', null, 'Mirror'));
-    const table = el('table', 'objects mirrors-list');
-    const tr = el('tr');
-    for (const h of HEAD) tr.append(el('th', null, h));
-    table.append(el('thead'), el('tbody'));
-    table.tHead.append(tr);
+    const table = tableOf('objects mirrors-list', HEAD);
     this.tbody = table.tBodies[0];
     this.denied = el('p', 'small');
     this.denied.hidden = true;

@@ -3,7 +3,7 @@
 // content is made here; names go into the page as text, never as HTML.
 
 import { Problem, call, get, objectPath, post } from './api.js';
-import { actions, button, el, setName, syncRows } from './dom.js';
+import { actions, button, el, setName, syncRows, tableOf } from './dom.js';
 import { leaves } from './fields.js';
 
 const HEAD = ['Mapping, layout', 'To', 'State', 'Sent', 'Dropped', ''];
@@ -47,11 +47,7 @@ export class Publishers {
       input('interval', '100ms', 'Sample interval', 5), el('button', null, 'Publish'));
     this.from = el('div', 'small pub-from');
     this.broker = el('div', 'small pub-broker');
-    const table = el('table', 'objects pubs');
-    const tr = el('tr');
-    for (const h of HEAD) tr.append(el('th', null, h));
-    table.append(el('thead'), el('tbody'));
-    table.tHead.append(tr);
+    const table = tableOf('objects pubs', HEAD);
     this.tbody = table.tBodies[0];
     this.denied = el('p', 'small');
     this.denied.hidden = true;

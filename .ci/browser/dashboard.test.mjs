@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, base, bin, browser, root, createFromForm, logInWithForm, loggedIn, loginURL, nativeName, path, peer, startDaemon, stopDaemon, suffix, token, unique, useDaemon, waitUntil, windows } from './harness.mjs';
+import { api, base, bin, browser, carKsy, putLayout, root, createFromForm, logInWithForm, loggedIn, loginURL, nativeName, path, peer, startDaemon, stopDaemon, suffix, token, unique, useDaemon, waitUntil, windows } from './harness.mjs';
 
 useDaemon();
 
@@ -578,28 +578,6 @@ test('measured: the first hex row of a 1 GiB mapping; a native writer at 100 Hz 
 
 // ---- fields: a mapping decoded by a layout
 
-/** Saves a layout through the API (a .ksy as YAML). */
-async function putLayout(id, ksy) {
-  const res = await fetch(`${base}/v1/layouts/${id}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/yaml' }, body: ksy });
-  assert.ok(res.ok, await res.text());
-}
-
-const carKsy = (id) => `meta:
-  id: ${id}
-  endian: le
-seq:
-  - id: count
-    type: u4
-  - id: level
-    type: u1
-  - size: 3
-  - id: speed
-    type: f4
-  - id: driver
-    type: strz
-    size: 48
-    encoding: UTF-8
-`;
 const carID = `dash_car_${suffix}`;
 const html = '<img src=x onerror=alert(1)>';
 

@@ -9,21 +9,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { api, base, bin, loggedIn, path, token, unique, useDaemon } from './harness.mjs';
+import { api, base, bin, loggedIn, path, putLayout, unique, useDaemon, write } from './harness.mjs';
 
 useDaemon('-layouts-dir', '-');
-
-/** Saves a layout through the API (a .ksy as YAML). */
-async function putLayout(id, ksy) {
-  const res = await fetch(`${base}/v1/layouts/${id}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/yaml' }, body: ksy });
-  assert.ok(res.ok, await res.text());
-}
-
-/** Writes bytes into a mapping at off. */
-async function write(name, off, bytes) {
-  const res = await fetch(`${base}${path('mappings', name, `/data?offset=${off}`)}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: bytes });
-  assert.ok(res.ok, await res.text());
-}
 
 /** ACC's producer (testdata/bin/producers acc) running while f runs, its physics page open in a page of this
  * width, decoded by the catalogue's acc_physics. */

@@ -69,6 +69,41 @@ export async function api(method, path, body, at = base) {
   return res.status === 204 ? null : res.json();
 }
 
+/** Writes bytes into a mapping at offset, as a script would (at the daemon at, by default this file's). */
+export async function write(name, offset, bytes, at = base) {
+  const res = await fetch(`${at}${path('mappings', name, `/data?offset=${offset}`)}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
+    body: bytes,
+  });
+  assert.ok(res.ok, `PUT ${name} at ${offset}: ${res.status} ${await res.text()}`);
+}
+
+/** Saves a layout through the API (a .ksy as YAML). */
+export async function putLayout(id, ksy) {
+  const res = await fetch(`${base}/v1/layouts/${id}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/yaml' }, body: ksy });
+  assert.ok(res.ok, `PUT /v1/layouts/${id}: ${res.status} ${await res.text()}`);
+}
+
+/** A small layout as a .ksy: a count, a level, padding, a speed and a driver's name (a string of driver bytes),
+ * 12 + driver bytes in all. */
+export const carKsy = (id, driver = 48) => `meta:
+  id: ${id}
+  endian: le
+seq:
+  - id: count
+    type: u4
+  - id: level
+    type: u1
+  - size: 3
+  - id: speed
+    type: f4
+  - id: driver
+    type: strz
+    size: ${driver}
+    encoding: UTF-8
+`;
+
 /** The path of an object of the API: /v1/mappings/NAME… */
 export const path = (kind, name, rest = '') => `/v1/${kind}/${encodeURIComponent(name)}${rest}`;
 

@@ -15,46 +15,19 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { api, base, loggedIn, path, startDaemon, stopDaemon, suffix, token, unique, useDaemon } from './harness.mjs';
+import { api, base, carKsy, loggedIn, putLayout, write, path, startDaemon, stopDaemon, suffix, token, unique, useDaemon } from './harness.mjs';
 
 const inMemory = ['-publishers-dir', '-', '-mirrors-file', '-']; // nothing kept past the test
 useDaemon(...inMemory);
 
 const layoutID = `dash_pub_${suffix}`;
-const ksy = `meta:
-  id: ${layoutID}
-  endian: le
-seq:
-  - id: count
-    type: u4
-  - id: level
-    type: u1
-  - size: 3
-  - id: speed
-    type: f4
-  - id: driver
-    type: strz
-    size: 16
-    encoding: UTF-8
-`;
-
-/** Writes bytes into a mapping at offset, as a script would (at the daemon at, by default this file's). */
-async function write(name, offset, bytes, at = base) {
-  const res = await fetch(`${at}${path('mappings', name, `/data?offset=${offset}`)}`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
-    body: bytes,
-  });
-  if (!res.ok) assert.fail(`${name}: ${res.status} ${await res.text()}`);
-}
 
 const u32 = (n) => new Uint8Array(new Uint32Array([n]).buffer);
 
 /** A mapping decoded by the test's layout (a string among its numbers), its count at 7, open in the page's
  * view by its View button. */
 async function mappingInView(what) {
-  const res = await fetch(`${base}/v1/layouts/${layoutID}`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/yaml' }, body: ksy });
-  if (!res.ok) assert.fail(`PUT the layout: ${res.status} ${await res.text()}`);
+  await putLayout(layoutID, carKsy(layoutID, 16));
   const name = `Local\\${unique(what)}`;
   await api('POST', '/v1/mappings', { name, size: 28, layout: layoutID });
   await write(name, 0, u32(7));
