@@ -35,6 +35,7 @@ type game struct {
 	lock   *shm.Mapping
 	ev     *shm.Event
 	stolen atomic.Int64 // writes that found busy 0 while the game held the lock
+	frames atomic.Int64 // frames written
 }
 
 // spinFixture makes the three objects in the registry (as a producer would make them, the daemon then opens
@@ -166,6 +167,7 @@ func (g *game) run(stop <-chan struct{}) {
 			g.stolen.Add(1)
 		}
 		g.release()
+		g.frames.Add(1)
 		for range 20 { // a gap between frames, as at a producer's rate
 			runtime.Gosched()
 			busyWork(100)
@@ -197,9 +199,11 @@ func TestSpinlockFrames(t *testing.T) {
 	defer wg.Wait()
 	defer close(stop)
 
+	// Plain copies until one tears, while the game writes its first 5000 frames: counted in the game's frames, not
+	// in copies, for on a busy machine the game can be off the CPU for hundreds of thousands of copies.
 	plainTorn := 0
 	buf := make([]byte, frameBytes)
-	for i := 0; i < 200000 && plainTorn == 0; i++ {
+	for plainTorn == 0 && g.frames.Load() < 5000 {
 		data.ReadAt(buf, 0)
 		if tornFrame(buf) {
 			plainTorn++
@@ -209,12 +213,15 @@ func TestSpinlockFrames(t *testing.T) {
 		t.Fatal("no plain copy was torn: the game does not tear, so the test proves nothing")
 	}
 
+	// Each reader reads 500 frames, and on until some read has found the game holding the lock, while the game
+	// writes 5000 frames more: on a busy machine the game can be off the CPU for all of the first 2000 reads.
 	const readers, reads = 4, 500
-	var torn, retried, refused atomic.Int64
+	var torn, retried, refused, total atomic.Int64
+	until := g.frames.Load() + 5000
 	var rg sync.WaitGroup
 	for range readers {
 		rg.Go(func() {
-			for got := 0; got < reads; {
+			for got := 0; got < reads || (retried.Load() == 0 && g.frames.Load() < until); {
 				f, err := data.ReadFrame(context.Background(), readOptions(sl, 25*time.Millisecond))
 				if errors.Is(err, registry.ErrInconsistent) && refused.Load() < readers*reads {
 					// The game, or the readers ahead in the daemon's turn, kept it for the whole deadline: on a
@@ -228,6 +235,7 @@ func TestSpinlockFrames(t *testing.T) {
 					return
 				}
 				got++
+				total.Add(1)
 				retried.Add(int64(f.Retries))
 				if tornFrame(f.Bytes) {
 					torn.Add(1)
@@ -237,9 +245,9 @@ func TestSpinlockFrames(t *testing.T) {
 	}
 	rg.Wait()
 	t.Logf("%d plain copies torn of the first ones; %d reads: %d torn, %d tries found the lock taken, %d refused",
-		plainTorn, readers*reads, torn.Load(), retried.Load(), refused.Load())
+		plainTorn, total.Load(), torn.Load(), retried.Load(), refused.Load())
 	if torn.Load() != 0 {
-		t.Errorf("%d of %d reads under the spinlock were torn", torn.Load(), readers*reads)
+		t.Errorf("%d of %d reads under the spinlock were torn", torn.Load(), total.Load())
 	}
 	if retried.Load() == 0 {
 		t.Errorf("no read found the lock taken: the readers never contended with the game, so the test proves nothing")
