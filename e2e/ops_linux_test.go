@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,19 @@ const opsToken = "ops-test-token-0123456789abcdef"
 func needTool(t *testing.T, name string) string {
 	t.Helper()
 	return testutil.Tool(t, name)
+}
+
+// privateShm is startDaemonUnder's wrap for a daemon in a mount namespace of its own, with a /dev/shm of its own
+// (a tmpfs of 64 MiB), where a test can use a producer's real name and meet no other test's. Mounting needs root:
+// nil for other users, whose test then uses the machine's /dev/shm.
+func privateShm(t *testing.T) []string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Log("not root: the machine's /dev/shm, shared with any test running at once")
+		return nil
+	}
+	return []string{needTool(t, "unshare"), "-m", "--propagation", "private", "sh", "-c",
+		`mount -t tmpfs -o size=64m tmpfs /dev/shm && exec "$0" "$@"`}
 }
 
 func freePort(t *testing.T) string {
@@ -78,12 +92,18 @@ func get(c *http.Client, url, token string) (int, []byte, error) {
 func TestPrometheusScrapes(t *testing.T) {
 	prom, promtool, cc := needTool(t, "prometheus"), needTool(t, "promtool"), needTool(t, "cc")
 	t.Setenv("SHMBRIDGE_TOKEN", opsToken)
-	addr, _ := startDaemon(t, "-listen", "127.0.0.1:0", "-publishers-dir", "-")
+	// HWiNFO's own name, which api's demo test of HWiNFO makes too, maybe at the same time (go test runs packages
+	// side by side): as root (CI), the daemon and the producer share a /dev/shm of their own.
+	private := privateShm(t)
+	addr, _, daemon := startDaemonUnder(t, private, "-listen", "127.0.0.1:0", "-publishers-dir", "-")
 	producer := filepath.Join(t.TempDir(), "producers")
 	if out, err := exec.Command(cc, "-std=gnu11", "-O2", "-o", producer, "testdata/peers/producers.c", "-lpthread").CombinedOutput(); err != nil {
 		t.Fatalf("building the producer: %v\n%s", err, out)
 	}
 	hwinfo := exec.Command(producer, "hwinfo")
+	if private != nil {
+		hwinfo = exec.Command(needTool(t, "nsenter"), "-t", strconv.Itoa(daemon.Process.Pid), "-m", producer, "hwinfo")
+	}
 	stdin, _ := hwinfo.StdinPipe()
 	stdout, _ := hwinfo.StdoutPipe()
 	if err := hwinfo.Start(); err != nil {
