@@ -49,27 +49,18 @@ export class Demo {
    * draws nothing. */
   async refresh() {
     const seq = ++this.refreshes;
-    let d;
-    try {
-      d = await get('/v1/demo');
-    } catch (err) {
-      if (seq === this.refreshes && err instanceof Problem && (err.status === 403 || err.status === 501)) {
-        this.draw(null, err.status === 403 ? 'The demo is the daemon owner\'s to start: log in with the daemon\'s token.' : 'This daemon has no demo.');
-        return;
-      }
-      throw err;
-    }
+    const d = await get('/v1/demo');
     if (seq === this.refreshes) this.draw(d);
   }
 
-  /** Draws the demo's state d (GET /v1/demo's answer); null, with why, when this login cannot use it. */
-  draw(d, why = '') {
-    const playing = d ? d.playing : [];
+  /** Draws the demo's state d (GET /v1/demo's answer). */
+  draw(d) {
+    const playing = d.playing;
     const rows = playing.flatMap((p) => p.mappings.map((m) => ({ ...m, producer: p.producer, title: p.title })));
-    this.startButton.hidden = !d || playing.length > 0;
+    this.startButton.hidden = playing.length > 0;
     this.stopButton.hidden = playing.length === 0;
     this.table.hidden = rows.length === 0;
-    const state = why || (playing.length ? `The demo plays ${playing.map((p) => p.title).join(', ')}: open a page to watch it.` : '');
+    const state = playing.length ? `The demo plays ${playing.map((p) => p.title).join(', ')}: open a page to watch it.` : '';
     if (this.state.textContent !== state) this.state.textContent = state;
     this.state.hidden = !state;
     syncRows(this.tbody, rows, 3, (tr, m) => this.fill(tr, m));

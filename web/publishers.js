@@ -49,9 +49,7 @@ export class Publishers {
     this.broker = el('div', 'small pub-broker');
     const table = tableOf('objects pubs', HEAD);
     this.tbody = table.tBodies[0];
-    this.denied = el('p', 'small');
-    this.denied.hidden = true;
-    this.root.replaceChildren(el('h2', null, 'Publishers'), help, this.form, this.from, this.broker, this.denied, table);
+    this.root.replaceChildren(el('h2', null, 'Publishers'), help, this.form, this.from, this.broker, table);
   }
 
   field(name) {
@@ -105,15 +103,8 @@ export class Publishers {
   /** Fills the list. Callers need not wait for it: a refresh that a newer one overtook draws nothing. */
   async refresh() {
     const seq = ++this.refreshes;
-    let list;
-    try {
-      list = await get('/v1/publishers');
-    } catch (err) {
-      if (seq === this.refreshes && forbidden(err, this.denied, 'Publishers need the daemon\'s token, or an unscoped one: this session may not list them.')) return;
-      throw err;
-    }
+    const list = await get('/v1/publishers');
     if (seq !== this.refreshes) return;
-    this.denied.hidden = true;
     this.from.textContent = fromText(this.ui.inView());
     syncRows(this.tbody, list.slice().reverse(), HEAD.length, (tr, p) => this.fill(tr, p), 'id'); // the newest first
   }
@@ -172,14 +163,6 @@ function input(name, placeholder, label, size) {
   if (size) i.size = size;
   i.setAttribute('aria-label', label);
   return i;
-}
-
-/** A 403 says, in the section's line p, why the list is not there (and answers true); else false. */
-export function forbidden(err, p, why) {
-  if (!(err instanceof Problem) || err.status !== 403) return false;
-  p.textContent = why;
-  p.hidden = false;
-  return true;
 }
 
 /** A problem about the broker says what to do. */

@@ -227,32 +227,3 @@ test('mirrors: a second daemon\'s mapping mirrored from the form: following, its
     await context.close();
   }
 });
-
-test('publishers and mirrors: a 403 from the daemon says in the section why its list is not there', async () => {
-  // The daemon answers these lists to any session (a session is the daemon's token's); a daemon that refuses
-  // them (a proxy in front, a later daemon's scopes) is played here by the browser: the request answered 403.
-  const { context, page } = await loggedIn();
-  try {
-    const refuse = (route) => route.fulfill({
-      status: 403,
-      contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'urn:shmbridge:problem:forbidden', title: 'Forbidden', status: 403, detail: 'not for this credential' }),
-    });
-    await page.route((url) => url.pathname === '/v1/publishers' || url.pathname === '/v1/mirrors', refuse);
-    await page.reload();
-    await page.locator('#main').waitFor();
-    await page.locator('#publishers p', { hasText: 'Publishers need the daemon\'s token, or an unscoped one' }).waitFor();
-    await page.locator('#mirrors p', { hasText: 'Mirrors are admin only' }).waitFor();
-    assert.equal(await page.locator('#publishers tbody tr').count(), 0);
-    assert.equal(await page.locator('#mirrors tbody tr').count(), 0);
-
-    // Answered again, the lists come back and the lines go.
-    await page.unrouteAll();
-    await page.reload();
-    await page.locator('#main').waitFor();
-    await page.locator('#publishers p', { hasText: 'Publishers need' }).waitFor({ state: 'hidden' });
-    await page.locator('#mirrors p', { hasText: 'Mirrors are admin only' }).waitFor({ state: 'hidden' });
-  } finally {
-    await context.close();
-  }
-});
